@@ -1,0 +1,5 @@
+"""`python -m revenge` runs the command line."""
+
+from revenge.cli.main import main
+
+main()

@@ -1,0 +1,57 @@
+"""Who is calling: the principal, the authenticator seam, and the public route list."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from starlette.requests import Request
+
+ALL_SCOPES = frozenset({"read", "write", "admin"})
+
+# (method, path template) pairs reachable without credentials. Everything else needs them.
+PUBLIC_ROUTES: set[tuple[str, str]] = {
+    ("GET", "/health/live"),
+    ("GET", "/health/ready"),
+    ("GET", "/metrics"),
+    ("GET", "/api/v1/system/info"),
+    ("GET", "/openapi.json"),
+    ("GET", "/docs"),
+    ("GET", "/docs/oauth2-redirect"),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller: a user through a session or a personal access key."""
+
+    user_id: uuid.UUID
+    username: str
+    role: str
+    session_id: uuid.UUID | None = None
+    access_key_id: uuid.UUID | None = None
+    scopes: frozenset[str] = field(default=ALL_SCOPES)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin" and "admin" in self.scopes
+
+
+class Authenticator(Protocol):
+    """Turns a request's credentials into a principal, or None when there are none/invalid."""
+
+    async def authenticate(self, request: Request) -> Principal | None: ...
+
+
+class NoAuthenticator:
+    """Used until an account system is wired in: nobody is authenticated."""
+
+    async def authenticate(self, request: Request) -> Principal | None:
+        return None
+
+
+def is_public(method: str, path_template: str) -> bool:
+    if method == "HEAD":
+        method = "GET"
+    return (method, path_template) in PUBLIC_ROUTES

@@ -1,0 +1,71 @@
+"""FastAPI dependencies: runtime, database session (the request's transaction), principal."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.api.auth import Principal, is_public
+from revenge.errors import Forbidden, Unauthorized
+from revenge.runtime import Runtime
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+async def db_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+    """The request's transaction: committed when the handler returns, rolled back on error."""
+    async with runtime.db.transaction() as session:
+        yield session
+
+
+DbSession = Annotated[AsyncSession, Depends(db_session)]
+
+
+async def optional_principal(request: Request, runtime: RuntimeDep) -> Principal | None:
+    """The caller, authenticated once per request and remembered on the request."""
+    if "principal" not in request.scope.setdefault("state", {}):
+        principal = await runtime.authenticator.authenticate(request)
+        request.state.principal = principal
+    cached: Principal | None = request.state.principal
+    return cached
+
+
+async def require_principal(
+    request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
+) -> Principal | None:
+    """Router-wide guard: every route needs credentials unless it is on the public list."""
+    route = request.scope.get("route")
+    template = getattr(route, "path", request.url.path)
+    if principal is None and not is_public(request.method, template):
+        raise Unauthorized()
+    return principal
+
+
+async def current_user(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    if principal is None:
+        raise Unauthorized()
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_user)]
+
+
+async def admin_user(principal: CurrentUser) -> Principal:
+    """Admin-only routes are checked here and nowhere else."""
+    if not principal.is_admin:
+        raise Forbidden("This action needs an administrator.")
+    return principal
+
+
+AdminUser = Annotated[Principal, Depends(admin_user)]

@@ -1,0 +1,165 @@
+"""Pure-ASGI middleware: request id, body size and content type limits, access metrics.
+
+Pure ASGI (not BaseHTTPMiddleware) keeps streaming responses streaming and costs little.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import secrets
+import time
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from revenge.infra.metrics import Metrics
+
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+
+_BODY_METHODS = {b"POST", b"PUT", b"PATCH"}
+_JSON_TYPES = ("application/json", "application/merge-patch+json")
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _problem(status: int, title: str, detail: str, slug: str) -> bytes:
+    return json.dumps(
+        {
+            "type": f"https://revenge.dev/problems/{slug}",
+            "title": title,
+            "status": status,
+            "detail": detail,
+        }
+    ).encode()
+
+
+async def _send_problem(send: Send, status: int, body: bytes, request_id: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-request-id", request_id.encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class RequestGuardMiddleware:
+    """Assigns a request id; refuses oversized bodies (413) and non-JSON bodies (415)."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        request_id = _clean_request_id(headers.get(b"x-request-id")) or secrets.token_hex(8)
+        token = request_id_var.set(request_id)
+        try:
+            await self._handle(scope, receive, send, headers, request_id)
+        finally:
+            request_id_var.reset(token)
+
+    async def _handle(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: dict[bytes, bytes],
+        request_id: str,
+    ) -> None:
+        refusal = self._refuse(scope, headers)
+        if refusal is not None:
+            await _send_problem(send, refusal[0], refusal[1], request_id)
+            return
+        started = time.perf_counter()
+        status_holder: dict[str, Any] = {"status": 500, "sent": False}
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise BodyTooLarge
+            return message
+
+        async def tagged_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                status_holder["sent"] = True
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tagged_send)
+        except BodyTooLarge:
+            if not status_holder["sent"]:
+                status_holder["status"] = 413
+                await _send_problem(send, 413, self._too_large(), request_id)
+        finally:
+            metrics: Metrics | None = getattr(scope["app"].state, "metrics", None)
+            if metrics is not None:
+                template = getattr(scope.get("route"), "path", "<unmatched>")
+                metrics.observe_http(
+                    scope["method"],
+                    template,
+                    status_holder["status"],
+                    time.perf_counter() - started,
+                )
+
+    def _refuse(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[int, bytes] | None:
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                if int(length) > self.max_body:
+                    return 413, self._too_large()
+            except ValueError:
+                return 400, _problem(400, "Bad request", "Invalid Content-Length.", "bad-request")
+        if scope["method"].encode() not in _BODY_METHODS:
+            return None
+        has_body = (length is not None and length != b"0") or b"transfer-encoding" in headers
+        ctype = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+        if has_body and not _accepted_type(ctype):
+            return 415, _problem(
+                415,
+                "Unsupported media type",
+                f"Request bodies must be application/json, not {ctype or 'unspecified'}.",
+                "unsupported-media-type",
+            )
+        return None
+
+    def _too_large(self) -> bytes:
+        return _problem(
+            413,
+            "Payload too large",
+            f"Request bodies are limited to {self.max_body} bytes.",
+            "payload-too-large",
+        )
+
+
+def _accepted_type(ctype: str) -> bool:
+    return ctype in _JSON_TYPES or ctype.endswith("+json") or ctype in _FORM_TYPES
+
+
+def _clean_request_id(raw: bytes | None) -> str | None:
+    """Accept a caller's request id only if it is short and printable."""
+    if raw is None or len(raw) > 64:
+        return None
+    text = raw.decode("latin-1")
+    return text if text.isprintable() and " " not in text else None

@@ -1,0 +1,54 @@
+"""`create_app()` and its lifespan: builds the Runtime, starts background work, mounts routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from revenge import __version__
+from revenge.api import problems
+from revenge.api.middleware import RequestGuardMiddleware
+from revenge.api.router import build_router
+from revenge.config import Settings
+from revenge.infra.jobs.worker import Worker
+from revenge.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings, *, run_worker: bool = True, runtime: Runtime | None = None
+) -> FastAPI:
+    """The HTTP application. Pass `runtime` to share one already built (tests, benches)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        rt = runtime or await Runtime.create(settings)
+        app.state.runtime = rt
+        app.state.metrics = rt.metrics
+        worker = Worker(rt) if run_worker else None
+        if worker is not None:
+            await worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                await worker.stop()
+            if runtime is None:
+                await rt.close()
+
+    app = FastAPI(
+        title="Revenge",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    problems.install(app)
+    app.include_router(build_router())
+    app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.server.max_body_bytes)
+    return app

@@ -1,0 +1,113 @@
+"""The `revenge` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from revenge.config import ConfigError, Settings, load_settings
+from revenge.infra.jobs.registry import QUEUES
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Revenge media server.")
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="Config file (default: <data dir>/revenge.toml).")
+]
+
+
+def settings_or_exit(config: Path | None) -> Settings:
+    """Load settings; a bad value stops with one line naming the key."""
+    try:
+        return load_settings(config)
+    except ConfigError as exc:
+        typer.echo(f"revenge: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    config: ConfigOption = None,
+    host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
+    no_worker: Annotated[bool, typer.Option("--no-worker", help="Do not run jobs here.")] = False,
+) -> None:
+    """Run the HTTP API (and by default a job worker) until SIGINT/SIGTERM."""
+    import uvicorn
+
+    from revenge.app import create_app
+    from revenge.infra import logs
+
+    settings = settings_or_exit(config)
+    if host:
+        settings.server.host = host
+    if port:
+        settings.server.port = port
+    logs.configure(settings.server.log_json)
+    where = (settings.database_url and "external PostgreSQL") or "embedded PostgreSQL"
+    typer.echo(
+        f"Revenge listening on http://{settings.server.host}:{settings.server.port} "
+        f"(data: {settings.data_dir}, database: {where})"
+    )
+    uvicorn.run(
+        create_app(settings, run_worker=not no_worker),
+        host=settings.server.host,
+        port=settings.server.port,
+        log_config=None,
+        timeout_graceful_shutdown=int(settings.jobs.grace_seconds) + 5,
+    )
+
+
+@app.command()
+def worker(
+    config: ConfigOption = None,
+    queues: Annotated[
+        str, typer.Option(help=f"Comma-separated queues to work: {','.join(QUEUES)}.")
+    ] = ",".join(QUEUES),
+) -> None:
+    """Run job workers only (scale out on more machines)."""
+    from revenge.infra import logs
+
+    settings = settings_or_exit(config)
+    logs.configure(settings.server.log_json)
+    chosen = tuple(q.strip() for q in queues.split(",") if q.strip())
+    unknown = set(chosen) - set(QUEUES)
+    if unknown:
+        typer.echo(f"revenge: unknown queue(s): {', '.join(sorted(unknown))}", err=True)
+        raise typer.Exit(2)
+    asyncio.run(_run_worker(settings, chosen))
+
+
+async def _run_worker(settings: Settings, queues: tuple[str, ...]) -> None:
+    from revenge.infra.jobs.worker import Worker
+    from revenge.runtime import Runtime
+
+    runtime = await Runtime.create(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    worker = Worker(runtime, queues)
+    await worker.start()
+    typer.echo(f"Revenge worker running queues: {', '.join(queues)}")
+    try:
+        await stop.wait()
+    finally:
+        await worker.stop()
+        await runtime.close()
+
+
+def main() -> None:
+    from revenge.cli import migrate as migrate_cli
+    from revenge.cli import user as user_cli
+
+    app.add_typer(migrate_cli.app, name="migrate")
+    app.add_typer(user_cli.app, name="user")
+    app(prog_name="revenge")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Video and audio collections per library, with ordered members."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, String, Text
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
+
+
+class _CollectionColumns:
+    id: Mapped[uuid.UUID] = uuid_pk()
+    library_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("libraries.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(32), nullable=False, server_default="manual")
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    image_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = created_ts()
+    updated_at: Mapped[datetime] = updated_ts()
+
+
+class VideoCollection(_CollectionColumns, Base):
+    __tablename__ = "video_collections"
+
+
+class AudioCollection(_CollectionColumns, Base):
+    __tablename__ = "audio_collections"
+
+
+class VideoCollectionMovie(Base):
+    __tablename__ = "video_collection_movies"
+
+    collection_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("video_collections.id", ondelete="CASCADE"), primary_key=True
+    )
+    movie_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    position: Mapped[float] = mapped_column(Float, nullable=False)
+
+
+class VideoCollectionEpisode(Base):
+    __tablename__ = "video_collection_episodes"
+
+    collection_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("video_collections.id", ondelete="CASCADE"), primary_key=True
+    )
+    episode_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    position: Mapped[float] = mapped_column(Float, nullable=False)
+
+
+class AudioCollectionTrack(Base):
+    __tablename__ = "audio_collection_tracks"
+
+    collection_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("audio_collections.id", ondelete="CASCADE"), primary_key=True
+    )
+    track_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    position: Mapped[float] = mapped_column(Float, nullable=False)
+
+
+class AudioCollectionAudiobook(Base):
+    __tablename__ = "audio_collection_audiobooks"
+
+    collection_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("audio_collections.id", ondelete="CASCADE"), primary_key=True
+    )
+    audiobook_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    position: Mapped[float] = mapped_column(Float, nullable=False)

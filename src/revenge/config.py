@@ -1,0 +1,173 @@
+"""Typed settings: defaults < config file (`revenge.toml`) < environment (`REVENGE_*`).
+
+Top-level connection settings keep flat names (`REVENGE_DATABASE_URL`, `REVENGE_REDIS_URL`,
+`REVENGE_DATA_DIR`); grouped settings use `__` in the environment, e.g. `REVENGE_SERVER__PORT`,
+and a `[server]` table in the config file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+CONFIG_FILE_NAME = "revenge.toml"
+
+
+def default_data_dir() -> Path:
+    """Per-user data location (e.g. ~/.local/share/revenge)."""
+    return Path(platformdirs.user_data_dir("revenge", appauthor=False))
+
+
+class ServerSettings(BaseModel):
+    """HTTP server."""
+
+    host: str = Field("127.0.0.1", description="Address to listen on.")
+    port: int = Field(8096, ge=1, le=65535, description="TCP port to listen on.")
+    name: str = Field("Revenge", min_length=1, max_length=100, description="Server display name.")
+    max_body_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, description="Largest request body accepted (413 above)."
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="Proxy addresses/CIDRs whose X-Forwarded-For is read."
+    )
+    log_json: bool | None = Field(
+        None, description="JSON logs; default is JSON when stderr is not a terminal."
+    )
+
+
+class DatabaseSettings(BaseModel):
+    """PostgreSQL connection pool."""
+
+    pool_size: int = Field(10, ge=1, le=200, description="Connections kept per process.")
+    max_overflow: int = Field(10, ge=0, le=200, description="Extra connections under load.")
+    pool_timeout: float = Field(5.0, gt=0, description="Seconds to wait for a free connection.")
+
+
+class JobSettings(BaseModel):
+    """Background job workers."""
+
+    batch_size: int = Field(10, ge=1, le=1000, description="Jobs taken per dequeue.")
+    heartbeat_seconds: float = Field(
+        30.0, gt=0, description="A running job with no heartbeat this long is retried."
+    )
+    grace_seconds: float = Field(
+        30.0, ge=0, description="On SIGTERM, how long running jobs may take to finish."
+    )
+    max_attempts: int = Field(5, ge=1, le=100, description="Attempts before a job is failed.")
+    retry_base_seconds: float = Field(2.0, gt=0, description="First retry delay; doubles.")
+    extra_modules: list[str] = Field(
+        default_factory=list, description="Plugin modules whose register(registry) adds jobs."
+    )
+
+
+class CacheSettings(BaseModel):
+    """In-process cache tier."""
+
+    local_max_entries: int = Field(10_000, ge=0, description="Entries kept in process.")
+    local_ttl_seconds: float = Field(30.0, gt=0, description="Lifetime of an in-process entry.")
+    redis_prefix: str = Field("revenge:", description="Prefix of every key kept in Redis.")
+
+
+class AuthSettings(BaseModel):
+    """Sessions and sign-in."""
+
+    session_idle_timeout_seconds: int = Field(
+        30 * 86400, ge=60, description="A session unused this long expires."
+    )
+    session_absolute_lifetime_seconds: int = Field(
+        90 * 86400, ge=60, description="A session expires this long after sign-in."
+    )
+    session_max_per_user: int = Field(50, ge=1, description="Oldest sessions end beyond this.")
+    argon2_memory_kib: int = Field(19 * 1024, ge=19 * 1024, description="argon2id memory (KiB).")
+    argon2_time_cost: int = Field(2, ge=2, description="argon2id iterations.")
+    argon2_parallelism: int = Field(1, ge=1, description="argon2id lanes.")
+
+
+class Settings(BaseSettings):
+    """All settings of one Revenge process."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="REVENGE_",
+        env_nested_delimiter="__",
+        extra="forbid",
+    )
+
+    data_dir: Path = Field(default_factory=default_data_dir, description="Where state lives.")
+    database_url: str | None = Field(
+        None, description="PostgreSQL URL; unset starts an embedded PostgreSQL in data_dir."
+    )
+    redis_url: str | None = Field(None, description="Redis URL; unset keeps the cache in-process.")
+    secret_key_file: Path | None = Field(
+        None, description="Master key file for secrets; default <data_dir>/secret.key."
+    )
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    jobs: JobSettings = Field(default_factory=JobSettings)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+
+    @field_validator("database_url", "redis_url")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = _config_file_path()
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        return tuple(sources)
+
+
+_config_override: Path | None = None
+
+
+def _config_file_path() -> Path | None:
+    """The config file in use: --config, else `revenge.toml` in the data directory."""
+    if _config_override is not None:
+        return _config_override
+    data_dir = os.environ.get("REVENGE_DATA_DIR")
+    candidate = (Path(data_dir) if data_dir else default_data_dir()) / CONFIG_FILE_NAME
+    return candidate if candidate.is_file() else None
+
+
+class ConfigError(Exception):
+    """A configuration value is invalid; the message names the key."""
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings, turning validation errors into one readable line."""
+    global _config_override
+    if config_file is not None and not config_file.is_file():
+        raise ConfigError(f"config file not found: {config_file}")
+    _config_override = config_file
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+    finally:
+        _config_override = None
+
+
+def _describe(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    key = ".".join(str(part) for part in first["loc"]) or "<root>"
+    return f"invalid setting {key!r}: {first['msg']} (got {first.get('input')!r})"

@@ -1,0 +1,135 @@
+"""In-process tier in front of Redis, with cross-node invalidation over pub/sub.
+
+Redis being down never fails a caller: reads fall through (a miss sends the caller to the
+database), writes are dropped, and the failure is logged once until Redis answers again.
+While the invalidation channel is down, the local tier is bypassed entirely, because another
+node's deletes could not reach us: a stale local entry must never outlive a revocation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from revenge.infra.cache.memory import MemoryCache
+
+log = logging.getLogger(__name__)
+
+INVALIDATION_CHANNEL = "revenge:cache:invalidate"
+_RETRY_SECONDS = 1.0
+_REDIS_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
+
+
+class TieredCache:
+    """Memory tier (per process) + Redis tier (shared); deletes are broadcast to all nodes."""
+
+    def __init__(self, redis_url: str, local: MemoryCache, prefix: str = "revenge:") -> None:
+        self._redis: aioredis.Redis = aioredis.from_url(
+            redis_url, socket_timeout=0.5, socket_connect_timeout=0.5, health_check_interval=5
+        )
+        self.local = local
+        self._prefix = prefix
+        self._healthy = False
+        self._down_since: float | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._subscribed = asyncio.Event()
+
+    async def start(self) -> None:
+        self._listener = asyncio.create_task(self._listen(), name="cache-invalidation")
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._subscribed.wait(), timeout=2.0)
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError, *_REDIS_ERRORS):
+                await self._listener
+        await self._redis.aclose()
+
+    async def get(self, key: str) -> bytes | None:
+        if self._healthy:
+            value = self.local.get_now(key)
+            if value is not None:
+                return value
+        try:
+            raw: Any = await self._redis.get(self._prefix + key)
+        except _REDIS_ERRORS as exc:
+            self._mark_down(exc)
+            return None
+        return bytes(raw) if raw is not None else None
+
+    async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
+        try:
+            await self._redis.set(self._prefix + key, value, px=max(int(ttl_seconds * 1000), 1))
+        except _REDIS_ERRORS as exc:
+            self._mark_down(exc)
+            return
+        if self._healthy:
+            self.local.set_now(key, value, ttl_seconds)
+
+    async def delete(self, *keys: str) -> None:
+        """Delete locally, in Redis, and on every node; never raises."""
+        if not keys:
+            return
+        self.local.evict(*keys)
+        try:
+            await self._redis.delete(*(self._prefix + k for k in keys))
+            await self._redis.publish(INVALIDATION_CHANNEL, "\n".join(keys))
+        except _REDIS_ERRORS as exc:
+            self._mark_down(exc)
+
+    async def status(self) -> str:
+        try:
+            await self._redis.ping()
+        except _REDIS_ERRORS as exc:
+            self._mark_down(exc)
+            return "degraded"
+        return "ok" if self._healthy else "degraded"
+
+    async def _listen(self) -> None:
+        """Keep a pub/sub subscription alive; evict what other nodes delete."""
+        while True:
+            try:
+                await self._listen_once()
+            except _REDIS_ERRORS as exc:
+                self._mark_down(exc)
+            await asyncio.sleep(_RETRY_SECONDS)
+
+    async def _listen_once(self) -> None:
+        pubsub = self._redis.pubsub()
+        try:
+            await pubsub.subscribe(INVALIDATION_CHANNEL)
+            # Entries cached before the outage may have missed deletes: start clean.
+            self.local.clear()
+            self._mark_up()
+            self._subscribed.set()
+            while True:
+                message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                if message is None:
+                    await pubsub.ping()
+                    continue
+                data = message["data"]
+                keys = (data.decode() if isinstance(data, bytes) else str(data)).split("\n")
+                self.local.evict(*keys)
+        finally:
+            with contextlib.suppress(*_REDIS_ERRORS):
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+    def _mark_down(self, exc: BaseException) -> None:
+        self._healthy = False
+        self.local.clear()
+        if self._down_since is None:
+            self._down_since = time.monotonic()
+            log.warning("redis unavailable, using the database directly: %s", exc)
+
+    def _mark_up(self) -> None:
+        if self._down_since is not None:
+            log.info("redis reachable again")
+        self._down_since = None
+        self._healthy = True

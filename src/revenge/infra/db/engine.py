@@ -1,0 +1,61 @@
+"""Engine, sessions and the transaction boundary owned by a request or a job."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from revenge.config import DatabaseSettings
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Turn any postgres URL into one for SQLAlchemy's psycopg 3 async driver."""
+    parts = urlsplit(url)
+    return urlunsplit(("postgresql+psycopg", *parts[1:]))
+
+
+def libpq_url(url: str) -> str:
+    """Turn any postgres URL into a plain libpq/asyncpg one."""
+    parts = urlsplit(url)
+    return urlunsplit(("postgresql", *parts[1:]))
+
+
+class Database:
+    """One engine per process; sessions are opened per request or per job."""
+
+    def __init__(self, url: str, settings: DatabaseSettings | None = None) -> None:
+        cfg = settings or DatabaseSettings()
+        self.url = libpq_url(url)
+        self.engine: AsyncEngine = create_async_engine(
+            sqlalchemy_url(url),
+            pool_size=cfg.pool_size,
+            max_overflow=cfg.max_overflow,
+            pool_timeout=cfg.pool_timeout,
+            # A restarted PostgreSQL leaves dead sockets in the pool; pre-ping drops them.
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 5},
+        )
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session whose transaction commits on success and rolls back on error."""
+        async with self.sessions() as session, session.begin():
+            yield session
+
+    async def ping(self) -> None:
+        """Raise if the database cannot answer a trivial query."""
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,20 @@
+"""The one place where every feature's job functions join the registry."""
+
+from __future__ import annotations
+
+import importlib
+
+from revenge.infra.jobs.registry import JobRegistry
+from revenge.maintenance import jobs as maintenance_jobs
+
+FEATURE_JOB_MODULES = (maintenance_jobs,)
+
+
+def build_registry(extra_modules: list[str] | None = None) -> JobRegistry:
+    """Every feature's jobs, plus plugin modules named in `jobs.extra_modules`."""
+    registry = JobRegistry()
+    for module in FEATURE_JOB_MODULES:
+        module.register(registry)
+    for name in extra_modules or []:
+        importlib.import_module(name).register(registry)
+    return registry

@@ -1,0 +1,83 @@
+"""The single registry of job functions; each feature's `jobs.py` adds its own here."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from revenge.infra.jobs.context import JobContext
+
+QUEUES = ("scan", "metadata", "images", "search", "maintenance", "notifications")
+
+JobFunc = Callable[["JobContext", dict[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A job type: `<feature>.<verb>` on one queue, with its limits."""
+
+    name: str
+    queue: str
+    func: JobFunc
+    concurrency_limit: int = 0
+    rate_per_second: float | None = None
+    max_attempts: int | None = None
+    timeout_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """A periodic task: on each cron tick, `task` is enqueued (once, by one node)."""
+
+    name: str
+    cron: str
+    task: str
+
+
+@dataclass
+class JobRegistry:
+    tasks: dict[str, TaskSpec] = field(default_factory=dict)
+    schedules: dict[str, ScheduleSpec] = field(default_factory=dict)
+
+    def task(
+        self,
+        name: str,
+        *,
+        queue: str,
+        concurrency_limit: int = 0,
+        rate_per_second: float | None = None,
+        max_attempts: int | None = None,
+        timeout_seconds: float | None = None,
+    ) -> Callable[[JobFunc], JobFunc]:
+        """Decorator registering a job function under `name` on `queue`."""
+        if queue not in QUEUES:
+            raise ValueError(f"unknown queue {queue!r}")
+
+        def register(func: JobFunc) -> JobFunc:
+            if name in self.tasks:
+                raise ValueError(f"job {name!r} registered twice")
+            self.tasks[name] = TaskSpec(
+                name,
+                queue,
+                func,
+                concurrency_limit,
+                rate_per_second,
+                max_attempts,
+                timeout_seconds,
+            )
+            return func
+
+        return register
+
+    def schedule(self, name: str, cron: str, task: str) -> None:
+        """Enqueue the registered job `task` on every tick of `cron`."""
+        if name in self.schedules:
+            raise ValueError(f"schedule {name!r} registered twice")
+        if task not in self.tasks:
+            raise ValueError(f"schedule {name!r} names unknown job {task!r}")
+        self.schedules[name] = ScheduleSpec(name, cron, task)
+
+    def queue_of(self, name: str) -> str:
+        return self.tasks[name].queue

@@ -1,0 +1,153 @@
+"""A job worker: pgqueuer on its own asyncpg connection, running the registered tasks.
+
+Retries: a failing job is re-queued with exponential backoff (`jobs.retry_base_seconds`,
+doubling) until its attempts are used up; then it is kept with status `failed` so an admin
+can read its error and retry it. A worker killed mid-job stops heart-beating; after
+`jobs.heartbeat_seconds` any worker picks the job up again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import asyncpg
+from pgqueuer import PgQueuer
+from pgqueuer.db import AsyncpgDriver
+from pgqueuer.executors import DatabaseRetryEntrypointExecutor, EntrypointExecutorParameters
+from pgqueuer.models import Context, Job
+
+from revenge.infra.jobs.context import JobContext
+from revenge.infra.jobs.registry import QUEUES, TaskSpec
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+class RateLimiter:
+    """A per-process token bucket: at most `rate` starts per second."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1.0 / rate
+        self._next = time.monotonic()
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            delay = self._next - now
+            self._next = max(now, self._next) + self._interval
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+class Worker:
+    """Runs the tasks of the chosen queues until stopped."""
+
+    def __init__(self, runtime: Runtime, queues: tuple[str, ...] = QUEUES) -> None:
+        unknown = set(queues) - set(QUEUES)
+        if unknown:
+            raise ValueError(f"unknown queue(s): {', '.join(sorted(unknown))}")
+        self.runtime = runtime
+        self.queues = queues
+        self._pgq: PgQueuer | None = None
+        self._conn: asyncpg.Connection | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.started = asyncio.Event()
+
+    async def start(self) -> None:
+        """Connect and start processing in the background."""
+        self._conn = await asyncpg.connect(self.runtime.db.url)
+        self._pgq = PgQueuer(AsyncpgDriver(self._conn))
+        for spec in self.runtime.registry.tasks.values():
+            if spec.queue in self.queues:
+                self._register(self._pgq, spec)
+        self._register_schedules(self._pgq)
+        cfg = self.runtime.settings.jobs
+        self._task = asyncio.create_task(
+            self._pgq.run(
+                batch_size=cfg.batch_size,
+                dequeue_timeout=timedelta(seconds=5),
+                heartbeat_timeout=timedelta(seconds=cfg.heartbeat_seconds),
+            ),
+            name="job-worker",
+        )
+        self.started.set()
+
+    async def stop(self, grace_seconds: float | None = None) -> None:
+        """Stop taking jobs; let running ones finish within the grace period."""
+        if self._pgq is None or self._task is None:
+            return
+        grace = self.runtime.settings.jobs.grace_seconds if grace_seconds is None else grace_seconds
+        self._pgq.shutdown.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout=grace)
+        except TimeoutError:
+            # Unfinished jobs stay `picked`; heartbeat recovery hands them to another worker.
+            log.warning("jobs still running after %.0fs grace period; stopping them", grace)
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        except Exception:
+            log.exception("job worker ended with an error")
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                await self._conn.close()
+        self._pgq = None
+        self._task = None
+
+    async def wait(self) -> None:
+        """Return when the worker ends by itself (e.g. lost its database)."""
+        if self._task is not None:
+            await self._task
+
+    def _register(self, pgq: PgQueuer, spec: TaskSpec) -> None:
+        cfg = self.runtime.settings.jobs
+        attempts = spec.max_attempts or cfg.max_attempts
+        limiter = RateLimiter(spec.rate_per_second) if spec.rate_per_second else None
+        runtime = self.runtime
+
+        def executor(params: EntrypointExecutorParameters) -> DatabaseRetryEntrypointExecutor:
+            return DatabaseRetryEntrypointExecutor(
+                parameters=params,
+                max_attempts=attempts,
+                initial_delay=timedelta(seconds=cfg.retry_base_seconds),
+                max_delay=timedelta(minutes=30),
+            )
+
+        @pgq.entrypoint(
+            spec.name,
+            concurrency_limit=spec.concurrency_limit,
+            on_failure="hold",
+            executor_factory=executor,
+            accepts_context=True,
+        )
+        async def run(job: Job, context: Context) -> None:
+            if limiter is not None:
+                await limiter.wait()
+            payload: dict[str, Any] = json.loads(job.payload) if job.payload else {}
+            ctx = JobContext(runtime, int(job.id), spec.name, int(job.attempts) + 1)
+            started = time.perf_counter()
+            try:
+                await asyncio.wait_for(spec.func(ctx, payload), timeout=spec.timeout_seconds)
+            finally:
+                runtime.metrics.observe_job(spec.name, time.perf_counter() - started)
+
+    def _register_schedules(self, pgq: PgQueuer) -> None:
+        runtime = self.runtime
+        for spec in runtime.registry.schedules.values():
+            if runtime.registry.queue_of(spec.task) not in self.queues:
+                continue
+            task = spec.task
+
+            @pgq.schedule(spec.name, spec.cron)
+            async def fire(_schedule: Any, task: str = task) -> None:
+                async with runtime.db.transaction() as session:
+                    await runtime.jobs.enqueue(session, task, {}, dedupe_key=f"schedule:{task}")

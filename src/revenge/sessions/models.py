@@ -1,0 +1,46 @@
+"""Sign-in sessions; tokens are stored only as hashes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, String, Text, text
+from sqlalchemy.dialects.postgresql import INET, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from revenge.infra.db.base import Base, created_ts, uuid_pk
+
+
+class Session(Base):
+    __tablename__ = "sessions"
+    __table_args__ = (
+        Index("uq_sessions_token_hash", "token_hash", unique=True),
+        Index("uq_sessions_refresh_token_hash", "refresh_token_hash", unique=True),
+        Index(
+            "ix_sessions_user_active",
+            "user_id",
+            "created_at",
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+        Index("ix_sessions_expires_at", "expires_at"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), nullable=False)
+    refresh_token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), nullable=False)
+    previous_refresh_token_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    device_id: Mapped[str | None] = mapped_column(String(200))
+    device_name: Mapped[str | None] = mapped_column(String(200))
+    client_name: Mapped[str | None] = mapped_column(String(200))
+    client_version: Mapped[str | None] = mapped_column(String(64))
+    ip_address: Mapped[str | None] = mapped_column(INET)
+    user_agent: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_ts()
+    last_activity_at: Mapped[datetime] = created_ts()
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_reason: Mapped[str | None] = mapped_column(String(64))

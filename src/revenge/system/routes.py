@@ -1,0 +1,59 @@
+"""Health probes, system info and Prometheus metrics (all public)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+
+from revenge.api.deps import RuntimeDep
+from revenge.system import repository
+from revenge.system.schemas import Live, Ready, SystemInfo
+
+router = APIRouter()
+
+
+@router.get("/health/live", tags=["system"])
+async def live() -> Live:
+    """The process is up."""
+    return Live(status="ok")
+
+
+@router.get(
+    "/health/ready", tags=["system"], response_model=Ready, responses={503: {"model": Ready}}
+)
+async def ready(runtime: RuntimeDep) -> JSONResponse:
+    """Database, job queue and cache can serve; 503 while the database is unreachable."""
+    database = job_queue = "unavailable"
+    try:
+        async with asyncio.timeout(3), runtime.db.sessions() as session:
+            await session.connection()
+            database = "ok"
+            job_queue = "ok" if await repository.job_queue_installed(session) else "missing"
+    except Exception:  # any failure to reach the database means "not ready"
+        pass
+    cache = await runtime.cache.status()
+    body = Ready(
+        status="ok" if database == job_queue == "ok" else "unavailable",
+        database=database,
+        job_queue=job_queue,
+        cache=cache,
+    )
+    return JSONResponse(body.model_dump(), status_code=200 if body.status == "ok" else 503)
+
+
+@router.get("/api/v1/system/info", tags=["system"])
+async def info(runtime: RuntimeDep) -> SystemInfo:
+    """Server name, version, and whether first-run setup is still pending."""
+    async with runtime.db.sessions() as session:
+        pending = not await repository.has_any_user(session)
+    return SystemInfo(
+        name=runtime.settings.server.name, version=runtime.version, setup_pending=pending
+    )
+
+
+@router.get("/metrics", tags=["system"], response_class=Response)
+async def metrics(runtime: RuntimeDep) -> Response:
+    """Prometheus exposition format."""
+    return Response(runtime.metrics.render(), media_type="text/plain; version=0.0.4")

@@ -1,0 +1,111 @@
+"""Fixtures: real PostgreSQL and Redis, a migrated database per run, a clean one per test."""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from fastapi import FastAPI
+
+from revenge.app import create_app
+from revenge.config import Settings
+from revenge.infra.db import migrate
+from revenge.runtime import Runtime
+from tests.support.services import fresh_database, postgres_server, redis_server
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def database_url(pg_server_url: str) -> Iterator[str]:
+    """One migrated database for the whole run."""
+    with fresh_database(pg_server_url) as url:
+        migrate.upgrade(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    with redis_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("data")
+
+
+def make_settings(
+    data_dir: Path, database_url: str, redis_url: str | None, **extra: object
+) -> Settings:
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        redis_url=redis_url,
+        cache={"redis_prefix": f"revenge-test-{uuid.uuid4().hex[:8]}:"},  # type: ignore[arg-type]
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path, database_url: str, redis_url: str) -> Settings:
+    return make_settings(data_dir, database_url, redis_url)
+
+
+@pytest.fixture(scope="session")
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    rt = await Runtime.create(settings, apply_migrations=False)
+    yield rt
+    await rt.close()
+
+
+def truncate_all(database_url: str) -> None:
+    """Empty every table except the migration marker (faster than a new database)."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                " AND tablename <> 'alembic_version'"
+            )
+        ]
+        if tables:
+            conn.execute(
+                "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+            )
+
+
+@pytest.fixture
+async def clean_runtime(runtime: Runtime, database_url: str) -> Runtime:
+    """The shared runtime over an emptied database and cache."""
+    truncate_all(database_url)
+    runtime.local_cache.clear()
+    return runtime
+
+
+@pytest.fixture
+async def app(clean_runtime: Runtime, settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings, run_worker=False, runtime=clean_runtime)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
