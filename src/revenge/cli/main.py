@@ -52,6 +52,10 @@ def serve(
         f"Revenge listening on http://{settings.server.host}:{settings.server.port} "
         f"(data: {settings.data_dir}, database: {where})"
     )
+    # uvicorn re-raises the stop signal after its graceful shutdown; exiting 0 then tells
+    # supervisors the stop was clean.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _exit_cleanly)
     uvicorn.run(
         create_app(settings, run_worker=not no_worker),
         host=settings.server.host,
@@ -59,6 +63,10 @@ def serve(
         log_config=None,
         timeout_graceful_shutdown=int(settings.jobs.grace_seconds) + 5,
     )
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 @app.command()

@@ -39,6 +39,7 @@ class TieredCache:
         self._down_since: float | None = None
         self._listener: asyncio.Task[None] | None = None
         self._subscribed = asyncio.Event()
+        self._closing = False
 
     async def start(self) -> None:
         self._listener = asyncio.create_task(self._listen(), name="cache-invalidation")
@@ -46,10 +47,11 @@ class TieredCache:
             await asyncio.wait_for(self._subscribed.wait(), timeout=2.0)
 
     async def close(self) -> None:
+        self._closing = True
         if self._listener is not None:
             self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError, *_REDIS_ERRORS):
-                await self._listener
+            # redis-py can swallow a cancellation inside a read; the flag ends the loop anyway.
+            await asyncio.wait([self._listener], timeout=2.0)
         await self._redis.aclose()
 
     async def get(self, key: str) -> bytes | None:
@@ -94,10 +96,10 @@ class TieredCache:
 
     async def _listen(self) -> None:
         """Keep a pub/sub subscription alive; evict what other nodes delete."""
-        while True:
+        while not self._closing:
             try:
                 await self._listen_once()
-            except _REDIS_ERRORS as exc:
+            except Exception as exc:  # the listener must outlive any connection failure
                 self._mark_down(exc)
             await asyncio.sleep(_RETRY_SECONDS)
 
@@ -109,10 +111,14 @@ class TieredCache:
             self.local.clear()
             self._mark_up()
             self._subscribed.set()
-            while True:
+            while not self._closing:
                 message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
                 if message is None:
                     await pubsub.ping()
+                    if not self._healthy:
+                        # A failure seen on another connection while this subscription stayed
+                        # up: nothing was missed after the clear in _mark_down, so trust again.
+                        self._mark_up()
                     continue
                 data = message["data"]
                 keys = (data.decode() if isinstance(data, bytes) else str(data)).split("\n")

@@ -117,7 +117,8 @@ class Worker:
         def executor(params: EntrypointExecutorParameters) -> DatabaseRetryEntrypointExecutor:
             return DatabaseRetryEntrypointExecutor(
                 parameters=params,
-                max_attempts=attempts,
+                # pgqueuer counts retries, not runs: N runs means N - 1 retries.
+                max_attempts=attempts - 1,
                 initial_delay=timedelta(seconds=cfg.retry_base_seconds),
                 max_delay=timedelta(minutes=30),
             )

@@ -1,0 +1,64 @@
+"""`revenge serve` on the embedded default: comes up ready, keeps its data across restarts."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+from tests.support.processes import revenge_env, start_revenge, wait_for
+from tests.support.services import free_port
+
+
+def _get(port: int, path: str) -> tuple[int, dict[str, object]]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as resp:
+            return resp.status, json.loads(resp.read())
+    except OSError:
+        return 0, {}
+
+
+def _serve(data_dir: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    env = revenge_env(REVENGE_DATA_DIR=str(data_dir))
+    env.pop("REVENGE_DATABASE_URL", None)
+    env.pop("REVENGE_REDIS_URL", None)
+    proc = start_revenge(["serve", "--port", str(port)], env, log)
+    wait_for(lambda: _get(port, "/health/ready")[0] == 200, 60, "server to be ready")
+    return proc, port
+
+
+def _embedded_url(data_dir: Path) -> str:
+    return f"postgresql://postgres@/postgres?host={data_dir / 'pg'}"
+
+
+def test_serve_starts_embedded_and_reuses_data(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    proc, port = _serve(data_dir, tmp_path / "serve1.log")
+    try:
+        status, info = _get(port, "/api/v1/system/info")
+        assert status == 200 and info["setup_pending"] is True
+        with psycopg.connect(_embedded_url(data_dir), autocommit=True) as conn:
+            conn.execute(
+                "INSERT INTO server_settings (key, value) VALUES ('server.name', '\"Den\"')"
+            )
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+    log = (tmp_path / "serve1.log").read_text()
+    assert f"listening on http://127.0.0.1:{port}" in log and str(data_dir) in log
+
+    proc, port = _serve(data_dir, tmp_path / "serve2.log")
+    try:
+        with psycopg.connect(_embedded_url(data_dir)) as conn:
+            row = conn.execute("SELECT value FROM server_settings WHERE key = 'server.name'")
+            assert row.fetchone() == ("Den",)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 0
+    # The embedded PostgreSQL stopped with the server.
+    assert not (data_dir / "pg" / "postmaster.pid").exists()
