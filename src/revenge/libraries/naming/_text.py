@@ -1,0 +1,163 @@
+"""Shared text helpers: path splitting, extensions, release tags, years and provider ids."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import re
+
+# Only known media/sidecar extensions are stripped, so dotted names such as
+# "Foo (2019).S04E03" or "Last.Call.WEB-DL.1080p" keep their final token.
+MEDIA_EXTENSIONS = frozenset(
+    (
+        # video
+        *("3g2", "3gp", "asf", "avi", "divx", "dvr-ms", "f4v", "flv", "ifo", "img", "iso"),
+        *("m2t", "m2ts", "m4v", "mk3d", "mkv", "mov", "mp4", "mpeg", "mpg", "mts", "ogm"),
+        *("ogv", "rec", "rm", "rmvb", "strm", "ts", "vob", "webm", "wmv", "wtv", "xvid"),
+        # audio
+        *("aac", "ac3", "aif", "aiff", "alac", "ape", "dsf", "dff", "flac", "m4a", "m4b"),
+        *("mka", "mp2", "mp3", "mpc", "oga", "ogg", "opus", "wav", "wma", "wv"),
+        # subtitles and sidecars
+        *("ass", "idx", "smi", "srt", "ssa", "sub", "sup", "vtt", "nfo"),
+    )
+)
+
+# Word separators used in release names; "\u2013"/"\u2014" are the en and em dashes.
+SEPARATORS = " \t._-,\u2013\u2014\u3000"
+_TRAILING_JUNK = SEPARATORS + "([{"
+
+# A plausible film/episode year: bare years far in the future are more likely to be
+# part of a title ("Blade Runner 2049") than a release year.
+MIN_YEAR = 1888
+MAX_YEAR = datetime.date.today().year + 3
+
+YEAR_RE = re.compile(r"(?<![^\W_])((?:18|19|20)\d\d)(?![^\W_])")
+
+_LEADING_GROUPS_RE = re.compile(r"^\s*(?:\[[^\]]*\]\s*)+")
+
+# Release tags that never belong to a title. Words that are common in real titles
+# ("Limited", "Internal", "Cam", "Dual") are left out on purpose.
+_TAG_WORDS = r"""
+    (?:240|360|480|540|576|720|1080|1440|2160|4320)[pi] | [248]k | f?uhd | ultra-?hd | fhd
+    | hdr(?:10(?:\+|plus)?)? | dovi | hlg | hdc
+    | blu-?ray | b[dr]-?rip | bd-?remux | remux | bd(?:25|50) | web-?dl | web-?rip | webdl
+    | hdtv(?:rip)? | pdtv | sdtv | dsr(?:ip)? | dvd(?:rip|scr|screener|[59])? | hd-?rip
+    | hddvd | hdcam | telesync | telecine | vhsrip | ppvrip | hrhd(?:tv)? | svcd
+    | amzn | hulu | dsnp | hmax | atvp
+    | [xh]\.?26[45] | hevc | avc | xvid(?:vd)? | divx5? | av1 | vp9 | 10-?bit | nvenc
+    | aac(?:[25]\.[01])? | e?ac-?3 | ddp?(?:[257]\.[01])? | dts(?:-?(?:hd|ma|x))? | truehd
+    | atmos | flac | opus | lpcm
+    | remastered | extended | unrated | proper | repack | rerip | retail | read\.nfo | nfofix
+    | multi | subs | vostfr | truefrench | ntsc | xxx
+    | 3d(?=[\s._-]*(?:h?sbs|h?tab|f(?:sbs|tab)|h?ou|mvc|$)) | [hf]?sbs | [hf]?tab | mvc
+"""
+
+_TAG_START = r"(?<=[\s_,.()\[\]{}+-])"
+_TAG_END = r"(?=[\s_,.()\[\]{}+-]|$)"
+
+# A release tag, a trailing bracket group such as "[720p]" or "[字]", or an episode
+# range such as "E01-E16"; everything from the first one on is release noise.
+RELEASE_TAG_RE = re.compile(
+    rf"(?:{_TAG_START}(?:{_TAG_WORDS})|\[[^\]]*\]"
+    rf"|{_TAG_START}e\d{{1,4}}[-~]e?\d{{1,4}}){_TAG_END}",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+PROVIDER_ID_RE = re.compile(
+    r"[\[{(]\s*(tmdb|imdb|tvdb|tvmaze|anidb)(?:id)?\s*[-=:]\s*([a-z0-9]+)\s*[\]})]"
+    r"|(?<![^\W_])(tt\d{7,9})(?![^\W_])",
+    re.IGNORECASE,
+)
+
+_DASH_NUMBER_TAIL_RE = re.compile(r"\s+-\s+\d{1,4}$")
+
+
+def basename(path: str) -> str:
+    """Return the last component of a path written with either slash style."""
+    trimmed = path.rstrip("/\\")
+    cut = max(trimmed.rfind("/"), trimmed.rfind("\\"))
+    return trimmed[cut + 1 :]
+
+
+def parent(path: str) -> str:
+    """Return the path without its last component."""
+    trimmed = path.rstrip("/\\")
+    cut = max(trimmed.rfind("/"), trimmed.rfind("\\"))
+    return trimmed[:cut] if cut > 0 else ""
+
+
+def split_extension(name: str) -> tuple[str, str]:
+    """Split a known media extension (lower-cased, without dot) off a file name."""
+    dot = name.rfind(".")
+    if dot > 0:
+        ext = name[dot + 1 :].lower()
+        if ext in MEDIA_EXTENSIONS:
+            return name[:dot], ext
+    return name, ""
+
+
+def trim(text: str) -> str:
+    """Strip separators and dangling opening brackets from both ends."""
+    return text.strip(SEPARATORS).rstrip(_TRAILING_JUNK).strip(SEPARATORS)
+
+
+def strip_leading_groups(text: str) -> tuple[str, bool]:
+    """Drop leading "[Group]" tags unless nothing would remain; report whether any went."""
+    match = _LEADING_GROUPS_RE.match(text)
+    if match is None or not text[match.end() :].strip():
+        return text, False
+    return text[match.end() :], True
+
+
+def cut_release_tags(text: str) -> str:
+    """Return the text before the first release tag (never cutting at position 0)."""
+    match = RELEASE_TAG_RE.search(text, 1)
+    return text if match is None else text[: match.start()]
+
+
+def clean_name(text: str) -> str:
+    """Drop fansub groups, release tags and an anime-style trailing episode number."""
+    body, had_group = strip_leading_groups(text)
+    cleaned = trim(cut_release_tags(body))
+    if had_group:
+        # "[Group] Title - 13 [720p]" is the fansub convention: 13 is the episode.
+        tail = _DASH_NUMBER_TAIL_RE.search(cleaned)
+        if tail is not None and tail.start() > 0:
+            cleaned = cleaned[: tail.start()]
+    return cleaned or trim(text)
+
+
+def is_year(value: int) -> bool:
+    """Tell whether a number is a plausible release year."""
+    return MIN_YEAR <= value <= MAX_YEAR
+
+
+def humanize(text: str) -> str:
+    """Turn dot/underscore word separators into spaces, keeping acronyms like "S.H.O.W"."""
+    pieces = text.replace("_", " ").split(".")
+    out = pieces[0]
+    for prev, piece in itertools.pairwise(pieces):
+        if not piece:
+            continue
+        # Keep the dot for acronyms ("P.I"), decimals and real punctuation ("Mr. Robot").
+        acronym = len(prev.strip()) == 1 and len(piece.strip()) == 1
+        decimal = prev[-1:].isdigit() and piece[0].isdigit()
+        keep = acronym or decimal or piece[0].isspace()
+        out += ("." if keep else " ") + piece
+    return " ".join(out.split())
+
+
+def provider_ids(text: str) -> dict[str, str]:
+    """Collect provider ids such as "{tmdb-603}" or "[imdbid-tt0133093]" from a name."""
+    found: dict[str, str] = {}
+    for match in PROVIDER_ID_RE.finditer(text):
+        if match.group(3):
+            found.setdefault("imdb", match.group(3).lower())
+        else:
+            found.setdefault(match.group(1).lower(), match.group(2))
+    return found
+
+
+def remove_provider_ids(text: str) -> str:
+    """Remove provider id tags from a name."""
+    return PROVIDER_ID_RE.sub(" ", text)

@@ -1,0 +1,95 @@
+"""Season folder detection and series names from folder names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from revenge.libraries.naming._text import (
+    basename,
+    cut_release_tags,
+    humanize,
+    parent,
+    strip_leading_groups,
+    trim,
+)
+
+# "Season" in the languages users actually name folders in.
+_SEASON_WORDS = (
+    r"season|saison|seizoen|staffel|stagione|s[æa]son|s[äa]song|sesong|temporada|series"
+    r"|kausi|sez[oó]n(?:a|ul)?|сезон"
+)
+
+_SPECIALS_RE = re.compile(r"^(?:specials?|extras?)$", re.IGNORECASE)
+_NUMERIC_RE = re.compile(r"^\d{1,4}$")
+_WORD_NUMBER_RE = re.compile(
+    rf"(?:^|(?<=[\s._-]))(?:{_SEASON_WORDS})[\s._-]*(\d{{1,4}})(?!\d)", re.IGNORECASE
+)
+_NUMBER_WORD_RE = re.compile(rf"^(\d{{1,4}})[\s._-]*(?:{_SEASON_WORDS})(?![^\W_])", re.IGNORECASE)
+# A bare "S04" token; "s06e05" is an episode, so no letter or digit may follow.
+_S_TOKEN_RE = re.compile(r"(?<![^\W_])s(\d{1,4})(?![^\W_])", re.IGNORECASE)
+
+# Movie box-set folders hold numbered sub-folders ("300 Collection/1") that are not seasons.
+_COLLECTION_RE = re.compile(
+    r"(?<![^\W_])(?:collection|box\s*set|boxset|trilogy|saga|anthology)(?![^\W_])",
+    re.IGNORECASE,
+)
+
+# Where a series name ends in a release/season folder name.
+_SERIES_END_RE = re.compile(
+    rf"(?<![^\W_])(?:s\d{{1,4}}(?:[\s._-]*e\d{{1,4}})?|\d{{1,4}}x\d{{1,4}}"
+    rf"|(?:{_SEASON_WORDS})[\s._-]*\d{{1,4}})(?![^\W_])",
+    re.IGNORECASE,
+)
+_TRAILING_YEAR_RE = re.compile(r"\s*[(\[]\d{4}(?:\s*-\s*\d{0,4})?[)\]]\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonFolder:
+    """Result of parsing a folder that may be a season folder."""
+
+    season: int | None = None
+    is_season_folder: bool = False
+
+
+def _season_number(name: str, parent_name: str) -> int | None:
+    """Return the season number a folder name stands for, if any."""
+    if _SPECIALS_RE.match(name):
+        return 0
+    if _NUMERIC_RE.match(name):
+        return None if _COLLECTION_RE.search(parent_name) else int(name)
+    for pattern in (_WORD_NUMBER_RE, _NUMBER_WORD_RE, _S_TOKEN_RE):
+        match = pattern.search(name)
+        if match is not None:
+            return int(match.group(1))
+    return None
+
+
+def parse_season_folder(path: str, parent_path: str | None = None) -> SeasonFolder:
+    """Tell whether a folder is a season folder and which season it holds."""
+    name = basename(path).strip()
+    parent_name = basename(parent(path) if parent_path is None else parent_path)
+    season = _season_number(name, parent_name)
+    return SeasonFolder(season=season, is_season_folder=season is not None)
+
+
+def _series_from_folder(name: str) -> str:
+    """Return the series part of one folder name; empty for bare season folders."""
+    if _NUMERIC_RE.match(name) or _SPECIALS_RE.match(name):
+        return ""
+    body, _ = strip_leading_groups(name)
+    end = _SERIES_END_RE.search(body)
+    if end is not None:
+        body = body[: end.start()]
+    body = _TRAILING_YEAR_RE.sub("", cut_release_tags(body))
+    return humanize(trim(body))
+
+
+def parse_series_name(path: str) -> str:
+    """Return the display name of a series from its folder (or a season folder inside it)."""
+    name = basename(path).strip()
+    series = _series_from_folder(name)
+    if not series and parent(path):
+        # "Show/Season 10" names the series in the parent folder.
+        series = _series_from_folder(basename(parent(path)))
+    return series or humanize(trim(name))
