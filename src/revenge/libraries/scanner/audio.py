@@ -154,9 +154,8 @@ def _vorbis(audio: Any, facts: AudioFacts) -> None:
         first = _first(value)
         if name and first:
             facts.tags[name] = str(first)
-    facts.has_art = bool(getattr(audio, "pictures", None)) or "metadata_block_picture" in {
-        k.lower() for k in audio.tags
-    }
+    names = {key.lower() for key, _ in audio.tags.items()}
+    facts.has_art = bool(getattr(audio, "pictures", None)) or "metadata_block_picture" in names
 
 
 def _normalise(tags: dict[str, Any]) -> None:
@@ -194,11 +193,14 @@ def read_audio(path: str, size: int) -> AudioFacts:
     info = audio.info
     facts.duration = float(info.length) if getattr(info, "length", None) else None
     facts.bit_rate = int(info.bitrate) if getattr(info, "bitrate", None) else None
-    if audio.tags is not None:
-        _read_tags(audio, facts)
-    if kind == "MP4":
-        _mp4_chapters(audio, facts.duration, facts)
-    _normalise(facts.tags)
+    try:
+        if audio.tags is not None:
+            _read_tags(audio, facts)
+        if kind == "MP4":
+            _mp4_chapters(audio, facts.duration, facts)
+        _normalise(facts.tags)
+    except Exception as exc:  # a malformed tag must not stop the scan
+        facts.failure = f"unreadable tags: {exc}"
     if not facts.duration:
         facts.failure = "no audio stream found"
     return facts
