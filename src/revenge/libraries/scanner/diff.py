@@ -25,6 +25,12 @@ class Known:
     missing: bool
 
 
+# A media_files row as loaded in bulk (plain tuples: 50,000 of them load in milliseconds):
+# (id, path, size, mtime_ns, inode, device, fingerprint, missing).
+KnownRow = tuple[uuid.UUID, str, int, int, int, int, str, bool]
+MISSING = 7
+
+
 @dataclass
 class Diff:
     new: list[FoundFile] = field(default_factory=list)
@@ -36,7 +42,7 @@ class Diff:
 
 def compare(
     found: list[FoundFile],
-    known: dict[str, Known],
+    known: dict[str, KnownRow],
     in_scope: Callable[[str], bool],
     reread_all: bool,
 ) -> Diff:
@@ -48,15 +54,15 @@ def compare(
         row = known.get(f.path)
         if row is None:
             diff.new.append(f)
-        elif reread_all or (row.size, row.mtime_ns, row.inode) != (f.size, f.mtime_ns, f.inode):
-            diff.changed.append((row, f))
-        elif row.missing:
-            diff.restored.append((row, f))
+        elif reread_all or row[2] != f.size or row[3] != f.mtime_ns or row[4] != f.inode:
+            diff.changed.append((Known(*row), f))
+        elif row[MISSING]:
+            diff.restored.append((Known(*row), f))
         else:
             diff.unchanged += 1
     for path, row in known.items():
-        if not row.missing and path not in seen and in_scope(path):
-            diff.gone.append(row)
+        if not row[MISSING] and path not in seen and in_scope(path):
+            diff.gone.append(Known(*row))
     return diff
 
 

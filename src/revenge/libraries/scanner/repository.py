@@ -10,7 +10,7 @@ from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.libraries.scanner.diff import Known
+from revenge.libraries.scanner.diff import KnownRow
 
 FILE_COLUMNS = (
     "id", "library_id", "path", "folder", "kind", "size", "mtime_ns", "inode", "device",
@@ -31,14 +31,15 @@ async def raw(session: AsyncSession) -> AsyncConnection[Any]:
     return cast(AsyncConnection[Any], dbapi.driver_connection)
 
 
-async def load_known(conn: AsyncConnection[Any], library_id: uuid.UUID) -> dict[str, Known]:
-    async with conn.cursor() as cur:
+async def load_known(conn: AsyncConnection[Any], library_id: uuid.UUID) -> dict[str, KnownRow]:
+    # Binary results decode integers without parsing text: measurably faster at 50k rows.
+    async with conn.cursor(binary=True) as cur:
         await cur.execute(
             "SELECT id, path, size, mtime_ns, inode, device, fingerprint,"
             " missing_since IS NOT NULL FROM media_files WHERE library_id = %s",
             [library_id],
         )
-        return {row[1]: Known(*row) for row in await cur.fetchall()}
+        return {row[1]: row for row in await cur.fetchall()}
 
 
 async def write_files(conn: AsyncConnection[Any], rows: Sequence[Sequence[Any]]) -> None:

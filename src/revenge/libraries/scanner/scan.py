@@ -26,7 +26,7 @@ from revenge.catalog.registry import cataloguer_for
 from revenge.catalog.types import FileToPlace
 from revenge.libraries import repository as lib_repo
 from revenge.libraries.scanner import repository as repo
-from revenge.libraries.scanner.diff import Diff, Known, compare, match_moves
+from revenge.libraries.scanner.diff import MISSING, Diff, Known, KnownRow, compare, match_moves
 from revenge.libraries.scanner.prepare import file_row, fingerprint_many, prepare
 from revenge.libraries.scanner.walk import WalkResult, walk, within
 
@@ -139,19 +139,22 @@ async def _start(runtime: Runtime, request: ScanRequest) -> ScanState | None:
     return ScanState(scan_id, library.id, library.type, roots)
 
 
-async def _load_known(runtime: Runtime, library_id: uuid.UUID) -> dict[str, Known]:
+async def _load_known(runtime: Runtime, library_id: uuid.UUID) -> dict[str, KnownRow]:
     async with runtime.db.transaction() as session:
         return await repo.load_known(await repo.raw(session), library_id)
 
 
 def _scope(
-    state: ScanState, walked: WalkResult, folders: list[str] | None, known: dict[str, Known]
+    state: ScanState, walked: WalkResult, folders: list[str] | None, known: dict[str, KnownRow]
 ) -> Callable[[str], bool]:
     """Which known paths may be declared gone by this scan."""
     usable = []
     for root in state.roots:
-        has_rows = any(within(p, root) and not k.missing for p, k in known.items())
-        empty = folders is None and walked.per_root.get(root, 0) == 0 and has_rows
+        empty = (
+            folders is None
+            and walked.per_root.get(root, 0) == 0
+            and any(within(p, root) and not k[MISSING] for p, k in known.items())
+        )
         if root in walked.unavailable_roots or empty:
             state.warning = f"{root} is unavailable or empty; nothing under it was marked missing"
             continue
@@ -166,17 +169,18 @@ def _scope(
 
 async def _scan(runtime: Runtime, request: ScanRequest, state: ScanState) -> None:
     cataloguer = cataloguer_for(state.library_type)
-    known_task = asyncio.create_task(_load_known(runtime, state.library_id))
+    # Walk first, then load: run side by side they fight over the GIL and both slow down.
     walked = await asyncio.to_thread(walk, state.roots, cataloguer.extensions, request.folders)
-    known = await known_task
+    known = await _load_known(runtime, state.library_id)
     diff = compare(
         walked.files, known, _scope(state, walked, request.folders, known),
         reread_all=request.scan_type == "full",
     )  # fmt: skip
     state.seen = len(walked.files)
-    await _progress(runtime, state, "reading")
+    if diff.new or diff.changed:
+        await _progress(runtime, state, "reading")
     printed = await asyncio.to_thread(fingerprint_many, diff.new)
-    candidates = diff.gone + [k for k in known.values() if k.missing]
+    candidates = diff.gone + [Known(*k) for k in known.values() if k[MISSING]]
     moves = match_moves([(f, fp) for f, fp, err in printed if err is None], candidates)
     moved_paths = {f.path for _, f, _ in moves}
     work: list[tuple[uuid.UUID, Any, str | None, str | None]] = [

@@ -75,6 +75,8 @@ class _Walker:
         """Walk `top` recursively; return how many media files were found."""
         found = 0
         stack = [top]
+        files = self.result.files
+        extensions = self.extensions
         while stack:
             folder = stack.pop()
             try:
@@ -84,26 +86,31 @@ class _Walker:
                 continue
             if any(e.name in IGNORE_MARKERS for e in entries):
                 continue
+            # The loop is inlined on purpose: it runs once per file of the library.
             for entry in entries:
-                found += self._visit(entry, stack)
+                name = entry.name
+                if name[0] == ".":
+                    continue
+                try:
+                    if entry.is_symlink():
+                        found += self._visit_link(entry, stack)
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        if name.lower() not in SKIPPED_FOLDERS:
+                            stack.append(entry.path)
+                        continue
+                    dot = name.rfind(".")
+                    if dot <= 0 or name[dot + 1 :].lower() not in extensions:
+                        continue
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if stat.S_ISREG(st.st_mode):
+                    files.append(
+                        FoundFile(entry.path, st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+                    )
+                    found += 1
         return found
-
-    def _visit(self, entry: os.DirEntry[str], stack: list[str]) -> int:
-        name = entry.name
-        if name.startswith("."):
-            return 0
-        try:
-            if entry.is_symlink():
-                return self._visit_link(entry, stack)
-            if entry.is_dir(follow_symlinks=False):
-                if name.lower() not in SKIPPED_FOLDERS:
-                    stack.append(entry.path)
-                return 0
-        except OSError:
-            return 0
-        if extension(name) not in self.extensions:
-            return 0
-        return self._add(entry.path, entry.stat(follow_symlinks=False))
 
     def _visit_link(self, entry: os.DirEntry[str], stack: list[str]) -> int:
         real = os.path.realpath(entry.path)
