@@ -148,11 +148,25 @@ def walk(
             walker.result.unavailable_roots.append(root)
             continue
         tops = [root] if folders is None else [f for f in folders if within(f, root)]
+        tops = [t for t in tops if not _skipped_between(root, t)]
         count = 0
         for top in tops:
             count += walker.walk_folder(top)
         walker.result.per_root[root] = count
     return walker.result
+
+
+def _skipped_between(root: str, folder: str) -> bool:
+    """Tell whether a folder below `root` sits in a hidden, clutter or ignored folder."""
+    current = folder
+    while current != root and within(current, root):
+        name = os.path.basename(current)
+        if name.startswith(".") or name.lower() in SKIPPED_FOLDERS:
+            return True
+        if any(os.path.exists(os.path.join(current, m)) for m in IGNORE_MARKERS):
+            return True
+        current = os.path.dirname(current)
+    return False
 
 
 def within(path: str, folder: str) -> bool:
