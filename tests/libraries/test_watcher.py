@@ -13,7 +13,7 @@ from revenge.infra.jobs.context import JobContext
 from revenge.libraries.jobs import scan as scan_job
 from revenge.libraries.watcher import LibraryWatcher, affected_folder, reduce_folders
 from revenge.runtime import Runtime
-from tests.libraries.conftest import AS_ADMIN, LibraryMaker, Scanner
+from tests.libraries.conftest import LibraryMaker, Scanner
 from tests.libraries.helpers import files_by_name, rows
 from tests.support.media import make_video
 

@@ -110,13 +110,10 @@ class LibraryWatcher:
     async def _roots(self) -> dict[str, uuid.UUID]:
         async with self.runtime.db.transaction() as session:
             libraries = await repo.list_libraries(session, None)
-        return {
-            path: lib.id
-            for lib, paths in libraries
-            if lib.enabled
-            for path in paths
-            if os.path.isdir(path)
-        }
+        wanted = {path: lib.id for lib, paths in libraries if lib.enabled for path in paths}
+        # An unmounted root cannot be watched; it is picked up again at the next reload.
+        present = await asyncio.to_thread(lambda: [p for p in wanted if os.path.isdir(p)])
+        return {p: wanted[p] for p in present}
 
     async def _watch_until_reload(self) -> None:
         roots = await self._roots()
