@@ -25,19 +25,24 @@ class Known:
     missing: bool
 
 
-# A media_files row as loaded in bulk (plain tuples: 50,000 of them load in milliseconds):
-# (id, path, size, mtime_ns, inode, device, fingerprint, missing).
-KnownRow = tuple[uuid.UUID, str, int, int, int, int, str, bool]
-MISSING = 7
+# What an unchanged rescan needs of every row, as a plain tuple keyed by path (loading
+# and comparing 50,000 of them must cost milliseconds): (size, mtime_ns, inode, missing).
+KnownRow = tuple[int, int, int, bool]
+MISSING = 3
 
 
 @dataclass
 class Diff:
+    """Paths by fate; full rows (Known) are loaded afterwards for the few that need them."""
+
     new: list[FoundFile] = field(default_factory=list)
-    changed: list[tuple[Known, FoundFile]] = field(default_factory=list)
-    restored: list[tuple[Known, FoundFile]] = field(default_factory=list)
-    gone: list[Known] = field(default_factory=list)
+    changed: list[tuple[str, FoundFile]] = field(default_factory=list)
+    restored: list[tuple[str, FoundFile]] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
     unchanged: int = 0
+
+    def paths_needing_rows(self) -> list[str]:
+        return [p for p, _ in self.changed] + [p for p, _ in self.restored] + self.gone
 
 
 def compare(
@@ -48,21 +53,23 @@ def compare(
 ) -> Diff:
     """Sort every file into new / changed / restored / unchanged, and list the gone ones."""
     diff = Diff()
-    seen: set[str] = set()
     for f in found:
-        seen.add(f.path)
         row = known.get(f.path)
         if row is None:
             diff.new.append(f)
-        elif reread_all or row[2] != f.size or row[3] != f.mtime_ns or row[4] != f.inode:
-            diff.changed.append((Known(*row), f))
+        elif reread_all or row[0] != f.size or row[1] != f.mtime_ns or row[2] != f.inode:
+            diff.changed.append((f.path, f))
         elif row[MISSING]:
-            diff.restored.append((Known(*row), f))
+            diff.restored.append((f.path, f))
         else:
             diff.unchanged += 1
-    for path, row in known.items():
-        if not row[MISSING] and path not in seen and in_scope(path):
-            diff.gone.append(Known(*row))
+    if len(found) - len(diff.new) < len(known):
+        seen = {f.path for f in found}
+        diff.gone = [
+            path
+            for path, row in known.items()
+            if not row[MISSING] and path not in seen and in_scope(path)
+        ]
     return diff
 
 

@@ -10,7 +10,7 @@ from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.libraries.scanner.diff import KnownRow
+from revenge.libraries.scanner.diff import Known, KnownRow
 
 FILE_COLUMNS = (
     "id", "library_id", "path", "folder", "kind", "size", "mtime_ns", "inode", "device",
@@ -35,11 +35,25 @@ async def load_known(conn: AsyncConnection[Any], library_id: uuid.UUID) -> dict[
     # Binary results decode integers without parsing text: measurably faster at 50k rows.
     async with conn.cursor(binary=True) as cur:
         await cur.execute(
-            "SELECT id, path, size, mtime_ns, inode, device, fingerprint,"
-            " missing_since IS NOT NULL FROM media_files WHERE library_id = %s",
+            "SELECT path, size, mtime_ns, inode, missing_since IS NOT NULL"
+            " FROM media_files WHERE library_id = %s",
             [library_id],
         )
-        return {row[1]: row for row in await cur.fetchall()}
+        return {row[0]: row[1:] for row in await cur.fetchall()}
+
+
+async def load_rows(
+    conn: AsyncConnection[Any], library_id: uuid.UUID, paths: list[str]
+) -> dict[str, Known]:
+    """Full rows of the given paths, plus every missing row (candidates for a move)."""
+    async with conn.cursor() as cur:
+        await cur.execute(
+            "SELECT id, path, size, mtime_ns, inode, device, fingerprint,"
+            " missing_since IS NOT NULL FROM media_files WHERE library_id = %s"
+            " AND (path = ANY(%s::text[]) OR missing_since IS NOT NULL)",
+            [library_id, paths],
+        )
+        return {row[1]: Known(*row) for row in await cur.fetchall()}
 
 
 async def write_files(conn: AsyncConnection[Any], rows: Sequence[Sequence[Any]]) -> None:

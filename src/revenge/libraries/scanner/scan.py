@@ -26,9 +26,9 @@ from revenge.catalog.registry import cataloguer_for
 from revenge.catalog.types import FileToPlace
 from revenge.libraries import repository as lib_repo
 from revenge.libraries.scanner import repository as repo
-from revenge.libraries.scanner.diff import MISSING, Diff, Known, KnownRow, compare, match_moves
+from revenge.libraries.scanner.diff import MISSING, Known, KnownRow, compare, match_moves
 from revenge.libraries.scanner.prepare import file_row, fingerprint_many, prepare
-from revenge.libraries.scanner.walk import WalkResult, walk, within
+from revenge.libraries.scanner.walk import WalkResult, gc_paused, walk, within
 
 if TYPE_CHECKING:
     from revenge.infra.db.engine import Database
@@ -141,7 +141,13 @@ async def _start(runtime: Runtime, request: ScanRequest) -> ScanState | None:
 
 async def _load_known(runtime: Runtime, library_id: uuid.UUID) -> dict[str, KnownRow]:
     async with runtime.db.transaction() as session:
-        return await repo.load_known(await repo.raw(session), library_id)
+        with gc_paused():
+            return await repo.load_known(await repo.raw(session), library_id)
+
+
+async def _load_rows(runtime: Runtime, library_id: uuid.UUID, paths: list[str]) -> dict[str, Known]:
+    async with runtime.db.transaction() as session:
+        return await repo.load_rows(await repo.raw(session), library_id, paths)
 
 
 def _scope(
@@ -169,7 +175,7 @@ def _scope(
 
 async def _scan(runtime: Runtime, request: ScanRequest, state: ScanState) -> None:
     cataloguer = cataloguer_for(state.library_type)
-    # Walk first, then load: run side by side they fight over the GIL and both slow down.
+    # Walk, then load: side by side (on two cores shared with PostgreSQL) they were slower.
     walked = await asyncio.to_thread(walk, state.roots, cataloguer.extensions, request.folders)
     known = await _load_known(runtime, state.library_id)
     diff = compare(
@@ -179,20 +185,26 @@ async def _scan(runtime: Runtime, request: ScanRequest, state: ScanState) -> Non
     state.seen = len(walked.files)
     if diff.new or diff.changed:
         await _progress(runtime, state, "reading")
+    needed = diff.paths_needing_rows()
+    full = await _load_rows(runtime, state.library_id, needed) if needed or diff.new else {}
+    changed = [(full[p], f) for p, f in diff.changed]
+    gone = [full[p] for p in diff.gone]
     printed = await asyncio.to_thread(fingerprint_many, diff.new)
-    candidates = diff.gone + [Known(*k) for k in known.values() if k[MISSING]]
+    present = {p for p, _ in diff.changed} | {p for p, _ in diff.restored}
+    candidates = gone + [k for k in full.values() if k.missing and k.path not in present]
     moves = match_moves([(f, fp) for f, fp, err in printed if err is None], candidates)
     moved_paths = {f.path for _, f, _ in moves}
     work: list[tuple[uuid.UUID, Any, str | None, str | None]] = [
         (uuid.uuid4(), f, fp, err) for f, fp, err in printed if f.path not in moved_paths
     ]
-    work += [(row.id, f, None, None) for row, f in diff.changed]
-    state.added = len(work) - len(diff.changed)
-    state.updated = len(diff.changed)
+    work += [(row.id, f, None, None) for row, f in changed]
+    state.added = len(work) - len(changed)
+    state.updated = len(changed)
     batch_size = runtime.settings.scanning.batch_size
     for start in range(0, len(work), batch_size):
         await _process_batch(runtime, state, cataloguer, work[start : start + batch_size])
-    await _finish(runtime, state, diff, moves)
+    restored = [full[p].id for p, _ in diff.restored]
+    await _finish(runtime, state, gone, restored, moves)
 
 
 async def _process_batch(
@@ -220,11 +232,15 @@ async def _process_batch(
 
 
 async def _finish(
-    runtime: Runtime, state: ScanState, diff: Diff, moves: list[tuple[Known, Any, str]]
+    runtime: Runtime,
+    state: ScanState,
+    vanished: list[Known],
+    restored: list[uuid.UUID],
+    moves: list[tuple[Known, Any, str]],
 ) -> None:
     cataloguer = cataloguer_for(state.library_type)
     moved_ids = {row.id for row, _, _ in moves}
-    gone = [row.id for row in diff.gone if row.id not in moved_ids]
+    gone = [row.id for row in vanished if row.id not in moved_ids]
     state.moved, state.missing = len(moves), len(gone)
     async with runtime.db.transaction() as session:
         conn = await repo.raw(session)
@@ -235,7 +251,7 @@ async def _finish(
                 for row, f, _ in moves
             ],
         )
-        await repo.set_missing(conn, gone, [row.id for row, _ in diff.restored])
+        await repo.set_missing(conn, gone, restored)
         affected = await repo.items_of_files(conn, [*moved_ids, *gone])
         item_ids = {i for _, i in state.items} | {i for _, i in affected}
         if item_ids:
