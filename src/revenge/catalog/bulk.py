@@ -26,23 +26,23 @@ async def upsert_keyed(
     if not rows:
         return {}, set()
     keys = list(rows)
-    fresh = [uuid.uuid4() for _ in keys]
     names = [name for name, _ in columns]
-    arrays: list[Any] = [fresh, keys] + [[rows[k].get(n) for k in keys] for n in names]
-    casts = ", ".join(["%s::uuid[]", "%s::text[]"] + [f"%s::{t}[]" for _, t in columns])
-    alias = ", ".join(["_id", "_key"] + [f"c{i}" for i in range(len(names))])
+    arrays: list[Any] = [keys] + [[rows[k].get(n) for k in keys] for n in names]
+    casts = ", ".join(["%s::text[]"] + [f"%s::{t}[]" for _, t in columns])
+    alias = ", ".join(["_key"] + [f"c{i}" for i in range(len(names))])
     select = "".join(f", c{i}" for i in range(len(names)))
     updates = ", ".join(f"{n} = EXCLUDED.{n}" for n in refresh) or "group_key = EXCLUDED.group_key"
     sql = (
-        f"INSERT INTO {table} (id, library_id, group_key{''.join(', ' + n for n in names)})"
-        f" SELECT _id, %s, _key{select}"
+        f"INSERT INTO {table} (library_id, group_key{''.join(', ' + n for n in names)})"
+        f" SELECT %s, _key{select}"
         f" FROM unnest({casts}) AS u({alias})"
         f" ON CONFLICT (library_id, group_key) DO UPDATE SET {updates}"
-        " RETURNING id, group_key"
+        # xmax is 0 only on a row this statement inserted (not on one it updated).
+        " RETURNING id, group_key, xmax = 0"
     )
     async with conn.cursor() as cur:
         await cur.execute(sql, [library_id, *arrays])
-        found = {key: rid for rid, key in await cur.fetchall()}
-    returned = set(found.values())
-    created = {rid for rid in fresh if rid in returned}
+        returned = await cur.fetchall()
+    found = {key: rid for rid, key, _ in returned}
+    created = {rid for rid, _, inserted in returned if inserted}
     return found, created
