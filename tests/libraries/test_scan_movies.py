@@ -212,3 +212,19 @@ async def test_rescan_after_a_change_touches_only_that_file(
     changed = [n for n in after if after[n]["updated_at"] != before[n]["updated_at"]]
     assert changed == ["Film 3 (2003).mkv"]
     assert after["Film 3 (2003).mkv"]["id"] == before["Film 3 (2003).mkv"]["id"]
+
+
+async def test_probe_flags_hdr_and_times_out_on_a_stuck_file(tmp_path: Path) -> None:
+    from revenge.libraries.probe import Prober
+
+    hdr = make_video(tmp_path / "-HDR (2020).mkv", hdr=True, audio=False)
+    stuck = tmp_path / "stuck.mkv"
+    os.mkfifo(stuck)  # opening it blocks forever, as a hung network mount would
+    prober = Prober(timeout=1.0)
+    try:
+        result = await prober.probe(str(hdr))
+        assert result["streams"][0]["hdr"] is True and result["streams"][0]["codec"] == "hevc"
+        assert (await prober.probe(str(stuck)))["error"] == "probe timed out after 1s"
+        assert "error" not in await prober.probe(str(hdr))  # a fresh child took over
+    finally:
+        await prober.close()

@@ -24,21 +24,28 @@ def make_video(
     height: int = 48,
     audio_language: str | None = "eng",
     audio: bool = True,
+    hdr: bool = False,
 ) -> Path:
-    """A short H.264 video (+ AAC audio) in the container named by the extension."""
+    """A short H.264 video (+ AAC audio) in the container named by the extension; with
+    `hdr`, 10-bit HEVC tagged with the PQ (SMPTE 2084) transfer."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fmt = {"mkv": "matroska", "mp4": "mp4", "m4v": "mp4", "avi": "avi"}[path.suffix[1:]]
     rate = 10
     with av.open(str(path), "w", format=fmt) as out:
-        video = out.add_stream("libx264", rate=rate)
-        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video = out.add_stream("libx265" if hdr else "libx264", rate=rate)
+        pix_fmt = "yuv420p10le" if hdr else "yuv420p"
+        video.width, video.height, video.pix_fmt = width, height, pix_fmt
+        if hdr:
+            video.codec_context.options = {"x265-params": "log-level=none"}
+            video.codec_context.color_trc = 16  # SMPTE 2084 (PQ)
+            video.codec_context.color_primaries = 9  # BT.2020
         sound = None
         if audio:
             sound = out.add_stream("aac", rate=8000, layout="stereo")
             if audio_language:
                 sound.metadata["language"] = audio_language
         for i in range(max(1, int(seconds * rate))):
-            frame = av.VideoFrame(width, height, "yuv420p")
+            frame = av.VideoFrame(width, height, pix_fmt)
             for plane in frame.planes:
                 plane.update(bytes([16 + i % 200]) * plane.buffer_size)
             frame.pts = i
