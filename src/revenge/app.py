@@ -14,6 +14,7 @@ from revenge.api.middleware import RequestGuardMiddleware
 from revenge.api.router import build_router
 from revenge.config import Settings
 from revenge.infra.jobs.worker import Worker
+from revenge.libraries.watcher import LibraryWatcher
 from revenge.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -32,9 +33,15 @@ def create_app(
         worker = Worker(rt) if run_worker else None
         if worker is not None:
             await worker.start()
+        # Every node may start one; the advisory lock lets exactly one of them watch.
+        watcher = LibraryWatcher(rt) if rt.settings.scanning.realtime else None
+        if watcher is not None:
+            await watcher.start()
         try:
             yield
         finally:
+            if watcher is not None:
+                await watcher.stop()
             if worker is not None:
                 await worker.stop()
             if runtime is None:

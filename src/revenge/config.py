@@ -94,6 +94,29 @@ class AuthSettings(BaseModel):
     argon2_parallelism: int = Field(1, ge=1, description="argon2id lanes.")
 
 
+class ScanningSettings(BaseModel):
+    """Library scanning, file watching and media probing."""
+
+    realtime: bool = Field(
+        False, description="Watch library folders and rescan changed folders automatically."
+    )
+    interval_hours: float = Field(
+        12.0, ge=0, description="Full rescan of every library this often; 0 turns it off."
+    )
+    debounce_seconds: float = Field(
+        5.0, ge=0.05, description="Quiet time after a file change before its folder is scanned."
+    )
+    missing_grace_hours: float = Field(
+        72.0, ge=0, description="A missing file's item is removed only after this long."
+    )
+    probe_timeout_seconds: float = Field(
+        30.0, gt=0, description="A media probe running longer marks the file failed."
+    )
+    batch_size: int = Field(
+        5000, ge=100, le=100_000, description="Files written per scan transaction."
+    )
+
+
 class Settings(BaseSettings):
     """All settings of one Revenge process."""
 
@@ -116,6 +139,7 @@ class Settings(BaseSettings):
     jobs: JobSettings = Field(default_factory=JobSettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    scanning: ScanningSettings = Field(default_factory=ScanningSettings)
 
     @field_validator("database_url", "redis_url")
     @classmethod

@@ -22,6 +22,7 @@ from revenge.infra.jobs.catalog import build_registry
 from revenge.infra.jobs.queue import JobQueue
 from revenge.infra.jobs.registry import JobRegistry
 from revenge.infra.metrics import Metrics
+from revenge.libraries.cleanup import purge_step
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class Runtime:
             await tiered.start()
             cache = tiered
         registry = build_registry(settings.jobs.extra_modules)
-        return cls(
+        runtime = cls(
             settings=settings,
             db=Database(url, settings.database),
             cache=cache,
@@ -73,6 +74,8 @@ class Runtime:
             metrics=Metrics(local),
             embedded=embedded,
         )
+        runtime.cleanup_steps.append(purge_step(settings.scanning))
+        return runtime
 
     async def close(self) -> None:
         await self.http.aclose()

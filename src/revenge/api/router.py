@@ -5,7 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from revenge.api.deps import require_principal
+from revenge.catalog.audiobooks.routes import router as audiobooks_router
+from revenge.catalog.movies.routes import router as movies_router
+from revenge.catalog.music.routes import router as music_router
+from revenge.catalog.podcasts.routes import router as podcasts_router
+from revenge.catalog.state.routes import router as item_state_router
+from revenge.catalog.tv.routes import router as tv_router
 from revenge.infra.jobs.routes import router as jobs_router
+from revenge.libraries.routes import router as libraries_router
 from revenge.system.routes import router as system_router
 
 
@@ -13,4 +20,11 @@ def build_router() -> APIRouter:
     router = APIRouter(dependencies=[Depends(require_principal)])
     router.include_router(system_router)
     router.include_router(jobs_router, prefix="/api/v1/admin/jobs", tags=["jobs"])
+    router.include_router(libraries_router, prefix="/api/v1/libraries", tags=["libraries"])
+    router.include_router(movies_router, prefix="/api/v1/movies", tags=["movies"])
+    router.include_router(tv_router, prefix="/api/v1/tv", tags=["tv"])
+    router.include_router(music_router, prefix="/api/v1/music", tags=["music"])
+    router.include_router(audiobooks_router, prefix="/api/v1/audiobooks", tags=["audiobooks"])
+    router.include_router(podcasts_router, prefix="/api/v1/podcasts", tags=["podcasts"])
+    router.include_router(item_state_router, prefix="/api/v1/items", tags=["user state"])
     return router

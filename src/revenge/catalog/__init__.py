@@ -1,1 +1,1 @@
-"""catalog feature."""
+"""Content modules (movies, tv, music, audiobooks, podcasts), each with its own tables."""

@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -80,6 +82,10 @@ class LibraryScan(Base):
     files_updated: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     files_missing: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     files_failed: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    files_moved: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    files_processed: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    phase: Mapped[str | None] = mapped_column(String(16))
+    folders: Mapped[list[str] | None] = mapped_column(JSONB)
     started_at: Mapped[datetime] = created_ts()
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
@@ -97,3 +103,87 @@ class LibraryAccess(Base):
         primary_key=True,
         index=True,
     )
+
+
+MEDIA_KINDS = ("video", "audio")
+ITEM_KINDS = ("movie", "series", "episode", "track", "audiobook", "podcast_episode")
+
+
+class MediaFile(Base):
+    """One file on disk, linked to the catalogue item it belongs to (if any).
+
+    The item link is (item_kind, item_id) rather than a foreign key so that each content
+    module owns its tables; a file keeps its row (and so its item) across moves and renames.
+    """
+
+    __tablename__ = "media_files"
+    __table_args__ = (
+        Index("uq_media_files_library_path", "library_id", "path", unique=True),
+        Index("ix_media_files_item", "item_id"),
+        Index("ix_media_files_fingerprint", "library_id", "fingerprint"),
+        Index(
+            "ix_media_files_missing_since",
+            "missing_since",
+            postgresql_where=text("missing_since IS NOT NULL"),
+        ),
+        CheckConstraint("kind IN ('video', 'audio')", name="media_kind"),
+        CheckConstraint(
+            "item_kind IN ('movie', 'series', 'episode', 'track', 'audiobook', 'podcast_episode')",
+            name="item_kind",
+        ),
+        CheckConstraint("analysis IN ('pending', 'ok', 'failed')", name="analysis"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    library_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False
+    )
+    path: Mapped[str] = mapped_column(Text, nullable=False)
+    folder: Mapped[str] = mapped_column(Text, nullable=False)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)
+    size: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    inode: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    device: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    item_kind: Mapped[str | None] = mapped_column(String(16))
+    item_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    extra_type: Mapped[str | None] = mapped_column(String(32))
+    part: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[str | None] = mapped_column(Text)
+    missing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    analysis: Mapped[str] = mapped_column(String(8), nullable=False, server_default="pending")
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    container: Mapped[str | None] = mapped_column(String(64))
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    bit_rate: Mapped[int | None] = mapped_column(BigInteger)
+    tags: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    has_embedded_art: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    created_at: Mapped[datetime] = created_ts()
+    updated_at: Mapped[datetime] = updated_ts()
+
+
+class MediaStream(Base):
+    """A video, audio or subtitle stream inside a probed media file."""
+
+    __tablename__ = "media_streams"
+    __table_args__ = (
+        CheckConstraint("kind IN ('video', 'audio', 'subtitle', 'other')", name="stream_kind"),
+    )
+
+    media_file_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("media_files.id", ondelete="CASCADE"), primary_key=True
+    )
+    index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)
+    codec: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(Text)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    frame_rate: Mapped[float | None] = mapped_column(Float)
+    channels: Mapped[int | None] = mapped_column(Integer)
+    sample_rate: Mapped[int | None] = mapped_column(Integer)
+    hdr: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    is_default: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    is_forced: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")

@@ -3,6 +3,12 @@
 from revenge.accounts import models as accounts_models
 from revenge.activity import models as activity_models
 from revenge.apikeys import models as apikeys_models
+from revenge.catalog.audiobooks import models as audiobooks_models
+from revenge.catalog.movies import models as movies_models
+from revenge.catalog.music import models as music_models
+from revenge.catalog.podcasts import models as podcasts_models
+from revenge.catalog.state import models as item_state_models
+from revenge.catalog.tv import models as tv_models
 from revenge.collections import models as collections_models
 from revenge.infra.db.base import Base
 from revenge.libraries import models as libraries_models
@@ -15,9 +21,15 @@ __all__ = [
     "accounts_models",
     "activity_models",
     "apikeys_models",
+    "audiobooks_models",
     "collections_models",
+    "item_state_models",
     "libraries_models",
+    "movies_models",
+    "music_models",
     "playlists_models",
+    "podcasts_models",
     "server_settings_models",
     "sessions_models",
+    "tv_models",
 ]

@@ -1,0 +1,89 @@
+"""Audiobooks read API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from revenge.catalog.audiobooks import repository as repo
+from revenge.catalog.audiobooks.models import Audiobook
+from revenge.catalog.browse import BrowseDep, sort_param
+from revenge.catalog.schemas import FileOut, Page, UserStateOut
+from revenge.errors import NotFound
+
+router = APIRouter()
+
+
+class AudiobookOut(BaseModel):
+    id: uuid.UUID
+    library_id: uuid.UUID
+    title: str
+    authors: list[str]
+    narrators: list[str]
+    series_name: str | None
+    series_position: float | None
+    year: int | None
+    duration_seconds: float | None
+    created_at: datetime
+
+
+class ChapterOut(BaseModel):
+    position: int
+    title: str
+    media_file_id: uuid.UUID | None
+    start_seconds: float
+    end_seconds: float | None
+
+
+class AudiobookDetail(AudiobookOut):
+    description: str | None
+    chapters: list[ChapterOut]
+    files: list[FileOut]
+    user_state: UserStateOut
+
+
+def _out(book: Audiobook, people: dict[str, list[str]]) -> AudiobookOut:
+    return AudiobookOut(
+        id=book.id, library_id=book.library_id, title=book.title,
+        authors=people.get("author", []), narrators=people.get("narrator", []),
+        series_name=book.series_name, series_position=book.series_position, year=book.year,
+        duration_seconds=book.duration_seconds, created_at=book.created_at,
+    )  # fmt: skip
+
+
+@router.get("")
+async def list_audiobooks(
+    browse: BrowseDep, sort: str = sort_param(repo.SORTS, "title"), author: str | None = None
+) -> Page[AudiobookOut]:
+    """Audiobooks, paginated; sort by title, year, added or series (then position)."""
+    books, total = await repo.list_books(
+        browse.session, browse.allowed, browse.library_id, sort, browse.descending,
+        browse.limit, browse.offset, author,
+    )  # fmt: skip
+    people = await repo.people_of(browse.session, [b.id for b in books])
+    items = [_out(b, people[b.id]) for b in books]
+    return Page(items=items, total=total, limit=browse.limit, offset=browse.offset)
+
+
+@router.get("/{book_id}")
+async def get_audiobook(book_id: uuid.UUID, browse: BrowseDep) -> AudiobookDetail:
+    book = await repo.get_book(browse.session, book_id, browse.allowed)
+    if book is None:
+        raise NotFound(f"No audiobook {book_id}.")
+    people = await repo.people_of(browse.session, [book.id])
+    chapters = [
+        ChapterOut.model_validate(c, from_attributes=True)
+        for c in await repo.chapters_of(browse.session, book.id)
+    ]
+    files = await browse.files([book.id])
+    states = await browse.states([book.id])
+    return AudiobookDetail(
+        **_out(book, people[book.id]).model_dump(),
+        description=book.description,
+        chapters=chapters,
+        files=files.get(book.id, []),
+        user_state=states[book.id],
+    )

@@ -1,0 +1,35 @@
+"""Movies. Files (versions, stack parts, extras) link to a movie through media_files."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Boolean, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from revenge.catalog.columns import group_key, library_fk
+from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
+
+
+class Movie(Base):
+    __tablename__ = "movies"
+    __table_args__ = (
+        Index("uq_movies_library_group", "library_id", "group_key", unique=True),
+        Index("ix_movies_library_sort", "library_id", "sort_title"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    library_id: Mapped[uuid.UUID] = library_fk()
+    group_key: Mapped[str] = group_key()
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    sort_title: Mapped[str] = mapped_column(Text, nullable=False)
+    original_title: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer)
+    overview: Mapped[str | None] = mapped_column(Text)
+    is_3d: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    tmdb_id: Mapped[str | None] = mapped_column(String(32))
+    imdb_id: Mapped[str | None] = mapped_column(String(32))
+    tvdb_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = created_ts()
+    updated_at: Mapped[datetime] = updated_ts()

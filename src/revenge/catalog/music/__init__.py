@@ -1,0 +1,1 @@
+"""Music artists, albums and tracks."""

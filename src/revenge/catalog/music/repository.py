@@ -1,0 +1,144 @@
+"""SQL of the music module."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from psycopg import AsyncConnection
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.catalog.bulk import upsert_keyed
+from revenge.catalog.music.models import Album, Artist, Track
+from revenge.catalog.repository import delete_orphan_states, no_files_left, page, scoped
+
+ARTIST_SORTS = {"name": Artist.sort_name, "added": Artist.created_at}
+ALBUM_SORTS = {"title": Album.sort_title, "year": Album.year, "added": Album.created_at}
+_ARTISTS = (("name", "text"), ("sort_name", "text"))
+_ALBUMS = (
+    ("album_artist_id", "uuid"),
+    ("title", "text"),
+    ("sort_title", "text"),
+    ("year", "int"),
+    ("is_compilation", "bool"),
+    ("musicbrainz_id", "text"),
+)
+_TRACKS = (
+    ("album_id", "uuid"),
+    ("artist_id", "uuid"),
+    ("artist_name", "text"),
+    ("title", "text"),
+    ("disc_number", "int"),
+    ("track_number", "int"),
+    ("duration_seconds", "float8"),
+    ("musicbrainz_id", "text"),
+)
+
+
+async def upsert_artists(
+    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
+) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
+    return await upsert_keyed(conn, "artists", library_id, rows, _ARTISTS)
+
+
+async def upsert_albums(
+    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
+) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
+    return await upsert_keyed(conn, "albums", library_id, rows, _ALBUMS)
+
+
+async def upsert_tracks(
+    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
+) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
+    # Tags are the source of these facts; a retagged file updates its track.
+    refresh = ("artist_id", "artist_name", "duration_seconds", "musicbrainz_id")
+    return await upsert_keyed(conn, "tracks", library_id, rows, _TRACKS, refresh)
+
+
+async def delete_orphans(session: AsyncSession) -> int:
+    """Delete tracks without files, albums without tracks, artists with neither."""
+    used_by_album = select(Album.id).where(Album.album_artist_id == Artist.id).exists()
+    used_by_track = select(Track.id).where(Track.artist_id == Artist.id).exists()
+    removed = 0
+    for stmt in (
+        delete(Track).where(no_files_left(Track.id)),
+        delete(Album).where(~select(Track.id).where(Track.album_id == Album.id).exists()),
+        delete(Artist).where(~or_(used_by_album, used_by_track)),
+    ):
+        result = await session.execute(stmt)
+        removed += int(getattr(result, "rowcount", 0) or 0)
+    return removed + await delete_orphan_states(session, "track", Track.__table__)
+
+
+async def list_artists(
+    session: AsyncSession,
+    allowed: set[uuid.UUID] | None,
+    library_id: uuid.UUID | None,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+    album_artists_only: bool = True,
+) -> tuple[list[Artist], int]:
+    stmt = scoped(select(Artist), Artist.library_id, allowed, library_id)
+    if album_artists_only:
+        stmt = stmt.where(select(Album.id).where(Album.album_artist_id == Artist.id).exists())
+    column = ARTIST_SORTS[sort]
+    order = [column.desc() if descending else column.asc(), Artist.id]
+    rows, total = await page(session, stmt, order, limit, offset)
+    return [r[0] for r in rows], total
+
+
+async def get_artist(
+    session: AsyncSession, artist_id: uuid.UUID, allowed: set[uuid.UUID] | None
+) -> Artist | None:
+    stmt = scoped(select(Artist).where(Artist.id == artist_id), Artist.library_id, allowed, None)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def list_albums(
+    session: AsyncSession,
+    allowed: set[uuid.UUID] | None,
+    library_id: uuid.UUID | None,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+    artist_id: uuid.UUID | None = None,
+) -> tuple[list[tuple[Album, str | None, int]], int]:
+    """Albums with their album artist's name and track count."""
+    tracks = select(func.count()).where(Track.album_id == Album.id).scalar_subquery()
+    stmt = select(Album, Artist.name, tracks).outerjoin(Artist, Artist.id == Album.album_artist_id)
+    stmt = scoped(stmt, Album.library_id, allowed, library_id)
+    if artist_id is not None:
+        stmt = stmt.where(Album.album_artist_id == artist_id)
+    column = ALBUM_SORTS[sort]
+    order = [column.desc().nulls_last() if descending else column.asc().nulls_last(), Album.id]
+    rows, total = await page(session, stmt, order, limit, offset)
+    return [(a, name, int(n)) for a, name, n in rows], total
+
+
+async def get_album(
+    session: AsyncSession, album_id: uuid.UUID, allowed: set[uuid.UUID] | None
+) -> tuple[Album, str | None] | None:
+    stmt = select(Album, Artist.name).outerjoin(Artist, Artist.id == Album.album_artist_id)
+    stmt = scoped(stmt.where(Album.id == album_id), Album.library_id, allowed, None)
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1]) if row else None
+
+
+async def tracks_of(session: AsyncSession, album_id: uuid.UUID) -> list[Track]:
+    rows = await session.execute(
+        select(Track)
+        .where(Track.album_id == album_id)
+        .order_by(Track.disc_number, Track.track_number.nulls_last(), Track.title)
+    )
+    return list(rows.scalars())
+
+
+async def get_track(
+    session: AsyncSession, track_id: uuid.UUID, allowed: set[uuid.UUID] | None
+) -> Track | None:
+    stmt = scoped(select(Track).where(Track.id == track_id), Track.library_id, allowed, None)
+    return (await session.execute(stmt)).scalar_one_or_none()

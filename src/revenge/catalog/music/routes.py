@@ -1,0 +1,117 @@
+"""Music read API: album artists, albums, an album's tracks, one track."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from revenge.catalog.browse import BrowseDep, sort_param
+from revenge.catalog.music import repository as repo
+from revenge.catalog.music.models import Album, Track
+from revenge.catalog.schemas import FileOut, Page, UserStateOut
+from revenge.errors import NotFound
+
+router = APIRouter()
+
+
+class ArtistOut(BaseModel):
+    id: uuid.UUID
+    library_id: uuid.UUID
+    name: str
+    musicbrainz_id: str | None
+
+
+class AlbumOut(BaseModel):
+    id: uuid.UUID
+    library_id: uuid.UUID
+    title: str
+    year: int | None
+    is_compilation: bool
+    album_artist_id: uuid.UUID | None
+    album_artist: str | None
+    track_count: int | None = None
+    musicbrainz_id: str | None
+
+
+class TrackOut(BaseModel):
+    id: uuid.UUID
+    album_id: uuid.UUID
+    artist_id: uuid.UUID | None
+    artist_name: str | None
+    title: str
+    disc_number: int
+    track_number: int | None
+    duration_seconds: float | None
+
+
+class AlbumDetail(AlbumOut):
+    tracks: list[TrackOut]
+
+
+class TrackDetail(TrackOut):
+    files: list[FileOut]
+    user_state: UserStateOut
+
+
+def _album(album: Album, artist: str | None, count: int | None = None) -> AlbumOut:
+    return AlbumOut(
+        id=album.id, library_id=album.library_id, title=album.title, year=album.year,
+        is_compilation=album.is_compilation, album_artist_id=album.album_artist_id,
+        album_artist=artist, track_count=count, musicbrainz_id=album.musicbrainz_id,
+    )  # fmt: skip
+
+
+def _track(t: Track) -> TrackOut:
+    return TrackOut.model_validate(t, from_attributes=True)
+
+
+@router.get("/artists")
+async def list_artists(
+    browse: BrowseDep, sort: str = sort_param(repo.ARTIST_SORTS, "name")
+) -> Page[ArtistOut]:
+    """Album artists (an artist appearing only on compilations is reachable via tracks)."""
+    found, total = await repo.list_artists(
+        browse.session, browse.allowed, browse.library_id, sort, browse.descending,
+        browse.limit, browse.offset,
+    )  # fmt: skip
+    items = [ArtistOut.model_validate(a, from_attributes=True) for a in found]
+    return Page(items=items, total=total, limit=browse.limit, offset=browse.offset)
+
+
+@router.get("/albums")
+async def list_albums(
+    browse: BrowseDep,
+    sort: str = sort_param(repo.ALBUM_SORTS, "title"),
+    artist_id: uuid.UUID | None = None,
+) -> Page[AlbumOut]:
+    found, total = await repo.list_albums(
+        browse.session, browse.allowed, browse.library_id, sort, browse.descending,
+        browse.limit, browse.offset, artist_id,
+    )  # fmt: skip
+    items = [_album(a, name, n) for a, name, n in found]
+    return Page(items=items, total=total, limit=browse.limit, offset=browse.offset)
+
+
+@router.get("/albums/{album_id}")
+async def get_album(album_id: uuid.UUID, browse: BrowseDep) -> AlbumDetail:
+    """An album with its tracks in disc and track order."""
+    found = await repo.get_album(browse.session, album_id, browse.allowed)
+    if found is None:
+        raise NotFound(f"No album {album_id}.")
+    album, artist = found
+    tracks = [_track(t) for t in await repo.tracks_of(browse.session, album_id)]
+    return AlbumDetail(**_album(album, artist, len(tracks)).model_dump(), tracks=tracks)
+
+
+@router.get("/tracks/{track_id}")
+async def get_track(track_id: uuid.UUID, browse: BrowseDep) -> TrackDetail:
+    track = await repo.get_track(browse.session, track_id, browse.allowed)
+    if track is None:
+        raise NotFound(f"No track {track_id}.")
+    files = await browse.files([track.id])
+    states = await browse.states([track.id])
+    return TrackDetail(
+        **_track(track).model_dump(), files=files.get(track.id, []), user_state=states[track.id]
+    )

@@ -1,0 +1,103 @@
+"""SQL of the podcasts module."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from psycopg import AsyncConnection
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.catalog.bulk import upsert_keyed
+from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
+from revenge.catalog.repository import delete_orphan_states, no_files_left, page, scoped
+
+SORTS = {"title": Podcast.sort_title, "added": Podcast.created_at}
+_PODCASTS = (("title", "text"), ("sort_title", "text"), ("author", "text"))
+_EPISODES = (
+    ("podcast_id", "uuid"),
+    ("title", "text"),
+    ("episode_number", "int"),
+    ("published_on", "date"),
+    ("duration_seconds", "float8"),
+)
+
+
+async def upsert_podcasts(
+    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
+) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
+    return await upsert_keyed(conn, "podcasts", library_id, rows, _PODCASTS)
+
+
+async def upsert_episodes(
+    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
+) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
+    refresh = ("duration_seconds",)
+    return await upsert_keyed(conn, "podcast_episodes", library_id, rows, _EPISODES, refresh)
+
+
+async def delete_orphans(session: AsyncSession) -> int:
+    removed = 0
+    for stmt in (
+        delete(PodcastEpisode).where(no_files_left(PodcastEpisode.id)),
+        delete(Podcast).where(
+            ~select(PodcastEpisode.id).where(PodcastEpisode.podcast_id == Podcast.id).exists()
+        ),
+    ):
+        result = await session.execute(stmt)
+        removed += int(getattr(result, "rowcount", 0) or 0)
+    return removed + await delete_orphan_states(
+        session, "podcast_episode", PodcastEpisode.__table__
+    )
+
+
+async def list_podcasts(
+    session: AsyncSession,
+    allowed: set[uuid.UUID] | None,
+    library_id: uuid.UUID | None,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[Podcast, int]], int]:
+    count = select(func.count()).where(PodcastEpisode.podcast_id == Podcast.id).scalar_subquery()
+    stmt = scoped(select(Podcast, count), Podcast.library_id, allowed, library_id)
+    column = SORTS[sort]
+    order = [column.desc() if descending else column.asc(), Podcast.id]
+    rows, total = await page(session, stmt, order, limit, offset)
+    return [(p, int(n)) for p, n in rows], total
+
+
+async def get_podcast(
+    session: AsyncSession, podcast_id: uuid.UUID, allowed: set[uuid.UUID] | None
+) -> Podcast | None:
+    stmt = scoped(
+        select(Podcast).where(Podcast.id == podcast_id), Podcast.library_id, allowed, None
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def episodes_of(
+    session: AsyncSession, podcast_id: uuid.UUID, limit: int, offset: int
+) -> tuple[list[PodcastEpisode], int]:
+    stmt = select(PodcastEpisode).where(PodcastEpisode.podcast_id == podcast_id)
+    order = [
+        PodcastEpisode.published_on.desc().nulls_last(),
+        PodcastEpisode.episode_number.desc().nulls_last(),
+        PodcastEpisode.title,
+    ]
+    rows, total = await page(session, stmt, order, limit, offset)
+    return [r[0] for r in rows], total
+
+
+async def get_episode(
+    session: AsyncSession, episode_id: uuid.UUID, allowed: set[uuid.UUID] | None
+) -> PodcastEpisode | None:
+    stmt = scoped(
+        select(PodcastEpisode).where(PodcastEpisode.id == episode_id),
+        PodcastEpisode.library_id,
+        allowed,
+        None,
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()

@@ -1,0 +1,87 @@
+"""Podcasts read API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from revenge.catalog.browse import BrowseDep, sort_param
+from revenge.catalog.podcasts import repository as repo
+from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
+from revenge.catalog.schemas import FileOut, Page, UserStateOut
+from revenge.errors import NotFound
+
+router = APIRouter()
+
+
+class PodcastOut(BaseModel):
+    id: uuid.UUID
+    library_id: uuid.UUID
+    title: str
+    author: str | None
+    episode_count: int
+
+
+class EpisodeOut(BaseModel):
+    id: uuid.UUID
+    podcast_id: uuid.UUID
+    title: str
+    episode_number: int | None
+    published_on: date | None
+    duration_seconds: float | None
+
+
+class EpisodeDetail(EpisodeOut):
+    description: str | None
+    files: list[FileOut]
+    user_state: UserStateOut
+
+
+def _podcast(p: Podcast, count: int) -> PodcastOut:
+    return PodcastOut(
+        id=p.id, library_id=p.library_id, title=p.title, author=p.author, episode_count=count
+    )
+
+
+def _episode(e: PodcastEpisode) -> EpisodeOut:
+    return EpisodeOut.model_validate(e, from_attributes=True)
+
+
+@router.get("")
+async def list_podcasts(
+    browse: BrowseDep, sort: str = sort_param(repo.SORTS, "title")
+) -> Page[PodcastOut]:
+    found, total = await repo.list_podcasts(
+        browse.session, browse.allowed, browse.library_id, sort, browse.descending,
+        browse.limit, browse.offset,
+    )  # fmt: skip
+    items = [_podcast(p, n) for p, n in found]
+    return Page(items=items, total=total, limit=browse.limit, offset=browse.offset)
+
+
+@router.get("/{podcast_id}/episodes")
+async def podcast_episodes(podcast_id: uuid.UUID, browse: BrowseDep) -> Page[EpisodeOut]:
+    """A podcast's episodes, newest first."""
+    if await repo.get_podcast(browse.session, podcast_id, browse.allowed) is None:
+        raise NotFound(f"No podcast {podcast_id}.")
+    found, total = await repo.episodes_of(browse.session, podcast_id, browse.limit, browse.offset)
+    items = [_episode(e) for e in found]
+    return Page(items=items, total=total, limit=browse.limit, offset=browse.offset)
+
+
+@router.get("/episodes/{episode_id}")
+async def get_episode(episode_id: uuid.UUID, browse: BrowseDep) -> EpisodeDetail:
+    episode = await repo.get_episode(browse.session, episode_id, browse.allowed)
+    if episode is None:
+        raise NotFound(f"No podcast episode {episode_id}.")
+    files = await browse.files([episode.id])
+    states = await browse.states([episode.id])
+    return EpisodeDetail(
+        **_episode(episode).model_dump(),
+        description=episode.description,
+        files=files.get(episode.id, []),
+        user_state=states[episode.id],
+    )

@@ -1,0 +1,106 @@
+"""SQL shared by the content modules' read APIs: files, streams, user state, paging."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from revenge.catalog.state.models import UserItemState
+from revenge.libraries.models import MediaFile, MediaStream
+
+SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
+
+
+def scoped(
+    stmt: SelectT,
+    library_col: InstrumentedAttribute[uuid.UUID],
+    allowed: set[uuid.UUID] | None,
+    library_id: uuid.UUID | None,
+) -> SelectT:
+    """Limit a query to the caller's libraries, and to one library when asked."""
+    if allowed is not None:
+        stmt = stmt.where(library_col.in_(allowed or {uuid.UUID(int=0)}))
+    if library_id is not None:
+        stmt = stmt.where(library_col == library_id)
+    return stmt
+
+
+async def page(
+    session: AsyncSession,
+    stmt: Select[Any],
+    order: Sequence[Any],
+    limit: int,
+    offset: int,
+) -> tuple[list[Any], int]:
+    """One page of rows and the total count."""
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = (await session.execute(stmt.order_by(*order).limit(limit).offset(offset))).all()
+    return list(rows), int(total or 0)
+
+
+async def files_for_items(
+    session: AsyncSession, item_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    """Every file (with its streams) of the given items, by item id."""
+    if not item_ids:
+        return {}
+    files = (
+        (
+            await session.execute(
+                select(MediaFile)
+                .where(MediaFile.item_id.in_(item_ids))
+                .order_by(MediaFile.extra_type.nulls_first(), MediaFile.part, MediaFile.path)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    streams: dict[uuid.UUID, list[MediaStream]] = defaultdict(list)
+    if files:
+        rows = await session.execute(
+            select(MediaStream)
+            .where(MediaStream.media_file_id.in_([f.id for f in files]))
+            .order_by(MediaStream.media_file_id, MediaStream.index)
+        )
+        for stream in rows.scalars():
+            streams[stream.media_file_id].append(stream)
+    out: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    for f in files:
+        assert f.item_id is not None
+        out[f.item_id].append({"file": f, "streams": streams.get(f.id, [])})
+    return out
+
+
+async def user_states(
+    session: AsyncSession, user_id: uuid.UUID, item_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, UserItemState]:
+    if not item_ids:
+        return {}
+    rows = await session.execute(
+        select(UserItemState).where(
+            UserItemState.user_id == user_id, UserItemState.item_id.in_(item_ids)
+        )
+    )
+    return {s.item_id: s for s in rows.scalars()}
+
+
+async def delete_orphan_states(session: AsyncSession, kind: str, table: Any) -> int:
+    """Remove user state rows of items of `kind` that no longer exist."""
+    result = await session.execute(
+        delete(UserItemState).where(
+            UserItemState.item_kind == kind,
+            ~select(table.c.id).where(table.c.id == UserItemState.item_id).exists(),
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def no_files_left(item_id_col: Any) -> ColumnElement[bool]:
+    """True for an item no media file points at any more."""
+    return ~select(MediaFile.id).where(MediaFile.item_id == item_id_col).exists()

@@ -1,0 +1,89 @@
+"""API payloads shared by the content modules: pages, files, streams, user state."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from revenge.catalog.state.models import UserItemState
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class StreamOut(BaseModel):
+    index: int
+    kind: str
+    codec: str | None
+    language: str | None
+    title: str | None
+    width: int | None
+    height: int | None
+    frame_rate: float | None
+    channels: int | None
+    sample_rate: int | None
+    hdr: bool
+    is_default: bool
+    is_forced: bool
+
+
+class FileOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    path: str | None
+    size: int
+    container: str | None
+    duration_seconds: float | None
+    bit_rate: int | None
+    extra_type: str | None
+    part: int | None
+    version: str | None
+    missing: bool
+    analysis: str
+    failure_reason: str | None
+    streams: list[StreamOut]
+
+
+class UserStateOut(BaseModel):
+    position_seconds: float = 0
+    played: bool = False
+    favourite: bool = False
+    play_count: int = 0
+    last_played_at: datetime | None = None
+
+
+def file_out(entry: dict[str, Any], show_path: bool) -> FileOut:
+    """A file with its streams; the full path only for administrators."""
+    f = entry["file"]
+    return FileOut(
+        id=f.id,
+        name=os.path.basename(f.path),
+        path=f.path if show_path else None,
+        size=f.size,
+        container=f.container,
+        duration_seconds=f.duration_seconds,
+        bit_rate=f.bit_rate,
+        extra_type=f.extra_type,
+        part=f.part,
+        version=f.version,
+        missing=f.missing_since is not None,
+        analysis=f.analysis,
+        failure_reason=f.failure_reason,
+        streams=[StreamOut.model_validate(s, from_attributes=True) for s in entry["streams"]],
+    )
+
+
+def state_out(state: UserItemState | None) -> UserStateOut:
+    if state is None:
+        return UserStateOut()
+    return UserStateOut.model_validate(state, from_attributes=True)

@@ -1,0 +1,35 @@
+"""Per-user state of a catalogue item: progress, played, favourite, play count.
+
+Keyed to the item (kind + id), never to a file, so it survives renames, moves and
+replacing a file with a better version.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from revenge.catalog.columns import library_fk
+from revenge.infra.db.base import Base, updated_ts
+
+
+class UserItemState(Base):
+    __tablename__ = "user_item_state"
+    __table_args__ = (Index("ix_user_item_state_item", "item_id"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    item_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    library_id: Mapped[uuid.UUID] = library_fk()
+    position_seconds: Mapped[float] = mapped_column(Float, nullable=False, server_default="0")
+    played: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    favourite: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    play_count: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    last_played_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = updated_ts()

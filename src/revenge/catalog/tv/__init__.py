@@ -1,0 +1,1 @@
+"""TV series, seasons and episodes."""

@@ -1,0 +1,129 @@
+"""SQL of the TV module."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from psycopg import AsyncConnection
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.catalog.bulk import upsert_keyed
+from revenge.catalog.repository import delete_orphan_states, no_files_left, page, scoped
+from revenge.catalog.tv.models import Episode, Season, Series
+
+SERIES_SORTS = {"title": Series.sort_title, "year": Series.year, "added": Series.created_at}
+_SERIES = (
+    ("title", "text"),
+    ("sort_title", "text"),
+    ("year", "int"),
+    ("tvdb_id", "text"),
+    ("tmdb_id", "text"),
+    ("imdb_id", "text"),
+)
+_SEASONS = (("series_id", "uuid"), ("number", "int"))
+_EPISODES = (
+    ("series_id", "uuid"),
+    ("season_id", "uuid"),
+    ("season_number", "int"),
+    ("number", "int"),
+    ("ending_number", "int"),
+    ("absolute_number", "int"),
+    ("air_date", "date"),
+    ("title", "text"),
+)
+
+
+async def upsert_series(
+    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
+) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
+    return await upsert_keyed(conn, "series", library_id, rows, _SERIES)
+
+
+async def upsert_seasons(
+    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
+) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
+    return await upsert_keyed(conn, "seasons", library_id, rows, _SEASONS)
+
+
+async def upsert_episodes(
+    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
+) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
+    # The file decides which season an episode sits in; a move between seasons follows it.
+    refresh = ("season_id", "season_number", "ending_number")
+    return await upsert_keyed(conn, "episodes", library_id, rows, _EPISODES, refresh)
+
+
+async def delete_orphans(session: AsyncSession) -> int:
+    """Delete episodes without files, then empty seasons, then empty series."""
+    removed = 0
+    for stmt in (
+        delete(Episode).where(no_files_left(Episode.id)),
+        delete(Season).where(~select(Episode.id).where(Episode.season_id == Season.id).exists()),
+        delete(Series).where(
+            ~select(Season.id).where(Season.series_id == Series.id).exists(),
+            no_files_left(Series.id),
+        ),
+    ):
+        result = await session.execute(stmt)
+        removed += int(getattr(result, "rowcount", 0) or 0)
+    removed += await delete_orphan_states(session, "episode", Episode.__table__)
+    return removed + await delete_orphan_states(session, "series", Series.__table__)
+
+
+async def list_series(
+    session: AsyncSession,
+    allowed: set[uuid.UUID] | None,
+    library_id: uuid.UUID | None,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+) -> tuple[list[Series], int]:
+    stmt = scoped(select(Series), Series.library_id, allowed, library_id)
+    column = SERIES_SORTS[sort]
+    order = [column.desc().nulls_last() if descending else column.asc().nulls_last(), Series.id]
+    rows, total = await page(session, stmt, order, limit, offset)
+    return [r[0] for r in rows], total
+
+
+async def get_series(
+    session: AsyncSession, series_id: uuid.UUID, allowed: set[uuid.UUID] | None
+) -> Series | None:
+    stmt = scoped(select(Series).where(Series.id == series_id), Series.library_id, allowed, None)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def seasons_of(session: AsyncSession, series_id: uuid.UUID) -> list[tuple[Season, int]]:
+    """Seasons in order, each with its episode count."""
+    count = select(func.count()).where(Episode.season_id == Season.id).scalar_subquery().label("n")
+    rows = await session.execute(
+        select(Season, count).where(Season.series_id == series_id).order_by(Season.number)
+    )
+    return [(s, int(n)) for s, n in rows.all()]
+
+
+async def get_season(
+    session: AsyncSession, season_id: uuid.UUID, allowed: set[uuid.UUID] | None
+) -> Season | None:
+    stmt = scoped(select(Season).where(Season.id == season_id), Season.library_id, allowed, None)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def episodes_of(session: AsyncSession, season_id: uuid.UUID) -> list[Episode]:
+    rows = await session.execute(
+        select(Episode)
+        .where(Episode.season_id == season_id)
+        .order_by(Episode.number.nulls_last(), Episode.air_date.nulls_last(), Episode.title)
+    )
+    return list(rows.scalars())
+
+
+async def get_episode(
+    session: AsyncSession, episode_id: uuid.UUID, allowed: set[uuid.UUID] | None
+) -> Episode | None:
+    stmt = scoped(
+        select(Episode).where(Episode.id == episode_id), Episode.library_id, allowed, None
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()

@@ -1,0 +1,117 @@
+"""TV read API: series, their seasons, a season's episodes, one episode."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from revenge.catalog.browse import BrowseDep, sort_param
+from revenge.catalog.schemas import FileOut, Page, UserStateOut
+from revenge.catalog.tv import repository as repo
+from revenge.catalog.tv.models import Episode
+from revenge.errors import NotFound
+
+router = APIRouter()
+
+
+class SeriesOut(BaseModel):
+    id: uuid.UUID
+    library_id: uuid.UUID
+    title: str
+    year: int | None
+    tvdb_id: str | None
+    tmdb_id: str | None
+    imdb_id: str | None
+    created_at: datetime
+
+
+class SeasonOut(BaseModel):
+    id: uuid.UUID
+    number: int
+    title: str | None
+    episode_count: int
+
+
+class SeriesDetail(SeriesOut):
+    overview: str | None
+    seasons: list[SeasonOut]
+    extras: list[FileOut]
+
+
+class EpisodeOut(BaseModel):
+    id: uuid.UUID
+    series_id: uuid.UUID
+    season_id: uuid.UUID
+    season_number: int
+    number: int | None
+    ending_number: int | None
+    absolute_number: int | None
+    air_date: date | None
+    title: str
+
+
+class EpisodeDetail(EpisodeOut):
+    overview: str | None
+    files: list[FileOut]
+    user_state: UserStateOut
+
+
+def _episode(e: Episode) -> EpisodeOut:
+    return EpisodeOut.model_validate(e, from_attributes=True)
+
+
+@router.get("/series")
+async def list_series(
+    browse: BrowseDep, sort: str = sort_param(repo.SERIES_SORTS, "title")
+) -> Page[SeriesOut]:
+    found, total = await repo.list_series(
+        browse.session, browse.allowed, browse.library_id, sort, browse.descending,
+        browse.limit, browse.offset,
+    )  # fmt: skip
+    items = [SeriesOut.model_validate(s, from_attributes=True) for s in found]
+    return Page(items=items, total=total, limit=browse.limit, offset=browse.offset)
+
+
+@router.get("/series/{series_id}")
+async def get_series(series_id: uuid.UUID, browse: BrowseDep) -> SeriesDetail:
+    """A series with its seasons (specials are season 0) and its extras."""
+    series = await repo.get_series(browse.session, series_id, browse.allowed)
+    if series is None:
+        raise NotFound(f"No series {series_id}.")
+    seasons = [
+        SeasonOut(id=s.id, number=s.number, title=s.title, episode_count=n)
+        for s, n in await repo.seasons_of(browse.session, series_id)
+    ]
+    extras = (await browse.files([series_id])).get(series_id, [])
+    return SeriesDetail(
+        **SeriesOut.model_validate(series, from_attributes=True).model_dump(),
+        overview=series.overview,
+        seasons=seasons,
+        extras=extras,
+    )
+
+
+@router.get("/seasons/{season_id}/episodes")
+async def season_episodes(season_id: uuid.UUID, browse: BrowseDep) -> list[EpisodeOut]:
+    season = await repo.get_season(browse.session, season_id, browse.allowed)
+    if season is None:
+        raise NotFound(f"No season {season_id}.")
+    return [_episode(e) for e in await repo.episodes_of(browse.session, season_id)]
+
+
+@router.get("/episodes/{episode_id}")
+async def get_episode(episode_id: uuid.UUID, browse: BrowseDep) -> EpisodeDetail:
+    episode = await repo.get_episode(browse.session, episode_id, browse.allowed)
+    if episode is None:
+        raise NotFound(f"No episode {episode_id}.")
+    files = await browse.files([episode.id])
+    states = await browse.states([episode.id])
+    return EpisodeDetail(
+        **_episode(episode).model_dump(),
+        overview=episode.overview,
+        files=files.get(episode.id, []),
+        user_state=states[episode.id],
+    )

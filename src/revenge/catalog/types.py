@@ -1,0 +1,59 @@
+"""What the scanner hands to a content module, and what the module hands back."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from psycopg import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.libraries.scanner.audio import AudioFacts
+
+
+@dataclass(slots=True)
+class FileToPlace:
+    """A new or changed file to attach to a catalogue item."""
+
+    file_id: uuid.UUID
+    path: str
+    parts: tuple[str, ...]
+    facts: AudioFacts | None = None
+
+
+@dataclass(slots=True)
+class Placement:
+    """Where a file belongs: its item (None for ignored files such as samples)."""
+
+    item_kind: str | None
+    item_id: uuid.UUID | None
+    extra_type: str | None = None
+    part: int | None = None
+    version: str | None = None
+
+
+@dataclass
+class Placed:
+    """Placements by file id, plus the items created or touched."""
+
+    placements: dict[uuid.UUID, Placement] = field(default_factory=dict)
+    new_items: list[tuple[str, uuid.UUID]] = field(default_factory=list)
+    touched_items: list[tuple[str, uuid.UUID]] = field(default_factory=list)
+
+
+class Cataloguer(Protocol):
+    """One content module as the scanner sees it."""
+
+    media_kind: str
+    extensions: frozenset[str]
+
+    async def place(
+        self, conn: AsyncConnection[Any], library_id: uuid.UUID, files: list[FileToPlace]
+    ) -> Placed: ...
+
+    async def finish(
+        self, conn: AsyncConnection[Any], library_id: uuid.UUID, item_ids: set[uuid.UUID]
+    ) -> None: ...
+
+    async def purge_orphans(self, session: AsyncSession) -> int: ...

@@ -1,0 +1,72 @@
+"""Library jobs: scans (full or incremental, optionally of some folders only), video
+probing, and the periodic check that starts full scans every `scanning.interval_hours`."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from revenge.infra.jobs.context import JobContext
+from revenge.infra.jobs.registry import JobRegistry
+from revenge.libraries import repository as lib_repo
+from revenge.libraries.probe import Prober
+from revenge.libraries.scanner import repository as scan_repo
+from revenge.libraries.scanner.scan import ScanRequest, run_scan
+
+log = logging.getLogger(__name__)
+
+
+def scan_dedupe_key(library_id: uuid.UUID | str) -> str:
+    """One queued or running scan per library, whoever asks for it."""
+    return f"libraries.scan:{library_id}"
+
+
+async def scan(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """Payload: library_id, type ("full"/"incremental"), optional scan_id and folders."""
+    request = ScanRequest(
+        library_id=uuid.UUID(payload["library_id"]),
+        scan_type=payload.get("type", "incremental"),
+        scan_id=uuid.UUID(payload["scan_id"]) if payload.get("scan_id") else None,
+        folders=payload.get("folders"),
+    )
+    await run_scan(ctx.runtime, request)
+
+
+async def probe(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """Probe a batch of video files; each failure is stored on its file, never raised."""
+    ids = [uuid.UUID(i) for i in payload.get("file_ids", [])]
+    async with ctx.runtime.db.transaction() as session:
+        files = await scan_repo.files_to_probe(session, ids)
+    prober = Prober(ctx.runtime.settings.scanning.probe_timeout_seconds)
+    results: dict[uuid.UUID, dict[str, Any]] = {}
+    try:
+        for file_id, path in files:
+            results[file_id] = await prober.probe(path)
+    finally:
+        await prober.close()
+    if results:
+        async with ctx.runtime.db.transaction() as session:
+            await scan_repo.save_probes(session, results)
+
+
+async def scan_due(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """Queue a full scan of every library whose last full scan is older than the interval."""
+    hours = ctx.runtime.settings.scanning.interval_hours
+    if hours <= 0:
+        return
+    async with ctx.runtime.db.transaction() as session:
+        for library_id in await lib_repo.libraries_due_for_scan(session, hours):
+            await ctx.runtime.jobs.enqueue(
+                session,
+                "libraries.scan",
+                {"library_id": str(library_id), "type": "full"},
+                dedupe_key=scan_dedupe_key(library_id),
+            )
+
+
+def register(registry: JobRegistry) -> None:
+    registry.task("libraries.scan", queue="scan", max_attempts=3)(scan)
+    registry.task("libraries.probe", queue="scan", concurrency_limit=2, max_attempts=3)(probe)
+    registry.task("libraries.scan_due", queue="scan", concurrency_limit=1)(scan_due)
+    registry.schedule("libraries.scan_due.hourly", "23 * * * *", "libraries.scan_due")

@@ -1,0 +1,154 @@
+"""Library API: administration, scans and their progress, files that failed to read."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from revenge.api.auth import Principal
+from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
+from revenge.errors import NotFound
+from revenge.libraries import repository as repo
+from revenge.libraries import service
+from revenge.libraries.access import allowed_library_ids
+from revenge.libraries.models import Library, LibraryScan
+from revenge.libraries.schemas import (
+    FailedFile,
+    FailedFilePage,
+    LibraryIn,
+    LibraryOut,
+    LibraryPatch,
+    ScanIn,
+    ScanOut,
+)
+
+router = APIRouter()
+
+
+def _out(library: Library, paths: list[str], principal: Principal) -> LibraryOut:
+    # Folder paths describe the server's disks: administrators only.
+    return LibraryOut(
+        id=library.id,
+        name=library.name,
+        type=library.type,
+        enabled=library.enabled,
+        paths=paths if principal.role == "admin" else [],
+        preferred_language=library.preferred_language,
+        created_at=library.created_at,
+        updated_at=library.updated_at,
+    )
+
+
+def _scan_out(scan: LibraryScan) -> ScanOut:
+    return ScanOut.model_validate(scan, from_attributes=True)
+
+
+@router.get("")
+async def list_libraries(user: CurrentUser, session: DbSession) -> list[LibraryOut]:
+    """Libraries the caller may see."""
+    allowed = await allowed_library_ids(session, user)
+    return [_out(lib, paths, user) for lib, paths in await repo.list_libraries(session, allowed)]
+
+
+@router.post("", status_code=201)
+async def create_library(
+    body: LibraryIn, admin: AdminUser, session: DbSession, runtime: RuntimeDep
+) -> LibraryOut:
+    """Create a library; each folder must exist, be readable and overlap no other library."""
+    library = await service.create_library(session, body, runtime.settings.data_dir)
+    paths = (await repo.paths_by_library(session, [library.id])).get(library.id, [])
+    return _out(library, paths, admin)
+
+
+@router.get("/{library_id}")
+async def get_library(library_id: uuid.UUID, user: CurrentUser, session: DbSession) -> LibraryOut:
+    allowed = await allowed_library_ids(session, user)
+    if allowed is not None and library_id not in allowed:
+        raise NotFound(f"No library {library_id}.")
+    library = await service.get_library(session, library_id)
+    paths = (await repo.paths_by_library(session, [library_id])).get(library_id, [])
+    return _out(library, paths, user)
+
+
+@router.patch("/{library_id}")
+async def update_library(
+    library_id: uuid.UUID,
+    body: LibraryPatch,
+    admin: AdminUser,
+    session: DbSession,
+    runtime: RuntimeDep,
+) -> LibraryOut:
+    library = await service.update_library(session, library_id, body, runtime.settings.data_dir)
+    paths = (await repo.paths_by_library(session, [library_id])).get(library_id, [])
+    return _out(library, paths, admin)
+
+
+@router.delete("/{library_id}", status_code=204)
+async def delete_library(library_id: uuid.UUID, _: AdminUser, session: DbSession) -> Response:
+    """Delete the library and its catalogue; files on disk stay untouched."""
+    await service.delete_library(session, library_id)
+    return Response(status_code=204)
+
+
+@router.post("/{library_id}/scans", status_code=202)
+async def start_scan(
+    library_id: uuid.UUID, _: AdminUser, session: DbSession, runtime: RuntimeDep,
+    body: ScanIn | None = None,
+) -> ScanOut:  # fmt: skip
+    """Queue a full or incremental scan (409 while one is queued or running)."""
+    scan_type = body.type if body is not None else "incremental"
+    scan = await service.start_scan(session, runtime.jobs, library_id, scan_type)
+    await session.refresh(scan)
+    return _scan_out(scan)
+
+
+@router.get("/{library_id}/scans")
+async def list_scans(
+    library_id: uuid.UUID,
+    _: AdminUser,
+    session: DbSession,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    before: datetime | None = None,
+) -> list[ScanOut]:
+    """Scan history, newest first; page with `before` (a started_at)."""
+    await service.get_library(session, library_id)
+    return [_scan_out(s) for s in await repo.list_scans(session, library_id, limit, before)]
+
+
+@router.get("/{library_id}/scans/{scan_id}")
+async def get_scan(
+    library_id: uuid.UUID, scan_id: uuid.UUID, _: AdminUser, session: DbSession
+) -> ScanOut:
+    """One scan with its live counters."""
+    scan = await repo.get_scan(session, scan_id)
+    if scan is None or scan.library_id != library_id:
+        raise NotFound(f"No scan {scan_id} of library {library_id}.")
+    return _scan_out(scan)
+
+
+@router.get("/{library_id}/failed-files")
+async def failed_files(
+    library_id: uuid.UUID,
+    _: AdminUser,
+    session: DbSession,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> FailedFilePage:
+    """Files that could not be read or probed, with the reason."""
+    await service.get_library(session, library_id)
+    files, total = await repo.failed_files(session, library_id, limit, offset)
+    items = [
+        FailedFile(
+            id=f.id,
+            path=f.path,
+            kind=f.kind,
+            size=f.size,
+            reason=f.failure_reason,
+            updated_at=f.updated_at,
+        )
+        for f in files
+    ]
+    return FailedFilePage(items=items, total=total, limit=limit, offset=offset)

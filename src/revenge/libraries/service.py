@@ -1,0 +1,99 @@
+"""Library administration and scan requests (no commits: the request owns the transaction)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.errors import BadRequest, Conflict, NotFound
+from revenge.infra.jobs.queue import JobQueue
+from revenge.libraries import repository as repo
+from revenge.libraries.folders import check_folders
+from revenge.libraries.jobs import scan_dedupe_key
+from revenge.libraries.models import Library, LibraryScan
+from revenge.libraries.schemas import LibraryIn, LibraryPatch
+
+
+async def _other_folders(session: AsyncSession, except_id: uuid.UUID | None) -> dict[str, str]:
+    libraries = {lib.id: lib.name for lib, _ in await repo.list_libraries(session, None)}
+    return {
+        path: libraries[library_id]
+        for library_id, paths in (await repo.paths_by_library(session)).items()
+        if library_id != except_id
+        for path in paths
+    }
+
+
+async def create_library(session: AsyncSession, data: LibraryIn, data_dir: Path) -> Library:
+    if await repo.name_taken(session, data.name.strip(), None):
+        raise Conflict(f"A library named {data.name.strip()!r} already exists.")
+    paths = check_folders(data.paths, data_dir, await _other_folders(session, None))
+    values = data.model_dump(exclude={"paths"})
+    values["name"] = data.name.strip()
+    return await repo.add_library(session, values, paths)
+
+
+async def update_library(
+    session: AsyncSession, library_id: uuid.UUID, data: LibraryPatch, data_dir: Path
+) -> Library:
+    library = await get_library(session, library_id)
+    changes = data.model_dump(exclude_unset=True, exclude={"paths"})
+    if "name" in changes:
+        if changes["name"] is None:
+            raise BadRequest("A library needs a name.")
+        changes["name"] = changes["name"].strip()
+        if await repo.name_taken(session, changes["name"], library_id):
+            raise Conflict(f"A library named {changes['name']!r} already exists.")
+    for key, value in changes.items():
+        if key in ("enabled", "scan_settings") and value is None:
+            raise BadRequest(f"{key} cannot be null.")
+        setattr(library, key, value)
+    if data.paths is not None:
+        paths = check_folders(data.paths, data_dir, await _other_folders(session, library_id))
+        await repo.set_paths(session, library_id, paths)
+    await session.flush()
+    await session.refresh(library)
+    return library
+
+
+async def get_library(session: AsyncSession, library_id: uuid.UUID) -> Library:
+    library = await repo.get_library(session, library_id)
+    if library is None:
+        raise NotFound(f"No library {library_id}.")
+    return library
+
+
+async def delete_library(session: AsyncSession, library_id: uuid.UUID) -> None:
+    """Delete the library and its catalogue rows; files on disk are never touched."""
+    if not await repo.delete_library(session, library_id):
+        raise NotFound(f"No library {library_id}.")
+
+
+async def start_scan(
+    session: AsyncSession,
+    jobs: JobQueue,
+    library_id: uuid.UUID,
+    scan_type: str,
+    folders: list[str] | None = None,
+) -> LibraryScan:
+    """Queue a scan; a library with a scan already queued or running gets a 409."""
+    library = await get_library(session, library_id)
+    if not library.enabled:
+        raise Conflict(f"Library {library.name!r} is disabled.")
+    scan = await repo.create_scan(session, library_id, scan_type, folders)
+    payload: dict[str, Any] = {
+        "library_id": str(library_id),
+        "type": scan_type,
+        "scan_id": str(scan.id),
+    }
+    if folders is not None:
+        payload["folders"] = folders
+    job_id = await jobs.enqueue(
+        session, "libraries.scan", payload, dedupe_key=scan_dedupe_key(library_id)
+    )
+    if job_id is None:
+        raise Conflict(f"A scan of library {library.name!r} is already queued or running.")
+    return scan

@@ -1,0 +1,153 @@
+"""Realtime monitoring: file changes become incremental scans of the affected folders.
+
+One watcher runs for the whole cluster: it watches only while holding a PostgreSQL
+advisory lock; other nodes keep trying, so a node dying hands the job over. Changes are
+debounced (`scanning.debounce_seconds` of quiet), reduced to the folders they touched,
+and queued as one `libraries.scan` per library with `folders`; when a scan of that library
+is already queued or running the folders wait and are queued after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import uuid
+from typing import TYPE_CHECKING
+
+from sqlalchemy import text
+from watchfiles import awatch
+
+from revenge.libraries import repository as repo
+from revenge.libraries.jobs import scan_dedupe_key
+from revenge.libraries.scanner.walk import within
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+WATCHER_LOCK = (0x5C4, 0x77A7C4)
+RETRY_SECONDS = 5.0
+RELOAD_SECONDS = 30.0
+
+
+def affected_folder(path: str, root: str) -> str:
+    """The folder to rescan for a changed path: itself if a folder, else the nearest
+    existing parent (a deleted file or folder leaves its parent), never above the root."""
+    folder = path if os.path.isdir(path) else os.path.dirname(path)
+    while not os.path.isdir(folder) and within(os.path.dirname(folder), root):
+        folder = os.path.dirname(folder)
+    return folder if within(folder, root) else root
+
+
+def reduce_folders(folders: set[str]) -> list[str]:
+    """Drop folders lying inside another listed folder."""
+    ordered = sorted(folders, key=len)
+    kept: list[str] = []
+    for folder in ordered:
+        if not any(within(folder, k) for k in kept):
+            kept.append(folder)
+    return sorted(kept)
+
+
+class LibraryWatcher:
+    """Watches every enabled library's folders while this node holds the watcher lock."""
+
+    def __init__(self, runtime: Runtime, retry_seconds: float = RETRY_SECONDS) -> None:
+        self.runtime = runtime
+        self.retry_seconds = retry_seconds
+        self.active = asyncio.Event()
+        self.pending: dict[uuid.UUID, set[str]] = {}
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="library-watcher")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                await self._hold_lock_and_watch()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("library watcher failed; retrying")
+            await self._sleep(self.retry_seconds)
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+
+    async def _hold_lock_and_watch(self) -> None:
+        ns, key = WATCHER_LOCK
+        async with self.runtime.db.engine.connect() as conn:
+            sql = text("SELECT pg_try_advisory_lock(:ns, :key)")
+            got = (await conn.execute(sql, {"ns": ns, "key": key})).scalar()
+            await conn.commit()
+            if not got:
+                return
+            self.active.set()
+            try:
+                while not self._stop.is_set():
+                    await self._watch_until_reload()
+            finally:
+                self.active.clear()
+                with contextlib.suppress(Exception):
+                    unlock = text("SELECT pg_advisory_unlock(:ns, :key)")
+                    await conn.execute(unlock, {"ns": ns, "key": key})
+                    await conn.commit()
+
+    async def _roots(self) -> dict[str, uuid.UUID]:
+        async with self.runtime.db.transaction() as session:
+            libraries = await repo.list_libraries(session, None)
+        wanted = {path: lib.id for lib, paths in libraries if lib.enabled for path in paths}
+        # An unmounted root cannot be watched; it is picked up again at the next reload.
+        present = await asyncio.to_thread(lambda: [p for p in wanted if os.path.isdir(p)])
+        return {p: wanted[p] for p in present}
+
+    async def _watch_until_reload(self) -> None:
+        roots = await self._roots()
+        if not roots:
+            await self._sleep(RELOAD_SECONDS / 6)
+            return
+        quiet_ms = int(self.runtime.settings.scanning.debounce_seconds * 1000)
+        reload_at = asyncio.get_running_loop().time() + RELOAD_SECONDS
+        async for changes in awatch(
+            *roots, stop_event=self._stop, step=quiet_ms, debounce=max(10 * quiet_ms, 10_000),
+            rust_timeout=int(self.retry_seconds * 1000), yield_on_timeout=True,
+            watch_filter=None, ignore_permission_denied=True,
+        ):  # fmt: skip
+            for _, path in changes:
+                self._note(path, roots)
+            await self.flush()
+            if asyncio.get_running_loop().time() > reload_at:
+                return
+
+    def _note(self, path: str, roots: dict[str, uuid.UUID]) -> None:
+        for root, library_id in roots.items():
+            if within(path, root):
+                self.pending.setdefault(library_id, set()).add(affected_folder(path, root))
+                return
+
+    async def flush(self) -> None:
+        """Queue one incremental scan per library with pending folders."""
+        for library_id in list(self.pending):
+            folders = reduce_folders(self.pending[library_id])
+            payload = {"library_id": str(library_id), "type": "incremental", "folders": folders}
+            async with self.runtime.db.transaction() as session:
+                job_id = await self.runtime.jobs.enqueue(
+                    session, "libraries.scan", payload, dedupe_key=scan_dedupe_key(library_id)
+                )
+            if job_id is not None:
+                del self.pending[library_id]
+                log.info("queued scan of %d folder(s) of library %s", len(folders), library_id)
