@@ -30,12 +30,12 @@ sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
-from tests.support.services import fresh_database, postgres_server  # noqa: E402
+from tests.support.services import fresh_database, postgres_server
 
-from revenge.config import Settings  # noqa: E402
-from revenge.infra.db import migrate  # noqa: E402
-from revenge.libraries.scanner.scan import ScanRequest, run_scan  # noqa: E402
-from revenge.runtime import Runtime  # noqa: E402
+from revenge.config import Settings
+from revenge.infra.db import migrate
+from revenge.libraries.scanner.scan import ScanRequest, run_scan
+from revenge.runtime import Runtime
 
 WORDS = (
     "Dark", "Night", "Star", "River", "Silent", "Golden", "Lost", "City", "Last", "Kingdom",
