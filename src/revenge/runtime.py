@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,9 @@ from revenge.infra.jobs.catalog import build_registry
 from revenge.infra.jobs.queue import JobQueue
 from revenge.infra.jobs.registry import JobRegistry
 from revenge.infra.metrics import Metrics
+
+if TYPE_CHECKING:
+    from revenge.accounts.access import Services as AccountServices
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,8 @@ class Runtime:
     authenticator: Authenticator = field(default_factory=NoAuthenticator)
     cleanup_steps: list[CleanupStep] = field(default_factory=list)
     services: dict[str, Any] = field(default_factory=dict)
+    # Users, sessions, access keys, OIDC, stream tokens (built by accounts.access.build).
+    accounts: AccountServices = field(init=False)
 
     @classmethod
     async def create(cls, settings: Settings, *, apply_migrations: bool = True) -> Runtime:
@@ -62,7 +67,7 @@ class Runtime:
             await tiered.start()
             cache = tiered
         registry = build_registry(settings.jobs.extra_modules)
-        return cls(
+        runtime = cls(
             settings=settings,
             db=Database(url, settings.database),
             cache=cache,
@@ -73,8 +78,17 @@ class Runtime:
             metrics=Metrics(local),
             embedded=embedded,
         )
+        runtime.build_services()
+        return runtime
+
+    def build_services(self) -> None:
+        """Build the feature services on top of the infrastructure."""
+        from revenge.accounts.access import build as build_accounts
+
+        self.accounts = build_accounts(self)
 
     async def close(self) -> None:
+        await self.accounts.close()
         await self.http.aclose()
         if isinstance(self.cache, TieredCache):
             await self.cache.close()

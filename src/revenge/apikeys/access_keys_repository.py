@@ -1,0 +1,78 @@
+"""All SQL of personal access keys."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import Row, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.accounts.models import User
+from revenge.apikeys.models import AccessKey
+
+
+async def insert(session: AsyncSession, key: AccessKey) -> AccessKey:
+    session.add(key)
+    await session.flush()
+    await session.refresh(key)
+    return key
+
+
+async def count_active(session: AsyncSession, user_id: uuid.UUID) -> int:
+    stmt = select(func.count()).where(AccessKey.user_id == user_id, AccessKey.revoked_at.is_(None))
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def list_active(session: AsyncSession, user_id: uuid.UUID) -> Sequence[AccessKey]:
+    stmt = (
+        select(AccessKey)
+        .where(AccessKey.user_id == user_id, AccessKey.revoked_at.is_(None))
+        .order_by(AccessKey.created_at.desc())
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def get_active(
+    session: AsyncSession, user_id: uuid.UUID, key_id: uuid.UUID
+) -> AccessKey | None:
+    stmt = select(AccessKey).where(
+        AccessKey.id == key_id, AccessKey.user_id == user_id, AccessKey.revoked_at.is_(None)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def revoke(session: AsyncSession, user_id: uuid.UUID, key_id: uuid.UUID) -> bytes | None:
+    stmt = (
+        update(AccessKey)
+        .where(AccessKey.id == key_id, AccessKey.user_id == user_id, AccessKey.revoked_at.is_(None))
+        .values(revoked_at=func.now())
+        .returning(AccessKey.key_hash)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def validation_row(
+    session: AsyncSession, digest: bytes
+) -> Row[AccessKey, str, str, bool] | None:
+    """The unrevoked key with this hash and its user, share-locked (see sessions.service)."""
+    stmt = (
+        select(AccessKey, User.username, User.role, User.disabled)
+        .join(User, User.id == AccessKey.user_id)
+        .where(AccessKey.key_hash == digest, AccessKey.revoked_at.is_(None))
+        .with_for_update(read=True)
+    )
+    return (await session.execute(stmt)).first()
+
+
+async def active_hashes(session: AsyncSession, user_id: uuid.UUID) -> list[bytes]:
+    stmt = select(AccessKey.key_hash).where(
+        AccessKey.user_id == user_id, AccessKey.revoked_at.is_(None)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def touch(session: AsyncSession, key_id: uuid.UUID) -> None:
+    await session.execute(
+        update(AccessKey).where(AccessKey.id == key_id).values(last_used_at=func.now())
+    )
