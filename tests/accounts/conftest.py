@@ -64,8 +64,6 @@ async def _fresh_limits(runtime: Runtime) -> AsyncIterator[None]:
 @pytest.fixture
 async def admin(client: httpx.AsyncClient, clean_runtime: Runtime) -> dict[str, Any]:
     """An administrator created through first-run setup, signed in."""
-    resp = await client.post(
-        "/api/v1/setup", json={"username": "root", "password": PASSWORD}
-    )
+    resp = await client.post("/api/v1/setup", json={"username": "root", "password": PASSWORD})
     assert resp.status_code == 201, resp.text
     return await login(client, "root")

@@ -52,7 +52,9 @@ async def test_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy(
     await make_user(clean_runtime, "alice")
     # Rotating X-Forwarded-For from an untrusted peer does not escape the address limit.
     for i in range(PER_MINUTE):
-        resp = await attempt(client, f"u{i}", "wrong password", **{"X-Forwarded-For": f"10.0.0.{i}"})
+        resp = await attempt(
+            client, f"u{i}", "wrong password", **{"X-Forwarded-For": f"10.0.0.{i}"}
+        )
         assert resp.status_code == 401
     blocked = await attempt(client, "x", "wrong password", **{"X-Forwarded-For": "10.9.9.9"})
     assert blocked.status_code == 429
@@ -63,15 +65,16 @@ async def test_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy(
     body = resp.json()
     sessions = await client.get(
         "/api/v1/sessions",
-        headers={"Authorization": f"Bearer {body['access_token']}", "X-Forwarded-For": "198.51.100.20"},
+        headers={
+            "Authorization": f"Bearer {body['access_token']}",
+            "X-Forwarded-For": "198.51.100.20",
+        },
     )
     assert "198.51.100.20" in {s["ip_address"] for s in sessions.json()}
 
 
 @pytest.mark.parametrize("with_redis", [True, False])
-async def test_lockout_after_a_hundred_in_an_hour(
-    clean_runtime: Runtime, with_redis: bool
-) -> None:
+async def test_lockout_after_a_hundred_in_an_hour(clean_runtime: Runtime, with_redis: bool) -> None:
     prefix = clean_runtime.settings.cache.redis_prefix + "lockout-test:"
     limiter = LoginLimiter(clean_runtime.settings.redis_url if with_redis else None, prefix)
     try:

@@ -114,5 +114,3 @@ async def test_revoke_on_one_node_is_refused_on_another(
         assert await other.accounts.sessions.validate(token) is None
     finally:
         await other.close()
-
-

@@ -38,7 +38,11 @@ async def test_every_non_public_route_answers_401_without_credentials(
 ) -> None:
     routes = protected_routes(app)
     assert len(routes) > 30  # the walk really covers the API
-    for headers in ({}, {"Authorization": "Bearer rvs_not-a-real-token"}, {"X-Api-Key": "rvk_nope"}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer rvs_not-a-real-token"},
+        {"X-Api-Key": "rvk_nope"},
+    ):
         for method, template, url in routes:
             resp = await client.request(method, url, headers=headers, json={})
             assert resp.status_code == 401, (method, template, headers, resp.status_code)

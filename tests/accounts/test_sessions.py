@@ -64,13 +64,13 @@ async def test_revoke_wins_over_a_validation_racing_it(clean_runtime: Runtime) -
         async with clean_runtime.db.transaction() as session:
             await sessions.invalidate(session, issued.session.id)
 
-    async with clean_runtime.db.transaction() as session:
-        row = await repo.validation_row(session, digest)  # an in-flight validation
+    async with clean_runtime.db.engine.connect() as conn, conn.begin():
+        row = await repo.validation_row(conn, digest)  # an in-flight validation
         assert row is not None
         task = asyncio.create_task(revoke())
         await asyncio.sleep(0.2)
         assert not task.done()  # the revoke waits for the in-flight read
-        stale = SessionIdentity(row[0].id, row[0].user_id, "alice", "user", time.time() + 99, time.time())
+        stale = SessionIdentity(row.id, row.user_id, "alice", "user", time.time() + 99, time.time())
         await clean_runtime.cache.set(cache_key("session", digest), stale.encode(), 30)
     await task
     assert await sessions.validate(issued.access_token) is None
@@ -231,14 +231,18 @@ async def test_session_events_reach_the_activity_log(
     client: httpx.AsyncClient, clean_runtime: Runtime
 ) -> None:
     await make_user(clean_runtime, "alice")
-    resp = await client.post("/api/v1/auth/login", json={"username": "alice", "password": "nope-nope"})
+    resp = await client.post(
+        "/api/v1/auth/login", json={"username": "alice", "password": "nope-nope"}
+    )
     assert resp.status_code == 401
     token = (await login(client, "alice"))["access_token"]
     other = (await login(client, "alice"))["session_id"]
     await client.delete(f"/api/v1/sessions/{other}", headers=bearer(token))
     await client.post("/api/v1/auth/logout", headers=bearer(token))
     async with clean_runtime.db.transaction() as session:
-        rows = (await session.execute(select(ActivityEntry.action).order_by(ActivityEntry.id))).all()
+        rows = (
+            await session.execute(select(ActivityEntry.action).order_by(ActivityEntry.id))
+        ).all()
     assert [r[0] for r in rows] == ["login_failed", "login", "login", "session_revoked", "logout"]
 
 

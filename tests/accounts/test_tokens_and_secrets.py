@@ -21,7 +21,9 @@ def test_stream_token_is_for_one_file_one_user_and_a_short_time(
     token = tokens.issue(user, "file-1", ttl=60)
     assert tokens.verify(token, "file-1") == user
     assert tokens.verify(token, "file-2") is None
-    assert tokens.verify(token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1], "file-1") is None
+    assert (
+        tokens.verify(token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1], "file-1") is None
+    )
     assert tokens.verify("rvt_garbage", "file-1") is None
     other_server = StreamTokens(SecretBox(load_or_create_keys(tmp_path / "other.key")))
     assert other_server.verify(token, "file-1") is None

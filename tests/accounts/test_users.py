@@ -100,10 +100,14 @@ async def test_own_profile_and_password_change(
     elsewhere = await login(client, "alice")
     headers = bearer(here["access_token"])
     resp = await client.patch(
-        "/api/v1/users/me", json={"display_name": "Alice A.", "email": "a@example.org"}, headers=headers
+        "/api/v1/users/me",
+        json={"display_name": "Alice A.", "email": "a@example.org"},
+        headers=headers,
     )
     assert resp.json()["display_name"] == "Alice A."
-    assert (await client.patch("/api/v1/users/me", json={"role": "admin"}, headers=headers)).status_code == 422
+    assert (
+        await client.patch("/api/v1/users/me", json={"role": "admin"}, headers=headers)
+    ).status_code == 422
     wrong = await client.post(
         "/api/v1/users/me/password",
         json={"current_password": "not it at all", "new_password": "new password 1"},
@@ -116,7 +120,9 @@ async def test_own_profile_and_password_change(
         headers=headers,
     )
     assert ok.json() == {"ended_sessions": 1}
-    assert (await client.get("/api/v1/users/me", headers=bearer(elsewhere["access_token"]))).status_code == 401
+    assert (
+        await client.get("/api/v1/users/me", headers=bearer(elsewhere["access_token"]))
+    ).status_code == 401
     assert (await client.get("/api/v1/users/me", headers=headers)).status_code == 200
     await login(client, "alice", "new password 1")
 
@@ -131,7 +137,9 @@ async def test_login_rehashes_when_parameters_change(
     async with clean_runtime.db.transaction() as session:
         stored = (await session.execute(text("SELECT password_hash FROM users"))).scalar_one()
     assert "t=3" in stored and "argon2id" in stored
-    assert not PasswordHasher(time_cost=3, memory_cost=19 * 1024, parallelism=1).check_needs_rehash(stored)
+    assert not PasswordHasher(time_cost=3, memory_cost=19 * 1024, parallelism=1).check_needs_rehash(
+        stored
+    )
 
 
 async def test_library_access_is_enforced_in_the_service_layer(
@@ -139,7 +147,11 @@ async def test_library_access_is_enforced_in_the_service_layer(
 ) -> None:
     async with clean_runtime.db.transaction() as session:
         ids = [
-            (await session.execute(text(f"INSERT INTO libraries (name, type) VALUES ('{n}', 'movie') RETURNING id"))).scalar_one()
+            (
+                await session.execute(
+                    text(f"INSERT INTO libraries (name, type) VALUES ('{n}', 'movie') RETURNING id")
+                )
+            ).scalar_one()
             for n in ("Films", "Kids")
         ]
     user_id = uuid.UUID(await make_user(clean_runtime, "alice"))

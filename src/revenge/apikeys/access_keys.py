@@ -188,20 +188,19 @@ class AccessKeyService:
         return identity
 
     async def _validate_from_db(self, digest: bytes, key: str, now: float) -> KeyIdentity | None:
-        async with self._rt.db.transaction() as session:
-            found = await repo.validation_row(session, digest)
-            if found is None:
+        async with self._rt.db.engine.connect() as conn, conn.begin():
+            row = await repo.validation_row(conn, digest)
+            if row is None or row.disabled:
                 return None
-            row, username, role, disabled = found
             identity = KeyIdentity(
                 key_id=row.id,
                 user_id=row.user_id,
-                username=username,
-                role=role,
+                username=row.username,
+                role=row.role,
                 scopes=tuple(row.scopes),
                 expires_at=row.expires_at.timestamp() if row.expires_at else None,
             )
-            if disabled or not identity.usable(now):
+            if not identity.usable(now):
                 return None
             ttl = CACHE_TTL_SECONDS
             if identity.expires_at is not None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import Row, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from revenge.accounts.models import User
 from revenge.apikeys.models import AccessKey
+from revenge.infra.db.locks import no_wait_for_disk
 
 
 async def insert(session: AsyncSession, key: AccessKey) -> AccessKey:
@@ -52,17 +54,27 @@ async def revoke(session: AsyncSession, user_id: uuid.UUID, key_id: uuid.UUID) -
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def validation_row(
-    session: AsyncSession, digest: bytes
-) -> Row[AccessKey, str, str, bool] | None:
+KeyRow = Row[uuid.UUID, uuid.UUID, list[str], datetime | None, str, str, bool, str]
+
+
+async def validation_row(conn: AsyncConnection, digest: bytes) -> KeyRow | None:
     """The unrevoked key with this hash and its user, share-locked (see sessions.service)."""
     stmt = (
-        select(AccessKey, User.username, User.role, User.disabled)
+        select(
+            AccessKey.id,
+            AccessKey.user_id,
+            AccessKey.scopes,
+            AccessKey.expires_at,
+            User.username,
+            User.role,
+            User.disabled,
+            no_wait_for_disk(),
+        )
         .join(User, User.id == AccessKey.user_id)
         .where(AccessKey.key_hash == digest, AccessKey.revoked_at.is_(None))
         .with_for_update(read=True)
     )
-    return (await session.execute(stmt)).first()
+    return (await conn.execute(stmt)).first()
 
 
 async def active_hashes(session: AsyncSession, user_id: uuid.UUID) -> list[bytes]:

@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, delete, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from revenge.accounts.models import User
+from revenge.infra.db.locks import no_wait_for_disk
 from revenge.sessions.models import RetiredRefreshToken, Session
 
 
@@ -22,21 +23,32 @@ async def insert_session(session: AsyncSession, values: dict[str, Any]) -> Sessi
     return row
 
 
-async def validation_row(
-    session: AsyncSession, digest: bytes
-) -> Row[Session, str, str, bool] | None:
+ValidationRow = Row[uuid.UUID, uuid.UUID, datetime, datetime, str, str, bool, str]
+
+
+async def validation_row(conn: AsyncConnection, digest: bytes) -> ValidationRow | None:
     """The unrevoked session with this token and its user, share-locked.
 
     The lock makes a concurrent revoke wait until this read has finished caching its result,
-    so the revoke's cache eviction always comes after (see service.validate).
+    so the revoke's cache eviction always comes after (see service.validate). Core columns on
+    a plain connection: this is the hot path of every uncached request.
     """
     stmt = (
-        select(Session, User.username, User.role, User.disabled)
+        select(
+            Session.id,
+            Session.user_id,
+            Session.expires_at,
+            Session.last_activity_at,
+            User.username,
+            User.role,
+            User.disabled,
+            no_wait_for_disk(),
+        )
         .join(User, User.id == Session.user_id)
         .where(Session.token_hash == digest, Session.revoked_at.is_(None))
         .with_for_update(read=True)
     )
-    return (await session.execute(stmt)).first()
+    return (await conn.execute(stmt)).first()
 
 
 async def by_refresh_hash(session: AsyncSession, digest: bytes) -> Row[Session, bool] | None:
@@ -72,15 +84,17 @@ async def rotate(
     await session.flush()
 
 
-async def revoke(session: AsyncSession, reason: str, *conditions: Any) -> list[bytes]:
-    """Revoke every active session matching the conditions; return their token hashes."""
+async def revoke(
+    session: AsyncSession, reason: str, *conditions: Any
+) -> list[tuple[bytes, uuid.UUID]]:
+    """Revoke every active session matching the conditions; return (token hash, owner)."""
     stmt = (
         update(Session)
         .where(Session.revoked_at.is_(None), *conditions)
         .values(revoked_at=func.now(), revoked_reason=reason)
-        .returning(Session.token_hash)
+        .returning(Session.token_hash, Session.user_id)
     )
-    return list((await session.execute(stmt)).scalars())
+    return [(row[0], row[1]) for row in await session.execute(stmt)]
 
 
 async def active_for_user(session: AsyncSession, user_id: uuid.UUID) -> Sequence[Session]:

@@ -157,20 +157,19 @@ class SessionService:
     async def _validate_from_db(
         self, digest: bytes, key: str, now: float, policy: SessionPolicy
     ) -> SessionIdentity | None:
-        async with self._rt.db.transaction() as session:
-            found = await repo.validation_row(session, digest)
-            if found is None:
+        async with self._rt.db.engine.connect() as conn, conn.begin():
+            row = await repo.validation_row(conn, digest)
+            if row is None or row.disabled:
                 return None
-            row, username, role, disabled = found
             identity = SessionIdentity(
                 session_id=row.id,
                 user_id=row.user_id,
-                username=username,
-                role=role,
+                username=row.username,
+                role=row.role,
                 expires_at=row.expires_at.timestamp(),
                 last_activity_at=row.last_activity_at.timestamp(),
             )
-            if disabled or not identity.usable(now, policy.idle_timeout):
+            if not identity.usable(now, policy.idle_timeout):
                 return None
             # Written while the rows are share-locked: see the module docstring.
             ttl = min(CACHE_TTL_SECONDS, identity.expires_at - now)
@@ -215,10 +214,10 @@ class SessionService:
         conditions: list[Any] = [Session.id == session_id]
         if user_id is not None:
             conditions.append(Session.user_id == user_id)
-        hashes = await self._revoke(session, reason, *conditions)
-        if hashes:
-            await self._audit(session, user_id, reason, 1, client, session_id)
-        return bool(hashes)
+        revoked = await self._revoke(session, reason, *conditions)
+        if revoked:
+            await self._audit(session, revoked[0][1], reason, 1, client, session_id)
+        return bool(revoked)
 
     async def invalidate_all(
         self,
@@ -285,12 +284,14 @@ class SessionService:
         idle = timedelta(seconds=self.policy.idle_timeout)
         return await repo.delete_finished(session, now - timedelta(days=1), now - idle)
 
-    async def _revoke(self, session: AsyncSession, reason: str, *conditions: Any) -> list[bytes]:
+    async def _revoke(
+        self, session: AsyncSession, reason: str, *conditions: Any
+    ) -> list[tuple[bytes, uuid.UUID]]:
         # The UPDATE takes the row locks first, so any validation caching this session
         # concurrently has finished before the eviction below.
-        hashes = await repo.revoke(session, reason, *conditions)
-        await self._evict(hashes)
-        return hashes
+        revoked = await repo.revoke(session, reason, *conditions)
+        await self._evict([digest for digest, _ in revoked])
+        return revoked
 
     async def _evict(self, hashes: Sequence[bytes]) -> None:
         if hashes:
