@@ -261,3 +261,26 @@ def _client() -> Any:
     from revenge.api.client import ClientInfo
 
     return ClientInfo(ip="192.0.2.1", user_agent="test")
+
+
+async def test_maintenance_forgets_finished_sessions_and_old_failures(
+    client: httpx.AsyncClient, clean_runtime: Runtime
+) -> None:
+    await make_user(clean_runtime, "alice")
+    kept = await login(client, "alice")
+    gone = await login(client, "alice")
+    await client.post("/api/v1/auth/login", json={"username": "alice", "password": "nope-nope"})
+    async with clean_runtime.db.transaction() as session:
+        await session.execute(
+            text("UPDATE sessions SET revoked_at = now() - interval '2 days' WHERE id = :id"),
+            {"id": gone["session_id"]},
+        )
+        await session.execute(
+            text("UPDATE login_failures SET created_at = now() - interval '3 hours'")
+        )
+    removed = 0
+    for step in clean_runtime.cleanup_steps:
+        async with clean_runtime.db.transaction() as session:
+            removed += await step(session)
+    assert removed == 2
+    assert await me(client, kept["access_token"]) == 200

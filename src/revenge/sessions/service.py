@@ -5,6 +5,10 @@ session and user rows and writes the cache entry before its transaction ends; ev
 (and every change to the user) updates those rows first, so it waits for such a read to finish
 and evicts the entry after it. Evictions reach other nodes through the cache's pub/sub
 broadcast; while Redis is unreachable no node trusts its in-process tier at all.
+
+Known limit: a revoke made while Redis is unreachable cannot delete the Redis copy. A Redis
+that restarts comes back empty; one that was only partitioned away may still serve that entry
+until it expires, so entries live at most CACHE_TTL_SECONDS (30 s).
 """
 
 from __future__ import annotations
