@@ -107,6 +107,20 @@ async def exchange(client: httpx.AsyncClient, location: str) -> httpx.Response:
     return await client.post("/api/v1/auth/oidc/exchange", json={"login_code": code})
 
 
+def spy_exchanges(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Record the provider's token responses, to show a refusal came after a real exchange."""
+    seen: list[dict[str, Any]] = []
+    real = runtime.accounts.oidc._exchange_code
+
+    async def spy(*args: Any) -> dict[str, Any]:
+        tokens = await real(*args)
+        seen.append(tokens)
+        return tokens
+
+    monkeypatch.setattr(runtime.accounts.oidc, "_exchange_code", spy)
+    return seen
+
+
 async def sessions_count(runtime: Runtime) -> int:
     async with runtime.db.transaction() as session:
         return int((await session.execute(text("SELECT count(*) FROM sessions"))).scalar_one())
@@ -142,6 +156,11 @@ async def test_sign_in_end_to_end(
     # Replays: the callback and the login code each work once.
     assert (await client.get(callback)).status_code == 400
     assert (await exchange(client, location)).status_code == 401
+    # The used code with a fresh, valid state: the provider's single-use code is refused.
+    fresh = dict(parse_qsl(urlsplit(await authorize(await start(client), "sub-alice")).query))
+    old_code = dict(parse_qsl(urlsplit(callback).query))["code"]
+    spliced = "/api/v1/auth/oidc/callback?" + urlencode({"state": fresh["state"], "code": old_code})
+    assert (await client.get(spliced)).status_code == 401
 
     # The same issuer+subject signs in to the same account, even with a new username claim.
     await set_claims(issuer, "sub-alice", preferred_username="renamed", groups=[])
@@ -166,14 +185,20 @@ async def test_bad_state_is_refused(
 
 
 async def test_bad_nonce_is_refused(
-    client: httpx.AsyncClient, clean_runtime: Runtime, admin: dict[str, Any], issuer: str
+    client: httpx.AsyncClient,
+    clean_runtime: Runtime,
+    admin: dict[str, Any],
+    issuer: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     await add_provider(client, admin, issuer)
+    exchanged = spy_exchanges(clean_runtime, monkeypatch)
     callback = await authorize(await start(client), "sub-bob", nonce="attacker-nonce")
     before = await sessions_count(clean_runtime)
     resp = await client.get(callback)
     assert resp.status_code == 401
     assert "login_code" not in resp.headers.get("location", "")
+    assert len(exchanged) == 1 and "id_token" in exchanged[0]  # refused on the ID token
     assert await sessions_count(clean_runtime) == before
 
 
@@ -183,13 +208,16 @@ async def test_wrong_audience_is_refused(
     admin: dict[str, Any],
     issuer: str,
     provider: tuple[str, ProviderSide],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     await add_provider(client, admin, issuer)
+    exchanged = spy_exchanges(clean_runtime, monkeypatch)
     # The code is issued to, and redeemed by, another client: a genuine token for them.
     callback = await authorize(await start(client), "sub-bob", client_id="someone-else")
     provider[1].other_audience = True
     before = await sessions_count(clean_runtime)
     assert (await client.get(callback)).status_code == 401
+    assert len(exchanged) == 1 and "id_token" in exchanged[0]  # refused on the ID token
     assert await sessions_count(clean_runtime) == before
 
 
