@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +23,9 @@ from revenge.infra.jobs.queue import JobQueue
 from revenge.infra.jobs.registry import JobRegistry
 from revenge.infra.metrics import Metrics
 from revenge.libraries.cleanup import purge_step
+
+if TYPE_CHECKING:
+    from revenge.accounts.access import Services as AccountServices
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,8 @@ class Runtime:
     authenticator: Authenticator = field(default_factory=NoAuthenticator)
     cleanup_steps: list[CleanupStep] = field(default_factory=list)
     services: dict[str, Any] = field(default_factory=dict)
+    # Users, sessions, access keys, OIDC, stream tokens (built by accounts.access.build).
+    accounts: AccountServices = field(init=False)
 
     @classmethod
     async def create(cls, settings: Settings, *, apply_migrations: bool = True) -> Runtime:
@@ -74,10 +79,18 @@ class Runtime:
             metrics=Metrics(local),
             embedded=embedded,
         )
-        runtime.cleanup_steps.append(purge_step(settings.scanning))
+        runtime.build_services()
         return runtime
 
+    def build_services(self) -> None:
+        """Build the feature services on top of the infrastructure."""
+        from revenge.accounts.access import build as build_accounts
+
+        self.accounts = build_accounts(self)
+        self.cleanup_steps.append(purge_step(self.settings.scanning))
+
     async def close(self) -> None:
+        await self.accounts.close()
         await self.http.aclose()
         if isinstance(self.cache, TieredCache):
             await self.cache.close()

@@ -1,12 +1,24 @@
-"""Users and their links to OIDC providers."""
+"""Users, their links to OIDC providers, sign-in flows in progress and failed logins."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, func, text
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import INET, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
@@ -27,6 +39,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(16), nullable=False, server_default="user")
     disabled: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    # True: the user sees every library; False: only those listed in library_access.
+    all_libraries: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="true")
     created_at: Mapped[datetime] = created_ts()
     updated_at: Mapped[datetime] = updated_ts()
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -65,4 +79,41 @@ class OidcLink(Base):
     )
     issuer: Mapped[str] = mapped_column(Text, nullable=False)
     subject: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = created_ts()
+
+
+class OidcFlow(Base):
+    """A sign-in in progress: the state sent to the provider, or the one-time login code after."""
+
+    __tablename__ = "oidc_flows"
+    __table_args__ = (Index("ix_oidc_flows_expires_at", "expires_at"),)
+
+    # sha256 of the state (kind "state") or of the one-time login code (kind "login").
+    key_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    provider_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("oidc_providers.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE")
+    )
+    data: Mapped[dict[str, str]] = mapped_column(
+        JSONB, nullable=False, server_default=text("'{}'::jsonb")
+    )
+    created_at: Mapped[datetime] = created_ts()
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class LoginFailure(Base):
+    """One failed sign-in; counted for rate limits when Redis is not available."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_account_time", "account", "created_at"),
+        Index("ix_login_failures_ip_time", "ip_address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    account: Mapped[str] = mapped_column(String(64), nullable=False)
+    ip_address: Mapped[str | None] = mapped_column(INET)
     created_at: Mapped[datetime] = created_ts()

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.auth import Principal, is_public
+from revenge.api.client import ClientInfo, client_info
 from revenge.errors import Forbidden, Unauthorized
 from revenge.runtime import Runtime
 
@@ -39,14 +40,21 @@ async def optional_principal(request: Request, runtime: RuntimeDep) -> Principal
     return cached
 
 
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def require_principal(
     request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
 ) -> Principal | None:
-    """Router-wide guard: every route needs credentials unless it is on the public list."""
+    """Router-wide guard: credentials unless public; an access key's read/write scope."""
     route = request.scope.get("route")
     template = getattr(route, "path", request.url.path)
     if principal is None and not is_public(request.method, template):
         raise Unauthorized()
+    if principal is not None:
+        needed = "read" if request.method in _READ_METHODS else "write"
+        if needed not in principal.scopes:
+            raise Forbidden(f"This access key lacks the {needed!r} scope.")
     return principal
 
 
@@ -69,3 +77,11 @@ async def admin_user(principal: CurrentUser) -> Principal:
 
 
 AdminUser = Annotated[Principal, Depends(admin_user)]
+
+
+def request_client(request: Request, runtime: RuntimeDep) -> ClientInfo:
+    """The caller's address (trusted proxies honoured) and user agent."""
+    return client_info(request, runtime.settings.server.trusted_proxies)
+
+
+Client = Annotated[ClientInfo, Depends(request_client)]

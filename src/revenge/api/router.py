@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from revenge.accounts.auth_routes import router as auth_router
+from revenge.accounts.oidc_routes import router as oidc_router
+from revenge.accounts.routes import router as users_router
 from revenge.api.deps import require_principal
+from revenge.apikeys.access_keys_routes import router as access_keys_router
 from revenge.catalog.audiobooks.routes import router as audiobooks_router
 from revenge.catalog.movies.routes import router as movies_router
 from revenge.catalog.music.routes import router as music_router
@@ -13,12 +17,18 @@ from revenge.catalog.state.routes import router as item_state_router
 from revenge.catalog.tv.routes import router as tv_router
 from revenge.infra.jobs.routes import router as jobs_router
 from revenge.libraries.routes import router as libraries_router
+from revenge.sessions.routes import router as sessions_router
 from revenge.system.routes import router as system_router
 
 
 def build_router() -> APIRouter:
     router = APIRouter(dependencies=[Depends(require_principal)])
     router.include_router(system_router)
+    router.include_router(auth_router)
+    router.include_router(oidc_router)
+    router.include_router(users_router)
+    router.include_router(sessions_router)
+    router.include_router(access_keys_router)
     router.include_router(jobs_router, prefix="/api/v1/admin/jobs", tags=["jobs"])
     router.include_router(libraries_router, prefix="/api/v1/libraries", tags=["libraries"])
     router.include_router(movies_router, prefix="/api/v1/movies", tags=["movies"])

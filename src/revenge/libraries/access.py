@@ -1,23 +1,48 @@
-"""Which libraries a caller may see.
+"""Which libraries a caller may see: the one rule every feature's service layer applies.
 
-Decision: administrators see every library. Other users see only the libraries granted to
-them in `library_access`; a user with no grants sees none. Granting is explicit so a new
-library (say, a private one) is never shown to everybody by accident.
+Administrators see every library. A user sees every library while their `all_libraries` flag
+is set, otherwise only the libraries granted to them in `library_access`. A library a caller
+may not see answers 404, exactly like one that does not exist.
 """
 
 from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import ColumnElement, literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.auth import Principal
+from revenge.errors import NotFound
 from revenge.libraries import repository as repo
 
 
 async def allowed_library_ids(session: AsyncSession, principal: Principal) -> set[uuid.UUID] | None:
-    """None means every library (administrators); otherwise the granted library ids."""
+    """None means every library; otherwise the set the caller may see."""
     # The role decides, not the key's scopes: a read-only key of an admin still reads all.
     if principal.role == "admin":
         return None
+    sees_all = await repo.user_sees_all_libraries(session, principal.user_id)
+    if sees_all is None:
+        return set()
+    if sees_all:
+        return None
     return await repo.granted_library_ids(session, principal.user_id)
+
+
+def library_filter(
+    principal: Principal, library_id_column: ColumnElement[uuid.UUID]
+) -> ColumnElement[bool]:
+    """A WHERE clause limiting rows (by their library id column) to what the caller may see."""
+    if principal.role == "admin":
+        return literal(True)
+    return repo.visible_library_clause(principal.user_id, library_id_column)
+
+
+async def require_library(
+    session: AsyncSession, principal: Principal, library_id: uuid.UUID
+) -> None:
+    """Raise 404 unless the caller may see this library."""
+    allowed = await allowed_library_ids(session, principal)
+    if allowed is not None and library_id not in allowed:
+        raise NotFound("No such library.")

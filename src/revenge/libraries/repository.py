@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.accounts.models import User
 from revenge.libraries.models import Library, LibraryAccess, LibraryPath, LibraryScan, MediaFile
 
 
@@ -110,6 +111,23 @@ async def failed_files(
         select(MediaFile).where(*where).order_by(MediaFile.path).limit(limit).offset(offset)
     )
     return list(rows.scalars()), int(total or 0)
+
+
+async def user_sees_all_libraries(session: AsyncSession, user_id: uuid.UUID) -> bool | None:
+    """The user's `all_libraries` flag, or None when there is no such user."""
+    row = await session.execute(select(User.all_libraries).where(User.id == user_id))
+    return row.scalar_one_or_none()
+
+
+def visible_library_clause(
+    user_id: uuid.UUID, library_id_column: ColumnElement[uuid.UUID]
+) -> ColumnElement[bool]:
+    """True for rows whose library the user may see (all-libraries flag or a grant)."""
+    granted = exists().where(
+        LibraryAccess.user_id == user_id, LibraryAccess.library_id == library_id_column
+    )
+    sees_all = exists().where(User.id == user_id, User.all_libraries.is_(True))
+    return or_(sees_all, granted)
 
 
 async def granted_library_ids(session: AsyncSession, user_id: uuid.UUID) -> set[uuid.UUID]:

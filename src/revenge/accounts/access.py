@@ -1,0 +1,63 @@
+"""The account services of one process, built once and kept on the Runtime."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from revenge.accounts import bruteforce
+from revenge.accounts.bruteforce import LoginLimiter
+from revenge.accounts.login import LoginService
+from revenge.accounts.passwords import Passwords
+from revenge.accounts.service import UserService
+from revenge.apikeys.access_keys import AccessKeyService
+from revenge.infra.secrets import SecretBox
+from revenge.sessions.service import SessionService
+from revenge.sessions.stream_tokens import StreamTokens
+
+if TYPE_CHECKING:
+    from revenge.accounts.oidc_service import OidcService
+    from revenge.runtime import Runtime
+
+
+@dataclass
+class Services:
+    secrets: SecretBox
+    passwords: Passwords
+    sessions: SessionService
+    access_keys: AccessKeyService
+    users: UserService
+    logins: LoginService
+    stream_tokens: StreamTokens
+    oidc: OidcService = field(init=False)
+
+    async def close(self) -> None:
+        await self.logins.limiter.close()
+
+
+def build(runtime: Runtime) -> Services:
+    """Build the services, install the authenticator and the cleanup steps."""
+    from revenge.accounts.authenticator import TokenAuthenticator
+    from revenge.accounts.oidc_service import OidcService
+
+    settings = runtime.settings
+    box = SecretBox.from_settings(settings)
+    passwords = Passwords(settings.auth)
+    sessions = SessionService(runtime)
+    keys = AccessKeyService(runtime)
+    limiter = LoginLimiter(settings.redis_url, settings.cache.redis_prefix)
+    logins = LoginService(runtime, passwords, sessions, limiter)
+    users = UserService(runtime, passwords, sessions, keys)
+    services = Services(
+        secrets=box,
+        passwords=passwords,
+        sessions=sessions,
+        access_keys=keys,
+        users=users,
+        logins=logins,
+        stream_tokens=StreamTokens(box),
+    )
+    runtime.authenticator = TokenAuthenticator(services, settings.server.trusted_proxies)
+    services.oidc = OidcService(runtime, box, users)
+    runtime.cleanup_steps.extend([sessions.cleanup, bruteforce.cleanup, services.oidc.cleanup])
+    return services

@@ -1,0 +1,124 @@
+"""Failed sign-in limits per account and per client address, shared by every node.
+
+At most 10 failures a minute, and a lockout once 100 failures fall within an hour, for the
+account name (whether it exists or not, so the answer reveals nothing) and for the client
+address separately. Failures are counted in Redis sorted sets (exact sliding windows) when
+Redis is configured and answering; every failure is also written to `login_failures`, which
+is counted instead whenever Redis is absent or down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.accounts.models import LoginFailure
+
+log = logging.getLogger(__name__)
+
+PER_MINUTE = 10
+PER_HOUR = 100
+_REDIS_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
+
+
+def account_key(username: str) -> str:
+    """Failures of "Alice" and "alice" count together (usernames are case-insensitive)."""
+    return username.strip().lower()[:64]
+
+
+def _retry_after(minute: int, hour: int) -> int | None:
+    if hour >= PER_HOUR:
+        return 3600
+    if minute >= PER_MINUTE:
+        return 60
+    return None
+
+
+class LoginLimiter:
+    """Answers "may this account/address try again now?" and records failures."""
+
+    def __init__(self, redis_url: str | None, prefix: str) -> None:
+        self._redis: aioredis.Redis | None = None
+        if redis_url:
+            self._redis = aioredis.from_url(
+                redis_url, socket_timeout=0.5, socket_connect_timeout=0.5
+            )
+        self._prefix = prefix + "loginfail:"
+
+    async def close(self) -> None:
+        if self._redis is not None:
+            await self._redis.aclose()
+
+    def _subjects(self, account: str, ip: str | None) -> list[str]:
+        return [f"a:{account}"] + ([f"ip:{ip}"] if ip else [])
+
+    async def retry_after(self, session: AsyncSession, account: str, ip: str | None) -> int | None:
+        """Seconds to wait when this account or address is over a limit, else None."""
+        counts = await self._redis_counts(self._subjects(account, ip))
+        if counts is None:
+            counts = [await _db_counts(session, account, None)]
+            if ip:
+                counts.append(await _db_counts(session, None, ip))
+        waits = [w for w in (_retry_after(m, h) for m, h in counts) if w is not None]
+        return max(waits) if waits else None
+
+    async def record_failure(self, session: AsyncSession, account: str, ip: str | None) -> None:
+        session.add(LoginFailure(account=account, ip_address=ip))
+        await session.flush()
+        if self._redis is None:
+            return
+        now = time.time()
+        try:
+            pipe = self._redis.pipeline(transaction=False)
+            for subject in self._subjects(account, ip):
+                key = self._prefix + subject
+                pipe.zadd(key, {f"{now}:{secrets.token_hex(4)}": now})
+                pipe.zremrangebyscore(key, 0, now - 3600)
+                pipe.expire(key, 3700)
+            await pipe.execute()
+        except _REDIS_ERRORS as exc:
+            log.warning("login limiter: redis unavailable, counting in the database: %s", exc)
+
+    async def _redis_counts(self, subjects: list[str]) -> list[tuple[int, int]] | None:
+        if self._redis is None:
+            return None
+        now = time.time()
+        try:
+            pipe = self._redis.pipeline(transaction=False)
+            for subject in subjects:
+                key = self._prefix + subject
+                pipe.zcount(key, now - 60, "+inf")
+                pipe.zcount(key, now - 3600, "+inf")
+            raw = await pipe.execute()
+        except _REDIS_ERRORS:
+            return None
+        return [(int(raw[i]), int(raw[i + 1])) for i in range(0, len(raw), 2)]
+
+
+async def _db_counts(session: AsyncSession, account: str | None, ip: str | None) -> tuple[int, int]:
+    now = datetime.now(UTC)
+    recent = LoginFailure.created_at > now - timedelta(minutes=1)
+    stmt = select(func.count().filter(recent), func.count()).where(
+        LoginFailure.created_at > now - timedelta(hours=1)
+    )
+    if account is not None:
+        stmt = stmt.where(LoginFailure.account == account)
+    if ip is not None:
+        stmt = stmt.where(LoginFailure.ip_address == ip)
+    minute, hour = (await session.execute(stmt)).one()
+    return int(minute), int(hour)
+
+
+async def cleanup(session: AsyncSession) -> int:
+    """Forget failures older than the longest window (maintenance step)."""
+    cutoff = datetime.now(UTC) - timedelta(hours=2)
+    result = await session.execute(delete(LoginFailure).where(LoginFailure.created_at < cutoff))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

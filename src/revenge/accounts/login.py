@@ -1,0 +1,128 @@
+"""Password sign-in: limits, verification, rehash, session creation, audit.
+
+Unknown user, wrong password and disabled account give the same answer after the same work
+(one argon2 verification), so the answer reveals nothing about which accounts exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.accounts import repository as repo
+from revenge.accounts.bruteforce import LoginLimiter, account_key
+from revenge.accounts.models import User
+from revenge.accounts.passwords import MAX_LENGTH, Passwords
+from revenge.activity.seam import record
+from revenge.api.client import ClientInfo
+from revenge.errors import AppError, TooManyRequests, Unauthorized
+from revenge.sessions.service import DeviceInfo, IssuedSession, SessionService
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
+
+BAD_CREDENTIALS = "Invalid username or password."
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """Either a session or an error; failures are recorded, so the caller commits either way."""
+
+    issued: IssuedSession | None = None
+    user: User | None = None
+    error: AppError | None = None
+
+
+class LoginService:
+    def __init__(
+        self,
+        runtime: Runtime,
+        passwords: Passwords,
+        sessions: SessionService,
+        limiter: LoginLimiter,
+    ) -> None:
+        self._rt = runtime
+        self._passwords = passwords
+        self._sessions = sessions
+        self.limiter = limiter
+
+    async def login(
+        self,
+        session: AsyncSession,
+        username: str,
+        password: str,
+        client: ClientInfo,
+        device: DeviceInfo | None = None,
+    ) -> LoginOutcome:
+        account = account_key(username)
+        wait = await self.limiter.retry_after(session, account, client.ip)
+        if wait is not None:
+            await self._audit_failure(session, None, account, client, "rate_limited")
+            return LoginOutcome(
+                error=TooManyRequests("Too many failed sign-ins; try again later.", wait)
+            )
+        user = await repo.by_username(session, username)
+        ok, rehash = await self._passwords.verify(
+            user.password_hash if user else None, password[: MAX_LENGTH + 1]
+        )
+        if user is None or not ok or user.disabled:
+            await self.limiter.record_failure(session, account, client.ip)
+            reason = "unknown_user" if user is None else "disabled" if ok else "bad_password"
+            await self._audit_failure(session, user, account, client, reason)
+            return LoginOutcome(error=Unauthorized(BAD_CREDENTIALS))
+        return LoginOutcome(
+            issued=await self.sign_in(session, user, client, device, password if rehash else None),
+            user=user,
+        )
+
+    async def sign_in(
+        self,
+        session: AsyncSession,
+        user: User,
+        client: ClientInfo,
+        device: DeviceInfo | None,
+        rehash_password: str | None = None,
+        method: str = "password",
+    ) -> IssuedSession:
+        """Open a session for an authenticated user (password or OIDC) and record it."""
+        if rehash_password is not None:
+            user.password_hash = await self._passwords.hash(rehash_password)
+        user.last_login_at = datetime.now(UTC)
+        issued = await self._sessions.create(session, user_id=user.id, client=client, device=device)
+        await record(
+            self._rt,
+            session,
+            user_id=user.id,
+            module="auth",
+            action="login",
+            resource_type="session",
+            resource_id=str(issued.session.id),
+            details={"method": method},
+            ip_address=client.ip,
+            user_agent=client.user_agent,
+        )
+        return issued
+
+    async def _audit_failure(
+        self,
+        session: AsyncSession,
+        user: User | None,
+        account: str,
+        client: ClientInfo,
+        reason: str,
+    ) -> None:
+        await record(
+            self._rt,
+            session,
+            user_id=user.id if user else None,
+            module="auth",
+            action="login_failed",
+            details={"username": account, "reason": reason},
+            ip_address=client.ip,
+            user_agent=client.user_agent,
+            success=False,
+            error=reason,
+        )

@@ -1,0 +1,169 @@
+"""OIDC: admin management of providers, and the public sign-in endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy.exc import IntegrityError
+
+from revenge.accounts import oidc_repository as repo
+from revenge.accounts.auth_routes import token_response
+from revenge.accounts.models import OidcProvider
+from revenge.accounts.oidc_schemas import (
+    LoginCodeExchange,
+    ProviderCreate,
+    ProviderName,
+    ProviderOut,
+    ProviderUpdate,
+)
+from revenge.accounts.schemas import TokenResponse, UserOut
+from revenge.api.deps import AdminUser, Client, DbSession, RuntimeDep
+from revenge.errors import BadRequest, Conflict, NotFound, Unauthorized
+from revenge.sessions.service import DeviceInfo
+
+router = APIRouter(tags=["oidc"])
+
+BINDING_COOKIE = "revenge_oidc"
+COOKIE_PATH = "/api/v1/auth/oidc"
+
+
+@router.get("/api/v1/admin/oidc-providers")
+async def list_providers(_: AdminUser, session: DbSession) -> list[ProviderOut]:
+    return [ProviderOut.of(p) for p in await repo.list_providers(session, enabled_only=False)]
+
+
+@router.post("/api/v1/admin/oidc-providers", status_code=201)
+async def create_provider(
+    body: ProviderCreate, _: AdminUser, runtime: RuntimeDep, session: DbSession
+) -> ProviderOut:
+    if await repo.provider_by_name(session, body.name) is not None:
+        raise Conflict(f"A provider named {body.name!r} exists.")
+    provider = OidcProvider(name=body.name, issuer=body.issuer, client_id=body.client_id)
+    _apply(provider, body.model_dump(exclude_unset=True, exclude={"name"}), runtime)
+    return ProviderOut.of(await repo.save(session, provider))
+
+
+@router.get("/api/v1/admin/oidc-providers/{provider_id}")
+async def read_provider(provider_id: uuid.UUID, _: AdminUser, session: DbSession) -> ProviderOut:
+    return ProviderOut.of(await _get(session, provider_id))
+
+
+@router.patch("/api/v1/admin/oidc-providers/{provider_id}")
+async def update_provider(
+    provider_id: uuid.UUID,
+    body: ProviderUpdate,
+    _: AdminUser,
+    runtime: RuntimeDep,
+    session: DbSession,
+) -> ProviderOut:
+    provider = await _get(session, provider_id)
+    _apply(provider, body.model_dump(exclude_unset=True), runtime)
+    try:
+        return ProviderOut.of(await repo.save(session, provider))
+    except IntegrityError:
+        raise Conflict("That change conflicts with another provider.") from None
+
+
+@router.delete("/api/v1/admin/oidc-providers/{provider_id}", status_code=204)
+async def delete_provider(provider_id: uuid.UUID, _: AdminUser, session: DbSession) -> Response:
+    await repo.delete_provider(session, await _get(session, provider_id))
+    return Response(status_code=204)
+
+
+@router.get("/api/v1/auth/oidc/providers")
+async def enabled_providers(session: DbSession) -> list[ProviderName]:
+    """Providers offered on the sign-in page."""
+    return [
+        ProviderName(name=p.name) for p in await repo.list_providers(session, enabled_only=True)
+    ]
+
+
+@router.get("/api/v1/auth/oidc/{name}/login", response_class=RedirectResponse, status_code=302)
+async def oidc_login(
+    name: str,
+    request: Request,
+    runtime: RuntimeDep,
+    session: DbSession,
+    return_to: str = Query("/", max_length=500),
+) -> RedirectResponse:
+    """Start a sign-in: redirect to the provider, binding the flow to this browser."""
+    if not return_to.startswith("/") or return_to.startswith("//") or "\\" in return_to:
+        raise BadRequest("return_to must be a path on this server.")
+    redirect_uri = str(request.url_for("oidc_callback"))
+    url, binding = await runtime.accounts.oidc.begin(session, name, redirect_uri, return_to)
+    response = RedirectResponse(url, status_code=302)
+    response.set_cookie(
+        BINDING_COOKIE,
+        binding,
+        max_age=600,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.get("/api/v1/auth/oidc/callback", name="oidc_callback", status_code=303)
+async def oidc_callback(
+    request: Request,
+    runtime: RuntimeDep,
+    state: str = Query("", max_length=200),
+    code: str = Query("", max_length=2000),
+    error: str | None = Query(None, max_length=200),
+) -> RedirectResponse:
+    """The provider's redirect: verify everything, then hand the web app a one-time code."""
+    async with runtime.db.transaction() as session:
+        flow = await runtime.accounts.oidc.take_state(session, state) if state else None
+    if flow is None:
+        raise BadRequest("Unknown, expired or already used sign-in state.")
+    if error or not code:
+        raise Unauthorized(f"The identity provider refused the sign-in: {error or 'no code'}.")
+    async with runtime.db.transaction() as session:
+        login_code, return_to = await runtime.accounts.oidc.complete(
+            session, flow, code, request.cookies.get(BINDING_COOKIE)
+        )
+    # The code travels in the fragment: never sent to a server, single use, 60 seconds.
+    return RedirectResponse(f"{return_to}#login_code={login_code}", status_code=303)
+
+
+@router.post("/api/v1/auth/oidc/exchange", response_model=TokenResponse)
+async def oidc_exchange(
+    body: LoginCodeExchange, request: Request, runtime: RuntimeDep, client: Client
+) -> Response:
+    """Trade the one-time login code (plus the browser's binding cookie) for session tokens."""
+    async with runtime.db.transaction() as session:
+        flow = await runtime.accounts.oidc.take_login(session, body.login_code)
+    if flow is None:
+        raise Unauthorized("The login code is invalid, expired or already used.")
+    device = DeviceInfo(body.device_id, body.device_name, body.client_name, body.client_version)
+    async with runtime.db.transaction() as session:
+        user = await runtime.accounts.oidc.user_for_login(
+            session, flow, request.cookies.get(BINDING_COOKIE)
+        )
+        issued = await runtime.accounts.logins.sign_in(session, user, client, device, method="oidc")
+        payload = token_response(issued, UserOut.of(user))
+    response = Response(payload.model_dump_json(), media_type="application/json")
+    response.delete_cookie(BINDING_COOKIE, path=COOKIE_PATH)
+    return response
+
+
+async def _get(session: DbSession, provider_id: uuid.UUID) -> OidcProvider:
+    provider = await repo.get_provider(session, provider_id)
+    if provider is None:
+        raise NotFound("No such identity provider.")
+    return provider
+
+
+def _apply(provider: OidcProvider, changes: dict[str, Any], runtime: RuntimeDep) -> None:
+    if "client_secret" in changes:
+        secret = changes.pop("client_secret")
+        provider.client_secret_encrypted = (
+            runtime.accounts.oidc.encrypt_secret(secret) if secret else None
+        )
+    for field, value in changes.items():
+        if value is not None or field == "admin_group":
+            setattr(provider, field, value)

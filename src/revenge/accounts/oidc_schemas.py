@@ -1,0 +1,94 @@
+"""API models of OIDC providers and the sign-in exchange."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from revenge.accounts.models import OidcProvider
+from revenge.accounts.schemas import DeviceFields
+
+_NAME = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+
+def _check_issuer(value: str | None) -> str | None:
+    if value is not None and not value.startswith(("https://", "http://")):
+        raise ValueError("the issuer must be an http(s) URL")
+    return value.rstrip("/") if value else value
+
+
+def _check_scopes(value: str | None) -> str | None:
+    if value is not None and "openid" not in value.split():
+        raise ValueError("the scopes must include openid")
+    return value
+
+
+class ProviderFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    issuer: str | None = Field(None, max_length=500)
+    client_id: str | None = Field(None, min_length=1, max_length=500)
+    client_secret: str | None = Field(None, max_length=2000, description="Stored encrypted.")
+    scopes: str | None = Field(None, max_length=500)
+    claim_mapping: dict[str, str] | None = Field(
+        None, description="Keys username, email, display_name -> claim names."
+    )
+    auto_create_users: bool | None = None
+    admin_group: str | None = Field(None, max_length=200)
+    groups_claim: str | None = Field(None, min_length=1, max_length=100)
+    enabled: bool | None = None
+
+    _issuer = field_validator("issuer")(_check_issuer)
+    _scopes = field_validator("scopes")(_check_scopes)
+
+
+class ProviderCreate(ProviderFields):
+    name: str = Field(pattern=_NAME)
+    issuer: str = Field(max_length=500)
+    client_id: str = Field(min_length=1, max_length=500)
+
+
+class ProviderUpdate(ProviderFields):
+    """Only the fields sent change; `client_secret: null` removes the secret."""
+
+
+class ProviderOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    issuer: str
+    client_id: str
+    has_client_secret: bool
+    scopes: str
+    claim_mapping: dict[str, str]
+    auto_create_users: bool
+    admin_group: str | None
+    groups_claim: str
+    enabled: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, p: OidcProvider) -> ProviderOut:
+        return cls(
+            id=p.id,
+            name=p.name,
+            issuer=p.issuer,
+            client_id=p.client_id,
+            has_client_secret=p.client_secret_encrypted is not None,
+            scopes=p.scopes,
+            claim_mapping=p.claim_mapping,
+            auto_create_users=p.auto_create_users,
+            admin_group=p.admin_group,
+            groups_claim=p.groups_claim,
+            enabled=p.enabled,
+            created_at=p.created_at,
+        )
+
+
+class ProviderName(BaseModel):
+    name: str
+
+
+class LoginCodeExchange(DeviceFields):
+    login_code: str = Field(min_length=1, max_length=200)

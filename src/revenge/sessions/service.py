@@ -1,0 +1,324 @@
+"""The session service: create, validate, refresh, list, invalidate, update activity.
+
+Revocation always wins over the cache. A validation that reads the database share-locks the
+session and user rows and writes the cache entry before its transaction ends; every revoke
+(and every change to the user) updates those rows first, so it waits for such a read to finish
+and evicts the entry after it. Evictions reach other nodes through the cache's pub/sub
+broadcast; while Redis is unreachable no node trusts its in-process tier at all.
+
+Known limit: a revoke made while Redis is unreachable cannot delete the Redis copy. A Redis
+that restarts comes back empty; one that was only partitioned away may still serve that entry
+until it expires, so entries live at most CACHE_TTL_SECONDS (30 s).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from cachetools import TTLCache
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.activity.seam import record
+from revenge.api.client import ClientInfo
+from revenge.sessions import repository as repo
+from revenge.sessions.models import Session
+from revenge.sessions.policy import (
+    ACTIVITY_WRITE_INTERVAL,
+    CACHE_TTL_SECONDS,
+    SessionPolicy,
+    session_policy,
+)
+from revenge.sessions.tokens import (
+    MAX_TOKEN_LENGTH,
+    REFRESH_PREFIX,
+    SESSION_PREFIX,
+    cache_key,
+    new_token,
+    token_hash,
+)
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class SessionIdentity:
+    """A valid session as validate returns it (and as it is cached)."""
+
+    session_id: uuid.UUID
+    user_id: uuid.UUID
+    username: str
+    role: str
+    expires_at: float
+    last_activity_at: float
+
+    def usable(self, now: float, idle_timeout: float) -> bool:
+        return now < self.expires_at and now - self.last_activity_at <= idle_timeout
+
+    def encode(self) -> bytes:
+        data = {**self.__dict__, "session_id": str(self.session_id), "user_id": str(self.user_id)}
+        return json.dumps(data).encode()
+
+    @classmethod
+    def decode(cls, raw: bytes) -> SessionIdentity | None:
+        try:
+            data: dict[str, Any] = json.loads(raw)
+            data["session_id"] = uuid.UUID(data["session_id"])
+            data["user_id"] = uuid.UUID(data["user_id"])
+            return cls(**data)
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    device_id: str | None = None
+    device_name: str | None = None
+    client_name: str | None = None
+    client_version: str | None = None
+
+
+@dataclass(frozen=True)
+class IssuedSession:
+    """A new or rotated session with its secrets (shown to the client once)."""
+
+    session: Session
+    access_token: str
+    refresh_token: str
+
+
+def _well_formed(token: str, prefix: str) -> bool:
+    return token.startswith(prefix) and len(token) <= MAX_TOKEN_LENGTH
+
+
+class SessionService:
+    """Session operations; methods taking an AsyncSession run in the caller's transaction."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._rt = runtime
+        # Sessions whose activity this node wrote recently (the write throttle).
+        self._touched: TTLCache[uuid.UUID, float] = TTLCache(100_000, ACTIVITY_WRITE_INTERVAL)
+
+    @property
+    def policy(self) -> SessionPolicy:
+        return session_policy(self._rt)
+
+    async def create(
+        self,
+        session: AsyncSession,
+        *,
+        user_id: uuid.UUID,
+        client: ClientInfo,
+        device: DeviceInfo | None = None,
+    ) -> IssuedSession:
+        """Open a session on sign-in; the oldest sessions beyond the per-user limit end."""
+        policy = self.policy
+        device = device or DeviceInfo()
+        access, refresh = new_token(SESSION_PREFIX), new_token(REFRESH_PREFIX)
+        row = await repo.insert_session(
+            session,
+            {
+                "user_id": user_id,
+                "token_hash": token_hash(access),
+                "refresh_token_hash": token_hash(refresh),
+                "device_id": device.device_id,
+                "device_name": device.device_name,
+                "client_name": device.client_name,
+                "client_version": device.client_version,
+                "ip_address": client.ip,
+                "user_agent": client.user_agent,
+                "expires_at": datetime.now(UTC) + timedelta(seconds=policy.absolute_lifetime),
+            },
+        )
+        self._touched[row.id] = time.monotonic()
+        extra = await repo.ids_beyond_limit(session, user_id, policy.max_per_user)
+        if extra:
+            await self._revoke(session, "session_limit", Session.id.in_(extra))
+        return IssuedSession(row, access, refresh)
+
+    async def validate(self, token: str, *, ip: str | None = None) -> SessionIdentity | None:
+        """The session a token belongs to, if usable: cache first, then the database."""
+        if not _well_formed(token, SESSION_PREFIX):
+            return None
+        digest = token_hash(token)
+        key = cache_key("session", digest)
+        policy, now = self.policy, time.time()
+        raw = await self._rt.cache.get(key)
+        identity = SessionIdentity.decode(raw) if raw is not None else None
+        if identity is None or not identity.usable(now, policy.idle_timeout):
+            identity = await self._validate_from_db(digest, key, now, policy)
+            if identity is None:
+                return None
+        await self.update_activity(identity.session_id, ip)
+        return identity
+
+    async def _validate_from_db(
+        self, digest: bytes, key: str, now: float, policy: SessionPolicy
+    ) -> SessionIdentity | None:
+        async with self._rt.db.engine.connect() as conn, conn.begin():
+            row = await repo.validation_row(conn, digest)
+            if row is None or row.disabled:
+                return None
+            identity = SessionIdentity(
+                session_id=row.id,
+                user_id=row.user_id,
+                username=row.username,
+                role=row.role,
+                expires_at=row.expires_at.timestamp(),
+                last_activity_at=row.last_activity_at.timestamp(),
+            )
+            if not identity.usable(now, policy.idle_timeout):
+                return None
+            # Written while the rows are share-locked: see the module docstring.
+            ttl = min(CACHE_TTL_SECONDS, identity.expires_at - now)
+            await self._rt.cache.set(key, identity.encode(), ttl)
+        return identity
+
+    async def refresh(
+        self, session: AsyncSession, refresh_token: str, client: ClientInfo
+    ) -> IssuedSession | None:
+        """Rotate both tokens; a refresh token used twice ends its session. None: refused."""
+        if not _well_formed(refresh_token, REFRESH_PREFIX):
+            return None
+        digest = token_hash(refresh_token)
+        found = await repo.by_refresh_hash(session, digest)
+        if found is None:
+            owner = await repo.retired_owner(session, digest)
+            if owner is not None:
+                await self.invalidate(session, owner, reason="refresh_reuse", client=client)
+            return None
+        row, disabled = found
+        now, policy = time.time(), self.policy
+        idle = now - row.last_activity_at.timestamp() > policy.idle_timeout
+        if disabled or idle or row.expires_at.timestamp() <= now:
+            return None
+        access, refresh = new_token(SESSION_PREFIX), new_token(REFRESH_PREFIX)
+        old_key = cache_key("session", row.token_hash)
+        await repo.rotate(session, row, token_hash(access), token_hash(refresh), client.ip)
+        await self._rt.cache.delete(old_key)
+        await session.refresh(row)
+        return IssuedSession(row, access, refresh)
+
+    async def invalidate(
+        self,
+        session: AsyncSession,
+        session_id: uuid.UUID,
+        *,
+        user_id: uuid.UUID | None = None,
+        reason: str = "logout",
+        client: ClientInfo | None = None,
+    ) -> bool:
+        """End one session (only the given user's, when user_id is set)."""
+        conditions: list[Any] = [Session.id == session_id]
+        if user_id is not None:
+            conditions.append(Session.user_id == user_id)
+        revoked = await self._revoke(session, reason, *conditions)
+        if revoked:
+            await self._audit(session, revoked[0][1], reason, 1, client, session_id)
+        return bool(revoked)
+
+    async def invalidate_all(
+        self,
+        session: AsyncSession,
+        user_id: uuid.UUID,
+        *,
+        reason: str = "revoked",
+        client: ClientInfo | None = None,
+    ) -> int:
+        """End every session of a user."""
+        hashes = await self._revoke(session, reason, Session.user_id == user_id)
+        if hashes:
+            await self._audit(session, user_id, reason, len(hashes), client)
+        return len(hashes)
+
+    async def invalidate_others(
+        self,
+        session: AsyncSession,
+        user_id: uuid.UUID,
+        keep: uuid.UUID | None,
+        *,
+        client: ClientInfo | None = None,
+    ) -> int:
+        """End every session of a user except `keep` (the caller's own)."""
+        conditions: list[Any] = [Session.user_id == user_id]
+        if keep is not None:
+            conditions.append(Session.id != keep)
+        hashes = await self._revoke(session, "revoked_others", *conditions)
+        if hashes:
+            await self._audit(session, user_id, "revoked_others", len(hashes), client)
+        return len(hashes)
+
+    async def list_active(self, session: AsyncSession, user_id: uuid.UUID) -> list[Session]:
+        """A user's usable sessions, most recently active first."""
+        rows: Sequence[Session] = await repo.active_for_user(session, user_id)
+        now, idle = time.time(), self.policy.idle_timeout
+        return [r for r in rows if now - r.last_activity_at.timestamp() <= idle]
+
+    async def get_active(
+        self, session: AsyncSession, session_id: uuid.UUID, user_id: uuid.UUID | None
+    ) -> Session | None:
+        row = await repo.get_active(session, session_id)
+        if row is None or (user_id is not None and row.user_id != user_id):
+            return None
+        return row
+
+    async def update_activity(self, session_id: uuid.UUID, ip: str | None) -> bool:
+        """Record use of a session: at most one database write a minute per session."""
+        if session_id in self._touched:
+            return False
+        self._touched[session_id] = time.monotonic()
+        async with self._rt.db.transaction() as session:
+            await repo.touch(session, session_id, ip)
+        return True
+
+    async def forget_cached(self, session: AsyncSession, user_id: uuid.UUID) -> None:
+        """Drop a user's cached sessions (after a role change); call after updating the user."""
+        hashes = await repo.active_token_hashes(session, user_id)
+        await self._evict(hashes)
+
+    async def cleanup(self, session: AsyncSession) -> int:
+        """Delete sessions that ended more than a day ago (maintenance step)."""
+        now = datetime.now(UTC)
+        idle = timedelta(seconds=self.policy.idle_timeout)
+        return await repo.delete_finished(session, now - timedelta(days=1), now - idle)
+
+    async def _revoke(
+        self, session: AsyncSession, reason: str, *conditions: Any
+    ) -> list[tuple[bytes, uuid.UUID]]:
+        # The UPDATE takes the row locks first, so any validation caching this session
+        # concurrently has finished before the eviction below.
+        revoked = await repo.revoke(session, reason, *conditions)
+        await self._evict([digest for digest, _ in revoked])
+        return revoked
+
+    async def _evict(self, hashes: Sequence[bytes]) -> None:
+        if hashes:
+            await self._rt.cache.delete(*(cache_key("session", h) for h in hashes))
+
+    async def _audit(
+        self,
+        session: AsyncSession,
+        user_id: uuid.UUID | None,
+        reason: str,
+        count: int,
+        client: ClientInfo | None,
+        session_id: uuid.UUID | None = None,
+    ) -> None:
+        await record(
+            self._rt,
+            session,
+            user_id=user_id,
+            module="auth",
+            action="logout" if reason == "logout" else "session_revoked",
+            resource_type="session",
+            resource_id=str(session_id) if session_id else None,
+            details={"reason": reason, "count": count},
+            ip_address=client.ip if client else None,
+            user_agent=client.user_agent if client else None,
+        )
