@@ -22,12 +22,16 @@ AS_USER = {"x-test-user": "user"}
 async def api(
     client: httpx.AsyncClient, clean_runtime: Runtime
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """The test client with header sign-in and the two test users present."""
+    """The test client with header sign-in and the two test users present.
+
+    The plain user sees only libraries granted to them (`all_libraries` off).
+    """
     async with clean_runtime.db.transaction() as session:
         conn = await session.connection()
         for p in (ADMIN, USER):
             await conn.exec_driver_sql(
-                "INSERT INTO users (id, username, role) VALUES (%(id)s, %(name)s, %(role)s)",
+                "INSERT INTO users (id, username, role, all_libraries)"
+                " VALUES (%(id)s, %(name)s, %(role)s, false)",
                 {"id": p.user_id, "name": p.username, "role": p.role},
             )
     with header_auth(clean_runtime):
