@@ -26,6 +26,7 @@ from revenge.infra.metrics import Metrics
 log = logging.getLogger(__name__)
 
 CleanupStep = Callable[[AsyncSession], Awaitable[int]]
+Closer = Callable[[], Awaitable[None]]
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Runtime:
     authenticator: Authenticator = field(default_factory=NoAuthenticator)
     cleanup_steps: list[CleanupStep] = field(default_factory=list)
     services: dict[str, Any] = field(default_factory=dict)
+    closers: list[Closer] = field(default_factory=list)
 
     @classmethod
     async def create(cls, settings: Settings, *, apply_migrations: bool = True) -> Runtime:
@@ -75,6 +77,9 @@ class Runtime:
         )
 
     async def close(self) -> None:
+        for closer in reversed(self.closers):
+            await closer()
+        self.closers.clear()
         await self.http.aclose()
         if isinstance(self.cache, TieredCache):
             await self.cache.close()

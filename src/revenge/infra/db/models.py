@@ -4,6 +4,7 @@ from revenge.accounts import models as accounts_models
 from revenge.activity import models as activity_models
 from revenge.apikeys import models as apikeys_models
 from revenge.collections import models as collections_models
+from revenge.images import models as images_models
 from revenge.infra.db.base import Base
 from revenge.libraries import models as libraries_models
 from revenge.playlists import models as playlists_models
@@ -16,6 +17,7 @@ __all__ = [
     "activity_models",
     "apikeys_models",
     "collections_models",
+    "images_models",
     "libraries_models",
     "playlists_models",
     "server_settings_models",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import importlib
 
+from revenge.images import jobs as images_jobs
 from revenge.infra.jobs.registry import JobRegistry
 from revenge.maintenance import jobs as maintenance_jobs
+from revenge.metadata import jobs as metadata_jobs
 
-FEATURE_JOB_MODULES = (maintenance_jobs,)
+FEATURE_JOB_MODULES = (maintenance_jobs, metadata_jobs, images_jobs)
 
 
 def build_registry(extra_modules: list[str] | None = None) -> JobRegistry:
