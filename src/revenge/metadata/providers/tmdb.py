@@ -211,17 +211,14 @@ def _artwork(data: dict[str, Any], base: str) -> tuple[Artwork, ...]:
                         i.get("vote_average"),
                     )
                 )
-    # The primary poster/backdrop lead even when the images list is empty or filtered.
+    # TMDb's own primary poster/backdrop lead, even when the images list ranks others higher.
     fields: tuple[tuple[ArtworkKind, str], ...] = (
         ("poster", "poster_path"),
         ("backdrop", "backdrop_path"),
     )
-    primary = [
-        Artwork(kind, url)
-        for kind, field in fields
-        if (url := _url(base, data.get(field))) and all(a.url != url for a in found)
-    ]
-    return tuple(primary + found)
+    primary = [Artwork(kind, url) for kind, field in fields if (url := _url(base, data.get(field)))]
+    urls = {a.url for a in primary}
+    return tuple(primary + [a for a in found if a.url not in urls])
 
 
 def _collection(data: dict[str, Any], base: str) -> CollectionRef | None:
