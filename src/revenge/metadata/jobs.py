@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from revenge.infra.jobs.context import JobContext
 from revenge.infra.jobs.registry import JobRegistry
 from revenge.metadata.errors import ProviderUnavailable
+from revenge.metadata.providers.local_artwork import EMBEDDED_PREFIX
 from revenge.metadata.writer import FetchOutcome, ItemFacts
 
 if TYPE_CHECKING:
@@ -67,6 +68,8 @@ def artwork_payloads(facts: ItemFacts, outcome: FetchOutcome) -> list[dict[str, 
         target = {"item_id": facts.item_id, "item_kind": facts.kind, "kind": kind}
         if source.startswith(("http://", "https://")):
             payloads.append({"url": source, "target": target})
+        elif source.startswith(EMBEDDED_PREFIX):
+            payloads.append({"embedded": source.removeprefix(EMBEDDED_PREFIX), "target": target})
         elif facts.path is not None:
             base = facts.path if facts.path.is_dir() else facts.path.parent
             payloads.append({"path": str(base / Path(source)), "target": target})

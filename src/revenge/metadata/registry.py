@@ -21,6 +21,7 @@ from revenge.metadata.protocols import (
     TvProvider,
 )
 from revenge.metadata.providers.embedded import EmbeddedTagsSource
+from revenge.metadata.providers.local_artwork import LocalArtworkSource
 from revenge.metadata.providers.musicbrainz import CoverArtArchive, MusicBrainzProvider
 from revenge.metadata.providers.nfo import NfoSource
 from revenge.metadata.providers.tmdb import TmdbProvider
@@ -122,4 +123,5 @@ def build_provider_registry(
         "music": settings.music_providers,
         "audiobook": settings.audiobook_providers,
     }
-    return ProviderRegistry(providers, order, [NfoSource(), EmbeddedTagsSource()])
+    local = [NfoSource(), EmbeddedTagsSource(), LocalArtworkSource()]
+    return ProviderRegistry(providers, order, local)

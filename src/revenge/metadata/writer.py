@@ -76,7 +76,11 @@ class CatalogWriter(Protocol):
         ...
 
     async def save_metadata(self, session: AsyncSession, outcome: FetchOutcome) -> None:
-        """Store merged metadata (locked fields already kept) and stamp the fetch time."""
+        """Store merged metadata and stamp the fetch time.
+
+        Locked fields already hold their current values; a None or empty field means "no
+        source knows it" and must not erase what is stored.
+        """
         ...
 
     async def record_unmatched(self, session: AsyncSession, outcome: FetchOutcome) -> None:

@@ -48,7 +48,7 @@ def read_tags(path: Path) -> dict[str, str]:
         return {}
     if audio is None or audio.tags is None:
         return {}
-    return {key: value for key in audio.tags if (value := _first(audio.tags, key))}
+    return {key: value for key in audio.tags.keys() if (value := _first(audio.tags, key))}
 
 
 def tags_to_metadata(tags: dict[str, str], kind: ItemKind) -> ItemMetadata | None:
