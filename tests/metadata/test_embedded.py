@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from mutagen.flac import FLAC, Picture
-from mutagen.id3 import APIC, ID3, TALB, TCOM, TDRC, TIT2, TPE1, TPE2, TRCK, TXXX
+from mutagen.id3 import APIC, ID3, TALB, TDRC, TIT2, TPE1, TPE2, TRCK, TXXX
 from PIL import Image
 
 from revenge.images.local import embedded_cover, find_local_artwork

@@ -51,6 +51,7 @@ def test_episode_counts_separate_remakes() -> None:
     uk = Candidate("tmdb", "1906", "series", "Shameless", year=2004, episode_count=139)
     short = Candidate("tmdb", "9", "series", "Shameless", year=2020, episode_count=10)
     assert score(query, short) < score(query, us)
+    assert score(query, uk) == score(query, us)  # both long enough: the year must decide
     assert count_score(134, 139) == 1.0 and count_score(134, 10) == 0.0
 
 

@@ -30,7 +30,9 @@ MOVIE_NFO = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes" ?>
   <thumb aspect="clearlogo">https://assets.fanart.tv/logo.png</thumb>
   <fanart><thumb>https://image.tmdb.org/t/p/original/backdrop.jpg</thumb></fanart>
   <set><name>The Matrix Collection</name></set>
-  <ratings><rating name="imdb" max="10" default="true"><value>8.7</value><votes>1900000</votes></rating></ratings>
+  <ratings>
+    <rating name="imdb" max="10" default="true"><value>8.7</value><votes>1900000</votes></rating>
+  </ratings>
   <actor><name>Keanu Reeves</name><role>Neo</role><order>0</order></actor>
   <actor><name>Carrie-Anne Moss</name><role>Trinity</role><order>2</order></actor>
 </movie>

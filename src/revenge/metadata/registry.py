@@ -123,5 +123,5 @@ def build_provider_registry(
         "music": settings.music_providers,
         "audiobook": settings.audiobook_providers,
     }
-    local = [NfoSource(), EmbeddedTagsSource(), LocalArtworkSource()]
+    local: list[LocalSource] = [NfoSource(), EmbeddedTagsSource(), LocalArtworkSource()]
     return ProviderRegistry(providers, order, local)

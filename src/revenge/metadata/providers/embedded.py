@@ -48,7 +48,9 @@ def read_tags(path: Path) -> dict[str, str]:
         return {}
     if audio is None or audio.tags is None:
         return {}
-    return {key: value for key in audio.tags.keys() if (value := _first(audio.tags, key))}
+    # Vorbis comments iterate as (key, value) pairs; keys() is the same for every format.
+    keys = list(audio.tags.keys())
+    return {key: value for key in keys if (value := _first(audio.tags, key))}
 
 
 def tags_to_metadata(tags: dict[str, str], kind: ItemKind) -> ItemMetadata | None:
