@@ -117,6 +117,73 @@ class ScanningSettings(BaseModel):
     )
 
 
+class MetadataSettings(BaseModel):
+    """Metadata providers, matching and refresh."""
+
+    movie_providers: list[str] = Field(
+        default_factory=lambda: ["tmdb"], description="Remote providers for movies, in order."
+    )
+    tv_providers: list[str] = Field(
+        default_factory=lambda: ["tmdb", "tvdb"], description="Remote providers for TV, in order."
+    )
+    music_providers: list[str] = Field(
+        default_factory=lambda: ["musicbrainz"], description="Remote providers for music."
+    )
+    audiobook_providers: list[str] = Field(
+        default_factory=lambda: ["musicbrainz"], description="Remote providers for audiobooks."
+    )
+    language: str = Field("en-US", description="Default metadata language (BCP 47).")
+    match_threshold: float = Field(
+        0.75, ge=0, le=1, description="Lowest confidence accepted as a match."
+    )
+    ambiguity_margin: float = Field(
+        0.05, ge=0, le=1, description="Top matches closer than this are left for a person."
+    )
+    refresh_after_days: int = Field(30, ge=1, description="Items older than this are re-fetched.")
+    refresh_batch_size: int = Field(20, ge=1, le=500, description="Items per refresh job.")
+    refresh_max_items: int = Field(1000, ge=1, description="Items re-fetched per refresh run.")
+    refresh_spread_seconds: int = Field(
+        3000, ge=0, description="Refresh jobs of one run are spread over this many seconds."
+    )
+    cache_ttl_seconds: int = Field(86400, ge=0, description="Provider responses kept this long.")
+    request_timeout_seconds: float = Field(10.0, gt=0, description="Per-request timeout.")
+    max_retries: int = Field(3, ge=0, le=10, description="Retries on 429, 5xx and timeouts.")
+    retry_base_seconds: float = Field(0.5, ge=0, description="First retry delay; doubles.")
+    max_retry_after_seconds: float = Field(
+        60.0, ge=0, description="Longest Retry-After honoured before giving up."
+    )
+    tmdb_base_url: str = Field("https://api.themoviedb.org/3", description="TMDb API v3.")
+    tmdb_rate_per_second: float = Field(20.0, gt=0, description="TMDb requests per second.")
+    tvdb_base_url: str = Field("https://api4.thetvdb.com/v4", description="TheTVDB API v4.")
+    tvdb_rate_per_second: float = Field(10.0, gt=0, description="TheTVDB requests per second.")
+    musicbrainz_base_url: str = Field(
+        "https://musicbrainz.org/ws/2", description="MusicBrainz web service."
+    )
+    musicbrainz_rate_per_second: float = Field(
+        1.0, gt=0, le=1.0, description="MusicBrainz allows one request per second."
+    )
+    coverart_base_url: str = Field("https://coverartarchive.org", description="Cover Art Archive.")
+    contact: str = Field(
+        "https://github.com/revenge-media/revenge",
+        description="Contact URL or e-mail sent in the User-Agent (MusicBrainz requires one).",
+    )
+
+
+class ImageSettings(BaseModel):
+    """Artwork download, storage and resizing."""
+
+    max_download_bytes: int = Field(
+        20 * 1024 * 1024, ge=1024, description="Largest image accepted from a URL."
+    )
+    max_pixels: int = Field(
+        50_000_000, ge=1, description="Images with more pixels are refused before decoding."
+    )
+    max_variant_size: int = Field(3840, ge=16, description="Largest resized width or height.")
+    allowed_hosts: list[str] = Field(
+        default_factory=list, description="Hosts exempt from the private-address guard."
+    )
+
+
 class Settings(BaseSettings):
     """All settings of one Revenge process."""
 
@@ -140,6 +207,8 @@ class Settings(BaseSettings):
     cache: CacheSettings = Field(default_factory=CacheSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     scanning: ScanningSettings = Field(default_factory=ScanningSettings)
+    metadata: MetadataSettings = Field(default_factory=MetadataSettings)
+    images: ImageSettings = Field(default_factory=ImageSettings)
 
     @field_validator("database_url", "redis_url")
     @classmethod

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CleanupStep = Callable[[AsyncSession], Awaitable[int]]
+Closer = Callable[[], Awaitable[None]]
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Runtime:
     authenticator: Authenticator = field(default_factory=NoAuthenticator)
     cleanup_steps: list[CleanupStep] = field(default_factory=list)
     services: dict[str, Any] = field(default_factory=dict)
+    closers: list[Closer] = field(default_factory=list)
     # Users, sessions, access keys, OIDC, stream tokens (built by accounts.access.build).
     accounts: AccountServices = field(init=False)
 
@@ -91,6 +93,9 @@ class Runtime:
 
     async def close(self) -> None:
         await self.accounts.close()
+        for closer in reversed(self.closers):
+            await closer()
+        self.closers.clear()
         await self.http.aclose()
         if isinstance(self.cache, TieredCache):
             await self.cache.close()

@@ -15,6 +15,7 @@ from revenge.catalog.music.routes import router as music_router
 from revenge.catalog.podcasts.routes import router as podcasts_router
 from revenge.catalog.state.routes import router as item_state_router
 from revenge.catalog.tv.routes import router as tv_router
+from revenge.images.routes import router as images_router
 from revenge.infra.jobs.routes import router as jobs_router
 from revenge.libraries.routes import router as libraries_router
 from revenge.sessions.routes import router as sessions_router
@@ -37,4 +38,5 @@ def build_router() -> APIRouter:
     router.include_router(audiobooks_router, prefix="/api/v1/audiobooks", tags=["audiobooks"])
     router.include_router(podcasts_router, prefix="/api/v1/podcasts", tags=["podcasts"])
     router.include_router(item_state_router, prefix="/api/v1/items", tags=["user state"])
+    router.include_router(images_router, prefix="/api/v1/images", tags=["images"])
     return router

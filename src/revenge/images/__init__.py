@@ -1,1 +1,22 @@
-"""images feature."""
+"""Artwork: safe download, content-addressed storage, blurhash, resized variants."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from revenge.images.fetch import SafeFetcher
+from revenge.images.service import ImageService
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
+
+
+def image_service(runtime: Runtime) -> ImageService:
+    """The runtime's image service, built on first use (its fetcher is closed with the runtime)."""
+    service: ImageService | None = runtime.services.get("images")
+    if service is None:
+        fetcher = SafeFetcher(runtime.settings.images.allowed_hosts)
+        runtime.closers.append(fetcher.aclose)
+        service = ImageService(runtime.settings.data_dir, runtime.settings.images, fetcher)
+        runtime.services["images"] = service
+    return service

@@ -1,1 +1,38 @@
-"""metadata feature."""
+"""Metadata: providers (TMDb, TheTVDB, MusicBrainz, NFO, embedded tags), matching, merging.
+
+`install(runtime, keys, writer)` builds the feature and puts it in `runtime.services`; the
+`metadata.*` jobs find it there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from revenge.metadata.protocols import KeySource
+from revenge.metadata.ratelimit import RateLimiter, build_rate_limiter
+from revenge.metadata.registry import build_provider_registry
+from revenge.metadata.service import MetadataService
+from revenge.metadata.writer import CatalogWriter
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
+
+
+@dataclass
+class MetadataFeature:
+    service: MetadataService
+    writer: CatalogWriter
+    limiter: RateLimiter
+
+
+def install(runtime: Runtime, keys: KeySource, writer: CatalogWriter) -> MetadataFeature:
+    """Build providers over the runtime's HTTP client and cache; shared rate limits via Redis."""
+    settings = runtime.settings
+    limiter = build_rate_limiter(settings.redis_url, settings.cache.redis_prefix)
+    registry = build_provider_registry(
+        settings.metadata, runtime.http, limiter, keys, runtime.cache
+    )
+    feature = MetadataFeature(MetadataService(registry, settings.metadata), writer, limiter)
+    runtime.services["metadata"] = feature
+    return feature

@@ -1,27 +1,142 @@
-"""Metadata jobs.
-
-`metadata.fetch` is a placeholder owned by the metadata feature (a later issue): the scanner
-already enqueues it, in batches, for new and changed items, with the payload
-`{"library_id": str, "items": [{"kind": "movie" | "episode" | ..., "id": str}, ...]}`.
-Until providers exist the job only acknowledges the batch; replace its body, keep its name
-and payload.
-"""
+"""Metadata jobs: `metadata.fetch` (one item or a batch) and the periodic `metadata.refresh`."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.infra.jobs.context import JobContext
 from revenge.infra.jobs.registry import JobRegistry
+from revenge.metadata.errors import ProviderUnavailable
+from revenge.metadata.providers.local_artwork import EMBEDDED_PREFIX
+from revenge.metadata.writer import FetchOutcome, ItemFacts
+
+if TYPE_CHECKING:
+    from revenge.metadata import MetadataFeature
+    from revenge.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
+FETCH = "metadata.fetch"
+REFRESH = "metadata.refresh"
+IMAGES_DOWNLOAD = "images.download"
+# Artwork worth downloading at once; the rest stays as URLs until a client asks for it.
+PRIMARY_ARTWORK = ("poster", "backdrop", "logo", "cover", "banner", "still")
+BATCH_RETRY_DELAY = timedelta(minutes=10)
+BATCH_MAX_ROUNDS = 5
+
+
+class MetadataNotWired(RuntimeError):
+    """No catalogue writer was installed (see `revenge.metadata.install`)."""
+
+
+def _feature(runtime: Runtime) -> MetadataFeature | None:
+    feature: MetadataFeature | None = runtime.services.get("metadata")
+    return feature
+
+
+async def fetch_item(runtime: Runtime, feature: MetadataFeature, item_id: str) -> FetchOutcome:
+    """Identify one item and store the result; network work happens outside transactions."""
+    async with runtime.db.transaction() as session:
+        facts = await feature.writer.item_facts(session, item_id)
+    if facts is None:
+        return FetchOutcome(item_id, "unmatched", None, "item no longer exists")
+    outcome = await feature.service.identify(facts)
+    async with runtime.db.transaction() as session:
+        if outcome.metadata is not None:
+            await feature.writer.save_metadata(session, outcome)
+            await enqueue_artwork(runtime, session, facts, outcome)
+        if outcome.needs_review:
+            await feature.writer.record_unmatched(session, outcome)
+    return outcome
+
+
+def artwork_payloads(facts: ItemFacts, outcome: FetchOutcome) -> list[dict[str, Any]]:
+    """One `images.download` payload per primary artwork kind (first, i.e. preferred, one)."""
+    if outcome.metadata is None:
+        return []
+    payloads: list[dict[str, Any]] = []
+    for kind in PRIMARY_ARTWORK:
+        art = outcome.metadata.artwork_of(kind)  # type: ignore[arg-type]
+        if not art:
+            continue
+        source = art[0].url
+        target = {"item_id": facts.item_id, "item_kind": facts.kind, "kind": kind}
+        if source.startswith(("http://", "https://")):
+            payloads.append({"url": source, "target": target})
+        elif source.startswith(EMBEDDED_PREFIX):
+            payloads.append({"embedded": source.removeprefix(EMBEDDED_PREFIX), "target": target})
+        elif facts.path is not None:
+            base = facts.path if facts.path.is_dir() else facts.path.parent
+            payloads.append({"path": str(base / Path(source)), "target": target})
+    return payloads
+
+
+async def enqueue_artwork(
+    runtime: Runtime, session: AsyncSession, facts: ItemFacts, outcome: FetchOutcome
+) -> None:
+    if IMAGES_DOWNLOAD not in runtime.registry.tasks:
+        return
+    jobs: list[tuple[str, dict[str, Any], str | None]] = [
+        (IMAGES_DOWNLOAD, p, f"images:{facts.item_id}:{p['target']['kind']}")
+        for p in artwork_payloads(facts, outcome)
+    ]
+    await runtime.jobs.enqueue_many(session, jobs)
+
 
 async def fetch(ctx: JobContext, payload: dict[str, Any]) -> None:
-    """Placeholder: match items to providers (not built yet)."""
-    log.debug("metadata.fetch: %d items waiting for providers", len(payload.get("items", [])))
+    """Fetch one item (`item_id`) or a batch (`item_ids`); outages retry later."""
+    feature = _feature(ctx.runtime)
+    if feature is None:
+        raise MetadataNotWired("metadata.fetch needs a catalogue writer")
+    ids = [str(i) for i in payload.get("item_ids") or [payload["item_id"]]]
+    failed: list[str] = []
+    for item_id in ids:
+        try:
+            await fetch_item(ctx.runtime, feature, item_id)
+        except ProviderUnavailable:
+            if len(ids) == 1:
+                raise  # the queue's own retry with backoff handles a single item
+            failed.append(item_id)
+    rounds = int(payload.get("round", 0)) + 1
+    if failed and rounds < BATCH_MAX_ROUNDS:
+        async with ctx.runtime.db.transaction() as session:
+            await ctx.runtime.jobs.enqueue(
+                session, FETCH, {"item_ids": failed, "round": rounds}, delay=BATCH_RETRY_DELAY
+            )
+    elif failed:
+        log.warning("metadata.fetch gave up on %d items after %d rounds", len(failed), rounds)
+
+
+async def refresh(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """Re-fetch stale items in batches spread over `refresh_spread_seconds`."""
+    feature = _feature(ctx.runtime)
+    if feature is None:
+        log.debug("metadata.refresh skipped: no catalogue writer installed")
+        return
+    settings = ctx.runtime.settings.metadata
+    cutoff = datetime.now(UTC) - timedelta(days=settings.refresh_after_days)
+    async with ctx.runtime.db.transaction() as session:
+        stale = list(await feature.writer.stale_items(session, cutoff, settings.refresh_max_items))
+        size = settings.refresh_batch_size
+        batches = [stale[i : i + size] for i in range(0, len(stale), size)]
+        spacing = settings.refresh_spread_seconds / max(1, len(batches))
+        for n, batch in enumerate(batches):
+            await ctx.runtime.jobs.enqueue(
+                session,
+                FETCH,
+                {"item_ids": batch},
+                dedupe_key=f"{FETCH}:refresh:{batch[0]}",
+                delay=timedelta(seconds=n * spacing),
+            )
+    log.info("metadata.refresh queued %d items in %d batches", len(stale), len(batches))
 
 
 def register(registry: JobRegistry) -> None:
-    registry.task("metadata.fetch", queue="metadata")(fetch)
+    registry.task(FETCH, queue="metadata", max_attempts=5, timeout_seconds=900)(fetch)
+    registry.task(REFRESH, queue="metadata", concurrency_limit=1)(refresh)
+    registry.schedule("metadata.refresh.hourly", "41 * * * *", REFRESH)

@@ -10,6 +10,7 @@ from revenge.catalog.podcasts import models as podcasts_models
 from revenge.catalog.state import models as item_state_models
 from revenge.catalog.tv import models as tv_models
 from revenge.collections import models as collections_models
+from revenge.images import models as images_models
 from revenge.infra.db.base import Base
 from revenge.libraries import models as libraries_models
 from revenge.playlists import models as playlists_models
@@ -23,6 +24,7 @@ __all__ = [
     "apikeys_models",
     "audiobooks_models",
     "collections_models",
+    "images_models",
     "item_state_models",
     "libraries_models",
     "movies_models",

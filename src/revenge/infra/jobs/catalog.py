@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import importlib
 
+from revenge.images import jobs as images_jobs
 from revenge.infra.jobs.registry import JobRegistry
 from revenge.libraries import jobs as libraries_jobs
 from revenge.maintenance import jobs as maintenance_jobs
 from revenge.metadata import jobs as metadata_jobs
 from revenge.search import jobs as search_jobs
 
-FEATURE_JOB_MODULES = (maintenance_jobs, libraries_jobs, metadata_jobs, search_jobs)
+FEATURE_JOB_MODULES = (
+    maintenance_jobs,
+    libraries_jobs,
+    metadata_jobs,
+    search_jobs,
+    images_jobs,
+)
 
 
 def build_registry(extra_modules: list[str] | None = None) -> JobRegistry:

@@ -1,0 +1,83 @@
+"""Image API: originals and resized variants, with ETag, Cache-Control and 304."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, Response
+
+from revenge.api.deps import DbSession, RuntimeDep
+from revenge.errors import NotFound
+from revenge.images import image_service, repository
+from revenge.images.models import Image
+from revenge.images.processing import MIME_TYPES
+from revenge.images.schemas import ImageInfo
+
+router = APIRouter()
+
+# Content behind an image id never changes (ids point at content hashes), so clients may
+# keep it for a year; "private" because every image request is authenticated.
+CACHE_CONTROL = "private, max-age=31536000, immutable"
+# Served bytes are always re-verified raster images; these headers keep a browser from ever
+# treating them as active content.
+SAFE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+}
+Dimension = Annotated[int | None, Query(ge=1, le=10_000)]
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return "*" in tags or etag in tags
+
+
+async def _image(session: DbSession, image_id: uuid.UUID) -> Image:
+    image = await repository.get_image(session, image_id)
+    if image is None:
+        raise NotFound("No such image.")
+    return image
+
+
+@router.get("/{image_id}/info", response_model=ImageInfo)
+async def image_info(image_id: uuid.UUID, session: DbSession) -> ImageInfo:
+    """Size, blurhash and dominant colour, for placeholders before the image loads."""
+    return ImageInfo.model_validate(await _image(session, image_id), from_attributes=True)
+
+
+@router.get("/{image_id}", response_model=None)
+async def get_image(
+    image_id: uuid.UUID,
+    request: Request,
+    runtime: RuntimeDep,
+    session: DbSession,
+    width: Dimension = None,
+    height: Dimension = None,
+    format: Literal["webp", "jpeg"] | None = None,
+) -> Response:
+    """The original, or a variant fitting in width x height as WebP or JPEG."""
+    image = await _image(session, image_id)
+    service = image_service(runtime)
+    if width is None and height is None and format is None:
+        etag = f'"{image.content_hash}"'
+        path: Path = service.store.original_path(image.content_hash, image.format)
+        media_type = MIME_TYPES[image.format]
+    else:
+        fmt = format or "webp"
+        w, h = service.variant_box(width, height)
+        etag = f'"{image.content_hash}-{w}x{h}.{fmt}"'
+        media_type = MIME_TYPES[fmt]
+        path = service.store.variant_path(image.content_hash, w, h, fmt)
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, **SAFE_HEADERS}
+    if _matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    if width is not None or height is not None or format is not None:
+        path = await service.variant(image, width, height, format or "webp")
+    if not path.is_file():
+        raise NotFound("The image file is missing from the data directory.")
+    return FileResponse(path, media_type=media_type, headers=headers)

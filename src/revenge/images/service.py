@@ -1,0 +1,123 @@
+"""Getting artwork in (URL, local file, embedded cover) and resized variants out.
+
+Network, decoding and disk work happen outside any transaction; the caller records the
+result in its own transaction with `record_stored` / `record_refused`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.config import ImageSettings
+from revenge.images import repository
+from revenge.images.errors import ImageRefused
+from revenge.images.fetch import Fetcher
+from revenge.images.local import embedded_cover
+from revenge.images.models import Image
+from revenge.images.processing import (
+    ImageFacts,
+    ImageFormat,
+    VariantFormat,
+    inspect_image,
+    render_variant,
+)
+from revenge.images.store import ImageStore, snap_size
+
+
+def source_key(payload: dict[str, Any]) -> str:
+    """How an `images.download` payload is recorded: the URL, or `file:`/`embedded:` + path."""
+    if payload.get("url"):
+        return str(payload["url"])
+    if payload.get("path"):
+        return "file:" + str(payload["path"])
+    if payload.get("embedded"):
+        return "embedded:" + str(payload["embedded"])
+    raise ValueError("images.download needs url, path or embedded")
+
+
+class ImageService:
+    def __init__(self, data_dir: Path, settings: ImageSettings, fetcher: Fetcher) -> None:
+        self.settings = settings
+        self.store = ImageStore(data_dir)
+        self.fetcher = fetcher
+        self._rendering: dict[Path, asyncio.Lock] = {}
+
+    async def acquire(self, payload: dict[str, Any]) -> ImageFacts:
+        """Fetch or read the image a payload names, verify it and store the file."""
+        if payload.get("url"):
+            _, data = await self.fetcher.fetch(
+                str(payload["url"]), self.settings.max_download_bytes
+            )
+        elif payload.get("path"):
+            data = await asyncio.to_thread(self._read_file, Path(payload["path"]))
+        else:
+            cover = await asyncio.to_thread(
+                embedded_cover, Path(payload["embedded"]), self.settings.max_download_bytes
+            )
+            if cover is None:
+                raise ImageRefused("not_found", "the file has no embedded cover")
+            data = cover
+        return await self.acquire_bytes(data)
+
+    async def acquire_bytes(self, data: bytes) -> ImageFacts:
+        facts = await asyncio.to_thread(inspect_image, data, self.settings.max_pixels)
+        await asyncio.to_thread(self.store.save_original, facts.content_hash, facts.format, data)
+        return facts
+
+    def _read_file(self, path: Path) -> bytes:
+        try:
+            size = path.stat().st_size
+            if size > self.settings.max_download_bytes:
+                raise ImageRefused("too_large", f"{size} bytes, above the limit")
+            return path.read_bytes()
+        except FileNotFoundError:
+            raise ImageRefused("not_found", f"{path} does not exist") from None
+
+    async def record_stored(
+        self, session: AsyncSession, source: str, facts: ImageFacts
+    ) -> uuid.UUID:
+        image_id = await repository.upsert_image(session, facts)
+        await repository.record_source(session, source, "stored", image_id=image_id)
+        return image_id
+
+    async def record_refused(self, session: AsyncSession, source: str, exc: ImageRefused) -> None:
+        status = "failed" if exc.transient else "refused"
+        await repository.record_source(session, source, status, f"{exc.code}: {exc.reason}")
+
+    def variant_box(self, width: int | None, height: int | None) -> tuple[int, int]:
+        """Requested size snapped to the ladder and capped; unspecified means 'up to the cap'."""
+        cap = self.settings.max_variant_size
+        return snap_size(width, cap) or 0, snap_size(height, cap) or 0
+
+    async def variant(
+        self, image: Image, width: int | None, height: int | None, fmt: VariantFormat
+    ) -> Path:
+        """The cached variant file, rendered on first request."""
+        w, h = self.variant_box(width, height)
+        path = self.store.variant_path(image.content_hash, w, h, fmt)
+        if path.exists():
+            return path
+        lock = self._rendering.setdefault(path, asyncio.Lock())
+        async with lock:
+            if not path.exists():
+                await asyncio.to_thread(self._render, image, w, h, fmt, path)
+        self._rendering.pop(path, None)
+        return path
+
+    def _render(self, image: Image, w: int, h: int, fmt: VariantFormat, path: Path) -> None:
+        cap = self.settings.max_variant_size
+        original = self.store.original_path(image.content_hash, image.format).read_bytes()
+        data = render_variant(
+            original,
+            cast(ImageFormat, image.format),
+            w or cap,
+            h or cap,
+            fmt,
+            self.settings.max_pixels,
+        )
+        self.store.save_variant(path, data)

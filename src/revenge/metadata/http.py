@@ -1,0 +1,184 @@
+"""HTTP behaviour every provider shares: rate limit, response cache, retries, typed errors."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import hashlib
+import json
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from revenge.infra.cache import Cache
+from revenge.metadata.errors import (
+    ProviderAuthError,
+    ProviderError,
+    ProviderNotFound,
+    ProviderRateLimited,
+    ProviderResponseError,
+    ProviderUnavailable,
+)
+from revenge.metadata.ratelimit import Limit, RateLimiter
+
+Params = Mapping[str, str | int | float | None]
+
+
+@dataclass(frozen=True)
+class ProviderPolicy:
+    """How one provider is called."""
+
+    name: str
+    base_url: str
+    limit: Limit
+    cache_ttl: float = 86400.0
+    timeout: float = 10.0
+    max_retries: int = 3
+    retry_base: float = 0.5
+    max_retry_after: float = 60.0
+    follow_redirects: bool = False
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class ProviderHttp:
+    """One provider's view of the shared `httpx.AsyncClient`."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        policy: ProviderPolicy,
+        limiter: RateLimiter,
+        cache: Cache | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.client = client
+        self.policy = policy
+        self.limiter = limiter
+        self.cache = cache
+        self._sleep = sleep
+        self.requests_sent = 0
+
+    @property
+    def name(self) -> str:
+        return self.policy.name
+
+    async def get_json(
+        self,
+        path: str,
+        params: Params | None = None,
+        *,
+        secret_params: Params | None = None,
+        headers: Mapping[str, str] | None = None,
+        cache: bool = True,
+    ) -> Any:
+        """GET a JSON document, from the cache when a fresh copy is there."""
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        key = self._cache_key(path, clean)
+        use_cache = cache and self.cache is not None and self.policy.cache_ttl > 0
+        if use_cache and self.cache is not None:
+            hit = await self.cache.get(key)
+            if hit is not None:
+                return json.loads(hit)
+        query = {**clean, **{k: v for k, v in (secret_params or {}).items() if v is not None}}
+        response = await self.request("GET", path, params=query, headers=headers)
+        data = _json(self.name, response)
+        if use_cache and self.cache is not None:
+            await self.cache.set(key, response.content, self.policy.cache_ttl)
+        return data
+
+    async def post_json(
+        self, path: str, body: Any, *, headers: Mapping[str, str] | None = None
+    ) -> Any:
+        """POST a JSON body (never cached) and read a JSON answer."""
+        return _json(self.name, await self.request("POST", path, json_body=body, headers=headers))
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send with retries on 429/5xx/timeouts; map 401 and 404 to typed errors."""
+        url = path if path.startswith(("http://", "https://")) else self.policy.base_url + path
+        merged = {**self.policy.headers, **(headers or {})}
+        last: ProviderError = ProviderUnavailable(self.name, "no attempt made")
+        for attempt in range(self.policy.max_retries + 1):
+            await self.limiter.acquire(self.name, self.policy.limit)
+            self.requests_sent += 1
+            try:
+                response = await self.client.request(
+                    method,
+                    url,
+                    params=dict(params) if params else None,
+                    json=json_body,
+                    headers=merged,
+                    timeout=self.policy.timeout,
+                    follow_redirects=self.policy.follow_redirects,
+                )
+            except httpx.TimeoutException:
+                last, delay = ProviderUnavailable(self.name, "timed out"), self._backoff(attempt)
+            except httpx.TransportError as exc:
+                last = ProviderUnavailable(self.name, f"connection failed: {exc!r}")
+                delay = self._backoff(attempt)
+            else:
+                if response.is_success:
+                    return response
+                last, delay = self._classify(response, attempt)
+            if attempt == self.policy.max_retries:
+                break
+            await self._sleep(delay)
+        raise last
+
+    def _classify(self, response: httpx.Response, attempt: int) -> tuple[ProviderError, float]:
+        """An error to retry (with its delay), or raise one that retrying cannot fix."""
+        status = response.status_code
+        if status == 401:
+            raise ProviderAuthError(self.name, "the API key was refused (HTTP 401)")
+        if status == 404:
+            raise ProviderNotFound(self.name, f"not found: {response.request.url.path}")
+        if status == 429:
+            wait = retry_after_seconds(response.headers.get("retry-after"))
+            if wait is not None and wait > self.policy.max_retry_after:
+                raise ProviderRateLimited(self.name, f"rate limited for {wait:.0f}s", wait)
+            error = ProviderRateLimited(self.name, "rate limited (HTTP 429)", wait)
+            return error, wait if wait is not None else self._backoff(attempt)
+        if status >= 500:
+            return ProviderUnavailable(self.name, f"HTTP {status}"), self._backoff(attempt)
+        raise ProviderResponseError(self.name, f"unexpected HTTP {status}")
+
+    def _backoff(self, attempt: int) -> float:
+        base = self.policy.retry_base * (2.0**attempt)
+        return base + random.uniform(0, base / 4)
+
+    def _cache_key(self, path: str, params: Mapping[str, Any]) -> str:
+        canonical = path + "?" + "&".join(f"{k}={params[k]}" for k in sorted(params))
+        digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
+        return f"metadata:{self.name}:{digest}"
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _json(provider: str, response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise ProviderResponseError(provider, f"invalid JSON: {exc}") from None

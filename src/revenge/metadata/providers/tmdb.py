@@ -1,0 +1,305 @@
+"""TMDb (The Movie Database) API v3: movies and TV series."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from revenge.metadata.errors import ProviderNotFound, ProviderResponseError
+from revenge.metadata.http import ProviderHttp
+from revenge.metadata.protocols import KeySource
+from revenge.metadata.types import (
+    Artwork,
+    ArtworkKind,
+    Candidate,
+    CollectionRef,
+    EpisodeMetadata,
+    ExternalIds,
+    ItemKind,
+    ItemMetadata,
+    Person,
+    Rating,
+    Role,
+    SeasonType,
+)
+
+APPEND = "credits,images,external_ids"
+_CONFIG_TTL = 86400.0
+_CREW_ROLES: dict[str, Role] = {
+    "Director": "director",
+    "Screenplay": "writer",
+    "Writer": "writer",
+    "Producer": "producer",
+    "Original Music Composer": "composer",
+}
+_IMAGE_KINDS: dict[str, ArtworkKind] = {
+    "posters": "poster",
+    "backdrops": "backdrop",
+    "logos": "logo",
+}
+_MAX_CAST = 50
+
+
+class TmdbProvider:
+    """Movies and series from TMDb; image URLs come from `/configuration`."""
+
+    name = "tmdb"
+
+    def __init__(self, http: ProviderHttp, keys: KeySource) -> None:
+        self.http = http
+        self.keys = keys
+        self._image_base: tuple[float, str] | None = None
+
+    async def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        key = await self.keys.get(self.name)
+        # A v4 "read access token" is a JWT; a v3 key is 32 hex characters sent as a parameter.
+        if "." in key:
+            return await self.http.get_json(
+                path, params, headers={"Authorization": f"Bearer {key}"}
+            )
+        return await self.http.get_json(path, params, secret_params={"api_key": key})
+
+    async def image_base(self) -> str:
+        """`<secure_base_url>original`, refreshed daily."""
+        if self._image_base and self._image_base[0] > time.monotonic():
+            return self._image_base[1]
+        config = await self._get("/configuration")
+        try:
+            base = str(config["images"]["secure_base_url"]) + "original"
+        except (KeyError, TypeError):
+            raise ProviderResponseError(self.name, "configuration without images") from None
+        self._image_base = (time.monotonic() + _CONFIG_TTL, base)
+        return base
+
+    async def resolve_id(self, kind: ItemKind, ids: ExternalIds) -> str | None:
+        if kind not in ("movie", "series"):
+            return None
+        if ids.tmdb:
+            return ids.tmdb
+        source = ("imdb_id", ids.imdb) if ids.imdb else ("tvdb_id", ids.tvdb) if ids.tvdb else None
+        if source is None or (kind == "movie" and source[0] == "tvdb_id"):
+            return None
+        found = await self._get(f"/find/{source[1]}", {"external_source": source[0]})
+        results = found.get("movie_results" if kind == "movie" else "tv_results") or []
+        return str(results[0]["id"]) if results else None
+
+    async def search_movie(
+        self, title: str, year: int | None, language: str | None
+    ) -> list[Candidate]:
+        params = {"query": title, "year": year, "language": language, "include_adult": "false"}
+        data = await self._get("/search/movie", params)
+        return [_movie_candidate(r) for r in data.get("results", [])]
+
+    async def search_series(
+        self, title: str, year: int | None, language: str | None
+    ) -> list[Candidate]:
+        params = {"query": title, "first_air_date_year": year, "language": language}
+        data = await self._get("/search/tv", params)
+        return [_series_candidate(r) for r in data.get("results", [])]
+
+    async def movie_details(self, provider_id: str, language: str | None) -> ItemMetadata:
+        data = await self._get(
+            f"/movie/{provider_id}", {"append_to_response": APPEND, "language": language}
+        )
+        return _movie(data, await self.image_base())
+
+    async def series_details(self, provider_id: str, language: str | None) -> ItemMetadata:
+        data = await self._get(
+            f"/tv/{provider_id}", {"append_to_response": APPEND, "language": language}
+        )
+        return _series(data, await self.image_base())
+
+    async def episodes(
+        self,
+        provider_id: str,
+        season: int | None,
+        season_type: SeasonType,
+        language: str | None,
+    ) -> list[EpisodeMetadata]:
+        """Episodes in broadcast order; TMDb has no DVD or absolute order of its own."""
+        if season_type != "default":
+            raise ProviderNotFound(self.name, f"no {season_type} episode order")
+        if season is None:
+            show = await self._get(f"/tv/{provider_id}", {"language": language})
+            seasons = [int(s["season_number"]) for s in show.get("seasons", [])]
+        else:
+            seasons = [season]
+        base = await self.image_base()
+        found: list[EpisodeMetadata] = []
+        for number in seasons:
+            data = await self._get(f"/tv/{provider_id}/season/{number}", {"language": language})
+            found.extend(_episode(e, base) for e in data.get("episodes", []))
+        return found
+
+
+def _year(date: Any) -> int | None:
+    text = str(date or "")
+    return int(text[:4]) if len(text) >= 4 and text[:4].isdigit() else None
+
+
+def _movie_candidate(r: dict[str, Any]) -> Candidate:
+    return Candidate(
+        provider="tmdb",
+        provider_id=str(r["id"]),
+        kind="movie",
+        title=r.get("title") or r.get("original_title") or "",
+        original_title=r.get("original_title"),
+        year=_year(r.get("release_date")),
+        overview=r.get("overview") or None,
+        popularity=r.get("popularity"),
+        ids=ExternalIds(tmdb=str(r["id"])),
+    )
+
+
+def _series_candidate(r: dict[str, Any]) -> Candidate:
+    return Candidate(
+        provider="tmdb",
+        provider_id=str(r["id"]),
+        kind="series",
+        title=r.get("name") or r.get("original_name") or "",
+        original_title=r.get("original_name"),
+        year=_year(r.get("first_air_date")),
+        overview=r.get("overview") or None,
+        popularity=r.get("popularity"),
+        ids=ExternalIds(tmdb=str(r["id"])),
+    )
+
+
+def _url(base: str, path: Any) -> str | None:
+    return f"{base}{path}" if path else None
+
+
+def _people(credits: dict[str, Any], base: str) -> tuple[Person, ...]:
+    cast = [
+        Person(
+            name=c["name"],
+            role="actor",
+            character=c.get("character") or None,
+            order=c.get("order"),
+            image_url=_url(base, c.get("profile_path")),
+            ids=ExternalIds(tmdb=str(c["id"])),
+        )
+        for c in credits.get("cast", [])[:_MAX_CAST]
+    ]
+    crew = [
+        Person(
+            name=c["name"],
+            role=_CREW_ROLES[c.get("job", "")],
+            image_url=_url(base, c.get("profile_path")),
+            ids=ExternalIds(tmdb=str(c["id"])),
+        )
+        for c in credits.get("crew", [])
+        if c.get("job") in _CREW_ROLES
+    ]
+    return tuple(cast + crew)
+
+
+def _artwork(data: dict[str, Any], base: str) -> tuple[Artwork, ...]:
+    images = data.get("images") or {}
+    found: list[Artwork] = []
+    for key, kind in _IMAGE_KINDS.items():
+        for i in sorted(images.get(key, []), key=lambda i: -(i.get("vote_average") or 0)):
+            url = _url(base, i.get("file_path"))
+            if url:
+                found.append(
+                    Artwork(
+                        kind,
+                        url,
+                        i.get("iso_639_1"),
+                        i.get("width"),
+                        i.get("height"),
+                        i.get("vote_average"),
+                    )
+                )
+    # TMDb's own primary poster/backdrop lead, even when the images list ranks others higher.
+    fields: tuple[tuple[ArtworkKind, str], ...] = (
+        ("poster", "poster_path"),
+        ("backdrop", "backdrop_path"),
+    )
+    primary = [Artwork(kind, url) for kind, field in fields if (url := _url(base, data.get(field)))]
+    urls = {a.url for a in primary}
+    return tuple(primary + [a for a in found if a.url not in urls])
+
+
+def _collection(data: dict[str, Any], base: str) -> CollectionRef | None:
+    raw = data.get("belongs_to_collection")
+    if not raw:
+        return None
+    return CollectionRef(
+        name=raw["name"],
+        ids=ExternalIds(tmdb=str(raw["id"])),
+        poster_url=_url(base, raw.get("poster_path")),
+        backdrop_url=_url(base, raw.get("backdrop_path")),
+    )
+
+
+def _ratings(data: dict[str, Any]) -> tuple[Rating, ...]:
+    if data.get("vote_count"):
+        return (Rating("tmdb", float(data["vote_average"]), int(data["vote_count"])),)
+    return ()
+
+
+def _movie(data: dict[str, Any], base: str) -> ItemMetadata:
+    external = data.get("external_ids") or {}
+    return ItemMetadata(
+        kind="movie",
+        title=data.get("title"),
+        original_title=data.get("original_title"),
+        year=_year(data.get("release_date")),
+        release_date=data.get("release_date") or None,
+        overview=data.get("overview") or None,
+        tagline=data.get("tagline") or None,
+        runtime_minutes=data.get("runtime") or None,
+        original_language=data.get("original_language"),
+        genres=tuple(g["name"] for g in data.get("genres", [])),
+        studios=tuple(c["name"] for c in data.get("production_companies", [])),
+        people=_people(data.get("credits") or {}, base),
+        ratings=_ratings(data),
+        ids=ExternalIds(tmdb=str(data["id"]), imdb=data.get("imdb_id") or external.get("imdb_id")),
+        artwork=_artwork(data, base),
+        collection=_collection(data, base),
+    )
+
+
+def _series(data: dict[str, Any], base: str) -> ItemMetadata:
+    external = data.get("external_ids") or {}
+    creators = tuple(
+        Person(name=c["name"], role="writer", ids=ExternalIds(tmdb=str(c["id"])))
+        for c in data.get("created_by", [])
+    )
+    runtimes = data.get("episode_run_time") or []
+    tvdb = external.get("tvdb_id")
+    return ItemMetadata(
+        kind="series",
+        title=data.get("name"),
+        original_title=data.get("original_name"),
+        year=_year(data.get("first_air_date")),
+        release_date=data.get("first_air_date") or None,
+        overview=data.get("overview") or None,
+        tagline=data.get("tagline") or None,
+        runtime_minutes=runtimes[0] if runtimes else None,
+        original_language=data.get("original_language"),
+        genres=tuple(g["name"] for g in data.get("genres", [])),
+        studios=tuple(n["name"] for n in data.get("networks", [])),
+        people=_people(data.get("credits") or {}, base) + creators,
+        ratings=_ratings(data),
+        ids=ExternalIds(
+            tmdb=str(data["id"]),
+            imdb=external.get("imdb_id") or None,
+            tvdb=str(tvdb) if tvdb else None,
+        ),
+        artwork=_artwork(data, base),
+    )
+
+
+def _episode(e: dict[str, Any], base: str) -> EpisodeMetadata:
+    return EpisodeMetadata(
+        season=e.get("season_number"),
+        number=e.get("episode_number"),
+        title=e.get("name"),
+        overview=e.get("overview") or None,
+        air_date=e.get("air_date"),
+        runtime_minutes=e.get("runtime"),
+        still_url=_url(base, e.get("still_path")),
+        ids=ExternalIds(tmdb=str(e["id"])),
+    )

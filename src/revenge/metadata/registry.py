@@ -1,0 +1,127 @@
+"""The provider registry: which providers answer for which library type, in settings order."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import httpx
+
+from revenge import __version__
+from revenge.config import MetadataSettings
+from revenge.infra.cache import Cache
+from revenge.metadata.http import ProviderHttp, ProviderPolicy
+from revenge.metadata.protocols import (
+    AudiobookProvider,
+    KeySource,
+    LocalSource,
+    MovieProvider,
+    MusicProvider,
+    Provider,
+    TvProvider,
+)
+from revenge.metadata.providers.embedded import EmbeddedTagsSource
+from revenge.metadata.providers.local_artwork import LocalArtworkSource
+from revenge.metadata.providers.musicbrainz import CoverArtArchive, MusicBrainzProvider
+from revenge.metadata.providers.nfo import NfoSource
+from revenge.metadata.providers.tmdb import TmdbProvider
+from revenge.metadata.providers.tvdb import TvdbProvider
+from revenge.metadata.ratelimit import Limit, RateLimiter
+from revenge.metadata.types import ItemKind
+
+LIBRARY_OF_KIND: dict[ItemKind, str] = {
+    "movie": "movie",
+    "series": "tv",
+    "episode": "tv",
+    "album": "music",
+    "artist": "music",
+    "track": "music",
+    "audiobook": "audiobook",
+}
+_CAPABILITY: dict[ItemKind, type] = {
+    "movie": MovieProvider,
+    "series": TvProvider,
+    "episode": TvProvider,
+    "album": MusicProvider,
+    "artist": MusicProvider,
+    "track": MusicProvider,
+    "audiobook": AudiobookProvider,
+}
+
+
+@dataclass
+class ProviderRegistry:
+    providers: dict[str, Provider]
+    order: Mapping[str, Sequence[str]]
+    local_sources: list[LocalSource] = field(default_factory=list)
+
+    def remote_for(self, kind: ItemKind) -> list[Provider]:
+        """Providers able to describe `kind`, in the order configured for its library type."""
+        names = self.order.get(LIBRARY_OF_KIND[kind], ())
+        capability = _CAPABILITY[kind]
+        return [
+            p
+            for name in names
+            if (p := self.providers.get(name)) is not None and isinstance(p, capability)
+        ]
+
+
+def user_agent(contact: str) -> str:
+    return f"Revenge/{__version__} ( {contact} )"
+
+
+def provider_policies(settings: MetadataSettings) -> dict[str, ProviderPolicy]:
+    """Call policy of each remote provider, from settings."""
+    common = {
+        "cache_ttl": float(settings.cache_ttl_seconds),
+        "timeout": settings.request_timeout_seconds,
+        "max_retries": settings.max_retries,
+        "retry_base": settings.retry_base_seconds,
+        "max_retry_after": settings.max_retry_after_seconds,
+    }
+    headers = {"User-Agent": user_agent(settings.contact), "Accept": "application/json"}
+    rates = {
+        "tmdb": (settings.tmdb_base_url, settings.tmdb_rate_per_second),
+        "tvdb": (settings.tvdb_base_url, settings.tvdb_rate_per_second),
+        "musicbrainz": (settings.musicbrainz_base_url, settings.musicbrainz_rate_per_second),
+        "coverart": (settings.coverart_base_url, 5.0),
+    }
+    return {
+        name: ProviderPolicy(
+            name=name,
+            base_url=base.rstrip("/"),
+            limit=Limit.per_second(rate),
+            headers=headers,
+            follow_redirects=name == "coverart",
+            **common,  # type: ignore[arg-type]
+        )
+        for name, (base, rate) in rates.items()
+    }
+
+
+def build_provider_registry(
+    settings: MetadataSettings,
+    client: httpx.AsyncClient,
+    limiter: RateLimiter,
+    keys: KeySource,
+    cache: Cache | None = None,
+) -> ProviderRegistry:
+    """Every built-in provider over one shared HTTP client, limiter and cache."""
+    policies = provider_policies(settings)
+
+    def http(name: str) -> ProviderHttp:
+        return ProviderHttp(client, policies[name], limiter, cache)
+
+    providers: dict[str, Provider] = {
+        "tmdb": TmdbProvider(http("tmdb"), keys),
+        "tvdb": TvdbProvider(http("tvdb"), keys),
+        "musicbrainz": MusicBrainzProvider(http("musicbrainz"), CoverArtArchive(http("coverart"))),
+    }
+    order = {
+        "movie": settings.movie_providers,
+        "tv": settings.tv_providers,
+        "music": settings.music_providers,
+        "audiobook": settings.audiobook_providers,
+    }
+    local: list[LocalSource] = [NfoSource(), EmbeddedTagsSource(), LocalArtworkSource()]
+    return ProviderRegistry(providers, order, local)

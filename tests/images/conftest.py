@@ -1,0 +1,35 @@
+"""An image service whose guard allowlists the loopback test server (only 127.0.0.1)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from revenge.config import ImageSettings
+from revenge.images.fetch import SafeFetcher
+from revenge.images.service import ImageService
+from revenge.runtime import Runtime
+from tests.support.fake_api import FakeApi, fake_api
+
+
+@pytest.fixture
+def server() -> Iterator[FakeApi]:
+    with fake_api() as api:
+        yield api
+
+
+@pytest.fixture
+async def images(clean_runtime: Runtime, tmp_path: Path) -> AsyncIterator[ImageService]:
+    settings = ImageSettings(allowed_hosts=["127.0.0.1"], max_download_bytes=2 * 1024 * 1024)
+    fetcher = SafeFetcher(settings.allowed_hosts, timeout=5)
+    service = ImageService(tmp_path / "data", settings, fetcher)
+    previous = clean_runtime.services.get("images")
+    clean_runtime.services["images"] = service
+    yield service
+    await fetcher.aclose()
+    if previous is None:
+        clean_runtime.services.pop("images", None)
+    else:
+        clean_runtime.services["images"] = previous

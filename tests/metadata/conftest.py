@@ -1,0 +1,69 @@
+"""Helpers for provider tests: static keys, recorded retry sleeps, a loopback API server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+
+from revenge.config import MetadataSettings
+from revenge.infra.cache import MemoryCache
+from revenge.metadata.errors import NoProviderKey
+from revenge.metadata.http import ProviderHttp
+from revenge.metadata.ratelimit import Limit, MemoryRateLimiter
+from revenge.metadata.registry import provider_policies
+from tests.support.fake_api import FakeApi, fake_api
+
+
+class StaticKeys:
+    """KeySource over a dict; a missing service raises NoProviderKey."""
+
+    def __init__(self, **keys: str) -> None:
+        self.keys = keys
+
+    async def get(self, service: str) -> str:
+        if service not in self.keys:
+            raise NoProviderKey(service, "no API key configured")
+        return self.keys[service]
+
+
+class Sleeps:
+    """Records retry delays instead of sleeping, so retry tests are exact and fast."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+@pytest.fixture
+def api() -> Iterator[FakeApi]:
+    with fake_api() as server:
+        yield server
+
+
+@pytest.fixture
+async def http_client() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient() as client:
+        yield client
+
+
+def provider_http(
+    client: httpx.AsyncClient,
+    name: str,
+    base_url: str,
+    *,
+    sleeps: Sleeps | None = None,
+    cache: MemoryCache | None = None,
+    **overrides: Any,
+) -> ProviderHttp:
+    """The provider's real policy from settings, pointed at the loopback server."""
+    settings = MetadataSettings()
+    # Real limits are tested on their own; here they would only slow the suite down.
+    overrides.setdefault("limit", Limit(1000, 1.0))
+    policy = replace(provider_policies(settings)[name], base_url=base_url, **overrides)
+    return ProviderHttp(client, policy, MemoryRateLimiter(), cache, sleep=sleeps or Sleeps())
