@@ -12,7 +12,9 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge import __version__
+from revenge.activity.service import ActivityLog
 from revenge.api.auth import Authenticator, NoAuthenticator
+from revenge.apikeys.credentials import CredentialService
 from revenge.config import Settings
 from revenge.infra.cache import Cache, MemoryCache, TieredCache
 from revenge.infra.db import migrate
@@ -22,6 +24,9 @@ from revenge.infra.jobs.catalog import build_registry
 from revenge.infra.jobs.queue import JobQueue
 from revenge.infra.jobs.registry import JobRegistry
 from revenge.infra.metrics import Metrics
+from revenge.infra.secrets import SecretBox
+from revenge.notifications.service import NotificationService
+from revenge.server_settings.service import ServerSettingsService
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +43,11 @@ class Runtime:
     jobs: JobQueue
     http: httpx.AsyncClient
     metrics: Metrics
+    secrets: SecretBox
+    server_settings: ServerSettingsService
+    activity: ActivityLog
+    credentials: CredentialService
+    notifications: NotificationService
     version: str = __version__
     embedded: EmbeddedPostgres | None = None
     authenticator: Authenticator = field(default_factory=NoAuthenticator)
@@ -62,19 +72,39 @@ class Runtime:
             await tiered.start()
             cache = tiered
         registry = build_registry(settings.jobs.extra_modules)
-        return cls(
+        db = Database(url, settings.database)
+        jobs = JobQueue(registry)
+        http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+        box = SecretBox.from_config(settings.secret_keys, settings.key_file)
+        runtime = cls(
             settings=settings,
-            db=Database(url, settings.database),
+            db=db,
             cache=cache,
             local_cache=local,
             registry=registry,
-            jobs=JobQueue(registry),
-            http=httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)),
+            jobs=jobs,
+            http=http,
             metrics=Metrics(local),
+            secrets=box,
+            server_settings=ServerSettingsService(db, settings),
+            activity=ActivityLog(db, settings.activity),
+            credentials=CredentialService(box, http, settings.providers),
+            notifications=NotificationService(box, jobs),
             embedded=embedded,
         )
+        await runtime._start_services()
+        return runtime
+
+    async def _start_services(self) -> None:
+        from revenge.activity.retention import retention_step
+
+        await self.server_settings.start()
+        await self.activity.start()
+        self.cleanup_steps.append(retention_step(self))
 
     async def close(self) -> None:
+        await self.activity.stop()
+        await self.server_settings.close()
         await self.http.aclose()
         if isinstance(self.cache, TieredCache):
             await self.cache.close()

@@ -6,8 +6,9 @@ import importlib
 
 from revenge.infra.jobs.registry import JobRegistry
 from revenge.maintenance import jobs as maintenance_jobs
+from revenge.notifications import jobs as notifications_jobs
 
-FEATURE_JOB_MODULES = (maintenance_jobs,)
+FEATURE_JOB_MODULES = (maintenance_jobs, notifications_jobs)
 
 
 def build_registry(extra_modules: list[str] | None = None) -> JobRegistry:

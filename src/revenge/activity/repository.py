@@ -1,0 +1,107 @@
+"""SQL for the activity log: batched COPY writes, keyset-paginated reads, retention."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
+from sqlalchemy import Select, select, text, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.activity.models import ActivityEntry
+from revenge.infra.db.engine import Database
+
+if TYPE_CHECKING:
+    from revenge.activity.service import Entry
+
+_COPY = (
+    "COPY activity_log (user_id, module, action, resource_type, resource_id, details,"
+    " ip_address, user_agent, success, error, created_at) FROM STDIN"
+)
+
+
+async def copy_entries(db: Database, entries: list[Entry]) -> None:
+    """Write a batch in one COPY (one round trip per batch, in its own transaction)."""
+    async with db.engine.begin() as conn:
+        raw = await conn.get_raw_connection()
+        pg = cast(AsyncConnection[Any], raw.driver_connection)
+        async with pg.cursor() as cur, cur.copy(_COPY) as copy:
+            for e in entries:
+                await copy.write_row(
+                    (
+                        e.user_id,
+                        e.module,
+                        e.action,
+                        e.resource_type,
+                        e.resource_id,
+                        Jsonb(e.details),
+                        e.ip_address,
+                        e.user_agent,
+                        e.success,
+                        e.error,
+                        e.created_at,
+                    )
+                )
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    user_id: uuid.UUID | None = None
+    module: str | None = None
+    action: str | None = None
+    resource_type: str | None = None
+    resource_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    failures_only: bool = False
+
+
+def _filtered(f: ActivityFilter) -> Select[ActivityEntry]:
+    t = ActivityEntry
+    stmt = select(t)
+    conditions = [
+        (f.user_id, t.user_id == f.user_id),
+        (f.module, t.module == f.module),
+        (f.action, t.action == f.action),
+        (f.resource_type, t.resource_type == f.resource_type),
+        (f.resource_id, t.resource_id == f.resource_id),
+        (f.since, t.created_at >= f.since),
+        (f.until, t.created_at < f.until),
+    ]
+    for value, condition in conditions:
+        if value is not None:
+            stmt = stmt.where(condition)
+    if f.failures_only:
+        stmt = stmt.where(t.success.is_(False))
+    return stmt
+
+
+async def query(
+    session: AsyncSession,
+    f: ActivityFilter,
+    limit: int,
+    before: tuple[datetime, int] | None = None,
+) -> list[ActivityEntry]:
+    """Newest first; `before` is the (created_at, id) of the last entry of the previous page."""
+    t = ActivityEntry
+    stmt = _filtered(f)
+    if before is not None:
+        stmt = stmt.where(tuple_(t.created_at, t.id) < tuple_(before[0], before[1]))
+    stmt = stmt.order_by(t.created_at.desc(), t.id.desc()).limit(limit)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def delete_older_than(session: AsyncSession, cutoff: datetime, batch: int) -> int:
+    """Delete up to `batch` entries older than `cutoff` (oldest first); rows deleted."""
+    result = await session.execute(
+        text(
+            "DELETE FROM activity_log WHERE id IN (SELECT id FROM activity_log"
+            " WHERE created_at < :cutoff ORDER BY created_at LIMIT :batch)"
+        ),
+        {"cutoff": cutoff, "batch": batch},
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
