@@ -63,18 +63,20 @@ class ActivityFilter:
 def _filtered(f: ActivityFilter) -> Select[ActivityEntry]:
     t = ActivityEntry
     stmt = select(t)
-    conditions = [
-        (f.user_id, t.user_id == f.user_id),
-        (f.module, t.module == f.module),
-        (f.action, t.action == f.action),
-        (f.resource_type, t.resource_type == f.resource_type),
-        (f.resource_id, t.resource_id == f.resource_id),
-        (f.since, t.created_at >= f.since),
-        (f.until, t.created_at < f.until),
-    ]
-    for value, condition in conditions:
-        if value is not None:
-            stmt = stmt.where(condition)
+    if f.user_id is not None:
+        stmt = stmt.where(t.user_id == f.user_id)
+    if f.module is not None:
+        stmt = stmt.where(t.module == f.module)
+    if f.action is not None:
+        stmt = stmt.where(t.action == f.action)
+    if f.resource_type is not None:
+        stmt = stmt.where(t.resource_type == f.resource_type)
+    if f.resource_id is not None:
+        stmt = stmt.where(t.resource_id == f.resource_id)
+    if f.since is not None:
+        stmt = stmt.where(t.created_at >= f.since)
+    if f.until is not None:
+        stmt = stmt.where(t.created_at < f.until)
     if f.failures_only:
         stmt = stmt.where(t.success.is_(False))
     return stmt

@@ -24,14 +24,14 @@ def retention_step(
 ) -> Callable[[AsyncSession], Awaitable[int]]:
     """A cleanup step deleting old entries in batches, each batch in its own transaction.
 
-    Short transactions keep locks and WAL bursts small even when millions of rows expire.
+    Short transactions keep locks and WAL bursts small even when millions of rows expire,
+    so the step deliberately leaves the session it is given unused.
     """
 
     async def delete_old_activity(session: AsyncSession) -> int:
         days = int(await runtime.server_settings.get("activity.retention_days"))
         cutoff = datetime.now(UTC) - timedelta(days=days)
-        total = await repo.delete_older_than(session, cutoff, batch)
-        removed = total
+        total, removed = 0, batch
         while removed == batch:
             async with runtime.db.transaction() as own:
                 removed = await repo.delete_older_than(own, cutoff, batch)

@@ -44,6 +44,7 @@ class SettingChange:
     key: str
     old: Any
     new: Any
+    source: str = "stored"
 
 
 class ServerSettingsService:
@@ -136,7 +137,7 @@ class ServerSettingsService:
         old = await self._current_in(session, d)
         await repo.remove(session, key)
         await self._announce(session, key)
-        return SettingChange(key, old, self._fallback(d)[0])
+        return SettingChange(key, old, *self._fallback(d))
 
     async def _current_in(self, session: AsyncSession, d: SettingDef) -> Any:
         found, value = await repo.get(session, d.key)

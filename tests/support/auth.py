@@ -1,0 +1,60 @@
+"""A test authenticator: `X-Test-User: <user id>` becomes that user's principal.
+
+Real user rows are created (foreign keys such as `updated_by` point at users), and the
+runtime's authenticator is restored when the test ends.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import text
+from starlette.requests import Request
+
+from revenge.api.auth import Principal
+from revenge.runtime import Runtime
+
+HEADER = "X-Test-User"
+
+
+class HeaderAuthenticator:
+    """Maps the X-Test-User header to a known principal."""
+
+    def __init__(self) -> None:
+        self.principals: dict[str, Principal] = {}
+
+    async def authenticate(self, request: Request) -> Principal | None:
+        return self.principals.get(request.headers.get(HEADER, ""))
+
+    def headers(self, principal: Principal) -> dict[str, str]:
+        return {HEADER: str(principal.user_id)}
+
+    async def add_user(
+        self, runtime: Runtime, username: str, role: str = "user", email: str | None = None
+    ) -> Principal:
+        """Create a user row and make it reachable through the header."""
+        user_id = uuid.uuid4()
+        async with runtime.db.transaction() as session:
+            await session.execute(
+                text(
+                    "INSERT INTO users (id, username, email, role) VALUES (:id, :u, :e, :r)"
+                ),
+                {"id": user_id, "u": username, "e": email, "r": role},
+            )
+        principal = Principal(user_id=user_id, username=username, role=role)
+        self.principals[str(user_id)] = principal
+        return principal
+
+
+@contextmanager
+def header_auth(runtime: Runtime) -> Iterator[HeaderAuthenticator]:
+    """Install a HeaderAuthenticator on the runtime for the duration of the block."""
+    original = runtime.authenticator
+    auth = HeaderAuthenticator()
+    runtime.authenticator = auth
+    try:
+        yield auth
+    finally:
+        runtime.authenticator = original
