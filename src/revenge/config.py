@@ -65,6 +65,9 @@ class JobSettings(BaseModel):
     )
     max_attempts: int = Field(5, ge=1, le=100, description="Attempts before a job is failed.")
     retry_base_seconds: float = Field(2.0, gt=0, description="First retry delay; doubles.")
+    poll_seconds: float = Field(
+        5.0, gt=0, description="Longest an idle worker waits before looking for due retries."
+    )
     extra_modules: list[str] = Field(
         default_factory=list, description="Plugin modules whose register(registry) adds jobs."
     )

@@ -113,7 +113,9 @@ async def test_users_see_only_their_own_activity_paged(
     assert bad.status_code == 400
 
 
-async def test_admin_filters(client: httpx.AsyncClient, actors: Actors, clean_runtime: Runtime) -> None:
+async def test_admin_filters(
+    client: httpx.AsyncClient, actors: Actors, clean_runtime: Runtime
+) -> None:
     uid = actors.user.user_id
     clean_runtime.activity.log("auth", "login", user_id=uid, success=False, error="bad password")
     clean_runtime.activity.log("auth", "login", user_id=uid)

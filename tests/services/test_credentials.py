@@ -75,7 +75,9 @@ async def test_api_masks_and_database_dump_hides_the_key(
 async def test_providers_get_plaintext_and_missing_key_is_clear(
     client: httpx.AsyncClient, actors: Actors, clean_runtime: Runtime
 ) -> None:
-    await client.put("/api/v1/admin/credentials/tmdb", json={"value": PLAIN}, headers=actors.as_admin)
+    await client.put(
+        "/api/v1/admin/credentials/tmdb", json={"value": PLAIN}, headers=actors.as_admin
+    )
     async with clean_runtime.db.transaction() as session:
         assert await clean_runtime.credentials.reveal(session, "tmdb") == PLAIN
         with pytest.raises(NoProviderKey, match="no API key configured for tvdb"):
@@ -103,7 +105,8 @@ async def test_test_action_asks_the_provider(
         )
         good = await client.post("/api/v1/admin/credentials/tmdb/test", headers=actors.as_admin)
         await client.put(
-            "/api/v1/admin/credentials/tmdb", json={"value": "wrong-key-123456"},
+            "/api/v1/admin/credentials/tmdb",
+            json={"value": "wrong-key-123456"},
             headers=actors.as_admin,
         )
         bad = await client.post("/api/v1/admin/credentials/tmdb/test", headers=actors.as_admin)
@@ -129,8 +132,14 @@ async def test_rotation_reseals_every_value_without_downtime(
         for name in ("tmdb", "tvdb", "fanarttv"):
             await service.put(session, name, f"{name}-plain-value", None)
         await clean_runtime.notifications.create_channel(
-            session, name="hook", kind="webhook", config={"url": "https://example.org/"},
-            secret=None, events=["system.test"], enabled=True, actor=None,
+            session,
+            name="hook",
+            kind="webhook",
+            config={"url": "https://example.org/"},
+            secret=None,
+            events=["system.test"],
+            enabled=True,
+            actor=None,
         )
     # Seal the channel secret with the old key too.
     with psycopg.connect(database_url) as conn:
@@ -168,7 +177,9 @@ def test_old_key_opens_values_until_rotation_finishes(tmp_path: Path) -> None:
 async def test_cli_rotate_while_the_server_keeps_running(
     clean_runtime: Runtime, database_url: str, client: httpx.AsyncClient, actors: Actors
 ) -> None:
-    await client.put("/api/v1/admin/credentials/tmdb", json={"value": PLAIN}, headers=actors.as_admin)
+    await client.put(
+        "/api/v1/admin/credentials/tmdb", json={"value": PLAIN}, headers=actors.as_admin
+    )
     data_dir = clean_runtime.settings.data_dir
     env = {"REVENGE_DATABASE_URL": database_url, "REVENGE_DATA_DIR": str(data_dir)}
     old = read_key_file(data_dir / "secret.key")
@@ -182,7 +193,10 @@ async def test_cli_rotate_while_the_server_keeps_running(
         assert await clean_runtime.credentials.reveal(session, "tmdb") == PLAIN
     listed = await client.get("/api/v1/admin/credentials", headers=actors.as_admin)
     assert listed.json()[0]["key_id"] == key_id_of(new[0])
-    help_text = subprocess.run(
-        [sys.executable, "-m", "revenge", "keys", "--help"], capture_output=True, text=True
+    help_text = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "revenge", "keys", "--help"],
+        capture_output=True,
+        text=True,
     )
     assert "rotate" in help_text.stdout

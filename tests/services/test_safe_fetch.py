@@ -57,7 +57,9 @@ async def test_redirect_to_loopback_is_refused_on_the_hop() -> None:
 
     async with LoopbackServer(handler) as server:
         with pytest.raises(OutboundBlocked):
-            await safe_fetch("GET", f"http://localhost:{server.port}/start", allowlist=["localhost"])
+            await safe_fetch(
+                "GET", f"http://localhost:{server.port}/start", allowlist=["localhost"]
+            )
         followed = await safe_fetch(
             "GET", f"http://localhost:{server.port}/start", allowlist=["localhost", "127.0.0.1"]
         )

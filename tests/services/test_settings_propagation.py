@@ -18,7 +18,9 @@ from tests.services.conftest import Actors
 from tests.support.services import free_port
 
 
-def _start(database_url: str, redis_url: str | None, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _start(
+    database_url: str, redis_url: str | None, data_dir: Path
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
         **os.environ,
@@ -50,9 +52,7 @@ def _wait_ready(base: str, proc: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-def instances(
-    database_url: str, redis_url: str, tmp_path: Path
-) -> Iterator[dict[str, str]]:
+def instances(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
     """Two more nodes on the same database: one listening on Redis, one on PostgreSQL."""
     procs = {
         "redis": _start(database_url, redis_url, tmp_path / "a"),

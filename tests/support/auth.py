@@ -38,9 +38,7 @@ class HeaderAuthenticator:
         user_id = uuid.uuid4()
         async with runtime.db.transaction() as session:
             await session.execute(
-                text(
-                    "INSERT INTO users (id, username, email, role) VALUES (:id, :u, :e, :r)"
-                ),
+                text("INSERT INTO users (id, username, email, role) VALUES (:id, :u, :e, :r)"),
                 {"id": user_id, "u": username, "e": email, "r": role},
             )
         principal = Principal(user_id=user_id, username=username, role=role)

@@ -28,7 +28,7 @@ from revenge.infra.db.engine import Database
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Entry:
     """One audit record."""
 

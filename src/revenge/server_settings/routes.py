@@ -93,6 +93,4 @@ async def reset_setting(
         raise NotFound(f"No setting named {key!r}.") from None
     _audit(audit, [change])
     resolved = await runtime.server_settings.resolve(key)
-    return SettingOut.of(resolved).model_copy(
-        update={"value": change.new, "source": change.source}
-    )
+    return SettingOut.of(resolved).model_copy(update={"value": change.new, "source": change.source})
