@@ -157,12 +157,18 @@ async def test_gives_up_with_a_job_failed_record(
         ops_attempts[0]["event_type"] == "job.failed" and ops_attempts[0]["status"] == "delivered"
     )
     assert json.loads(ops.received[0].body)["data"]["channel_id"] == channel
-    with psycopg.connect(database_url) as conn:
-        row = conn.execute(
-            "SELECT status::text FROM pgqueuer WHERE entrypoint = 'notifications.deliver'"
-            " AND status = 'failed'"
-        ).fetchone()
-    assert row is not None
+
+    def failed_jobs() -> int:
+        with psycopg.connect(database_url) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM pgqueuer WHERE entrypoint = 'notifications.deliver'"
+                " AND status = 'failed'"
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    # The worker records the job's final status just after the last attempt.
+    await _until(lambda: failed_jobs() > 0, 5)
+    assert failed_jobs() == 1
     await clean_runtime.activity.flush()
     log = await client.get(
         "/api/v1/admin/activity", params={"action": "job.failed"}, headers=actors.as_admin

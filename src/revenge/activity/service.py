@@ -55,6 +55,7 @@ class ActivityLog:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._flush_lock = asyncio.Lock()
+        self._stopping = False
         self.dropped = 0
         self.written = 0
 
@@ -109,10 +110,17 @@ class ActivityLog:
     async def stop(self) -> None:
         """Stop the background task and write everything still buffered."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # Let a flush in progress finish: cancelling a COPY midway could write it twice.
+            self._stopping = True
+            self._wake.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), timeout=30)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
             self._task = None
+            self._stopping = False
         try:
             await self.flush()
         except Exception:
@@ -154,10 +162,12 @@ class ActivityLog:
 
     async def _run(self) -> None:
         backoff = self._cfg.flush_interval_seconds
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=backoff)
             self._wake.clear()
+            if self._stopping:
+                return
             try:
                 await self.flush()
                 backoff = self._cfg.flush_interval_seconds
