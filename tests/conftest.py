@@ -92,8 +92,10 @@ def truncate_all(database_url: str) -> None:
 @pytest.fixture
 async def clean_runtime(runtime: Runtime, database_url: str) -> Runtime:
     """The shared runtime over an emptied database and cache."""
+    await runtime.activity.flush()
     truncate_all(database_url)
     runtime.local_cache.clear()
+    runtime.server_settings.invalidate()
     return runtime
 
 

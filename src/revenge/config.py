@@ -66,6 +66,9 @@ class JobSettings(BaseModel):
     )
     max_attempts: int = Field(5, ge=1, le=100, description="Attempts before a job is failed.")
     retry_base_seconds: float = Field(2.0, gt=0, description="First retry delay; doubles.")
+    poll_seconds: float = Field(
+        5.0, gt=0, description="Longest an idle worker waits before looking for due retries."
+    )
     extra_modules: list[str] = Field(
         default_factory=list, description="Plugin modules whose register(registry) adds jobs."
     )
@@ -184,6 +187,37 @@ class ImageSettings(BaseModel):
     )
 
 
+class NotificationSettings(BaseModel):
+    """Delivery of notifications (webhook and email)."""
+
+    max_attempts: int = Field(5, ge=2, le=50, description="Delivery attempts before giving up.")
+    connect_timeout_seconds: float = Field(5.0, gt=0, description="Webhook connect timeout.")
+    read_timeout_seconds: float = Field(10.0, gt=0, description="Webhook read timeout.")
+    total_timeout_seconds: float = Field(20.0, gt=0, description="Webhook whole-request limit.")
+    max_response_bytes: int = Field(
+        64 * 1024, ge=1024, description="Webhook answers larger than this are cut off (error)."
+    )
+    smtp_timeout_seconds: float = Field(20.0, gt=0, description="SMTP conversation timeout.")
+
+
+class ProviderSettings(BaseModel):
+    """Base URLs of third-party metadata services (overridable for mirrors and tests)."""
+
+    tmdb_url: str = Field("https://api.themoviedb.org", description="TMDb API base URL.")
+    tvdb_url: str = Field("https://api4.thetvdb.com", description="TheTVDB v4 API base URL.")
+    fanarttv_url: str = Field("https://webservice.fanart.tv", description="fanart.tv base URL.")
+
+
+class ActivitySettings(BaseModel):
+    """The buffered activity-log writer."""
+
+    flush_interval_seconds: float = Field(0.5, gt=0, description="Longest an entry waits.")
+    batch_size: int = Field(5000, ge=1, description="Entries written per COPY.")
+    max_buffered: int = Field(
+        200_000, ge=1000, description="Entries kept while the database is unreachable."
+    )
+
+
 class Settings(BaseSettings):
     """All settings of one Revenge process."""
 
@@ -201,6 +235,14 @@ class Settings(BaseSettings):
     secret_key_file: Path | None = Field(
         None, description="Master key file for secrets; default <data_dir>/secret.key."
     )
+    secret_keys: list[str] = Field(
+        default_factory=list,
+        description="Master keys (Fernet, newest first); unset uses the key file instead.",
+    )
+    runtime_settings: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Server settings by key (e.g. maintenance.mode); the admin API still wins.",
+    )
     server: ServerSettings = Field(default_factory=ServerSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     jobs: JobSettings = Field(default_factory=JobSettings)
@@ -209,6 +251,14 @@ class Settings(BaseSettings):
     scanning: ScanningSettings = Field(default_factory=ScanningSettings)
     metadata: MetadataSettings = Field(default_factory=MetadataSettings)
     images: ImageSettings = Field(default_factory=ImageSettings)
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)
+    providers: ProviderSettings = Field(default_factory=ProviderSettings)
+    activity: ActivitySettings = Field(default_factory=ActivitySettings)
+
+    @property
+    def key_file(self) -> Path:
+        """Where the master key file lives."""
+        return self.secret_key_file or self.data_dir / "secret.key"
 
     @field_validator("database_url", "redis_url")
     @classmethod

@@ -12,7 +12,9 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge import __version__
+from revenge.activity.service import ActivityLog
 from revenge.api.auth import Authenticator, NoAuthenticator
+from revenge.apikeys.credentials import CredentialService
 from revenge.config import Settings
 from revenge.infra.cache import Cache, MemoryCache, TieredCache
 from revenge.infra.db import migrate
@@ -22,7 +24,10 @@ from revenge.infra.jobs.catalog import build_registry
 from revenge.infra.jobs.queue import JobQueue
 from revenge.infra.jobs.registry import JobRegistry
 from revenge.infra.metrics import Metrics
+from revenge.infra.secrets import SecretBox
 from revenge.libraries.cleanup import purge_step
+from revenge.notifications.service import NotificationService
+from revenge.server_settings.service import ServerSettingsService
 
 if TYPE_CHECKING:
     from revenge.accounts.access import Services as AccountServices
@@ -43,6 +48,11 @@ class Runtime:
     jobs: JobQueue
     http: httpx.AsyncClient
     metrics: Metrics
+    secrets: SecretBox
+    server_settings: ServerSettingsService
+    activity: ActivityLog
+    credentials: CredentialService
+    notifications: NotificationService
     version: str = __version__
     embedded: EmbeddedPostgres | None = None
     authenticator: Authenticator = field(default_factory=NoAuthenticator)
@@ -70,18 +80,28 @@ class Runtime:
             await tiered.start()
             cache = tiered
         registry = build_registry(settings.jobs.extra_modules)
+        db = Database(url, settings.database)
+        jobs = JobQueue(registry)
+        http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+        box = SecretBox.from_config(settings.secret_keys, settings.key_file)
         runtime = cls(
             settings=settings,
-            db=Database(url, settings.database),
+            db=db,
             cache=cache,
             local_cache=local,
             registry=registry,
-            jobs=JobQueue(registry),
-            http=httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)),
+            jobs=jobs,
+            http=http,
             metrics=Metrics(local),
+            secrets=box,
+            server_settings=ServerSettingsService(db, settings),
+            activity=ActivityLog(db, settings.activity),
+            credentials=CredentialService(box, http, settings.providers),
+            notifications=NotificationService(box, jobs),
             embedded=embedded,
         )
         runtime.build_services()
+        await runtime._start_services()
         return runtime
 
     def build_services(self) -> None:
@@ -91,11 +111,20 @@ class Runtime:
         self.accounts = build_accounts(self)
         self.cleanup_steps.append(purge_step(self.settings.scanning))
 
+    async def _start_services(self) -> None:
+        from revenge.activity.retention import retention_step
+
+        await self.server_settings.start()
+        await self.activity.start()
+        self.cleanup_steps.append(retention_step(self))
+
     async def close(self) -> None:
         await self.accounts.close()
         for closer in reversed(self.closers):
             await closer()
         self.closers.clear()
+        await self.activity.stop()
+        await self.server_settings.close()
         await self.http.aclose()
         if isinstance(self.cache, TieredCache):
             await self.cache.close()

@@ -239,6 +239,7 @@ async def test_session_events_reach_the_activity_log(
     other = (await login(client, "alice"))["session_id"]
     await client.delete(f"/api/v1/sessions/{other}", headers=bearer(token))
     await client.post("/api/v1/auth/logout", headers=bearer(token))
+    await clean_runtime.activity.flush()
     async with clean_runtime.db.transaction() as session:
         rows = (
             await session.execute(select(ActivityEntry.action).order_by(ActivityEntry.id))

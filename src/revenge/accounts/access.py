@@ -41,7 +41,7 @@ def build(runtime: Runtime) -> Services:
     from revenge.accounts.oidc_service import OidcService
 
     settings = runtime.settings
-    box = SecretBox.from_settings(settings)
+    box = runtime.secrets
     passwords = Passwords(settings.auth)
     sessions = SessionService(runtime)
     keys = AccessKeyService(runtime)

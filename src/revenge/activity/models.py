@@ -20,6 +20,14 @@ class ActivityEntry(Base):
         Index("ix_activity_log_module_time", "module", text("created_at DESC"), text("id DESC")),
         Index("ix_activity_log_time", text("created_at DESC"), text("id DESC")),
         Index(
+            "ix_activity_log_resource_time",
+            "resource_type",
+            "resource_id",
+            text("created_at DESC"),
+            text("id DESC"),
+            postgresql_where=text("resource_id IS NOT NULL"),
+        ),
+        Index(
             "ix_activity_log_failures_time",
             text("created_at DESC"),
             text("id DESC"),

@@ -1,7 +1,7 @@
-"""The one place other features record audit events through.
+"""The call other features record audit events through: a thin forward to the activity log.
 
-Writes one `activity_log` row inside the caller's transaction, so an event is kept exactly
-when the change it describes is.
+Entries go to the buffered writer (`runtime.activity`), so recording never slows a request and
+a failed login is kept even though its request's transaction is rolled back.
 """
 
 from __future__ import annotations
@@ -11,16 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.activity import repository
-from revenge.activity.models import ActivityEntry
-
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
 
 
 async def record(
     runtime: Runtime,
-    session: AsyncSession,
+    session: AsyncSession | None,
     *,
     user_id: uuid.UUID | None,
     module: str,
@@ -34,18 +31,15 @@ async def record(
     error: str | None = None,
 ) -> None:
     """Record one event (e.g. module="auth", action="login")."""
-    await repository.insert(
-        session,
-        ActivityEntry(
-            user_id=user_id,
-            module=module,
-            action=action,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            details=details or {},
-            ip_address=ip_address,
-            user_agent=user_agent[:1000] if user_agent else None,
-            success=success,
-            error=error,
-        ),
+    runtime.activity.log(
+        module,
+        action,
+        user_id=user_id,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        details=details,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        success=success,
+        error=error,
     )

@@ -16,6 +16,7 @@ PUBLIC_ROUTES: set[tuple[str, str]] = {
     ("GET", "/health/ready"),
     ("GET", "/metrics"),
     ("GET", "/api/v1/system/info"),
+    ("GET", "/api/v1/settings/public"),
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),

@@ -7,8 +7,11 @@ from fastapi import APIRouter, Depends
 from revenge.accounts.auth_routes import router as auth_router
 from revenge.accounts.oidc_routes import router as oidc_router
 from revenge.accounts.routes import router as users_router
+from revenge.activity.audit import audit_changes, skip_audit
+from revenge.activity.routes import router as activity_router
 from revenge.api.deps import require_principal
 from revenge.apikeys.access_keys_routes import router as access_keys_router
+from revenge.apikeys.credentials_routes import router as credentials_router
 from revenge.catalog.audiobooks.routes import router as audiobooks_router
 from revenge.catalog.movies.routes import router as movies_router
 from revenge.catalog.music.routes import router as music_router
@@ -18,17 +21,27 @@ from revenge.catalog.tv.routes import router as tv_router
 from revenge.images.routes import router as images_router
 from revenge.infra.jobs.routes import router as jobs_router
 from revenge.libraries.routes import router as libraries_router
+from revenge.notifications.routes import router as notifications_router
+from revenge.server_settings.guard import maintenance_guard
+from revenge.server_settings.routes import router as settings_router
 from revenge.sessions.routes import router as sessions_router
 from revenge.system.routes import router as system_router
 
 
 def build_router() -> APIRouter:
-    router = APIRouter(dependencies=[Depends(require_principal)])
+    # Order matters: authenticate, then refuse during maintenance, then audit changes.
+    router = APIRouter(
+        dependencies=[
+            Depends(require_principal),
+            Depends(maintenance_guard),
+            Depends(audit_changes),
+        ]
+    )
     router.include_router(system_router)
-    router.include_router(auth_router)
+    router.include_router(auth_router, dependencies=[Depends(skip_audit)])
     router.include_router(oidc_router)
     router.include_router(users_router)
-    router.include_router(sessions_router)
+    router.include_router(sessions_router, dependencies=[Depends(skip_audit)])
     router.include_router(access_keys_router)
     router.include_router(jobs_router, prefix="/api/v1/admin/jobs", tags=["jobs"])
     router.include_router(libraries_router, prefix="/api/v1/libraries", tags=["libraries"])
@@ -39,4 +52,8 @@ def build_router() -> APIRouter:
     router.include_router(podcasts_router, prefix="/api/v1/podcasts", tags=["podcasts"])
     router.include_router(item_state_router, prefix="/api/v1/items", tags=["user state"])
     router.include_router(images_router, prefix="/api/v1/images", tags=["images"])
+    router.include_router(settings_router)
+    router.include_router(activity_router)
+    router.include_router(credentials_router)
+    router.include_router(notifications_router)
     return router

@@ -13,6 +13,7 @@ from revenge.collections import models as collections_models
 from revenge.images import models as images_models
 from revenge.infra.db.base import Base
 from revenge.libraries import models as libraries_models
+from revenge.notifications import models as notifications_models
 from revenge.playlists import models as playlists_models
 from revenge.server_settings import models as server_settings_models
 from revenge.sessions import models as sessions_models
@@ -29,6 +30,7 @@ __all__ = [
     "libraries_models",
     "movies_models",
     "music_models",
+    "notifications_models",
     "playlists_models",
     "podcasts_models",
     "server_settings_models",

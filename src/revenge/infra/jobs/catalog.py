@@ -9,6 +9,7 @@ from revenge.infra.jobs.registry import JobRegistry
 from revenge.libraries import jobs as libraries_jobs
 from revenge.maintenance import jobs as maintenance_jobs
 from revenge.metadata import jobs as metadata_jobs
+from revenge.notifications import jobs as notifications_jobs
 from revenge.search import jobs as search_jobs
 
 FEATURE_JOB_MODULES = (
@@ -17,6 +18,7 @@ FEATURE_JOB_MODULES = (
     metadata_jobs,
     search_jobs,
     images_jobs,
+    notifications_jobs,
 )
 
 

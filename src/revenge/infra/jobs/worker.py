@@ -74,7 +74,7 @@ class Worker:
         self._task = asyncio.create_task(
             self._pgq.run(
                 batch_size=cfg.batch_size,
-                dequeue_timeout=timedelta(seconds=5),
+                dequeue_timeout=timedelta(seconds=cfg.poll_seconds),
                 heartbeat_timeout=timedelta(seconds=cfg.heartbeat_seconds),
             ),
             name="job-worker",

@@ -1,0 +1,200 @@
+"""Notification API: admin channels (+ test, attempts) and users' own subscriptions."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from revenge.activity.audit import Audit
+from revenge.activity.schemas import decode_cursor, encode_cursor
+from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
+from revenge.errors import Conflict, NotFound, Unprocessable
+from revenge.notifications import repository as repo
+from revenge.notifications.events import EVENT_TYPES, NotificationEvent
+from revenge.notifications.models import NotificationChannel
+from revenge.notifications.schemas import (
+    AttemptOut,
+    AttemptPage,
+    ChannelIn,
+    ChannelOut,
+    ChannelPatch,
+    EmailConfig,
+    Subscriptions,
+    TestSent,
+    WebhookConfig,
+)
+
+router = APIRouter(tags=["notifications"])
+ADMIN = "/api/v1/admin/notifications"
+
+
+def _out(channel: NotificationChannel) -> ChannelOut:
+    return ChannelOut(
+        id=channel.id,
+        name=channel.name,
+        kind=channel.kind,
+        config=channel.config,
+        has_secret=channel.secret_encrypted is not None,
+        events=channel.events,
+        enabled=channel.enabled,
+        created_at=channel.created_at,
+        updated_at=channel.updated_at,
+    )
+
+
+async def _channel(session: DbSession, channel_id: uuid.UUID) -> NotificationChannel:
+    channel = await repo.get_channel(session, channel_id)
+    if channel is None:
+        raise NotFound(f"No notification channel {channel_id}.")
+    return channel
+
+
+@router.get(f"{ADMIN}/events")
+async def event_types(_: AdminUser) -> list[str]:
+    """Event types channels can subscribe to."""
+    return list(EVENT_TYPES)
+
+
+@router.get(f"{ADMIN}/channels")
+async def list_channels(_: AdminUser, session: DbSession) -> list[ChannelOut]:
+    return [_out(c) for c in await repo.list_channels(session)]
+
+
+@router.post(f"{ADMIN}/channels", status_code=201)
+async def create_channel(
+    body: ChannelIn, user: AdminUser, session: DbSession, runtime: RuntimeDep, audit: Audit
+) -> ChannelOut:
+    """Add a webhook or email channel subscribed to some event types."""
+    try:
+        channel = await runtime.notifications.create_channel(
+            session,
+            name=body.name,
+            kind=body.kind,
+            config=body.config.model_dump(mode="json"),
+            secret=body.secret,
+            events=list(dict.fromkeys(body.events)),
+            enabled=body.enabled,
+            actor=user.user_id,
+        )
+    except IntegrityError:
+        raise Conflict(f"A channel named {body.name!r} already exists.") from None
+    audit.resource_type, audit.resource_id = "notification_channel", str(channel.id)
+    audit.details = {"name": channel.name, "kind": channel.kind, "events": channel.events}
+    return _out(channel)
+
+
+@router.get(f"{ADMIN}/channels/{{channel_id}}")
+async def get_channel(channel_id: uuid.UUID, _: AdminUser, session: DbSession) -> ChannelOut:
+    return _out(await _channel(session, channel_id))
+
+
+def _merged_config(channel: NotificationChannel, patch: dict[str, Any]) -> dict[str, Any]:
+    model = WebhookConfig if channel.kind == "webhook" else EmailConfig
+    try:
+        return model.model_validate({**channel.config, **patch}).model_dump(mode="json")
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise Unprocessable(f"config.{where}: {first['msg']}") from None
+
+
+@router.patch(f"{ADMIN}/channels/{{channel_id}}")
+async def update_channel(
+    channel_id: uuid.UUID,
+    body: ChannelPatch,
+    _: AdminUser,
+    session: DbSession,
+    runtime: RuntimeDep,
+    audit: Audit,
+) -> ChannelOut:
+    """Change name, settings, secret, subscribed events or enabled state."""
+    channel = await _channel(session, channel_id)
+    if body.config is not None:
+        channel.config = _merged_config(channel, body.config)
+    if body.secret is not None:
+        channel.secret_encrypted = runtime.notifications.seal(body.secret)
+    if body.events is not None:
+        channel.events = list(dict.fromkeys(body.events))
+    for field in ("name", "enabled"):
+        if getattr(body, field) is not None:
+            setattr(channel, field, getattr(body, field))
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise Conflict(f"A channel named {body.name!r} already exists.") from None
+    await session.refresh(channel)
+    audit.resource_type = "notification_channel"
+    audit.details = {"fields": sorted(body.model_dump(exclude_none=True, exclude={"secret"}))}
+    return _out(channel)
+
+
+@router.delete(f"{ADMIN}/channels/{{channel_id}}", status_code=204)
+async def delete_channel(
+    channel_id: uuid.UUID, _: AdminUser, session: DbSession, audit: Audit
+) -> Response:
+    if not await repo.delete_channel(session, channel_id):
+        raise NotFound(f"No notification channel {channel_id}.")
+    audit.resource_type = "notification_channel"
+    return Response(status_code=204)
+
+
+@router.post(f"{ADMIN}/channels/{{channel_id}}/test", status_code=202)
+async def test_channel(
+    channel_id: uuid.UUID, user: AdminUser, session: DbSession, runtime: RuntimeDep, audit: Audit
+) -> TestSent:
+    """Send a `system.test` event over this channel (delivered by a background job)."""
+    channel = await _channel(session, channel_id)
+    event = NotificationEvent(
+        "system.test",
+        "Test notification",
+        f"{user.username} sent this test from channel {channel.name!r}.",
+        {"channel_id": str(channel.id)},
+    )
+    job_id = await runtime.notifications.send_to_channel(session, channel.id, event)
+    audit.resource_type = "notification_channel"
+    audit.details = {"event_id": str(event.id), "job_id": job_id}
+    return TestSent(job_id=job_id, event_id=event.id)
+
+
+@router.get(f"{ADMIN}/channels/{{channel_id}}/attempts")
+async def channel_attempts(
+    channel_id: uuid.UUID,
+    _: AdminUser,
+    session: DbSession,
+    event_id: uuid.UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> AttemptPage:
+    """Delivery attempts over this channel, newest first (status, code, duration, error)."""
+    await _channel(session, channel_id)
+    before = decode_cursor(cursor) if cursor else None
+    rows = await repo.attempts(session, channel_id, limit, before, event_id)
+    last = rows[-1] if len(rows) == limit else None
+    return AttemptPage(
+        items=[AttemptOut.model_validate(r) for r in rows],
+        next_cursor=encode_cursor(last.created_at, last.id) if last else None,
+    )
+
+
+@router.get("/api/v1/users/me/notifications")
+async def my_subscriptions(user: CurrentUser, session: DbSession) -> Subscriptions:
+    """Event types the caller receives by email at their account address."""
+    return Subscriptions(events=await repo.user_subscriptions(session, user.user_id))
+
+
+@router.put("/api/v1/users/me/notifications")
+async def set_my_subscriptions(
+    body: Subscriptions, user: CurrentUser, session: DbSession, audit: Audit
+) -> Subscriptions:
+    """Replace the caller's email subscriptions (e.g. `item.added`)."""
+    if body.events and not await repo.user_email(session, user.user_id):
+        raise Unprocessable("Add an email address to your account before subscribing.")
+    await repo.replace_subscriptions(session, user.user_id, body.events)
+    audit.resource_type, audit.resource_id = "notification_subscription", str(user.user_id)
+    audit.details = {"events": body.events}
+    return body

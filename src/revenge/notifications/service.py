@@ -1,0 +1,90 @@
+"""Notifications: `send(event)` only enqueues one `notifications.deliver` job per target.
+
+Targets are the enabled channels subscribed to the event type, plus, for user events such as
+`item.added`, every subscribed user's own email address (sent through the first enabled email
+channel). The jobs are enqueued in the caller's transaction, so nothing is sent for work that
+rolls back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.infra.jobs.queue import JobQueue
+from revenge.infra.secrets import SecretBox
+from revenge.notifications import repository as repo
+from revenge.notifications.channels import DeliveryTarget
+from revenge.notifications.events import USER_EVENT_TYPES, NotificationEvent
+from revenge.notifications.models import NotificationChannel
+
+DELIVER_TASK = "notifications.deliver"
+
+
+class NotificationService:
+    def __init__(self, box: SecretBox, jobs: JobQueue) -> None:
+        self._box = box
+        self._jobs = jobs
+
+    async def send(self, session: AsyncSession, event: NotificationEvent) -> int:
+        """Enqueue one delivery job per (event, channel or recipient); how many."""
+        jobs: list[tuple[str, dict[str, Any], str | None]] = []
+        for channel in await repo.channels_for(session, event.type):
+            jobs.append(self._job(event, channel.id, None))
+        if event.type in USER_EVENT_TYPES:
+            transport = await repo.first_email_channel(session)
+            if transport is not None:
+                for email in await repo.subscriber_emails(session, event.type):
+                    jobs.append(self._job(event, transport.id, email))
+        await self._jobs.enqueue_many(session, jobs)
+        return len(jobs)
+
+    async def send_to_channel(
+        self, session: AsyncSession, channel_id: uuid.UUID, event: NotificationEvent
+    ) -> int | None:
+        """Enqueue a delivery to one channel regardless of its subscriptions (tests)."""
+        return (await self._jobs.enqueue_many(session, [self._job(event, channel_id, None)]))[0]
+
+    @staticmethod
+    def _job(
+        event: NotificationEvent, channel_id: uuid.UUID, recipient: str | None
+    ) -> tuple[str, dict[str, Any], str | None]:
+        payload = {"event": event.to_json(), "channel_id": str(channel_id), "recipient": recipient}
+        key = f"notify:{event.id}:{channel_id}:{recipient or ''}"
+        return (DELIVER_TASK, payload, key)
+
+    def seal(self, secret: str | None) -> bytes | None:
+        return self._box.encrypt(secret.encode()) if secret else None
+
+    def target(self, channel: NotificationChannel, recipient: str | None) -> DeliveryTarget:
+        secret = (
+            self._box.decrypt(channel.secret_encrypted).decode()
+            if channel.secret_encrypted
+            else None
+        )
+        return DeliveryTarget(channel.kind, dict(channel.config), secret, recipient)
+
+    async def create_channel(
+        self,
+        session: AsyncSession,
+        *,
+        name: str,
+        kind: str,
+        config: dict[str, Any],
+        secret: str | None,
+        events: list[str],
+        enabled: bool,
+        actor: uuid.UUID | None,
+    ) -> NotificationChannel:
+        return await repo.add_channel(
+            session,
+            name=name,
+            kind=kind,
+            config=config,
+            secret_encrypted=self.seal(secret),
+            events=events,
+            enabled=enabled,
+            created_by=actor,
+        )

@@ -1,0 +1,52 @@
+"""Maintenance mode: while `maintenance.mode` is on, only administrators get through.
+
+Health probes, metrics, public server info and the sign-in routes stay reachable so that
+load balancers keep working and an administrator can still sign in.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from revenge.api.auth import Principal
+from revenge.api.deps import RuntimeDep, optional_principal
+from revenge.errors import ServiceUnavailable
+
+EXEMPT_ROUTES = {
+    "/health/live",
+    "/health/ready",
+    "/metrics",
+    "/api/v1/system/info",
+    "/api/v1/settings/public",
+    "/openapi.json",
+    "/docs",
+}
+EXEMPT_PREFIXES = ("/api/v1/auth/",)
+
+
+class MaintenanceMode(ServiceUnavailable):
+    slug = "maintenance"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The server is in maintenance mode; only administrators can use it right now.",
+            retry_after=60,
+            maintenance=True,
+        )
+
+
+async def maintenance_guard(
+    request: Request,
+    runtime: RuntimeDep,
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> None:
+    """Router-wide: 503 for non-admin requests while maintenance mode is on."""
+    if principal is not None and principal.is_admin:
+        return
+    template: str = getattr(request.scope.get("route"), "path", request.url.path)
+    if template in EXEMPT_ROUTES or template.startswith(EXEMPT_PREFIXES):
+        return
+    if await runtime.server_settings.get("maintenance.mode"):
+        raise MaintenanceMode()
