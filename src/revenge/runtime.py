@@ -21,7 +21,7 @@ from revenge.infra.embedded_pg import EmbeddedPostgres
 from revenge.infra.jobs.catalog import build_registry
 from revenge.infra.jobs.queue import JobQueue
 from revenge.infra.jobs.registry import JobRegistry
-from revenge.infra.metrics import Metrics
+from revenge.infra.metrics import CacheStats, Metrics
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +57,11 @@ class Runtime:
             await asyncio.to_thread(migrate.upgrade, url)
         local = MemoryCache(settings.cache.local_max_entries, settings.cache.local_ttl_seconds)
         cache: Cache = local
+        stats: CacheStats = local
         if settings.redis_url:
             tiered = TieredCache(settings.redis_url, local, settings.cache.redis_prefix)
             await tiered.start()
-            cache = tiered
+            cache = stats = tiered
         registry = build_registry(settings.jobs.extra_modules)
         return cls(
             settings=settings,
@@ -70,7 +71,7 @@ class Runtime:
             registry=registry,
             jobs=JobQueue(registry),
             http=httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)),
-            metrics=Metrics(local),
+            metrics=Metrics(local, stats),
             embedded=embedded,
         )
 

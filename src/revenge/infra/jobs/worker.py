@@ -181,10 +181,15 @@ class Worker:
             payload: dict[str, Any] = json.loads(job.payload) if job.payload else {}
             ctx = JobContext(runtime, int(job.id), spec.name, int(job.attempts) + 1)
             started = time.perf_counter()
+            failed = False
             try:
                 await asyncio.wait_for(spec.func(ctx, payload), timeout=spec.timeout_seconds)
+            except Exception:
+                failed = True
+                raise
             finally:
-                runtime.metrics.observe_job(spec.name, time.perf_counter() - started)
+                elapsed = time.perf_counter() - started
+                runtime.metrics.observe_job(spec.name, elapsed, failed=failed)
 
     def _register_schedules(self, pgq: PgQueuer) -> None:
         runtime = self.runtime
