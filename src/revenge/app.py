@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from revenge import __version__
-from revenge.api import problems
+from revenge.api import openapi, problems
 from revenge.api.middleware import RequestGuardMiddleware
 from revenge.api.router import build_router
 from revenge.config import Settings
@@ -56,6 +56,7 @@ def create_app(
         openapi_url="/openapi.json",
     )
     problems.install(app)
+    openapi.install(app)
     app.include_router(build_router())
     app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.server.max_body_bytes)
     return app

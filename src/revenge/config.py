@@ -51,6 +51,9 @@ class DatabaseSettings(BaseModel):
     pool_size: int = Field(10, ge=1, le=200, description="Connections kept per process.")
     max_overflow: int = Field(10, ge=0, le=200, description="Extra connections under load.")
     pool_timeout: float = Field(5.0, gt=0, description="Seconds to wait for a free connection.")
+    connect_timeout: int = Field(
+        3, ge=2, le=60, description="Seconds to wait for a new connection (503 after)."
+    )
 
 
 class JobSettings(BaseModel):

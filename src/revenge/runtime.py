@@ -23,7 +23,7 @@ from revenge.infra.embedded_pg import EmbeddedPostgres
 from revenge.infra.jobs.catalog import build_registry
 from revenge.infra.jobs.queue import JobQueue
 from revenge.infra.jobs.registry import JobRegistry
-from revenge.infra.metrics import Metrics
+from revenge.infra.metrics import CacheStats, Metrics
 from revenge.infra.secrets import SecretBox
 from revenge.libraries.cleanup import purge_step
 from revenge.notifications.service import NotificationService
@@ -75,10 +75,11 @@ class Runtime:
             await asyncio.to_thread(migrate.upgrade, url)
         local = MemoryCache(settings.cache.local_max_entries, settings.cache.local_ttl_seconds)
         cache: Cache = local
+        stats: CacheStats = local
         if settings.redis_url:
             tiered = TieredCache(settings.redis_url, local, settings.cache.redis_prefix)
             await tiered.start()
-            cache = tiered
+            cache = stats = tiered
         registry = build_registry(settings.jobs.extra_modules)
         db = Database(url, settings.database)
         jobs = JobQueue(registry)
@@ -92,7 +93,7 @@ class Runtime:
             registry=registry,
             jobs=jobs,
             http=http,
-            metrics=Metrics(local),
+            metrics=Metrics(local, stats),
             secrets=box,
             server_settings=ServerSettingsService(db, settings),
             activity=ActivityLog(db, settings.activity),

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.auth import Principal, is_public
 from revenge.api.client import ClientInfo, client_info
+from revenge.api.middleware import user_id_var
 from revenge.errors import Forbidden, Unauthorized
 from revenge.runtime import Runtime
 
@@ -36,6 +37,8 @@ async def optional_principal(request: Request, runtime: RuntimeDep) -> Principal
     if "principal" not in request.scope.setdefault("state", {}):
         principal = await runtime.authenticator.authenticate(request)
         request.state.principal = principal
+        if principal is not None:
+            user_id_var.set(str(principal.user_id))
     cached: Principal | None = request.state.principal
     return cached
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import logging
 import secrets
 import time
 from typing import Any
@@ -15,7 +16,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from revenge.infra.metrics import Metrics
 
+log = logging.getLogger(__name__)
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+# The authenticated caller of the current request, for log records; set where it is resolved.
+user_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("user_id", default=None)
 
 _BODY_METHODS = {b"POST", b"PUT", b"PATCH"}
 _JSON_TYPES = ("application/json", "application/merge-patch+json")
@@ -48,6 +53,11 @@ async def _send_problem(send: Send, status: int, body: bytes, request_id: str) -
     await send({"type": "http.response.body", "body": body})
 
 
+_INTERNAL = _problem(
+    500, "Internal server error", "An unexpected error occurred; it has been logged.", "internal"
+)
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -66,9 +76,11 @@ class RequestGuardMiddleware:
         headers = dict(scope["headers"])
         request_id = _clean_request_id(headers.get(b"x-request-id")) or secrets.token_hex(8)
         token = request_id_var.set(request_id)
+        user_token = user_id_var.set(None)
         try:
             await self._handle(scope, receive, send, headers, request_id)
         finally:
+            user_id_var.reset(user_token)
             request_id_var.reset(token)
 
     async def _handle(
@@ -112,6 +124,14 @@ class RequestGuardMiddleware:
             if not status_holder["sent"]:
                 status_holder["status"] = 413
                 await _send_problem(send, 413, self._too_large(), request_id)
+        except Exception:
+            # Handled here, inside the request's context, so the record names the request
+            # and the caller; Starlette's outer error middleware would see neither.
+            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            if status_holder["sent"]:
+                raise
+            status_holder["status"] = 500
+            await _send_problem(send, 500, _INTERNAL, request_id)
         finally:
             metrics: Metrics | None = getattr(scope["app"].state, "metrics", None)
             if metrics is not None:

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -89,6 +89,11 @@ def _app_error_response(exc: AppError) -> JSONResponse:
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, DataError):
+        # SQLSTATE class 22: a value PostgreSQL cannot hold (out of range, bad encoding...).
+        # It came from the request, which a route's validation should have bounded.
+        log.warning("value refused by the database on %s: %s", request.url.path, exc.orig)
+        return _app_error_response(BadRequest("A value in the request is out of range."))
     if isinstance(exc, DBAPIError) and not _is_connection_error(exc):
         return await _unexpected(request, exc)
     log.warning("database unavailable: %s", exc.__class__.__name__)

@@ -108,14 +108,31 @@ async def _run_worker(settings: Settings, queues: tuple[str, ...]) -> None:
         await runtime.close()
 
 
-def main() -> None:
-    from revenge.cli import keys as keys_cli
-    from revenge.cli import migrate as migrate_cli
-    from revenge.cli import user as user_cli
+_registered = False
 
-    app.add_typer(migrate_cli.app, name="migrate")
-    app.add_typer(user_cli.app, name="user")
-    app.add_typer(keys_cli.app, name="keys")
+
+def register_commands() -> typer.Typer:
+    """Attach the commands that live in their own modules (once); returns the app."""
+    global _registered
+    if not _registered:
+        from revenge.cli import backup as backup_cli
+        from revenge.cli import doctor as doctor_cli
+        from revenge.cli import keys as keys_cli
+        from revenge.cli import migrate as migrate_cli
+        from revenge.cli import user as user_cli
+
+        app.add_typer(migrate_cli.app, name="migrate")
+        app.add_typer(user_cli.app, name="user")
+        app.add_typer(keys_cli.app, name="keys")
+        app.command()(doctor_cli.doctor)
+        app.command()(backup_cli.backup)
+        app.command()(backup_cli.restore)
+        _registered = True
+    return app
+
+
+def main() -> None:
+    register_commands()
     app(prog_name="revenge")
 
 

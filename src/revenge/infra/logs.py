@@ -1,4 +1,7 @@
-"""Logging: JSON lines when stderr is not a terminal, readable text when it is."""
+"""Logging: JSON lines when stderr is not a terminal, readable text when it is.
+
+Each JSON record carries the request id and, once the caller is authenticated, its user id.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 
-from revenge.api.middleware import request_id_var
+from revenge.api.middleware import request_id_var, user_id_var
 
 
 class JsonFormatter(logging.Formatter):
@@ -19,7 +22,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": request_id_var.get(),
         }
-        user_id = getattr(record, "user_id", None)
+        user_id = getattr(record, "user_id", None) or user_id_var.get()
         if user_id:
             entry["user_id"] = str(user_id)
         if record.exc_info:

@@ -1,16 +1,53 @@
-"""Prometheus metrics for HTTP, jobs and the cache, in a registry owned by the runtime."""
+"""Prometheus metrics for HTTP, jobs and the cache, in a registry owned by the runtime.
+
+Job queue gauges are read from pgqueuer's table when /metrics is scraped (one grouped count
+over the active jobs only), so every node reports the shared queue without bookkeeping.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 from revenge.infra.cache.memory import MemoryCache
 
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0)
+_JOB_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 300.0, 1800.0)
+JOB_STATES = ("queued", "running", "failed")
+
+
+class CacheStats(Protocol):
+    """Lookups answered from the cache (either tier) and lookups that missed."""
+
+    hits: int
+    misses: int
+
+
+class _CacheCollector(Collector):
+    def __init__(self, cache: CacheStats) -> None:
+        self._cache = cache
+
+    def collect(self) -> Iterator[Metric]:
+        hits, misses = self._cache.hits, self._cache.misses
+        lookups = CounterMetricFamily(
+            "revenge_cache_lookups", "Cache lookups by result.", labels=["result"]
+        )
+        lookups.add_metric(["hit"], hits)
+        lookups.add_metric(["miss"], misses)
+        yield lookups
+        ratio = GaugeMetricFamily(
+            "revenge_cache_hit_ratio", "Share of cache lookups that hit, since start."
+        )
+        ratio.add_metric([], hits / (hits + misses) if hits + misses else 0.0)
+        yield ratio
 
 
 class Metrics:
-    def __init__(self, local_cache: MemoryCache) -> None:
+    def __init__(self, local_cache: MemoryCache, cache: CacheStats | None = None) -> None:
         self.registry = CollectorRegistry()
         self.http_requests = Counter(
             "revenge_http_requests_total",
@@ -29,6 +66,19 @@ class Metrics:
             "revenge_job_seconds",
             "Job run time.",
             ["task"],
+            buckets=_JOB_BUCKETS,
+            registry=self.registry,
+        )
+        self.job_errors = Counter(
+            "revenge_job_errors_total",
+            "Job runs that raised (each attempt counts; see revenge_jobs for held failures).",
+            ["task"],
+            registry=self.registry,
+        )
+        self.jobs = Gauge(
+            "revenge_jobs",
+            "Jobs in the shared queue by task and state, read at scrape time.",
+            ["task", "state"],
             registry=self.registry,
         )
         hits = Gauge("revenge_cache_local_hits", "In-process cache hits.", registry=self.registry)
@@ -37,13 +87,25 @@ class Metrics:
         )
         hits.set_function(lambda: local_cache.hits)
         misses.set_function(lambda: local_cache.misses)
+        self.registry.register(_CacheCollector(cache or local_cache))
 
     def observe_http(self, method: str, route: str, status: int, seconds: float) -> None:
         self.http_requests.labels(method, route, str(status)).inc()
         self.http_latency.labels(method, route).observe(seconds)
 
-    def observe_job(self, task: str, seconds: float) -> None:
+    def observe_job(self, task: str, seconds: float, *, failed: bool = False) -> None:
         self.job_duration.labels(task).observe(seconds)
+        if failed:
+            self.job_errors.labels(task).inc()
+
+    def set_job_counts(self, tasks: Iterable[str], counts: Iterable[tuple[str, str, int]]) -> None:
+        """Replace the queue gauges: every known task shows all states, absent ones as 0."""
+        self.jobs.clear()
+        for task in tasks:
+            for state in JOB_STATES:
+                self.jobs.labels(task, state).set(0)
+        for task, state, count in counts:
+            self.jobs.labels(task, state).set(count)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from revenge.api.deps import RuntimeDep
+from revenge.infra.jobs import repository as jobs_repository
 from revenge.system import repository
 from revenge.system.schemas import Live, Ready, SystemInfo
+
+log = logging.getLogger(__name__)
 
 router = APIRouter()
 
@@ -56,4 +60,10 @@ async def info(runtime: RuntimeDep) -> SystemInfo:
 @router.get("/metrics", tags=["system"], response_class=Response)
 async def metrics(runtime: RuntimeDep) -> Response:
     """Prometheus exposition format."""
+    try:
+        async with asyncio.timeout(1), runtime.db.sessions() as session:
+            counts = await jobs_repository.counts_by_task(session)
+        runtime.metrics.set_job_counts(runtime.registry.tasks, counts)
+    except Exception:  # a scrape during a database outage still reports the rest
+        log.warning("job counts unavailable for /metrics")
     return Response(runtime.metrics.render(), media_type="text/plain; version=0.0.4")

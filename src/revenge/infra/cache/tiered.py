@@ -40,6 +40,9 @@ class TieredCache:
         self._listener: asyncio.Task[None] | None = None
         self._subscribed = asyncio.Event()
         self._closing = False
+        # Lookups answered by either tier, and lookups that missed both (for metrics).
+        self.hits = 0
+        self.misses = 0
 
     async def start(self) -> None:
         self._listener = asyncio.create_task(self._listen(), name="cache-invalidation")
@@ -58,13 +61,18 @@ class TieredCache:
         if self._healthy:
             value = self.local.get_now(key)
             if value is not None:
+                self.hits += 1
                 return value
         try:
             raw: Any = await self._redis.get(self._prefix + key)
         except _REDIS_ERRORS as exc:
             self._mark_down(exc)
+            raw = None
+        if raw is None:
+            self.misses += 1
             return None
-        return bytes(raw) if raw is not None else None
+        self.hits += 1
+        return bytes(raw)
 
     async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
         try:

@@ -42,7 +42,14 @@ class Database:
             pool_timeout=cfg.pool_timeout,
             # A restarted PostgreSQL leaves dead sockets in the pool; pre-ping drops them.
             pool_pre_ping=True,
-            connect_args={"connect_timeout": 5},
+            connect_args={
+                "connect_timeout": cfg.connect_timeout,
+                # A silently vanished server (network cut) is noticed in ~10 s, not hours.
+                "keepalives": 1,
+                "keepalives_idle": 5,
+                "keepalives_interval": 2,
+                "keepalives_count": 3,
+            },
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 

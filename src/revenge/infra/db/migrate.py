@@ -50,3 +50,16 @@ def status(url: str) -> list[tuple[str, str, bool]]:
     if current is not None:
         applied_ids = {rev.revision for rev in script.iterate_revisions(current, "base")}
     return [(r.revision, r.doc or "", r.revision in applied_ids) for r in revisions]
+
+
+def head_revision() -> str | None:
+    """The newest revision this version of the code knows."""
+    return ScriptDirectory.from_config(alembic_config("postgresql://")).get_current_head()
+
+
+def revisions_before(revision: str | None) -> set[str]:
+    """Every revision older than `revision` (its ancestors)."""
+    if revision is None:
+        return set()
+    script = ScriptDirectory.from_config(alembic_config("postgresql://"))
+    return {r.revision for r in script.iterate_revisions(revision, "base")} - {revision}

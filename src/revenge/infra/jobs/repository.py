@@ -110,3 +110,14 @@ async def schedule_runs(session: AsyncSession) -> dict[str, dict[str, Any]]:
         text("SELECT entrypoint, expression, last_run, next_run FROM pgqueuer_schedules")
     )
     return {r["entrypoint"]: dict(r) for r in rows.mappings()}
+
+
+async def counts_by_task(session: AsyncSession) -> list[tuple[str, str, int]]:
+    """(task, API state, count) over the active jobs: queued, running, failed."""
+    rows = await session.execute(
+        text(
+            "SELECT entrypoint, status::text, count(*) FROM pgqueuer"
+            " WHERE status IN ('queued', 'picked', 'failed') GROUP BY 1, 2"
+        )
+    )
+    return [(task, api_status(status), int(n)) for task, status, n in rows.tuples()]

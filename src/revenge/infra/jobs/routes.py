@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from revenge.api.deps import AdminUser, DbSession, RuntimeDep
+from revenge.api.openapi import problem_responses
 from revenge.errors import Conflict, NotFound
 from revenge.infra.jobs import repository as repo
 from revenge.infra.jobs.registry import QUEUES, JobRegistry
@@ -22,6 +23,12 @@ from revenge.infra.jobs.schemas import (
 )
 
 router = APIRouter()
+
+# Job ids are PostgreSQL bigints; anything outside is refused as invalid, not looked up.
+_MAX_ID = 2**63 - 1
+JobId = Annotated[int, Path(ge=1, le=_MAX_ID)]
+
+_NOT_IN_STATE = problem_responses({409: "The job is not in a state that allows this."})
 
 
 def _summary(row: dict[str, Any], registry: JobRegistry) -> JobSummary:
@@ -53,7 +60,7 @@ async def list_jobs(
     queue: Annotated[str | None, Query(pattern="^(" + "|".join(QUEUES) + ")$")] = None,
     task: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=_MAX_ID)] = None,
 ) -> JobPage:
     """Jobs by status (newest first), filtered by queue or task; page with `before`."""
     tasks = _tasks_filter(runtime.registry, queue, task)
@@ -98,7 +105,9 @@ async def run_periodic(
 
 
 @router.get("/{job_id}")
-async def get_job(job_id: int, _: AdminUser, session: DbSession, runtime: RuntimeDep) -> JobDetail:
+async def get_job(
+    job_id: JobId, _: AdminUser, session: DbSession, runtime: RuntimeDep
+) -> JobDetail:
     """One job: arguments, attempts, history and last error."""
     active = await repo.get_active(session, job_id)
     history = await repo.job_log(session, job_id)
@@ -124,16 +133,16 @@ async def get_job(job_id: int, _: AdminUser, session: DbSession, runtime: Runtim
     return detail
 
 
-@router.post("/{job_id}/retry", status_code=202)
-async def retry_job(job_id: int, _: AdminUser, session: DbSession) -> Enqueued:
+@router.post("/{job_id}/retry", status_code=202, responses=_NOT_IN_STATE)
+async def retry_job(job_id: JobId, _: AdminUser, session: DbSession) -> Enqueued:
     """Queue a failed job again with fresh attempts."""
     if not await repo.requeue_failed(session, job_id):
         raise _not_in_state(await repo.get_active(session, job_id), job_id, "failed")
     return Enqueued(job_id=job_id, deduplicated=False)
 
 
-@router.post("/{job_id}/cancel", status_code=202)
-async def cancel_job(job_id: int, _: AdminUser, session: DbSession) -> Enqueued:
+@router.post("/{job_id}/cancel", status_code=202, responses=_NOT_IN_STATE)
+async def cancel_job(job_id: JobId, _: AdminUser, session: DbSession) -> Enqueued:
     """Cancel a job that has not started."""
     if not await repo.cancel_queued(session, job_id):
         raise _not_in_state(await repo.get_active(session, job_id), job_id, "queued")

@@ -4,6 +4,10 @@ Retries: a failing job is re-queued with exponential backoff (`jobs.retry_base_s
 doubling) until its attempts are used up; then it is kept with status `failed` so an admin
 can read its error and retry it. A worker killed mid-job stops heart-beating; after
 `jobs.heartbeat_seconds` any worker picks the job up again.
+
+Losing PostgreSQL does not end the worker: running jobs finish, pgqueuer's loop ends with the
+connection, and the worker reconnects with exponential backoff. A job whose completion could
+not be recorded stays `picked` and is retried by heartbeat recovery once the database is back.
 """
 
 from __future__ import annotations
@@ -30,6 +34,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+_CONNECT_TIMEOUT = 5.0
+_BACKOFF_MIN = 0.5
+_BACKOFF_MAX = 15.0
+# A connection that served this long was healthy: the next failure starts backoff afresh.
+_HEALTHY_RUN_SECONDS = 30.0
+
 
 class RateLimiter:
     """A per-process token bucket: at most `rate` starts per second."""
@@ -49,7 +59,7 @@ class RateLimiter:
 
 
 class Worker:
-    """Runs the tasks of the chosen queues until stopped."""
+    """Runs the tasks of the chosen queues until stopped, reconnecting if PostgreSQL goes away."""
 
     def __init__(self, runtime: Runtime, queues: tuple[str, ...] = QUEUES) -> None:
         unknown = set(queues) - set(QUEUES)
@@ -60,33 +70,25 @@ class Worker:
         self._pgq: PgQueuer | None = None
         self._conn: asyncpg.Connection | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self.started = asyncio.Event()
+        self.reconnects = 0
 
     async def start(self) -> None:
-        """Connect and start processing in the background."""
-        self._conn = await asyncpg.connect(self.runtime.db.url)
-        self._pgq = PgQueuer(AsyncpgDriver(self._conn))
-        for spec in self.runtime.registry.tasks.values():
-            if spec.queue in self.queues:
-                self._register(self._pgq, spec)
-        self._register_schedules(self._pgq)
-        cfg = self.runtime.settings.jobs
-        self._task = asyncio.create_task(
-            self._pgq.run(
-                batch_size=cfg.batch_size,
-                dequeue_timeout=timedelta(seconds=cfg.poll_seconds),
-                heartbeat_timeout=timedelta(seconds=cfg.heartbeat_seconds),
-            ),
-            name="job-worker",
-        )
+        """Connect and start processing in the background (a failed first connect raises)."""
+        self._stopping.clear()
+        await self._connect()
+        self._task = asyncio.create_task(self._supervise(), name="job-worker")
         self.started.set()
 
     async def stop(self, grace_seconds: float | None = None) -> None:
         """Stop taking jobs; let running ones finish within the grace period."""
-        if self._pgq is None or self._task is None:
+        if self._task is None:
             return
         grace = self.runtime.settings.jobs.grace_seconds if grace_seconds is None else grace_seconds
-        self._pgq.shutdown.set()
+        self._stopping.set()
+        if self._pgq is not None:
+            self._pgq.shutdown.set()
         try:
             await asyncio.wait_for(asyncio.shield(self._task), timeout=grace)
         except TimeoutError:
@@ -97,16 +99,59 @@ class Worker:
                 await self._task
         except Exception:
             log.exception("job worker ended with an error")
-        if self._conn is not None:
-            with contextlib.suppress(Exception):
-                await self._conn.close()
-        self._pgq = None
+        await self._disconnect()
         self._task = None
 
     async def wait(self) -> None:
-        """Return when the worker ends by itself (e.g. lost its database)."""
+        """Return when the worker has been stopped."""
         if self._task is not None:
             await self._task
+
+    async def _connect(self) -> None:
+        conn = await asyncpg.connect(self.runtime.db.url, timeout=_CONNECT_TIMEOUT)
+        pgq = PgQueuer(AsyncpgDriver(conn))
+        for spec in self.runtime.registry.tasks.values():
+            if spec.queue in self.queues:
+                self._register(pgq, spec)
+        self._register_schedules(pgq)
+        self._conn, self._pgq = conn, pgq
+
+    async def _disconnect(self) -> None:
+        conn, self._conn, self._pgq = self._conn, None, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.close(), timeout=_CONNECT_TIMEOUT)
+
+    async def _supervise(self) -> None:
+        """Run pgqueuer; when its connection dies, reconnect with backoff until stopped."""
+        delay = _BACKOFF_MIN
+        while not self._stopping.is_set():
+            ran_since = time.monotonic()
+            try:
+                if self._pgq is None:
+                    await self._connect()
+                    self.reconnects += 1
+                    log.info("job worker reconnected to the database")
+                await self._run_once()
+            except Exception as exc:  # the worker must outlive any database failure
+                log.warning("job worker lost the database (%s); retrying in %.1fs", exc, delay)
+            await self._disconnect()
+            if time.monotonic() - ran_since > _HEALTHY_RUN_SECONDS:
+                delay = _BACKOFF_MIN
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), timeout=delay)
+            delay = min(delay * 2, _BACKOFF_MAX)
+
+    async def _run_once(self) -> None:
+        assert self._pgq is not None
+        if self._stopping.is_set():
+            return
+        cfg = self.runtime.settings.jobs
+        await self._pgq.run(
+            batch_size=cfg.batch_size,
+            dequeue_timeout=timedelta(seconds=cfg.poll_seconds),
+            heartbeat_timeout=timedelta(seconds=cfg.heartbeat_seconds),
+        )
 
     def _register(self, pgq: PgQueuer, spec: TaskSpec) -> None:
         cfg = self.runtime.settings.jobs
@@ -136,10 +181,15 @@ class Worker:
             payload: dict[str, Any] = json.loads(job.payload) if job.payload else {}
             ctx = JobContext(runtime, int(job.id), spec.name, int(job.attempts) + 1)
             started = time.perf_counter()
+            failed = False
             try:
                 await asyncio.wait_for(spec.func(ctx, payload), timeout=spec.timeout_seconds)
+            except Exception:
+                failed = True
+                raise
             finally:
-                runtime.metrics.observe_job(spec.name, time.perf_counter() - started)
+                elapsed = time.perf_counter() - started
+                runtime.metrics.observe_job(spec.name, elapsed, failed=failed)
 
     def _register_schedules(self, pgq: PgQueuer) -> None:
         runtime = self.runtime

@@ -1,0 +1,126 @@
+"""`revenge doctor`, and `revenge backup` / `revenge restore` round trips."""
+
+from __future__ import annotations
+
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from typer.testing import CliRunner
+
+from revenge.cli.main import register_commands
+from revenge.infra.db import migrate
+from tests.support.services import free_port, fresh_database
+
+runner = CliRunner()
+
+
+def revenge(args: list[str], **env: str) -> tuple[int, str]:
+    result = runner.invoke(register_commands(), args, env={"REVENGE_REDIS_URL": "", **env})
+    return result.exit_code, result.output
+
+
+def _line(output: str, name: str) -> str:
+    return next(line for line in output.splitlines() if f"] {name} " in line)
+
+
+@pytest.fixture
+def empty_database(pg_server_url: str) -> Iterator[str]:
+    with fresh_database(pg_server_url) as url:
+        yield url
+
+
+def test_doctor_reports_a_healthy_setup(database_url: str, redis_url: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    code, out = revenge(
+        ["doctor"], REVENGE_DATABASE_URL=database_url, REVENGE_REDIS_URL=redis_url,
+        REVENGE_DATA_DIR=str(data),
+    )  # fmt: skip
+    assert code == 0, out
+    for name in ("database reachable", "schema migrations", "job queue schema", "redis",
+                 "data directory writable", "free disk space", "media probing (PyAV)"):  # fmt: skip
+        assert "[ ok ]" in _line(out, name), out
+    assert f"at {migrate.head_revision()}" in _line(out, "schema migrations")
+    assert "[warn]" in _line(out, "secret key file") and "fix:" in out
+    key = data / "secret.key"
+    key.write_bytes(b"k" * 32)
+    key.chmod(0o600)
+    code, out = revenge(["doctor"], REVENGE_DATABASE_URL=database_url, REVENGE_DATA_DIR=str(data))
+    assert code == 0 and "[ ok ]" in _line(out, "secret key file")
+    assert "[info]" in _line(out, "redis") and "in-process cache only" in out
+
+
+def test_doctor_names_what_is_missing_with_the_fix(empty_database: str, tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    code, out = revenge(
+        ["doctor"], REVENGE_DATABASE_URL=empty_database, REVENGE_DATA_DIR=str(not_a_dir),
+        REVENGE_REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",
+    )  # fmt: skip
+    assert code == 1
+    assert "[FAIL]" in _line(out, "data directory writable")
+    assert "[FAIL]" in _line(out, "schema migrations") and "revenge migrate" in out
+    assert "[FAIL]" in _line(out, "job queue schema")
+    assert "[FAIL]" in _line(out, "redis") and "REVENGE_REDIS_URL" in out
+    code, out = revenge(
+        ["doctor"], REVENGE_DATABASE_URL=f"postgresql://postgres@127.0.0.1:{free_port()}/x",
+        REVENGE_DATA_DIR=str(tmp_path / "d"),
+    )  # fmt: skip
+    assert code == 1 and "[FAIL]" in _line(out, "database reachable")
+    assert "Check REVENGE_DATABASE_URL" in out
+
+
+def test_backup_then_restore_into_an_empty_database(pg_server_url: str, tmp_path: Path) -> None:
+    source_dir, target_dir = tmp_path / "source", tmp_path / "target"
+    (source_dir / "images").mkdir(parents=True)
+    (source_dir / "images" / "poster.jpg").write_bytes(b"\xff\xd8jpeg")
+    (source_dir / "pg").mkdir()  # an embedded cluster's files are never archived
+    (source_dir / "pg" / "PG_VERSION").write_text("16")
+    archive = tmp_path / "out" / "backup.tar.gz"
+    with fresh_database(pg_server_url) as source, fresh_database(pg_server_url) as target:
+        migrate.upgrade(source)
+        with psycopg.connect(source) as conn:
+            conn.execute(
+                "INSERT INTO server_settings (key, value) VALUES ('server.name', '\"Den\"')"
+            )
+        code, out = revenge(
+            ["backup", "--output", str(archive)],
+            REVENGE_DATABASE_URL=source, REVENGE_DATA_DIR=str(source_dir),
+        )  # fmt: skip
+        assert code == 0, out
+        assert "backup written" in out and archive.is_file()
+        with tarfile.open(archive) as tar:
+            names = set(tar.getnames())
+        assert {"manifest.json", "database.dump", "data/images/poster.jpg"} <= names
+        assert not any(n.startswith("data/pg") for n in names)
+
+        code, out = revenge(
+            ["restore", str(archive)], REVENGE_DATABASE_URL=target,
+            REVENGE_DATA_DIR=str(target_dir),
+        )  # fmt: skip
+        assert code == 0, out
+        with psycopg.connect(target) as conn:
+            row = conn.execute("SELECT value FROM server_settings WHERE key = 'server.name'")
+            assert row.fetchone() == ("Den",)
+        assert migrate.current_revision(target) == migrate.head_revision()
+        assert (target_dir / "images" / "poster.jpg").read_bytes() == b"\xff\xd8jpeg"
+        assert not (target_dir / "pg").exists()
+
+        # A second restore would mix two servers' data: it is refused.
+        code, out = revenge(
+            ["restore", str(archive)], REVENGE_DATABASE_URL=target,
+            REVENGE_DATA_DIR=str(target_dir),
+        )  # fmt: skip
+        assert code == 1 and "not empty" in out
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(database_url: str, tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.tar.gz"
+    bogus.write_bytes(b"not a tarball")
+    code, out = revenge(
+        ["restore", str(bogus)], REVENGE_DATABASE_URL=database_url,
+        REVENGE_DATA_DIR=str(tmp_path / "d"),
+    )  # fmt: skip
+    assert code == 1 and "not a Revenge backup" in out

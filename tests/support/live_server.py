@@ -1,0 +1,68 @@
+"""The app served by uvicorn on a loopback port, in a thread with its own event loop.
+
+For clients that are not asyncio (schemathesis uses `requests`), and so the app can carry a
+test authenticator, which a `revenge serve` subprocess cannot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import uvicorn
+
+from revenge.api.auth import Authenticator
+from revenge.app import create_app
+from revenge.config import Settings
+from revenge.runtime import Runtime
+from tests.support.services import free_port
+
+
+class LiveServer:
+    def __init__(self, settings: Settings, authenticator: Authenticator | None = None) -> None:
+        self.settings = settings
+        self.authenticator = authenticator
+        self.port = free_port()
+        self._server: uvicorn.Server | None = None
+        self._thread = threading.Thread(target=self._run, name="live-server", daemon=True)
+        self._error: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not (self._server is not None and self._server.started):
+            if self._error is not None or not self._thread.is_alive():
+                raise RuntimeError("live server failed to start") from self._error
+            if time.monotonic() > deadline:
+                raise RuntimeError("live server did not start in 30 s")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._serve())
+        except BaseException as exc:
+            self._error = exc
+
+    async def _serve(self) -> None:
+        runtime = await Runtime.create(self.settings, apply_migrations=False)
+        if self.authenticator is not None:
+            runtime.authenticator = self.authenticator
+        app = create_app(self.settings, run_worker=False, runtime=runtime)
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_config=None, lifespan="on"
+        )
+        self._server = uvicorn.Server(config)
+        try:
+            await self._server.serve()
+        finally:
+            await runtime.close()
