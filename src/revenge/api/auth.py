@@ -19,6 +19,9 @@ PUBLIC_ROUTES: set[tuple[str, str]] = {
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),
+    # Streaming checks credentials itself: a session/key, or a stream token in the query.
+    ("GET", "/api/v1/stream/{file_id}"),
+    ("GET", "/api/v1/stream/{file_id}/subtitles/{name}"),
 }
 
 
