@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from revenge.runtime import Runtime
-from revenge.streaming.routes import stream_tokens
+from revenge.streaming.routes import recent_grants, stream_tokens
 from tests.streaming.conftest import AS_ADMIN, AS_USER, CONTENT, Media
 from tests.support.auth import USER
 from tests.support.seed import OTHER_USER, add_file, add_library, execute
@@ -52,6 +52,7 @@ async def test_unknown_and_missing_files_are_404(
     assert gone.status_code == 404
     await execute(clean_runtime, "UPDATE media_files SET missing_since = now()")
     media.path.write_bytes(CONTENT)
+    recent_grants(clean_runtime).clear()  # as GRANT_SECONDS after the change
     marked = await api.get(f"/api/v1/stream/{media.file_id}", headers=AS_USER)
     assert marked.status_code == 404
 

@@ -40,6 +40,7 @@ def serve(
 
     from revenge.app import create_app
     from revenge.infra import logs
+    from revenge.streaming.zerocopy import ZeroCopyApp
 
     settings = settings_or_exit(config)
     if host:
@@ -53,7 +54,7 @@ def serve(
         f"(data: {settings.data_dir}, database: {where})"
     )
     uvicorn.run(
-        create_app(settings, run_worker=not no_worker),
+        ZeroCopyApp(create_app(settings, run_worker=not no_worker)),
         host=settings.server.host,
         port=settings.server.port,
         log_config=None,

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import os
 from email.utils import formatdate, parsedate_to_datetime
-from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.responses import Response
@@ -94,18 +93,21 @@ class OpenFileResponse(Response):
         if scope["method"] == "HEAD" or part.length == 0:
             await send({"type": "http.response.body", "body": b""})
             return
-        await _body_until_disconnect(scope, receive, send, self.fd, part)
+        if ZEROCOPY in scope.get("extensions", {}):
+            # A vanished client fails the sendfile itself: no watcher needed.
+            await send({"type": ZEROCOPY, "file": self.fd, "offset": part.start,
+                        "count": part.length})  # fmt: skip
+            return
+        await _body_until_disconnect(receive, send, self.fd, part)
 
 
 async def _start(send: Send, status: int, headers: list[tuple[bytes, bytes]]) -> None:
     await send({"type": "http.response.start", "status": status, "headers": headers})
 
 
-async def _body_until_disconnect(
-    scope: Scope, receive: Receive, send: Send, fd: int, part: ByteRange
-) -> None:
+async def _body_until_disconnect(receive: Receive, send: Send, fd: int, part: ByteRange) -> None:
     """Send the body; stop reading the file as soon as the client goes away."""
-    sender = asyncio.ensure_future(_send_body(scope, send, fd, part))
+    sender = asyncio.ensure_future(_send_body(send, fd, part))
     watcher = asyncio.ensure_future(_wait_disconnect(receive))
     try:
         await asyncio.wait({sender, watcher}, return_when=asyncio.FIRST_COMPLETED)
@@ -126,13 +128,7 @@ async def _wait_disconnect(receive: Receive) -> None:
         pass
 
 
-async def _send_body(scope: Scope, send: Send, fd: int, part: ByteRange) -> None:
-    if ZEROCOPY in scope.get("extensions", {}):
-        message: dict[str, Any] = {
-            "type": ZEROCOPY, "file": fd, "offset": part.start, "count": part.length,
-        }  # fmt: skip
-        await send(message)
-        return
+async def _send_body(send: Send, fd: int, part: ByteRange) -> None:
     loop = asyncio.get_running_loop()
     position = part.start
     while position < part.end:

@@ -10,6 +10,7 @@ import os
 import uuid
 from typing import Annotated
 
+from cachetools import TTLCache
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
@@ -25,6 +26,9 @@ from revenge.streaming.service import Caller
 from revenge.streaming.tokens import DEFAULT_LIFETIME, StreamTokens
 
 # The prefix sits on the router itself so route templates match the public route list.
+# A revoked grant or a deleted file row stops being served at most this long after the change
+# (the file itself is opened and confined to its roots on every request).
+GRANT_SECONDS = 5.0
 router = APIRouter(prefix="/api/v1/stream", tags=["streaming"])
 
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
@@ -41,15 +45,30 @@ def stream_tokens(runtime: Runtime) -> StreamTokens:
     return tokens
 
 
+def recent_grants(runtime: Runtime) -> TTLCache[tuple[object, ...], tuple[Caller, StreamFile]]:
+    """Who was just allowed which file: players send bursts of range requests for one file."""
+    grants = runtime.services.get("stream_grants")
+    if grants is None:
+        grants = runtime.services["stream_grants"] = TTLCache(4096, GRANT_SECONDS)
+    assert isinstance(grants, TTLCache)
+    return grants
+
+
 async def _caller(
     runtime: Runtime, principal: Principal | None, token: str | None, file_id: uuid.UUID
 ) -> tuple[Caller, StreamFile]:
+    key = (principal.user_id if principal else token, principal is None, file_id)
+    grants = recent_grants(runtime)
+    if (hit := grants.get(key)) is not None:
+        return hit
     # A short transaction of its own: no connection is held while the file is sent.
     async with runtime.db.transaction() as session:
         caller = await service.caller_from(
             session, stream_tokens(runtime), principal, token, file_id
         )
-        return caller, await service.visible_file(session, caller, file_id)
+        found = await service.visible_file(session, caller, file_id)
+    grants[key] = (caller, found)
+    return caller, found
 
 
 @router.api_route("/{file_id}", methods=["GET", "HEAD"], response_class=Response)
