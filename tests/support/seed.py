@@ -78,3 +78,92 @@ async def add_file(
         ii=item[1] if item else None,
     )  # fmt: skip
     return file_id
+
+
+async def _insert(runtime: Runtime, table: str, **values: Any) -> uuid.UUID:
+    row_id = values.setdefault("id", uuid.uuid4())
+    columns = ", ".join(values)
+    marks = ", ".join(f":{k}" for k in values)
+    await execute(runtime, f"INSERT INTO {table} ({columns}) VALUES ({marks})", **values)
+    return uuid.UUID(str(row_id))
+
+
+def _key() -> str:
+    return uuid.uuid4().hex
+
+
+async def add_movie(runtime: Runtime, library_id: uuid.UUID, title: str, **extra: Any) -> uuid.UUID:
+    return await _insert(
+        runtime, "movies", library_id=library_id, group_key=_key(), title=title,
+        sort_title=title.casefold(), **extra,
+    )  # fmt: skip
+
+
+async def add_series(
+    runtime: Runtime, library_id: uuid.UUID, title: str, **extra: Any
+) -> uuid.UUID:
+    return await _insert(
+        runtime, "series", library_id=library_id, group_key=_key(), title=title,
+        sort_title=title.casefold(), **extra,
+    )  # fmt: skip
+
+
+async def add_episode(
+    runtime: Runtime, library_id: uuid.UUID, series_id: uuid.UUID, season: int, number: int,
+    title: str, **extra: Any,
+) -> uuid.UUID:  # fmt: skip
+    found = await execute(
+        runtime, "SELECT id FROM seasons WHERE series_id = :s AND number = :n", s=series_id,
+        n=season,
+    )  # fmt: skip
+    season_id = found[0]["id"] if found else await _insert(
+        runtime, "seasons", library_id=library_id, group_key=_key(), series_id=series_id,
+        number=season,
+    )  # fmt: skip
+    return await _insert(
+        runtime, "episodes", library_id=library_id, group_key=_key(), series_id=series_id,
+        season_id=season_id, season_number=season, number=number, title=title, **extra,
+    )  # fmt: skip
+
+
+async def add_track(
+    runtime: Runtime, library_id: uuid.UUID, title: str, artist: str = "Artist",
+    album: str = "Album", **extra: Any,
+) -> uuid.UUID:  # fmt: skip
+    album_id = await _insert(
+        runtime, "albums", library_id=library_id, group_key=_key(), title=album,
+        sort_title=album.casefold(),
+    )  # fmt: skip
+    return await _insert(
+        runtime, "tracks", library_id=library_id, group_key=_key(), album_id=album_id,
+        title=title, artist_name=artist, **extra,
+    )  # fmt: skip
+
+
+async def add_audiobook(
+    runtime: Runtime, library_id: uuid.UUID, title: str, chapters: tuple[str, ...] = (),
+    **extra: Any,
+) -> uuid.UUID:  # fmt: skip
+    book_id = await _insert(
+        runtime, "audiobooks", library_id=library_id, group_key=_key(), title=title,
+        sort_title=title.casefold(), **extra,
+    )  # fmt: skip
+    for position, name in enumerate(chapters, start=1):
+        await execute(
+            runtime, "INSERT INTO audiobook_chapters (audiobook_id, position, title)"
+            " VALUES (:b, :p, :t)", b=book_id, p=position, t=name,
+        )  # fmt: skip
+    return book_id
+
+
+async def add_podcast_episode(
+    runtime: Runtime, library_id: uuid.UUID, title: str, show: str = "Show"
+) -> uuid.UUID:
+    podcast_id = await _insert(
+        runtime, "podcasts", library_id=library_id, group_key=_key(), title=show,
+        sort_title=show.casefold(),
+    )  # fmt: skip
+    return await _insert(
+        runtime, "podcast_episodes", library_id=library_id, group_key=_key(),
+        podcast_id=podcast_id, title=title,
+    )  # fmt: skip

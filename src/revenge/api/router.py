@@ -13,6 +13,7 @@ from revenge.catalog.state.routes import router as item_state_router
 from revenge.catalog.tv.routes import router as tv_router
 from revenge.infra.jobs.routes import router as jobs_router
 from revenge.libraries.routes import router as libraries_router
+from revenge.playlists.routes import router as playlists_router
 from revenge.streaming.routes import router as streaming_router
 from revenge.system.routes import router as system_router
 
@@ -29,4 +30,5 @@ def build_router() -> APIRouter:
     router.include_router(podcasts_router, prefix="/api/v1/podcasts", tags=["podcasts"])
     router.include_router(item_state_router, prefix="/api/v1/items", tags=["user state"])
     router.include_router(streaming_router)
+    router.include_router(playlists_router)
     return router
