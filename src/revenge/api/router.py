@@ -11,6 +11,7 @@ from revenge.catalog.music.routes import router as music_router
 from revenge.catalog.podcasts.routes import router as podcasts_router
 from revenge.catalog.state.routes import router as item_state_router
 from revenge.catalog.tv.routes import router as tv_router
+from revenge.collections.routes import router as collections_router
 from revenge.infra.jobs.routes import router as jobs_router
 from revenge.libraries.routes import router as libraries_router
 from revenge.playlists.routes import router as playlists_router
@@ -31,4 +32,5 @@ def build_router() -> APIRouter:
     router.include_router(item_state_router, prefix="/api/v1/items", tags=["user state"])
     router.include_router(streaming_router)
     router.include_router(playlists_router)
+    router.include_router(collections_router)
     return router

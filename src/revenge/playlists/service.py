@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.auth import Principal
 from revenge.browse.items import AUDIO_TYPES, VIDEO_TYPES, ItemKey, describe, visible
+from revenge.browse.positions import between
 from revenge.errors import Forbidden, NotFound, Unprocessable
 from revenge.libraries.access import allowed_library_ids
 from revenge.playlists import repository as repo
@@ -142,19 +143,6 @@ async def remove_item(
     await repo.touch(session, playlist)
 
 
-def _between(before: float | None, after: float | None) -> float | None:
-    """A position strictly between two neighbours, or None when floats ran out of room."""
-    if before is None and after is None:
-        return 1.0
-    if before is None:
-        assert after is not None
-        return after - 1.0
-    if after is None:
-        return before + 1.0
-    middle = (before + after) / 2
-    return middle if before < middle < after else None
-
-
 async def move_item(
     session: AsyncSession, user: Principal, kind: str, pid: uuid.UUID, entry_id: uuid.UUID,
     after: uuid.UUID | None,
@@ -172,7 +160,7 @@ async def move_item(
                 raise NotFound(f"No entry {after} in this playlist.")
         left = others[index - 1].position if index > 0 else None
         right = others[index].position if index < len(others) else None
-        position = _between(left, right)
+        position = between(left, right)
         if position is not None:
             await repo.set_position(session, kind, entry_id, position)
             return
