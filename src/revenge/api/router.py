@@ -15,6 +15,7 @@ from revenge.collections.routes import router as collections_router
 from revenge.infra.jobs.routes import router as jobs_router
 from revenge.libraries.routes import router as libraries_router
 from revenge.playlists.routes import router as playlists_router
+from revenge.search.routes import router as search_router
 from revenge.streaming.routes import router as streaming_router
 from revenge.system.routes import router as system_router
 
@@ -33,4 +34,5 @@ def build_router() -> APIRouter:
     router.include_router(streaming_router)
     router.include_router(playlists_router)
     router.include_router(collections_router)
+    router.include_router(search_router)
     return router

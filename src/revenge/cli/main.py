@@ -103,10 +103,12 @@ async def _run_worker(settings: Settings, queues: tuple[str, ...]) -> None:
 
 def main() -> None:
     from revenge.cli import migrate as migrate_cli
+    from revenge.cli import search as search_cli
     from revenge.cli import user as user_cli
 
     app.add_typer(migrate_cli.app, name="migrate")
     app.add_typer(user_cli.app, name="user")
+    app.add_typer(search_cli.app, name="search")
     app(prog_name="revenge")
 
 

@@ -13,6 +13,7 @@ from revenge.collections import models as collections_models
 from revenge.infra.db.base import Base
 from revenge.libraries import models as libraries_models
 from revenge.playlists import models as playlists_models
+from revenge.search import models as search_models
 from revenge.server_settings import models as server_settings_models
 from revenge.sessions import models as sessions_models
 
@@ -29,6 +30,7 @@ __all__ = [
     "music_models",
     "playlists_models",
     "podcasts_models",
+    "search_models",
     "server_settings_models",
     "sessions_models",
     "tv_models",
