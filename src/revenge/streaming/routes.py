@@ -71,7 +71,8 @@ async def _caller(
     return caller, found
 
 
-@router.api_route("/{file_id}", methods=["GET", "HEAD"], response_class=Response)
+@router.get("/{file_id}", response_class=Response)
+@router.head("/{file_id}", response_class=Response, include_in_schema=False)
 async def stream_file(
     file_id: uuid.UUID, runtime: RuntimeDep, principal: MaybePrincipal, token: TokenParam = None
 ) -> Response:
@@ -106,7 +107,8 @@ async def list_subtitles(
     ]  # fmt: skip
 
 
-@router.api_route("/{file_id}/subtitles/{name}", methods=["GET", "HEAD"], response_class=Response)
+@router.get("/{file_id}/subtitles/{name}", response_class=Response)
+@router.head("/{file_id}/subtitles/{name}", response_class=Response, include_in_schema=False)
 async def stream_subtitle(
     file_id: uuid.UUID,
     name: Annotated[str, Path(max_length=255)],
