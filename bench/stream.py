@@ -131,11 +131,13 @@ def wait_port(port: int, proc: subprocess.Popen[bytes], seconds: float = 60) -> 
 
 
 @contextmanager
-def running(cmd: list[str], port: int, env: dict[str, str] | None = None) -> Iterator[None]:
+def running(
+    cmd: list[str], port: int, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_port(port, proc)
-        yield
+        yield proc
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
