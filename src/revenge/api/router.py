@@ -18,13 +18,17 @@ from revenge.catalog.music.routes import router as music_router
 from revenge.catalog.podcasts.routes import router as podcasts_router
 from revenge.catalog.state.routes import router as item_state_router
 from revenge.catalog.tv.routes import router as tv_router
+from revenge.collections.routes import router as collections_router
 from revenge.images.routes import router as images_router
 from revenge.infra.jobs.routes import router as jobs_router
 from revenge.libraries.routes import router as libraries_router
 from revenge.notifications.routes import router as notifications_router
+from revenge.playlists.routes import router as playlists_router
+from revenge.search.routes import router as search_router
 from revenge.server_settings.guard import maintenance_guard
 from revenge.server_settings.routes import router as settings_router
 from revenge.sessions.routes import router as sessions_router
+from revenge.streaming.routes import router as streaming_router
 from revenge.system.routes import router as system_router
 
 
@@ -56,4 +60,8 @@ def build_router() -> APIRouter:
     router.include_router(activity_router)
     router.include_router(credentials_router)
     router.include_router(notifications_router)
+    router.include_router(streaming_router)
+    router.include_router(playlists_router)
+    router.include_router(collections_router)
+    router.include_router(search_router)
     return router

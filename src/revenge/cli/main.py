@@ -40,6 +40,7 @@ def serve(
 
     from revenge.app import create_app
     from revenge.infra import logs
+    from revenge.streaming.zerocopy import ZeroCopyApp
 
     settings = settings_or_exit(config)
     if host:
@@ -57,7 +58,7 @@ def serve(
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _exit_cleanly)
     uvicorn.run(
-        create_app(settings, run_worker=not no_worker),
+        ZeroCopyApp(create_app(settings, run_worker=not no_worker)),
         host=settings.server.host,
         port=settings.server.port,
         log_config=None,
@@ -119,11 +120,13 @@ def register_commands() -> typer.Typer:
         from revenge.cli import doctor as doctor_cli
         from revenge.cli import keys as keys_cli
         from revenge.cli import migrate as migrate_cli
+        from revenge.cli import search as search_cli
         from revenge.cli import user as user_cli
 
         app.add_typer(migrate_cli.app, name="migrate")
         app.add_typer(user_cli.app, name="user")
         app.add_typer(keys_cli.app, name="keys")
+        app.add_typer(search_cli.app, name="search")
         app.command()(doctor_cli.doctor)
         app.command()(backup_cli.backup)
         app.command()(backup_cli.restore)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, String, Text
+from sqlalchemy import Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,12 +26,22 @@ class _CollectionColumns:
     updated_at: Mapped[datetime] = updated_ts()
 
 
+def _external(table: str) -> Index:
+    """One automatic collection per provider id and library (ensure_collection relies on it)."""
+    return Index(
+        f"uq_{table}_external", "library_id", "source", "external_id", unique=True,
+        postgresql_where=text("external_id IS NOT NULL"),
+    )  # fmt: skip
+
+
 class VideoCollection(_CollectionColumns, Base):
     __tablename__ = "video_collections"
+    __table_args__ = (_external("video_collections"),)
 
 
 class AudioCollection(_CollectionColumns, Base):
     __tablename__ = "audio_collections"
+    __table_args__ = (_external("audio_collections"),)
 
 
 class VideoCollectionMovie(Base):

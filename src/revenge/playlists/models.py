@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -54,7 +54,8 @@ class AudioPlaylistItem(Base):
     __tablename__ = "audio_playlist_items"
     __table_args__ = (
         CheckConstraint(
-            "item_type IN ('track', 'audiobook_chapter', 'podcast_episode')", name="item_type"
+            "item_type IN ('track', 'audiobook', 'audiobook_chapter', 'podcast_episode')",
+            name="item_type",
         ),
         Index("ix_audio_playlist_items_playlist_position", "playlist_id", "position"),
     )
@@ -64,6 +65,8 @@ class AudioPlaylistItem(Base):
         UUID(as_uuid=True), ForeignKey("audio_playlists.id", ondelete="CASCADE"), nullable=False
     )
     item_type: Mapped[str] = mapped_column(String(24), nullable=False)
+    # For an audiobook chapter: item_id is the audiobook, chapter the chapter's position.
     item_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    chapter: Mapped[int | None] = mapped_column(Integer)
     position: Mapped[float] = mapped_column(Float, nullable=False)
     added_at: Mapped[datetime] = created_ts()

@@ -15,6 +15,7 @@ from revenge.infra.db.base import Base
 from revenge.libraries import models as libraries_models
 from revenge.notifications import models as notifications_models
 from revenge.playlists import models as playlists_models
+from revenge.search import models as search_models
 from revenge.server_settings import models as server_settings_models
 from revenge.sessions import models as sessions_models
 
@@ -33,6 +34,7 @@ __all__ = [
     "notifications_models",
     "playlists_models",
     "podcasts_models",
+    "search_models",
     "server_settings_models",
     "sessions_models",
     "tv_models",

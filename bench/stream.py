@@ -1,0 +1,238 @@
+"""Streaming throughput of `revenge serve` next to nginx, same 1 GB file, same run.
+
+Prints MB/s for the whole file in one request, and for the file fetched as consecutive
+1 MiB range requests over one keep-alive connection, for Revenge (through a stream token,
+as a player would) and for nginx (sendfile on). Goal: Revenge >= 70% of nginx.
+
+    python bench/stream.py [--size-mb 1024] [--rounds 3]
+
+Database: REVENGE_BENCH_DATABASE_URL or REVENGE_TEST_DATABASE_URL (a server URL; a scratch
+database is created on it), else an embedded PostgreSQL. nginx must be on PATH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "src"))
+sys.path.insert(0, str(REPO_ROOT))
+os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+
+from tests.support.services import free_port, fresh_database, postgres_server
+
+from revenge.infra.db import migrate
+from revenge.streaming.tokens import StreamTokens
+
+MIB = 1024 * 1024
+NGINX_CONF = """
+daemon off; worker_processes 1; pid {base}/nginx.pid; error_log {base}/nginx.err;
+events {{ worker_connections 64; }}
+http {{
+  access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;
+  client_body_temp_path {base}/t1; proxy_temp_path {base}/t2; fastcgi_temp_path {base}/t3;
+  uwsgi_temp_path {base}/t4; scgi_temp_path {base}/t5;
+  server {{ listen 127.0.0.1:{port}; root {root}; }}
+}}
+"""
+
+
+class Client:
+    """A minimal keep-alive HTTP/1.1 client that discards bodies into one buffer."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * MIB)
+        self.buf = bytearray(4 * MIB)
+        self.view = memoryview(self.buf)
+        self.extra = b""
+
+    def get(self, path: str, range_header: str | None = None) -> int:
+        lines = [f"GET {path} HTTP/1.1", "Host: bench"]
+        if range_header:
+            lines.append(f"Range: {range_header}")
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        head = self.extra
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("server closed the connection")
+            head += chunk
+        header, _, body = head.partition(b"\r\n\r\n")
+        status = int(header.split(b" ", 2)[1])
+        if status not in (200, 206):
+            raise RuntimeError(header.decode(errors="replace"))
+        length = next(
+            int(line.split(b":", 1)[1])
+            for line in header.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        remaining = length - len(body)
+        while remaining > 0:
+            got = self.sock.recv_into(self.view, min(remaining, len(self.buf)))
+            if not got:
+                raise ConnectionError("short body")
+            remaining -= got
+        self.extra = b""
+        return length
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def measure(port: int, path: str, size: int, rounds: int) -> tuple[float, float]:
+    """Best MB/s of: one full GET; the whole file as 1 MiB ranges on one connection."""
+    full = ranged = 0.0
+    for _ in range(rounds):
+        client = Client(port)
+        start = time.perf_counter()
+        assert client.get(path) == size
+        full = max(full, size / MIB / (time.perf_counter() - start))
+        start = time.perf_counter()
+        for offset in range(0, size, MIB):
+            client.get(path, f"bytes={offset}-{min(offset + MIB, size) - 1}")
+        ranged = max(ranged, size / MIB / (time.perf_counter() - start))
+        client.close()
+    return full, ranged
+
+
+def make_file(path: Path, size_mb: int) -> None:
+    block = os.urandom(MIB)
+    with path.open("wb") as f:
+        for _ in range(size_mb):
+            f.write(block)
+
+
+def wait_port(port: int, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on {port}")
+
+
+@contextmanager
+def running(
+    cmd: list[str], port: int, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port, proc)
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+async def seed(db_url: str, media: Path) -> tuple[uuid.UUID, uuid.UUID]:
+    """An admin user, a library over `media.parent` and a media_files row for `media`."""
+    import psycopg
+
+    user_id, library_id, file_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    st = os.stat(media)
+    async with await psycopg.AsyncConnection.connect(db_url, autocommit=True) as conn:
+        await conn.execute(
+            "INSERT INTO users (id, username, role) VALUES (%s, 'bench', 'admin')", (user_id,)
+        )
+        await conn.execute(
+            "INSERT INTO libraries (id, name, type) VALUES (%s, 'bench', 'movie')", (library_id,)
+        )
+        await conn.execute(
+            "INSERT INTO library_paths (library_id, path) VALUES (%s, %s)",
+            (library_id, str(media.parent)),
+        )
+        await conn.execute(
+            "INSERT INTO media_files (id, library_id, path, folder, kind, size, mtime_ns,"
+            " inode, device, fingerprint) VALUES (%s, %s, %s, %s, 'video', %s, %s, %s, %s, 'x')",
+            (file_id, library_id, str(media), str(media.parent), st.st_size, st.st_mtime_ns,
+             st.st_ino, st.st_dev),
+        )  # fmt: skip
+    return user_id, file_id
+
+
+def run(db_url: str, base: Path, size_mb: int, rounds: int) -> None:
+    media_dir, data_dir = base / "media", base / "data"
+    media_dir.mkdir(mode=0o755)
+    data_dir.mkdir()
+    (data_dir / "secret.key").write_text(secrets.token_hex(32))
+    media = media_dir / "movie.mkv"
+    print(f"writing a {size_mb} MiB file ...", flush=True)
+    make_file(media, size_mb)
+    size = media.stat().st_size
+    migrate.upgrade(db_url)
+    user_id, file_id = asyncio.run(seed(db_url, media))
+    token, _ = StreamTokens.from_secret_file(data_dir / "secret.key").issue(user_id, file_id)
+    results: dict[str, tuple[float, float]] = {}
+
+    nginx_port = free_port()
+    conf = base / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(base=base, port=nginx_port, root=media_dir))
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    with running([nginx, "-c", str(conf), "-p", str(base)], nginx_port):
+        results["nginx"] = measure(nginx_port, "/movie.mkv", size, rounds)
+
+    port = free_port()
+    env = {**os.environ, "REVENGE_DATABASE_URL": db_url, "REVENGE_DATA_DIR": str(data_dir),
+           "PYTHONPATH": f"{REPO_ROOT / 'src'}:{os.environ.get('PYTHONPATH', '')}"}  # fmt: skip
+    cmd = [sys.executable, "-m", "revenge", "serve", "--port", str(port), "--no-worker"]
+    with running(cmd, port, env):
+        if os.environ.get("BENCH_PROBE"):
+            subprocess.run(
+                [
+                    sys.executable,
+                    os.environ["BENCH_PROBE"],
+                    str(port),
+                    f"/api/v1/stream/{file_id}?token={token}",
+                ]
+            )
+        results["revenge"] = measure(port, f"/api/v1/stream/{file_id}?token={token}", size, rounds)
+
+    (nf, nr), (rf, rr) = results["nginx"], results["revenge"]
+    print(f"file: {size / MIB:.0f} MiB, best of {rounds}, one connection, loopback")
+    print(f"{'':24}{'nginx':>12}{'revenge':>12}{'ratio':>8}")
+    print(f"{'full file (MB/s)':24}{nf:12,.0f}{rf:12,.0f}{rf / nf:8.0%}")
+    print(f"{'1 MiB ranges (MB/s)':24}{nr:12,.0f}{rr:12,.0f}{rr / nr:8.0%}")
+    print("goal: revenge >= 70% of nginx")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=int, default=1024)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    server = os.environ.get("REVENGE_BENCH_DATABASE_URL")
+    if server:
+        os.environ["REVENGE_TEST_DATABASE_URL"] = server
+    base = Path(tempfile.mkdtemp(prefix="revenge-bench-stream-"))
+    base.chmod(0o755)  # nginx workers may run as an unprivileged user
+    try:
+        with postgres_server() as url, fresh_database(url, "revenge_bench") as db:
+            run(db, base, args.size_mb, args.rounds)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

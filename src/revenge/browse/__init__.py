@@ -1,0 +1,1 @@
+"""Browsing helpers across content modules: item references, keyset pages, home rows."""

@@ -1,0 +1,70 @@
+"""API payloads of collections."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CollectionKind = Literal["video", "audio"]
+MemberType = Literal["movie", "episode", "track", "audiobook"]
+
+
+class CollectionCreate(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    library_id: uuid.UUID
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    image_id: uuid.UUID | None = Field(None, description="Artwork (an image id).")
+
+
+class CollectionPatch(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    image_id: uuid.UUID | None = None
+
+
+class MemberRef(BaseModel):
+    type: MemberType
+    id: uuid.UUID
+
+
+class MembersAdd(BaseModel):
+    items: list[MemberRef] = Field(min_length=1, max_length=1000)
+
+
+class MemberMove(BaseModel):
+    """Put the member right after another one, or first when `after` is null."""
+
+    after: MemberRef | None = None
+
+
+class CollectionOut(BaseModel):
+    id: uuid.UUID
+    kind: CollectionKind
+    library_id: uuid.UUID | None
+    name: str
+    description: str | None
+    source: str
+    external_id: str | None
+    image_id: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class MemberOut(BaseModel):
+    type: str
+    id: uuid.UUID
+    title: str
+    subtitle: str | None
+    year: int | None
+    position: float
+
+
+class CollectionDetail(CollectionOut):
+    items: list[MemberOut]

@@ -1,0 +1,86 @@
+"""Search documents built from the catalogue tables, one SQL query per item type.
+
+Each query returns (id, library_id, title, original_title, sort_title, names, people,
+year, overview) for the given ids, or for every row when ids is None (full rebuild).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.catalog.text import norm
+
+_SOURCES = {
+    "movie": """SELECT id, library_id, title, original_title, sort_title, NULL, NULL, year,
+                overview FROM movies m""",
+    "series": """SELECT id, library_id, title, NULL, sort_title, NULL, NULL, year, overview
+                 FROM series m""",
+    "episode": """SELECT m.id, m.library_id, m.title, NULL, NULL, s.title, NULL,
+                  extract(year FROM m.air_date)::int, m.overview
+                  FROM episodes m JOIN series s ON s.id = m.series_id""",
+    "artist": """SELECT id, library_id, name, NULL, sort_name, NULL, NULL, NULL, NULL
+                 FROM artists m""",
+    "album": """SELECT m.id, m.library_id, m.title, NULL, m.sort_title, a.name, NULL, m.year, NULL
+                FROM albums m LEFT JOIN artists a ON a.id = m.album_artist_id""",
+    "track": """SELECT m.id, m.library_id, m.title, NULL, NULL,
+                concat_ws(' ', m.artist_name, al.title), NULL, al.year, NULL
+                FROM tracks m JOIN albums al ON al.id = m.album_id""",
+    "audiobook": """SELECT m.id, m.library_id, m.title, NULL, m.sort_title, m.series_name,
+                    (SELECT string_agg(p.name, ' ') FROM audiobook_people p
+                     WHERE p.audiobook_id = m.id), m.year, m.description FROM audiobooks m""",
+    "podcast": """SELECT id, library_id, title, NULL, sort_title, author, NULL, NULL,
+                  description FROM podcasts m""",
+    "podcast_episode": """SELECT m.id, m.library_id, m.title, NULL, NULL, p.title, NULL,
+                          extract(year FROM m.published_on)::int, m.description
+                          FROM podcast_episodes m JOIN podcasts p ON p.id = m.podcast_id""",
+}
+ITEM_TYPES = tuple(_SOURCES)
+
+
+@dataclass(slots=True)
+class Document:
+    item_type: str
+    item_id: uuid.UUID
+    library_id: uuid.UUID
+    title: str
+    original_title: str | None
+    sort_title: str | None
+    names: str | None
+    people: str | None
+    year: int | None
+    overview: str | None
+    genres: tuple[str, ...] = ()
+
+    def params(self) -> dict[str, Any]:
+        """Row values, with the folded texts each tsvector weight is made of."""
+        titles = " ".join(t for t in (self.title, self.original_title, self.sort_title) if t)
+        folded_names = norm(" ".join(t for t in (self.names, self.people) if t))
+        return {
+            "item_type": self.item_type, "item_id": self.item_id, "library_id": self.library_id,
+            "title": self.title, "original_title": self.original_title,
+            "sort_title": self.sort_title, "names": self.names, "people": self.people,
+            "genres": list(self.genres), "year": self.year, "overview": self.overview,
+            "folded_title": norm(self.title), "folded_names": folded_names,
+            "wa": norm(titles), "wb": folded_names, "wc": norm(" ".join(self.genres)),
+            "wd": norm(self.overview or ""),
+        }  # fmt: skip
+
+
+async def load(
+    session: AsyncSession, item_type: str, ids: list[uuid.UUID] | None
+) -> Iterator[Document]:
+    """Documents of one type: of the given ids, or all of them."""
+    sql = _SOURCES[item_type]
+    params: dict[str, Any] = {}
+    stmt = text(sql)
+    if ids is not None:
+        stmt = text(sql + " WHERE m.id IN :ids").bindparams(bindparam("ids", expanding=True))
+        params["ids"] = ids
+    rows = (await session.execute(stmt, params)).all()
+    return (Document(item_type, *row) for row in rows)

@@ -1,0 +1,163 @@
+"""The `SearchIndex` interface and its PostgreSQL implementation.
+
+Ranking, highest first: the whole title equals the query; the title starts with it; every
+query word (or its start) is in a title or name; a word matched only after typo correction;
+matches only in genres or overview. Ties go to full-text rank, then title.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.catalog.text import norm
+from revenge.search import documents
+from revenge.search import repository as repo
+from revenge.search.vocabulary import Vocabulary
+
+MAX_WORDS = 8
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    types: tuple[str, ...] = ()
+    library_id: uuid.UUID | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    genre: str | None = None
+    limit: int = 50
+
+
+@dataclass
+class SearchHit:
+    item_type: str
+    item_id: uuid.UUID
+    library_id: uuid.UUID
+    title: str
+    names: str | None
+    year: int | None
+    genres: list[str]
+    score: float
+
+
+@dataclass
+class SearchResult:
+    hits: list[SearchHit] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+class SearchIndex(Protocol):
+    async def index(self, session: AsyncSession, items: Iterable[tuple[str, uuid.UUID]]) -> int: ...
+
+    async def rebuild(self, session: AsyncSession) -> int: ...
+
+    async def search(
+        self, session: AsyncSession, query: SearchQuery, allowed: set[uuid.UUID] | None
+    ) -> SearchResult: ...
+
+
+class PostgresSearchIndex:
+    """Core full-text search over folded text, plus in-memory typo correction."""
+
+    def __init__(self) -> None:
+        self.vocabulary = Vocabulary()
+
+    async def _write(self, session: AsyncSession, docs: Iterable[documents.Document]) -> int:
+        rows, words, written = [], set(), 0
+        for doc in docs:
+            row = doc.params()
+            rows.append(row)
+            words.update((row["folded_title"] + " " + row["folded_names"]).split())
+            if len(rows) >= BATCH:
+                await repo.upsert(session, rows)
+                written, rows = written + len(rows), []
+        await repo.upsert(session, rows)
+        self.vocabulary.add(words)
+        return written + len(rows)
+
+    async def index(self, session: AsyncSession, items: Iterable[tuple[str, uuid.UUID]]) -> int:
+        """(Re)index the given items; items that no longer exist leave the index."""
+        by_type: dict[str, set[uuid.UUID]] = {}
+        for item_type, item_id in items:
+            if item_type in documents.ITEM_TYPES:
+                by_type.setdefault(item_type, set()).add(item_id)
+        written = 0
+        for item_type, ids in by_type.items():
+            docs = list(await documents.load(session, item_type, list(ids)))
+            written += await self._write(session, docs)
+            await repo.delete(session, item_type, list(ids - {d.item_id for d in docs}))
+        return written
+
+    async def rebuild(self, session: AsyncSession) -> int:
+        await repo.delete_all(session)
+        total = 0
+        for item_type in documents.ITEM_TYPES:
+            total += await self._write(session, await documents.load(session, item_type, None))
+        self.vocabulary = Vocabulary(await repo.vocabulary(session))
+        return total
+
+    async def _words(self, session: AsyncSession) -> Vocabulary:
+        if self.vocabulary.stale:
+            self.vocabulary = Vocabulary(await repo.vocabulary(session))
+        return self.vocabulary
+
+    async def search(
+        self, session: AsyncSession, query: SearchQuery, allowed: set[uuid.UUID] | None
+    ) -> SearchResult:
+        phrase = norm(query.text)
+        words = phrase.split()[:MAX_WORDS]
+        if not words:
+            return SearchResult()
+        vocab = await self._words(session)
+        direct = [f"'{w}':*" for w in words]
+        full = [
+            "(" + " | ".join([f"'{w}':*", *(f"'{c}'" for c in vocab.corrections(w))]) + ")"
+            for w in words
+        ]
+        params: dict[str, Any] = {
+            "phrase": phrase, "prefix": phrase + "%", "query": " & ".join(full),
+            "direct": " & ".join(direct), "limit": query.limit,
+        }  # fmt: skip
+        rows = await repo.search(session, params | _filter_params(query, allowed),
+                                 _filters(query, allowed))  # fmt: skip
+        result = SearchResult()
+        for row in rows:
+            result.totals[row["item_type"]] = int(row["type_total"])
+            result.hits.append(SearchHit(
+                row["item_type"], row["item_id"], row["library_id"], row["title"],
+                row["names"], row["year"], list(row["genres"]), float(row["score"]),
+            ))  # fmt: skip
+        return result
+
+
+def _filters(query: SearchQuery, allowed: set[uuid.UUID] | None) -> list[str]:
+    found = []
+    if allowed is not None:
+        found.append("d.library_id IN :libraries")
+    if query.library_id is not None:
+        found.append("d.library_id = :library_id")
+    if query.types:
+        found.append("d.item_type IN :types")
+    if query.year_from is not None:
+        found.append("d.year >= :year_from")
+    if query.year_to is not None:
+        found.append("d.year <= :year_to")
+    if query.genre:
+        found.append(":genre = ANY (d.genres)")
+    return found
+
+
+def _filter_params(query: SearchQuery, allowed: set[uuid.UUID] | None) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "library_id": query.library_id, "types": list(query.types),
+        "year_from": query.year_from, "year_to": query.year_to, "genre": query.genre,
+    }  # fmt: skip
+    if allowed is not None:
+        params["libraries"] = list(allowed) or [uuid.UUID(int=0)]
+    return {k: v for k, v in params.items() if v not in (None, [])}

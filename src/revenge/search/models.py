@@ -1,0 +1,46 @@
+"""The search index: one document per searchable catalogue item."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Index, Integer, String, Text, text
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from revenge.catalog.columns import library_fk
+from revenge.infra.db.base import Base, updated_ts
+
+
+class SearchDocument(Base):
+    """Texts are folded (accents, case, punctuation) in Python: PostgreSQL has no unaccent."""
+
+    __tablename__ = "search_documents"
+    __table_args__ = (
+        Index("ix_search_documents_document", "document", postgresql_using="gin"),
+        Index("ix_search_documents_library_type", "library_id", "item_type"),
+        Index(
+            "ix_search_documents_folded_title",
+            "folded_title",
+            postgresql_ops={"folded_title": "text_pattern_ops"},
+        ),
+    )
+
+    item_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    item_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    library_id: Mapped[uuid.UUID] = library_fk()
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    original_title: Mapped[str | None] = mapped_column(Text)
+    sort_title: Mapped[str | None] = mapped_column(Text)
+    names: Mapped[str | None] = mapped_column(Text)
+    people: Mapped[str | None] = mapped_column(Text)
+    genres: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), nullable=False, server_default=text("'{}'::text[]")
+    )
+    year: Mapped[int | None] = mapped_column(Integer)
+    overview: Mapped[str | None] = mapped_column(Text)
+    folded_title: Mapped[str] = mapped_column(Text, nullable=False)
+    folded_names: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    document: Mapped[str] = mapped_column(TSVECTOR, nullable=False)
+    updated_at: Mapped[datetime] = updated_ts()

@@ -1,0 +1,83 @@
+"""SQL of the search index: write documents, read the vocabulary, run a query."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+_UPSERT = text(
+    """
+    INSERT INTO search_documents (item_type, item_id, library_id, title, original_title,
+        sort_title, names, people, genres, year, overview, folded_title, folded_names, document)
+    VALUES (:item_type, :item_id, :library_id, :title, :original_title, :sort_title, :names,
+        :people, :genres, :year, :overview, :folded_title, :folded_names,
+        setweight(to_tsvector('simple', :wa), 'A') || setweight(to_tsvector('simple', :wb), 'B')
+        || setweight(to_tsvector('simple', :wc), 'C')
+        || setweight(to_tsvector('simple', :wd), 'D'))
+    ON CONFLICT (item_type, item_id) DO UPDATE SET
+        library_id = excluded.library_id, title = excluded.title,
+        original_title = excluded.original_title, sort_title = excluded.sort_title,
+        names = excluded.names, people = excluded.people, genres = excluded.genres,
+        year = excluded.year, overview = excluded.overview,
+        folded_title = excluded.folded_title, folded_names = excluded.folded_names,
+        document = excluded.document, updated_at = now()
+    """
+)
+
+
+async def upsert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(_UPSERT, rows)
+
+
+async def delete(session: AsyncSession, item_type: str, ids: list[uuid.UUID]) -> None:
+    if ids:
+        stmt = text(
+            "DELETE FROM search_documents WHERE item_type = :t AND item_id IN :ids"
+        ).bindparams(bindparam("ids", expanding=True))
+        await session.execute(stmt, {"t": item_type, "ids": ids})
+
+
+async def delete_all(session: AsyncSession) -> None:
+    await session.execute(text("DELETE FROM search_documents"))
+
+
+async def vocabulary(session: AsyncSession) -> list[str]:
+    """Every distinct word of titles and names (what typos are corrected towards)."""
+    rows = await session.execute(
+        text(
+            "SELECT DISTINCT w FROM search_documents,"
+            " regexp_split_to_table(folded_title || ' ' || folded_names, '\\s+') AS w"
+            " WHERE length(w) >= 2"
+        )
+    )
+    return [r[0] for r in rows]
+
+
+_SEARCH = """
+    WITH hits AS (
+        SELECT d.item_type, d.item_id, d.library_id, d.title, d.names, d.year, d.genres,
+            (CASE WHEN d.folded_title = :phrase THEN 8 ELSE 0 END
+             + CASE WHEN d.folded_title LIKE :prefix ESCAPE '\\' THEN 4 ELSE 0 END
+             + CASE WHEN ts_filter(d.document, '{a,b}') @@ direct THEN 2
+                    WHEN ts_filter(d.document, '{a,b}') @@ q THEN 1 ELSE 0 END
+             + least(ts_rank(d.document, q), 0.99)) AS score
+        FROM search_documents d, to_tsquery('simple', :query) q,
+             to_tsquery('simple', :direct) direct
+        WHERE d.document @@ q {filters}
+    )
+    SELECT *, count(*) OVER (PARTITION BY item_type) AS type_total
+    FROM hits ORDER BY score DESC, title, item_id LIMIT :limit
+"""
+
+
+async def search(session: AsyncSession, params: dict[str, Any], filters: list[str]) -> list[Any]:
+    sql = _SEARCH.replace("{filters}", "".join(f" AND {f}" for f in filters))
+    stmt = text(sql)
+    for name in ("libraries", "types"):
+        if name in params:
+            stmt = stmt.bindparams(bindparam(name, expanding=True))
+    return list((await session.execute(stmt, params)).mappings())

@@ -1,0 +1,64 @@
+"""`/api/v1/search` for everyone, `/api/v1/admin/search/rebuild` for administrators."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
+from revenge.errors import BadRequest
+from revenge.libraries.access import allowed_library_ids
+from revenge.search.documents import ITEM_TYPES
+from revenge.search.index import SearchQuery
+from revenge.search.schemas import RebuildOut, SearchHitOut, SearchOut
+from revenge.search.service import search_index
+
+router = APIRouter(tags=["search"])
+
+
+def _types(raw: str | None) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    types = tuple(t.strip() for t in raw.split(",") if t.strip())
+    unknown = set(types) - set(ITEM_TYPES)
+    if unknown:
+        raise BadRequest(f"Unknown type(s): {', '.join(sorted(unknown))}.")
+    return types
+
+
+@router.get("/api/v1/search")
+async def search(
+    runtime: RuntimeDep, user: CurrentUser, session: DbSession,
+    q: Annotated[str, Query(min_length=1, max_length=200)],
+    types: Annotated[str | None, Query(description="Comma-separated item types.")] = None,
+    library_id: uuid.UUID | None = None,
+    year_from: Annotated[int | None, Query(ge=0, le=9999)] = None,
+    year_to: Annotated[int | None, Query(ge=0, le=9999)] = None,
+    genre: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query()] = 50,
+) -> SearchOut:  # fmt: skip
+    """Titles, names, people, genres and overviews of what the caller may see."""
+    query = SearchQuery(q, _types(types), library_id, year_from, year_to, genre,
+                        max(1, min(limit, 500)))  # fmt: skip
+    allowed = await allowed_library_ids(session, user)
+    result = await search_index(runtime).search(session, query, allowed)
+    items = [
+        SearchHitOut(type=h.item_type, id=h.item_id, library_id=h.library_id, title=h.title,
+                     names=h.names, year=h.year, genres=h.genres, score=round(h.score, 4))
+        for h in result.hits
+    ]  # fmt: skip
+    groups: dict[str, list[SearchHitOut]] = {}
+    for item in items:
+        groups.setdefault(item.type, []).append(item)
+    return SearchOut(query=q, items=items, totals=result.totals, groups=groups)
+
+
+@router.post("/api/v1/admin/search/rebuild", status_code=202)
+async def rebuild(runtime: RuntimeDep, admin: AdminUser, session: DbSession) -> RebuildOut:
+    """Queue a full rebuild of the search index."""
+    job_id = await runtime.jobs.enqueue(
+        session, "search.index", {"rebuild": True}, dedupe_key="search.rebuild"
+    )
+    return RebuildOut(job_id=job_id)

@@ -1,0 +1,19 @@
+"""The process's search index, chosen here (one implementation today: PostgreSQL)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from revenge.search.index import PostgresSearchIndex, SearchIndex
+
+if TYPE_CHECKING:  # the runtime imports the job catalogue, which imports this module
+    from revenge.runtime import Runtime
+
+
+def search_index(runtime: Runtime) -> SearchIndex:
+    """The index of this process, made on first use and kept in the runtime."""
+    index = runtime.services.get("search")
+    if index is None:
+        index = runtime.services["search"] = PostgresSearchIndex()
+    assert isinstance(index, PostgresSearchIndex)
+    return index

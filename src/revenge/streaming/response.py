@@ -1,0 +1,140 @@
+"""An ASGI response that sends an already opened file, whole or one byte range.
+
+The file descriptor is opened by the caller after the path has been confined to a library
+root, so nothing here ever opens a path again (no window to swap a symlink in). When the
+server offers the `http.response.zerocopysend` extension the kernel copies the bytes
+(sendfile); otherwise large positional reads run in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from email.utils import formatdate, parsedate_to_datetime
+
+from starlette.datastructures import Headers
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from revenge.streaming.ranges import ByteRange, Unsatisfiable, parse_range
+
+CHUNK = 1024 * 1024
+ZEROCOPY = "http.response.zerocopysend"
+
+
+def etag_of(st: os.stat_result) -> str:
+    """A strong validator: changes when the file is replaced or rewritten."""
+    return f'"{st.st_ino:x}-{st.st_size:x}-{st.st_mtime_ns:x}"'
+
+
+def _if_range_matches(value: str, etag: str, st: os.stat_result) -> bool:
+    value = value.strip()
+    if value.startswith('"'):
+        return value == etag  # weak tags never match (strong comparison)
+    if value.startswith("W/"):
+        return False
+    try:
+        return int(parsedate_to_datetime(value).timestamp()) == int(st.st_mtime)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return False
+
+
+class OpenFileResponse(Response):
+    """Sends `fd` (and closes it) as the reply to a GET or HEAD."""
+
+    def __init__(self, fd: int, st: os.stat_result, media_type: str, filename: str) -> None:
+        super().__init__(media_type=media_type)
+        self.fd = fd
+        self.st = st
+        self.file_type = media_type
+        self.filename = filename
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self._respond(scope, receive, send)
+        finally:
+            os.close(self.fd)
+
+    def _file_headers(self, etag: str) -> list[tuple[bytes, bytes]]:
+        return [
+            (b"content-type", self.file_type.encode("latin-1")),
+            (b"accept-ranges", b"bytes"),
+            (b"etag", etag.encode()),
+            (b"last-modified", formatdate(self.st.st_mtime, usegmt=True).encode()),
+            (b"cache-control", b"private, max-age=0"),
+        ]
+
+    async def _respond(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Headers(scope=scope)
+        size, etag = self.st.st_size, etag_of(self.st)
+        headers = self._file_headers(etag)
+        if request.get("if-none-match", "").strip() in (etag, "*"):
+            await _start(send, 304, headers)
+            await send({"type": "http.response.body", "body": b""})
+            return
+        chosen: ByteRange | None = None
+        if_range = request.get("if-range")
+        if if_range is None or _if_range_matches(if_range, etag, self.st):
+            try:
+                chosen = parse_range(request.get("range"), size)
+            except Unsatisfiable:
+                headers.append((b"content-range", f"bytes */{size}".encode()))
+                headers.append((b"content-length", b"0"))
+                await _start(send, 416, headers)
+                await send({"type": "http.response.body", "body": b""})
+                return
+        status, part = 200, ByteRange(0, size)
+        if chosen is not None:
+            status, part = 206, chosen
+            headers.append((b"content-range", f"bytes {part.start}-{part.end - 1}/{size}".encode()))
+        headers.append((b"content-length", str(part.length).encode()))
+        await _start(send, status, headers)
+        if scope["method"] == "HEAD" or part.length == 0:
+            await send({"type": "http.response.body", "body": b""})
+            return
+        if ZEROCOPY in scope.get("extensions", {}):
+            # A vanished client fails the sendfile itself: no watcher needed.
+            await send({"type": ZEROCOPY, "file": self.fd, "offset": part.start,
+                        "count": part.length})  # fmt: skip
+            return
+        await _body_until_disconnect(receive, send, self.fd, part)
+
+
+async def _start(send: Send, status: int, headers: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+
+
+async def _body_until_disconnect(receive: Receive, send: Send, fd: int, part: ByteRange) -> None:
+    """Send the body; stop reading the file as soon as the client goes away."""
+    sender = asyncio.ensure_future(_send_body(send, fd, part))
+    watcher = asyncio.ensure_future(_wait_disconnect(receive))
+    try:
+        await asyncio.wait({sender, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (sender, watcher):
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+        if sender.done() and not sender.cancelled():
+            sender.result()
+        else:
+            with contextlib.suppress(asyncio.CancelledError, OSError):
+                await sender
+
+
+async def _wait_disconnect(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+async def _send_body(send: Send, fd: int, part: ByteRange) -> None:
+    loop = asyncio.get_running_loop()
+    position = part.start
+    while position < part.end:
+        want = min(CHUNK, part.end - position)
+        chunk = await loop.run_in_executor(None, os.pread, fd, want, position)
+        if not chunk:
+            raise OSError("The file became shorter while it was being sent.")
+        position += len(chunk)
+        await send({"type": "http.response.body", "body": chunk, "more_body": position < part.end})

@@ -1,0 +1,123 @@
+"""`/api/v1/stream`: original files with HTTP Range, stream tokens, sidecar subtitles.
+
+The two GET routes that take a `token` query parameter are on the public route list: they
+authenticate themselves (a session/key, or a stream token for that very file).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Annotated
+
+from cachetools import TTLCache
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+
+from revenge.api.auth import Principal
+from revenge.api.deps import CurrentUser, RuntimeDep, optional_principal
+from revenge.runtime import Runtime
+from revenge.streaming import service
+from revenge.streaming.files import media_type
+from revenge.streaming.repository import StreamFile
+from revenge.streaming.response import OpenFileResponse
+from revenge.streaming.schemas import StreamTokenOut, SubtitleOut
+from revenge.streaming.service import Caller
+from revenge.streaming.tokens import DEFAULT_LIFETIME, StreamTokens
+
+# The prefix sits on the router itself so route templates match the public route list.
+# A revoked grant or a deleted file row stops being served at most this long after the change
+# (the file itself is opened and confined to its roots on every request).
+GRANT_SECONDS = 5.0
+router = APIRouter(prefix="/api/v1/stream", tags=["streaming"])
+
+MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
+TokenParam = Annotated[str | None, Query(max_length=128, description="A stream token.")]
+
+
+def stream_tokens(runtime: Runtime) -> StreamTokens:
+    """The process's token signer, made on first use."""
+    tokens = runtime.services.get("stream_tokens")
+    if tokens is None:
+        key_file = runtime.settings.secret_key_file or runtime.settings.data_dir / "secret.key"
+        tokens = runtime.services["stream_tokens"] = StreamTokens.from_secret_file(key_file)
+    assert isinstance(tokens, StreamTokens)
+    return tokens
+
+
+def recent_grants(runtime: Runtime) -> TTLCache[tuple[object, ...], tuple[Caller, StreamFile]]:
+    """Who was just allowed which file: players send bursts of range requests for one file."""
+    grants = runtime.services.get("stream_grants")
+    if grants is None:
+        grants = runtime.services["stream_grants"] = TTLCache(4096, GRANT_SECONDS)
+    assert isinstance(grants, TTLCache)
+    return grants
+
+
+async def _caller(
+    runtime: Runtime, principal: Principal | None, token: str | None, file_id: uuid.UUID
+) -> tuple[Caller, StreamFile]:
+    key = (principal.user_id if principal else token, principal is None, file_id)
+    grants = recent_grants(runtime)
+    if (hit := grants.get(key)) is not None:
+        return hit
+    # A short transaction of its own: no connection is held while the file is sent.
+    async with runtime.db.transaction() as session:
+        caller = await service.caller_from(
+            session, stream_tokens(runtime), principal, token, file_id
+        )
+        found = await service.visible_file(session, caller, file_id)
+    grants[key] = (caller, found)
+    return caller, found
+
+
+@router.get("/{file_id}", response_class=Response)
+@router.head("/{file_id}", response_class=Response, include_in_schema=False)
+async def stream_file(
+    file_id: uuid.UUID, runtime: RuntimeDep, principal: MaybePrincipal, token: TokenParam = None
+) -> Response:
+    """The original file; honours Range (one range), If-Range and If-None-Match."""
+    _, found = await _caller(runtime, principal, token, file_id)
+    fd, st = await service.open_file(found.path, found.roots, file_id)
+    name = os.path.basename(found.path)
+    return OpenFileResponse(fd, st, media_type(name), name)
+
+
+@router.post("/{file_id}/token")
+async def issue_token(file_id: uuid.UUID, user: CurrentUser, runtime: RuntimeDep) -> StreamTokenOut:
+    """A token that lets a player without headers stream this one file for a few hours."""
+    await _caller(runtime, user, None, file_id)
+    token, expires = stream_tokens(runtime).issue(user.user_id, file_id, DEFAULT_LIFETIME)
+    return StreamTokenOut(
+        token=token, expires_at=expires, url=f"/api/v1/stream/{file_id}?token={token}"
+    )
+
+
+@router.get("/{file_id}/subtitles")
+async def list_subtitles(
+    file_id: uuid.UUID, user: CurrentUser, runtime: RuntimeDep
+) -> list[SubtitleOut]:
+    """Subtitle files next to a video (same name, e.g. `Movie.en.forced.srt`)."""
+    _, found = await _caller(runtime, user, None, file_id)
+    base = f"/api/v1/stream/{file_id}/subtitles/"
+    return [
+        SubtitleOut(**{k: getattr(s, k) for k in ("name", "format", "language", "forced", "sdh")},
+                    url=base + s.name)
+        for s in await service.subtitles(found)
+    ]  # fmt: skip
+
+
+@router.get("/{file_id}/subtitles/{name}", response_class=Response)
+@router.head("/{file_id}/subtitles/{name}", response_class=Response, include_in_schema=False)
+async def stream_subtitle(
+    file_id: uuid.UUID,
+    name: Annotated[str, Path(max_length=255)],
+    runtime: RuntimeDep,
+    principal: MaybePrincipal,
+    token: TokenParam = None,
+) -> Response:
+    """One subtitle file of a video; a stream token of the video works here too."""
+    _, found = await _caller(runtime, principal, token, file_id)
+    path = await service.subtitle_path(found, name)
+    fd, st = await service.open_file(path, found.roots, file_id)
+    return OpenFileResponse(fd, st, media_type(name), name)

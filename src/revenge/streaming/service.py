@@ -1,0 +1,74 @@
+"""Who may stream which file, and opening it for them."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.api.auth import Principal
+from revenge.errors import NotFound, Unauthorized
+from revenge.streaming import repository as repo
+from revenge.streaming.files import Subtitle, open_confined, sidecar_subtitles
+from revenge.streaming.repository import StreamFile
+from revenge.streaming.tokens import StreamTokens
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The user a stream is for, from a session/key or from a stream token."""
+
+    user_id: uuid.UUID
+    is_admin: bool
+
+
+async def caller_from(
+    session: AsyncSession,
+    tokens: StreamTokens,
+    principal: Principal | None,
+    token: str | None,
+    file_id: uuid.UUID,
+) -> Caller:
+    """The signed-in caller, else the user a valid stream token for this file names."""
+    if principal is not None:
+        return Caller(principal.user_id, principal.role == "admin")
+    if token:
+        grant = tokens.verify(token, file_id)
+        if grant is not None:
+            role = await repo.user_role(session, grant.user_id)
+            if role is not None:
+                return Caller(grant.user_id, role == "admin")
+    raise Unauthorized("Sign in or pass a valid stream token.")
+
+
+async def visible_file(session: AsyncSession, caller: Caller, file_id: uuid.UUID) -> StreamFile:
+    """The file if it exists and is in a library the caller may see; 404 otherwise."""
+    found = await repo.find_file(session, file_id, caller.user_id)
+    if found is None or not (caller.is_admin or found.granted):
+        raise NotFound(f"No file {file_id}.")
+    return found
+
+
+async def open_file(path: str, roots: list[str], file_id: uuid.UUID) -> tuple[int, os.stat_result]:
+    """Open the file confined to its library's roots; 404 when it is gone or escapes them."""
+    # Resolving and opening take microseconds on local disks: a thread hop would cost more.
+    opened = open_confined(path, roots)
+    if opened is None:
+        raise NotFound(f"File {file_id} is not available.")
+    return opened
+
+
+async def subtitles(found: StreamFile) -> list[Subtitle]:
+    if found.kind != "video":
+        return []
+    return sidecar_subtitles(found.path)
+
+
+async def subtitle_path(found: StreamFile, name: str) -> str:
+    """The path of one listed subtitle (names come only from the listing: no traversal)."""
+    for sub in await subtitles(found):
+        if sub.name == name:
+            return os.path.join(os.path.dirname(found.path), sub.name)
+    raise NotFound(f"No subtitle {name!r}.")

@@ -1,0 +1,97 @@
+"""The `http.response.zerocopysend` ASGI extension for uvicorn, which lacks it.
+
+`revenge serve` wraps the application with `ZeroCopyApp`. For an HTTP request served by
+uvicorn's HTTP/1.1 protocol it advertises the extension; a zerocopysend message is then
+sent with `os.sendfile` straight from the file to the socket in a worker thread (the event
+loop never waits on it), after the response head has left the transport's buffer. Any other
+server (or the test client) sees the plain application, and responses fall back to reads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import select
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+EXTENSION = "http.response.zerocopysend"
+
+
+def _sendfile_all(sock_fd: int, file_fd: int, offset: int, count: int) -> None:
+    """Blocking loop over a non-blocking socket: sendfile, wait until writable, repeat."""
+    while count > 0:
+        try:
+            sent = os.sendfile(sock_fd, file_fd, offset, min(count, 1 << 30))
+        except BlockingIOError:
+            select.select([], [sock_fd], [], 5.0)
+            continue
+        if sent == 0:
+            raise OSError("The file became shorter while it was being sent.")
+        offset += sent
+        count -= sent
+
+
+class _Cycle:
+    """The parts of uvicorn's request/response cycle the extension needs."""
+
+    def __init__(self, cycle: Any) -> None:
+        self.cycle = cycle
+        self.transport = cycle.transport
+
+    @classmethod
+    def of(cls, send: Send) -> _Cycle | None:
+        cycle = getattr(send, "__self__", None)
+        transport = getattr(cycle, "transport", None)
+        if transport is None or not hasattr(cycle, "expected_content_length"):
+            return None
+        sock = transport.get_extra_info("socket")
+        return cls(cycle) if sock is not None and hasattr(sock, "fileno") else None
+
+    async def send_file(self, message: Message) -> None:
+        count = int(message["count"])
+        while self.transport.get_write_buffer_size() > 0:
+            if self.transport.is_closing():
+                raise OSError("The client went away.")
+            await asyncio.sleep(0.0005)
+        sock_fd = self.transport.get_extra_info("socket").fileno()
+        offset = int(message.get("offset") or 0)
+        # What fits in the socket buffer now goes without a thread hop.
+        try:
+            sent = os.sendfile(sock_fd, message["file"], offset, count)
+        except BlockingIOError:
+            sent = 0
+        if sent < count:
+            await asyncio.to_thread(
+                _sendfile_all, sock_fd, message["file"], offset + sent, count - sent
+            )
+        self.cycle.expected_content_length -= count
+
+
+class ZeroCopyApp:
+    """Wraps an ASGI app, adding the zerocopysend extension where the server allows it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        cycle = _Cycle.of(send) if scope["type"] == "http" else None
+
+        if cycle is None:
+            await self.app(scope, receive, send)
+            return
+        scope["extensions"] = {**(scope.get("extensions") or {}), EXTENSION: {}}
+
+        async def zero_copy_send(message: Message) -> None:
+            if message["type"] != EXTENSION:
+                await send(message)
+                return
+            await cycle.send_file(message)
+            if not message.get("more_body", False):
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        await self.app(scope, receive, zero_copy_send)

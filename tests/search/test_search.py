@@ -1,0 +1,155 @@
+"""Search on a realistic catalogue: prefixes, typos, accents, ranking, filters, access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from revenge.infra.jobs.context import JobContext
+from revenge.runtime import Runtime
+from revenge.search.jobs import index as index_job
+from tests.playlists.conftest import AS_ADMIN, AS_USER
+from tests.search.conftest import Search
+from tests.support.seed import add_movie, execute
+
+URL = "/api/v1/search"
+
+
+async def _search(api: httpx.AsyncClient, q: str, headers: dict[str, str] = AS_USER,
+                  **params: Any) -> dict[str, Any]:  # fmt: skip
+    r = await api.get(URL, params={"q": q, **params}, headers=headers)
+    assert r.status_code == 200, r.text
+    body: dict[str, Any] = r.json()
+    return body
+
+
+def _titles(body: dict[str, Any]) -> list[str]:
+    return [i["title"] for i in body["items"]]
+
+
+async def test_exact_title_ranks_first(api: httpx.AsyncClient, catalogue: Search) -> None:
+    titles = _titles(await _search(api, "the matrix"))
+    assert titles[:2] == ["The Matrix", "The Matrix Reloaded"]
+    assert _titles(await _search(api, "heat"))[0] == "Heat"
+
+
+async def test_prefix_as_one_types(api: httpx.AsyncClient, catalogue: Search) -> None:
+    body = await _search(api, "star w")
+    assert _titles(body)[0] == "Star Wars"
+    star = _titles(await _search(api, "sta", types="movie"))
+    assert {"Star Wars", "Star Trek", "Stargate", "Starship Troopers"} <= set(star[:4])
+    assert _titles(await _search(api, "godf"))[0] == "The Godfather"
+
+
+async def test_typos_are_forgiven(api: httpx.AsyncClient, catalogue: Search) -> None:
+    assert _titles(await _search(api, "matirx"))[0] == "The Matrix"
+    beatles = await _search(api, "beetles")
+    assert beatles["items"][0]["id"] == str(catalogue.beatles_track)
+    assert beatles["items"][0]["names"].startswith("The Beatles")
+    assert _titles(await _search(api, "casablanka"))[0] == "Casablanca"
+    assert _titles(await _search(api, "godfahter"))[0] == "The Godfather"
+
+
+async def test_accents_are_folded(api: httpx.AsyncClient, catalogue: Search) -> None:
+    assert _titles(await _search(api, "amelie"))[0] == "Amélie"
+    assert _titles(await _search(api, "AMÉLIE"))[0] == "Amélie"
+    assert _titles(await _search(api, "leon"))[0] == "Léon"
+
+
+async def test_title_beats_prefix_beats_typo_beats_overview(
+    api: httpx.AsyncClient, catalogue: Search, clean_runtime: Runtime
+) -> None:
+    lib = catalogue.shared
+    ids = [
+        await add_movie(clean_runtime, lib, "Crew", year=2000),
+        await add_movie(clean_runtime, lib, "Crewmates", year=2000),
+        await add_movie(clean_runtime, lib, "The Crow", year=1994),
+    ]
+    await index_job(JobContext(clean_runtime, 0, "search.index", 1),
+                    {"items": [{"kind": "movie", "id": str(i)} for i in ids]})  # fmt: skip
+    titles = _titles(await _search(api, "crew", types="movie"))
+    assert titles[:2] == ["Crew", "Crewmates"]
+    # Heat and Ocean's Eleven mention a crew in their overview only: after title matches.
+    assert titles.index("Heat") > 1
+    assert titles.index("Ocean's Eleven") > 1
+    typo = _titles(await _search(api, "crow", types="movie"))
+    assert typo[0] == "The Crow"
+
+
+async def test_overview_people_and_names_are_searched(
+    api: httpx.AsyncClient, catalogue: Search
+) -> None:
+    assert "Amélie" in _titles(await _search(api, "montmartre"))
+    bowie = await _search(api, "bowie")
+    assert _titles(bowie) == ["Starman"]
+    ziggy = await _search(api, "ziggy")
+    assert [(i["type"], i["title"]) for i in ziggy["items"]] == [
+        ("album", "Ziggy Stardust"), ("track", "Starman"),
+    ]  # fmt: skip
+
+
+async def test_grouped_and_filtered(api: httpx.AsyncClient, catalogue: Search) -> None:
+    body = await _search(api, "star")
+    assert {"movie", "series", "track"} <= set(body["groups"])
+    assert body["totals"]["movie"] >= 4
+    assert _titles(await _search(api, "star", types="series")) == ["Star Trek: The Next Generation"]
+    years = _titles(await _search(api, "star", types="movie", year_from=1990, year_to=1999))
+    assert set(years) == {"Stargate", "Starship Troopers"}
+    only_lib = await _search(api, "star", library_id=str(catalogue.shared))
+    assert set(only_lib["groups"]) == {"movie"}
+    bad = await api.get(URL, params={"q": "star", "types": "movie,bogus"}, headers=AS_USER)
+    assert bad.status_code == 400
+    assert (await api.get(URL, params={"q": ""}, headers=AS_USER)).status_code == 422
+
+
+async def test_genre_filter(
+    api: httpx.AsyncClient, catalogue: Search, clean_runtime: Runtime
+) -> None:
+    await execute(
+        clean_runtime, "UPDATE search_documents SET genres = '{Science Fiction}'"
+        " WHERE title IN ('Star Wars', 'Stargate')",
+    )  # fmt: skip
+    assert set(_titles(await _search(api, "star", genre="Science Fiction"))) == {
+        "Star Wars", "Stargate",
+    }  # fmt: skip
+
+
+async def test_results_limited_to_visible_libraries(
+    api: httpx.AsyncClient, catalogue: Search
+) -> None:
+    assert "Secret Matrix" not in _titles(await _search(api, "matrix"))
+    assert "Secret Matrix" not in _titles(await _search(api, "secret matrix"))
+    assert "Secret Matrix" in _titles(await _search(api, "matrix", headers=AS_ADMIN))
+    hidden = await _search(api, "matrix", library_id=str(catalogue.private))
+    assert hidden["items"] == []
+
+
+async def test_incremental_index_adds_changes_and_removes(
+    api: httpx.AsyncClient, catalogue: Search, clean_runtime: Runtime
+) -> None:
+    ctx = JobContext(clean_runtime, 0, "search.index", 1)
+    new = await add_movie(clean_runtime, catalogue.shared, "Zyzzyva Returns")
+    await index_job(ctx, {"items": [{"kind": "movie", "id": str(new)}]})
+    assert _titles(await _search(api, "zyzzyva")) == ["Zyzzyva Returns"]
+    assert _titles(await _search(api, "zyzzyba")) == ["Zyzzyva Returns"]
+    await execute(clean_runtime, "UPDATE movies SET title = 'Quokka' WHERE id = :i", i=new)
+    await index_job(ctx, {"items": [{"kind": "movie", "id": str(new)}]})
+    assert _titles(await _search(api, "quokka")) == ["Quokka"]
+    await execute(clean_runtime, "DELETE FROM movies WHERE id = :i", i=new)
+    await index_job(ctx, {"items": [{"kind": "movie", "id": str(new)}]})
+    assert _titles(await _search(api, "quokka")) == []
+
+
+async def test_rebuild_endpoint_is_admin_only(api: httpx.AsyncClient, catalogue: Search) -> None:
+    rebuild = "/api/v1/admin/search/rebuild"
+    assert (await api.post(rebuild, headers=AS_USER)).status_code == 403
+    r = await api.post(rebuild, headers=AS_ADMIN)
+    assert r.status_code == 202
+    assert r.json()["job_id"] is not None
+
+
+async def test_odd_input_is_safe(api: httpx.AsyncClient, catalogue: Search) -> None:
+    for q in ("'", "&|!():*", "a' & b", "\\", "   ", "%_"):
+        r = await api.get(URL, params={"q": q}, headers=AS_USER)
+        assert r.status_code == 200, q

@@ -1,0 +1,48 @@
+"""Fixtures for streaming tests: signed-in callers and a movie library on a real folder."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from revenge.runtime import Runtime
+from tests.support.auth import USER, header_auth
+from tests.support.seed import add_file, add_library, add_users
+
+AS_ADMIN = {"x-test-user": "admin"}
+AS_USER = {"x-test-user": "user"}
+CONTENT = bytes(range(256)) * 4000  # 1,024,000 bytes, every offset recognisable
+
+
+@dataclass
+class Media:
+    root: Path
+    library_id: uuid.UUID
+    file_id: uuid.UUID
+    path: Path
+
+
+@pytest.fixture
+async def api(
+    client: httpx.AsyncClient, clean_runtime: Runtime
+) -> AsyncIterator[httpx.AsyncClient]:
+    await add_users(clean_runtime)
+    with header_auth(clean_runtime):
+        yield client
+
+
+@pytest.fixture
+async def media(api: httpx.AsyncClient, clean_runtime: Runtime, tmp_path: Path) -> Media:
+    """One video in a library granted to USER."""
+    root = tmp_path / "movies"
+    library_id = await add_library(clean_runtime, "movie", root, grant=(USER.user_id,))
+    path = root / "Heat (1995)" / "Heat (1995).mkv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(CONTENT)
+    file_id = await add_file(clean_runtime, library_id, path)
+    return Media(root, library_id, file_id, path)

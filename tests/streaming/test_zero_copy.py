@@ -1,0 +1,76 @@
+"""Streaming through uvicorn over loopback, as `revenge serve` runs it: sendfile path."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import uvicorn
+
+from revenge.app import create_app
+from revenge.config import Settings
+from revenge.runtime import Runtime
+from revenge.streaming.routes import stream_tokens
+from revenge.streaming.zerocopy import ZeroCopyApp
+from tests.streaming.conftest import CONTENT, Media
+from tests.support.auth import USER
+from tests.support.services import free_port
+
+
+@pytest.fixture
+async def served(
+    api: httpx.AsyncClient, clean_runtime: Runtime, settings: Settings
+) -> AsyncIterator[str]:
+    port = free_port()
+    app = ZeroCopyApp(create_app(settings, run_worker=False, runtime=clean_runtime))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+async def test_ranges_over_real_http(served: str, clean_runtime: Runtime, media: Media) -> None:
+    token, _ = stream_tokens(clean_runtime).issue(USER.user_id, media.file_id)
+    url = f"{served}/api/v1/stream/{media.file_id}"
+    size = len(CONTENT)
+    async with httpx.AsyncClient(params={"token": token}) as http:
+        whole = await http.get(url)
+        assert (whole.status_code, whole.content) == (200, CONTENT)
+        for header, expected in (
+            ("bytes=100-199", CONTENT[100:200]),
+            ("bytes=-10", CONTENT[-10:]),
+            (f"bytes={size - 3}-", CONTENT[-3:]),
+        ):
+            r = await http.get(url, headers={"range": header})
+            assert (r.status_code, r.content) == (206, expected), header
+        beyond = await http.get(url, headers={"range": f"bytes={size}-"})
+        assert (beyond.status_code, beyond.headers["content-range"]) == (416, f"bytes */{size}")
+        head = await http.head(url)
+        assert (head.status_code, head.headers["content-length"]) == (200, str(size))
+        # The connection stays usable after many sendfile responses (keep-alive).
+        for _ in range(20):
+            assert (await http.get(url, headers={"range": "bytes=0-0"})).content == CONTENT[:1]
+
+
+async def test_client_going_away_mid_file_leaves_server_working(
+    served: str, clean_runtime: Runtime, media: Media
+) -> None:
+    big = media.path.parent / "Big.mkv"
+    big.write_bytes(b"\0" * (64 * 1024 * 1024))
+    from tests.support.seed import add_file
+
+    file_id = await add_file(clean_runtime, media.library_id, big)
+    token, _ = stream_tokens(clean_runtime).issue(USER.user_id, file_id)
+    url = f"{served}/api/v1/stream/{file_id}"
+    async with httpx.AsyncClient(params={"token": token}) as http, http.stream("GET", url) as r:
+        async for _ in r.aiter_bytes():
+            break
+    async with httpx.AsyncClient(params={"token": token}) as http:
+        r = await http.get(url, headers={"range": "bytes=0-9"})
+        assert (r.status_code, r.content) == (206, b"\0" * 10)
