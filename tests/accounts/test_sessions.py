@@ -158,6 +158,18 @@ async def test_max_sessions_per_user_ends_the_oldest(
     assert len(resp.json()) == 3
 
 
+async def test_max_sessions_follows_the_server_setting(
+    client: httpx.AsyncClient, clean_runtime: Runtime
+) -> None:
+    """An admin's `auth.session.max_per_user` overrides the config value at once."""
+    async with clean_runtime.db.transaction() as session:
+        await clean_runtime.server_settings.set(session, "auth.session.max_per_user", 2, None)
+    clean_runtime.server_settings.invalidate()
+    await make_user(clean_runtime, "alice")
+    tokens = [(await login(client, "alice"))["access_token"] for _ in range(3)]
+    assert [await me(client, t) for t in tokens] == [401, 200, 200]
+
+
 async def test_list_marks_current_and_invalidate_one_others_all(
     client: httpx.AsyncClient, clean_runtime: Runtime
 ) -> None:

@@ -17,7 +17,7 @@ def test_stream_token_is_for_one_file_one_user_and_a_short_time(
 ) -> None:
     tokens = StreamTokens(SecretBox.from_config([], tmp_path / "secret.key"))
     user = uuid.uuid4()
-    token = tokens.issue(user, "file-1", ttl=60)
+    token, _ = tokens.issue(user, "file-1", ttl=60)
     assert tokens.verify(token, "file-1") == user
     assert tokens.verify(token, "file-2") is None
     assert (

@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import pytest
 
 from revenge.runtime import Runtime
 from revenge.streaming.routes import recent_grants, stream_tokens
@@ -105,13 +106,15 @@ async def test_stream_token_reads_only_its_file(
 
 
 async def test_expired_token_is_refused(
-    api: httpx.AsyncClient, clean_runtime: Runtime, media: Media
+    api: httpx.AsyncClient, clean_runtime: Runtime, media: Media, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tokens = stream_tokens(clean_runtime)
-    expired, _ = tokens.issue(USER.user_id, media.file_id, lifetime=-1)
-    r = await api.get(f"/api/v1/stream/{media.file_id}", params={"token": expired})
+    fresh, _ = tokens.issue(USER.user_id, media.file_id, ttl=60)
+    real = time.time
+    monkeypatch.setattr("revenge.sessions.stream_tokens.time.time", lambda: real() + 61)
+    r = await api.get(f"/api/v1/stream/{media.file_id}", params={"token": fresh})
     assert r.status_code == 401
-    fresh, _ = tokens.issue(USER.user_id, media.file_id, lifetime=60)
+    monkeypatch.undo()
     ok = await api.get(f"/api/v1/stream/{media.file_id}", params={"token": fresh})
     assert ok.status_code == 200
 

@@ -21,11 +21,11 @@ class SessionPolicy:
     max_per_user: int
 
 
-def session_policy(runtime: Runtime) -> SessionPolicy:
-    """The limits in force now (`auth.session.*` server settings will override these)."""
-    auth = runtime.settings.auth
+async def session_policy(runtime: Runtime) -> SessionPolicy:
+    """The limits in force now: persisted `auth.session.*` settings, else config, else default."""
+    values = runtime.server_settings
     return SessionPolicy(
-        idle_timeout=float(auth.session_idle_timeout_seconds),
-        absolute_lifetime=float(auth.session_absolute_lifetime_seconds),
-        max_per_user=auth.session_max_per_user,
+        idle_timeout=float(await values.get("auth.session.idle_timeout")),
+        absolute_lifetime=float(await values.get("auth.session.absolute_lifetime")),
+        max_per_user=int(await values.get("auth.session.max_per_user")),
     )

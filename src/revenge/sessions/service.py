@@ -105,9 +105,8 @@ class SessionService:
         # Sessions whose activity this node wrote recently (the write throttle).
         self._touched: TTLCache[uuid.UUID, float] = TTLCache(100_000, ACTIVITY_WRITE_INTERVAL)
 
-    @property
-    def policy(self) -> SessionPolicy:
-        return session_policy(self._rt)
+    async def policy(self) -> SessionPolicy:
+        return await session_policy(self._rt)
 
     async def create(
         self,
@@ -118,7 +117,7 @@ class SessionService:
         device: DeviceInfo | None = None,
     ) -> IssuedSession:
         """Open a session on sign-in; the oldest sessions beyond the per-user limit end."""
-        policy = self.policy
+        policy = await self.policy()
         device = device or DeviceInfo()
         access, refresh = new_token(SESSION_PREFIX), new_token(REFRESH_PREFIX)
         row = await repo.insert_session(
@@ -148,7 +147,7 @@ class SessionService:
             return None
         digest = token_hash(token)
         key = cache_key("session", digest)
-        policy, now = self.policy, time.time()
+        policy, now = await self.policy(), time.time()
         raw = await self._rt.cache.get(key)
         identity = SessionIdentity.decode(raw) if raw is not None else None
         if identity is None or not identity.usable(now, policy.idle_timeout):
@@ -194,7 +193,7 @@ class SessionService:
                 await self.invalidate(session, owner, reason="refresh_reuse", client=client)
             return None
         row, disabled = found
-        now, policy = time.time(), self.policy
+        now, policy = time.time(), await self.policy()
         idle = now - row.last_activity_at.timestamp() > policy.idle_timeout
         if disabled or idle or row.expires_at.timestamp() <= now:
             return None
@@ -257,7 +256,7 @@ class SessionService:
     async def list_active(self, session: AsyncSession, user_id: uuid.UUID) -> list[Session]:
         """A user's usable sessions, most recently active first."""
         rows: Sequence[Session] = await repo.active_for_user(session, user_id)
-        now, idle = time.time(), self.policy.idle_timeout
+        now, idle = time.time(), (await self.policy()).idle_timeout
         return [r for r in rows if now - r.last_activity_at.timestamp() <= idle]
 
     async def get_active(
@@ -285,7 +284,7 @@ class SessionService:
     async def cleanup(self, session: AsyncSession) -> int:
         """Delete sessions that ended more than a day ago (maintenance step)."""
         now = datetime.now(UTC)
-        idle = timedelta(seconds=self.policy.idle_timeout)
+        idle = timedelta(seconds=(await self.policy()).idle_timeout)
         return await repo.delete_finished(session, now - timedelta(days=1), now - idle)
 
     async def _revoke(

@@ -36,13 +36,16 @@ class StreamTokens:
     def __init__(self, box: SecretBox) -> None:
         self._key = box.derive_key("stream-token-v1")
 
-    def issue(self, user_id: uuid.UUID, file_id: str, ttl: int = DEFAULT_TTL_SECONDS) -> str:
-        """A token letting `user_id` read `file_id` for `ttl` seconds (capped at 6 hours)."""
+    def issue(
+        self, user_id: uuid.UUID, file_id: str | uuid.UUID, ttl: int = DEFAULT_TTL_SECONDS
+    ) -> tuple[str, int]:
+        """A token letting `user_id` read `file_id` for `ttl` seconds (at most 6 hours),
+        and its expiry in unix seconds."""
         expires = int(time.time()) + max(1, min(ttl, MAX_TTL_SECONDS))
         body = f"{user_id.hex}.{expires}".encode()
-        return STREAM_PREFIX + _b64(body) + "." + _b64(self._sign(body, file_id))
+        return STREAM_PREFIX + _b64(body) + "." + _b64(self._sign(body, str(file_id))), expires
 
-    def verify(self, token: str, file_id: str) -> uuid.UUID | None:
+    def verify(self, token: str, file_id: str | uuid.UUID) -> uuid.UUID | None:
         """The user the token was issued to, if it is genuine, unexpired and for this file."""
         if not token.startswith(STREAM_PREFIX) or len(token) > 200:
             return None
@@ -50,7 +53,7 @@ class StreamTokens:
             body_part, sig_part = token[len(STREAM_PREFIX) :].split(".", 1)
             body, sig = _unb64(body_part), _unb64(sig_part)
             user_hex, expires = body.decode().split(".", 1)
-            if not hmac.compare_digest(sig, self._sign(body, file_id)):
+            if not hmac.compare_digest(sig, self._sign(body, str(file_id))):
                 return None
             if int(expires) < time.time():
                 return None

@@ -17,13 +17,13 @@ from fastapi.responses import Response
 from revenge.api.auth import Principal
 from revenge.api.deps import CurrentUser, RuntimeDep, optional_principal
 from revenge.runtime import Runtime
+from revenge.sessions.stream_tokens import MAX_TTL_SECONDS, StreamTokens
 from revenge.streaming import service
 from revenge.streaming.files import media_type
 from revenge.streaming.repository import StreamFile
 from revenge.streaming.response import OpenFileResponse
 from revenge.streaming.schemas import StreamTokenOut, SubtitleOut
 from revenge.streaming.service import Caller
-from revenge.streaming.tokens import DEFAULT_LIFETIME, StreamTokens
 
 # The prefix sits on the router itself so route templates match the public route list.
 # A revoked grant or a deleted file row stops being served at most this long after the change
@@ -36,13 +36,8 @@ TokenParam = Annotated[str | None, Query(max_length=128, description="A stream t
 
 
 def stream_tokens(runtime: Runtime) -> StreamTokens:
-    """The process's token signer, made on first use."""
-    tokens = runtime.services.get("stream_tokens")
-    if tokens is None:
-        key_file = runtime.settings.secret_key_file or runtime.settings.data_dir / "secret.key"
-        tokens = runtime.services["stream_tokens"] = StreamTokens.from_secret_file(key_file)
-    assert isinstance(tokens, StreamTokens)
-    return tokens
+    """The cluster-wide token signer (keyed from the shared secret key file)."""
+    return runtime.accounts.stream_tokens
 
 
 def recent_grants(runtime: Runtime) -> TTLCache[tuple[object, ...], tuple[Caller, StreamFile]]:
@@ -87,7 +82,7 @@ async def stream_file(
 async def issue_token(file_id: uuid.UUID, user: CurrentUser, runtime: RuntimeDep) -> StreamTokenOut:
     """A token that lets a player without headers stream this one file for a few hours."""
     await _caller(runtime, user, None, file_id)
-    token, expires = stream_tokens(runtime).issue(user.user_id, file_id, DEFAULT_LIFETIME)
+    token, expires = stream_tokens(runtime).issue(user.user_id, file_id, MAX_TTL_SECONDS)
     return StreamTokenOut(
         token=token, expires_at=expires, url=f"/api/v1/stream/{file_id}?token={token}"
     )

@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.auth import Principal
 from revenge.errors import NotFound, Unauthorized
+from revenge.sessions.stream_tokens import StreamTokens
 from revenge.streaming import repository as repo
 from revenge.streaming.files import Subtitle, open_confined, sidecar_subtitles
 from revenge.streaming.repository import StreamFile
-from revenge.streaming.tokens import StreamTokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +35,11 @@ async def caller_from(
     if principal is not None:
         return Caller(principal.user_id, principal.role == "admin")
     if token:
-        grant = tokens.verify(token, file_id)
-        if grant is not None:
-            role = await repo.user_role(session, grant.user_id)
+        user_id = tokens.verify(token, file_id)
+        if user_id is not None:
+            role = await repo.user_role(session, user_id)
             if role is not None:
-                return Caller(grant.user_id, role == "admin")
+                return Caller(user_id, role == "admin")
     raise Unauthorized("Sign in or pass a valid stream token.")
 
 
