@@ -204,10 +204,8 @@ class NotificationSettings(BaseModel):
 
 
 class ProviderSettings(BaseModel):
-    """Base URLs of third-party metadata services (overridable for mirrors and tests)."""
+    """Base URLs of third-party services not covered by `metadata` (TMDb and TheTVDB live there)."""
 
-    tmdb_url: str = Field("https://api.themoviedb.org", description="TMDb API base URL.")
-    tvdb_url: str = Field("https://api4.thetvdb.com", description="TheTVDB v4 API base URL.")
     fanarttv_url: str = Field("https://webservice.fanart.tv", description="fanart.tv base URL.")
 
 

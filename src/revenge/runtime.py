@@ -97,7 +97,7 @@ class Runtime:
             secrets=box,
             server_settings=ServerSettingsService(db, settings),
             activity=ActivityLog(db, settings.activity),
-            credentials=CredentialService(box, http, settings.providers),
+            credentials=CredentialService(box, http, settings),
             notifications=NotificationService(box, jobs),
             embedded=embedded,
         )
@@ -108,8 +108,10 @@ class Runtime:
     def build_services(self) -> None:
         """Build the feature services on top of the infrastructure."""
         from revenge.accounts.access import build as build_accounts
+        from revenge.metadata.wiring import build as build_metadata
 
         self.accounts = build_accounts(self)
+        build_metadata(self)
         self.cleanup_steps.append(purge_step(self.settings.scanning))
 
     async def _start_services(self) -> None:

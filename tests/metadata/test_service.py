@@ -62,9 +62,10 @@ async def feature(
         installed = MetadataFeature(
             MetadataService(registry, settings), writer, MemoryRateLimiter()
         )
+        wired = clean_runtime.services.get("metadata")
         clean_runtime.services["metadata"] = installed
         yield installed
-        clean_runtime.services.pop("metadata", None)
+        clean_runtime.services["metadata"] = wired
 
 
 def ctx(runtime: Runtime, task: str = "metadata.fetch") -> JobContext:

@@ -99,7 +99,7 @@ async def test_test_action_asks_the_provider(
         return Reply(401, b'{"success":false,"status_code":7}')
 
     async with LoopbackServer(tmdb) as server:
-        monkeypatch.setattr(clean_runtime.settings.providers, "tmdb_url", server.url)
+        monkeypatch.setattr(clean_runtime.settings.metadata, "tmdb_base_url", f"{server.url}/3")
         await client.put(
             "/api/v1/admin/credentials/tmdb", json={"value": PLAIN}, headers=actors.as_admin
         )

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.apikeys import credentials_repository as repo
 from revenge.apikeys.models import ProviderCredential
-from revenge.config import ProviderSettings
+from revenge.config import Settings
 from revenge.infra.secrets import SecretBox
 
 KNOWN_SERVICES = {
@@ -47,27 +47,28 @@ class TestOutcome:
     status_code: int | None = None
 
 
-Tester = Callable[[httpx.AsyncClient, ProviderSettings, str], Awaitable[TestOutcome]]
+Tester = Callable[[httpx.AsyncClient, Settings, str], Awaitable[TestOutcome]]
 
 
-async def _test_tmdb(http: httpx.AsyncClient, cfg: ProviderSettings, key: str) -> TestOutcome:
+async def _test_tmdb(http: httpx.AsyncClient, cfg: Settings, key: str) -> TestOutcome:
+    # The same base URL the TMDb metadata provider calls.
+    url = f"{cfg.metadata.tmdb_base_url.rstrip('/')}/authentication"
     # v4 read-access tokens are JWTs sent as a bearer; v3 keys travel as api_key.
     if key.count(".") == 2:
-        resp = await http.get(
-            f"{cfg.tmdb_url}/3/authentication", headers={"Authorization": f"Bearer {key}"}
-        )
+        resp = await http.get(url, headers={"Authorization": f"Bearer {key}"})
     else:
-        resp = await http.get(f"{cfg.tmdb_url}/3/authentication", params={"api_key": key})
+        resp = await http.get(url, params={"api_key": key})
     return _outcome(resp)
 
 
-async def _test_tvdb(http: httpx.AsyncClient, cfg: ProviderSettings, key: str) -> TestOutcome:
-    resp = await http.post(f"{cfg.tvdb_url}/v4/login", json={"apikey": key})
+async def _test_tvdb(http: httpx.AsyncClient, cfg: Settings, key: str) -> TestOutcome:
+    url = f"{cfg.metadata.tvdb_base_url.rstrip('/')}/login"
+    resp = await http.post(url, json={"apikey": key})
     return _outcome(resp)
 
 
-async def _test_fanarttv(http: httpx.AsyncClient, cfg: ProviderSettings, key: str) -> TestOutcome:
-    resp = await http.get(f"{cfg.fanarttv_url}/v3/movies/603", params={"api_key": key})
+async def _test_fanarttv(http: httpx.AsyncClient, cfg: Settings, key: str) -> TestOutcome:
+    resp = await http.get(f"{cfg.providers.fanarttv_url}/v3/movies/603", params={"api_key": key})
     return _outcome(resp)
 
 
@@ -91,7 +92,7 @@ def mask(plaintext: str) -> str:
 class CredentialService:
     """Store, reveal (to providers only), mask and test provider keys."""
 
-    def __init__(self, box: SecretBox, http: httpx.AsyncClient, cfg: ProviderSettings) -> None:
+    def __init__(self, box: SecretBox, http: httpx.AsyncClient, cfg: Settings) -> None:
         self._box = box
         self._http = http
         self._cfg = cfg

@@ -88,12 +88,25 @@ async def enqueue_artwork(
     await runtime.jobs.enqueue_many(session, jobs)
 
 
+def payload_item_ids(payload: dict[str, Any]) -> list[str]:
+    """Writer item ids (`<kind>:<uuid>`) of a payload.
+
+    Scans send `items: [{"kind", "id"}]`; retries and refreshes send `item_ids`; one item
+    may come as `item_id`.
+    """
+    if payload.get("items"):
+        return [f"{i['kind']}:{i['id']}" for i in payload["items"]]
+    if payload.get("item_ids"):
+        return [str(i) for i in payload["item_ids"]]
+    return [str(payload["item_id"])] if payload.get("item_id") else []
+
+
 async def fetch(ctx: JobContext, payload: dict[str, Any]) -> None:
-    """Fetch one item (`item_id`) or a batch (`item_ids`); outages retry later."""
+    """Fetch one item or a batch (see `payload_item_ids`); outages retry later."""
     feature = _feature(ctx.runtime)
     if feature is None:
         raise MetadataNotWired("metadata.fetch needs a catalogue writer")
-    ids = [str(i) for i in payload.get("item_ids") or [payload["item_id"]]]
+    ids = payload_item_ids(payload)
     failed: list[str] = []
     for item_id in ids:
         try:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from revenge.catalog.columns import group_key, library_fk
@@ -31,5 +32,13 @@ class Movie(Base):
     tmdb_id: Mapped[str | None] = mapped_column(String(32))
     imdb_id: Mapped[str | None] = mapped_column(String(32))
     tvdb_id: Mapped[str | None] = mapped_column(String(32))
+    genres: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    # Fields a person edited; metadata fetches leave them alone.
+    locked_fields: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), nullable=False, server_default="{}"
+    )
+    metadata_status: Mapped[str | None] = mapped_column(String(16))
+    metadata_reason: Mapped[str | None] = mapped_column(Text)
+    metadata_fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_ts()
     updated_at: Mapped[datetime] = updated_ts()

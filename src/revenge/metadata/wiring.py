@@ -1,0 +1,37 @@
+"""Composition of the metadata feature over the real catalogue and stored provider keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from revenge.apikeys.credentials import NoProviderKey as NoStoredKey
+from revenge.metadata import MetadataFeature, install
+from revenge.metadata.errors import NoProviderKey
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
+
+
+class CredentialKeys:
+    """`KeySource` over the encrypted provider credentials an administrator stored."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+    async def get(self, service: str) -> str:
+        try:
+            async with self._runtime.db.transaction() as session:
+                return await self._runtime.credentials.reveal(session, service)
+        except NoStoredKey as exc:
+            raise NoProviderKey(service, str(exc)) from exc
+
+
+def build(runtime: Runtime) -> MetadataFeature:
+    """Install the metadata feature with the catalogue writer and stored keys."""
+    from revenge.catalog.metadata_writer import CatalogMetadataWriter
+
+    feature = install(runtime, CredentialKeys(runtime), CatalogMetadataWriter(runtime))
+    close = getattr(feature.limiter, "close", None)
+    if close is not None:
+        runtime.closers.append(close)
+    return feature
