@@ -23,13 +23,12 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.services import fresh_database
-
 from revenge.activity import repository as repo
 from revenge.activity.service import ActivityLog
 from revenge.config import ActivitySettings
 from revenge.infra.db import migrate
 from revenge.infra.db.engine import Database
+from tests.support.services import fresh_database
 
 SERVER = os.environ.get("REVENGE_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 USERS = 2000

@@ -36,9 +36,9 @@ os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 import httpx
 import psycopg
 from bench.stream import running
-from tests.support.services import free_port, fresh_database, postgres_server
 
 from revenge.infra.db import migrate
+from tests.support.services import free_port, fresh_database, postgres_server
 
 WORDS = (
     "Dark", "Night", "Star", "River", "Silent", "Golden", "Lost", "City", "Last", "Kingdom",

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from _common import scratch_database
 from sqlalchemy import text
-from tests.support import jobs_plugin
 
 from revenge.config import Settings
 from revenge.infra.db import migrate
 from revenge.infra.jobs.worker import Worker
 from revenge.runtime import Runtime
+from tests.support import jobs_plugin
 
 
 async def run(url: str, total: int) -> None:

@@ -29,6 +29,7 @@ from typing import IO
 import httpx
 import psycopg
 from _common import REPO_ROOT, percentile, scratch_database
+
 from tests.support.services import free_port
 
 # The server runs this tree's code; migrate the scratch database with the same code.

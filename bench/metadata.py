@@ -16,14 +16,14 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO_ROOT / "src"), str(REPO_ROOT)]
 
 import httpx
-from tests.metadata.conftest import StaticKeys
-from tests.support.fake_api import fake_api
 
 from revenge.config import MetadataSettings
 from revenge.metadata.http import ProviderHttp
 from revenge.metadata.providers.tmdb import TmdbProvider
 from revenge.metadata.ratelimit import Limit, MemoryRateLimiter
 from revenge.metadata.registry import provider_policies
+from tests.metadata.conftest import StaticKeys
+from tests.support.fake_api import fake_api
 
 LATENCY = 0.05
 WORKERS = 16

@@ -30,12 +30,11 @@ sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
-from tests.support.services import fresh_database, postgres_server
-
 from revenge.config import Settings
 from revenge.infra.db import migrate
 from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.runtime import Runtime
+from tests.support.services import fresh_database, postgres_server
 
 WORDS = (
     "Dark", "Night", "Star", "River", "Silent", "Golden", "Lost", "City", "Last", "Kingdom",

@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 from _common import REPO_ROOT
+
 from tests.support.services import free_port
 
 

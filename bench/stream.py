@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -33,10 +32,10 @@ sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
-from tests.support.services import free_port, fresh_database, postgres_server
-
 from revenge.infra.db import migrate
-from revenge.streaming.tokens import StreamTokens
+from revenge.infra.secrets import SecretBox
+from revenge.sessions.stream_tokens import StreamTokens
+from tests.support.services import free_port, fresh_database, postgres_server
 
 MIB = 1024 * 1024
 NGINX_CONF = """
@@ -176,14 +175,15 @@ def run(db_url: str, base: Path, size_mb: int, rounds: int) -> None:
     media_dir, data_dir = base / "media", base / "data"
     media_dir.mkdir(mode=0o755)
     data_dir.mkdir()
-    (data_dir / "secret.key").write_text(secrets.token_hex(32))
+    # The server reads the same key file, so it accepts the token minted here.
+    box = SecretBox.from_config([], data_dir / "secret.key")
     media = media_dir / "movie.mkv"
     print(f"writing a {size_mb} MiB file ...", flush=True)
     make_file(media, size_mb)
     size = media.stat().st_size
     migrate.upgrade(db_url)
     user_id, file_id = asyncio.run(seed(db_url, media))
-    token, _ = StreamTokens.from_secret_file(data_dir / "secret.key").issue(user_id, file_id)
+    token, _ = StreamTokens(box).issue(user_id, file_id)
     results: dict[str, tuple[float, float]] = {}
 
     nginx_port = free_port()
