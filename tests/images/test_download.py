@@ -108,6 +108,7 @@ async def test_local_file_and_embedded_cover(
         async def link(self, session: object, target: dict[str, str], image_id: uuid.UUID) -> None:
             linked.append((target, image_id))
 
+    previous = clean_runtime.services.get("image_linker")
     clean_runtime.services["image_linker"] = Linker()
     try:
         await download(
@@ -115,7 +116,7 @@ async def test_local_file_and_embedded_cover(
         )
         await download(ctx(clean_runtime), {"embedded": str(song)})
     finally:
-        clean_runtime.services.pop("image_linker")
+        clean_runtime.services["image_linker"] = previous
     sources = dict(rows(clean_runtime, "SELECT source, status FROM image_sources"))
     assert sources == {f"file:{poster}": "stored", f"embedded:{song}": "stored"}
     assert rows(clean_runtime, "SELECT count(*) FROM images") == [(2,)]

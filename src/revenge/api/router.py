@@ -13,6 +13,7 @@ from revenge.api.deps import require_principal
 from revenge.apikeys.access_keys_routes import router as access_keys_router
 from revenge.apikeys.credentials_routes import router as credentials_router
 from revenge.catalog.audiobooks.routes import router as audiobooks_router
+from revenge.catalog.movies.identify_routes import router as movie_identify_router
 from revenge.catalog.movies.routes import router as movies_router
 from revenge.catalog.music.routes import router as music_router
 from revenge.catalog.podcasts.routes import router as podcasts_router
@@ -50,6 +51,7 @@ def build_router() -> APIRouter:
     router.include_router(jobs_router, prefix="/api/v1/admin/jobs", tags=["jobs"])
     router.include_router(libraries_router, prefix="/api/v1/libraries", tags=["libraries"])
     router.include_router(movies_router, prefix="/api/v1/movies", tags=["movies"])
+    router.include_router(movie_identify_router, prefix="/api/v1/movies", tags=["movies"])
     router.include_router(tv_router, prefix="/api/v1/tv", tags=["tv"])
     router.include_router(music_router, prefix="/api/v1/music", tags=["music"])
     router.include_router(audiobooks_router, prefix="/api/v1/audiobooks", tags=["audiobooks"])

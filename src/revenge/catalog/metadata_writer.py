@@ -149,8 +149,15 @@ class CatalogMetadataWriter:
     async def _reindex(
         self, session: AsyncSession, library_id: uuid.UUID, kind: str, item_id: uuid.UUID
     ) -> None:
-        if SEARCH_INDEX not in self._runtime.registry.tasks:
-            return
-        payload = {"library_id": str(library_id), "items": [{"kind": kind, "id": str(item_id)}]}
-        # No dedupe key: a run already in progress may have read the item before this change.
-        await self._runtime.jobs.enqueue(session, SEARCH_INDEX, payload)
+        await reindex(self._runtime, session, library_id, kind, item_id)
+
+
+async def reindex(
+    runtime: Runtime, session: AsyncSession, library_id: uuid.UUID, kind: str, item_id: uuid.UUID
+) -> None:
+    """Queue the item's search document to be rebuilt after a change."""
+    if SEARCH_INDEX not in runtime.registry.tasks:
+        return
+    payload = {"library_id": str(library_id), "items": [{"kind": kind, "id": str(item_id)}]}
+    # No dedupe key: a run already in progress may have read the item before this change.
+    await runtime.jobs.enqueue(session, SEARCH_INDEX, payload)

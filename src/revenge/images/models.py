@@ -5,7 +5,15 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -51,4 +59,20 @@ class ImageSource(Base):
     )
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
     created_at: Mapped[datetime] = created_ts()
+    updated_at: Mapped[datetime] = updated_ts()
+
+
+class ItemImage(Base):
+    """Which stored image is a catalogue item's poster, backdrop, logo...; one per kind."""
+
+    __tablename__ = "item_images"
+    __table_args__ = (UniqueConstraint("item_kind", "item_id", "kind"),)
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    item_kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    item_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    image_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("images.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     updated_at: Mapped[datetime] = updated_ts()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.images.models import Image, ImageSource
+from revenge.images.models import Image, ImageSource, ItemImage
 from revenge.images.processing import ImageFacts
 
 
@@ -68,3 +70,39 @@ async def record_source(
 async def get_source(session: AsyncSession, source: str) -> ImageSource | None:
     result = await session.execute(select(ImageSource).where(ImageSource.source == source))
     return result.scalar_one_or_none()
+
+
+async def link_item_image(
+    session: AsyncSession, item_kind: str, item_id: uuid.UUID, kind: str, image_id: uuid.UUID
+) -> None:
+    """Make `image_id` the item's image of this kind, replacing the previous one."""
+    statement = insert(ItemImage).values(
+        item_kind=item_kind, item_id=item_id, kind=kind, image_id=image_id
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[ItemImage.item_kind, ItemImage.item_id, ItemImage.kind],
+        set_={"image_id": statement.excluded.image_id, "updated_at": func.now()},
+    )
+    await session.execute(statement)
+
+
+async def item_images(
+    session: AsyncSession, item_kind: str, item_id: uuid.UUID
+) -> Sequence[tuple[str, Image]]:
+    """(kind, image) pairs linked to one item, by kind."""
+    statement = (
+        select(ItemImage.kind, Image)
+        .join(Image, Image.id == ItemImage.image_id)
+        .where(ItemImage.item_kind == item_kind, ItemImage.item_id == item_id)
+        .order_by(ItemImage.kind)
+    )
+    return [(kind, image) for kind, image in (await session.execute(statement)).all()]
+
+
+async def delete_orphan_links(session: AsyncSession, item_kind: str, items: Any) -> int:
+    """Forget links of items of this kind no longer in `items` (their table)."""
+    statement = delete(ItemImage).where(
+        ItemImage.item_kind == item_kind, ItemImage.item_id.not_in(select(items.c.id))
+    )
+    result = await session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)

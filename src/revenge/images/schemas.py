@@ -15,3 +15,14 @@ class ImageInfo(BaseModel):
     size_bytes: int
     blurhash: str | None
     dominant_color: str | None
+
+
+class ItemImageOut(BaseModel):
+    """An item's image of one kind, enough for a client to draw a placeholder first."""
+
+    id: uuid.UUID
+    kind: str
+    blurhash: str | None
+    dominant_color: str | None
+    width: int
+    height: int

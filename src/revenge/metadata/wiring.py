@@ -27,10 +27,12 @@ class CredentialKeys:
 
 
 def build(runtime: Runtime) -> MetadataFeature:
-    """Install the metadata feature with the catalogue writer and stored keys."""
+    """Install the metadata feature with the catalogue writer, stored keys and image links."""
     from revenge.catalog.metadata_writer import CatalogMetadataWriter
+    from revenge.images.links import ItemImageLinker
 
     feature = install(runtime, CredentialKeys(runtime), CatalogMetadataWriter(runtime))
+    runtime.services["image_linker"] = ItemImageLinker()
     close = getattr(feature.limiter, "close", None)
     if close is not None:
         runtime.closers.append(close)

@@ -54,3 +54,9 @@ async def stale(session: AsyncSession, fetched_before: datetime, limit: int) -> 
         .limit(limit)
     )
     return list((await session.execute(stmt)).scalars())
+
+
+async def edit(session: AsyncSession, movie_id: uuid.UUID, values: dict[str, Any]) -> None:
+    """Set the given columns (a person's edit: the fetch time is left alone)."""
+    stmt = update(Movie).where(Movie.id == movie_id).values(**values, updated_at=func.now())
+    await session.execute(stmt)

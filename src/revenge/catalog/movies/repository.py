@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from revenge.catalog.bulk import upsert_keyed
 from revenge.catalog.movies.models import Movie
 from revenge.catalog.repository import delete_orphan_states, no_files_left, page, scoped
+from revenge.images.repository import delete_orphan_links
 
 _COLUMNS = (
     ("title", "text"),
@@ -31,9 +32,10 @@ async def upsert_movies(
 
 
 async def delete_orphans(session: AsyncSession) -> int:
-    """Delete movies no file points at, and their users' state."""
+    """Delete movies no file points at, their image links and their users' state."""
     result = await session.execute(delete(Movie).where(no_files_left(Movie.id)))
     removed = int(getattr(result, "rowcount", 0) or 0)
+    removed += await delete_orphan_links(session, "movie", Movie.__table__)
     return removed + await delete_orphan_states(session, "movie", Movie.__table__)
 
 

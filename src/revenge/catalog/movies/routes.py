@@ -13,6 +13,9 @@ from revenge.catalog.movies import repository as repo
 from revenge.catalog.movies.models import Movie
 from revenge.catalog.schemas import FileOut, Page, UserStateOut
 from revenge.errors import NotFound
+from revenge.images.models import Image
+from revenge.images.repository import item_images
+from revenge.images.schemas import ItemImageOut
 
 router = APIRouter()
 
@@ -29,13 +32,29 @@ class MovieOut(BaseModel):
 
 
 class MovieDetail(MovieOut):
+    original_title: str | None
     overview: str | None
+    genres: list[str]
+    locked_fields: list[str]
+    metadata_status: str | None
+    images: list[ItemImageOut]
     files: list[FileOut]
     user_state: UserStateOut
 
 
 def _out(movie: Movie) -> MovieOut:
     return MovieOut.model_validate(movie, from_attributes=True)
+
+
+def _image_out(kind: str, image: Image) -> ItemImageOut:
+    return ItemImageOut(
+        id=image.id,
+        kind=kind,
+        blurhash=image.blurhash,
+        dominant_color=image.dominant_color,
+        width=image.width,
+        height=image.height,
+    )
 
 
 @router.get("")
@@ -54,15 +73,21 @@ async def list_movies(
 
 @router.get("/{movie_id}")
 async def get_movie(movie_id: uuid.UUID, browse: BrowseDep) -> MovieDetail:
-    """One movie with its files (versions, parts, extras) and their streams."""
+    """One movie with its files (versions, parts, extras), streams and images."""
     movie = await repo.get_movie(browse.session, movie_id, browse.allowed)
     if movie is None:
         raise NotFound(f"No movie {movie_id}.")
     files = await browse.files([movie.id])
     states = await browse.states([movie.id])
+    images = await item_images(browse.session, "movie", movie.id)
     return MovieDetail(
         **_out(movie).model_dump(),
+        original_title=movie.original_title,
         overview=movie.overview,
+        genres=list(movie.genres or ()),
+        locked_fields=list(movie.locked_fields or ()),
+        metadata_status=movie.metadata_status,
+        images=[_image_out(kind, image) for kind, image in images],
         files=files.get(movie.id, []),
         user_state=states[movie.id],
     )
