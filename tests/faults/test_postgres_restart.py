@@ -162,7 +162,9 @@ async def test_api_answers_503_during_outage_and_recovers_with_job_retried(
         if ctype.startswith("application/problem+json"):
             assert problem["status"] == 503 and "database" in problem["detail"].lower()
         else:  # the readiness probe reports per-component state instead
-            assert problem["database"] == "unavailable"
+            # The connection can drop between the probe's two queries: either may report it.
+            assert problem["status"] == "unavailable"
+            assert "unavailable" in (problem["database"], problem["job_queue"])
     assert proc.poll() is None, "the server process died"
 
     # The job whose completion was lost is retried to success, and new jobs still run.

@@ -13,6 +13,7 @@ from revenge.api.deps import require_principal
 from revenge.apikeys.access_keys_routes import router as access_keys_router
 from revenge.apikeys.credentials_routes import router as credentials_router
 from revenge.catalog.audiobooks.routes import router as audiobooks_router
+from revenge.catalog.me.routes import router as me_router
 from revenge.catalog.movies.identify_routes import router as movie_identify_router
 from revenge.catalog.movies.routes import router as movies_router
 from revenge.catalog.music.routes import router as music_router
@@ -57,6 +58,7 @@ def build_router() -> APIRouter:
     router.include_router(audiobooks_router, prefix="/api/v1/audiobooks", tags=["audiobooks"])
     router.include_router(podcasts_router, prefix="/api/v1/podcasts", tags=["podcasts"])
     router.include_router(item_state_router, prefix="/api/v1/items", tags=["user state"])
+    router.include_router(me_router, prefix="/api/v1/me", tags=["user state"])
     router.include_router(images_router, prefix="/api/v1/images", tags=["images"])
     router.include_router(settings_router)
     router.include_router(activity_router)

@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from revenge.api.auth import Principal
 from revenge.api.deps import CurrentUser, DbSession
 from revenge.catalog import repository as repo
+from revenge.catalog.keyset import clamp_limit
 from revenge.catalog.schemas import FileOut, UserStateOut, file_out, state_out
+from revenge.errors import BadRequest
 from revenge.libraries.access import allowed_library_ids
 
 
@@ -27,6 +29,7 @@ class Browse:
     order: str
     limit: int
     offset: int
+    cursor: str | None = None
 
     @property
     def descending(self) -> bool:
@@ -47,11 +50,14 @@ async def browse_params(
     session: DbSession,
     library_id: uuid.UUID | None = None,
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    limit: int = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Browse:
     allowed = await allowed_library_ids(session, user)
-    return Browse(user, session, allowed, library_id, order, limit, offset)
+    if cursor is not None and offset:
+        raise BadRequest("Use either a cursor or an offset, not both.")
+    return Browse(user, session, allowed, library_id, order, clamp_limit(limit), offset, cursor)
 
 
 BrowseDep = Annotated[Browse, Depends(browse_params)]

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from revenge.catalog.keyset import Cursor, after, decode_cursor, order_by
 from revenge.catalog.state.models import UserItemState
 from revenge.libraries.models import MediaFile, MediaStream
 
@@ -42,6 +43,56 @@ async def page(
     total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = (await session.execute(stmt.order_by(*order).limit(limit).offset(offset))).all()
     return list(rows), int(total or 0)
+
+
+async def keyset_page(
+    session: AsyncSession,
+    stmt: Select[Any],
+    id_col: Any,
+    key: Any,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+    cursor: str | None,
+) -> tuple[list[Any], int, str | None]:
+    """One page ordered by `key, id`, the total, and the cursor of the next page."""
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
+    query = stmt.add_columns(key.label("sort_key"))
+    if cursor is not None:
+        query = query.where(after(key, id_col, decode_cursor(cursor, sort, descending)))
+    elif offset:
+        query = query.offset(offset)
+    query = query.order_by(*order_by(key, id_col, descending)).limit(limit)
+    rows = (await session.execute(query)).all()
+    following = None
+    if len(rows) == limit:
+        last = rows[-1]
+        following = Cursor(sort, descending, last.sort_key, last[0].id).encode()
+    return [r[0] for r in rows], int(total or 0), following
+
+
+def state_flag(user_id: uuid.UUID, kind: str, id_col: Any, flag: Any) -> ColumnElement[bool]:
+    """True when the user's state of the item has the flag set."""
+    return (
+        select(UserItemState.item_id)
+        .where(
+            UserItemState.user_id == user_id,
+            UserItemState.item_kind == kind,
+            UserItemState.item_id == id_col,
+            flag.is_(True),
+        )
+        .exists()
+    )
+
+
+def main_duration(id_col: Any) -> Any:
+    """Running time of an item: its longest main (non-extra) file."""
+    return (
+        select(func.max(MediaFile.duration_seconds))
+        .where(MediaFile.item_id == id_col, MediaFile.extra_type.is_(None))
+        .scalar_subquery()
+    )
 
 
 async def files_for_items(

@@ -19,6 +19,8 @@ class Page(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
+    # Opaque position after the last item; pass it as `cursor` for the next page.
+    next_cursor: str | None = None
 
 
 class StreamOut(BaseModel):

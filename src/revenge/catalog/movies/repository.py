@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from psycopg import AsyncConnection
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import upsert_keyed
 from revenge.catalog.movies.models import Movie
-from revenge.catalog.repository import delete_orphan_states, no_files_left, page, scoped
+from revenge.catalog.repository import (
+    delete_orphan_states,
+    keyset_page,
+    main_duration,
+    no_files_left,
+    scoped,
+    state_flag,
+)
+from revenge.catalog.state.models import UserItemState
 from revenge.images.repository import delete_orphan_links
 
 _COLUMNS = (
@@ -22,7 +31,16 @@ _COLUMNS = (
     ("tmdb_id", "text"),
     ("imdb_id", "text"),
 )
-SORTS = {"title": Movie.sort_title, "year": Movie.year, "added": Movie.created_at}
+# Sort keys of the movie list; there is no rating column yet, so no rating sort.
+SORTS: dict[str, Any] = {
+    "title": Movie.sort_title,
+    "year": Movie.year,
+    "added": Movie.created_at,
+    "runtime": None,  # the main file's duration, computed per row
+}
+
+if TYPE_CHECKING:
+    from revenge.catalog.browse import Browse
 
 
 async def upsert_movies(
@@ -39,23 +57,46 @@ async def delete_orphans(session: AsyncSession) -> int:
     return removed + await delete_orphan_states(session, "movie", Movie.__table__)
 
 
+@dataclass(frozen=True)
+class MovieFilters:
+    """Optional narrowing of the movie list; played and favourite are the caller's."""
+
+    user_id: uuid.UUID
+    genre: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    played: bool | None = None
+    favourite: bool | None = None
+
+
+def _filtered(stmt: Select[Any], f: MovieFilters) -> Select[Any]:
+    if f.genre is not None:
+        stmt = stmt.where(Movie.genres.contains([f.genre]))
+    if f.year_from is not None:
+        stmt = stmt.where(Movie.year >= f.year_from)
+    if f.year_to is not None:
+        stmt = stmt.where(Movie.year <= f.year_to)
+    for wanted, flag in ((f.played, UserItemState.played), (f.favourite, UserItemState.favourite)):
+        if wanted is not None:
+            clause = state_flag(f.user_id, "movie", Movie.id, flag)
+            stmt = stmt.where(clause if wanted else ~clause)
+    return stmt
+
+
 async def list_movies(
     session: AsyncSession,
-    allowed: set[uuid.UUID] | None,
-    library_id: uuid.UUID | None,
+    browse: Browse,
     sort: str,
-    descending: bool,
-    limit: int,
-    offset: int,
-    year: int | None = None,
-) -> tuple[list[Movie], int]:
-    stmt = scoped(select(Movie), Movie.library_id, allowed, library_id)
-    if year is not None:
-        stmt = stmt.where(Movie.year == year)
-    column = SORTS[sort]
-    order = [column.desc().nulls_last() if descending else column.asc().nulls_last(), Movie.id]
-    rows, total = await page(session, stmt, order, limit, offset)
-    return [r[0] for r in rows], total
+    filters: MovieFilters,
+) -> tuple[list[Movie], int, str | None]:
+    """A page of movies the caller may see, with the cursor of the next page."""
+    stmt = scoped(select(Movie), Movie.library_id, browse.allowed, browse.library_id)
+    stmt = _filtered(stmt, filters)
+    key = main_duration(Movie.id) if sort == "runtime" else SORTS[sort]
+    return await keyset_page(
+        session, stmt, Movie.id, key, sort, browse.descending, browse.limit, browse.offset,
+        browse.cursor,
+    )  # fmt: skip
 
 
 async def get_movie(

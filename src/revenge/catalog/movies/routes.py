@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from revenge.catalog.browse import BrowseDep, sort_param
+from revenge.catalog.browse import BrowseDep
+from revenge.catalog.keyset import check_keys
 from revenge.catalog.movies import repository as repo
 from revenge.catalog.movies.models import Movie
 from revenge.catalog.schemas import FileOut, Page, UserStateOut
@@ -28,6 +29,7 @@ class MovieOut(BaseModel):
     is_3d: bool
     tmdb_id: str | None
     imdb_id: str | None
+    genres: list[str] | None
     created_at: datetime
 
 
@@ -46,6 +48,9 @@ def _out(movie: Movie) -> MovieOut:
     return MovieOut.model_validate(movie, from_attributes=True)
 
 
+FILTERS = ("genre", "year", "year_from", "year_to", "played", "favourite")
+
+
 def _image_out(kind: str, image: Image) -> ItemImageOut:
     return ItemImageOut(
         id=image.id,
@@ -59,16 +64,27 @@ def _image_out(kind: str, image: Image) -> ItemImageOut:
 
 @router.get("")
 async def list_movies(
-    browse: BrowseDep, sort: str = sort_param(repo.SORTS, "title"), year: int | None = None
+    request: Request,
+    browse: BrowseDep,
+    sort: str = "title",
+    genre: str | None = None,
+    year: int | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    played: bool | None = None,
+    favourite: bool | None = None,
 ) -> Page[MovieOut]:
-    """Movies, paginated and sorted (title, year, added), optionally of one library."""
-    movies, total = await repo.list_movies(
-        browse.session, browse.allowed, browse.library_id, sort, browse.descending,
-        browse.limit, browse.offset, year,
+    """Movies by title, year, added or runtime; `next_cursor` fetches the next page."""
+    check_keys(request, sort, repo.SORTS, FILTERS)
+    filters = repo.MovieFilters(
+        browse.principal.user_id, genre, year if year is not None else year_from,
+        year if year is not None else year_to, played, favourite,
     )  # fmt: skip
+    movies, total, following = await repo.list_movies(browse.session, browse, sort, filters)
     return Page(
-        items=[_out(m) for m in movies], total=total, limit=browse.limit, offset=browse.offset
-    )
+        items=[_out(m) for m in movies], total=total, limit=browse.limit, offset=browse.offset,
+        next_cursor=following,
+    )  # fmt: skip
 
 
 @router.get("/{movie_id}")

@@ -41,6 +41,7 @@ class Album(Base):
     __table_args__ = (
         Index("uq_albums_library_group", "library_id", "group_key", unique=True),
         Index("ix_albums_library_sort", "library_id", "sort_title"),
+        Index("ix_albums_added", "created_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()

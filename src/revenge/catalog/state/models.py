@@ -19,7 +19,10 @@ from revenge.infra.db.base import Base, updated_ts
 
 class UserItemState(Base):
     __tablename__ = "user_item_state"
-    __table_args__ = (Index("ix_user_item_state_item", "item_id"),)
+    __table_args__ = (
+        Index("ix_user_item_state_item", "item_id"),
+        Index("ix_user_item_state_recent", "user_id", "updated_at"),
+    )
 
     user_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True

@@ -15,6 +15,7 @@ from revenge.catalog.music.models import Track
 from revenge.catalog.podcasts.models import PodcastEpisode
 from revenge.catalog.state.models import UserItemState
 from revenge.catalog.tv.models import Episode
+from revenge.libraries.models import MediaFile
 
 # Item kinds a user can play, with the table holding them.
 PLAYABLE: dict[str, Any] = {
@@ -30,6 +31,16 @@ async def item_library(session: AsyncSession, kind: str, item_id: uuid.UUID) -> 
     model = PLAYABLE[kind]
     found: uuid.UUID | None = await session.scalar(
         select(model.library_id).where(model.id == item_id)
+    )
+    return found
+
+
+async def main_duration(session: AsyncSession, item_id: uuid.UUID) -> float | None:
+    """Running time of an item from its longest main (non-extra) file, if analysed."""
+    found: float | None = await session.scalar(
+        select(func.max(MediaFile.duration_seconds)).where(
+            MediaFile.item_id == item_id, MediaFile.extra_type.is_(None)
+        )
     )
     return found
 

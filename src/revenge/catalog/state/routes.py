@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -14,10 +14,14 @@ from revenge.api.auth import Principal
 from revenge.api.deps import CurrentUser, DbSession
 from revenge.catalog.schemas import UserStateOut, state_out
 from revenge.catalog.state import repository as repo
+from revenge.catalog.state.models import UserItemState
 from revenge.errors import NotFound
 from revenge.libraries.access import allowed_library_ids
 
 router = APIRouter()
+
+# Progress at or past this fraction of the running time marks the item played.
+PLAYED_FRACTION = 0.9
 
 ItemKind = Literal["movie", "episode", "track", "audiobook", "podcast_episode"]
 
@@ -46,17 +50,41 @@ async def get_state(
     return state_out(await repo.get_state(session, user.user_id, kind, item_id))
 
 
+def _count_play(changes: dict[str, Any], previous: UserItemState | None) -> None:
+    changes["played"] = True
+    changes["play_count"] = (previous.play_count if previous else 0) + 1
+    changes["last_played_at"] = datetime.now(UTC)
+
+
+async def _changes(
+    session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID, body: StatePatch
+) -> dict[str, Any]:
+    """The columns to write; progress past 90% of the running time counts as a play."""
+    changes = body.model_dump(exclude_none=True)
+    previous = await repo.get_state(session, user.user_id, kind, item_id)
+    if body.played:
+        _count_play(changes, previous)
+        changes.setdefault("position_seconds", 0.0)
+    elif body.position_seconds is not None and body.played is None:
+        duration = await repo.main_duration(session, item_id)
+        if duration and body.position_seconds >= PLAYED_FRACTION * duration:
+            # Repeated progress reports near the end of one viewing count once.
+            already = (
+                previous is not None
+                and previous.played
+                and (previous.position_seconds >= PLAYED_FRACTION * duration)
+            )
+            if not already:
+                _count_play(changes, previous)
+    return changes
+
+
 @router.patch("/{kind}/{item_id}/state")
 async def update_state(
     kind: ItemKind, item_id: uuid.UUID, body: StatePatch, user: CurrentUser, session: DbSession
 ) -> UserStateOut:
-    """Record progress, played or favourite; marking played counts one more play."""
+    """Record progress, played or favourite; a finished viewing counts one more play."""
     library_id = await _visible_library(session, user, kind, item_id)
-    changes = body.model_dump(exclude_none=True)
-    if body.played:
-        previous = await repo.get_state(session, user.user_id, kind, item_id)
-        changes["play_count"] = (previous.play_count if previous else 0) + 1
-        changes["last_played_at"] = datetime.now(UTC)
-        changes.setdefault("position_seconds", 0.0)
+    changes = await _changes(session, user, kind, item_id, body)
     state = await repo.save_state(session, user.user_id, kind, item_id, library_id, changes)
     return state_out(state)

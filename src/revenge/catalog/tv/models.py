@@ -17,6 +17,8 @@ class Series(Base):
     __table_args__ = (
         Index("uq_series_library_group", "library_id", "group_key", unique=True),
         Index("ix_series_library_sort", "library_id", "sort_title"),
+        Index("ix_series_added", "created_at", "id"),
+        Index("ix_series_year", "year", "id"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -52,6 +54,7 @@ class Episode(Base):
     __table_args__ = (
         Index("uq_episodes_library_group", "library_id", "group_key", unique=True),
         Index("ix_episodes_season_order", "season_id", "number", "air_date"),
+        Index("ix_episodes_series_order", "series_id", "season_number", "number"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()

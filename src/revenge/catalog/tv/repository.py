@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from psycopg import AsyncConnection
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import upsert_keyed
-from revenge.catalog.repository import delete_orphan_states, no_files_left, page, scoped
+from revenge.catalog.repository import (
+    delete_orphan_states,
+    keyset_page,
+    no_files_left,
+    scoped,
+    state_flag,
+)
+from revenge.catalog.state.models import UserItemState
 from revenge.catalog.tv.models import Episode, Season, Series
+
+if TYPE_CHECKING:
+    from revenge.catalog.browse import Browse
+
 
 SERIES_SORTS = {"title": Series.sort_title, "year": Series.year, "added": Series.created_at}
 _SERIES = (
@@ -72,20 +84,43 @@ async def delete_orphans(session: AsyncSession) -> int:
     return removed + await delete_orphan_states(session, "series", Series.__table__)
 
 
+@dataclass(frozen=True)
+class SeriesFilters:
+    """Optional narrowing of the series list; played means every episode played by the caller."""
+
+    user_id: uuid.UUID
+    year_from: int | None = None
+    year_to: int | None = None
+    played: bool | None = None
+
+
+def _filtered(stmt: Select[Any], f: SeriesFilters) -> Select[Any]:
+    if f.year_from is not None:
+        stmt = stmt.where(Series.year >= f.year_from)
+    if f.year_to is not None:
+        stmt = stmt.where(Series.year <= f.year_to)
+    if f.played is not None:
+        unplayed = (
+            select(Episode.id)
+            .where(
+                Episode.series_id == Series.id,
+                ~state_flag(f.user_id, "episode", Episode.id, UserItemState.played),
+            )
+            .exists()
+        )
+        stmt = stmt.where(~unplayed if f.played else unplayed)
+    return stmt
+
+
 async def list_series(
-    session: AsyncSession,
-    allowed: set[uuid.UUID] | None,
-    library_id: uuid.UUID | None,
-    sort: str,
-    descending: bool,
-    limit: int,
-    offset: int,
-) -> tuple[list[Series], int]:
-    stmt = scoped(select(Series), Series.library_id, allowed, library_id)
-    column = SERIES_SORTS[sort]
-    order = [column.desc().nulls_last() if descending else column.asc().nulls_last(), Series.id]
-    rows, total = await page(session, stmt, order, limit, offset)
-    return [r[0] for r in rows], total
+    session: AsyncSession, browse: Browse, sort: str, filters: SeriesFilters
+) -> tuple[list[Series], int, str | None]:
+    """A page of series the caller may see, with the cursor of the next page."""
+    stmt = scoped(select(Series), Series.library_id, browse.allowed, browse.library_id)
+    return await keyset_page(
+        session, _filtered(stmt, filters), Series.id, SERIES_SORTS[sort], sort,
+        browse.descending, browse.limit, browse.offset, browse.cursor,
+    )  # fmt: skip
 
 
 async def get_series(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from revenge.catalog.browse import BrowseDep, sort_param
+from revenge.catalog.browse import BrowseDep
+from revenge.catalog.keyset import check_keys
 from revenge.catalog.schemas import FileOut, Page, UserStateOut
 from revenge.catalog.tv import repository as repo
 from revenge.catalog.tv.models import Episode
@@ -63,16 +64,26 @@ def _episode(e: Episode) -> EpisodeOut:
     return EpisodeOut.model_validate(e, from_attributes=True)
 
 
+SERIES_FILTERS = ("year_from", "year_to", "played")
+
+
 @router.get("/series")
 async def list_series(
-    browse: BrowseDep, sort: str = sort_param(repo.SERIES_SORTS, "title")
+    request: Request,
+    browse: BrowseDep,
+    sort: str = "title",
+    year_from: int | None = None,
+    year_to: int | None = None,
+    played: bool | None = None,
 ) -> Page[SeriesOut]:
-    found, total = await repo.list_series(
-        browse.session, browse.allowed, browse.library_id, sort, browse.descending,
-        browse.limit, browse.offset,
-    )  # fmt: skip
+    """Series by title, year or added; `next_cursor` fetches the next page."""
+    check_keys(request, sort, repo.SERIES_SORTS, SERIES_FILTERS)
+    filters = repo.SeriesFilters(browse.principal.user_id, year_from, year_to, played)
+    found, total, following = await repo.list_series(browse.session, browse, sort, filters)
     items = [SeriesOut.model_validate(s, from_attributes=True) for s in found]
-    return Page(items=items, total=total, limit=browse.limit, offset=browse.offset)
+    return Page(
+        items=items, total=total, limit=browse.limit, offset=browse.offset, next_cursor=following
+    )
 
 
 @router.get("/series/{series_id}")

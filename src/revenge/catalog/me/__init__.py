@@ -1,0 +1,1 @@
+"""The caller's home rows: recently added, continue watching, next up."""

@@ -1,0 +1,83 @@
+"""The caller's home rows: recently added, continue watching, next up."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from revenge.api.deps import CurrentUser, DbSession
+from revenge.catalog.me import repository as repo
+from revenge.libraries.access import allowed_library_ids
+
+router = APIRouter()
+
+Limit = Annotated[int, Query()]
+
+
+class HomeItem(BaseModel):
+    kind: str
+    id: uuid.UUID
+    library_id: uuid.UUID
+    title: str
+    created_at: datetime
+    series_id: uuid.UUID | None = None
+    season_number: int | None = None
+    episode_number: int | None = None
+    position_seconds: float | None = None
+    duration_seconds: float | None = None
+
+
+def _item(kind: str, row: Any, **extra: Any) -> HomeItem:
+    if kind == "episode":
+        extra.update(
+            series_id=row.series_id, season_number=row.season_number, episode_number=row.number
+        )
+    return HomeItem(
+        kind=kind, id=row.id, library_id=row.library_id, title=row.title,
+        created_at=row.created_at, **extra,
+    )  # fmt: skip
+
+
+def _clamp(limit: int) -> int:
+    return max(1, min(100, limit))
+
+
+@router.get("/recently-added")
+async def recently_added(
+    user: CurrentUser, session: DbSession, limit: Limit = 20
+) -> list[HomeItem]:
+    """Newest movies, series, albums, audiobooks and podcasts the caller may see."""
+    allowed = await allowed_library_ids(session, user)
+    return [_item(k, r) for k, r in await repo.recently_added(session, allowed, _clamp(limit))]
+
+
+@router.get("/continue-watching")
+async def continue_watching(
+    user: CurrentUser, session: DbSession, limit: Limit = 20
+) -> list[HomeItem]:
+    """Items started but not finished (5%..90% through), most recently watched first."""
+    allowed = await allowed_library_ids(session, user)
+    states = await repo.in_progress(session, user.user_id, allowed, _clamp(limit))
+    out: list[HomeItem] = []
+    for kind in {s.item_kind for s, _ in states}:
+        ids = [s.item_id for s, _ in states if s.item_kind == kind]
+        rows = await repo.items_by_id(session, kind, ids)
+        out += [
+            _item(kind, rows[s.item_id], position_seconds=s.position_seconds, duration_seconds=d)
+            for s, d in states
+            if s.item_kind == kind and s.item_id in rows
+        ]
+    order = {s.item_id: n for n, (s, _) in enumerate(states)}
+    return sorted(out, key=lambda item: order[item.id])
+
+
+@router.get("/next-up")
+async def next_up(user: CurrentUser, session: DbSession, limit: Limit = 20) -> list[HomeItem]:
+    """For each series the caller watches: the next unplayed episode, latest series first."""
+    allowed = await allowed_library_ids(session, user)
+    episodes = await repo.next_up(session, user.user_id, allowed, _clamp(limit))
+    return [_item("episode", e) for e in episodes]

@@ -1,0 +1,203 @@
+"""Keyset paging, sorts, filters and limits of the movie and series lists."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from revenge.runtime import Runtime
+from tests.browse.conftest import AS_ADMIN, AS_USER, Libraries, all_pages, give_duration
+from tests.support.seed import add_episode, add_movie, add_series
+
+BASE = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+async def test_movie_pages_neither_repeat_nor_miss_rows_inserted_between_fetches(
+    api: httpx.AsyncClient, clean_runtime: Runtime, libs: Libraries
+) -> None:
+    originals = {
+        await add_movie(clean_runtime, libs.shared, f"Movie {n:02d}") for n in range(0, 40, 2)
+    }
+    for sort, order in (("title", "asc"), ("added", "desc"), ("year", "desc")):
+        seen: list[str] = []
+        cursor = None
+        inserted = 0
+        while True:
+            params = {"sort": sort, "order": order, "limit": 3}
+            if cursor:
+                params["cursor"] = cursor
+            body = (await api.get("/api/v1/movies", params=params, headers=AS_ADMIN)).json()
+            seen += [m["id"] for m in body["items"]]
+            cursor = body["next_cursor"]
+            if cursor is None:
+                break
+            # New rows sort both before and after the position already reached.
+            inserted += 1
+            await add_movie(clean_runtime, libs.shared, f"Movie {inserted * 2 - 1:02d}", year=1990)
+            await add_movie(clean_runtime, libs.shared, f"Zed {sort} {inserted}", year=2030)
+        assert len(seen) == len(set(seen)), sort
+        assert originals <= {uuid.UUID(i) for i in seen}, sort
+
+
+async def test_series_pages_follow_cursor_without_duplicates(
+    api: httpx.AsyncClient, clean_runtime: Runtime, libs: Libraries
+) -> None:
+    made = {await add_series(clean_runtime, libs.tv, f"Show {n}") for n in range(11)}
+    seen = await all_pages(api, "/api/v1/tv/series", AS_ADMIN, sort="title", limit=4)
+    titles = [s["title"] for s in seen]
+    assert titles == sorted(titles, key=str.casefold)
+    assert {uuid.UUID(s["id"]) for s in seen} == made
+    assert len(seen) == 11
+
+
+async def _sorted_catalogue(rt: Runtime, tmp_path: Path, libs: Libraries) -> dict[str, uuid.UUID]:
+    rows = {
+        "Brazil": (1985, 2, 8000.0),
+        "alien": (1979, 0, 7000.0),
+        "Casablanca": (1942, 1, None),
+        "Dune": (None, 3, 9000.0),
+    }
+    ids = {}
+    for title, (year, days, runtime) in rows.items():
+        ids[title] = await add_movie(
+            rt, libs.shared, title, year=year, created_at=BASE + timedelta(days=days)
+        )
+        if runtime is not None:
+            await give_duration(rt, tmp_path, libs.shared, "movie", ids[title], runtime)
+    return ids
+
+
+async def test_every_movie_sort_orders_both_ways_with_missing_values_last(
+    api: httpx.AsyncClient, clean_runtime: Runtime, libs: Libraries, tmp_path: Path
+) -> None:
+    await _sorted_catalogue(clean_runtime, tmp_path, libs)
+    expected = {
+        ("title", "asc"): ["alien", "Brazil", "Casablanca", "Dune"],
+        ("title", "desc"): ["Dune", "Casablanca", "Brazil", "alien"],
+        ("added", "asc"): ["alien", "Casablanca", "Brazil", "Dune"],
+        ("added", "desc"): ["Dune", "Brazil", "Casablanca", "alien"],
+        ("year", "asc"): ["Casablanca", "alien", "Brazil", "Dune"],
+        ("year", "desc"): ["Brazil", "alien", "Casablanca", "Dune"],
+        ("runtime", "asc"): ["alien", "Brazil", "Dune", "Casablanca"],
+        ("runtime", "desc"): ["Dune", "Brazil", "alien", "Casablanca"],
+    }
+    for (sort, order), titles in expected.items():
+        items = await all_pages(api, "/api/v1/movies", AS_ADMIN, sort=sort, order=order, limit=1)
+        assert [m["title"] for m in items] == titles, (sort, order)
+
+
+async def test_movie_filters_library_genre_year_played_and_favourite(
+    api: httpx.AsyncClient, clean_runtime: Runtime, libs: Libraries
+) -> None:
+    rt = clean_runtime
+    heat = await add_movie(rt, libs.shared, "Heat", year=1995, genres=["Crime", "Drama"])
+    await add_movie(rt, libs.shared, "Up", year=2009, genres=["Animation"])
+    await add_movie(rt, libs.shared, "Jaws", year=1975)
+    await add_movie(rt, libs.private, "Hidden", year=1995, genres=["Crime"])
+    mark = f"/api/v1/items/movie/{heat}/state"
+    assert (
+        await api.patch(mark, json={"played": True, "favourite": True}, headers=AS_USER)
+    ).is_success
+
+    async def titles(headers: dict[str, str], **params: object) -> list[str]:
+        items = await all_pages(api, "/api/v1/movies", headers, **params)
+        return [m["title"] for m in items]
+
+    assert await titles(AS_ADMIN, genre="Crime") == ["Heat", "Hidden"]
+    assert await titles(AS_USER, genre="Crime") == ["Heat"]
+    assert await titles(AS_ADMIN, library_id=str(libs.private)) == ["Hidden"]
+    assert await titles(AS_USER, year_from=1990, year_to=2000) == ["Heat"]
+    assert await titles(AS_USER, year_from=1990) == ["Heat", "Up"]
+    assert await titles(AS_USER, year=1975) == ["Jaws"]
+    assert await titles(AS_USER, played="true") == ["Heat"]
+    assert await titles(AS_USER, played="false") == ["Jaws", "Up"]
+    assert await titles(AS_USER, favourite="true") == ["Heat"]
+    assert await titles(AS_USER, favourite="false") == ["Jaws", "Up"]
+    # Played and favourite are the caller's own: the admin has none.
+    assert await titles(AS_ADMIN, favourite="true") == []
+
+
+async def test_series_filters_year_and_played_by_every_episode(
+    api: httpx.AsyncClient, clean_runtime: Runtime, libs: Libraries
+) -> None:
+    rt = clean_runtime
+    done = await add_series(rt, libs.tv, "Done", year=2001)
+    half = await add_series(rt, libs.tv, "Half", year=2011)
+    for series in (done, half):
+        first = await add_episode(rt, libs.tv, series, 1, 1, "One")
+        await api.patch(
+            f"/api/v1/items/episode/{first}/state", json={"played": True}, headers=AS_USER
+        )
+    await add_episode(rt, libs.tv, half, 1, 2, "Two")
+    await add_series(rt, libs.private_tv, "Secret", year=2001)
+
+    async def titles(**params: object) -> list[str]:
+        items = await all_pages(api, "/api/v1/tv/series", AS_USER, **params)
+        return [s["title"] for s in items]
+
+    assert await titles() == ["Done", "Half"]
+    assert await titles(played="true") == ["Done"]
+    assert await titles(played="false") == ["Half"]
+    assert await titles(year_from=2005) == ["Half"]
+    assert await titles(year_to=2005, sort="added", order="desc") == ["Done"]
+
+
+async def test_page_size_is_clamped_to_1_through_500(
+    api: httpx.AsyncClient, clean_runtime: Runtime, libs: Libraries
+) -> None:
+    for n in range(3):
+        await add_movie(clean_runtime, libs.shared, f"M{n}")
+    small = (await api.get("/api/v1/movies", params={"limit": 0}, headers=AS_ADMIN)).json()
+    assert (small["limit"], len(small["items"]), small["total"]) == (1, 1, 3)
+    assert small["next_cursor"] is not None
+    big = (await api.get("/api/v1/tv/series", params={"limit": 9999}, headers=AS_ADMIN)).json()
+    assert big["limit"] == 500
+
+
+async def test_unknown_sort_or_filter_answers_400_naming_the_key(
+    api: httpx.AsyncClient, libs: Libraries
+) -> None:
+    for url, params, key in (
+        ("/api/v1/movies", {"colour": "red"}, "colour"),
+        ("/api/v1/movies", {"sort": "rating"}, "rating"),
+        ("/api/v1/tv/series", {"genre": "Drama"}, "genre"),
+        ("/api/v1/tv/series", {"sort": "runtime"}, "runtime"),
+    ):
+        response = await api.get(url, params=params, headers=AS_USER)
+        assert response.status_code == 400, (url, params)
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert key in response.json()["detail"]
+
+
+async def test_damaged_or_foreign_cursor_answers_400(
+    api: httpx.AsyncClient, clean_runtime: Runtime, libs: Libraries
+) -> None:
+    for n in range(3):
+        await add_movie(clean_runtime, libs.shared, f"M{n}")
+    first = (await api.get("/api/v1/movies", params={"limit": 1}, headers=AS_USER)).json()
+    cursor = first["next_cursor"]
+    for params in (
+        {"cursor": "not-a-cursor!"},
+        {"cursor": cursor, "sort": "year"},
+        {"cursor": cursor, "offset": 1},
+    ):
+        response = await api.get("/api/v1/movies", params=params, headers=AS_USER)
+        assert response.status_code == 400, params
+
+
+async def test_lists_show_only_granted_libraries(
+    api: httpx.AsyncClient, clean_runtime: Runtime, libs: Libraries
+) -> None:
+    await add_movie(clean_runtime, libs.shared, "Seen")
+    await add_movie(clean_runtime, libs.private, "Unseen")
+    await add_series(clean_runtime, libs.private_tv, "Unseen Show")
+    movies = await all_pages(api, "/api/v1/movies", AS_USER, limit=1)
+    assert [m["title"] for m in movies] == ["Seen"]
+    assert await all_pages(api, "/api/v1/tv/series", AS_USER) == []
+    hidden = await api.get(
+        "/api/v1/movies", params={"library_id": str(libs.private)}, headers=AS_USER
+    )
+    assert hidden.json()["items"] == []
