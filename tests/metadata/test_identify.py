@@ -59,12 +59,7 @@ async def wired(
     monkeypatch.delitem(clean_runtime.services, "images", raising=False)
     await store_tmdb_key(clean_runtime)
     feature = build(clean_runtime)
-    # Responses are cached by path, not host: drop a configuration naming another test's port.
-    http = feature.service.registry.providers["tmdb"].http  # type: ignore[attr-defined]
-    config_key = http._cache_key("/configuration", {})
-    await clean_runtime.cache.delete(config_key)
     yield feature
-    await clean_runtime.cache.delete(config_key)
     clean_runtime.services["metadata"] = previous
 
 

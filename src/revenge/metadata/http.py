@@ -158,7 +158,9 @@ class ProviderHttp:
         return base + random.uniform(0, base / 4)
 
     def _cache_key(self, path: str, params: Mapping[str, Any]) -> str:
-        canonical = path + "?" + "&".join(f"{k}={params[k]}" for k in sorted(params))
+        # The base URL is part of the key: a mirror (or another server) answers differently.
+        url = path if path.startswith(("http://", "https://")) else self.policy.base_url + path
+        canonical = url + "?" + "&".join(f"{k}={params[k]}" for k in sorted(params))
         digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
         return f"metadata:{self.name}:{digest}"
 

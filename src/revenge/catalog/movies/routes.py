@@ -97,7 +97,7 @@ async def get_movie(movie_id: uuid.UUID, browse: BrowseDep) -> MovieDetail:
     states = await browse.states([movie.id])
     images = await item_images(browse.session, "movie", movie.id)
     return MovieDetail(
-        **_out(movie).model_dump(),
+        **_out(movie).model_dump(exclude={"genres"}),
         original_title=movie.original_title,
         overview=movie.overview,
         genres=list(movie.genres or ()),
