@@ -2,7 +2,7 @@
 
 Ranking, highest first: the whole title equals the query; the title starts with it; every
 query word (or its start) is in a title or name; a word matched only after typo correction;
-matches only in genres or overview. Ties go to full-text rank, then title.
+matches only in genres or overview. Ties go to the shorter title (the closer match), then title.
 """
 
 from __future__ import annotations

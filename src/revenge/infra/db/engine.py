@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit, urlunsplit
 
@@ -15,6 +15,18 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from revenge.config import DatabaseSettings
+
+_AFTER_COMMIT = "revenge.after_commit"
+
+
+def after_commit(session: AsyncSession, hook: Callable[[], Awaitable[None]]) -> None:
+    """Run `hook` once the session's transaction has committed (never if it rolls back).
+
+    For effects outside the database that must not be seen before the data is, such as
+    dropping a cache entry other readers would otherwise refill from the old rows.
+    Hooks must not raise: the transaction is already committed.
+    """
+    session.info.setdefault(_AFTER_COMMIT, []).append(hook)
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -56,8 +68,11 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session whose transaction commits on success and rolls back on error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        async with self.sessions() as session:
+            async with session.begin():
+                yield session
+            for hook in session.info.pop(_AFTER_COMMIT, ()):
+                await hook()
 
     async def ping(self) -> None:
         """Raise if the database cannot answer a trivial query."""
