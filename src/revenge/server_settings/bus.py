@@ -17,6 +17,8 @@ import psycopg
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from revenge.infra.db.engine import connection_name
+
 log = logging.getLogger(__name__)
 
 OnChange = Callable[[str | None], None]
@@ -80,7 +82,9 @@ class ChangeListener:
         self.ready.set()
 
     async def _listen_postgres(self) -> None:
-        async with await psycopg.AsyncConnection.connect(self._db_url, autocommit=True) as conn:
+        async with await psycopg.AsyncConnection.connect(
+            self._db_url, autocommit=True, application_name=connection_name()
+        ) as conn:
             await conn.execute(f'LISTEN "{self.channel}"')
             self._connected()
             async for note in conn.notifies():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit, urlunsplit
@@ -29,6 +31,12 @@ def libpq_url(url: str) -> str:
     return urlunsplit(("postgresql", *parts[1:]))
 
 
+def connection_name() -> str:
+    """How this process names its PostgreSQL connections (`pg_stat_activity.application_name`),
+    so an operator can tell which node holds a connection or a lock (63 bytes at most)."""
+    return f"revenge[{os.getpid()}]@{socket.gethostname()}"[:63]
+
+
 class Database:
     """One engine per process; sessions are opened per request or per job."""
 
@@ -43,6 +51,7 @@ class Database:
             # A restarted PostgreSQL leaves dead sockets in the pool; pre-ping drops them.
             pool_pre_ping=True,
             connect_args={
+                "application_name": connection_name(),
                 "connect_timeout": cfg.connect_timeout,
                 # A silently vanished server (network cut) is noticed in ~10 s, not hours.
                 "keepalives": 1,
