@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 OnChange = Callable[[str | None], None]
 _RETRY_SECONDS = 1.0
+_PUBLISH_SECONDS = 1.0
 
 
 class ChangeListener:
@@ -60,9 +61,10 @@ class ChangeListener:
         if self._redis is None:
             return
         try:
-            await self._redis.publish(self.channel, key)
-        except (RedisError, OSError) as exc:
-            log.warning("could not announce %s change over redis: %s", self.channel, exc)
+            # Bounded: the request that made the change waits for this announcement.
+            await asyncio.wait_for(self._redis.publish(self.channel, key), _PUBLISH_SECONDS)
+        except (RedisError, OSError, TimeoutError) as exc:
+            log.warning("could not announce %s change over redis: %r", self.channel, exc)
 
     async def _run(self) -> None:
         while True:

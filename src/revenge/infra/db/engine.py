@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from revenge.config import DatabaseSettings
+from revenge.infra.db.hooks import wait_after_commit
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -64,9 +65,12 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session whose transaction commits on success and rolls back on error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        """A session whose transaction commits on success and rolls back on error; work
+        started on commit (`hooks.after_commit_task`) has finished when this returns."""
+        async with self.sessions() as session:
+            async with session.begin():
+                yield session
+            await wait_after_commit(session)
 
     async def ping(self) -> None:
         """Raise if the database cannot answer a trivial query."""
