@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit, urlunsplit
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from revenge.config import DatabaseSettings
+from revenge.infra.db.hooks import wait_after_commit
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -27,6 +30,12 @@ def libpq_url(url: str) -> str:
     """Turn any postgres URL into a plain libpq/asyncpg one."""
     parts = urlsplit(url)
     return urlunsplit(("postgresql", *parts[1:]))
+
+
+def connection_name() -> str:
+    """How this process names its PostgreSQL connections (`pg_stat_activity.application_name`),
+    so an operator can tell which node holds a connection or a lock (63 bytes at most)."""
+    return f"revenge[{os.getpid()}]@{socket.gethostname()}"[:63]
 
 
 class Database:
@@ -43,6 +52,7 @@ class Database:
             # A restarted PostgreSQL leaves dead sockets in the pool; pre-ping drops them.
             pool_pre_ping=True,
             connect_args={
+                "application_name": connection_name(),
                 "connect_timeout": cfg.connect_timeout,
                 # A silently vanished server (network cut) is noticed in ~10 s, not hours.
                 "keepalives": 1,
@@ -55,9 +65,12 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session whose transaction commits on success and rolls back on error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        """A session whose transaction commits on success and rolls back on error; work
+        started on commit (`hooks.after_commit_task`) has finished when this returns."""
+        async with self.sessions() as session:
+            async with session.begin():
+                yield session
+            await wait_after_commit(session)
 
     async def ping(self) -> None:
         """Raise if the database cannot answer a trivial query."""
