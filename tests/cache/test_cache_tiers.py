@@ -52,13 +52,25 @@ async def test_delete_on_one_node_reaches_the_other(
     a, b = two_nodes
     await a.set("session:x", b"alive", 60)
     assert await b.get("session:x") == b"alive"
-    b.local.set_now("session:x", b"alive", 60)  # b has its own in-process copy
+    assert b.local.get_now("session:x") == b"alive"  # b keeps its own in-process copy
     await a.delete("session:x")
 
     async def gone_on_b() -> bool:
         return b.local.get_now("session:x") is None and await b.get("session:x") is None
 
     await eventually(gone_on_b)
+
+
+async def test_a_value_read_from_redis_is_kept_locally_no_longer_than_there(
+    two_nodes: tuple[TieredCache, TieredCache],
+) -> None:
+    a, b = two_nodes
+    await a.set("k", b"v", 0.3)
+    assert b.local.get_now("k") is None
+    assert await b.get("k") == b"v"
+    assert b.local.get_now("k") == b"v"
+    await asyncio.sleep(0.35)
+    assert b.local.get_now("k") is None  # the copy ends with the Redis entry
 
 
 async def test_redis_down_falls_through_then_recovers(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 from revenge.config import Settings
 from revenge.runtime import Runtime
+from revenge.server_settings import repository as settings_repo
 from revenge.server_settings.registry import REGISTRY
 from revenge.server_settings.service import ServerSettingsService
 from tests.conftest import make_settings
@@ -161,6 +164,24 @@ async def test_resolution_stored_over_config_over_default(
     async with clean_runtime.db.transaction() as session:
         await service.reset(session, "metadata.language", None)
     assert await service.get("metadata.language") == "fr-FR"
+
+
+async def test_a_load_racing_a_change_is_not_kept(
+    clean_runtime: Runtime, settings: Settings
+) -> None:
+    """A change announced while a node loads the settings is not hidden by that load."""
+    service = ServerSettingsService(clean_runtime.db, settings)
+    try:
+        loading = asyncio.create_task(service.get("server.name"))
+        await asyncio.sleep(0)  # the load has begun and waits for the database
+        service.invalidate()  # what an announcement arriving now does
+        assert await loading == "Revenge"
+        # The change that announcement was about, which the load did not see.
+        async with clean_runtime.db.transaction() as session:
+            await settings_repo.upsert(session, "server.name", "Renamed", None)
+        assert await service.get("server.name") == "Renamed"
+    finally:
+        await service.close()
 
 
 async def test_maintenance_mode_lets_only_admins_through(

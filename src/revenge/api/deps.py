@@ -29,7 +29,10 @@ async def db_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-DbSession = Annotated[AsyncSession, Depends(db_session)]
+# Function scope: the commit happens before the response is sent, so a client that got its
+# answer (or anyone it tells, on any node) reads the change, and a failed commit is an error
+# response rather than a success that never happened. FastAPI's default would commit after.
+DbSession = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
 async def optional_principal(request: Request, runtime: RuntimeDep) -> Principal | None:

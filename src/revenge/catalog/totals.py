@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.repository import count_rows
 from revenge.infra.cache import Cache
-from revenge.infra.db.engine import after_commit
+from revenge.infra.db.hooks import after_commit_task
 
 GENERATION_KEY = "catalog:generation"
 TTL_SECONDS = 600.0
@@ -37,7 +37,7 @@ class CatalogTotals:
 
     def changed(self, session: AsyncSession) -> None:
         """The session's transaction changes the catalogue: void the totals once it commits."""
-        after_commit(session, self.bump)
+        after_commit_task(session, self.bump)
 
     async def _generation(self) -> str:
         current = await self.cache.get(GENERATION_KEY)

@@ -60,6 +60,7 @@ class LibraryWatcher:
         self.retry_seconds = retry_seconds
         self.active = asyncio.Event()
         self.pending: dict[uuid.UUID, set[str]] = {}
+        self._watched: set[str] = set()
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -97,11 +98,13 @@ class LibraryWatcher:
             if not got:
                 return
             self.active.set()
+            log.info("this node runs the library watcher")
             try:
                 while not self._stop.is_set():
                     await self._watch_until_reload()
             finally:
                 self.active.clear()
+                self._watched = set()
                 with contextlib.suppress(Exception):
                     unlock = text("SELECT pg_advisory_unlock(:ns, :key)")
                     await conn.execute(unlock, {"ns": ns, "key": key})
@@ -117,6 +120,9 @@ class LibraryWatcher:
 
     async def _watch_until_reload(self) -> None:
         roots = await self._roots()
+        if set(roots) != self._watched:
+            log.info("watching %d library folder(s)", len(roots))
+            self._watched = set(roots)
         if not roots:
             await self._sleep(RELOAD_SECONDS / 6)
             return

@@ -17,10 +17,13 @@ import psycopg
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from revenge.infra.db.engine import connection_name
+
 log = logging.getLogger(__name__)
 
 OnChange = Callable[[str | None], None]
 _RETRY_SECONDS = 1.0
+_PUBLISH_SECONDS = 1.0
 
 
 class ChangeListener:
@@ -58,9 +61,10 @@ class ChangeListener:
         if self._redis is None:
             return
         try:
-            await self._redis.publish(self.channel, key)
-        except (RedisError, OSError) as exc:
-            log.warning("could not announce %s change over redis: %s", self.channel, exc)
+            # Bounded: the request that made the change waits for this announcement.
+            await asyncio.wait_for(self._redis.publish(self.channel, key), _PUBLISH_SECONDS)
+        except (RedisError, OSError, TimeoutError) as exc:
+            log.warning("could not announce %s change over redis: %r", self.channel, exc)
 
     async def _run(self) -> None:
         while True:
@@ -80,7 +84,9 @@ class ChangeListener:
         self.ready.set()
 
     async def _listen_postgres(self) -> None:
-        async with await psycopg.AsyncConnection.connect(self._db_url, autocommit=True) as conn:
+        async with await psycopg.AsyncConnection.connect(
+            self._db_url, autocommit=True, application_name=connection_name()
+        ) as conn:
             await conn.execute(f'LISTEN "{self.channel}"')
             self._connected()
             async for note in conn.notifies():

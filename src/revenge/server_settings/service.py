@@ -1,8 +1,10 @@
 """Server settings: resolution stored > config/environment > default, cached per node.
 
 Every node keeps the stored values in memory and drops them when any node announces a change
-(PostgreSQL NOTIFY or Redis pub/sub, see `bus.py`), so a change is seen everywhere within a
-second. As a safety net for lost announcements the copy is also refreshed every 30 seconds.
+(PostgreSQL NOTIFY or Redis pub/sub, see `bus.py`). Both announcements are out before the
+request that made the change is answered (NOTIFY at commit, the Redis publish is awaited by
+the transaction's owner), so the other nodes have dropped their copies by the time the client
+can ask them. As a safety net for lost announcements the copy is also refreshed every 30 seconds.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.config import Settings
 from revenge.infra.db.engine import Database
-from revenge.infra.db.hooks import after_commit
+from revenge.infra.db.hooks import after_commit, after_commit_task
 from revenge.server_settings import repository as repo
 from revenge.server_settings.bus import ChangeListener
 from revenge.server_settings.registry import REGISTRY, InvalidSetting, SettingDef
@@ -55,8 +57,9 @@ class ServerSettingsService:
         self._config = config
         self._stored: dict[str, Any] | None = None
         self._loaded_at = 0.0
+        # Bumped by every announced change: a load that raced one is used once, not kept.
+        self._generation = 0
         self._lock = asyncio.Lock()
-        self._pending: set[asyncio.Task[None]] = set()
         self.listener = ChangeListener(repo.NOTIFY_CHANNEL, db.url, config.redis_url, self._changed)
 
     async def start(self) -> None:
@@ -66,10 +69,11 @@ class ServerSettingsService:
         await self.listener.close()
 
     def _changed(self, key: str | None) -> None:
-        self._stored = None
+        self.invalidate()
 
     def invalidate(self) -> None:
         """Forget the cached copy (next read goes to the database)."""
+        self._generation += 1
         self._stored = None
 
     async def _values(self) -> dict[str, Any]:
@@ -79,9 +83,13 @@ class ServerSettingsService:
         async with self._lock:
             if self._stored is not None and time.monotonic() - self._loaded_at < _MAX_AGE_SECONDS:
                 return self._stored
+            generation = self._generation
             async with self._db.sessions() as session:
                 loaded = await repo.load_all(session)
-            self._stored, self._loaded_at = loaded, time.monotonic()
+            # A change announced while loading may not be in `loaded`: keeping it would
+            # hide that change for up to _MAX_AGE_SECONDS.
+            if generation == self._generation:
+                self._stored, self._loaded_at = loaded, time.monotonic()
             return loaded
 
     def _fallback(self, d: SettingDef) -> tuple[Any, str]:
@@ -144,22 +152,11 @@ class ServerSettingsService:
         return self._resolve(d, {d.key: value} if found else {}).value
 
     async def _announce(self, session: AsyncSession, key: str) -> None:
-        # NOTIFY rides the transaction; the local copy and Redis are told once it commits.
+        # NOTIFY rides the transaction; the local copy and Redis are told once it commits,
+        # and the transaction's owner waits for the Redis announcement (see after_commit_task).
         await repo.notify_changed(session, key)
-        loop = asyncio.get_running_loop()
-
-        def committed() -> None:
-            self._stored = None
-            task = loop.create_task(self.listener.publish(key))
-            self._pending.add(task)
-            task.add_done_callback(self._pending.discard)
-
-        after_commit(session, committed)
-
-    async def flush_announce(self) -> None:
-        """Wait until pending Redis announcements are sent (tests, shutdown)."""
-        if self._pending:
-            await asyncio.gather(*self._pending, return_exceptions=True)
+        after_commit(session, self.invalidate)
+        after_commit_task(session, lambda: self.listener.publish(key))
 
 
 def _definition(key: str) -> SettingDef:

@@ -4,6 +4,12 @@ Redis being down never fails a caller: reads fall through (a miss sends the call
 database), writes are dropped, and the failure is logged once until Redis answers again.
 While the invalidation channel is down, the local tier is bypassed entirely, because another
 node's deletes could not reach us: a stale local entry must never outlive a revocation.
+
+A value found in Redis is kept in the local tier too (for what is left of its Redis TTL), so
+every node answers repeated lookups from memory, not only the node that wrote the value. A
+delete racing that read cannot leave a stale copy: its broadcast is published after Redis
+answered the read, so it is either handled before the copy is stored (the eviction count has
+moved and nothing is stored) or after (and evicts the copy).
 """
 
 from __future__ import annotations
@@ -12,7 +18,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import Any
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
@@ -40,6 +45,8 @@ class TieredCache:
         self._listener: asyncio.Task[None] | None = None
         self._subscribed = asyncio.Event()
         self._closing = False
+        # Bumped on every eviction broadcast received and every clear of the local tier.
+        self._evictions = 0
         # Lookups answered by either tier, and lookups that missed both (for metrics).
         self.hits = 0
         self.misses = 0
@@ -63,16 +70,23 @@ class TieredCache:
             if value is not None:
                 self.hits += 1
                 return value
+        evictions = self._evictions
         try:
-            raw: Any = await self._redis.get(self._prefix + key)
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.get(self._prefix + key)
+                pipe.pttl(self._prefix + key)
+                raw, ttl_ms = await pipe.execute()
         except _REDIS_ERRORS as exc:
             self._mark_down(exc)
-            raw = None
+            raw, ttl_ms = None, 0
         if raw is None:
             self.misses += 1
             return None
         self.hits += 1
-        return bytes(raw)
+        value = bytes(raw)
+        if self._healthy and self._evictions == evictions and ttl_ms > 0:
+            self.local.set_now(key, value, ttl_ms / 1000)
+        return value
 
     async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
         try:
@@ -116,7 +130,7 @@ class TieredCache:
         try:
             await pubsub.subscribe(INVALIDATION_CHANNEL)
             # Entries cached before the outage may have missed deletes: start clean.
-            self.local.clear()
+            self._clear_local()
             self._mark_up()
             self._subscribed.set()
             while not self._closing:
@@ -128,16 +142,23 @@ class TieredCache:
                         # up: nothing was missed after the clear in _mark_down, so trust again.
                         self._mark_up()
                     continue
+                if message["type"] != "message":  # the answer to our ping
+                    continue
                 data = message["data"]
                 keys = (data.decode() if isinstance(data, bytes) else str(data)).split("\n")
+                self._evictions += 1
                 self.local.evict(*keys)
         finally:
             with contextlib.suppress(*_REDIS_ERRORS):
                 await pubsub.aclose()  # type: ignore[no-untyped-call]
 
+    def _clear_local(self) -> None:
+        self._evictions += 1
+        self.local.clear()
+
     def _mark_down(self, exc: BaseException) -> None:
         self._healthy = False
-        self.local.clear()
+        self._clear_local()
         if self._down_since is None:
             self._down_since = time.monotonic()
             log.warning("redis unavailable, using the database directly: %s", exc)

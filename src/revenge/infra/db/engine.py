@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import os
+import socket
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit, urlunsplit
 
@@ -15,18 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from revenge.config import DatabaseSettings
-
-_AFTER_COMMIT = "revenge.after_commit"
-
-
-def after_commit(session: AsyncSession, hook: Callable[[], Awaitable[None]]) -> None:
-    """Run `hook` once the session's transaction has committed (never if it rolls back).
-
-    For effects outside the database that must not be seen before the data is, such as
-    dropping a cache entry other readers would otherwise refill from the old rows.
-    Hooks must not raise: the transaction is already committed.
-    """
-    session.info.setdefault(_AFTER_COMMIT, []).append(hook)
+from revenge.infra.db.hooks import wait_after_commit
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -39,6 +30,12 @@ def libpq_url(url: str) -> str:
     """Turn any postgres URL into a plain libpq/asyncpg one."""
     parts = urlsplit(url)
     return urlunsplit(("postgresql", *parts[1:]))
+
+
+def connection_name() -> str:
+    """How this process names its PostgreSQL connections (`pg_stat_activity.application_name`),
+    so an operator can tell which node holds a connection or a lock (63 bytes at most)."""
+    return f"revenge[{os.getpid()}]@{socket.gethostname()}"[:63]
 
 
 class Database:
@@ -55,6 +52,7 @@ class Database:
             # A restarted PostgreSQL leaves dead sockets in the pool; pre-ping drops them.
             pool_pre_ping=True,
             connect_args={
+                "application_name": connection_name(),
                 "connect_timeout": cfg.connect_timeout,
                 # A silently vanished server (network cut) is noticed in ~10 s, not hours.
                 "keepalives": 1,
@@ -67,12 +65,12 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session whose transaction commits on success and rolls back on error."""
+        """A session whose transaction commits on success and rolls back on error; work
+        started on commit (`hooks.after_commit_task`) has finished when this returns."""
         async with self.sessions() as session:
             async with session.begin():
                 yield session
-            for hook in session.info.pop(_AFTER_COMMIT, ()):
-                await hook()
+            await wait_after_commit(session)
 
     async def ping(self) -> None:
         """Raise if the database cannot answer a trivial query."""

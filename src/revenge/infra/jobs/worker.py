@@ -26,6 +26,7 @@ from pgqueuer.db import AsyncpgDriver
 from pgqueuer.executors import DatabaseRetryEntrypointExecutor, EntrypointExecutorParameters
 from pgqueuer.models import Context, Job
 
+from revenge.infra.db.engine import connection_name
 from revenge.infra.jobs.context import JobContext
 from revenge.infra.jobs.registry import QUEUES, TaskSpec
 
@@ -108,7 +109,11 @@ class Worker:
             await self._task
 
     async def _connect(self) -> None:
-        conn = await asyncpg.connect(self.runtime.db.url, timeout=_CONNECT_TIMEOUT)
+        conn = await asyncpg.connect(
+            self.runtime.db.url,
+            timeout=_CONNECT_TIMEOUT,
+            server_settings={"application_name": connection_name()},
+        )
         pgq = PgQueuer(AsyncpgDriver(conn))
         for spec in self.runtime.registry.tasks.values():
             if spec.queue in self.queues:

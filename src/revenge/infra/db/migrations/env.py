@@ -1,9 +1,15 @@
-"""Alembic environment: runs migrations on a synchronous psycopg connection."""
+"""Alembic environment: runs migrations on a synchronous psycopg connection.
+
+Every node migrates at start, so several nodes started together against one database would
+race to create the same tables. Each run first takes a transaction-scoped advisory lock,
+before Alembic reads the current revision: the first node migrates, the others wait for its
+commit and then find the schema up to date.
+"""
 
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import Connection, create_engine, pool, text
 
 from revenge.infra.db.engine import sqlalchemy_url
 from revenge.infra.db.models import Base
@@ -11,20 +17,26 @@ from revenge.infra.db.models import Base
 config = context.config
 target_metadata = Base.metadata
 
+MIGRATION_LOCK = (0x5C4, 0x316)
+
+
+def _migrate(conn: Connection) -> None:
+    context.configure(connection=conn, target_metadata=target_metadata)
+    with context.begin_transaction():
+        ns, key = MIGRATION_LOCK
+        conn.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"), {"ns": ns, "key": key})
+        context.run_migrations()
+
 
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=target_metadata)
-        with context.begin_transaction():
-            context.run_migrations()
+        _migrate(connection)
         return
     url = sqlalchemy_url(config.get_main_option("sqlalchemy.url") or "")
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as conn:
-        context.configure(connection=conn, target_metadata=target_metadata)
-        with context.begin_transaction():
-            context.run_migrations()
+        _migrate(conn)
     engine.dispose()
 
 
