@@ -32,11 +32,12 @@ _COLUMNS = (
     ("tmdb_id", "text"),
     ("imdb_id", "text"),
 )
-# Sort keys of the movie list; there is no rating column yet, so no rating sort.
+# Sort keys of the movie list; unrated movies come last whatever the direction.
 SORTS: dict[str, Any] = {
     "title": Movie.sort_title,
     "year": Movie.year,
     "added": Movie.created_at,
+    "rating": Movie.community_rating,
     "runtime": None,  # the main file's duration, computed per row
 }
 

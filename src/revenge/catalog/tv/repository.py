@@ -26,7 +26,13 @@ if TYPE_CHECKING:
     from revenge.catalog.browse import Browse
 
 
-SERIES_SORTS = {"title": Series.sort_title, "year": Series.year, "added": Series.created_at}
+SERIES_SORTS = {
+    "title": Series.sort_title,
+    "year": Series.year,
+    "added": Series.created_at,
+    "rating": Series.community_rating,
+    "runtime": Series.runtime_minutes,
+}
 _SERIES = (
     ("title", "text"),
     ("sort_title", "text"),
