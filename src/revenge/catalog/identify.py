@@ -9,7 +9,7 @@ fetches leave them alone.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -81,8 +81,10 @@ async def choose(
     """Apply the provider record a person picked to the item `ref`, and queue its artwork."""
     feature = metadata_feature(runtime)
     kind = ref.partition(":")[0]
-    if not isinstance(feature.service.registry.providers.get(provider), capability):
-        raise BadRequest(f"{provider!r} is not a {kind} metadata provider.")
+    chosen = feature.service.registry.providers.get(provider)
+    usable = feature.service.registry.remote_for(cast(ItemKind, kind))
+    if not isinstance(chosen, capability) or chosen not in usable:
+        raise BadRequest(f"{provider!r} is not a {kind} metadata provider on this server.")
     facts = await feature.writer.item_facts(session, ref)
     if facts is None:
         raise NotFound(f"No {kind} {ref.partition(':')[2]}.")
