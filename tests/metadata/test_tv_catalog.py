@@ -182,8 +182,14 @@ async def test_identify_series_then_edited_field_survives_refresh(
     )
     assert chosen.status_code == 200, chosen.text
     assert (chosen.json()["tmdb_id"], chosen.json()["metadata_status"]) == ("2316", "matched")
+    # The correction queues the series' episodes to be described again.
+    (refetch,) = [j for j in queued(clean_runtime, "metadata.fetch") if "item_ids" in j]
+    episodes = await episodes_of(clean_runtime, office["id"])
+    assert sorted(refetch["item_ids"]) == sorted(f"episode:{e['id']}" for e in episodes.values())
+    await fetch(ctx(clean_runtime), refetch)
     episodes = await episodes_of(clean_runtime, office["id"])
     assert [episodes[(1, n)]["title"] for n in (1, 2)] == ["Pilot", "Diversity Day"]
+    assert {e["tmdb_id"] for e in episodes.values()} == {"179580", "179581"}
 
     edited = await api.patch(
         f"{url}/metadata", json={"title": "The Office (US)", "genres": ["Sitcom"]}, headers=AS_ADMIN

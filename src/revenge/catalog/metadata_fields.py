@@ -127,6 +127,8 @@ class Saved:
     library_id: uuid.UUID
     reindex: list[tuple[str, uuid.UUID]] = field(default_factory=list)
     artwork: list[dict[str, Any]] = field(default_factory=list)
+    # Items to fetch again because what they depend on changed (`<kind>:<uuid>` ids).
+    refetch: list[str] = field(default_factory=list)
 
 
 Stale = tuple[uuid.UUID, datetime | None]

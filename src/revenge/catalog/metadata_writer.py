@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 SEARCH_INDEX = "search.index"
 IMAGES_DOWNLOAD = "images.download"
+METADATA_FETCH = "metadata.fetch"
 __all__ = ["CatalogMetadataWriter", "item_ref", "movie_values", "parse_ref", "reindex"]
 
 
@@ -89,6 +90,8 @@ class CatalogMetadataWriter:
                 for p in saved.artwork
             ]
             await self._runtime.jobs.enqueue_many(session, jobs)
+        if saved.refetch and METADATA_FETCH in self._runtime.registry.tasks:
+            await self._runtime.jobs.enqueue(session, METADATA_FETCH, {"item_ids": saved.refetch})
 
     async def record_unmatched(self, session: AsyncSession, outcome: FetchOutcome) -> None:
         routed = self._route(outcome.item_id)

@@ -60,6 +60,11 @@ async def episodes_without_metadata(session: AsyncSession, series_id: uuid.UUID)
     return list((await session.execute(stmt)).scalars())
 
 
+async def episode_ids(session: AsyncSession, series_id: uuid.UUID) -> list[uuid.UUID]:
+    stmt = select(Episode.id).where(Episode.series_id == series_id).order_by(Episode.id)
+    return list((await session.execute(stmt)).scalars())
+
+
 async def edit_series(session: AsyncSession, series_id: uuid.UUID, values: dict[str, Any]) -> None:
     """A person's edit: the fetch time is left alone."""
     await session.execute(

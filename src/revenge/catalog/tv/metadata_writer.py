@@ -118,7 +118,11 @@ class SeriesWriter:
         if meta.people:
             await replace_credits(session, "series", row.id, credits(meta))
         saved = Saved(row.library_id, [("series", row.id)])
-        if meta.episodes:
+        if any(m.method == "user" for m in outcome.matches):
+            # A person corrected the match: every episode is described again, its own NFO
+            # still winning, against the series they picked.
+            saved.refetch = [f"episode:{i}" for i in await repo.episode_ids(session, row.id)]
+        elif meta.episodes:
             await _fill_episodes(session, row.id, meta.episodes, outcome, saved)
         return saved
 
