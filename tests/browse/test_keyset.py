@@ -162,9 +162,9 @@ async def test_unknown_sort_or_filter_answers_400_naming_the_key(
 ) -> None:
     for url, params, key in (
         ("/api/v1/movies", {"colour": "red"}, "colour"),
-        ("/api/v1/movies", {"sort": "rating"}, "rating"),
+        ("/api/v1/movies", {"sort": "popularity"}, "popularity"),
         ("/api/v1/tv/series", {"genre": "Drama"}, "genre"),
-        ("/api/v1/tv/series", {"sort": "runtime"}, "runtime"),
+        ("/api/v1/tv/series", {"sort": "budget"}, "budget"),
     ):
         response = await api.get(url, params=params, headers=AS_USER)
         assert response.status_code == 400, (url, params)
@@ -201,3 +201,31 @@ async def test_lists_show_only_granted_libraries(
         "/api/v1/movies", params={"library_id": str(libs.private)}, headers=AS_USER
     )
     assert hidden.json()["items"] == []
+
+
+async def test_rating_and_runtime_sorts_page_with_unrated_last(
+    api: httpx.AsyncClient, clean_runtime: Runtime, libs: Libraries
+) -> None:
+    ratings = {"Low": 5.5, "High": 8.9, "Mid": 7.25, "Tie": 7.25, "Unrated": None}
+    for title, rating in ratings.items():
+        await add_movie(clean_runtime, libs.shared, title, community_rating=rating)
+        await add_series(
+            clean_runtime, libs.tv, f"{title} Show", community_rating=rating,
+            runtime_minutes=int(rating * 10) if rating else None,
+        )  # fmt: skip
+    for order, expected in (
+        ("desc", ["High", "Tie", "Mid", "Low", "Unrated"]),
+        ("asc", ["Low", "Mid", "Tie", "High", "Unrated"]),
+    ):
+        movies = await all_pages(
+            api, "/api/v1/movies", AS_USER, sort="rating", order=order, limit=2
+        )
+        titles = [m["title"] for m in movies]
+        # Equal ratings fall back to id order; only the set of tied titles is fixed.
+        assert titles[0] == expected[0] and titles[-2:] == expected[-2:]
+        assert set(titles[1:3]) == {"Mid", "Tie"}
+        assert [m["community_rating"] for m in movies][-1] is None
+    shows = await all_pages(api, "/api/v1/tv/series", AS_USER, sort="runtime", limit=2)
+    assert [s["runtime_minutes"] for s in shows] == [55, 72, 72, 89, None]
+    rated = await all_pages(api, "/api/v1/tv/series", AS_USER, sort="rating", order="desc")
+    assert rated[0]["title"] == "High Show" and rated[-1]["community_rating"] is None

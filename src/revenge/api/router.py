@@ -16,9 +16,11 @@ from revenge.catalog.audiobooks.routes import router as audiobooks_router
 from revenge.catalog.me.routes import router as me_router
 from revenge.catalog.movies.identify_routes import router as movie_identify_router
 from revenge.catalog.movies.routes import router as movies_router
+from revenge.catalog.music.identify_routes import router as album_identify_router
 from revenge.catalog.music.routes import router as music_router
 from revenge.catalog.podcasts.routes import router as podcasts_router
 from revenge.catalog.state.routes import router as item_state_router
+from revenge.catalog.tv.identify_routes import router as series_identify_router
 from revenge.catalog.tv.routes import router as tv_router
 from revenge.collections.routes import router as collections_router
 from revenge.images.routes import router as images_router
@@ -49,7 +51,9 @@ def build_router() -> APIRouter:
     router.include_router(movies_router, prefix="/api/v1/movies", tags=["movies"])
     router.include_router(movie_identify_router, prefix="/api/v1/movies", tags=["movies"])
     router.include_router(tv_router, prefix="/api/v1/tv", tags=["tv"])
+    router.include_router(series_identify_router, prefix="/api/v1/tv", tags=["tv"])
     router.include_router(music_router, prefix="/api/v1/music", tags=["music"])
+    router.include_router(album_identify_router, prefix="/api/v1/music", tags=["music"])
     router.include_router(item_state_router, prefix="/api/v1/items", tags=["user state"])
     router.include_router(images_router, prefix="/api/v1/images", tags=["images"])
     router.include_router(streaming_router)

@@ -13,9 +13,12 @@ from revenge.api.auth import Principal
 from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
 from revenge.catalog import repository as repo
 from revenge.catalog.keyset import clamp_limit
-from revenge.catalog.schemas import FileOut, UserStateOut, file_out, state_out
+from revenge.catalog.people.repository import credits_of
+from revenge.catalog.schemas import FileOut, PersonOut, UserStateOut, file_out, state_out
 from revenge.catalog.totals import CatalogTotals
 from revenge.errors import BadRequest
+from revenge.images.repository import item_images
+from revenge.images.schemas import ItemImageOut
 from revenge.libraries.access import allowed_library_ids
 
 
@@ -52,6 +55,23 @@ class Browse:
         found = await repo.files_for_items(self.session, item_ids)
         admin = self.principal.role == "admin"
         return {i: [file_out(e, admin) for e in entries] for i, entries in found.items()}
+
+    async def people(self, item_kind: str, item_id: uuid.UUID) -> list[PersonOut]:
+        """Credits on the item in billing order."""
+        return [
+            PersonOut(person_id=c.person_id, name=c.name, role=c.role, character=c.character)
+            for c in await credits_of(self.session, item_kind, item_id)
+        ]
+
+    async def images(self, item_kind: str, item_id: uuid.UUID) -> list[ItemImageOut]:
+        """The item's linked artwork, one image per kind."""
+        return [
+            ItemImageOut(
+                id=image.id, kind=kind, blurhash=image.blurhash,
+                dominant_color=image.dominant_color, width=image.width, height=image.height,
+            )
+            for kind, image in await item_images(self.session, item_kind, item_id)
+        ]  # fmt: skip
 
     async def states(self, item_ids: list[uuid.UUID]) -> dict[uuid.UUID, UserStateOut]:
         found = await repo.user_states(self.session, self.principal.user_id, item_ids)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import ForeignKey, Text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -26,3 +27,26 @@ def parent_fk(target: str) -> Mapped[uuid.UUID]:
     return mapped_column(
         UUID(as_uuid=True), ForeignKey(target, ondelete="CASCADE"), nullable=False, index=True
     )
+
+
+def text_array() -> Mapped[list[str] | None]:
+    """A list of short texts (genres)."""
+    return mapped_column(ARRAY(Text))
+
+
+def locked_fields() -> Mapped[list[str]]:
+    """Fields a person edited; metadata fetches leave them alone."""
+    return mapped_column(ARRAY(Text), nullable=False, server_default="{}")
+
+
+def metadata_status() -> Mapped[str | None]:
+    """The last fetch's outcome: matched, local, ambiguous or unmatched."""
+    return mapped_column(String(16))
+
+
+def metadata_reason() -> Mapped[str | None]:
+    return mapped_column(Text)
+
+
+def metadata_fetched_at() -> Mapped[datetime | None]:
+    return mapped_column(DateTime(timezone=True))

@@ -1,7 +1,10 @@
 """The catalogue side of metadata: facts about items and storing what providers found.
 
-Item ids are `<kind>:<uuid>`; movies are enriched today, other kinds answer "no facts" and
-are left as scanned.
+Item ids are `<kind>:<uuid>`. Each content kind answers through its own module
+(`catalog/<kind>/metadata_writer.py`, SQL in its `metadata_repository.py`); this dispatcher
+routes by kind and does what is common: status and reason, search reindexing, artwork that a
+save discovered for other items. Tracks and artists are described through their album (one
+MusicBrainz release answers for every track), so they have no writer of their own.
 """
 
 from __future__ import annotations
@@ -10,16 +13,15 @@ import logging
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.movies import metadata_repository as repo
-from revenge.catalog.movies.models import Movie
-from revenge.catalog.text import sort_title
-from revenge.collections.service import add_member, ensure_collection
-from revenge.metadata.types import ExternalIds, ItemMetadata
+from revenge.catalog.audiobooks.metadata_writer import AudiobookWriter
+from revenge.catalog.metadata_fields import KindMetadata, Stale, outcome_reason
+from revenge.catalog.movies.metadata_writer import MovieWriter, movie_values
+from revenge.catalog.music.metadata_writer import AlbumWriter
+from revenge.catalog.tv.metadata_writer import EpisodeWriter, SeriesWriter
 from revenge.metadata.writer import FetchOutcome, ItemFacts
 
 if TYPE_CHECKING:
@@ -28,8 +30,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SEARCH_INDEX = "search.index"
-# Merged field -> movie column; ids are handled separately.
-_TEXT_FIELDS = ("title", "original_title", "overview")
+IMAGES_DOWNLOAD = "images.download"
+METADATA_FETCH = "metadata.fetch"
+__all__ = ["CatalogMetadataWriter", "item_ref", "movie_values", "parse_ref", "reindex"]
 
 
 def item_ref(kind: str, item_id: str | uuid.UUID) -> str:
@@ -46,44 +49,14 @@ def parse_ref(ref: str) -> tuple[str, uuid.UUID] | None:
         return None
 
 
-def _current(row: Movie) -> ItemMetadata:
-    return ItemMetadata(
-        kind="movie",
-        title=row.title,
-        original_title=row.original_title,
-        year=row.year,
-        overview=row.overview,
-        genres=tuple(row.genres or ()),
-        ids=_ids(row),
-    )
-
-
-def _ids(row: Movie) -> ExternalIds:
-    return ExternalIds(tmdb=row.tmdb_id, imdb=row.imdb_id, tvdb=row.tvdb_id)
-
-
-def movie_values(meta: ItemMetadata, locked: frozenset[str]) -> dict[str, Any]:
-    """Columns to write: only fields some source knows, never locked ones."""
-    values: dict[str, Any] = {}
-    for name in _TEXT_FIELDS:
-        value = getattr(meta, name)
-        if value and name not in locked:
-            values[name] = value
-    if "title" in values:
-        values["sort_title"] = sort_title(meta.sort_title or values["title"])
-    if meta.year and "year" not in locked:
-        values["year"] = meta.year
-    if meta.genres and "genres" not in locked:
-        values["genres"] = list(meta.genres)
-    for key, value in meta.ids.as_dict().items():
-        if key in ("tmdb", "imdb", "tvdb") and f"{key}_id" not in locked:
-            values[f"{key}_id"] = value
-    return values
-
-
-def _reason(outcome: FetchOutcome) -> str:
-    skipped = "; ".join(outcome.errors.values())
-    return f"{outcome.reason} ({skipped})" if skipped else outcome.reason
+def kind_writers() -> dict[str, KindMetadata]:
+    return {
+        "movie": MovieWriter(),
+        "series": SeriesWriter(),
+        "episode": EpisodeWriter(),
+        "album": AlbumWriter(),
+        "audiobook": AudiobookWriter(),
+    }
 
 
 class CatalogMetadataWriter:
@@ -91,73 +64,75 @@ class CatalogMetadataWriter:
 
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
+        self._kinds = kind_writers()
+
+    def _route(self, ref: str) -> tuple[KindMetadata, uuid.UUID] | None:
+        parsed = parse_ref(ref)
+        if parsed is None or parsed[0] not in self._kinds:
+            return None
+        return self._kinds[parsed[0]], parsed[1]
 
     async def item_facts(self, session: AsyncSession, item_id: str) -> ItemFacts | None:
-        ref = parse_ref(item_id)
-        if ref is None or ref[0] != "movie":
-            return None
-        row = await repo.movie(session, ref[1])
-        if row is None:
-            return None
-        path = await repo.main_file_path(session, row.id)
-        return ItemFacts(
-            item_id=item_id,
-            kind="movie",
-            title=row.title,
-            year=row.year,
-            path=Path(path) if path else None,
-            ids=_ids(row),
-            locked_fields=frozenset(row.locked_fields or ()),
-            current=_current(row),
-        )
+        routed = self._route(item_id)
+        return await routed[0].facts(session, item_id, routed[1]) if routed else None
 
     async def save_metadata(self, session: AsyncSession, outcome: FetchOutcome) -> None:
-        ref = parse_ref(outcome.item_id)
-        if ref is None or outcome.metadata is None:
+        routed = self._route(outcome.item_id)
+        if routed is None or outcome.metadata is None:
             return
-        row = await repo.movie(session, ref[1])
-        if row is None:
+        saved = await routed[0].save(session, routed[1], outcome)
+        if saved is None:
             return
-        values = movie_values(outcome.metadata, frozenset(row.locked_fields or ()))
-        values |= {"metadata_status": outcome.status, "metadata_reason": _reason(outcome)}
-        await repo.save(session, row.id, values)
-        await self._collection(session, row, outcome.metadata)
-        await self._reindex(session, row.library_id, "movie", row.id)
+        await reindex_many(self._runtime, session, saved.library_id, saved.reindex)
+        if saved.artwork and IMAGES_DOWNLOAD in self._runtime.registry.tasks:
+            jobs: list[tuple[str, dict[str, Any], str | None]] = [
+                (IMAGES_DOWNLOAD, p, f"images:{p['target']['item_id']}:{p['target']['kind']}")
+                for p in saved.artwork
+            ]
+            await self._runtime.jobs.enqueue_many(session, jobs)
+        if saved.refetch and METADATA_FETCH in self._runtime.registry.tasks:
+            await self._runtime.jobs.enqueue(session, METADATA_FETCH, {"item_ids": saved.refetch})
 
     async def record_unmatched(self, session: AsyncSession, outcome: FetchOutcome) -> None:
-        ref = parse_ref(outcome.item_id)
-        if ref is None or ref[0] != "movie":
+        routed = self._route(outcome.item_id)
+        if routed is None:
             return
-        values: dict[str, Any] = {"metadata_reason": _reason(outcome)}
+        values: dict[str, Any] = {"metadata_reason": outcome_reason(outcome)}
         if outcome.metadata is None:
             # A local-only result keeps its "local" status; it is still listed for review.
             values["metadata_status"] = outcome.status
-        await repo.save(session, ref[1], values)
+        await routed[0].mark(session, routed[1], values)
 
     async def stale_items(
         self, session: AsyncSession, fetched_before: datetime, limit: int
     ) -> Sequence[str]:
-        return [item_ref("movie", i) for i in await repo.stale(session, fetched_before, limit)]
-
-    async def _collection(self, session: AsyncSession, row: Movie, meta: ItemMetadata) -> None:
-        ref = meta.collection
-        if ref is None or not ref.ids.tmdb or not ref.name:
-            return
-        cid = await ensure_collection(session, row.library_id, "tmdb", ref.ids.tmdb, ref.name)
-        await add_member(session, cid, "movie", row.id)
-
-    async def _reindex(
-        self, session: AsyncSession, library_id: uuid.UUID, kind: str, item_id: uuid.UUID
-    ) -> None:
-        await reindex(self._runtime, session, library_id, kind, item_id)
+        """The oldest items of every kind together, never fetched ones first."""
+        found: list[tuple[Stale, str]] = []
+        for kind, writer in self._kinds.items():
+            found.extend((s, kind) for s in await writer.stale(session, fetched_before, limit))
+        found.sort(key=lambda f: (f[0][1] is not None, f[0][1] or datetime.min))
+        return [item_ref(kind, s[0]) for s, kind in found[:limit]]
 
 
 async def reindex(
     runtime: Runtime, session: AsyncSession, library_id: uuid.UUID, kind: str, item_id: uuid.UUID
 ) -> None:
     """Queue the item's search document to be rebuilt after a change."""
-    if SEARCH_INDEX not in runtime.registry.tasks:
+    await reindex_many(runtime, session, library_id, [(kind, item_id)])
+
+
+async def reindex_many(
+    runtime: Runtime,
+    session: AsyncSession,
+    library_id: uuid.UUID,
+    items: Sequence[tuple[str, uuid.UUID]],
+) -> None:
+    """Queue one search job rebuilding the documents of `items`."""
+    if not items or SEARCH_INDEX not in runtime.registry.tasks:
         return
-    payload = {"library_id": str(library_id), "items": [{"kind": kind, "id": str(item_id)}]}
+    payload = {
+        "library_id": str(library_id),
+        "items": [{"kind": kind, "id": str(item_id)} for kind, item_id in items],
+    }
     # No dedupe key: a run already in progress may have read the item before this change.
     await runtime.jobs.enqueue(session, SEARCH_INDEX, payload)

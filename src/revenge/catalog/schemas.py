@@ -56,6 +56,15 @@ class FileOut(BaseModel):
     streams: list[StreamOut]
 
 
+class PersonOut(BaseModel):
+    """A credit on an item: who, as what (actor, director, artist...), and which character."""
+
+    person_id: uuid.UUID
+    name: str
+    role: str
+    character: str | None
+
+
 class UserStateOut(BaseModel):
     position_seconds: float = 0
     played: bool = False

@@ -27,6 +27,8 @@ IMAGES_DOWNLOAD = "images.download"
 # Artwork worth downloading at once; the rest stays as URLs until a client asks for it.
 PRIMARY_ARTWORK = ("poster", "backdrop", "logo", "cover", "banner", "still")
 BATCH_RETRY_DELAY = timedelta(minutes=10)
+# Parents first within a batch: an identified series lets its episodes match by id.
+_KIND_ORDER = {"series": 0, "album": 0, "artist": 0}
 BATCH_MAX_ROUNDS = 5
 
 
@@ -95,10 +97,12 @@ def payload_item_ids(payload: dict[str, Any]) -> list[str]:
     may come as `item_id`.
     """
     if payload.get("items"):
-        return [f"{i['kind']}:{i['id']}" for i in payload["items"]]
-    if payload.get("item_ids"):
-        return [str(i) for i in payload["item_ids"]]
-    return [str(payload["item_id"])] if payload.get("item_id") else []
+        ids = [f"{i['kind']}:{i['id']}" for i in payload["items"]]
+    elif payload.get("item_ids"):
+        ids = [str(i) for i in payload["item_ids"]]
+    else:
+        ids = [str(payload["item_id"])] if payload.get("item_id") else []
+    return sorted(ids, key=lambda ref: _KIND_ORDER.get(ref.partition(":")[0], 1))
 
 
 async def fetch(ctx: JobContext, payload: dict[str, Any]) -> None:

@@ -66,7 +66,9 @@ class MetadataService:
     async def identify(self, facts: ItemFacts) -> FetchOutcome:
         """Match the item and merge every source's answer into one outcome."""
         local = await self._read_local(facts)
-        ids = facts.ids.merged(ids_from_path(facts.path))
+        # An episode's folders name its series: only the file's own name speaks for it.
+        depth = 1 if facts.kind == "episode" else 3
+        ids = facts.ids.merged(ids_from_path(facts.path, depth))
         for s in local:
             ids = ids.merged(s.metadata.ids)
         title = next((s.metadata.title for s in local if s.metadata.title), None) or facts.title

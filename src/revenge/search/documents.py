@@ -1,7 +1,9 @@
 """Search documents built from the catalogue tables, one SQL query per item type.
 
 Each query returns (id, library_id, title, original_title, sort_title, names, people,
-year, overview) for the given ids, or for every row when ids is None (full rebuild).
+year, overview, genres) for the given ids, or for every row when ids is None (full rebuild).
+People are the names credited on the item (cast, crew, authors), so searching an actor finds
+their films.
 """
 
 from __future__ import annotations
@@ -16,28 +18,37 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.text import norm
 
+
+def _credits(kind: str) -> str:
+    """Names of the people credited on the row `m`, in billing order."""
+    return f"""(SELECT string_agg(p.name, ' ' ORDER BY ip.position) FROM item_people ip
+               JOIN people p ON p.id = ip.person_id
+               WHERE ip.item_kind = '{kind}' AND ip.item_id = m.id)"""
+
+
 _SOURCES = {
-    "movie": """SELECT id, library_id, title, original_title, sort_title, NULL, NULL, year,
-                overview FROM movies m""",
-    "series": """SELECT id, library_id, title, NULL, sort_title, NULL, NULL, year, overview
-                 FROM series m""",
-    "episode": """SELECT m.id, m.library_id, m.title, NULL, NULL, s.title, NULL,
-                  extract(year FROM m.air_date)::int, m.overview
-                  FROM episodes m JOIN series s ON s.id = m.series_id""",
-    "artist": """SELECT id, library_id, name, NULL, sort_name, NULL, NULL, NULL, NULL
+    "movie": f"""SELECT id, library_id, title, original_title, sort_title, NULL,
+                 {_credits("movie")}, year, overview, genres FROM movies m""",
+    "series": f"""SELECT id, library_id, title, original_title, sort_title, NULL,
+                  {_credits("series")}, year, overview, genres FROM series m""",
+    "episode": f"""SELECT m.id, m.library_id, m.title, NULL, NULL, s.title,
+                   {_credits("episode")}, extract(year FROM m.air_date)::int, m.overview, NULL
+                   FROM episodes m JOIN series s ON s.id = m.series_id""",
+    "artist": """SELECT id, library_id, name, NULL, sort_name, NULL, NULL, NULL, NULL, NULL
                  FROM artists m""",
-    "album": """SELECT m.id, m.library_id, m.title, NULL, m.sort_title, a.name, NULL, m.year, NULL
-                FROM albums m LEFT JOIN artists a ON a.id = m.album_artist_id""",
+    "album": """SELECT m.id, m.library_id, m.title, NULL, m.sort_title, a.name, NULL, m.year, NULL,
+                m.genres FROM albums m LEFT JOIN artists a ON a.id = m.album_artist_id""",
     "track": """SELECT m.id, m.library_id, m.title, NULL, NULL,
-                concat_ws(' ', m.artist_name, al.title), NULL, al.year, NULL
+                concat_ws(' ', m.artist_name, al.title), NULL, al.year, NULL, NULL
                 FROM tracks m JOIN albums al ON al.id = m.album_id""",
     "audiobook": """SELECT m.id, m.library_id, m.title, NULL, m.sort_title, m.series_name,
                     (SELECT string_agg(p.name, ' ') FROM audiobook_people p
-                     WHERE p.audiobook_id = m.id), m.year, m.description FROM audiobooks m""",
+                     WHERE p.audiobook_id = m.id), m.year, m.description, m.genres
+                    FROM audiobooks m""",
     "podcast": """SELECT id, library_id, title, NULL, sort_title, author, NULL, NULL,
-                  description FROM podcasts m""",
+                  description, NULL FROM podcasts m""",
     "podcast_episode": """SELECT m.id, m.library_id, m.title, NULL, NULL, p.title, NULL,
-                          extract(year FROM m.published_on)::int, m.description
+                          extract(year FROM m.published_on)::int, m.description, NULL
                           FROM podcast_episodes m JOIN podcasts p ON p.id = m.podcast_id""",
 }
 ITEM_TYPES = tuple(_SOURCES)
@@ -83,4 +94,12 @@ async def load(
         stmt = text(sql + " WHERE m.id IN :ids").bindparams(bindparam("ids", expanding=True))
         params["ids"] = ids
     rows = (await session.execute(stmt, params)).all()
-    return (Document(item_type, *row) for row in rows)
+    return (_document(item_type, tuple(row)) for row in rows)
+
+
+def _document(item_type: str, row: tuple[Any, ...]) -> Document:
+    item_id, library_id, title, original, sort, names, people, year, overview, genres = row
+    return Document(
+        item_type, item_id, library_id, title, original, sort, names, people, year, overview,
+        tuple(genres or ()),
+    )  # fmt: skip

@@ -9,7 +9,14 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, Strin
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.catalog.columns import group_key, library_fk
+from revenge.catalog.columns import (
+    group_key,
+    library_fk,
+    metadata_fetched_at,
+    metadata_reason,
+    metadata_status,
+    text_array,
+)
 from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
 
 
@@ -34,6 +41,11 @@ class Audiobook(Base):
     duration_seconds: Mapped[float | None] = mapped_column(Float)
     isbn: Mapped[str | None] = mapped_column(String(20))
     asin: Mapped[str | None] = mapped_column(String(20))
+    musicbrainz_id: Mapped[str | None] = mapped_column(String(36))
+    genres: Mapped[list[str] | None] = text_array()
+    metadata_status: Mapped[str | None] = metadata_status()
+    metadata_reason: Mapped[str | None] = metadata_reason()
+    metadata_fetched_at: Mapped[datetime | None] = metadata_fetched_at()
     created_at: Mapped[datetime] = created_ts()
     updated_at: Mapped[datetime] = updated_ts()
 

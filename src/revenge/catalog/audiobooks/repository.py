@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.audiobooks.models import Audiobook, AudiobookChapter, AudiobookPerson
 from revenge.catalog.bulk import upsert_keyed
+from revenge.catalog.people.repository import delete_orphan_credits
 from revenge.catalog.repository import delete_orphan_states, no_files_left, page, scoped
 
 SORTS = {
@@ -103,6 +104,7 @@ async def replace_chapters(
 async def delete_orphans(session: AsyncSession) -> int:
     result = await session.execute(delete(Audiobook).where(no_files_left(Audiobook.id)))
     removed = int(getattr(result, "rowcount", 0) or 0)
+    removed += await delete_orphan_credits(session, "audiobook", Audiobook.__table__)
     return removed + await delete_orphan_states(session, "audiobook", Audiobook.__table__)
 
 

@@ -9,26 +9,11 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
+from revenge.catalog.identify import CandidateOut, IdentifyChoice, candidates_out
 from revenge.catalog.movies import identify
 from revenge.catalog.movies.models import Movie
-from revenge.errors import Unprocessable
 
 router = APIRouter()
-
-
-class CandidateOut(BaseModel):
-    provider: str
-    provider_id: str
-    title: str
-    original_title: str | None
-    year: int | None
-    overview: str | None
-    confidence: float
-
-
-class IdentifyChoice(BaseModel):
-    provider: str = Field(min_length=1, max_length=32)
-    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
 
 
 class MetadataEdit(BaseModel):
@@ -76,15 +61,7 @@ async def search_candidates(
 ) -> list[CandidateOut]:
     """Provider candidates for the movie, best first, each with its confidence (0..1)."""
     movie = await identify.movie_for_admin(session, user, movie_id)
-    ranked = await identify.search(runtime, movie, q, year)
-    return [
-        CandidateOut(
-            provider=s.candidate.provider, provider_id=s.candidate.provider_id,
-            title=s.candidate.title, original_title=s.candidate.original_title,
-            year=s.candidate.year, overview=s.candidate.overview, confidence=round(s.score, 4),
-        )
-        for s in ranked
-    ]  # fmt: skip
+    return candidates_out(await identify.search(runtime, movie, q, year))
 
 
 @router.post("/{movie_id}/identify")
@@ -112,10 +89,5 @@ async def edit_metadata(
     """Set fields by hand; they are locked so later fetches keep them."""
     movie = await identify.movie_for_admin(session, user, movie_id)
     changes = edit.model_dump(include=edit.model_fields_set - {"unlock"})
-    if "title" in changes and changes["title"] is None:
-        raise Unprocessable("A movie needs a title.")
-    unknown = set(edit.unlock) - set(identify.EDITABLE)
-    if unknown:
-        raise Unprocessable(f"Cannot unlock {sorted(unknown)}; lockable: {identify.EDITABLE}.")
     await identify.edit(runtime, session, movie, changes, edit.unlock)
     return _metadata_out(movie)

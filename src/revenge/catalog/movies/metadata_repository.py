@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.catalog import metadata_repository as shared
 from revenge.catalog.movies.models import Movie
-from revenge.libraries.models import MediaFile
 
 
 async def movie(session: AsyncSession, movie_id: uuid.UUID) -> Movie | None:
@@ -20,19 +20,7 @@ async def movie(session: AsyncSession, movie_id: uuid.UUID) -> Movie | None:
 
 async def main_file_path(session: AsyncSession, movie_id: uuid.UUID) -> str | None:
     """The movie's main present file (first part of the first version), if any."""
-    stmt = (
-        select(MediaFile.path)
-        .where(
-            MediaFile.item_kind == "movie",
-            MediaFile.item_id == movie_id,
-            MediaFile.extra_type.is_(None),
-            MediaFile.missing_since.is_(None),
-        )
-        .order_by(MediaFile.part.asc().nulls_first(), MediaFile.path)
-        .limit(1)
-    )
-    path: str | None = (await session.execute(stmt)).scalar_one_or_none()
-    return path
+    return await shared.main_file_path(session, "movie", movie_id)
 
 
 async def save(session: AsyncSession, movie_id: uuid.UUID, values: dict[str, Any]) -> None:
@@ -45,15 +33,17 @@ async def save(session: AsyncSession, movie_id: uuid.UUID, values: dict[str, Any
     await session.execute(stmt)
 
 
-async def stale(session: AsyncSession, fetched_before: datetime, limit: int) -> Sequence[uuid.UUID]:
+async def stale(
+    session: AsyncSession, fetched_before: datetime, limit: int
+) -> Sequence[tuple[uuid.UUID, datetime | None]]:
     """Movies never fetched, or fetched before the cutoff, oldest first."""
     stmt = (
-        select(Movie.id)
+        select(Movie.id, Movie.metadata_fetched_at)
         .where((Movie.metadata_fetched_at.is_(None)) | (Movie.metadata_fetched_at < fetched_before))
         .order_by(Movie.metadata_fetched_at.asc().nulls_first())
         .limit(limit)
     )
-    return list((await session.execute(stmt)).scalars())
+    return [(i, t) for i, t in (await session.execute(stmt)).all()]
 
 
 async def edit(session: AsyncSession, movie_id: uuid.UUID, values: dict[str, Any]) -> None:

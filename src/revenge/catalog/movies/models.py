@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,6 +22,7 @@ class Movie(Base):
         Index("ix_movies_added", "created_at", "id"),
         Index("ix_movies_year", "year", "id"),
         Index("ix_movies_genres", "genres", postgresql_using="gin"),
+        Index("ix_movies_rating", "community_rating", "id"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -37,6 +38,9 @@ class Movie(Base):
     imdb_id: Mapped[str | None] = mapped_column(String(32))
     tvdb_id: Mapped[str | None] = mapped_column(String(32))
     genres: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    # Average audience score out of 10 (TMDb, TheTVDB or the NFO), and minutes per the source.
+    community_rating: Mapped[float | None] = mapped_column(Float)
+    runtime_minutes: Mapped[int | None] = mapped_column(Integer)
     # Fields a person edited; metadata fetches leave them alone.
     locked_fields: Mapped[list[str]] = mapped_column(
         ARRAY(Text), nullable=False, server_default="{}"

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import upsert_keyed
 from revenge.catalog.movies.models import Movie
+from revenge.catalog.people.repository import delete_orphan_credits
 from revenge.catalog.repository import (
     delete_orphan_states,
     keyset_page,
@@ -31,11 +32,12 @@ _COLUMNS = (
     ("tmdb_id", "text"),
     ("imdb_id", "text"),
 )
-# Sort keys of the movie list; there is no rating column yet, so no rating sort.
+# Sort keys of the movie list; unrated movies come last whatever the direction.
 SORTS: dict[str, Any] = {
     "title": Movie.sort_title,
     "year": Movie.year,
     "added": Movie.created_at,
+    "rating": Movie.community_rating,
     "runtime": None,  # the main file's duration, computed per row
 }
 
@@ -54,6 +56,7 @@ async def delete_orphans(session: AsyncSession) -> int:
     result = await session.execute(delete(Movie).where(no_files_left(Movie.id)))
     removed = int(getattr(result, "rowcount", 0) or 0)
     removed += await delete_orphan_links(session, "movie", Movie.__table__)
+    removed += await delete_orphan_credits(session, "movie", Movie.__table__)
     return removed + await delete_orphan_states(session, "movie", Movie.__table__)
 
 

@@ -12,7 +12,7 @@ from revenge.catalog.browse import BrowseDep
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.movies import repository as repo
 from revenge.catalog.movies.models import Movie
-from revenge.catalog.schemas import FileOut, Page, UserStateOut
+from revenge.catalog.schemas import FileOut, Page, PersonOut, UserStateOut
 from revenge.errors import NotFound
 from revenge.images.models import Image
 from revenge.images.repository import item_images
@@ -30,6 +30,8 @@ class MovieOut(BaseModel):
     tmdb_id: str | None
     imdb_id: str | None
     genres: list[str] | None
+    community_rating: float | None
+    runtime_minutes: int | None
     created_at: datetime
 
 
@@ -40,6 +42,7 @@ class MovieDetail(MovieOut):
     locked_fields: list[str]
     metadata_status: str | None
     images: list[ItemImageOut]
+    people: list[PersonOut]
     files: list[FileOut]
     user_state: UserStateOut
 
@@ -74,7 +77,7 @@ async def list_movies(
     played: bool | None = None,
     favourite: bool | None = None,
 ) -> Page[MovieOut]:
-    """Movies by title, year, added or runtime; `next_cursor` fetches the next page."""
+    """Movies by title, year, added, rating or runtime; `next_cursor` fetches the next page."""
     check_keys(request, sort, repo.SORTS, FILTERS)
     filters = repo.MovieFilters(
         browse.principal.user_id, genre, year if year is not None else year_from,
@@ -104,6 +107,7 @@ async def get_movie(movie_id: uuid.UUID, browse: BrowseDep) -> MovieDetail:
         locked_fields=list(movie.locked_fields or ()),
         metadata_status=movie.metadata_status,
         images=[_image_out(kind, image) for kind, image in images],
+        people=await browse.people("movie", movie.id),
         files=files.get(movie.id, []),
         user_state=states[movie.id],
     )

@@ -54,7 +54,10 @@ class MusicCataloguer:
         for file_id, plan in plans.items():
             placed.placements[file_id] = Placement("track", track_ids[plan.key])
         placed.new_items = [("track", i) for i in new_tracks]
-        placed.touched_items = [("track", i) for i in set(track_ids.values())]
+        # Albums are listed too: metadata (one MusicBrainz release per album) and search.
+        placed.touched_items = [("track", i) for i in set(track_ids.values())] + [
+            ("album", i) for i in set(album_ids.values())
+        ]
         del new_artists, new_albums
         return placed
 

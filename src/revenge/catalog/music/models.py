@@ -9,7 +9,16 @@ from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.catalog.columns import group_key, library_fk, parent_fk
+from revenge.catalog.columns import (
+    group_key,
+    library_fk,
+    locked_fields,
+    metadata_fetched_at,
+    metadata_reason,
+    metadata_status,
+    parent_fk,
+    text_array,
+)
 from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
 
 
@@ -55,6 +64,11 @@ class Album(Base):
     year: Mapped[int | None] = mapped_column(Integer)
     is_compilation: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
     musicbrainz_id: Mapped[str | None] = mapped_column(String(36))
+    genres: Mapped[list[str] | None] = text_array()
+    locked_fields: Mapped[list[str]] = locked_fields()
+    metadata_status: Mapped[str | None] = metadata_status()
+    metadata_reason: Mapped[str | None] = metadata_reason()
+    metadata_fetched_at: Mapped[datetime | None] = metadata_fetched_at()
     created_at: Mapped[datetime] = created_ts()
     updated_at: Mapped[datetime] = updated_ts()
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import upsert_keyed
 from revenge.catalog.music.models import Album, Artist, Track
+from revenge.catalog.people.repository import delete_orphan_credits
 from revenge.catalog.repository import delete_orphan_states, no_files_left, page, scoped
 
 ARTIST_SORTS = {"name": Artist.sort_name, "added": Artist.created_at}
@@ -68,6 +69,7 @@ async def delete_orphans(session: AsyncSession) -> int:
     ):
         result = await session.execute(stmt)
         removed += int(getattr(result, "rowcount", 0) or 0)
+    removed += await delete_orphan_credits(session, "album", Album.__table__)
     return removed + await delete_orphan_states(session, "track", Track.__table__)
 
 

@@ -10,8 +10,9 @@ from pydantic import BaseModel
 from revenge.catalog.browse import BrowseDep, sort_param
 from revenge.catalog.music import repository as repo
 from revenge.catalog.music.models import Album, Track
-from revenge.catalog.schemas import FileOut, Page, UserStateOut
+from revenge.catalog.schemas import FileOut, Page, PersonOut, UserStateOut
 from revenge.errors import NotFound
+from revenge.images.schemas import ItemImageOut
 
 router = APIRouter()
 
@@ -33,6 +34,7 @@ class AlbumOut(BaseModel):
     album_artist: str | None
     track_count: int | None = None
     musicbrainz_id: str | None
+    genres: list[str] = []
 
 
 class TrackOut(BaseModel):
@@ -47,6 +49,10 @@ class TrackOut(BaseModel):
 
 
 class AlbumDetail(AlbumOut):
+    locked_fields: list[str]
+    metadata_status: str | None
+    images: list[ItemImageOut]
+    people: list[PersonOut]
     tracks: list[TrackOut]
 
 
@@ -60,6 +66,7 @@ def _album(album: Album, artist: str | None, count: int | None = None) -> AlbumO
         id=album.id, library_id=album.library_id, title=album.title, year=album.year,
         is_compilation=album.is_compilation, album_artist_id=album.album_artist_id,
         album_artist=artist, track_count=count, musicbrainz_id=album.musicbrainz_id,
+        genres=list(album.genres or ()),
     )  # fmt: skip
 
 
@@ -102,7 +109,14 @@ async def get_album(album_id: uuid.UUID, browse: BrowseDep) -> AlbumDetail:
         raise NotFound(f"No album {album_id}.")
     album, artist = found
     tracks = [_track(t) for t in await repo.tracks_of(browse.session, album_id)]
-    return AlbumDetail(**_album(album, artist, len(tracks)).model_dump(), tracks=tracks)
+    return AlbumDetail(
+        **_album(album, artist, len(tracks)).model_dump(),
+        locked_fields=list(album.locked_fields or ()),
+        metadata_status=album.metadata_status,
+        images=await browse.images("album", album.id),
+        people=await browse.people("album", album.id),
+        tracks=tracks,
+    )
 
 
 @router.get("/tracks/{track_id}")

@@ -72,7 +72,10 @@ class TvCataloguer:
         placed.new_items = [("series", i) for i in new_series] + [
             ("episode", i) for i in new_episodes
         ]
-        placed.touched_items = [("episode", i) for i in set(episode_ids.values())]
+        # Series are listed too: metadata and search describe them on their own.
+        placed.touched_items = [("episode", i) for i in set(episode_ids.values())] + [
+            ("series", i) for i in set(series_ids.values())
+        ]
         return placed
 
     async def finish(

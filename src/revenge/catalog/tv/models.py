@@ -5,10 +5,19 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, Index, Integer, String, Text
+from sqlalchemy import Date, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.catalog.columns import group_key, library_fk, parent_fk
+from revenge.catalog.columns import (
+    group_key,
+    library_fk,
+    locked_fields,
+    metadata_fetched_at,
+    metadata_reason,
+    metadata_status,
+    parent_fk,
+    text_array,
+)
 from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
 
 
@@ -20,6 +29,7 @@ class Series(Base):
         Index("ix_series_title_order", "sort_title", "id"),
         Index("ix_series_added", "created_at", "id"),
         Index("ix_series_year", "year", "id"),
+        Index("ix_series_rating", "community_rating", "id"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -29,9 +39,17 @@ class Series(Base):
     sort_title: Mapped[str] = mapped_column(Text, nullable=False)
     year: Mapped[int | None] = mapped_column(Integer)
     overview: Mapped[str | None] = mapped_column(Text)
+    original_title: Mapped[str | None] = mapped_column(Text)
     tvdb_id: Mapped[str | None] = mapped_column(String(32))
     tmdb_id: Mapped[str | None] = mapped_column(String(32))
     imdb_id: Mapped[str | None] = mapped_column(String(32))
+    genres: Mapped[list[str] | None] = text_array()
+    community_rating: Mapped[float | None] = mapped_column(Float)
+    runtime_minutes: Mapped[int | None] = mapped_column(Integer)
+    locked_fields: Mapped[list[str]] = locked_fields()
+    metadata_status: Mapped[str | None] = metadata_status()
+    metadata_reason: Mapped[str | None] = metadata_reason()
+    metadata_fetched_at: Mapped[datetime | None] = metadata_fetched_at()
     created_at: Mapped[datetime] = created_ts()
     updated_at: Mapped[datetime] = updated_ts()
 
@@ -73,5 +91,10 @@ class Episode(Base):
     tvdb_id: Mapped[str | None] = mapped_column(String(32))
     tmdb_id: Mapped[str | None] = mapped_column(String(32))
     imdb_id: Mapped[str | None] = mapped_column(String(32))
+    community_rating: Mapped[float | None] = mapped_column(Float)
+    runtime_minutes: Mapped[int | None] = mapped_column(Integer)
+    metadata_status: Mapped[str | None] = metadata_status()
+    metadata_reason: Mapped[str | None] = metadata_reason()
+    metadata_fetched_at: Mapped[datetime | None] = metadata_fetched_at()
     created_at: Mapped[datetime] = created_ts()
     updated_at: Mapped[datetime] = updated_ts()

@@ -11,6 +11,7 @@ from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import upsert_keyed
+from revenge.catalog.people.repository import delete_orphan_credits
 from revenge.catalog.repository import (
     delete_orphan_states,
     keyset_page,
@@ -25,7 +26,13 @@ if TYPE_CHECKING:
     from revenge.catalog.browse import Browse
 
 
-SERIES_SORTS = {"title": Series.sort_title, "year": Series.year, "added": Series.created_at}
+SERIES_SORTS = {
+    "title": Series.sort_title,
+    "year": Series.year,
+    "added": Series.created_at,
+    "rating": Series.community_rating,
+    "runtime": Series.runtime_minutes,
+}
 _SERIES = (
     ("title", "text"),
     ("sort_title", "text"),
@@ -81,6 +88,8 @@ async def delete_orphans(session: AsyncSession) -> int:
         result = await session.execute(stmt)
         removed += int(getattr(result, "rowcount", 0) or 0)
     removed += await delete_orphan_states(session, "episode", Episode.__table__)
+    for kind, table in (("series", Series.__table__), ("episode", Episode.__table__)):
+        removed += await delete_orphan_credits(session, kind, table)
     return removed + await delete_orphan_states(session, "series", Series.__table__)
 
 

@@ -10,10 +10,11 @@ from pydantic import BaseModel
 
 from revenge.catalog.browse import BrowseDep
 from revenge.catalog.keyset import check_keys
-from revenge.catalog.schemas import FileOut, Page, UserStateOut
+from revenge.catalog.schemas import FileOut, Page, PersonOut, UserStateOut
 from revenge.catalog.tv import repository as repo
 from revenge.catalog.tv.models import Episode
 from revenge.errors import NotFound
+from revenge.images.schemas import ItemImageOut
 
 router = APIRouter()
 
@@ -26,6 +27,9 @@ class SeriesOut(BaseModel):
     tvdb_id: str | None
     tmdb_id: str | None
     imdb_id: str | None
+    genres: list[str] | None
+    community_rating: float | None
+    runtime_minutes: int | None
     created_at: datetime
 
 
@@ -37,7 +41,12 @@ class SeasonOut(BaseModel):
 
 
 class SeriesDetail(SeriesOut):
+    original_title: str | None
     overview: str | None
+    locked_fields: list[str]
+    metadata_status: str | None
+    images: list[ItemImageOut]
+    people: list[PersonOut]
     seasons: list[SeasonOut]
     extras: list[FileOut]
 
@@ -56,6 +65,11 @@ class EpisodeOut(BaseModel):
 
 class EpisodeDetail(EpisodeOut):
     overview: str | None
+    community_rating: float | None
+    runtime_minutes: int | None
+    metadata_status: str | None
+    images: list[ItemImageOut]
+    people: list[PersonOut]
     files: list[FileOut]
     user_state: UserStateOut
 
@@ -76,7 +90,7 @@ async def list_series(
     year_to: int | None = None,
     played: bool | None = None,
 ) -> Page[SeriesOut]:
-    """Series by title, year or added; `next_cursor` fetches the next page."""
+    """Series by title, year, added, rating or runtime; `next_cursor` fetches the next page."""
     check_keys(request, sort, repo.SERIES_SORTS, SERIES_FILTERS)
     filters = repo.SeriesFilters(browse.principal.user_id, year_from, year_to, played)
     found, total, following = await repo.list_series(browse.session, browse, sort, filters)
@@ -99,7 +113,12 @@ async def get_series(series_id: uuid.UUID, browse: BrowseDep) -> SeriesDetail:
     extras = (await browse.files([series_id])).get(series_id, [])
     return SeriesDetail(
         **SeriesOut.model_validate(series, from_attributes=True).model_dump(),
+        original_title=series.original_title,
         overview=series.overview,
+        locked_fields=list(series.locked_fields or ()),
+        metadata_status=series.metadata_status,
+        images=await browse.images("series", series.id),
+        people=await browse.people("series", series.id),
         seasons=seasons,
         extras=extras,
     )
@@ -123,6 +142,11 @@ async def get_episode(episode_id: uuid.UUID, browse: BrowseDep) -> EpisodeDetail
     return EpisodeDetail(
         **_episode(episode).model_dump(),
         overview=episode.overview,
+        community_rating=episode.community_rating,
+        runtime_minutes=episode.runtime_minutes,
+        metadata_status=episode.metadata_status,
+        images=await browse.images("episode", episode.id),
+        people=await browse.people("episode", episode.id),
         files=files.get(episode.id, []),
         user_state=states[episode.id],
     )

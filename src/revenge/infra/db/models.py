@@ -6,6 +6,7 @@ from revenge.apikeys import models as apikeys_models
 from revenge.catalog.audiobooks import models as audiobooks_models
 from revenge.catalog.movies import models as movies_models
 from revenge.catalog.music import models as music_models
+from revenge.catalog.people import models as people_models
 from revenge.catalog.podcasts import models as podcasts_models
 from revenge.catalog.state import models as item_state_models
 from revenge.catalog.tv import models as tv_models
@@ -32,6 +33,7 @@ __all__ = [
     "movies_models",
     "music_models",
     "notifications_models",
+    "people_models",
     "playlists_models",
     "podcasts_models",
     "search_models",

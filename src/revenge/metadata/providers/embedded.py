@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,21 @@ def read_tags(path: Path) -> dict[str, str]:
         return {}
     # Vorbis comments iterate as (key, value) pairs; keys() is the same for every format.
     keys = list(audio.tags.keys())
-    return {key: value for key in keys if (value := _first(audio.tags, key))}
+    found = {key: value for key in keys if (value := _first(audio.tags, key))}
+    if "composer" not in found and path.suffix.lower() in (".m4a", ".m4b"):
+        composer = _mp4_composer(path)
+        if composer:
+            found["composer"] = composer
+    return found
+
+
+def _mp4_composer(path: Path) -> str | None:
+    """Easy MP4 has no composer key; audiobooks keep their narrators in the ©wrt atom."""
+    try:
+        raw = mutagen.File(path)
+    except (mutagen.MutagenError, OSError, ValueError):
+        return None
+    return _first(raw.tags if raw is not None else None, "\xa9wrt")
 
 
 def tags_to_metadata(tags: dict[str, str], kind: ItemKind) -> ItemMetadata | None:
@@ -77,8 +92,10 @@ def tags_to_metadata(tags: dict[str, str], kind: ItemKind) -> ItemMetadata | Non
     if kind == "audiobook":
         if album_artist:
             people.append(Person(name=album_artist, role="author"))
-        if tags.get("composer"):
-            people.append(Person(name=tags["composer"], role="narrator"))
+        # Several narrators share one tag, "A, B" or "A; B", as the scanner reads them.
+        for name in re.split(r"[,;]", tags.get("composer", "")):
+            if name.strip():
+                people.append(Person(name=name.strip(), role="narrator"))
     return ItemMetadata(
         kind=kind,
         title=tags.get("album") or (tags.get("title") if kind == "audiobook" else None),

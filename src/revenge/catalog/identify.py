@@ -1,0 +1,122 @@
+"""Identify by hand and edit metadata, the same way for movies, series and albums.
+
+An item the caller may not see answers 404 before the administrator check, so a plain user
+learns nothing about libraries hidden from them. A person's pick replaces the item's
+provider ids (unlike a refresh, which keeps stored ids); edited fields are locked so later
+fetches leave them alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, cast
+
+from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.catalog.text import sort_title
+from revenge.errors import BadRequest, NotFound, ServiceUnavailable, Unprocessable
+from revenge.metadata.errors import ProviderError, ProviderNotFound
+from revenge.metadata.jobs import enqueue_artwork
+from revenge.metadata.matching import Scored
+from revenge.metadata.types import ExternalIds, ItemKind
+
+if TYPE_CHECKING:
+    from revenge.metadata import MetadataFeature
+    from revenge.runtime import Runtime
+
+
+class CandidateOut(BaseModel):
+    provider: str
+    provider_id: str
+    title: str
+    original_title: str | None
+    year: int | None
+    overview: str | None
+    confidence: float
+
+
+class IdentifyChoice(BaseModel):
+    provider: str = Field(min_length=1, max_length=32)
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+
+
+def candidates_out(ranked: list[Scored]) -> list[CandidateOut]:
+    return [
+        CandidateOut(
+            provider=s.candidate.provider, provider_id=s.candidate.provider_id,
+            title=s.candidate.title, original_title=s.candidate.original_title,
+            year=s.candidate.year, overview=s.candidate.overview, confidence=round(s.score, 4),
+        )
+        for s in ranked
+    ]  # fmt: skip
+
+
+def metadata_feature(runtime: Runtime) -> MetadataFeature:
+    feature: MetadataFeature | None = runtime.services.get("metadata")
+    if feature is None:
+        raise ServiceUnavailable("Metadata providers are not set up on this server.")
+    return feature
+
+
+async def search(
+    runtime: Runtime,
+    kind: ItemKind,
+    title: str,
+    year: int | None,
+    artist: str | None = None,
+) -> list[Scored]:
+    """Provider candidates for a title, best first."""
+    return await metadata_feature(runtime).service.search(kind, title, year, artist)
+
+
+async def choose(
+    runtime: Runtime,
+    session: AsyncSession,
+    ref: str,
+    capability: type,
+    provider: str,
+    provider_id: str,
+) -> None:
+    """Apply the provider record a person picked to the item `ref`, and queue its artwork."""
+    feature = metadata_feature(runtime)
+    kind = ref.partition(":")[0]
+    chosen = feature.service.registry.providers.get(provider)
+    usable = feature.service.registry.remote_for(cast(ItemKind, kind))
+    if not isinstance(chosen, capability) or chosen not in usable:
+        raise BadRequest(f"{provider!r} is not a {kind} metadata provider on this server.")
+    facts = await feature.writer.item_facts(session, ref)
+    if facts is None:
+        raise NotFound(f"No {kind} {ref.partition(':')[2]}.")
+    # The pick decides the ids: the ones stored before may be the wrong match being fixed.
+    current = replace(facts.current, ids=ExternalIds()) if facts.current else None
+    facts = replace(facts, ids=ExternalIds(), current=current)
+    try:
+        outcome = await feature.service.choose(facts, provider, provider_id)
+    except ProviderNotFound as exc:
+        raise Unprocessable(f"{provider} has no {kind} {provider_id!r}.") from exc
+    except ProviderError as exc:
+        raise ServiceUnavailable(f"{provider} could not answer: {exc}") from exc
+    await feature.writer.save_metadata(session, outcome)
+    await enqueue_artwork(runtime, session, facts, outcome)
+
+
+def edited_values(
+    locked: list[str] | None,
+    changes: dict[str, Any],
+    editable: tuple[str, ...],
+    unlock: list[str],
+) -> dict[str, Any]:
+    """Columns to write for an edit: the edited fields added to the locked ones, minus
+    `unlock` (fields handed back to the providers)."""
+    unknown = set(unlock) - set(editable)
+    if unknown:
+        raise Unprocessable(f"Cannot unlock {sorted(unknown)}; lockable: {editable}.")
+    if "title" in changes and changes["title"] is None:
+        raise Unprocessable("A title cannot be removed.")
+    values = {k: v for k, v in changes.items() if k in editable}
+    if "title" in values:
+        values["sort_title"] = sort_title(values["title"])
+    merged = list(dict.fromkeys([*(locked or ()), *values]))
+    values["locked_fields"] = [f for f in merged if f in editable and f not in unlock]
+    return values

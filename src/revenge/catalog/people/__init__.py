@@ -1,0 +1,1 @@
+"""People credited on catalogue items: cast, crew, authors, narrators, artists."""

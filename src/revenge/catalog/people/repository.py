@@ -1,0 +1,109 @@
+"""SQL of people and credits."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.catalog.people.models import ItemPerson, Person
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A credit to store: who (by key, with what is known of them) and as what."""
+
+    key: str
+    name: str
+    role: str
+    character: str | None
+    ids: dict[str, str]
+    image_url: str | None
+
+
+@dataclass(frozen=True)
+class CreditRow:
+    person_id: uuid.UUID
+    name: str
+    role: str
+    character: str | None
+    position: int
+    image_url: str | None
+
+
+async def _upsert_people(session: AsyncSession, credits: Sequence[Credit]) -> dict[str, uuid.UUID]:
+    rows: dict[str, dict[str, Any]] = {}
+    for c in credits:
+        rows.setdefault(
+            c.key,
+            {
+                "key": c.key,
+                "name": c.name,
+                "image_url": c.image_url,
+                **{f"{k}_id": v for k, v in c.ids.items()},
+            },
+        )
+    if not rows:
+        return {}
+    values = list(rows.values())
+    columns = ("tmdb_id", "tvdb_id", "imdb_id", "musicbrainz_id", "image_url")
+    for row in values:
+        for column in columns:
+            row.setdefault(column, None)
+    base = insert(Person).values(values)
+    # A later source may know more about a person (a photo, another id); keep what is known.
+    stmt = base.on_conflict_do_update(
+        index_elements=[Person.key],
+        set_={
+            "name": base.excluded.name,
+            **{c: func.coalesce(base.excluded[c], Person.__table__.c[c]) for c in columns},
+            "updated_at": func.now(),
+        },
+    ).returning(Person.key, Person.id)
+    return {key: pid for key, pid in (await session.execute(stmt)).all()}
+
+
+async def replace_credits(
+    session: AsyncSession, item_kind: str, item_id: uuid.UUID, credits: Sequence[Credit]
+) -> None:
+    """The item's credits become exactly `credits`, in that order."""
+    ids = await _upsert_people(session, credits)
+    await session.execute(
+        delete(ItemPerson).where(ItemPerson.item_kind == item_kind, ItemPerson.item_id == item_id)
+    )
+    rows = [
+        {
+            "item_kind": item_kind, "item_id": item_id, "position": n,
+            "person_id": ids[c.key], "role": c.role, "character": c.character,
+        }
+        for n, c in enumerate(credits)
+    ]  # fmt: skip
+    if rows:
+        await session.execute(insert(ItemPerson).values(rows))
+
+
+async def credits_of(session: AsyncSession, item_kind: str, item_id: uuid.UUID) -> list[CreditRow]:
+    stmt = (
+        select(ItemPerson, Person.name, Person.image_url)
+        .join(Person, Person.id == ItemPerson.person_id)
+        .where(ItemPerson.item_kind == item_kind, ItemPerson.item_id == item_id)
+        .order_by(ItemPerson.position)
+    )
+    return [
+        CreditRow(ip.person_id, name, ip.role, ip.character, ip.position, image)
+        for ip, name, image in (await session.execute(stmt)).all()
+    ]
+
+
+async def delete_orphan_credits(session: AsyncSession, item_kind: str, items: Any) -> int:
+    """Credits of items of `item_kind` whose row in `items` (a table) is gone."""
+    gone = ~select(items.c.id).where(items.c.id == ItemPerson.item_id).exists()
+    result = await session.execute(
+        delete(ItemPerson).where(ItemPerson.item_kind == item_kind, gone)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
