@@ -157,7 +157,9 @@ class MetadataSettings(BaseModel):
         3000, ge=0, description="Refresh jobs of one run are spread over this many seconds."
     )
     cache_ttl_seconds: int = Field(86400, ge=0, description="Provider responses kept this long.")
-    request_timeout_seconds: float = Field(10.0, gt=0, description="Per-request timeout.")
+    request_timeout_seconds: float = Field(
+        10.0, gt=0, description="Longest one provider request may take, whole answer included."
+    )
     max_retries: int = Field(3, ge=0, le=10, description="Retries on 429, 5xx and timeouts.")
     retry_base_seconds: float = Field(0.5, ge=0, description="First retry delay; doubles.")
     max_retry_after_seconds: float = Field(

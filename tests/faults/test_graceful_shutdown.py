@@ -1,4 +1,5 @@
-"""SIGTERM to `revenge serve` (API + in-process worker) while a job runs."""
+"""SIGTERM to `revenge serve` (API + in-process worker) while a job runs: the job finishes
+and the activity entries it left in the buffer are written before the process exits."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from tests.support.services import free_port
 async def rt(clean_runtime: Runtime) -> Runtime:
     from tests.support import jobs_plugin
 
-    if "testing.record" not in clean_runtime.registry.tasks:
+    if "testing.audited" not in clean_runtime.registry.tasks:
         jobs_plugin.register(clean_runtime.registry)
     return clean_runtime
 
@@ -35,6 +36,8 @@ def serve(database_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[
         REVENGE_DATA_DIR=str(tmp_path / "data"),
         REVENGE_JOBS__EXTRA_MODULES=json.dumps(["tests.support.jobs_plugin"]),
         REVENGE_JOBS__GRACE_SECONDS="10",
+        # Entries stay buffered until shutdown, which must write them.
+        REVENGE_ACTIVITY__FLUSH_INTERVAL_SECONDS="60",
     )
     env.pop("REVENGE_REDIS_URL", None)
     proc = start_revenge(["serve", "--port", str(port)], env, tmp_path / "serve.log")
@@ -64,8 +67,11 @@ async def test_sigterm_to_serve_lets_the_running_job_finish(
     proc, _ = serve
     out = tmp_path / "out.txt"
     async with rt.db.transaction() as session:
-        job_id = await rt.jobs.enqueue(session, "testing.record", {"path": str(out), "seconds": 2})
+        job_id = await rt.jobs.enqueue(session, "testing.audited", {"path": str(out), "seconds": 2})
     wait_for(lambda: bool(lines(out)), 20, "job to start")
+    with psycopg.connect(database_url) as conn:
+        buffered = conn.execute("SELECT count(*) FROM activity_log").fetchone()
+    assert buffered == (0,)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=20) == 0
     assert [x.split()[0] for x in lines(out)] == ["start", "done"]
@@ -75,5 +81,10 @@ async def test_sigterm_to_serve_lets_the_running_job_finish(
         logged = conn.execute(
             "SELECT status::text FROM pgqueuer_log WHERE job_id = %s ORDER BY id", (job_id,)
         ).fetchall()
+        audited = conn.execute(
+            "SELECT action FROM activity_log WHERE module = 'testing' AND resource_id = %s",
+            (str(job_id),),
+        ).fetchall()
     assert left == (0,)
     assert ("successful",) in logged
+    assert sorted(a for (a,) in audited) == ["job.done", "job.start"]

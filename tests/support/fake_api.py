@@ -27,6 +27,8 @@ class Reply:
     body: Any = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    # Send the body one byte at a time, this many seconds apart (a server that trickles).
+    trickle: float = 0.0
 
     def encoded(self) -> tuple[bytes, str]:
         if isinstance(self.body, bytes):
@@ -121,7 +123,12 @@ class FakeApi:
                             self.send_header(key, value)
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
-                    self.wfile.write(body)
+                    if not reply.trickle:
+                        self.wfile.write(body)
+                    for i in range(len(body) if reply.trickle else 0):
+                        self.wfile.write(body[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(reply.trickle)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (timeout tests)
 

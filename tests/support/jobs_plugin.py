@@ -36,6 +36,19 @@ async def flaky(ctx: JobContext, payload: dict[str, Any]) -> None:
         raise RuntimeError(f"boom on attempt {ctx.attempt}")
 
 
+async def audited(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """Like `record` (same payload), plus an activity entry at the start and end of each run."""
+    entry = {"module": "testing", "resource_type": "job", "resource_id": str(ctx.job_id)}
+    ctx.runtime.activity.log(action="job.start", details={"attempt": ctx.attempt}, **entry)
+    path = Path(payload["path"])
+    first_run = not path.exists() or f"start {ctx.job_id} " not in path.read_text()
+    _append(payload["path"], f"start {ctx.job_id} attempt={ctx.attempt}")
+    if first_run or not payload.get("slow_once"):
+        await asyncio.sleep(float(payload.get("seconds", 0)))
+    _append(payload["path"], f"done {ctx.job_id}")
+    ctx.runtime.activity.log(action="job.done", details={"attempt": ctx.attempt}, **entry)
+
+
 async def noop(ctx: JobContext, payload: dict[str, Any]) -> None:
     """Does nothing: for throughput measurements."""
 
@@ -44,3 +57,4 @@ def register(registry: JobRegistry) -> None:
     registry.task("testing.record", queue="maintenance")(record)
     registry.task("testing.flaky", queue="maintenance", max_attempts=3)(flaky)
     registry.task("testing.noop", queue="maintenance")(noop)
+    registry.task("testing.audited", queue="maintenance")(audited)

@@ -83,6 +83,25 @@ async def update_scan(session: AsyncSession, scan_id: uuid.UUID, **values: Any) 
     await session.execute(update(LibraryScan).where(LibraryScan.id == scan_id).values(**values))
 
 
+async def unfinished_since(session: AsyncSession, library_id: uuid.UUID) -> datetime | None:
+    """Start of the oldest scan that began after the last completed one and never completed.
+
+    Such a scan (killed, or failed on an error) may have committed batches of files whose
+    follow-up jobs were never queued: those are only queued when a scan completes.
+    """
+    row = await session.execute(
+        text(
+            "SELECT min(s.started_at) FROM library_scans s WHERE s.library_id = :lib"
+            " AND s.status IN ('running', 'failed') AND s.started_at > coalesce("
+            " (SELECT max(c.finished_at) FROM library_scans c WHERE c.library_id = :lib"
+            " AND c.status = 'completed'), '-infinity')"
+        ),
+        {"lib": library_id},
+    )
+    found: datetime | None = row.scalar()
+    return found
+
+
 async def fail_interrupted_scans(session: AsyncSession, library_id: uuid.UUID) -> None:
     """Scans left `running` by a killed worker (the caller holds the library's scan lock)."""
     await session.execute(

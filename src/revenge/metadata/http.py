@@ -113,16 +113,20 @@ class ProviderHttp:
             await self.limiter.acquire(self.name, self.policy.limit)
             self.requests_sent += 1
             try:
-                response = await self.client.request(
-                    method,
-                    url,
-                    params=dict(params) if params else None,
-                    json=json_body,
-                    headers=merged,
-                    timeout=self.policy.timeout,
-                    follow_redirects=self.policy.follow_redirects,
-                )
-            except httpx.TimeoutException:
+                # httpx's timeout bounds each network read, not the whole exchange: a server
+                # trickling its answer a byte at a time would hold the job for ever. The
+                # deadline covers connecting, sending and reading the complete body.
+                async with asyncio.timeout(self.policy.timeout):
+                    response = await self.client.request(
+                        method,
+                        url,
+                        params=dict(params) if params else None,
+                        json=json_body,
+                        headers=merged,
+                        timeout=self.policy.timeout,
+                        follow_redirects=self.policy.follow_redirects,
+                    )
+            except (httpx.TimeoutException, TimeoutError):
                 last, delay = ProviderUnavailable(self.name, "timed out"), self._backoff(attempt)
             except httpx.TransportError as exc:
                 last = ProviderUnavailable(self.name, f"connection failed: {exc!r}")

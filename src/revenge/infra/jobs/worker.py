@@ -93,8 +93,13 @@ class Worker:
         try:
             await asyncio.wait_for(asyncio.shield(self._task), timeout=grace)
         except TimeoutError:
-            # Unfinished jobs stay `picked`; heartbeat recovery hands them to another worker.
+            # Unfinished jobs must stay `picked` so heartbeat recovery hands them to another
+            # worker. Cancelled with the connection still open, pgqueuer would record them as
+            # `canceled` and drop them from the queue: cut the connection first, so neither
+            # that record nor another heartbeat can be written.
             log.warning("jobs still running after %.0fs grace period; stopping them", grace)
+            if self._conn is not None:
+                self._conn.terminate()
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task

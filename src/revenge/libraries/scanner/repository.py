@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, cast
 
 from psycopg import AsyncConnection
@@ -79,6 +80,19 @@ async def write_files(conn: AsyncConnection[Any], rows: Sequence[Sequence[Any]])
             " (SELECT id FROM scan_batch WHERE analysis = 'pending')"
         )
         await cur.execute("DROP TABLE scan_batch")
+
+
+async def written_since(
+    conn: AsyncConnection[Any], library_id: uuid.UUID, since: datetime
+) -> list[tuple[uuid.UUID, str, str | None, uuid.UUID | None, str]]:
+    """(id, kind, item kind, item id, analysis) of present files written at or after `since`."""
+    async with conn.cursor() as cur:
+        await cur.execute(
+            "SELECT id, kind, item_kind, item_id, analysis FROM media_files"
+            " WHERE library_id = %s AND updated_at >= %s AND missing_since IS NULL",
+            [library_id, since],
+        )
+        return [(i, k, ik, ii, a) for i, k, ik, ii, a in await cur.fetchall()]
 
 
 async def apply_moves(

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, text
@@ -68,6 +69,8 @@ class ScanState:
     items: set[tuple[str, uuid.UUID]] = field(default_factory=set)
     probe: list[uuid.UUID] = field(default_factory=list)
     warning: str | None = None
+    # Set when an earlier scan of the library stopped part-way (see `_resume`).
+    unfinished_since: datetime | None = None
 
 
 def lock_key(library_id: uuid.UUID) -> int:
@@ -126,6 +129,7 @@ async def _start(runtime: Runtime, request: ScanRequest) -> ScanState | None:
         library = await lib_repo.get_library(session, request.library_id)
         if library is None:
             return None
+        unfinished_since = await lib_repo.unfinished_since(session, library.id)
         await lib_repo.fail_interrupted_scans(session, library.id)
         scan_id = request.scan_id
         if scan_id is None or await lib_repo.get_scan(session, scan_id) is None:
@@ -137,7 +141,31 @@ async def _start(runtime: Runtime, request: ScanRequest) -> ScanState | None:
             session, scan_id, status="running", phase="walking", started_at=func.now()
         )
         roots = (await lib_repo.paths_by_library(session, [library.id])).get(library.id, [])
-    return ScanState(scan_id, library.id, library.type, roots)
+    return ScanState(scan_id, library.id, library.type, roots, unfinished_since=unfinished_since)
+
+
+async def _resume(runtime: Runtime, state: ScanState) -> None:
+    """Take over the follow-up work of files an unfinished earlier scan already wrote.
+
+    A scan killed (or failed) after some batches committed leaves those files catalogued
+    but never queued for probing, metadata or the search index: this scan sees them as
+    unchanged, so without this their items would stay unfetched and unsearchable.
+    """
+    if state.unfinished_since is None:
+        return
+    async with runtime.db.transaction() as session:
+        written = await repo.written_since(
+            await repo.raw(session), state.library_id, state.unfinished_since
+        )
+    for file_id, kind, item_kind, item_id, analysis in written:
+        if item_kind is not None and item_id is not None:
+            state.items.add((item_kind, item_id))
+        if kind == "video" and analysis == "pending":
+            state.probe.append(file_id)
+    log.info(
+        "scan of library %s resumes an unfinished scan: %d files written before",
+        state.library_id, len(written),
+    )  # fmt: skip
 
 
 async def _load_known(runtime: Runtime, library_id: uuid.UUID) -> dict[str, KnownRow]:
@@ -176,6 +204,7 @@ def _scope(
 
 async def _scan(runtime: Runtime, request: ScanRequest, state: ScanState) -> None:
     cataloguer = cataloguer_for(state.library_type)
+    await _resume(runtime, state)
     # Walk, then load: side by side (on two cores shared with PostgreSQL) they were slower.
     walked = await asyncio.to_thread(walk, state.roots, cataloguer.extensions, request.folders)
     known = await _load_known(runtime, state.library_id)
@@ -280,8 +309,9 @@ async def _enqueue_follow_ups(runtime: Runtime, session: Any, state: ScanState) 
         chunk = items[start : start + FOLLOW_UP_CHUNK]
         jobs.append(("metadata.fetch", {"library_id": library, "items": chunk}, None))
         jobs.append(("search.index", {"library_id": library, "items": chunk}, None))
-    for start in range(0, len(state.probe), PROBE_CHUNK):
-        ids = [str(i) for i in state.probe[start : start + PROBE_CHUNK]]
+    probe = list(dict.fromkeys(state.probe))
+    for start in range(0, len(probe), PROBE_CHUNK):
+        ids = [str(i) for i in probe[start : start + PROBE_CHUNK]]
         jobs.append(("libraries.probe", {"library_id": library, "file_ids": ids}, None))
     await runtime.jobs.enqueue_many(session, jobs)
 
