@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 
 from revenge.app import create_app
+from revenge.catalog.totals import CatalogTotals
 from revenge.config import Settings
 from revenge.infra.db import migrate
 from revenge.runtime import Runtime
@@ -95,6 +96,7 @@ async def clean_runtime(runtime: Runtime, database_url: str) -> Runtime:
     await runtime.activity.flush()
     truncate_all(database_url)
     runtime.local_cache.clear()
+    await CatalogTotals(runtime.cache).bump()
     runtime.server_settings.invalidate()
     return runtime
 

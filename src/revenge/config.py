@@ -43,6 +43,11 @@ class ServerSettings(BaseModel):
     log_json: bool | None = Field(
         None, description="JSON logs; default is JSON when stderr is not a terminal."
     )
+    # uvicorn's 5 s default closes connections clients still hold in their pools; a request
+    # sent on one as it closes fails with a reset. Players and proxies keep ~60 s (nginx 75 s).
+    keepalive_seconds: int = Field(
+        75, ge=1, le=3600, description="Idle keep-alive connections are closed after this."
+    )
 
 
 class DatabaseSettings(BaseModel):

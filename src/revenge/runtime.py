@@ -112,7 +112,7 @@ class Runtime:
 
         self.accounts = build_accounts(self)
         build_metadata(self)
-        self.cleanup_steps.append(purge_step(self.settings.scanning))
+        self.cleanup_steps.append(purge_step(self.settings.scanning, self.cache))
 
     async def _start_services(self) -> None:
         from revenge.activity.retention import retention_step

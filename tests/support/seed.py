@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from revenge.catalog.totals import CatalogTotals
 from revenge.runtime import Runtime
 from tests.support.auth import ADMIN, USER
 
@@ -17,6 +18,8 @@ OTHER_USER = uuid.UUID(int=3)
 
 async def execute(runtime: Runtime, sql: str, **params: Any) -> list[dict[str, Any]]:
     async with runtime.db.transaction() as session:
+        # Written behind the catalogue writers' backs: cached list totals must follow.
+        CatalogTotals(runtime.cache).changed(session)
         result = await session.execute(text(sql), params)
         return [dict(r) for r in result.mappings()] if result.returns_rows else []
 

@@ -10,11 +10,12 @@ from fastapi import Depends, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.auth import Principal
-from revenge.api.deps import CurrentUser, DbSession
+from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
 from revenge.catalog import repository as repo
 from revenge.catalog.keyset import clamp_limit
 from revenge.catalog.people.repository import credits_of
 from revenge.catalog.schemas import FileOut, PersonOut, UserStateOut, file_out, state_out
+from revenge.catalog.totals import CatalogTotals
 from revenge.errors import BadRequest
 from revenge.images.repository import item_images
 from revenge.images.schemas import ItemImageOut
@@ -33,6 +34,18 @@ class Browse:
     limit: int
     offset: int
     cursor: str | None = None
+    totals: CatalogTotals | None = None
+
+    def counter(self, per_user: bool) -> repo.Counter:
+        """How this list's total is found: cached, unless it depends on the caller's state."""
+        totals = self.totals
+        if totals is None:
+            return repo.count_rows
+
+        async def count(session: AsyncSession, stmt: Any) -> int:
+            return await totals.count(session, stmt, per_user)
+
+        return count
 
     @property
     def descending(self) -> bool:
@@ -68,6 +81,7 @@ class Browse:
 async def browse_params(
     user: CurrentUser,
     session: DbSession,
+    runtime: RuntimeDep,
     library_id: uuid.UUID | None = None,
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
     limit: int = 50,
@@ -77,7 +91,10 @@ async def browse_params(
     allowed = await allowed_library_ids(session, user)
     if cursor is not None and offset:
         raise BadRequest("Use either a cursor or an offset, not both.")
-    return Browse(user, session, allowed, library_id, order, clamp_limit(limit), offset, cursor)
+    return Browse(
+        user, session, allowed, library_id, order, clamp_limit(limit), offset, cursor,
+        CatalogTotals(runtime.cache),
+    )  # fmt: skip
 
 
 BrowseDep = Annotated[Browse, Depends(browse_params)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, delete, func, select
@@ -16,6 +16,8 @@ from revenge.catalog.state.models import UserItemState
 from revenge.libraries.models import MediaFile, MediaStream
 
 SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
+# How a list's total is found: counted here, or taken from the totals cache.
+Counter = Callable[[AsyncSession, "Select[Any]"], Awaitable[int]]
 
 
 def scoped(
@@ -32,17 +34,23 @@ def scoped(
     return stmt
 
 
+async def count_rows(session: AsyncSession, stmt: Select[Any]) -> int:
+    """How many rows the statement returns."""
+    return int(await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+
+
 async def page(
     session: AsyncSession,
     stmt: Select[Any],
     order: Sequence[Any],
     limit: int,
     offset: int,
+    count: Counter = count_rows,
 ) -> tuple[list[Any], int]:
     """One page of rows and the total count."""
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
+    total = await count(session, stmt)
     rows = (await session.execute(stmt.order_by(*order).limit(limit).offset(offset))).all()
-    return list(rows), int(total or 0)
+    return list(rows), total
 
 
 async def keyset_page(
@@ -55,9 +63,10 @@ async def keyset_page(
     limit: int,
     offset: int,
     cursor: str | None,
+    count: Counter = count_rows,
 ) -> tuple[list[Any], int, str | None]:
     """One page ordered by `key, id`, the total, and the cursor of the next page."""
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
+    total = await count(session, stmt)
     query = stmt.add_columns(key.label("sort_key"))
     if cursor is not None:
         query = query.where(after(key, id_col, decode_cursor(cursor, sort, descending)))
@@ -69,7 +78,7 @@ async def keyset_page(
     if len(rows) == limit:
         last = rows[-1]
         following = Cursor(sort, descending, last.sort_key, last[0].id).encode()
-    return [r[0] for r in rows], int(total or 0), following
+    return [r[0] for r in rows], total, following
 
 
 def state_flag(user_id: uuid.UUID, kind: str, id_col: Any, flag: Any) -> ColumnElement[bool]:

@@ -62,6 +62,7 @@ def serve(
         host=settings.server.host,
         port=settings.server.port,
         log_config=None,
+        timeout_keep_alive=settings.server.keepalive_seconds,
         timeout_graceful_shutdown=int(settings.jobs.grace_seconds) + 5,
     )
 

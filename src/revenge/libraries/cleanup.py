@@ -11,17 +11,23 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.registry import CATALOGUERS
+from revenge.catalog.totals import CatalogTotals
 from revenge.config import ScanningSettings
+from revenge.infra.cache import Cache
 from revenge.libraries.scanner.repository import purge_missing
 
 
-def purge_step(settings: ScanningSettings) -> Callable[[AsyncSession], Awaitable[int]]:
+def purge_step(
+    settings: ScanningSettings, cache: Cache
+) -> Callable[[AsyncSession], Awaitable[int]]:
     """A cleanup step bound to the (live) scanning settings."""
 
     async def purge_missing_media(session: AsyncSession) -> int:
         removed = await purge_missing(session, settings.missing_grace_hours * 3600)
         for cataloguer in CATALOGUERS.values():
             removed += await cataloguer.purge_orphans(session)
+        if removed:
+            CatalogTotals(cache).changed(session)
         return removed
 
     return purge_missing_media

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 
 from revenge.api.auth import Principal
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
+from revenge.catalog.totals import CatalogTotals
 from revenge.errors import NotFound
 from revenge.libraries import repository as repo
 from revenge.libraries import service
@@ -87,9 +88,12 @@ async def update_library(
 
 
 @router.delete("/{library_id}", status_code=204)
-async def delete_library(library_id: uuid.UUID, _: AdminUser, session: DbSession) -> Response:
+async def delete_library(
+    library_id: uuid.UUID, _: AdminUser, session: DbSession, runtime: RuntimeDep
+) -> Response:
     """Delete the library and its catalogue; files on disk stay untouched."""
     await service.delete_library(session, library_id)
+    CatalogTotals(runtime.cache).changed(session)
     return Response(status_code=204)
 
 

@@ -2,11 +2,13 @@
 
 Ranking, highest first: the whole title equals the query; the title starts with it; every
 query word (or its start) is in a title or name; a word matched only after typo correction;
-matches only in genres or overview. Ties go to full-text rank, then title.
+matches only in genres or overview. Ties go to the shorter title (the closer match), then title.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,9 +17,12 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.text import norm
+from revenge.infra.db.engine import Database
 from revenge.search import documents
 from revenge.search import repository as repo
 from revenge.search.vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
 
 MAX_WORDS = 8
 BATCH = 2000
@@ -65,8 +70,11 @@ class SearchIndex(Protocol):
 class PostgresSearchIndex:
     """Core full-text search over folded text, plus in-memory typo correction."""
 
-    def __init__(self) -> None:
+    def __init__(self, db: Database) -> None:
+        self.db = db
         self.vocabulary = Vocabulary()
+        self._first_load = asyncio.Lock()
+        self._refresh: asyncio.Task[None] | None = None
 
     async def _write(self, session: AsyncSession, docs: Iterable[documents.Document]) -> int:
         rows, words, written = [], set(), 0
@@ -103,9 +111,25 @@ class PostgresSearchIndex:
         return total
 
     async def _words(self, session: AsyncSession) -> Vocabulary:
-        if self.vocabulary.stale:
-            self.vocabulary = Vocabulary(await repo.vocabulary(session))
+        """The word list: loaded once (one load for all waiting requests), then refreshed in
+        the background while searches go on with the list they have."""
+        if not self.vocabulary.loaded_at:
+            async with self._first_load:
+                if not self.vocabulary.loaded_at:
+                    self.vocabulary = Vocabulary(await repo.vocabulary(session))
+        elif self.vocabulary.stale and self._refresh is None:
+            self._refresh = asyncio.create_task(self._reload(), name="search-vocabulary")
         return self.vocabulary
+
+    async def _reload(self) -> None:
+        try:
+            async with self.db.transaction() as session:
+                self.vocabulary = Vocabulary(await repo.vocabulary(session))
+        except Exception:
+            # Tried again on the next search; meanwhile the old list serves.
+            log.warning("search vocabulary reload failed", exc_info=True)
+        finally:
+            self._refresh = None
 
     async def search(
         self, session: AsyncSession, query: SearchQuery, allowed: set[uuid.UUID] | None

@@ -11,6 +11,7 @@ import logging
 import uuid
 from typing import Any
 
+from revenge.catalog.totals import CatalogTotals
 from revenge.infra.jobs.context import JobContext
 from revenge.infra.jobs.registry import JobRegistry
 from revenge.search.service import search_index
@@ -22,6 +23,8 @@ async def index(ctx: JobContext, payload: dict[str, Any]) -> None:
     """Index the listed items (removing those that are gone), or rebuild everything."""
     search = search_index(ctx.runtime)
     async with ctx.runtime.db.transaction() as session:
+        # Follows every catalogue and metadata change, so genre/year totals follow too.
+        CatalogTotals(ctx.runtime.cache).changed(session)
         if payload.get("rebuild"):
             written = await search.rebuild(session)
         else:

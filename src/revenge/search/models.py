@@ -19,6 +19,7 @@ class SearchDocument(Base):
     __tablename__ = "search_documents"
     __table_args__ = (
         Index("ix_search_documents_document", "document", postgresql_using="gin"),
+        Index("ix_search_documents_title_document", "title_document", postgresql_using="gin"),
         Index("ix_search_documents_library_type", "library_id", "item_type"),
         Index(
             "ix_search_documents_folded_title",
@@ -43,4 +44,8 @@ class SearchDocument(Base):
     folded_title: Mapped[str] = mapped_column(Text, nullable=False)
     folded_names: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
     document: Mapped[str] = mapped_column(TSVECTOR, nullable=False)
+    # Title and name words only (weights A and B): what ranking tests a match against.
+    title_document: Mapped[str] = mapped_column(
+        TSVECTOR, nullable=False, server_default=text("''::tsvector")
+    )
     updated_at: Mapped[datetime] = updated_ts()

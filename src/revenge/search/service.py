@@ -14,6 +14,6 @@ def search_index(runtime: Runtime) -> SearchIndex:
     """The index of this process, made on first use and kept in the runtime."""
     index = runtime.services.get("search")
     if index is None:
-        index = runtime.services["search"] = PostgresSearchIndex()
+        index = runtime.services["search"] = PostgresSearchIndex(runtime.db)
     assert isinstance(index, PostgresSearchIndex)
     return index

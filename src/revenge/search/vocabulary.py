@@ -14,6 +14,8 @@ from rapidfuzz import fuzz, process
 
 RELOAD_SECONDS = 120.0
 MIN_TYPO_LENGTH = 4
+# Corrections remembered per word: many people type the same few queries.
+REMEMBERED = 10_000
 
 
 class Vocabulary:
@@ -21,6 +23,16 @@ class Vocabulary:
         self.words: list[str] = sorted(set(words or []))
         self._known = set(self.words)
         self.loaded_at = time.monotonic() if words is not None else 0.0
+        self._index()
+
+    def _index(self) -> None:
+        """Alphabetic words by length: a typo is matched only against words of a length
+        that could reach the similarity cutoff (numbers are never a typo's target)."""
+        self._by_length: dict[int, list[str]] = {}
+        for word in self.words:
+            if word.isalpha():
+                self._by_length.setdefault(len(word), []).append(word)
+        self._remembered: dict[str, list[str]] = {}
 
     @property
     def stale(self) -> bool:
@@ -31,6 +43,7 @@ class Vocabulary:
         if fresh:
             self._known |= fresh
             self.words = sorted(self._known)
+            self._index()
 
     def has_prefix(self, word: str) -> bool:
         at = bisect.bisect_left(self.words, word)
@@ -40,7 +53,23 @@ class Vocabulary:
         """Known words close to a word that is not itself (the start of) a known word."""
         if len(word) < MIN_TYPO_LENGTH or not word.isalpha() or self.has_prefix(word):
             return []
+        remembered = self._remembered.get(word)
+        if remembered is None:
+            remembered = self._closest(word, limit)
+            if len(self._remembered) >= REMEMBERED:
+                self._remembered.clear()
+            self._remembered[word] = remembered
+        return remembered
+
+    def _closest(self, word: str, limit: int) -> list[str]:
         cutoff = 75 if len(word) < 7 else 70
-        found = process.extract(word, self.words, scorer=fuzz.ratio, limit=limit,
-                                score_cutoff=cutoff)  # fmt: skip
-        return [w for w, _, _ in found]
+        found: list[tuple[float, str]] = []
+        for length, words in self._by_length.items():
+            # fuzz.ratio is at most 200 * min(n, m) / (n + m); skip lengths that cannot pass.
+            if 200 * min(length, len(word)) / (length + len(word)) < cutoff:
+                continue
+            for match, score, _ in process.extract(
+                word, words, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff
+            ):
+                found.append((-score, match))
+        return [match for _, match in sorted(found)[:limit]]

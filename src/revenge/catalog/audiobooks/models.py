@@ -25,6 +25,7 @@ class Audiobook(Base):
     __table_args__ = (
         Index("uq_audiobooks_library_group", "library_id", "group_key", unique=True),
         Index("ix_audiobooks_library_sort", "library_id", "sort_title"),
+        Index("ix_audiobooks_title_order", "sort_title", "id"),
         Index("ix_audiobooks_added", "created_at", "id"),
     )
 

@@ -18,6 +18,7 @@ class Movie(Base):
     __table_args__ = (
         Index("uq_movies_library_group", "library_id", "group_key", unique=True),
         Index("ix_movies_library_sort", "library_id", "sort_title"),
+        Index("ix_movies_title_order", "sort_title", "id"),
         Index("ix_movies_added", "created_at", "id"),
         Index("ix_movies_year", "year", "id"),
         Index("ix_movies_genres", "genres", postgresql_using="gin"),

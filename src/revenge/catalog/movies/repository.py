@@ -98,7 +98,7 @@ async def list_movies(
     key = main_duration(Movie.id) if sort == "runtime" else SORTS[sort]
     return await keyset_page(
         session, stmt, Movie.id, key, sort, browse.descending, browse.limit, browse.offset,
-        browse.cursor,
+        browse.cursor, browse.counter(filters.played is not None or filters.favourite is not None),
     )  # fmt: skip
 
 

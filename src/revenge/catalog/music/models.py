@@ -33,6 +33,7 @@ class Artist(Base):
     __table_args__ = (
         Index("uq_artists_library_group", "library_id", "group_key", unique=True),
         Index("ix_artists_library_sort", "library_id", "sort_name"),
+        Index("ix_artists_name_order", "sort_name", "id"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -50,6 +51,7 @@ class Album(Base):
     __table_args__ = (
         Index("uq_albums_library_group", "library_id", "group_key", unique=True),
         Index("ix_albums_library_sort", "library_id", "sort_title"),
+        Index("ix_albums_title_order", "sort_title", "id"),
         Index("ix_albums_added", "created_at", "id"),
     )
 

@@ -17,6 +17,7 @@ class Podcast(Base):
     __table_args__ = (
         Index("uq_podcasts_library_group", "library_id", "group_key", unique=True),
         Index("ix_podcasts_library_sort", "library_id", "sort_title"),
+        Index("ix_podcasts_title_order", "sort_title", "id"),
         Index("ix_podcasts_added", "created_at", "id"),
     )
 

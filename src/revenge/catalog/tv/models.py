@@ -26,6 +26,7 @@ class Series(Base):
     __table_args__ = (
         Index("uq_series_library_group", "library_id", "group_key", unique=True),
         Index("ix_series_library_sort", "library_id", "sort_title"),
+        Index("ix_series_title_order", "sort_title", "id"),
         Index("ix_series_added", "created_at", "id"),
         Index("ix_series_year", "year", "id"),
         Index("ix_series_rating", "community_rating", "id"),

@@ -129,6 +129,7 @@ async def list_series(
     return await keyset_page(
         session, _filtered(stmt, filters), Series.id, SERIES_SORTS[sort], sort,
         browse.descending, browse.limit, browse.offset, browse.cursor,
+        browse.counter(filters.played is not None),
     )  # fmt: skip
 
 

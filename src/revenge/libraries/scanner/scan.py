@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, text
 
 from revenge.catalog.registry import cataloguer_for
+from revenge.catalog.totals import CatalogTotals
 from revenge.catalog.types import FileToPlace
 from revenge.libraries import repository as lib_repo
 from revenge.libraries.scanner import repository as repo
@@ -241,6 +242,7 @@ async def _process_batch(
 ) -> None:
     prepared = await asyncio.to_thread(prepare, batch, state.roots, cataloguer.media_kind)
     async with runtime.db.transaction() as session:
+        CatalogTotals(runtime.cache).changed(session)
         conn = await repo.raw(session)
         placed = await cataloguer.place(
             conn, state.library_id,
@@ -272,6 +274,7 @@ async def _finish(
     gone = [row.id for row in vanished if row.id not in moved_ids]
     state.moved, state.missing = len(moves), len(gone)
     async with runtime.db.transaction() as session:
+        CatalogTotals(runtime.cache).changed(session)
         conn = await repo.raw(session)
         await repo.apply_moves(
             conn,

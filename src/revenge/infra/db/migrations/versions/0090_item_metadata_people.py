@@ -1,7 +1,7 @@
 """Metadata state on series, episodes, albums and audiobooks; ratings, runtimes; people.
 
 Revision ID: 0090
-Revises: 0080
+Revises: 0085
 """
 
 from collections.abc import Callable, Sequence
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0090"
-down_revision: str | None = "0080"
+down_revision: str | None = "0085"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
