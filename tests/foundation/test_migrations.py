@@ -74,9 +74,8 @@ def test_models_match_migrations(database_url: str) -> None:
         ctx = MigrationContext.configure(
             conn,
             opts={
-                "include_name": lambda name, type_, parent: (
-                    not (name or "").startswith("pgqueuer") and name not in EXPRESSION_INDEXES
-                )
+                "include_name": lambda name, type_, parent: not (name or "").startswith("pgqueuer"),
+                "include_object": lambda obj, name, *_: name not in EXPRESSION_INDEXES,
             },
         )
         diff = compare_metadata(ctx, Base.metadata)
