@@ -52,7 +52,10 @@ async def search(
     groups: dict[str, list[SearchHitOut]] = {}
     for item in items:
         groups.setdefault(item.type, []).append(item)
-    return SearchOut(query=q, items=items, totals=result.totals, groups=groups)
+    return SearchOut(
+        query=q, items=items, totals=result.totals, totals_exact=result.totals_exact,
+        groups=groups,
+    )  # fmt: skip
 
 
 @router.post("/api/v1/admin/search/rebuild", status_code=202)
