@@ -62,6 +62,8 @@ def serve(
         host=settings.server.host,
         port=settings.server.port,
         log_config=None,
+        # logs.configure silences uvicorn.access anyway; off, uvicorn skips building each line.
+        access_log=False,
         timeout_graceful_shutdown=int(settings.jobs.grace_seconds) + 5,
     )
 
