@@ -49,22 +49,19 @@ def open_confined(path: str, roots: list[str]) -> tuple[int, os.stat_result] | N
         return None
     try:
         real = _kernel_path(handle)
-        if real is None or not stat.S_ISREG(os.fstat(handle).st_mode):
+        st = os.fstat(handle)
+        if real is None or not stat.S_ISREG(st.st_mode):
             return None
         if not any(_within(real, root) for root in map(_real_root, roots)):
             return None
         # Reopening the checked descriptor opens exactly the inode that was resolved and
-        # checked: nothing can be swapped in between, and no path is looked up again.
-        fd = os.open(f"/proc/self/fd/{handle}", os.O_RDONLY | os.O_CLOEXEC)
+        # checked (so `st` describes it): nothing can be swapped in between, and no path is
+        # looked up again.
+        return os.open(f"/proc/self/fd/{handle}", os.O_RDONLY | os.O_CLOEXEC), st
     except OSError:
         return None
     finally:
         os.close(handle)
-    try:
-        return fd, os.fstat(fd)
-    except OSError:
-        os.close(fd)
-        return None
 
 
 def _kernel_path(handle: int) -> str | None:
