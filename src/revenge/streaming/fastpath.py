@@ -54,7 +54,7 @@ def _file_id(scope: Scope) -> uuid.UUID | None:
         file_id = uuid.UUID(path[len(PREFIX) :])
     except ValueError:
         return None
-    # Only the canonical spelling: other forms the UUID parser takes are the router's to judge.
+    # Only the hyphenated form (any case): other forms the parser takes are the router's to judge.
     return file_id if str(file_id) == path[len(PREFIX) :].lower() else None
 
 
