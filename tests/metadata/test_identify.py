@@ -55,7 +55,7 @@ async def wired(
     """The real metadata feature over the local TMDb; its host allowlisted for image fetches."""
     previous = clean_runtime.services["metadata"]
     monkeypatch.setattr(clean_runtime.settings.metadata, "tmdb_base_url", tmdb.url)
-    monkeypatch.setattr(clean_runtime.settings.images, "allowed_hosts", ["127.0.0.1"])
+    monkeypatch.setattr(clean_runtime.settings.http, "outbound_allowlist", ["127.0.0.1"])
     monkeypatch.delitem(clean_runtime.services, "images", raising=False)
     await store_tmdb_key(clean_runtime)
     feature = build(clean_runtime)

@@ -132,8 +132,11 @@ def _defs() -> list[SettingDef]:
                    from_config=lambda s: s.server.trusted_proxies,
                    config_field=("server", "trusted_proxies")),
         SettingDef("http.outbound_allowlist", list[str], [],
-                   "Hosts or networks user-supplied URLs may reach even when private.", 0, 200,
-                   item_check=validate_allowlist_entry),
+                   "Host names (nas.lan, *.lan) and IP networks (10.0.0.0/8) that webhooks and"
+                   " artwork URLs may reach even when private.", 0, 200,
+                   item_check=validate_allowlist_entry,
+                   from_config=lambda s: s.http.outbound_allowlist,
+                   config_field=("http", "outbound_allowlist")),
     ]  # fmt: skip
 
 
