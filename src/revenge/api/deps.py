@@ -29,7 +29,9 @@ async def db_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-DbSession = Annotated[AsyncSession, Depends(db_session)]
+# "function" scope: the transaction commits before the response is sent, so a client that
+# got a 2xx sees its change at once and a failed commit is never answered with success.
+DbSession = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
 async def optional_principal(request: Request, runtime: RuntimeDep) -> Principal | None:
