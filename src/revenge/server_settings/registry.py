@@ -140,6 +140,37 @@ def _defs() -> list[SettingDef]:
 REGISTRY: dict[str, SettingDef] = {d.key: d for d in _defs()}
 
 
+def value_schema(setting: SettingDef) -> dict[str, Any]:
+    """What a value of this setting looks like, as JSON Schema (item checks aside)."""
+    if setting.type is bool:
+        schema: dict[str, Any] = {"type": "boolean"}
+    elif setting.type is int:
+        schema = {"type": "integer"}
+        _bounds(schema, setting, "minimum", "maximum")
+    elif setting.type is float:
+        schema = {"type": "number"}
+        _bounds(schema, setting, "minimum", "maximum")
+    elif setting.type is str:
+        schema = {"type": "string"}
+        _bounds(schema, setting, "minLength", "maxLength")
+        if setting.pattern is not None:
+            schema["pattern"] = f"^(?:{setting.pattern})$"
+    else:
+        schema = {"type": "array", "items": {"type": "string"}}
+        _bounds(schema, setting, "minItems", "maxItems")
+    if setting.choices is not None:
+        schema["enum"] = list(setting.choices)
+    schema["description"] = setting.description
+    return schema
+
+
+def _bounds(schema: dict[str, Any], setting: SettingDef, low: str, high: str) -> None:
+    if setting.minimum is not None:
+        schema[low] = int(setting.minimum) if low != "minimum" else setting.minimum
+    if setting.maximum is not None:
+        schema[high] = int(setting.maximum) if high != "maximum" else setting.maximum
+
+
 def definition(key: str) -> SettingDef:
     """The definition of `key`; KeyError for unknown keys."""
     return REGISTRY[key]
