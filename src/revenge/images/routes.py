@@ -62,7 +62,7 @@ IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/{image_id}", response_model=None, responses=IMAGE_RESPONSES)
+@router.get("/{image_id}", response_model=None, response_class=Response, responses=IMAGE_RESPONSES)
 async def get_image(
     image_id: uuid.UUID,
     request: Request,

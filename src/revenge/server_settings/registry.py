@@ -44,6 +44,8 @@ class SettingDef:
 
     def validate(self, value: Any) -> Any:
         """The value converted to the setting's type, or InvalidSetting naming the key."""
+        if self.type is int and isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON has one number type: 30.0 is the integer 30
         try:
             typed = _adapter(self.type).validate_python(value, strict=self.type is not float)
         except ValidationError as exc:
