@@ -101,7 +101,7 @@ async def test_grouped_and_filtered(api: httpx.AsyncClient, catalogue: Search) -
     only_lib = await _search(api, "star", library_id=str(catalogue.shared))
     assert set(only_lib["groups"]) == {"movie"}
     bad = await api.get(URL, params={"q": "star", "types": "movie,bogus"}, headers=AS_USER)
-    assert bad.status_code == 400
+    assert bad.status_code == 422 and "types" in bad.json()["detail"]
     assert (await api.get(URL, params={"q": ""}, headers=AS_USER)).status_code == 422
 
 

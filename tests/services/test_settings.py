@@ -87,6 +87,18 @@ async def test_bad_values_get_422_naming_the_key(client: httpx.AsyncClient, acto
     assert unknown.status_code == 404
 
 
+async def test_integer_settings_take_json_numbers_with_no_fraction(
+    client: httpx.AsyncClient, actors: Actors
+) -> None:
+    """Found by fuzzing: JSON Schema's integer 3.0 was refused although the schema allows it."""
+    url = "/api/v1/admin/settings/transcoding.max_concurrent"
+    whole = await client.put(url, json={"value": 3.0}, headers=actors.as_admin)
+    assert whole.status_code == 200 and whole.json()["value"] == 3
+    for value in (2.5, True):
+        resp = await client.put(url, json={"value": value}, headers=actors.as_admin)
+        assert resp.status_code == 422, value
+
+
 async def test_batch_update_is_all_or_nothing(client: httpx.AsyncClient, actors: Actors) -> None:
     resp = await client.patch(
         "/api/v1/admin/settings",

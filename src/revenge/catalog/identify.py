@@ -8,6 +8,7 @@ fetches leave them alone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -105,7 +106,7 @@ def edited_values(
     locked: list[str] | None,
     changes: dict[str, Any],
     editable: tuple[str, ...],
-    unlock: list[str],
+    unlock: Sequence[str],
 ) -> dict[str, Any]:
     """Columns to write for an edit: the edited fields added to the locked ones, minus
     `unlock` (fields handed back to the providers)."""
