@@ -88,6 +88,11 @@ SEMANTIC_REFUSALS: dict[str, tuple[set[int], str]] = {
         "items must exist and suit the collection's kind",
     ),
     "POST /api/v1/movies/{movie_id}/identify": ({422}, "the provider must know the id"),
+    "POST /api/v1/tv/series/{series_id}/identify": (
+        {400, 422},
+        "the provider must know the id and be set up (no TheTVDB key here)",
+    ),
+    "POST /api/v1/music/albums/{album_id}/identify": ({422}, "the provider must know the id"),
     "PATCH /api/v1/admin/notifications/channels/{channel_id}": (
         {422},
         "settings must be of the channel's own kind",

@@ -17,6 +17,11 @@ from revenge.catalog.movies.models import Movie
 
 router = APIRouter()
 
+
+class MovieChoice(IdentifyChoice):
+    provider: Literal["tmdb"] = Field(description="A movie metadata provider.")
+
+
 # The movie is looked up first (404 when hidden), then the caller must be an administrator.
 _ADMIN_ONLY = {403: "The caller is not an administrator."}
 
@@ -89,7 +94,7 @@ async def search_candidates(
 )
 async def apply_match(
     movie_id: uuid.UUID,
-    choice: IdentifyChoice,
+    choice: MovieChoice,
     user: CurrentUser,
     session: DbSession,
     runtime: RuntimeDep,
