@@ -174,6 +174,7 @@ async def search_for(client: httpx.AsyncClient, q: str) -> list[dict[str, Any]]:
 async def test_people_are_listed_on_detail_and_found_by_search(
     clean_runtime: Runtime,
     wired: MetadataFeature,
+    coverart: FakeApi,
     api: httpx.AsyncClient,  # noqa: F811
     make_library: LibraryMaker,  # noqa: F811
     scan: Scanner,  # noqa: F811
@@ -201,6 +202,17 @@ async def test_people_are_listed_on_detail_and_found_by_search(
         clean_runtime, "SELECT item_id FROM item_people WHERE person_id = :p", p=person["id"]
     )
     assert len(credits) == 2
+
+    # Their photos are fetched once each, and then shown with the credit.
+    photos = [p for p in queued(clean_runtime, DOWNLOAD) if p["target"]["kind"] == "photo"]
+    keanu = [p for p in photos if p["url"].endswith("/4D0PpNI0kmP58hgrwGC3wCjxhnm.jpg")]
+    assert len(keanu) == 1 and keanu[0]["target"]["item_id"] == f"person:{person['id']}"
+    # image.tmdb.org is out of reach here: the archive's local server serves the bytes.
+    await download(job(clean_runtime, DOWNLOAD), {**keanu[0], "url": f"{coverart.url}/img/0.jpg"})
+    detail = (await api.get(f"/api/v1/movies/{matrix['id']}", headers=AS_ADMIN)).json()
+    assert detail["people"][0]["photo_id"] is not None and detail["people"][1]["photo_id"] is None
+    photo = await api.get(f"/api/v1/images/{detail['people'][0]['photo_id']}", headers=AS_ADMIN)
+    assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
 
     hits = await search_for(api, "keanu reeves")
     assert {h["id"] for h in hits} == {str(m["id"]) for m in movies}

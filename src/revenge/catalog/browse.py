@@ -59,7 +59,13 @@ class Browse:
     async def people(self, item_kind: str, item_id: uuid.UUID) -> list[PersonOut]:
         """Credits on the item in billing order."""
         return [
-            PersonOut(person_id=c.person_id, name=c.name, role=c.role, character=c.character)
+            PersonOut(
+                person_id=c.person_id,
+                name=c.name,
+                role=c.role,
+                character=c.character,
+                photo_id=c.photo_id,
+            )
             for c in await credits_of(self.session, item_kind, item_id)
         ]
 

@@ -21,6 +21,7 @@ from revenge.catalog.audiobooks.metadata_writer import AudiobookWriter
 from revenge.catalog.metadata_fields import KindMetadata, Stale, outcome_reason
 from revenge.catalog.movies.metadata_writer import MovieWriter, movie_values
 from revenge.catalog.music.metadata_writer import AlbumWriter
+from revenge.catalog.people.repository import photos_to_fetch
 from revenge.catalog.tv.metadata_writer import EpisodeWriter, SeriesWriter
 from revenge.metadata.writer import FetchOutcome, ItemFacts
 
@@ -84,12 +85,14 @@ class CatalogMetadataWriter:
         if saved is None:
             return
         await reindex_many(self._runtime, session, saved.library_id, saved.reindex)
-        if saved.artwork and IMAGES_DOWNLOAD in self._runtime.registry.tasks:
+        if IMAGES_DOWNLOAD in self._runtime.registry.tasks:
+            artwork = [*saved.artwork, *await _photos(session, outcome.item_id)]
             jobs: list[tuple[str, dict[str, Any], str | None]] = [
                 (IMAGES_DOWNLOAD, p, f"images:{p['target']['item_id']}:{p['target']['kind']}")
-                for p in saved.artwork
+                for p in artwork
             ]
-            await self._runtime.jobs.enqueue_many(session, jobs)
+            if jobs:
+                await self._runtime.jobs.enqueue_many(session, jobs)
         if saved.refetch and METADATA_FETCH in self._runtime.registry.tasks:
             await self._runtime.jobs.enqueue(session, METADATA_FETCH, {"item_ids": saved.refetch})
 
@@ -112,6 +115,17 @@ class CatalogMetadataWriter:
             found.extend((s, kind) for s in await writer.stale(session, fetched_before, limit))
         found.sort(key=lambda f: (f[0][1] is not None, f[0][1] or datetime.min))
         return [item_ref(kind, s[0]) for s, kind in found[:limit]]
+
+
+async def _photos(session: AsyncSession, ref: str) -> list[dict[str, Any]]:
+    """Downloads of the photos of the item's credited people not stored yet."""
+    parsed = parse_ref(ref)
+    if parsed is None:
+        return []
+    return [
+        {"url": url, "target": {"item_id": item_ref("person", person_id), "kind": "photo"}}
+        for person_id, url in await photos_to_fetch(session, *parsed)
+    ]
 
 
 async def reindex(

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from revenge.catalog.state.models import UserItemState
 
@@ -63,6 +63,9 @@ class PersonOut(BaseModel):
     name: str
     role: str
     character: str | None
+    photo_id: uuid.UUID | None = Field(
+        default=None, description="Their photo, served by /api/v1/images/{id}, once fetched."
+    )
 
 
 class UserStateOut(BaseModel):

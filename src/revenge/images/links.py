@@ -13,7 +13,9 @@ from revenge.images import repository
 log = logging.getLogger(__name__)
 
 # Item kinds whose images are linked; the item id part of a target is `<kind>:<uuid>`.
-LINKED_KINDS = frozenset({"movie", "series", "season", "episode", "album", "artist", "track"})
+LINKED_KINDS = frozenset(
+    {"movie", "series", "season", "episode", "album", "artist", "track", "person"}
+)
 
 
 def parse_target(target: dict[str, Any]) -> tuple[str, uuid.UUID, str] | None:

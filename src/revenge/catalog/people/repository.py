@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.people.models import ItemPerson, Person
+from revenge.images.models import ItemImage
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class CreditRow:
     character: str | None
     position: int
     image_url: str | None
+    photo_id: uuid.UUID | None = None
 
 
 async def _upsert_people(session: AsyncSession, credits: Sequence[Credit]) -> dict[str, uuid.UUID]:
@@ -87,17 +89,47 @@ async def replace_credits(
         await session.execute(insert(ItemPerson).values(rows))
 
 
+def _photo_of(person_id: Any) -> Any:
+    return (
+        select(ItemImage.image_id)
+        .where(
+            ItemImage.item_kind == "person",
+            ItemImage.item_id == person_id,
+            ItemImage.kind == "photo",
+        )
+        .scalar_subquery()
+    )
+
+
 async def credits_of(session: AsyncSession, item_kind: str, item_id: uuid.UUID) -> list[CreditRow]:
     stmt = (
-        select(ItemPerson, Person.name, Person.image_url)
+        select(ItemPerson, Person.name, Person.image_url, _photo_of(Person.id))
         .join(Person, Person.id == ItemPerson.person_id)
         .where(ItemPerson.item_kind == item_kind, ItemPerson.item_id == item_id)
         .order_by(ItemPerson.position)
     )
     return [
-        CreditRow(ip.person_id, name, ip.role, ip.character, ip.position, image)
-        for ip, name, image in (await session.execute(stmt)).all()
+        CreditRow(ip.person_id, name, ip.role, ip.character, ip.position, image, photo)
+        for ip, name, image, photo in (await session.execute(stmt)).all()
     ]
+
+
+async def photos_to_fetch(
+    session: AsyncSession, item_kind: str, item_id: uuid.UUID
+) -> list[tuple[uuid.UUID, str]]:
+    """(person id, photo URL) of the item's credited people whose photo is not stored yet."""
+    stmt = (
+        select(Person.id, Person.image_url)
+        .join(ItemPerson, ItemPerson.person_id == Person.id)
+        .where(
+            ItemPerson.item_kind == item_kind,
+            ItemPerson.item_id == item_id,
+            Person.image_url.is_not(None),
+            _photo_of(Person.id).is_(None),
+        )
+        .distinct()
+    )
+    return [(pid, str(url)) for pid, url in (await session.execute(stmt)).all()]
 
 
 async def delete_orphan_credits(session: AsyncSession, item_kind: str, items: Any) -> int:
