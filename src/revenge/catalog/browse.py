@@ -98,8 +98,3 @@ async def browse_params(
 
 
 BrowseDep = Annotated[Browse, Depends(browse_params)]
-
-
-def sort_param(choices: dict[str, Any], default: str) -> Any:
-    """A `sort` query parameter limited to the given names."""
-    return Query(default, pattern="^(" + "|".join(choices) + ")$")
