@@ -125,11 +125,11 @@ class LibraryWatcher:
             log.info("this node runs the library watcher")
             try:
                 while not self._stop.is_set():
-                    if self._wake.is_set():
-                        self._wake.clear()
-                        if not await self.enabled():
-                            log.info("realtime monitoring turned off; the watcher stops")
-                            return
+                    # Checked at every reload too, in case a change announcement was lost.
+                    self._wake.clear()
+                    if not await self.enabled():
+                        log.info("realtime monitoring turned off; the watcher stops")
+                        return
                     await self._watch_until_reload()
             finally:
                 self.active.clear()
