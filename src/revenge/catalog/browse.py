@@ -98,3 +98,7 @@ async def browse_params(
 
 
 BrowseDep = Annotated[Browse, Depends(browse_params)]
+
+
+# Years as PostgreSQL integers hold them; wider values could never match.
+YearFilter = Annotated[int | None, Query(ge=0, le=9999)]

@@ -18,6 +18,7 @@ from revenge.errors import BadRequest
 
 # Query parameters every browse list understands, besides its own filters.
 PAGING_KEYS = frozenset({"sort", "order", "limit", "offset", "cursor", "library_id"})
+_SCALARS = (str, int, float, type(None))
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,23 @@ def decode_cursor(token: str, sort: str, descending: bool) -> Cursor:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         name, desc, values, last_id = json.loads(raw)
-        decoded = tuple(datetime.fromisoformat(v) if tag == "dt" else v for v, tag in values)
+        # Only what `encode` writes: anything else would reach SQL as a bind value.
+        if not isinstance(values, list) or not isinstance(last_id, str):
+            raise ValueError("not a cursor")
+        decoded = tuple(_decode_value(v) for v in values)
         cursor = Cursor(str(name), bool(desc), decoded, uuid.UUID(last_id))
     except (ValueError, TypeError, binascii.Error):
         raise BadRequest("Invalid cursor.") from None
     if cursor.sort != sort or cursor.descending != descending:
         raise BadRequest("The cursor belongs to another sort or order.")
     return cursor
+
+
+def _decode_value(pair: Any) -> Any:
+    value, tag = pair
+    if not isinstance(value, _SCALARS):
+        raise ValueError("not a cursor value")
+    return datetime.fromisoformat(str(value)) if tag == "dt" else value
 
 
 # One sort term: the expression and whether it runs descending.
@@ -65,12 +76,26 @@ def after(terms: Sequence[Term], id_col: Any, cursor: Cursor) -> ColumnElement[b
     # Built from the last term outwards: a later term only decides between rows whose
     # earlier terms are equal.
     for (key, descending), value in reversed(list(zip(terms, cursor.values, strict=True))):
+        _check_value(key, value)
         if value is None:
             clause = and_(key.is_(None), clause)
         else:
             past = key < value if descending else key > value
             clause = or_(past, and_(key == value, clause), key.is_(None))
     return clause
+
+
+def _check_value(key: Any, value: Any) -> None:
+    """400 unless the cursor's value has the sort key's type: SQL would refuse to compare."""
+    if value is None:
+        return
+    try:
+        expected = key.type.python_type
+    except (AttributeError, NotImplementedError):
+        return
+    accepted = (int, float) if expected is float else (expected,)
+    if isinstance(value, bool) or not isinstance(value, accepted):
+        raise BadRequest("Invalid cursor.")
 
 
 def order_by(terms: Sequence[Term], id_col: Any, descending: bool) -> list[Any]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from revenge.catalog.audiobooks import repository as repo
@@ -60,7 +61,10 @@ FILTERS = ("author",)
 
 @router.get("")
 async def list_audiobooks(
-    request: Request, browse: BrowseDep, sort: str = "title", author: str | None = None
+    request: Request,
+    browse: BrowseDep,
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(repo.SORTS)})] = "title",
+    author: str | None = None,
 ) -> Page[AudiobookOut]:
     """Audiobooks by title, year, added or series (then position); `next_cursor` pages on."""
     check_keys(request, sort, repo.SORTS, FILTERS)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from revenge.catalog.browse import BrowseDep
@@ -80,7 +81,11 @@ ALBUM_FILTERS = ("artist_id",)
 
 
 @router.get("/artists")
-async def list_artists(request: Request, browse: BrowseDep, sort: str = "name") -> Page[ArtistOut]:
+async def list_artists(
+    request: Request,
+    browse: BrowseDep,
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(repo.ARTIST_SORTS)})] = "name",
+) -> Page[ArtistOut]:
     """Album artists by name or added (an artist only on compilations is reached via tracks)."""
     check_keys(request, sort, repo.ARTIST_SORTS, ARTIST_FILTERS)
     found, total, following = await repo.list_artists(browse.session, browse, sort)
@@ -92,7 +97,10 @@ async def list_artists(request: Request, browse: BrowseDep, sort: str = "name") 
 
 @router.get("/albums")
 async def list_albums(
-    request: Request, browse: BrowseDep, sort: str = "title", artist_id: uuid.UUID | None = None
+    request: Request,
+    browse: BrowseDep,
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(repo.ALBUM_SORTS)})] = "title",
+    artist_id: uuid.UUID | None = None,
 ) -> Page[AlbumOut]:
     """Albums by title, year or added; `next_cursor` fetches the next page."""
     check_keys(request, sort, repo.ALBUM_SORTS, ALBUM_FILTERS)

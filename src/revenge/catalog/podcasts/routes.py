@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from revenge.catalog.browse import BrowseDep
@@ -26,7 +27,7 @@ class PodcastOut(BaseModel):
     episode_count: int
 
 
-class EpisodeOut(BaseModel):
+class PodcastEpisodeOut(BaseModel):
     id: uuid.UUID
     podcast_id: uuid.UUID
     title: str
@@ -35,7 +36,7 @@ class EpisodeOut(BaseModel):
     duration_seconds: float | None
 
 
-class EpisodeDetail(EpisodeOut):
+class PodcastEpisodeDetail(PodcastEpisodeOut):
     description: str | None
     files: list[FileOut]
     user_state: UserStateOut
@@ -47,8 +48,8 @@ def _podcast(p: Podcast, count: int) -> PodcastOut:
     )
 
 
-def _episode(e: PodcastEpisode) -> EpisodeOut:
-    return EpisodeOut.model_validate(e, from_attributes=True)
+def _episode(e: PodcastEpisode) -> PodcastEpisodeOut:
+    return PodcastEpisodeOut.model_validate(e, from_attributes=True)
 
 
 FILTERS: tuple[str, ...] = ()
@@ -56,7 +57,9 @@ FILTERS: tuple[str, ...] = ()
 
 @router.get("")
 async def list_podcasts(
-    request: Request, browse: BrowseDep, sort: str = "title"
+    request: Request,
+    browse: BrowseDep,
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(repo.SORTS)})] = "title",
 ) -> Page[PodcastOut]:
     """Podcasts by title or added; `next_cursor` fetches the next page."""
     check_keys(request, sort, repo.SORTS, FILTERS)
@@ -68,7 +71,7 @@ async def list_podcasts(
 
 
 @router.get("/{podcast_id}/episodes")
-async def podcast_episodes(podcast_id: uuid.UUID, browse: BrowseDep) -> Page[EpisodeOut]:
+async def podcast_episodes(podcast_id: uuid.UUID, browse: BrowseDep) -> Page[PodcastEpisodeOut]:
     """A podcast's episodes, newest first."""
     if await repo.get_podcast(browse.session, podcast_id, browse.allowed) is None:
         raise NotFound(f"No podcast {podcast_id}.")
@@ -78,13 +81,13 @@ async def podcast_episodes(podcast_id: uuid.UUID, browse: BrowseDep) -> Page[Epi
 
 
 @router.get("/episodes/{episode_id}")
-async def get_episode(episode_id: uuid.UUID, browse: BrowseDep) -> EpisodeDetail:
+async def get_episode(episode_id: uuid.UUID, browse: BrowseDep) -> PodcastEpisodeDetail:
     episode = await repo.get_episode(browse.session, episode_id, browse.allowed)
     if episode is None:
         raise NotFound(f"No podcast episode {episode_id}.")
     files = await browse.files([episode.id])
     states = await browse.states([episode.id])
-    return EpisodeDetail(
+    return PodcastEpisodeDetail(
         **_episode(episode).model_dump(),
         description=episode.description,
         files=files.get(episode.id, []),
