@@ -50,6 +50,11 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("data")
 
 
+# Folder watching and periodic scans queue scans on their own; tests that want them turn
+# them on through the server settings.
+QUIET_SCANNING = {"realtime": False, "interval_hours": 0}
+
+
 def make_settings(
     data_dir: Path, database_url: str, redis_url: str | None, **extra: object
 ) -> Settings:
@@ -58,7 +63,7 @@ def make_settings(
         database_url=database_url,
         redis_url=redis_url,
         cache={"redis_prefix": f"revenge-test-{uuid.uuid4().hex[:8]}:"},  # type: ignore[arg-type]
-        **extra,  # type: ignore[arg-type]
+        **{"scanning": QUIET_SCANNING, **extra},  # type: ignore[arg-type]
     )
 
 

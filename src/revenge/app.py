@@ -34,15 +34,14 @@ def create_app(
         worker = Worker(rt) if run_worker else None
         if worker is not None:
             await worker.start()
-        # Every node may start one; the advisory lock lets exactly one of them watch.
-        watcher = LibraryWatcher(rt) if rt.settings.scanning.realtime else None
-        if watcher is not None:
-            await watcher.start()
+        # Every node starts one; it watches only while the `scanning.realtime` setting is on
+        # and the advisory lock lets exactly one of them watch.
+        watcher = app.state.watcher = LibraryWatcher(rt)
+        await watcher.start()
         try:
             yield
         finally:
-            if watcher is not None:
-                await watcher.stop()
+            await watcher.stop()
             if worker is not None:
                 await worker.stop()
             if runtime is None:

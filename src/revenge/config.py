@@ -113,8 +113,10 @@ class AuthSettings(BaseModel):
 class ScanningSettings(BaseModel):
     """Library scanning, file watching and media probing."""
 
+    # Both are the starting values of the `scanning.realtime` and `scanning.interval_hours`
+    # server settings, which administrators change at runtime.
     realtime: bool = Field(
-        False, description="Watch library folders and rescan changed folders automatically."
+        True, description="Watch library folders and rescan changed folders automatically."
     )
     interval_hours: float = Field(
         12.0, ge=0, description="Full rescan of every library this often; 0 turns it off."

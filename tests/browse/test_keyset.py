@@ -184,12 +184,15 @@ async def test_damaged_or_foreign_cursor_answers_400(
     last_id = str(uuid.uuid4())
     forged = [
         # Well-formed base64 JSON that `encode` never writes: values SQL must not receive.
-        ["title", False, {"a": 1}, None, last_id],
-        ["title", False, [1, 2], None, last_id],
-        ["title", False, "A", None, 5],
-        ["title", False, "A", "dt", last_id],
-        ["year", False, "not a year", None, last_id],
-        ["added", False, 7, "dt", last_id],
+        ["title", False, [[{"a": 1}, None]], last_id],
+        ["title", False, [[[1, 2], None]], last_id],
+        ["title", False, [["A", None]], 5],
+        ["title", False, [["A", "dt"]], last_id],
+        ["year", False, [["not a year", None]], last_id],
+        ["added", False, [[7, "dt"]], last_id],
+        ["title", False, [["A", None], ["B", None]], last_id],
+        ["title", False, "A", last_id],
+        ["title", False, [["A"]], last_id],
         "title",
     ]
     for params in (

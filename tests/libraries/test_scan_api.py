@@ -9,7 +9,7 @@ import httpx
 
 from revenge.infra.jobs.worker import Worker
 from revenge.runtime import Runtime
-from tests.libraries.conftest import AS_ADMIN, AS_USER, LibraryMaker
+from tests.libraries.conftest import AS_ADMIN, AS_USER, LibraryMaker, Scanner
 from tests.libraries.helpers import rows
 from tests.support.media import make_video
 
@@ -59,6 +59,34 @@ async def test_scan_runs_once_per_library_through_a_worker(
     jobs = await rows(clean_runtime, "SELECT entrypoint FROM pgqueuer ORDER BY id")
     follow_ups = {j["entrypoint"] for j in jobs}
     assert {"metadata.fetch", "search.index"} <= follow_ups
+
+
+async def test_scans_queue_metadata_fetches_only_while_auto_fetch_is_on(
+    api: httpx.AsyncClient, make_library: LibraryMaker, scan: Scanner, clean_runtime: Runtime,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    root = tmp_path / "movies"
+    make_video(root / "Heat (1995)" / "Heat (1995).mkv")
+    library = await make_library("movie", root)
+
+    async def queued() -> dict[str, int]:
+        jobs = await rows(
+            clean_runtime, "SELECT entrypoint, count(*) AS n FROM pgqueuer GROUP BY entrypoint"
+        )
+        return {j["entrypoint"]: j["n"] for j in jobs}
+
+    off = await api.put(
+        "/api/v1/admin/settings/metadata.auto_fetch", json={"value": False}, headers=AS_ADMIN
+    )
+    assert off.status_code == 200
+    await scan(library)
+    jobs = await queued()
+    assert "metadata.fetch" not in jobs and jobs["search.index"] == 1
+    reset = await api.delete("/api/v1/admin/settings/metadata.auto_fetch", headers=AS_ADMIN)
+    assert reset.json()["value"] is True
+    make_video(root / "Alien (1979)" / "Alien (1979).mkv", seconds=0.3)
+    await scan(library)
+    assert (await queued())["metadata.fetch"] == 1
 
 
 async def test_scan_of_unknown_or_disabled_library(

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
 from revenge.infra.jobs.context import JobContext
 from revenge.libraries.jobs import scan as scan_job
-from revenge.libraries.watcher import LibraryWatcher, affected_folder, reduce_folders
+from revenge.libraries.jobs import scan_due
+from revenge.libraries.watcher import (
+    WATCHER_LOCK,
+    LibraryWatcher,
+    affected_folder,
+    reduce_folders,
+)
 from revenge.runtime import Runtime
-from tests.libraries.conftest import LibraryMaker, Scanner
+from tests.libraries.conftest import AS_ADMIN, LibraryMaker, Scanner
 from tests.libraries.helpers import files_by_name, rows
 from tests.support.media import make_video
+from tests.support.seed import execute
 
 
 async def _queued_scans(runtime: Runtime) -> list[dict[str, Any]]:
@@ -44,9 +53,15 @@ def test_folder_helpers(tmp_path: Path) -> None:
     assert reduce_folders({"/a/b", "/a", "/c/d", "/c/de"}) == ["/a", "/c/d", "/c/de"]
 
 
+async def _set(api: httpx.AsyncClient, key: str, value: Any) -> None:
+    url = f"/api/v1/admin/settings/{key}"
+    response = await api.put(url, json={"value": value}, headers=AS_ADMIN)
+    assert response.status_code == 200, response.text
+
+
 async def test_changes_become_incremental_scans_of_those_folders(
-    api: httpx.AsyncClient, make_library: LibraryMaker, scan: Scanner, clean_runtime: Runtime,
-    tmp_path: Path,
+    api: httpx.AsyncClient, app: FastAPI, make_library: LibraryMaker, scan: Scanner,
+    clean_runtime: Runtime, tmp_path: Path,
 ) -> None:  # fmt: skip
     root = tmp_path / "movies"
     make_video(root / "Heat (1995)" / "Heat (1995).mkv")
@@ -56,6 +71,9 @@ async def test_changes_become_incremental_scans_of_those_folders(
     settings = clean_runtime.settings.scanning
     previous = settings.debounce_seconds
     settings.debounce_seconds = 0.2
+    # This test plays the nodes itself; the application's own watcher stays out.
+    await app.state.watcher.stop()
+    await _set(api, "scanning.realtime", True)
     first = LibraryWatcher(clean_runtime, retry_seconds=0.2)
     second = LibraryWatcher(clean_runtime, retry_seconds=0.2)
     try:
@@ -101,16 +119,81 @@ async def test_folder_scan_marks_missing_only_inside_its_folders(
     assert files["B (2002).mkv"]["missing_since"] is not None
 
 
-async def test_periodic_full_scans_queue_only_libraries_that_are_due(
-    make_library: LibraryMaker, scan: Scanner, clean_runtime: Runtime, tmp_path: Path
-) -> None:
-    from revenge.libraries.jobs import scan_due
+async def test_realtime_setting_starts_and_stops_the_watcher_without_a_restart(
+    api: httpx.AsyncClient, app: FastAPI, make_library: LibraryMaker, clean_runtime: Runtime,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    root = tmp_path / "movies"
+    make_video(root / "Heat (1995)" / "Heat (1995).mkv")
+    await make_library("movie", root)
+    watcher: LibraryWatcher = app.state.watcher
+    settings = clean_runtime.settings.scanning
+    previous = settings.debounce_seconds
+    settings.debounce_seconds = 0.2
+    try:
+        await asyncio.sleep(0.3)
+        assert not watcher.active.is_set()  # the test configuration has it off
+        await _set(api, "scanning.realtime", True)
+        await asyncio.wait_for(watcher.active.wait(), 5)
+        await asyncio.sleep(0.5)  # let inotify watches settle
+        make_video(root / "Alien (1979)" / "Alien (1979).mkv", seconds=0.3)
 
+        async def queued() -> bool:
+            return bool(await _queued_scans(clean_runtime))
+
+        await _until(queued)
+        await execute(clean_runtime, "DELETE FROM pgqueuer")
+        await _set(api, "scanning.realtime", False)
+
+        async def stopped() -> bool:
+            # Not watching, and the lock is free again for another node to take.
+            held = await rows(
+                clean_runtime, "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND classid = :ns AND objid = :key AND database ="
+                " (SELECT oid FROM pg_database WHERE datname = current_database())",
+                ns=WATCHER_LOCK[0], key=WATCHER_LOCK[1],
+            )  # fmt: skip
+            return not watcher.active.is_set() and not held
+
+        await _until(stopped, 5)
+        make_video(root / "Up (2009)" / "Up (2009).mkv", seconds=0.3)
+        await asyncio.sleep(1.5)
+        assert await _queued_scans(clean_runtime) == []
+    finally:
+        settings.debounce_seconds = previous
+
+
+async def test_periodic_full_scans_follow_the_interval_setting(
+    api: httpx.AsyncClient, make_library: LibraryMaker, scan: Scanner, clean_runtime: Runtime,
+    tmp_path: Path,
+) -> None:  # fmt: skip
     fresh = await make_library("movie", tmp_path / "fresh")
     stale = await make_library("movie", tmp_path / "stale")
+    old = await make_library("movie", tmp_path / "old")
     await scan(fresh, "full")
-    await scan_due(JobContext(clean_runtime, 0, "libraries.scan_due", 1), {})
-    payloads = await _queued_scans(clean_runtime)
-    assert payloads == [{"library_id": stale["id"], "type": "full"}]
-    await scan_due(JobContext(clean_runtime, 0, "libraries.scan_due", 1), {})
-    assert len(await _queued_scans(clean_runtime)) == 1  # deduplicated
+    await scan(old, "full")
+    await scan(stale)  # an incremental scan does not make a library current
+    await execute(
+        clean_runtime, "UPDATE library_scans SET finished_at = now() - interval '3 hours'"
+        " WHERE library_id = :l", l=uuid.UUID(old["id"]),
+    )  # fmt: skip
+    context = JobContext(clean_runtime, 0, "libraries.scan_due", 1)
+
+    async def due() -> set[str]:
+        return {p["library_id"] for p in await _queued_scans(clean_runtime)}
+
+    await scan_due(context, {})  # the test configuration has periodic scans off
+    assert await due() == set()
+    await _set(api, "scanning.interval_hours", 4)
+    await scan_due(context, {})
+    assert await due() == {stale["id"]}
+    assert all(p["type"] == "full" for p in await _queued_scans(clean_runtime))
+    await _set(api, "scanning.interval_hours", 2)
+    await scan_due(context, {})
+    await scan_due(context, {})
+    assert await due() == {stale["id"], old["id"]}
+    assert len(await _queued_scans(clean_runtime)) == 2  # deduplicated
+    await execute(clean_runtime, "DELETE FROM pgqueuer")
+    await _set(api, "scanning.interval_hours", 0)
+    await scan_due(context, {})
+    assert await due() == set()

@@ -51,18 +51,19 @@ async def test_admin_lists_every_setting_with_metadata(
 async def test_set_read_and_reset(client: httpx.AsyncClient, actors: Actors) -> None:
     put = await client.put(
         "/api/v1/admin/settings/scanning.interval_hours",
-        json={"value": 12},
+        json={"value": 24},
         headers=actors.as_admin,
     )
-    assert put.status_code == 200 and put.json()["value"] == 12
+    assert put.status_code == 200 and put.json()["value"] == 24
     got = await client.get(
         "/api/v1/admin/settings/scanning.interval_hours", headers=actors.as_admin
     )
-    assert got.json()["value"] == 12 and got.json()["source"] == "stored"
+    assert got.json()["value"] == 24 and got.json()["source"] == "stored"
     reset = await client.delete(
         "/api/v1/admin/settings/scanning.interval_hours", headers=actors.as_admin
     )
-    assert reset.json()["value"] == 6 and reset.json()["source"] == "default"
+    # The test configuration turns periodic scans off.
+    assert reset.json()["value"] == 0 and reset.json()["source"] == "config"
 
 
 async def test_bad_values_get_422_naming_the_key(client: httpx.AsyncClient, actors: Actors) -> None:
@@ -109,7 +110,7 @@ async def test_batch_update_is_all_or_nothing(client: httpx.AsyncClient, actors:
     got = await client.get(
         "/api/v1/admin/settings/scanning.interval_hours", headers=actors.as_admin
     )
-    assert got.json()["value"] == 6
+    assert got.json()["value"] == 0
 
 
 async def test_only_admins_change_settings(client: httpx.AsyncClient, actors: Actors) -> None:
@@ -169,7 +170,7 @@ async def test_resolution_stored_over_config_over_default(
     assert await service.get("auth.session.max_per_user") == 7
     # An invalid config value falls back to the default instead of breaking the server.
     assert await service.get("transcoding.max_concurrent") == 2
-    assert (await service.resolve("scanning.realtime")).source == "default"
+    assert (await service.resolve("auth.registration_enabled")).source == "default"
     assert (await service.outbound_allowlist()).names == frozenset()
     async with clean_runtime.db.transaction() as session:
         change = await service.set(session, "metadata.language", "es-ES", None)
@@ -178,6 +179,20 @@ async def test_resolution_stored_over_config_over_default(
     async with clean_runtime.db.transaction() as session:
         await service.reset(session, "metadata.language", None)
     assert await service.get("metadata.language") == "fr-FR"
+
+
+async def test_a_fresh_install_watches_folders_scans_twice_a_day_and_fetches_metadata(
+    clean_runtime: Runtime, settings: Settings
+) -> None:
+    fresh = Settings(data_dir=settings.data_dir, database_url=clean_runtime.db.url)
+    service = ServerSettingsService(clean_runtime.db, fresh)
+    for key, value in (
+        ("scanning.realtime", True),
+        ("scanning.interval_hours", 12),
+        ("metadata.auto_fetch", True),
+    ):
+        resolved = await service.resolve(key)
+        assert (resolved.value, resolved.source) == (value, "default"), key
 
 
 async def test_a_load_racing_a_change_is_not_kept(

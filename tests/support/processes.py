@@ -17,6 +17,9 @@ def revenge_env(**values: str) -> dict[str, str]:
     env.pop("REVENGE_TEST_DATABASE_URL", None)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT / "src"), str(REPO_ROOT)])
     env.setdefault("XDG_RUNTIME_DIR", "/tmp")
+    # As in-process tests: no folder watching or periodic scans unless a test asks.
+    env["REVENGE_SCANNING__REALTIME"] = "false"
+    env["REVENGE_SCANNING__INTERVAL_HOURS"] = "0"
     env.update(values)
     return env
 

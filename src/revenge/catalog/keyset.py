@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,18 +23,18 @@ _SCALARS = (str, int, float, type(None))
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where the previous page ended: its sort, direction, last sort value and last id."""
+    """Where the previous page ended: its sort, direction, last sort values and last id."""
 
     sort: str
     descending: bool
-    value: Any
+    values: tuple[Any, ...]
     last_id: uuid.UUID
 
     def encode(self) -> str:
-        value, tag = self.value, None
-        if isinstance(value, datetime):
-            value, tag = value.isoformat(), "dt"
-        raw = json.dumps([self.sort, self.descending, value, tag, str(self.last_id)])
+        values = [
+            [v.isoformat(), "dt"] if isinstance(v, datetime) else [v, None] for v in self.values
+        ]
+        raw = json.dumps([self.sort, self.descending, values, str(self.last_id)])
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -42,13 +42,12 @@ def decode_cursor(token: str, sort: str, descending: bool) -> Cursor:
     """The cursor a client sent back; 400 when it is damaged or from another sort."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        name, desc, value, tag, last_id = json.loads(raw)
+        name, desc, values, last_id = json.loads(raw)
         # Only what `encode` writes: anything else would reach SQL as a bind value.
-        if not isinstance(value, _SCALARS) or not isinstance(last_id, str):
+        if not isinstance(values, list) or not isinstance(last_id, str):
             raise ValueError("not a cursor")
-        if tag == "dt":
-            value = datetime.fromisoformat(str(value))
-        cursor = Cursor(str(name), bool(desc), value, uuid.UUID(last_id))
+        decoded = tuple(_decode_value(v) for v in values)
+        cursor = Cursor(str(name), bool(desc), decoded, uuid.UUID(last_id))
     except (ValueError, TypeError, binascii.Error):
         raise BadRequest("Invalid cursor.") from None
     if cursor.sort != sort or cursor.descending != descending:
@@ -56,14 +55,34 @@ def decode_cursor(token: str, sort: str, descending: bool) -> Cursor:
     return cursor
 
 
-def after(key: Any, id_col: Any, cursor: Cursor) -> ColumnElement[bool]:
-    """Rows after the cursor in `key, id` order, NULL keys last whatever the direction."""
-    _check_value(key, cursor.value)
-    past_id = id_col < cursor.last_id if cursor.descending else id_col > cursor.last_id
-    if cursor.value is None:
-        return and_(key.is_(None), past_id)
-    past = key < cursor.value if cursor.descending else key > cursor.value
-    return or_(past, and_(key == cursor.value, past_id), key.is_(None))
+def _decode_value(pair: Any) -> Any:
+    value, tag = pair
+    if not isinstance(value, _SCALARS):
+        raise ValueError("not a cursor value")
+    return datetime.fromisoformat(str(value)) if tag == "dt" else value
+
+
+# One sort term: the expression and whether it runs descending.
+Term = tuple[Any, bool]
+
+
+def after(terms: Sequence[Term], id_col: Any, cursor: Cursor) -> ColumnElement[bool]:
+    """Rows after the cursor in `terms..., id` order, NULL keys last whatever the direction."""
+    if len(terms) != len(cursor.values):
+        raise BadRequest("Invalid cursor.")
+    clause: ColumnElement[bool] = (
+        id_col < cursor.last_id if cursor.descending else id_col > cursor.last_id
+    )
+    # Built from the last term outwards: a later term only decides between rows whose
+    # earlier terms are equal.
+    for (key, descending), value in reversed(list(zip(terms, cursor.values, strict=True))):
+        _check_value(key, value)
+        if value is None:
+            clause = and_(key.is_(None), clause)
+        else:
+            past = key < value if descending else key > value
+            clause = or_(past, and_(key == value, clause), key.is_(None))
+    return clause
 
 
 def _check_value(key: Any, value: Any) -> None:
@@ -79,10 +98,9 @@ def _check_value(key: Any, value: Any) -> None:
         raise BadRequest("Invalid cursor.")
 
 
-def order_by(key: Any, id_col: Any, descending: bool) -> list[Any]:
-    if descending:
-        return [key.desc().nulls_last(), id_col.desc()]
-    return [key.asc().nulls_last(), id_col.asc()]
+def order_by(terms: Sequence[Term], id_col: Any, descending: bool) -> list[Any]:
+    keys = [key.desc().nulls_last() if desc else key.asc().nulls_last() for key, desc in terms]
+    return [*keys, id_col.desc() if descending else id_col.asc()]
 
 
 def clamp_limit(limit: int) -> int:

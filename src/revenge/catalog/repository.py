@@ -53,6 +53,42 @@ async def page(
     return list(rows), total
 
 
+async def keyset_rows(
+    session: AsyncSession,
+    stmt: Select[Any],
+    id_col: Any,
+    key: Any,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+    cursor: str | None,
+    count: Counter = count_rows,
+    then: Sequence[Any] = (),
+) -> tuple[list[tuple[Any, ...]], int, str | None]:
+    """One page of whole rows ordered by `key, then..., id`, the total and the next cursor.
+
+    `then` breaks ties of the key, ascending whatever the direction (a series' books in
+    reading order); the statement's first entity is the row whose id pages.
+    """
+    total = await count(session, stmt)
+    terms = [(key, descending), *((extra, False) for extra in then)]
+    labels = [f"sort_key_{n}" for n in range(len(terms))]
+    query = stmt.add_columns(*(expr.label(labels[n]) for n, (expr, _) in enumerate(terms)))
+    if cursor is not None:
+        query = query.where(after(terms, id_col, decode_cursor(cursor, sort, descending)))
+    elif offset:
+        query = query.offset(offset)
+    query = query.order_by(*order_by(terms, id_col, descending)).limit(limit)
+    rows = (await session.execute(query)).all()
+    following = None
+    if len(rows) == limit:
+        last = rows[-1]
+        values = tuple(getattr(last, name) for name in labels)
+        following = Cursor(sort, descending, values, last[0].id).encode()
+    return [tuple(r)[: -len(terms)] for r in rows], total, following
+
+
 async def keyset_page(
     session: AsyncSession,
     stmt: Select[Any],
@@ -64,20 +100,12 @@ async def keyset_page(
     offset: int,
     cursor: str | None,
     count: Counter = count_rows,
+    then: Sequence[Any] = (),
 ) -> tuple[list[Any], int, str | None]:
-    """One page ordered by `key, id`, the total, and the cursor of the next page."""
-    total = await count(session, stmt)
-    query = stmt.add_columns(key.label("sort_key"))
-    if cursor is not None:
-        query = query.where(after(key, id_col, decode_cursor(cursor, sort, descending)))
-    elif offset:
-        query = query.offset(offset)
-    query = query.order_by(*order_by(key, id_col, descending)).limit(limit)
-    rows = (await session.execute(query)).all()
-    following = None
-    if len(rows) == limit:
-        last = rows[-1]
-        following = Cursor(sort, descending, last.sort_key, last[0].id).encode()
+    """One page of the statement's single entity; see `keyset_rows`."""
+    rows, total, following = await keyset_rows(
+        session, stmt, id_col, key, sort, descending, limit, offset, cursor, count, then
+    )
     return [r[0] for r in rows], total, following
 
 

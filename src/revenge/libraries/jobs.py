@@ -1,5 +1,6 @@
 """Library jobs: scans (full or incremental, optionally of some folders only), video
-probing, and the periodic check that starts full scans every `scanning.interval_hours`."""
+probing, and the hourly check that starts full scans every `scanning.interval_hours`
+(a server setting, so a change applies from the next check on)."""
 
 from __future__ import annotations
 
@@ -51,8 +52,9 @@ async def probe(ctx: JobContext, payload: dict[str, Any]) -> None:
 
 
 async def scan_due(ctx: JobContext, payload: dict[str, Any]) -> None:
-    """Queue a full scan of every library whose last full scan is older than the interval."""
-    hours = ctx.runtime.settings.scanning.interval_hours
+    """Queue a full scan of every enabled library whose last completed full scan is older
+    than the `scanning.interval_hours` server setting (0: never)."""
+    hours = int(await ctx.runtime.server_settings.get("scanning.interval_hours"))
     if hours <= 0:
         return
     async with ctx.runtime.db.transaction() as session:

@@ -157,12 +157,13 @@ async def granted_library_ids(session: AsyncSession, user_id: uuid.UUID) -> set[
 
 
 async def libraries_due_for_scan(session: AsyncSession, interval_hours: float) -> list[uuid.UUID]:
-    """Enabled libraries whose last full scan started longer ago than the interval."""
+    """Enabled libraries without a full scan completed within the interval."""
     rows = await session.execute(
         text(
             "SELECT l.id FROM libraries l WHERE l.enabled AND NOT EXISTS ("
             " SELECT 1 FROM library_scans s WHERE s.library_id = l.id AND s.type = 'full'"
-            " AND s.started_at > now() - make_interval(secs => :secs))"
+            " AND s.status = 'completed'"
+            " AND s.finished_at > now() - make_interval(secs => :secs))"
         ),
         {"secs": interval_hours * 3600},
     )

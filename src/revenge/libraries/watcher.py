@@ -1,7 +1,9 @@
 """Realtime monitoring: file changes become incremental scans of the affected folders.
 
 One watcher runs for the whole cluster: it watches only while holding a PostgreSQL
-advisory lock; other nodes keep trying, so a node dying hands the job over. Changes are
+advisory lock; other nodes keep trying, so a node dying hands the job over. It follows the
+`scanning.realtime` server setting live: turned off, the holder stops watching and lets the
+lock go; turned on, the nodes compete for the lock again. Changes are
 debounced (`scanning.debounce_seconds` of quiet), reduced to the folders they touched,
 and queued as one `libraries.scan` per library with `folders`; when a scan of that library
 is already queued or running the folders wait and are queued after it.
@@ -14,6 +16,7 @@ import contextlib
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
@@ -31,6 +34,7 @@ log = logging.getLogger(__name__)
 WATCHER_LOCK = (0x5C4, 0x77A7C4)
 RETRY_SECONDS = 5.0
 RELOAD_SECONDS = 30.0
+REALTIME_KEY = "scanning.realtime"
 
 
 def affected_folder(path: str, root: str) -> str:
@@ -62,23 +66,42 @@ class LibraryWatcher:
         self.pending: dict[uuid.UUID, set[str]] = {}
         self._watched: set[str] = set()
         self._stop = asyncio.Event()
+        # Set to stop the current watch early: on stop, or when `scanning.realtime` may
+        # have changed.
+        self._wake = asyncio.Event()
+        self._unsubscribe: Callable[[], None] | None = None
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        self._unsubscribe = self.runtime.server_settings.subscribe(self._setting_changed)
         self._task = asyncio.create_task(self._run(), name="library-watcher")
 
     async def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
             self._task = None
 
+    def _setting_changed(self, key: str | None) -> None:
+        if key is None or key == REALTIME_KEY:
+            self._wake.set()
+
+    async def enabled(self) -> bool:
+        """Whether realtime monitoring is on (the live server setting)."""
+        return bool(await self.runtime.server_settings.get(REALTIME_KEY))
+
     async def _run(self) -> None:
         while not self._stop.is_set():
+            self._wake.clear()
             try:
-                await self._hold_lock_and_watch()
+                if await self.enabled():
+                    await self._hold_lock_and_watch()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -86,8 +109,9 @@ class LibraryWatcher:
             await self._sleep(self.retry_seconds)
 
     async def _sleep(self, seconds: float) -> None:
+        """Wait `seconds`, or less when stopping or the setting changes."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
 
     async def _hold_lock_and_watch(self) -> None:
         ns, key = WATCHER_LOCK
@@ -101,6 +125,11 @@ class LibraryWatcher:
             log.info("this node runs the library watcher")
             try:
                 while not self._stop.is_set():
+                    # Checked at every reload too, in case a change announcement was lost.
+                    self._wake.clear()
+                    if not await self.enabled():
+                        log.info("realtime monitoring turned off; the watcher stops")
+                        return
                     await self._watch_until_reload()
             finally:
                 self.active.clear()
@@ -126,17 +155,19 @@ class LibraryWatcher:
         if not roots:
             await self._sleep(RELOAD_SECONDS / 6)
             return
+        if self._wake.is_set():
+            return
         quiet_ms = int(self.runtime.settings.scanning.debounce_seconds * 1000)
         reload_at = asyncio.get_running_loop().time() + RELOAD_SECONDS
         async for changes in awatch(
-            *roots, stop_event=self._stop, step=quiet_ms, debounce=max(10 * quiet_ms, 10_000),
+            *roots, stop_event=self._wake, step=quiet_ms, debounce=max(10 * quiet_ms, 10_000),
             rust_timeout=int(self.retry_seconds * 1000), yield_on_timeout=True,
             watch_filter=None, ignore_permission_denied=True,
         ):  # fmt: skip
             for _, path in changes:
                 self._note(path, roots)
             await self.flush()
-            if asyncio.get_running_loop().time() > reload_at:
+            if self._wake.is_set() or asyncio.get_running_loop().time() > reload_at:
                 return
 
     def _note(self, path: str, roots: dict[str, uuid.UUID]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -113,10 +114,16 @@ def _defs() -> list[SettingDef]:
                    config_field=("auth", "session_max_per_user")),
         SettingDef("auth.registration_enabled", bool, False,
                    "Whether anyone may create an account.", public=True),
-        SettingDef("scanning.interval_hours", int, 6,
-                   "Hours between periodic library scans (0 turns them off).", 0, 24 * 30),
-        SettingDef("scanning.realtime", bool, True, "Watch library folders for changes."),
-        SettingDef("metadata.auto_fetch", bool, True, "Fetch metadata for new items."),
+        SettingDef("scanning.interval_hours", int, 12,
+                   "Hours between full scans of every enabled library (0 turns them off).",
+                   0, 24 * 30, from_config=lambda s: math.ceil(s.scanning.interval_hours),
+                   config_field=("scanning", "interval_hours")),
+        SettingDef("scanning.realtime", bool, True,
+                   "Watch library folders and scan changed folders as they change.",
+                   from_config=lambda s: s.scanning.realtime,
+                   config_field=("scanning", "realtime")),
+        SettingDef("metadata.auto_fetch", bool, True,
+                   "Fetch metadata for items that scans add or change."),
         SettingDef("metadata.refresh_after_days", int, 30,
                    "Days after which metadata is fetched again.", 1, 3650),
         SettingDef("metadata.language", str, "en-US",

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +62,10 @@ class ServerSettingsService:
         # Bumped by every announced change: a load that raced one is used once, not kept.
         self._generation = 0
         self._lock = asyncio.Lock()
-        self.listener = ChangeListener(repo.NOTIFY_CHANNEL, db.url, config.redis_url, self._changed)
+        self._subscribers: list[Callable[[str | None], None]] = []
+        self.listener = ChangeListener(
+            repo.NOTIFY_CHANNEL, db.url, config.redis_url, self.invalidate
+        )
 
     async def start(self) -> None:
         await self.listener.start()
@@ -69,13 +73,22 @@ class ServerSettingsService:
     async def close(self) -> None:
         await self.listener.close()
 
-    def _changed(self, key: str | None) -> None:
-        self.invalidate()
+    def subscribe(self, callback: Callable[[str | None], None]) -> Callable[[], None]:
+        """Call `callback(key)` whenever a setting may have changed on any node (`None`: any
+        of them); the returned function ends the subscription. Reads made from the callback
+        already see the change."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback)
 
-    def invalidate(self) -> None:
-        """Forget the cached copy (next read goes to the database)."""
+    def invalidate(self, key: str | None = None) -> None:
+        """Forget the cached copy (next read goes to the database) and tell subscribers."""
         self._generation += 1
         self._stored = None
+        for callback in list(self._subscribers):
+            try:
+                callback(key)
+            except Exception:
+                log.exception("settings change subscriber failed")
 
     async def _values(self) -> dict[str, Any]:
         stored = self._stored
@@ -160,7 +173,7 @@ class ServerSettingsService:
         # NOTIFY rides the transaction; the local copy and Redis are told once it commits,
         # and the transaction's owner waits for the Redis announcement (see after_commit_task).
         await repo.notify_changed(session, key)
-        after_commit(session, self.invalidate)
+        after_commit(session, lambda: self.invalidate(key))
         after_commit_task(session, lambda: self.listener.publish(key))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
@@ -13,7 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from revenge.catalog.audiobooks.models import Audiobook, AudiobookChapter, AudiobookPerson
 from revenge.catalog.bulk import upsert_keyed
 from revenge.catalog.people.repository import delete_orphan_credits
-from revenge.catalog.repository import delete_orphan_states, no_files_left, page, scoped
+from revenge.catalog.repository import (
+    delete_orphan_states,
+    keyset_page,
+    no_files_left,
+    scoped,
+)
+
+if TYPE_CHECKING:
+    from revenge.catalog.browse import Browse
 
 SORTS = {
     "title": Audiobook.sort_title,
@@ -109,16 +117,10 @@ async def delete_orphans(session: AsyncSession) -> int:
 
 
 async def list_books(
-    session: AsyncSession,
-    allowed: set[uuid.UUID] | None,
-    library_id: uuid.UUID | None,
-    sort: str,
-    descending: bool,
-    limit: int,
-    offset: int,
-    author: str | None = None,
-) -> tuple[list[Audiobook], int]:
-    stmt = scoped(select(Audiobook), Audiobook.library_id, allowed, library_id)
+    session: AsyncSession, browse: Browse, sort: str, author: str | None = None
+) -> tuple[list[Audiobook], int, str | None]:
+    """A page of audiobooks the caller may see, with the cursor of the next page."""
+    stmt = scoped(select(Audiobook), Audiobook.library_id, browse.allowed, browse.library_id)
     if author:
         stmt = stmt.where(
             select(AudiobookPerson.audiobook_id)
@@ -129,12 +131,12 @@ async def list_books(
             )
             .exists()
         )
-    column = SORTS[sort]
-    order = [column.desc().nulls_last() if descending else column.asc().nulls_last()]
-    rows, total = await page(
-        session, stmt, [*order, Audiobook.series_position.nulls_last(), Audiobook.id], limit, offset
-    )
-    return [r[0] for r in rows], total
+    # A series lists its books in reading order, whichever way the series names run.
+    then = (Audiobook.series_position,) if sort == "series" else ()
+    return await keyset_page(
+        session, stmt, Audiobook.id, SORTS[sort], sort, browse.descending, browse.limit,
+        browse.offset, browse.cursor, browse.counter(per_user=False), then,
+    )  # fmt: skip
 
 
 async def people_of(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from revenge.catalog.audiobooks import repository as repo
 from revenge.catalog.audiobooks.models import Audiobook
-from revenge.catalog.browse import BrowseDep, sort_param
+from revenge.catalog.browse import BrowseDep
+from revenge.catalog.keyset import check_keys
 from revenge.catalog.schemas import FileOut, Page, UserStateOut
 from revenge.errors import NotFound
 
@@ -54,18 +56,24 @@ def _out(book: Audiobook, people: dict[str, list[str]]) -> AudiobookOut:
     )  # fmt: skip
 
 
+FILTERS = ("author",)
+
+
 @router.get("")
 async def list_audiobooks(
-    browse: BrowseDep, sort: str = sort_param(repo.SORTS, "title"), author: str | None = None
+    request: Request,
+    browse: BrowseDep,
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(repo.SORTS)})] = "title",
+    author: str | None = None,
 ) -> Page[AudiobookOut]:
-    """Audiobooks, paginated; sort by title, year, added or series (then position)."""
-    books, total = await repo.list_books(
-        browse.session, browse.allowed, browse.library_id, sort, browse.descending,
-        browse.limit, browse.offset, author,
-    )  # fmt: skip
+    """Audiobooks by title, year, added or series (then position); `next_cursor` pages on."""
+    check_keys(request, sort, repo.SORTS, FILTERS)
+    books, total, following = await repo.list_books(browse.session, browse, sort, author)
     people = await repo.people_of(browse.session, [b.id for b in books])
     items = [_out(b, people[b.id]) for b in books]
-    return Page(items=items, total=total, limit=browse.limit, offset=browse.offset)
+    return Page(
+        items=items, total=total, limit=browse.limit, offset=browse.offset, next_cursor=following
+    )
 
 
 @router.get("/{book_id}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycopg import AsyncConnection
 from sqlalchemy import delete, func, or_, select
@@ -12,7 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from revenge.catalog.bulk import upsert_keyed
 from revenge.catalog.music.models import Album, Artist, Track
 from revenge.catalog.people.repository import delete_orphan_credits
-from revenge.catalog.repository import delete_orphan_states, no_files_left, page, scoped
+from revenge.catalog.repository import (
+    delete_orphan_states,
+    keyset_page,
+    keyset_rows,
+    no_files_left,
+    scoped,
+)
+
+if TYPE_CHECKING:
+    from revenge.catalog.browse import Browse
 
 ARTIST_SORTS = {"name": Artist.sort_name, "added": Artist.created_at}
 ALBUM_SORTS = {"title": Album.sort_title, "year": Album.year, "added": Album.created_at}
@@ -74,22 +83,16 @@ async def delete_orphans(session: AsyncSession) -> int:
 
 
 async def list_artists(
-    session: AsyncSession,
-    allowed: set[uuid.UUID] | None,
-    library_id: uuid.UUID | None,
-    sort: str,
-    descending: bool,
-    limit: int,
-    offset: int,
-    album_artists_only: bool = True,
-) -> tuple[list[Artist], int]:
-    stmt = scoped(select(Artist), Artist.library_id, allowed, library_id)
+    session: AsyncSession, browse: Browse, sort: str, album_artists_only: bool = True
+) -> tuple[list[Artist], int, str | None]:
+    """A page of artists the caller may see, with the cursor of the next page."""
+    stmt = scoped(select(Artist), Artist.library_id, browse.allowed, browse.library_id)
     if album_artists_only:
         stmt = stmt.where(select(Album.id).where(Album.album_artist_id == Artist.id).exists())
-    column = ARTIST_SORTS[sort]
-    order = [column.desc() if descending else column.asc(), Artist.id]
-    rows, total = await page(session, stmt, order, limit, offset)
-    return [r[0] for r in rows], total
+    return await keyset_page(
+        session, stmt, Artist.id, ARTIST_SORTS[sort], sort, browse.descending, browse.limit,
+        browse.offset, browse.cursor, browse.counter(per_user=False),
+    )  # fmt: skip
 
 
 async def get_artist(
@@ -100,25 +103,19 @@ async def get_artist(
 
 
 async def list_albums(
-    session: AsyncSession,
-    allowed: set[uuid.UUID] | None,
-    library_id: uuid.UUID | None,
-    sort: str,
-    descending: bool,
-    limit: int,
-    offset: int,
-    artist_id: uuid.UUID | None = None,
-) -> tuple[list[tuple[Album, str | None, int]], int]:
-    """Albums with their album artist's name and track count."""
+    session: AsyncSession, browse: Browse, sort: str, artist_id: uuid.UUID | None = None
+) -> tuple[list[tuple[Album, str | None, int]], int, str | None]:
+    """Albums with their album artist's name and track count, and the next page's cursor."""
     tracks = select(func.count()).where(Track.album_id == Album.id).scalar_subquery()
     stmt = select(Album, Artist.name, tracks).outerjoin(Artist, Artist.id == Album.album_artist_id)
-    stmt = scoped(stmt, Album.library_id, allowed, library_id)
+    stmt = scoped(stmt, Album.library_id, browse.allowed, browse.library_id)
     if artist_id is not None:
         stmt = stmt.where(Album.album_artist_id == artist_id)
-    column = ALBUM_SORTS[sort]
-    order = [column.desc().nulls_last() if descending else column.asc().nulls_last(), Album.id]
-    rows, total = await page(session, stmt, order, limit, offset)
-    return [(a, name, int(n)) for a, name, n in rows], total
+    rows, total, following = await keyset_rows(
+        session, stmt, Album.id, ALBUM_SORTS[sort], sort, browse.descending, browse.limit,
+        browse.offset, browse.cursor, browse.counter(per_user=False),
+    )  # fmt: skip
+    return [(a, name, int(n)) for a, name, n in rows], total, following
 
 
 async def get_album(

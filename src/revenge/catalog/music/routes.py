@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from revenge.catalog.browse import BrowseDep, sort_param
+from revenge.catalog.browse import BrowseDep
+from revenge.catalog.keyset import check_keys
 from revenge.catalog.music import repository as repo
 from revenge.catalog.music.models import Album, Track
 from revenge.catalog.schemas import FileOut, Page, PersonOut, UserStateOut
@@ -74,31 +76,39 @@ def _track(t: Track) -> TrackOut:
     return TrackOut.model_validate(t, from_attributes=True)
 
 
+ARTIST_FILTERS: tuple[str, ...] = ()
+ALBUM_FILTERS = ("artist_id",)
+
+
 @router.get("/artists")
 async def list_artists(
-    browse: BrowseDep, sort: str = sort_param(repo.ARTIST_SORTS, "name")
+    request: Request,
+    browse: BrowseDep,
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(repo.ARTIST_SORTS)})] = "name",
 ) -> Page[ArtistOut]:
-    """Album artists (an artist appearing only on compilations is reachable via tracks)."""
-    found, total = await repo.list_artists(
-        browse.session, browse.allowed, browse.library_id, sort, browse.descending,
-        browse.limit, browse.offset,
-    )  # fmt: skip
+    """Album artists by name or added (an artist only on compilations is reached via tracks)."""
+    check_keys(request, sort, repo.ARTIST_SORTS, ARTIST_FILTERS)
+    found, total, following = await repo.list_artists(browse.session, browse, sort)
     items = [ArtistOut.model_validate(a, from_attributes=True) for a in found]
-    return Page(items=items, total=total, limit=browse.limit, offset=browse.offset)
+    return Page(
+        items=items, total=total, limit=browse.limit, offset=browse.offset, next_cursor=following
+    )
 
 
 @router.get("/albums")
 async def list_albums(
+    request: Request,
     browse: BrowseDep,
-    sort: str = sort_param(repo.ALBUM_SORTS, "title"),
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(repo.ALBUM_SORTS)})] = "title",
     artist_id: uuid.UUID | None = None,
 ) -> Page[AlbumOut]:
-    found, total = await repo.list_albums(
-        browse.session, browse.allowed, browse.library_id, sort, browse.descending,
-        browse.limit, browse.offset, artist_id,
-    )  # fmt: skip
+    """Albums by title, year or added; `next_cursor` fetches the next page."""
+    check_keys(request, sort, repo.ALBUM_SORTS, ALBUM_FILTERS)
+    found, total, following = await repo.list_albums(browse.session, browse, sort, artist_id)
     items = [_album(a, name, n) for a, name, n in found]
-    return Page(items=items, total=total, limit=browse.limit, offset=browse.offset)
+    return Page(
+        items=items, total=total, limit=browse.limit, offset=browse.offset, next_cursor=following
+    )
 
 
 @router.get("/albums/{album_id}")

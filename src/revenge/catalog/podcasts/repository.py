@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycopg import AsyncConnection
 from sqlalchemy import delete, func, select
@@ -11,7 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import upsert_keyed
 from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
-from revenge.catalog.repository import delete_orphan_states, no_files_left, page, scoped
+from revenge.catalog.repository import (
+    delete_orphan_states,
+    keyset_rows,
+    no_files_left,
+    page,
+    scoped,
+)
+
+if TYPE_CHECKING:
+    from revenge.catalog.browse import Browse
 
 SORTS = {"title": Podcast.sort_title, "added": Podcast.created_at}
 _PODCASTS = (("title", "text"), ("sort_title", "text"), ("author", "text"))
@@ -53,20 +62,16 @@ async def delete_orphans(session: AsyncSession) -> int:
 
 
 async def list_podcasts(
-    session: AsyncSession,
-    allowed: set[uuid.UUID] | None,
-    library_id: uuid.UUID | None,
-    sort: str,
-    descending: bool,
-    limit: int,
-    offset: int,
-) -> tuple[list[tuple[Podcast, int]], int]:
+    session: AsyncSession, browse: Browse, sort: str
+) -> tuple[list[tuple[Podcast, int]], int, str | None]:
+    """Podcasts with their episode count, and the cursor of the next page."""
     count = select(func.count()).where(PodcastEpisode.podcast_id == Podcast.id).scalar_subquery()
-    stmt = scoped(select(Podcast, count), Podcast.library_id, allowed, library_id)
-    column = SORTS[sort]
-    order = [column.desc() if descending else column.asc(), Podcast.id]
-    rows, total = await page(session, stmt, order, limit, offset)
-    return [(p, int(n)) for p, n in rows], total
+    stmt = scoped(select(Podcast, count), Podcast.library_id, browse.allowed, browse.library_id)
+    rows, total, following = await keyset_rows(
+        session, stmt, Podcast.id, SORTS[sort], sort, browse.descending, browse.limit,
+        browse.offset, browse.cursor, browse.counter(per_user=False),
+    )  # fmt: skip
+    return [(p, int(n)) for p, n in rows], total, following
 
 
 async def get_podcast(

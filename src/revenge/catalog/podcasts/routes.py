@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from revenge.catalog.browse import BrowseDep, sort_param
+from revenge.catalog.browse import BrowseDep
+from revenge.catalog.keyset import check_keys
 from revenge.catalog.podcasts import repository as repo
 from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
 from revenge.catalog.schemas import FileOut, Page, UserStateOut
@@ -50,16 +52,22 @@ def _episode(e: PodcastEpisode) -> PodcastEpisodeOut:
     return PodcastEpisodeOut.model_validate(e, from_attributes=True)
 
 
+FILTERS: tuple[str, ...] = ()
+
+
 @router.get("")
 async def list_podcasts(
-    browse: BrowseDep, sort: str = sort_param(repo.SORTS, "title")
+    request: Request,
+    browse: BrowseDep,
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(repo.SORTS)})] = "title",
 ) -> Page[PodcastOut]:
-    found, total = await repo.list_podcasts(
-        browse.session, browse.allowed, browse.library_id, sort, browse.descending,
-        browse.limit, browse.offset,
-    )  # fmt: skip
+    """Podcasts by title or added; `next_cursor` fetches the next page."""
+    check_keys(request, sort, repo.SORTS, FILTERS)
+    found, total, following = await repo.list_podcasts(browse.session, browse, sort)
     items = [_podcast(p, n) for p, n in found]
-    return Page(items=items, total=total, limit=browse.limit, offset=browse.offset)
+    return Page(
+        items=items, total=total, limit=browse.limit, offset=browse.offset, next_cursor=following
+    )
 
 
 @router.get("/{podcast_id}/episodes")

@@ -301,13 +301,16 @@ async def _finish(
 
 
 async def _enqueue_follow_ups(runtime: Runtime, session: Any, state: ScanState) -> None:
-    """Batched follow-up jobs: probing of video files, metadata and search of items."""
+    """Batched follow-up jobs: probing of video files, metadata (unless the
+    `metadata.auto_fetch` setting is off) and search of items."""
     library = str(state.library_id)
     items = sorted(({"kind": k, "id": str(i)} for k, i in state.items), key=lambda d: d["id"])
+    fetch = bool(await runtime.server_settings.get("metadata.auto_fetch"))
     jobs: list[tuple[str, dict[str, Any], str | None]] = []
     for start in range(0, len(items), FOLLOW_UP_CHUNK):
         chunk = items[start : start + FOLLOW_UP_CHUNK]
-        jobs.append(("metadata.fetch", {"library_id": library, "items": chunk}, None))
+        if fetch:
+            jobs.append(("metadata.fetch", {"library_id": library, "items": chunk}, None))
         jobs.append(("search.index", {"library_id": library, "items": chunk}, None))
     probe = list(dict.fromkeys(state.probe))
     for start in range(0, len(probe), PROBE_CHUNK):
