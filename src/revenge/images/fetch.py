@@ -5,6 +5,10 @@ is resolved once, every address it resolves to must be public, and the connectio
 to that vetted address (TLS still verifies the original name). Checking only the URL before
 the request would leave a window for DNS rebinding. Redirects are followed by hand, at most
 five, each hop re-checked; hosts an admin allowlists skip the address check.
+
+httpx's timeout bounds each network read, not the whole exchange, so a server trickling a
+byte at a time could hold a download until the job's own timeout; a deadline covers every
+hop, the connects and the complete body.
 """
 
 from __future__ import annotations
@@ -127,8 +131,11 @@ def _check_url(url: httpx.URL, allowed: frozenset[str]) -> None:
 class SafeFetcher:
     """The default `Fetcher`: guarded client, manual redirects, streamed size cap."""
 
-    def __init__(self, allowed_hosts: Iterable[str] = (), timeout: float = 15.0) -> None:
+    def __init__(
+        self, allowed_hosts: Iterable[str] = (), timeout: float = 15.0, deadline: float = 60.0
+    ) -> None:
         self.allowed = frozenset(h.lower() for h in allowed_hosts)
+        self.deadline = deadline
         self.client = httpx.AsyncClient(
             transport=GuardedTransport(self.allowed),
             timeout=httpx.Timeout(timeout, connect=5.0),
@@ -137,6 +144,16 @@ class SafeFetcher:
         )
 
     async def fetch(self, url: str, max_bytes: int) -> tuple[str | None, bytes]:
+        try:
+            async with asyncio.timeout(self.deadline):
+                return await self._fetch(url, max_bytes)
+        except TimeoutError:
+            host = httpx.URL(url).host
+            raise ImageRefused(
+                "unreachable", f"{host}: no complete answer within {self.deadline:g}s"
+            ) from None
+
+    async def _fetch(self, url: str, max_bytes: int) -> tuple[str | None, bytes]:
         current = httpx.URL(url)
         for _ in range(MAX_REDIRECTS + 1):
             _check_url(current, self.allowed)
