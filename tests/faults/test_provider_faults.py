@@ -98,6 +98,9 @@ def start_worker(
         REVENGE_METADATA__REQUEST_TIMEOUT_SECONDS=str(TIMEOUT),
         REVENGE_METADATA__MAX_RETRIES=str(RETRIES),
         REVENGE_METADATA__RETRY_BASE_SECONDS=str(RETRY_BASE),
+        # Every call must reach the server here, to time it; the breaker that stops calling
+        # a provider that keeps failing is tested on its own (tests/metadata/test_breaker.py).
+        REVENGE_METADATA__BREAKER_FAILURES="0",
     )
     env.pop("REVENGE_REDIS_URL", None)
     log = tmp_path / "worker.log"
