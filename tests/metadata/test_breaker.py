@@ -40,6 +40,7 @@ from revenge.runtime import Runtime
 from tests.libraries.conftest import LibraryMaker, Scanner, api, make_library, scan  # noqa: F401
 from tests.metadata.conftest import provider_http
 from tests.metadata.test_catalog_wiring import ctx, movies, queued, store_tmdb_key
+from tests.ops.test_doctor_and_backup import revenge as doctor
 from tests.support.fake_api import FakeApi, Reply, Seen, fake_api, fixture
 from tests.support.media import make_video
 
@@ -296,3 +297,50 @@ async def test_batch_with_a_hanging_provider_finishes_fast_and_is_fetched_later(
     assert rows["Film 30 (2001) {tmdb-603}"]["overview"].startswith("Set in the 22nd century")
     assert queued(clean_runtime, "metadata.fetch") == []
     print(f"batch of {count} with TMDb hanging: {took:.1f}s")
+
+
+async def test_doctor_names_a_provider_taken_as_down(redis_url: str, tmp_path: Path) -> None:
+    prefix = f"revenge-test-{uuid.uuid4().hex[:8]}:"
+    shared = RedisCircuitBreaker(redis_url, prefix)
+    env = {"REVENGE_REDIS_URL": redis_url, "REVENGE_CACHE__REDIS_PREFIX": prefix}
+    env["REVENGE_DATA_DIR"] = str(tmp_path / "data")
+    try:
+        _, out = doctor(["doctor"], **env)
+        assert "[ ok ] metadata providers" in out and "none taken as down" in out, out
+        rules = BreakerPolicy()  # the defaults: 5 failures, 60 s
+        for _ in range(rules.failures):
+            await shared.failed("musicbrainz", rules)
+        _, out = doctor(["doctor"], **env)
+        line = next(x for x in out.splitlines() if "] metadata providers" in x)
+        assert "[warn]" in line and "musicbrainz open after 5 failed calls in a row" in line
+        assert "s left" in line and "fix:" in out
+    finally:
+        await shared.succeeded("musicbrainz", BreakerPolicy())
+        await shared.close()
+
+
+async def test_single_item_refused_by_an_open_breaker_is_fetched_later(
+    clean_runtime: Runtime,
+    wired: MetadataFeature,
+    provider: Provider,
+    make_library: LibraryMaker,  # noqa: F811
+    scan: Scanner,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "movies"
+    for n in range(4):
+        make_video(root / f"Film {n} (2001)" / f"Film {n} (2001).mkv")
+    await store_tmdb_key(clean_runtime)
+    await scan(await make_library("movie", root))
+    async with clean_runtime.db.transaction() as session:
+        await session.execute(text("DELETE FROM pgqueuer"))
+    refs = [f"movie:{row['id']}" for row in (await movies(clean_runtime)).values()]
+    # Timeouts: the job fails, for the queue's own retries with backoff.
+    for ref in refs[:3]:
+        with pytest.raises(ProviderUnavailable, match="timed out"):
+            await fetch(ctx(clean_runtime), {"item_id": ref})
+    assert queued(clean_runtime, "metadata.fetch") == []
+    # Refused by the open breaker: those retries would all be spent within the cool-down,
+    # so the job ends and a follow-up fetches the item after it.
+    await fetch(ctx(clean_runtime), {"item_id": refs[3]})
+    assert queued(clean_runtime, "metadata.fetch") == [{"item_ids": [refs[3]], "round": 1}]
