@@ -200,6 +200,9 @@ return {failures, open_until - now, trial_until - now, open_until}
 """
 
 _REDIS_ERRORS = (TimeoutError, RedisError, OSError)
+# After Redis failed, it is left alone this long: an unreachable host costs a socket timeout
+# per attempt, which every provider call would otherwise pay twice.
+_REDIS_RETRY_SECONDS = 5.0
 
 
 class RedisCircuitBreaker:
@@ -215,6 +218,7 @@ class RedisCircuitBreaker:
         self._prefix = prefix + "breaker:"
         self._fallback = MemoryCircuitBreaker()
         self._down = False
+        self._retry_at = 0.0
 
     def _key(self, name: str) -> str:
         return self._prefix + name
@@ -225,10 +229,16 @@ class RedisCircuitBreaker:
                 "circuit breaker: redis unavailable, tracking providers per process: %s", exc
             )
         self._down = True
+        self._retry_at = time.monotonic() + _REDIS_RETRY_SECONDS
+
+    def _skip_redis(self) -> bool:
+        return self._down and time.monotonic() < self._retry_at
 
     async def before_call(self, name: str, policy: BreakerPolicy) -> bool:
         if not policy.enabled:
             return False
+        if self._skip_redis():
+            return await self._fallback.before_call(name, policy)
         try:
             wait_ms = int(
                 await self._before(
@@ -245,7 +255,7 @@ class RedisCircuitBreaker:
 
     async def succeeded(self, name: str, policy: BreakerPolicy) -> None:
         await self._fallback.succeeded(name, policy)
-        if not policy.enabled:
+        if not policy.enabled or self._skip_redis():
             return
         try:
             ended = int(await self._succeeded(keys=[self._key(name)]))
@@ -257,6 +267,9 @@ class RedisCircuitBreaker:
 
     async def failed(self, name: str, policy: BreakerPolicy) -> None:
         if not policy.enabled:
+            return
+        if self._skip_redis():
+            await self._fallback.failed(name, policy)
             return
         try:
             failures, opened = await self._failed(
