@@ -67,7 +67,7 @@ settings = load_settings()
 logs.configure(settings.server.log_json)
 uvicorn.run(ZeroCopyApp(SignIn(create_app(settings, run_worker=False))), host="127.0.0.1",
             port=int(sys.argv[1]), log_config=None,
-            timeout_keep_alive=settings.server.keepalive_seconds)
+            timeout_keep_alive=settings.server.keepalive_seconds, access_log=False)
 """
 
 

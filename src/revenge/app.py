@@ -16,6 +16,7 @@ from revenge.config import Settings
 from revenge.infra.jobs.worker import Worker
 from revenge.libraries.watcher import LibraryWatcher
 from revenge.runtime import Runtime
+from revenge.streaming.fastpath import StreamFastPath
 
 log = logging.getLogger(__name__)
 
@@ -58,5 +59,7 @@ def create_app(
     problems.install(app)
     openapi.install(app)
     app.include_router(build_router())
+    # Added first, so it runs inside the request guard (request id, metrics, errors).
+    app.add_middleware(StreamFastPath)
     app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.server.max_body_bytes)
     return app

@@ -7,18 +7,23 @@ and a `[server]` table in the config file.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from revenge.infra.http.guard import validate_allowlist_entry
+
+log = logging.getLogger(__name__)
 
 CONFIG_FILE_NAME = "revenge.toml"
 
@@ -208,8 +213,26 @@ class ImageSettings(BaseModel):
     )
     max_variant_size: int = Field(3840, ge=16, description="Largest resized width or height.")
     allowed_hosts: list[str] = Field(
-        default_factory=list, description="Hosts exempt from the private-address guard."
+        default_factory=list,
+        description="Deprecated: use http.outbound_allowlist (these entries are added to it).",
     )
+
+
+class HttpSettings(BaseModel):
+    """Outbound HTTP to user-supplied URLs (webhooks, artwork)."""
+
+    outbound_allowlist: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Host names (`nas.lan`, `*.lan`) and IP networks (`10.0.0.0/8`) user-supplied URLs"
+            " may reach even when private; the admin setting of the same name overrides it."
+        ),
+    )
+
+    @field_validator("outbound_allowlist")
+    @classmethod
+    def _entries(cls, value: list[str]) -> list[str]:
+        return [validate_allowlist_entry(entry) for entry in value]
 
 
 class NotificationSettings(BaseModel):
@@ -274,6 +297,7 @@ class Settings(BaseSettings):
     scanning: ScanningSettings = Field(default_factory=ScanningSettings)
     metadata: MetadataSettings = Field(default_factory=MetadataSettings)
     images: ImageSettings = Field(default_factory=ImageSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
     providers: ProviderSettings = Field(default_factory=ProviderSettings)
     activity: ActivitySettings = Field(default_factory=ActivitySettings)
@@ -287,6 +311,16 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None
+
+    @model_validator(mode="after")
+    def _image_hosts_alias(self) -> Settings:
+        """`images.allowed_hosts`, the old name, still adds to `http.outbound_allowlist`."""
+        legacy = self.images.allowed_hosts
+        if legacy:
+            log.warning("images.allowed_hosts is deprecated; use http.outbound_allowlist")
+            entries = [*self.http.outbound_allowlist, *map(validate_allowlist_entry, legacy)]
+            self.http.outbound_allowlist = list(dict.fromkeys(entries))
+        return self
 
     @classmethod
     def settings_customise_sources(

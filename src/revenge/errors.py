@@ -93,9 +93,20 @@ class RangeNotSatisfiable(AppError):
 
 
 class Unprocessable(AppError):
+    """A well-formed request whose content breaks a rule; `field` names the body field.
+
+    The body carries `errors` like a request validation failure, so every 422 has one shape.
+    """
+
     status = 422
     title = "Unprocessable content"
     slug = "validation"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail, **extra)
+        field = extra.get("field")
+        loc = ["body", str(field)] if field else ["body"]
+        self.extra.setdefault("errors", [{"loc": loc, "msg": detail, "type": "value_error"}])
 
 
 class TooManyRequests(AppError):
@@ -106,6 +117,14 @@ class TooManyRequests(AppError):
     def __init__(self, detail: str, retry_after: int = 60, **extra: Any) -> None:
         super().__init__(detail, **extra)
         self.headers["Retry-After"] = str(retry_after)
+
+
+class BadGateway(AppError):
+    """A service this server depends on (an identity provider, ...) failed to answer."""
+
+    status = 502
+    title = "Bad gateway"
+    slug = "bad-gateway"
 
 
 class ServiceUnavailable(AppError):

@@ -241,7 +241,7 @@ async def test_callback_from_another_browser_and_unknown_identities_are_refused(
         f"/api/v1/admin/oidc-providers/{created['id']}", json={"enabled": False}, headers=root
     )
     assert patched.json()["enabled"] is False
-    assert (await client.get("/api/v1/auth/oidc/mock/login")).status_code == 400
+    assert (await client.get("/api/v1/auth/oidc/mock/login")).status_code == 404
     resp = await client.delete(f"/api/v1/admin/oidc-providers/{created['id']}", headers=root)
     assert resp.status_code == 204
     assert (await client.get("/api/v1/admin/oidc-providers", headers=root)).json() == []
@@ -253,4 +253,17 @@ async def test_open_redirects_are_refused(
     await add_provider(client, admin, issuer)
     for target in ("https://evil.example/", "//evil.example/x", "/\\evil"):
         resp = await client.get("/api/v1/auth/oidc/mock/login", params={"return_to": target})
-        assert resp.status_code == 400
+        assert resp.status_code == 422 and "return_to" in resp.json()["detail"]
+
+
+async def test_unknown_or_unreachable_provider(
+    client: httpx.AsyncClient, clean_runtime: Runtime, admin: dict[str, Any]
+) -> None:
+    """No such provider is a 404; a provider that cannot be reached is its fault (502)."""
+    missing = await client.get("/api/v1/auth/oidc/nobody/login")
+    assert missing.status_code == 404
+    await add_provider(client, admin, "http://127.0.0.1:9")
+    resp = await client.get("/api/v1/auth/oidc/mock/login")
+    assert resp.status_code == 502, resp.text
+    assert resp.headers["content-type"] == "application/problem+json"
+    assert "could not be reached" in resp.json()["detail"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -179,13 +181,30 @@ async def test_damaged_or_foreign_cursor_answers_400(
         await add_movie(clean_runtime, libs.shared, f"M{n}")
     first = (await api.get("/api/v1/movies", params={"limit": 1}, headers=AS_USER)).json()
     cursor = first["next_cursor"]
+    last_id = str(uuid.uuid4())
+    forged = [
+        # Well-formed base64 JSON that `encode` never writes: values SQL must not receive.
+        ["title", False, {"a": 1}, None, last_id],
+        ["title", False, [1, 2], None, last_id],
+        ["title", False, "A", None, 5],
+        ["title", False, "A", "dt", last_id],
+        ["year", False, "not a year", None, last_id],
+        ["added", False, 7, "dt", last_id],
+        "title",
+    ]
     for params in (
         {"cursor": "not-a-cursor!"},
         {"cursor": cursor, "sort": "year"},
         {"cursor": cursor, "offset": 1},
+        *({"cursor": _token(f), "sort": f[0] if isinstance(f, list) else "title"} for f in forged),
     ):
         response = await api.get("/api/v1/movies", params=params, headers=AS_USER)
-        assert response.status_code == 400, params
+        assert response.status_code == 400, (params, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+def _token(value: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
 
 async def test_lists_show_only_granted_libraries(

@@ -52,3 +52,24 @@ def test_bad_value_stops_cli_with_one_line(tmp_path: Path) -> None:
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "jobs.batch_size" in lines[0]
     assert "Traceback" not in proc.stderr
+
+
+def test_outbound_allowlist_and_its_deprecated_image_alias(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("REVENGE_DATA_DIR", str(tmp_path))
+    (tmp_path / "revenge.toml").write_text(
+        '[http]\noutbound_allowlist = ["hooks.example.org", "10.0.0.0/8"]\n'
+        '[images]\nallowed_hosts = ["NAS.lan", "10.0.0.0/8", "192.168.1.20"]\n'
+    )
+    settings = load_settings()
+    assert settings.http.outbound_allowlist == [
+        "hooks.example.org",
+        "10.0.0.0/8",
+        "nas.lan",
+        "192.168.1.20/32",
+    ]
+    assert "images.allowed_hosts is deprecated" in caplog.text
+    monkeypatch.setenv("REVENGE_HTTP__OUTBOUND_ALLOWLIST", '["bad host!"]')
+    with pytest.raises(ConfigError, match=r"http\.outbound_allowlist"):
+        load_settings()

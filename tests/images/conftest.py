@@ -10,6 +10,7 @@ import pytest
 from revenge.config import ImageSettings
 from revenge.images.fetch import SafeFetcher
 from revenge.images.service import ImageService
+from revenge.infra.http import Allowlist
 from revenge.runtime import Runtime
 from tests.support.fake_api import FakeApi, fake_api
 
@@ -22,8 +23,8 @@ def server() -> Iterator[FakeApi]:
 
 @pytest.fixture
 async def images(clean_runtime: Runtime, tmp_path: Path) -> AsyncIterator[ImageService]:
-    settings = ImageSettings(allowed_hosts=["127.0.0.1"], max_download_bytes=2 * 1024 * 1024)
-    fetcher = SafeFetcher(settings.allowed_hosts, timeout=5)
+    settings = ImageSettings(max_download_bytes=2 * 1024 * 1024)
+    fetcher = SafeFetcher(Allowlist.parse(["127.0.0.1"]), timeout=5)
     service = ImageService(tmp_path / "data", settings, fetcher)
     previous = clean_runtime.services.get("images")
     clean_runtime.services["images"] = service

@@ -1,21 +1,23 @@
-"""The SSRF guard: private destinations refused at connect time and on redirects."""
+"""Artwork goes through the one SSRF guard: private destinations refused on every hop."""
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import AsyncIterator
 
 import pytest
 
 from revenge.images.errors import ImageRefused
-from revenge.images.fetch import SafeFetcher, is_public_address
+from revenge.images.fetch import SafeFetcher
+from revenge.infra.http import Allowlist, is_public_address
 from tests.images.samples import encoded
 from tests.support.fake_api import FakeApi, Reply
 
 
 @pytest.fixture
 async def fetcher() -> AsyncIterator[SafeFetcher]:
-    guarded = SafeFetcher(["127.0.0.1"], timeout=5)
+    guarded = SafeFetcher(Allowlist.parse(["127.0.0.1"]), timeout=5)
     yield guarded
     await guarded.aclose()
 
@@ -35,8 +37,9 @@ def test_public_address_rules() -> None:
         "::ffff:127.0.0.1",
         "224.0.0.1",
     ):
-        assert not is_public_address(private), private
-    assert is_public_address("93.184.216.34") and is_public_address("2606:4700::1111")
+        assert not is_public_address(ipaddress.ip_address(private)), private
+    for public in ("93.184.216.34", "2606:4700::1111"):
+        assert is_public_address(ipaddress.ip_address(public))
 
 
 async def test_allowlisted_host_is_fetched(server: FakeApi, fetcher: SafeFetcher) -> None:
@@ -47,32 +50,43 @@ async def test_allowlisted_host_is_fetched(server: FakeApi, fetcher: SafeFetcher
     assert content_type == "image/jpeg" and body.startswith(b"\xff\xd8")
 
 
-async def test_loopback_by_name_is_refused_at_connect_time(
-    server: FakeApi, fetcher: SafeFetcher
-) -> None:
+async def test_loopback_by_name_is_refused_at_connect_time(server: FakeApi) -> None:
     server.on("GET", "/poster.jpg", Reply(body=encoded("JPEG")))
-    with pytest.raises(ImageRefused) as caught:
-        await fetcher.fetch(f"http://localhost:{server.port}/poster.jpg", 1_000_000)
-    assert caught.value.code == "private_address"
+    unlisted = SafeFetcher(Allowlist(), timeout=5)
+    try:
+        for host in ("localhost", "127.0.0.1", "0x7f000001"):
+            with pytest.raises(ImageRefused) as caught:
+                await unlisted.fetch(f"http://{host}:{server.port}/poster.jpg", 1_000_000)
+            assert caught.value.code == "private_address", host
+    finally:
+        await unlisted.aclose()
     assert server.calls() == []
+
+
+@pytest.fixture
+async def by_name() -> AsyncIterator[SafeFetcher]:
+    """Allows the host name `localhost` only, not the loopback addresses as such."""
+    guarded = SafeFetcher(Allowlist.parse(["localhost"]), timeout=5)
+    yield guarded
+    await guarded.aclose()
 
 
 @pytest.mark.parametrize(
     "target",
     [
         "http://169.254.169.254/latest/meta-data/",
-        "http://localhost:{port}/poster.jpg",
+        "http://127.0.0.1:{port}/poster.jpg",
         "http://[::1]:{port}/x",
     ],
 )
 async def test_redirect_to_a_private_address_is_refused(
-    server: FakeApi, fetcher: SafeFetcher, target: str
+    server: FakeApi, by_name: SafeFetcher, target: str
 ) -> None:
     server.on("GET", "/poster.jpg", Reply(body=encoded("JPEG")))
     location = target.format(port=server.port)
     server.on("GET", "/go", Reply(302, b"", {"Location": location}))
     with pytest.raises(ImageRefused) as caught:
-        await fetcher.fetch(f"{server.url}/go", 1_000_000)
+        await by_name.fetch(f"http://localhost:{server.port}/go", 1_000_000)
     assert caught.value.code == "private_address"
     assert [c.path for c in server.calls()] == ["/go"]
 
@@ -100,6 +114,44 @@ async def test_size_cap_and_bad_urls(server: FakeApi, fetcher: SafeFetcher) -> N
         assert caught.value.code == "bad_url"
 
 
+async def test_allowlist_by_name_and_by_network(server: FakeApi) -> None:
+    """A name covers what it resolves to; a network covers any spelling of its addresses."""
+    server.on("GET", "/a.jpg", Reply(body=b"by name"))
+    server.on("GET", "/hop", Reply(302, b"", {"Location": f"http://127.0.0.1:{server.port}/a.jpg"}))
+    by_name = SafeFetcher(Allowlist.parse(["LocalHost"]), timeout=5)
+    by_network = SafeFetcher(Allowlist.parse(["127.0.0.0/8"]), timeout=5)
+    try:
+        assert (await by_name.fetch(f"http://localhost:{server.port}/a.jpg", 100))[1] == b"by name"
+        with pytest.raises(ImageRefused) as caught:
+            await by_name.fetch(f"http://localhost:{server.port}/hop", 100)
+        assert caught.value.code == "private_address"
+        encoded_ip = f"http://0x7f000001:{server.port}/a.jpg"
+        assert (await by_network.fetch(encoded_ip, 100))[1] == b"by name"
+        assert (await by_network.fetch(f"http://localhost:{server.port}/hop", 100))[1]
+    finally:
+        await by_name.aclose()
+        await by_network.aclose()
+
+
+async def test_allowlist_is_read_for_every_download(server: FakeApi) -> None:
+    server.on("GET", "/p.jpg", Reply(body=b"poster"))
+    current = [Allowlist()]
+
+    async def read() -> Allowlist:
+        return current[0]
+
+    fetcher = SafeFetcher(read, timeout=5)
+    try:
+        with pytest.raises(ImageRefused) as caught:
+            await fetcher.fetch(f"{server.url}/p.jpg", 100)
+        assert caught.value.code == "private_address"
+        assert "http.outbound_allowlist" in caught.value.reason
+        current[0] = Allowlist.parse(["127.0.0.1"])
+        assert (await fetcher.fetch(f"{server.url}/p.jpg", 100))[1] == b"poster"
+    finally:
+        await fetcher.aclose()
+
+
 async def test_trickling_server_is_cut_off_at_the_deadline(server: FakeApi) -> None:
     # Each byte arrives well within the per-read timeout; only the whole-request deadline ends it.
     body = encoded("JPEG")
@@ -108,7 +160,7 @@ async def test_trickling_server_is_cut_off_at_the_deadline(server: FakeApi) -> N
         "/slow.jpg",
         Reply(body=body, headers={"Content-Type": "image/jpeg"}, trickle=0.05),
     )
-    slow = SafeFetcher(["127.0.0.1"], timeout=5, deadline=1.0)
+    slow = SafeFetcher(Allowlist.parse(["127.0.0.1"]), timeout=5, deadline=1.0)
     started = time.monotonic()
     try:
         with pytest.raises(ImageRefused) as caught:

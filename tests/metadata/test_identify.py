@@ -55,7 +55,7 @@ async def wired(
     """The real metadata feature over the local TMDb; its host allowlisted for image fetches."""
     previous = clean_runtime.services["metadata"]
     monkeypatch.setattr(clean_runtime.settings.metadata, "tmdb_base_url", tmdb.url)
-    monkeypatch.setattr(clean_runtime.settings.images, "allowed_hosts", ["127.0.0.1"])
+    monkeypatch.setattr(clean_runtime.settings.http, "outbound_allowlist", ["127.0.0.1"])
     monkeypatch.delitem(clean_runtime.services, "images", raising=False)
     await store_tmdb_key(clean_runtime)
     feature = build(clean_runtime)
@@ -140,7 +140,7 @@ async def test_identify_refuses_bad_choices(
     _, movie_id = movie
     url = f"/api/v1/movies/{movie_id}/identify"
     unknown = await api.post(url, json={"provider": "nope", "id": "1"}, headers=AS_ADMIN)
-    assert unknown.status_code == 400
+    assert unknown.status_code == 422 and "provider" in unknown.json()["detail"]
     missing = await api.post(url, json={"provider": "tmdb", "id": "999999"}, headers=AS_ADMIN)
     assert missing.status_code == 422 and "999999" in missing.json()["detail"]
     malformed = await api.post(url, json={"provider": "tmdb", "id": "../x"}, headers=AS_ADMIN)

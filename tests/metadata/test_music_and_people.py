@@ -82,7 +82,7 @@ async def wired(
     monkeypatch.setattr(settings.metadata, "musicbrainz_base_url", musicbrainz.url)
     monkeypatch.setattr(settings.metadata, "coverart_base_url", coverart.url)
     monkeypatch.setattr(settings.metadata, "tmdb_base_url", tmdb.url)
-    monkeypatch.setattr(settings.images, "allowed_hosts", ["127.0.0.1"])
+    monkeypatch.setattr(settings.http, "outbound_allowlist", ["127.0.0.1"])
     monkeypatch.delitem(clean_runtime.services, "images", raising=False)
     yield build(clean_runtime)
     clean_runtime.services["metadata"] = previous

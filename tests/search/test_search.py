@@ -8,7 +8,9 @@ import httpx
 
 from revenge.infra.jobs.context import JobContext
 from revenge.runtime import Runtime
+from revenge.search.index import PostgresSearchIndex
 from revenge.search.jobs import index as index_job
+from revenge.search.service import search_index
 from tests.playlists.conftest import AS_ADMIN, AS_USER
 from tests.search.conftest import Search
 from tests.support.seed import add_movie, execute
@@ -99,7 +101,7 @@ async def test_grouped_and_filtered(api: httpx.AsyncClient, catalogue: Search) -
     only_lib = await _search(api, "star", library_id=str(catalogue.shared))
     assert set(only_lib["groups"]) == {"movie"}
     bad = await api.get(URL, params={"q": "star", "types": "movie,bogus"}, headers=AS_USER)
-    assert bad.status_code == 400
+    assert bad.status_code == 422 and "types" in bad.json()["detail"]
     assert (await api.get(URL, params={"q": ""}, headers=AS_USER)).status_code == 422
 
 
@@ -153,3 +155,25 @@ async def test_odd_input_is_safe(api: httpx.AsyncClient, catalogue: Search) -> N
     for q in ("'", "&|!():*", "a' & b", "\\", "   ", "%_"):
         r = await api.get(URL, params={"q": q}, headers=AS_USER)
         assert r.status_code == 200, q
+
+
+async def test_broad_query_reads_titles_in_order_and_caps_totals(
+    api: httpx.AsyncClient, catalogue: Search, clean_runtime: Runtime
+) -> None:
+    general = await _search(api, "night", types="movie", limit=15)
+    index = search_index(clean_runtime)
+    assert isinstance(index, PostgresSearchIndex)
+    saved = index.broad_titles, index.count_cap
+    index.broad_titles, index.count_cap = 5, 10
+    try:
+        broad = await _search(api, "night", types="movie", limit=15)
+    finally:
+        index.broad_titles, index.count_cap = saved
+    assert general["totals_exact"] and general["totals"]["movie"] > 10
+    assert not broad["totals_exact"] and broad["totals"]["movie"] == 10
+    titles = [t.lower() for t in _titles(broad)]
+    assert len(titles) == 15 and all("night" in t.split() for t in titles)
+    starting = [t for t in titles if t.startswith("night")]
+    assert titles[: len(starting)] == sorted(starting)  # title prefix first, alphabetically
+    rest = titles[len(starting) :]
+    assert [len(t) for t in rest] == sorted(len(t) for t in rest)  # then shortest first

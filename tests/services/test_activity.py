@@ -80,6 +80,36 @@ async def test_changing_requests_are_audited_by_the_helper(
     assert "No key stored" in failed["error"]
 
 
+async def test_invalid_input_is_audited_as_the_callers_mistake(
+    client: httpx.AsyncClient, actors: Actors, clean_runtime: Runtime
+) -> None:
+    """Found by fuzzing: a 422 was logged as an internal error of the server."""
+    bad = await client.put(
+        "/api/v1/admin/credentials/tmdb", json={"value": ""}, headers=actors.as_admin
+    )
+    assert bad.status_code == 422
+    await clean_runtime.activity.flush()
+    page = (
+        await client.get(
+            "/api/v1/admin/activity", params={"module": "credentials"}, headers=actors.as_admin
+        )
+    ).json()
+    (entry,) = page["items"]
+    assert entry["success"] is False
+    assert entry["error"].startswith("invalid input: body.value:"), entry["error"]
+
+
+async def test_time_filters_take_iso_8601_only(client: httpx.AsyncClient, actors: Actors) -> None:
+    """Found by fuzzing: a bare number was read as seconds since 1970 and answered 200."""
+    url = "/api/v1/users/me/activity"
+    for value in ("-907537607", "1e5", "17"):
+        resp = await client.get(url, params={"since": value}, headers=actors.as_user)
+        assert resp.status_code == 422, value
+        assert "ISO 8601" in resp.json()["detail"]
+    ok = await client.get(url, params={"since": "2024-05-01T12:00:00Z"}, headers=actors.as_user)
+    assert ok.status_code == 200
+
+
 async def _seed(runtime: Runtime, user_id: uuid.UUID, n: int, **extra: object) -> None:
     for i in range(n):
         runtime.activity.log("library", "update", user_id=user_id, resource_id=str(i), **extra)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 
 import httpx
 
@@ -86,6 +87,18 @@ async def test_bad_values_get_422_naming_the_key(client: httpx.AsyncClient, acto
     assert unknown.status_code == 404
 
 
+async def test_integer_settings_take_json_numbers_with_no_fraction(
+    client: httpx.AsyncClient, actors: Actors
+) -> None:
+    """Found by fuzzing: JSON Schema's integer 3.0 was refused although the schema allows it."""
+    url = "/api/v1/admin/settings/transcoding.max_concurrent"
+    whole = await client.put(url, json={"value": 3.0}, headers=actors.as_admin)
+    assert whole.status_code == 200 and whole.json()["value"] == 3
+    for value in (2.5, True):
+        resp = await client.put(url, json={"value": value}, headers=actors.as_admin)
+        assert resp.status_code == 422, value
+
+
 async def test_batch_update_is_all_or_nothing(client: httpx.AsyncClient, actors: Actors) -> None:
     resp = await client.patch(
         "/api/v1/admin/settings",
@@ -157,6 +170,7 @@ async def test_resolution_stored_over_config_over_default(
     # An invalid config value falls back to the default instead of breaking the server.
     assert await service.get("transcoding.max_concurrent") == 2
     assert (await service.resolve("scanning.realtime")).source == "default"
+    assert (await service.outbound_allowlist()).names == frozenset()
     async with clean_runtime.db.transaction() as session:
         change = await service.set(session, "metadata.language", "es-ES", None)
     assert (change.old, change.new) == ("fr-FR", "es-ES")
@@ -209,3 +223,23 @@ async def test_maintenance_mode_lets_only_admins_through(
     assert (
         await client.get("/api/v1/users/me/activity", headers=actors.as_user)
     ).status_code == 200
+
+
+async def test_outbound_allowlist_falls_back_to_the_config_file(
+    clean_runtime: Runtime, settings: Settings
+) -> None:
+    configured = make_settings(
+        settings.data_dir,
+        clean_runtime.db.url,
+        None,
+        http={"outbound_allowlist": ["nas.lan", "10.0.0.0/8"]},
+    )
+    service = ServerSettingsService(clean_runtime.db, configured)
+    resolved = await service.resolve("http.outbound_allowlist")
+    assert (resolved.source, resolved.value) == ("config", ["nas.lan", "10.0.0.0/8"])
+    allow = await service.outbound_allowlist()
+    assert allow.allows_name("NAS.lan") and allow.allows_ip(ipaddress.ip_address("10.1.2.3"))
+    async with clean_runtime.db.transaction() as session:
+        await service.set(session, "http.outbound_allowlist", ["*.lan"], None)
+    allow = await service.outbound_allowlist()
+    assert allow.allows_name("tv.lan") and not allow.allows_ip(ipaddress.ip_address("10.1.2.3"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import uvicorn
 
@@ -18,6 +20,8 @@ from revenge.config import Settings
 from revenge.runtime import Runtime
 from tests.support.services import free_port
 
+T = TypeVar("T")
+
 
 class LiveServer:
     def __init__(self, settings: Settings, authenticator: Authenticator | None = None) -> None:
@@ -25,6 +29,8 @@ class LiveServer:
         self.authenticator = authenticator
         self.port = free_port()
         self._server: uvicorn.Server | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.runtime: Runtime | None = None
         self._thread = threading.Thread(target=self._run, name="live-server", daemon=True)
         self._error: BaseException | None = None
 
@@ -42,6 +48,16 @@ class LiveServer:
                 raise RuntimeError("live server did not start in 30 s")
             time.sleep(0.02)
 
+    def call(self, work: Callable[[Runtime], Awaitable[T]], timeout: float = 30) -> T:
+        """Run `work(runtime)` on the server's own event loop, where its pools belong."""
+        assert self._loop is not None and self.runtime is not None, "server not started"
+        runtime = self.runtime
+
+        async def run() -> T:
+            return await work(runtime)
+
+        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(timeout)
+
     def stop(self) -> None:
         if self._server is not None:
             self._server.should_exit = True
@@ -57,6 +73,8 @@ class LiveServer:
         runtime = await Runtime.create(self.settings, apply_migrations=False)
         if self.authenticator is not None:
             runtime.authenticator = self.authenticator
+        self._loop = asyncio.get_running_loop()
+        self.runtime = runtime
         app = create_app(self.settings, run_worker=False, runtime=runtime)
         config = uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_config=None, lifespan="on"

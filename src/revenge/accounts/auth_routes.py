@@ -10,6 +10,7 @@ from fastapi import APIRouter, Response
 
 from revenge.accounts.schemas import LoginRequest, RefreshRequest, TokenResponse, UserOut
 from revenge.api.deps import Client, CurrentUser, DbSession, RuntimeDep
+from revenge.api.openapi import problem_responses
 from revenge.errors import Unauthorized
 from revenge.sessions.service import DeviceInfo, IssuedSession
 
@@ -26,7 +27,15 @@ def token_response(issued: IssuedSession, user: UserOut) -> TokenResponse:
     )
 
 
-@router.post("/api/v1/auth/login")
+@router.post(
+    "/api/v1/auth/login",
+    responses=problem_responses(
+        {
+            401: "Wrong username or password, or the account cannot sign in.",
+            429: "Too many failed sign-ins; retry after `Retry-After` seconds.",
+        }
+    ),
+)
 async def login(body: LoginRequest, runtime: RuntimeDep, client: Client) -> TokenResponse:
     """Sign in with username and password; returns a session token and a refresh token."""
     device = DeviceInfo(body.device_id, body.device_name, body.client_name, body.client_version)
@@ -40,7 +49,10 @@ async def login(body: LoginRequest, runtime: RuntimeDep, client: Client) -> Toke
     raise outcome.error
 
 
-@router.post("/api/v1/auth/refresh")
+@router.post(
+    "/api/v1/auth/refresh",
+    responses=problem_responses({401: "The refresh token is invalid, expired or used."}),
+)
 async def refresh(body: RefreshRequest, runtime: RuntimeDep, client: Client) -> TokenResponse:
     """Rotate both tokens. Presenting an already used refresh token ends the session."""
     async with runtime.db.transaction() as session:

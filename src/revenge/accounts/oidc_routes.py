@@ -21,6 +21,7 @@ from revenge.accounts.oidc_schemas import (
 )
 from revenge.accounts.schemas import TokenResponse, UserOut
 from revenge.api.deps import AdminUser, Client, DbSession, RuntimeDep
+from revenge.api.openapi import problem_responses
 from revenge.errors import BadRequest, Conflict, NotFound, Unauthorized
 from revenge.sessions.service import DeviceInfo
 
@@ -35,7 +36,11 @@ async def list_providers(_: AdminUser, session: DbSession) -> list[ProviderOut]:
     return [ProviderOut.of(p) for p in await repo.list_providers(session, enabled_only=False)]
 
 
-@router.post("/api/v1/admin/oidc-providers", status_code=201)
+@router.post(
+    "/api/v1/admin/oidc-providers",
+    status_code=201,
+    responses=problem_responses({409: "A provider with this name exists."}),
+)
 async def create_provider(
     body: ProviderCreate, _: AdminUser, runtime: RuntimeDep, session: DbSession
 ) -> ProviderOut:
@@ -51,7 +56,10 @@ async def read_provider(provider_id: uuid.UUID, _: AdminUser, session: DbSession
     return ProviderOut.of(await _get(session, provider_id))
 
 
-@router.patch("/api/v1/admin/oidc-providers/{provider_id}")
+@router.patch(
+    "/api/v1/admin/oidc-providers/{provider_id}",
+    responses=problem_responses({409: "The change conflicts with another provider."}),
+)
 async def update_provider(
     provider_id: uuid.UUID,
     body: ProviderUpdate,
@@ -81,17 +89,29 @@ async def enabled_providers(session: DbSession) -> list[ProviderName]:
     ]
 
 
-@router.get("/api/v1/auth/oidc/{name}/login", response_class=RedirectResponse, status_code=302)
+_UNREACHABLE = "The identity provider could not be reached or answered nonsense."
+# A path on this server: one leading slash, never `//host` or a backslash (open redirects).
+_LOCAL_PATH = r"^/([^/\\][^\\]*)?$"
+
+
+@router.get(
+    "/api/v1/auth/oidc/{name}/login",
+    response_class=RedirectResponse,
+    status_code=302,
+    responses=problem_responses(
+        {404: "No enabled identity provider has this name.", 502: _UNREACHABLE}
+    ),
+)
 async def oidc_login(
     name: str,
     request: Request,
     runtime: RuntimeDep,
     session: DbSession,
-    return_to: str = Query("/", max_length=500),
+    return_to: str = Query(
+        "/", max_length=500, pattern=_LOCAL_PATH, description="A path on this server."
+    ),
 ) -> RedirectResponse:
     """Start a sign-in: redirect to the provider, binding the flow to this browser."""
-    if not return_to.startswith("/") or return_to.startswith("//") or "\\" in return_to:
-        raise BadRequest("return_to must be a path on this server.")
     redirect_uri = str(request.url_for("oidc_callback"))
     url, binding = await runtime.accounts.oidc.begin(session, name, redirect_uri, return_to)
     response = RedirectResponse(url, status_code=302)
@@ -107,7 +127,19 @@ async def oidc_login(
     return response
 
 
-@router.get("/api/v1/auth/oidc/callback", name="oidc_callback", status_code=303)
+@router.get(
+    "/api/v1/auth/oidc/callback",
+    name="oidc_callback",
+    status_code=303,
+    responses=problem_responses(
+        {
+            400: "The sign-in state is unknown, expired, used, or from another browser.",
+            401: "The identity provider refused or did not confirm the sign-in.",
+            403: "No account is linked to this identity.",
+            502: _UNREACHABLE,
+        }
+    ),
+)
 async def oidc_callback(
     request: Request,
     runtime: RuntimeDep,
@@ -130,7 +162,13 @@ async def oidc_callback(
     return RedirectResponse(f"{return_to}#login_code={login_code}", status_code=303)
 
 
-@router.post("/api/v1/auth/oidc/exchange", response_model=TokenResponse)
+@router.post(
+    "/api/v1/auth/oidc/exchange",
+    response_model=TokenResponse,
+    responses=problem_responses(
+        {401: "The login code is invalid, expired, used, or from another browser."}
+    ),
+)
 async def oidc_exchange(
     body: LoginCodeExchange, request: Request, runtime: RuntimeDep, client: Client
 ) -> Response:

@@ -11,27 +11,24 @@ from revenge.accounts.models import OidcProvider
 from revenge.accounts.schemas import DeviceFields
 
 _NAME = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+_ISSUER = r"^https?://"
+# Space-separated scopes, one of them `openid` (ASCII spaces, the same in every regex dialect).
+_SCOPES = r"(^|[ \t\n\r\f\v])openid([ \t\n\r\f\v]|$)"
 
 
-def _check_issuer(value: str | None) -> str | None:
-    if value is not None and not value.startswith(("https://", "http://")):
-        raise ValueError("the issuer must be an http(s) URL")
+def _trim_issuer(value: str | None) -> str | None:
     return value.rstrip("/") if value else value
-
-
-def _check_scopes(value: str | None) -> str | None:
-    if value is not None and "openid" not in value.split():
-        raise ValueError("the scopes must include openid")
-    return value
 
 
 class ProviderFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    issuer: str | None = Field(None, max_length=500)
+    issuer: str | None = Field(None, max_length=500, pattern=_ISSUER, description="An http(s) URL.")
     client_id: str | None = Field(None, min_length=1, max_length=500)
     client_secret: str | None = Field(None, max_length=2000, description="Stored encrypted.")
-    scopes: str | None = Field(None, max_length=500)
+    scopes: str | None = Field(
+        None, max_length=500, pattern=_SCOPES, description="Space-separated; include openid."
+    )
     claim_mapping: dict[str, str] | None = Field(
         None, description="Keys username, email, display_name -> claim names."
     )
@@ -40,13 +37,12 @@ class ProviderFields(BaseModel):
     groups_claim: str | None = Field(None, min_length=1, max_length=100)
     enabled: bool | None = None
 
-    _issuer = field_validator("issuer")(_check_issuer)
-    _scopes = field_validator("scopes")(_check_scopes)
+    _issuer = field_validator("issuer")(_trim_issuer)
 
 
 class ProviderCreate(ProviderFields):
     name: str = Field(pattern=_NAME)
-    issuer: str = Field(max_length=500)
+    issuer: str = Field(max_length=500, pattern=_ISSUER, description="An http(s) URL.")
     client_id: str = Field(min_length=1, max_length=500)
 
 

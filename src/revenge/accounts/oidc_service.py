@@ -35,7 +35,7 @@ from revenge.accounts import repository as users_repo
 from revenge.accounts.models import OidcFlow, OidcLink, OidcProvider, User
 from revenge.accounts.oidc_users import groups_of, username_candidates
 from revenge.accounts.service import NewUser, UserService
-from revenge.errors import BadRequest, Forbidden, Unauthorized
+from revenge.errors import BadGateway, BadRequest, Forbidden, NotFound, Unauthorized
 from revenge.infra.secrets import SecretBox
 
 with warnings.catch_warnings():
@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 FLOW_TTL = timedelta(minutes=10)
 LOGIN_CODE_TTL = timedelta(seconds=60)
 _METADATA_TTL = 3600.0
+# Discovery entries a sign-in uses; a document without them is the provider's fault.
+_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
 _SIGNING_ALGS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA")
 REFUSED = "The identity provider did not confirm this sign-in."
 
@@ -82,7 +84,7 @@ class OidcService:
         """(authorization URL, browser binding value) for a sign-in with provider `name`."""
         provider = await repo.provider_by_name(session, name)
         if provider is None or not provider.enabled:
-            raise BadRequest(f"No enabled identity provider is named {name!r}.")
+            raise NotFound(f"No enabled identity provider is named {name!r}.")
         meta = await self._metadata(provider)
         state, nonce, binding = (secrets.token_urlsafe(32) for _ in range(3))
         verifier = secrets.token_urlsafe(64)
@@ -178,9 +180,14 @@ class OidcService:
             response.raise_for_status()
             meta: dict[str, Any] = response.json()
         except (httpx.HTTPError, ValueError) as exc:
-            raise BadRequest(f"The identity provider could not be reached: {exc}") from None
+            raise BadGateway(f"The identity provider could not be reached: {exc}") from None
+        if not isinstance(meta, dict):
+            raise BadGateway("The identity provider's discovery document is not an object.")
         if str(meta.get("issuer", "")).rstrip("/") != provider.issuer.rstrip("/"):
-            raise BadRequest("The identity provider's discovery document names another issuer.")
+            raise BadGateway("The identity provider's discovery document names another issuer.")
+        missing = [k for k in _ENDPOINTS if not isinstance(meta.get(k), str)]
+        if missing:
+            raise BadGateway(f"The identity provider's discovery document lacks {missing[0]}.")
         self._metadata_cache[provider.issuer] = (time.monotonic() + _METADATA_TTL, meta)
         return meta
 

@@ -20,13 +20,18 @@ from revenge.accounts.schemas import (
 )
 from revenge.accounts.service import NewUser
 from revenge.api.deps import AdminUser, Client, CurrentUser, DbSession, RuntimeDep
+from revenge.api.openapi import problem_responses
 
 router = APIRouter(tags=["users"])
 
 _NOT_NULL = ("username", "role", "disabled", "all_libraries", "password")
 
 
-@router.post("/api/v1/setup", status_code=201)
+@router.post(
+    "/api/v1/setup",
+    status_code=201,
+    responses=problem_responses({409: "Setup is complete: a user exists."}),
+)
 async def setup(body: SetupRequest, runtime: RuntimeDep, session: DbSession) -> UserOut:
     """Create the first administrator. Answers 409 once any user exists."""
     user = await runtime.accounts.users.setup(session, NewUser(**body.model_dump()))
@@ -72,13 +77,17 @@ async def list_users(
     runtime: RuntimeDep,
     session: DbSession,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=10_000_000),
 ) -> UserPage:
     users, total = await runtime.accounts.users.list_users(session, limit, offset)
     return UserPage(items=[UserOut.of(u) for u in users], total=total)
 
 
-@router.post("/api/v1/users", status_code=201)
+@router.post(
+    "/api/v1/users",
+    status_code=201,
+    responses=problem_responses({409: "The username is taken."}),
+)
 async def create_user(
     body: UserCreate, _: AdminUser, runtime: RuntimeDep, session: DbSession
 ) -> UserOut:
@@ -93,7 +102,12 @@ async def read_user(
     return UserOut.of(await runtime.accounts.users.get(session, user_id))
 
 
-@router.patch("/api/v1/users/{user_id}")
+@router.patch(
+    "/api/v1/users/{user_id}",
+    responses=problem_responses(
+        {409: "The username is taken, or this is the last enabled administrator."}
+    ),
+)
 async def update_user(
     user_id: uuid.UUID,
     body: UserUpdate,
@@ -110,7 +124,11 @@ async def update_user(
     return UserOut.of(await runtime.accounts.users.update(session, user_id, changes, admin))
 
 
-@router.delete("/api/v1/users/{user_id}", status_code=204)
+@router.delete(
+    "/api/v1/users/{user_id}",
+    status_code=204,
+    responses=problem_responses({409: "This is the last enabled administrator."}),
+)
 async def delete_user(
     user_id: uuid.UUID, admin: AdminUser, runtime: RuntimeDep, session: DbSession
 ) -> Response:

@@ -9,9 +9,24 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from revenge.accounts.models import User
+from revenge.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+from revenge.api.text import NOT_BLANK
+
+# Printable, and neither starting nor ending with a blank.
+USERNAME_PATTERN = rf"^{NOT_BLANK}(?:[^\x00-\x1f\x7f]{{0,62}}{NOT_BLANK})?$"
 
 Password = Field(min_length=1, max_length=4096, description="Checked exactly as typed.")
-Username = Field(min_length=1, max_length=64)
+NewPassword = Field(
+    min_length=MIN_LENGTH,
+    max_length=MAX_LENGTH,
+    description=f"{MIN_LENGTH} to {MAX_LENGTH} characters, stored exactly as typed.",
+)
+Username = Field(
+    min_length=1,
+    max_length=64,
+    pattern=USERNAME_PATTERN,
+    description="Printable characters, without spaces at either end.",
+)
 Email = Field(default=None, max_length=320)
 DisplayName = Field(default=None, max_length=200)
 
@@ -49,7 +64,7 @@ class SetupRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     username: str = Username
-    password: str = Password
+    password: str = NewPassword
     email: str | None = Email
     display_name: str | None = DisplayName
 
@@ -64,13 +79,15 @@ class UserUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    username: str | None = Field(default=None, min_length=1, max_length=64)
+    username: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=USERNAME_PATTERN
+    )
     email: str | None = Email
     display_name: str | None = DisplayName
     role: Literal["admin", "user"] | None = None
     disabled: bool | None = None
     all_libraries: bool | None = None
-    password: str | None = Field(default=None, min_length=1, max_length=4096)
+    password: str | None = Field(default=None, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
 
 
 class ProfileUpdate(BaseModel):
@@ -84,7 +101,7 @@ class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     current_password: str = Password
-    new_password: str = Password
+    new_password: str = NewPassword
     end_other_sessions: bool = Field(True, description="Sign out every other session.")
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from revenge.accounts import repository as repo
 from revenge.accounts.models import User
 from revenge.accounts.passwords import Passwords, check_policy
+from revenge.accounts.schemas import USERNAME_PATTERN
 from revenge.activity.seam import record
 from revenge.api.auth import Principal
 from revenge.api.client import ClientInfo
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from revenge.sessions.service import SessionService
 
 ROLES = ("admin", "user")
-_USERNAME = re.compile(r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]{0,62}[^\s\x00-\x1f\x7f])?$")
+_USERNAME = re.compile(USERNAME_PATTERN)
 
 
 def check_username(username: str) -> str:

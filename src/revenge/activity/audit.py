@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
 from revenge.api.auth import Principal
@@ -75,6 +76,10 @@ async def audit_changes(
     except HTTPException as exc:
         error = str(exc.detail)
         raise
+    except RequestValidationError as exc:
+        # The caller's mistake (answered 422), not the server's.
+        error = f"invalid input: {_first_problem(exc)}"
+        raise
     except Exception as exc:
         error = f"internal error ({type(exc).__name__})"
         raise
@@ -93,6 +98,14 @@ async def audit_changes(
                 success=error is None,
                 error=error,
             )
+
+
+def _first_problem(exc: RequestValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return "the request"
+    where = ".".join(str(p) for p in errors[0].get("loc", ()))
+    return f"{where}: {errors[0].get('msg', '')}"[:200]
 
 
 Audit = Annotated[AuditRecord, Depends(audit_changes)]

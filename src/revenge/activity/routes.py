@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,6 +10,7 @@ from fastapi import APIRouter, Query
 from revenge.activity import repository as repo
 from revenge.activity.schemas import ActivityOut, ActivityPage, decode_cursor, encode_cursor
 from revenge.api.deps import AdminUser, CurrentUser, DbSession
+from revenge.api.params import DateTimeParam
 
 router = APIRouter(tags=["activity"])
 
@@ -36,8 +36,8 @@ async def my_activity(
     session: DbSession,
     module: Word = None,
     action: Word = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: DateTimeParam | None = None,
+    until: DateTimeParam | None = None,
     failures_only: bool = False,
     limit: Limit = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
@@ -63,8 +63,8 @@ async def all_activity(
     action: Word = None,
     resource_type: Word = None,
     resource_id: Annotated[str | None, Query(max_length=128)] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: DateTimeParam | None = None,
+    until: DateTimeParam | None = None,
     failures_only: bool = False,
     limit: Limit = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,

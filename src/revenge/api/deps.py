@@ -35,7 +35,7 @@ async def db_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 DbSession = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
-async def optional_principal(request: Request, runtime: RuntimeDep) -> Principal | None:
+async def principal_of(request: Request, runtime: Runtime) -> Principal | None:
     """The caller, authenticated once per request and remembered on the request."""
     if "principal" not in request.scope.setdefault("state", {}):
         principal = await runtime.authenticator.authenticate(request)
@@ -46,6 +46,10 @@ async def optional_principal(request: Request, runtime: RuntimeDep) -> Principal
     return cached
 
 
+async def optional_principal(request: Request, runtime: RuntimeDep) -> Principal | None:
+    return await principal_of(request, runtime)
+
+
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -54,14 +58,18 @@ async def require_principal(
 ) -> Principal | None:
     """Router-wide guard: credentials unless public; an access key's read/write scope."""
     route = request.scope.get("route")
-    template = getattr(route, "path", request.url.path)
-    if principal is None and not is_public(request.method, template):
+    check_principal(request.method, getattr(route, "path", request.url.path), principal)
+    return principal
+
+
+def check_principal(method: str, template: str, principal: Principal | None) -> None:
+    """Credentials unless the route is public; an access key's read/write scope."""
+    if principal is None and not is_public(method, template):
         raise Unauthorized()
     if principal is not None:
-        needed = "read" if request.method in _READ_METHODS else "write"
+        needed = "read" if method in _READ_METHODS else "write"
         if needed not in principal.scopes:
             raise Forbidden(f"This access key lacks the {needed!r} scope.")
-    return principal
 
 
 async def current_user(

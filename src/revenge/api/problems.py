@@ -29,6 +29,7 @@ _HTTP_TITLES = {
     415: "Unsupported media type",
     422: "Unprocessable content",
     429: "Too many requests",
+    502: "Bad gateway",
     503: "Service unavailable",
 }
 
@@ -93,6 +94,8 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
         # SQLSTATE class 22: a value PostgreSQL cannot hold (out of range, bad encoding...).
         # It came from the request, which a route's validation should have bounded.
         log.warning("value refused by the database on %s: %s", request.url.path, exc.orig)
+        if "NUL" in str(exc.orig):
+            return _app_error_response(BadRequest("Text cannot contain NUL (0x00) characters."))
         return _app_error_response(BadRequest("A value in the request is out of range."))
     if isinstance(exc, DBAPIError) and not _is_connection_error(exc):
         return await _unexpected(request, exc)

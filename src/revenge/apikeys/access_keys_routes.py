@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, Response
 
 from revenge.api.deps import Client, CurrentUser, DbSession, RuntimeDep
+from revenge.api.openapi import problem_responses
 from revenge.apikeys.access_keys_schemas import AccessKeyCreate, AccessKeyCreated, AccessKeyOut
 from revenge.errors import NotFound
 
@@ -21,7 +22,11 @@ async def list_keys(
     return [AccessKeyOut.of(k) for k in keys]
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    responses=problem_responses({403: "A key cannot grant more than the credentials creating it."}),
+)
 async def create_key(
     body: AccessKeyCreate,
     principal: CurrentUser,

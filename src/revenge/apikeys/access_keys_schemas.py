@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from revenge.apikeys.models import AccessKey
+
+Scope = Literal["read", "write", "admin"]
+
+
+def _read_only() -> list[Scope]:
+    return ["read"]
 
 
 class AccessKeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
-    scopes: list[str] = Field(default_factory=lambda: ["read"], max_length=3)
+    scopes: list[Scope] = Field(default_factory=_read_only, min_length=1, max_length=3)
     expires_at: datetime | None = Field(None, description="Optional; must be in the future.")
 
 

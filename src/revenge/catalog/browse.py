@@ -101,5 +101,11 @@ BrowseDep = Annotated[Browse, Depends(browse_params)]
 
 
 def sort_param(choices: dict[str, Any], default: str) -> Any:
-    """A `sort` query parameter limited to the given names."""
-    return Query(default, pattern="^(" + "|".join(choices) + ")$")
+    """A `sort` query parameter limited to the given names, listed in the schema."""
+    return Query(
+        default, pattern="^(" + "|".join(choices) + ")$", json_schema_extra={"enum": list(choices)}
+    )
+
+
+# Years as PostgreSQL integers hold them; wider values could never match.
+YearFilter = Annotated[int | None, Query(ge=0, le=9999)]

@@ -8,6 +8,7 @@ fetches leave them alone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.text import sort_title
 from revenge.errors import BadRequest, NotFound, ServiceUnavailable, Unprocessable
-from revenge.metadata.errors import ProviderError, ProviderNotFound
+from revenge.metadata.errors import NoProviderKey, ProviderError, ProviderNotFound
 from revenge.metadata.jobs import enqueue_artwork
 from revenge.metadata.matching import Scored
 from revenge.metadata.types import ExternalIds, ItemKind
@@ -95,6 +96,8 @@ async def choose(
         outcome = await feature.service.choose(facts, provider, provider_id)
     except ProviderNotFound as exc:
         raise Unprocessable(f"{provider} has no {kind} {provider_id!r}.") from exc
+    except NoProviderKey as exc:
+        raise BadRequest(f"{provider} is not set up on this server: {exc}") from exc
     except ProviderError as exc:
         raise ServiceUnavailable(f"{provider} could not answer: {exc}") from exc
     await feature.writer.save_metadata(session, outcome)
@@ -105,7 +108,7 @@ def edited_values(
     locked: list[str] | None,
     changes: dict[str, Any],
     editable: tuple[str, ...],
-    unlock: list[str],
+    unlock: Sequence[str],
 ) -> dict[str, Any]:
     """Columns to write for an edit: the edited fields added to the locked ones, minus
     `unlock` (fields handed back to the providers)."""

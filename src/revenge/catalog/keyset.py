@@ -18,6 +18,7 @@ from revenge.errors import BadRequest
 
 # Query parameters every browse list understands, besides its own filters.
 PAGING_KEYS = frozenset({"sort", "order", "limit", "offset", "cursor", "library_id"})
+_SCALARS = (str, int, float, type(None))
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,11 @@ def decode_cursor(token: str, sort: str, descending: bool) -> Cursor:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         name, desc, value, tag, last_id = json.loads(raw)
+        # Only what `encode` writes: anything else would reach SQL as a bind value.
+        if not isinstance(value, _SCALARS) or not isinstance(last_id, str):
+            raise ValueError("not a cursor")
         if tag == "dt":
-            value = datetime.fromisoformat(value)
+            value = datetime.fromisoformat(str(value))
         cursor = Cursor(str(name), bool(desc), value, uuid.UUID(last_id))
     except (ValueError, TypeError, binascii.Error):
         raise BadRequest("Invalid cursor.") from None
@@ -54,11 +58,25 @@ def decode_cursor(token: str, sort: str, descending: bool) -> Cursor:
 
 def after(key: Any, id_col: Any, cursor: Cursor) -> ColumnElement[bool]:
     """Rows after the cursor in `key, id` order, NULL keys last whatever the direction."""
+    _check_value(key, cursor.value)
     past_id = id_col < cursor.last_id if cursor.descending else id_col > cursor.last_id
     if cursor.value is None:
         return and_(key.is_(None), past_id)
     past = key < cursor.value if cursor.descending else key > cursor.value
     return or_(past, and_(key == cursor.value, past_id), key.is_(None))
+
+
+def _check_value(key: Any, value: Any) -> None:
+    """400 unless the cursor's value has the sort key's type: SQL would refuse to compare."""
+    if value is None:
+        return
+    try:
+        expected = key.type.python_type
+    except (AttributeError, NotImplementedError):
+        return
+    accepted = (int, float) if expected is float else (expected,)
+    if isinstance(value, bool) or not isinstance(value, accepted):
+        raise BadRequest("Invalid cursor.")
 
 
 def order_by(key: Any, id_col: Any, descending: bool) -> list[Any]:

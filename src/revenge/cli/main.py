@@ -63,6 +63,8 @@ def serve(
         port=settings.server.port,
         log_config=None,
         timeout_keep_alive=settings.server.keepalive_seconds,
+        # logs.configure silences uvicorn.access anyway; off, uvicorn skips building each line.
+        access_log=False,
         timeout_graceful_shutdown=int(settings.jobs.grace_seconds) + 5,
     )
 

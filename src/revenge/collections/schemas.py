@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 CollectionKind = Literal["video", "audio"]
 MemberType = Literal["movie", "episode", "track", "audiobook"]
@@ -24,7 +25,8 @@ class CollectionCreate(BaseModel):
 class CollectionPatch(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    # Omitted means unchanged; description and image may be cleared with null.
+    name: Annotated[str, Field(min_length=1, max_length=200)] | SkipJsonSchema[None] = None
     description: str | None = Field(None, max_length=5000)
     image_id: uuid.UUID | None = None
 

@@ -84,7 +84,7 @@ async def update(
     row = await readable(session, user, kind, cid)
     changes = body.model_dump(exclude_unset=True)
     if "name" in changes and changes["name"] is None:
-        raise Unprocessable("name cannot be null.")
+        raise Unprocessable("name cannot be null.", field="name")
     for field, value in changes.items():
         setattr(row, field, value)
     await session.flush()

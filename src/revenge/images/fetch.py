@@ -1,33 +1,38 @@
-"""Outbound image fetches that cannot be pointed at private networks (SSRF guard).
+"""Outbound image fetches through the one SSRF guard (`revenge.infra.http`).
 
-The check happens at connect time, inside the HTTP client's network backend: the host name
-is resolved once, every address it resolves to must be public, and the connection is made
-to that vetted address (TLS still verifies the original name). Checking only the URL before
-the request would leave a window for DNS rebinding. Redirects are followed by hand, at most
-five, each hop re-checked; hosts an admin allowlists skip the address check.
+Every connection, on every redirect hop, goes through the guarded transport: the host name
+is resolved once, the address connected to must be public or allowlisted by an admin in
+`http.outbound_allowlist` (by host name or by network, see infra/http/guard.py), and TLS still
+verifies the original name. On top of the guard this module adds what artwork needs: at most
+five redirects followed by hand, a streamed size cap, and refusals with a stable reason code.
 
 httpx's timeout bounds each network read, not the whole exchange, so a server trickling a
-byte at a time could hold a download until the job's own timeout; a deadline covers every
-hop, the connects and the complete body.
+byte at a time could hold a download until the job's own timeout; a deadline (as in
+`safe_fetch`) covers every hop, the connects and the complete body.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
-import ssl
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 from urllib.parse import urljoin
 
-import certifi
-import httpcore
 import httpx
 
 from revenge.images.errors import ImageRefused
+from revenge.infra.http import (
+    Allowlist,
+    OutboundBlocked,
+    UnsupportedURL,
+    check_url,
+    guarded_transport,
+)
 
 MAX_REDIRECTS = 5
+
+# The current allowlist: a runtime setting, read again for every download.
+AllowlistReader = Callable[[], Awaitable[Allowlist]]
 
 
 class Fetcher(Protocol):
@@ -36,108 +41,22 @@ class Fetcher(Protocol):
         ...
 
 
-def is_public_address(address: str) -> bool:
-    """False for private, loopback, link-local (cloud metadata), CGNAT, multicast, reserved."""
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """Resolves, vets and connects; refuses any non-public destination."""
-
-    def __init__(self, allowed_hosts: Iterable[str] = ()) -> None:
-        self.allowed = frozenset(h.lower() for h in allowed_hosts)
-        self.inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's signature)
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        target = host
-        if host.lower() not in self.allowed:
-            target = await self._vetted_address(host, port)
-        return await self.inner.connect_tcp(
-            target,
-            port,
-            timeout=timeout,
-            local_address=local_address,
-            socket_options=socket_options,
-        )
-
-    async def _vetted_address(self, host: str, port: int) -> str:
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                host, port, type=socket.SOCK_STREAM
-            )
-        except OSError as exc:
-            raise ImageRefused("unreachable", f"cannot resolve {host}: {exc}") from None
-        addresses = [str(info[4][0]) for info in infos]
-        blocked = [a for a in addresses if not is_public_address(a)]
-        if blocked or not addresses:
-            raise ImageRefused(
-                "private_address",
-                f"{host} resolves to a non-public address ({blocked[0]})"
-                if blocked
-                else f"{host} has no address",
-            )
-        return addresses[0]
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's signature)
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise ImageRefused("bad_url", "unix sockets are not allowed")
-
-    async def sleep(self, seconds: float) -> None:
-        await self.inner.sleep(seconds)
-
-
-class GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx transport whose connection pool connects only through `GuardedBackend`."""
-
-    def __init__(self, allowed_hosts: Iterable[str] = ()) -> None:
-        # trust_env=False: an environment proxy would make the proxy, not the target, vetted.
-        super().__init__(trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl.create_default_context(cafile=certifi.where()),
-            max_connections=50,
-            max_keepalive_connections=10,
-            network_backend=GuardedBackend(allowed_hosts),
-        )
-
-
-def _check_url(url: httpx.URL, allowed: frozenset[str]) -> None:
-    if url.scheme not in ("http", "https"):
-        raise ImageRefused("bad_url", f"scheme {url.scheme!r} is not allowed")
-    if not url.host:
-        raise ImageRefused("bad_url", "URL without a host")
-    host = url.host.lower()
-    try:
-        literal = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return
-    if host not in allowed and not is_public_address(str(literal)):
-        raise ImageRefused("private_address", f"{host} is not a public address")
-
-
 class SafeFetcher:
-    """The default `Fetcher`: guarded client, manual redirects, streamed size cap."""
+    """The default `Fetcher`: guarded pooled client, manual redirects, streamed size cap."""
 
     def __init__(
-        self, allowed_hosts: Iterable[str] = (), timeout: float = 15.0, deadline: float = 60.0
+        self,
+        allowlist: Allowlist | AllowlistReader,
+        timeout: float = 15.0,
+        deadline: float = 60.0,
     ) -> None:
-        self.allowed = frozenset(h.lower() for h in allowed_hosts)
         self.deadline = deadline
+        self._read_allowlist = allowlist
+        self._current = allowlist if isinstance(allowlist, Allowlist) else Allowlist()
+        # The pool keeps connections alive for a few seconds: a host removed from the
+        # allowlist may still be reached over an already open connection until then.
         self.client = httpx.AsyncClient(
-            transport=GuardedTransport(self.allowed),
+            transport=guarded_transport(lambda: self._current, 50, 10),
             timeout=httpx.Timeout(timeout, connect=5.0),
             follow_redirects=False,
             headers={"Accept": "image/avif,image/webp,image/png,image/jpeg,image/gif"},
@@ -154,17 +73,25 @@ class SafeFetcher:
             ) from None
 
     async def _fetch(self, url: str, max_bytes: int) -> tuple[str | None, bytes]:
+        if not isinstance(self._read_allowlist, Allowlist):
+            self._current = await self._read_allowlist()
         current = httpx.URL(url)
         for _ in range(MAX_REDIRECTS + 1):
-            _check_url(current, self.allowed)
             try:
+                check_url(current.scheme, current.host)
                 async with self.client.stream("GET", current) as response:
                     if response.is_redirect:
                         location = response.headers.get("location", "")
                         current = httpx.URL(urljoin(str(current), location))
                         continue
                     return await _read(response, max_bytes)
+            except UnsupportedURL as exc:
+                raise ImageRefused("bad_url", str(exc)) from None
+            except OutboundBlocked as exc:
+                raise ImageRefused("private_address", str(exc)) from None
             except httpx.TransportError as exc:
+                if isinstance(exc.__context__, OutboundBlocked):
+                    raise ImageRefused("private_address", str(exc.__context__)) from None
                 raise ImageRefused("unreachable", f"{current.host}: {exc!r}") from None
         raise ImageRefused("too_many_redirects", f"more than {MAX_REDIRECTS} redirects")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
@@ -50,7 +50,19 @@ async def image_info(image_id: uuid.UUID, session: DbSession) -> ImageInfo:
     return ImageInfo.model_validate(await _image(session, image_id), from_attributes=True)
 
 
-@router.get("/{image_id}", response_model=None)
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+_ETAG = {"ETag": {"description": "The content version.", "schema": {"type": "string"}}}
+IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The image bytes.",
+        "content": {mime: _BINARY for mime in dict.fromkeys(MIME_TYPES.values())},
+        "headers": _ETAG,
+    },
+    304: {"description": "Unchanged since the ETag in `If-None-Match`.", "headers": _ETAG},
+}
+
+
+@router.get("/{image_id}", response_model=None, response_class=Response, responses=IMAGE_RESPONSES)
 async def get_image(
     image_id: uuid.UUID,
     request: Request,

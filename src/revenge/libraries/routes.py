@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from revenge.api.auth import Principal
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
+from revenge.api.openapi import problem_responses
+from revenge.api.params import DateTimeParam
 from revenge.catalog.totals import CatalogTotals
 from revenge.errors import NotFound
 from revenge.libraries import repository as repo
@@ -54,7 +55,10 @@ async def list_libraries(user: CurrentUser, session: DbSession) -> list[LibraryO
     return [_out(lib, paths, user) for lib, paths in await repo.list_libraries(session, allowed)]
 
 
-@router.post("", status_code=201)
+_NAME_TAKEN = problem_responses({409: "Another library has this name."})
+
+
+@router.post("", status_code=201, responses=_NAME_TAKEN)
 async def create_library(
     body: LibraryIn, admin: AdminUser, session: DbSession, runtime: RuntimeDep
 ) -> LibraryOut:
@@ -74,7 +78,7 @@ async def get_library(library_id: uuid.UUID, user: CurrentUser, session: DbSessi
     return _out(library, paths, user)
 
 
-@router.patch("/{library_id}")
+@router.patch("/{library_id}", responses=_NAME_TAKEN)
 async def update_library(
     library_id: uuid.UUID,
     body: LibraryPatch,
@@ -97,7 +101,13 @@ async def delete_library(
     return Response(status_code=204)
 
 
-@router.post("/{library_id}/scans", status_code=202)
+@router.post(
+    "/{library_id}/scans",
+    status_code=202,
+    responses=problem_responses(
+        {409: "The library is disabled, or a scan of it is queued or running."}
+    ),
+)
 async def start_scan(
     library_id: uuid.UUID, _: AdminUser, session: DbSession, runtime: RuntimeDep,
     body: ScanIn | None = None,
@@ -115,7 +125,7 @@ async def list_scans(
     _: AdminUser,
     session: DbSession,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    before: datetime | None = None,
+    before: DateTimeParam | None = None,
 ) -> list[ScanOut]:
     """Scan history, newest first; page with `before` (a started_at)."""
     await service.get_library(session, library_id)
@@ -139,7 +149,7 @@ async def failed_files(
     _: AdminUser,
     session: DbSession,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> FailedFilePage:
     """Files that could not be read or probed, with the reason."""
     await service.get_library(session, library_id)

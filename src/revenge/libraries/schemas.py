@@ -4,29 +4,40 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
+
+from revenge.api.text import NOT_BLANK
 
 LibraryType = Literal["movie", "tv", "music", "audiobook", "podcast"]
 ScanType = Literal["full", "incremental"]
 
 
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK)]
+# Folders must also exist and be readable on the server, which no schema can say.
+Folder = Annotated[
+    str, Field(min_length=1, max_length=4096, description="An absolute folder path.")
+]
+
+
 class LibraryIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     type: LibraryType
-    paths: list[str] = Field(min_length=1, max_length=32)
+    paths: list[Folder] = Field(min_length=1, max_length=32)
     enabled: bool = True
     preferred_language: str | None = Field(None, max_length=16)
     scan_settings: dict[str, Any] = Field(default_factory=dict)
 
 
 class LibraryPatch(BaseModel):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    paths: list[str] | None = Field(None, min_length=1, max_length=32)
-    enabled: bool | None = None
+    # Omitted means unchanged; only the preferred language may be cleared with null.
+    name: Name | SkipJsonSchema[None] = None
+    paths: Annotated[list[Folder], Field(min_length=1, max_length=32)] | SkipJsonSchema[None] = None
+    enabled: bool | SkipJsonSchema[None] = None
     preferred_language: str | None = Field(None, max_length=16)
-    scan_settings: dict[str, Any] | None = None
+    scan_settings: dict[str, Any] | SkipJsonSchema[None] = None
 
 
 class LibraryOut(BaseModel):

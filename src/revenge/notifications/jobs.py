@@ -16,7 +16,6 @@ from typing import Any
 
 from pgqueuer.errors import RetryRequested
 
-from revenge.infra.http import Allowlist
 from revenge.infra.jobs.context import JobContext
 from revenge.infra.jobs.registry import JobRegistry
 from revenge.notifications import repository as repo
@@ -41,8 +40,7 @@ async def _channel_for(ctx: JobContext, kind: str) -> Channel:
     cfg = ctx.runtime.settings.notifications
     if kind == "email":
         return EmailChannel(cfg)
-    allow = await ctx.runtime.server_settings.get("http.outbound_allowlist")
-    return WebhookChannel(cfg, Allowlist.parse(allow))
+    return WebhookChannel(cfg, await ctx.runtime.server_settings.outbound_allowlist())
 
 
 async def deliver(ctx: JobContext, payload: dict[str, Any]) -> None:

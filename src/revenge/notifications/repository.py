@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -88,7 +89,7 @@ async def user_subscriptions(session: AsyncSession, user_id: uuid.UUID) -> list[
 
 
 async def replace_subscriptions(
-    session: AsyncSession, user_id: uuid.UUID, events: list[str]
+    session: AsyncSession, user_id: uuid.UUID, events: Sequence[str]
 ) -> None:
     await session.execute(
         delete(NotificationSubscription).where(NotificationSubscription.user_id == user_id)

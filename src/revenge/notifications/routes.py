@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from revenge.activity.audit import Audit
 from revenge.activity.schemas import decode_cursor, encode_cursor
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
+from revenge.api.openapi import problem_responses
 from revenge.errors import Conflict, NotFound, Unprocessable
 from revenge.notifications import repository as repo
 from revenge.notifications.events import EVENT_TYPES, NotificationEvent
@@ -65,7 +66,11 @@ async def list_channels(_: AdminUser, session: DbSession) -> list[ChannelOut]:
     return [_out(c) for c in await repo.list_channels(session)]
 
 
-@router.post(f"{ADMIN}/channels", status_code=201)
+@router.post(
+    f"{ADMIN}/channels",
+    status_code=201,
+    responses=problem_responses({409: "Another channel has this name."}),
+)
 async def create_channel(
     body: ChannelIn, user: AdminUser, session: DbSession, runtime: RuntimeDep, audit: Audit
 ) -> ChannelOut:
@@ -100,10 +105,13 @@ def _merged_config(channel: NotificationChannel, patch: dict[str, Any]) -> dict[
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise Unprocessable(f"config.{where}: {first['msg']}") from None
+        raise Unprocessable(f"config.{where}: {first['msg']}", field="config") from None
 
 
-@router.patch(f"{ADMIN}/channels/{{channel_id}}")
+@router.patch(
+    f"{ADMIN}/channels/{{channel_id}}",
+    responses=problem_responses({409: "Another channel has this name."}),
+)
 async def update_channel(
     channel_id: uuid.UUID,
     body: ChannelPatch,
@@ -115,7 +123,8 @@ async def update_channel(
     """Change name, settings, secret, subscribed events or enabled state."""
     channel = await _channel(session, channel_id)
     if body.config is not None:
-        channel.config = _merged_config(channel, body.config)
+        changes = body.config.model_dump(mode="json", exclude_unset=True)
+        channel.config = _merged_config(channel, changes)
     if body.secret is not None:
         channel.secret_encrypted = runtime.notifications.seal(body.secret)
     if body.events is not None:
@@ -187,13 +196,16 @@ async def my_subscriptions(user: CurrentUser, session: DbSession) -> Subscriptio
     return Subscriptions(events=await repo.user_subscriptions(session, user.user_id))
 
 
-@router.put("/api/v1/users/me/notifications")
+@router.put(
+    "/api/v1/users/me/notifications",
+    responses=problem_responses({409: "The account has no email address to send to."}),
+)
 async def set_my_subscriptions(
     body: Subscriptions, user: CurrentUser, session: DbSession, audit: Audit
 ) -> Subscriptions:
     """Replace the caller's email subscriptions (e.g. `item.added`)."""
     if body.events and not await repo.user_email(session, user.user_id):
-        raise Unprocessable("Add an email address to your account before subscribing.")
+        raise Conflict("Add an email address to your account before subscribing.")
     await repo.replace_subscriptions(session, user.user_id, body.events)
     audit.resource_type, audit.resource_id = "notification_subscription", str(user.user_id)
     audit.details = {"events": body.events}

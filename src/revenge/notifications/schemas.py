@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from revenge.notifications.events import EVENT_TYPES, USER_EVENT_TYPES
 
@@ -20,6 +21,8 @@ EventType = Literal[
     "system.test",
 ]
 assert set(EventType.__args__) == set(EVENT_TYPES)  # type: ignore[attr-defined]
+UserEventType = Literal["item.added"]
+assert set(UserEventType.__args__) == set(USER_EVENT_TYPES)  # type: ignore[attr-defined]
 
 
 EmailStr = Annotated[str, Field(pattern=r"^[^@\s<>,]+@[^@\s<>,]+$", max_length=320)]
@@ -67,11 +70,35 @@ class EmailChannelIn(BaseModel):
 ChannelIn = Annotated[WebhookChannelIn | EmailChannelIn, Field(discriminator="kind")]
 
 
+class WebhookConfigPatch(BaseModel):
+    """Webhook settings to change; the others are kept."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: HttpUrl | SkipJsonSchema[None] = None
+
+
+class EmailConfigPatch(BaseModel):
+    """Email settings to change; the others are kept."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Omitted means unchanged; only `username` may be cleared with null.
+    host: Annotated[str, Field(min_length=1, max_length=255)] | SkipJsonSchema[None] = None
+    port: Annotated[int, Field(ge=1, le=65535)] | SkipJsonSchema[None] = None
+    security: Literal["none", "starttls", "tls"] | SkipJsonSchema[None] = None
+    username: str | None = Field(None, max_length=255)
+    from_address: EmailStr | SkipJsonSchema[None] = None
+    to: Annotated[list[EmailStr], Field(max_length=50)] | SkipJsonSchema[None] = None
+
+
 class ChannelPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name | None = None
-    config: dict[str, Any] | None = None
+    config: WebhookConfigPatch | EmailConfigPatch | None = Field(
+        None, description="Settings of the channel's own kind to change."
+    )
     secret: Secret = Field(None, description="New secret; empty string removes it.")
     events: list[EventType] | None = Field(None, min_length=1)
     enabled: bool | None = None
@@ -118,14 +145,9 @@ class TestSent(BaseModel):
 
 
 class Subscriptions(BaseModel):
-    events: list[str]
+    events: list[UserEventType]
 
     @field_validator("events")
     @classmethod
-    def _user_events(cls, events: list[str]) -> list[str]:
-        bad = [e for e in events if e not in USER_EVENT_TYPES]
-        if bad:
-            raise ValueError(
-                f"users can subscribe only to {', '.join(USER_EVENT_TYPES)}; not {', '.join(bad)}"
-            )
+    def _once_each(cls, events: list[UserEventType]) -> list[UserEventType]:
         return sorted(set(events))

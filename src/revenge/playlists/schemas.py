@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 PlaylistKind = Literal["video", "audio"]
 ItemType = Literal["movie", "episode", "track", "audiobook", "audiobook_chapter", "podcast_episode"]
@@ -25,9 +26,10 @@ class PlaylistCreate(BaseModel):
 class PlaylistPatch(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    # Omitted means unchanged; only the description may be cleared with null.
+    name: Annotated[str, Field(min_length=1, max_length=200)] | SkipJsonSchema[None] = None
     description: str | None = Field(None, max_length=5000)
-    is_public: bool | None = None
+    is_public: bool | SkipJsonSchema[None] = None
 
 
 class ItemRef(BaseModel):

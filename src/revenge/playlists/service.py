@@ -63,7 +63,7 @@ async def update(
     playlist = await owned(session, user, kind, pid)
     for field, value in body.model_dump(exclude_unset=True).items():
         if value is None and field != "description":
-            raise Unprocessable(f"{field} cannot be null.")
+            raise Unprocessable(f"{field} cannot be null.", field=field)
         setattr(playlist, field, value)
     await repo.touch(session, playlist)
     await session.refresh(playlist)

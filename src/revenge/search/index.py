@@ -3,6 +3,8 @@
 Ranking, highest first: the whole title equals the query; the title starts with it; every
 query word (or its start) is in a title or name; a word matched only after typo correction;
 matches only in genres or overview. Ties go to the shorter title (the closer match), then title.
+A broad query (a word in thousands of titles) is answered from title order instead: its first
+page holds only title matches anyway; its totals are counted up to a cap.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -26,6 +29,12 @@ log = logging.getLogger(__name__)
 
 MAX_WORDS = 8
 BATCH = 2000
+# Above this many titles holding a query word, the broad plan answers (see repository):
+# at 100,000 items the general plan took ~9 ms at 4,600 matches and ~55 ms at 50,000;
+# the broad plan 2-4 ms whatever the count.
+BROAD_TITLES = 2000
+# Totals of a broad query are counted up to here ("at least" beyond).
+COUNT_CAP = 2000
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,7 @@ class SearchHit:
 class SearchResult:
     hits: list[SearchHit] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+    totals_exact: bool = True
 
 
 class SearchIndex(Protocol):
@@ -70,18 +80,22 @@ class SearchIndex(Protocol):
 class PostgresSearchIndex:
     """Core full-text search over folded text, plus in-memory typo correction."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(
+        self, db: Database, broad_titles: int = BROAD_TITLES, count_cap: int = COUNT_CAP
+    ) -> None:
         self.db = db
+        self.broad_titles = broad_titles
+        self.count_cap = count_cap
         self.vocabulary = Vocabulary()
         self._first_load = asyncio.Lock()
         self._refresh: asyncio.Task[None] | None = None
 
     async def _write(self, session: AsyncSession, docs: Iterable[documents.Document]) -> int:
-        rows, words, written = [], set(), 0
+        rows, words, written = [], Counter[str](), 0
         for doc in docs:
             row = doc.params()
             rows.append(row)
-            words.update((row["folded_title"] + " " + row["folded_names"]).split())
+            words.update(set((row["folded_title"] + " " + row["folded_names"]).split()))
             if len(rows) >= BATCH:
                 await repo.upsert(session, rows)
                 written, rows = written + len(rows), []
@@ -146,11 +160,19 @@ class PostgresSearchIndex:
         ]
         params: dict[str, Any] = {
             "phrase": phrase, "prefix": phrase + "%", "query": " & ".join(full),
-            "direct": " & ".join(direct), "limit": query.limit,
-        }  # fmt: skip
-        rows = await repo.search(session, params | _filter_params(query, allowed),
-                                 _filters(query, allowed))  # fmt: skip
+            "direct": " & ".join(direct), "limit": query.limit, "cap": self.count_cap,
+        } | _filter_params(query, allowed)  # fmt: skip
+        filters = _filters(query, allowed)
         result = SearchResult()
+        rows: list[Any] = []
+        if min(vocab.titles_with_prefix(w) for w in words) > self.broad_titles:
+            rows = await repo.search_broad(session, params, filters)
+            counted = {r["item_type"]: r["type_total"] for r in rows}
+            result.totals_exact = sum(counted.values()) < self.count_cap
+        if len(rows) < query.limit:
+            # Fewer title matches than a page: the general plan finds the rest, exactly.
+            rows = await repo.search(session, params, filters)
+            result.totals_exact = True
         for row in rows:
             result.totals[row["item_type"]] = int(row["type_total"])
             result.hits.append(SearchHit(

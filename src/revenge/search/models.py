@@ -21,11 +21,7 @@ class SearchDocument(Base):
         Index("ix_search_documents_document", "document", postgresql_using="gin"),
         Index("ix_search_documents_title_document", "title_document", postgresql_using="gin"),
         Index("ix_search_documents_library_type", "library_id", "item_type"),
-        Index(
-            "ix_search_documents_folded_title",
-            "folded_title",
-            postgresql_ops={"folded_title": "text_pattern_ops"},
-        ),
+        Index("ix_search_documents_folded_title", text('(folded_title COLLATE "C")')),
     )
 
     item_type: Mapped[str] = mapped_column(String(16), primary_key=True)

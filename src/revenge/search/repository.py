@@ -48,7 +48,7 @@ async def delete_all(session: AsyncSession) -> None:
     await session.execute(text("DELETE FROM search_documents"))
 
 
-async def vocabulary(session: AsyncSession) -> list[str]:
+async def vocabulary(session: AsyncSession) -> dict[str, int]:
     """Every distinct word of titles and names (what typos are corrected towards).
 
     ts_stat reads the title tsvectors' lexemes in C: ~0.3 s for 100,000 items where
@@ -56,11 +56,11 @@ async def vocabulary(session: AsyncSession) -> list[str]:
     """
     rows = await session.execute(
         text(
-            "SELECT word FROM ts_stat('SELECT title_document FROM search_documents')"
+            "SELECT word, ndoc FROM ts_stat('SELECT title_document FROM search_documents')"
             " WHERE length(word) >= 2"
         )
     )
-    return [r[0] for r in rows]
+    return {r[0]: int(r[1]) for r in rows}
 
 
 # Every match is tiered by cheap tests (whole title, title prefix, a title or name word,
@@ -87,9 +87,57 @@ _SEARCH = """
 
 
 async def search(session: AsyncSession, params: dict[str, Any], filters: list[str]) -> list[Any]:
-    sql = _SEARCH.replace("{filters}", "".join(f" AND {f}" for f in filters))
+    return await _run(session, _SEARCH, params, filters)
+
+
+async def _run(
+    session: AsyncSession, sql: str, params: dict[str, Any], filters: list[str]
+) -> list[Any]:
+    sql = sql.replace("{filters}", "".join(f" AND {f}" for f in filters))
     stmt = text(sql)
     for name in ("libraries", "types"):
         if name in params:
             stmt = stmt.bindparams(bindparam(name, expanding=True))
     return list((await session.execute(stmt, params)).mappings())
+
+
+# A broad query (a word in thousands of titles: "the", "s") would make the general query
+# fetch and count every match, ~50 ms for 50,000. Its first page holds only whole-title,
+# title-prefix and title-word matches, each read here in index order (prefixes
+# alphabetically through the "C"-collated title index, the rest shortest title first):
+# the planner stops after `limit` rows.
+# Totals are counted up to `cap`.
+_BROAD = """
+    WITH q AS (SELECT to_tsquery('simple', :direct) AS q),
+    exact AS (
+        SELECT d.*, 8 AS score, 0 AS rank FROM search_documents d
+        WHERE d.folded_title COLLATE "C" = :phrase {filters} LIMIT :limit
+    ), prefixed AS (
+        SELECT d.*, 4 AS score, row_number() OVER (ORDER BY d.folded_title COLLATE "C") AS rank
+        FROM search_documents d
+        WHERE d.folded_title COLLATE "C" LIKE :prefix ESCAPE '\\' AND d.folded_title <> :phrase
+            {filters}
+        ORDER BY d.folded_title COLLATE "C" LIMIT :limit
+    ), worded AS (
+        SELECT d.*, 2 AS score,
+            row_number() OVER (ORDER BY length(d.folded_title), d.folded_title) AS rank
+        FROM search_documents d, q
+        WHERE d.title_document @@ q.q AND d.folded_title NOT LIKE :prefix ESCAPE '\\' {filters}
+        ORDER BY length(d.folded_title), d.folded_title LIMIT :limit
+    ), page AS (
+        SELECT * FROM exact UNION ALL SELECT * FROM prefixed UNION ALL SELECT * FROM worded
+    ), counted AS (
+        SELECT d.item_type FROM search_documents d, q WHERE d.title_document @@ q.q {filters}
+        LIMIT :cap
+    ), totals AS (SELECT item_type, count(*) AS type_total FROM counted GROUP BY item_type)
+    SELECT p.item_type, p.item_id, p.library_id, p.title, p.names, p.year, p.genres,
+        p.score, coalesce(t.type_total, 0) AS type_total
+    FROM page p LEFT JOIN totals t USING (item_type)
+    ORDER BY p.score DESC, p.rank, p.item_id LIMIT :limit
+"""
+
+
+async def search_broad(
+    session: AsyncSession, params: dict[str, Any], filters: list[str]
+) -> list[Any]:
+    return await _run(session, _BROAD, params, filters)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class SearchHitOut(BaseModel):
@@ -22,6 +22,9 @@ class SearchOut(BaseModel):
     query: str
     items: list[SearchHitOut]
     totals: dict[str, int]
+    totals_exact: bool = Field(
+        description="False when a very broad query's totals were counted only up to a cap."
+    )
     groups: dict[str, list[SearchHitOut]]
 
 

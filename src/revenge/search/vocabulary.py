@@ -8,7 +8,9 @@ reloaded from the database after a while so every node sees other nodes' additio
 from __future__ import annotations
 
 import bisect
+import itertools
 import time
+from collections.abc import Iterable, Mapping
 
 from rapidfuzz import fuzz, process
 
@@ -19,8 +21,12 @@ REMEMBERED = 10_000
 
 
 class Vocabulary:
-    def __init__(self, words: list[str] | None = None) -> None:
-        self.words: list[str] = sorted(set(words or []))
+    """Known words with how many titles hold each (from the index's statistics)."""
+
+    def __init__(self, words: Mapping[str, int] | Iterable[str] | None = None) -> None:
+        counts = words if isinstance(words, Mapping) else dict.fromkeys(words or (), 1)
+        self._counts: dict[str, int] = dict(counts)
+        self.words: list[str] = sorted(self._counts)
         self._known = set(self.words)
         self.loaded_at = time.monotonic() if words is not None else 0.0
         self._index()
@@ -33,17 +39,30 @@ class Vocabulary:
             if word.isalpha():
                 self._by_length.setdefault(len(word), []).append(word)
         self._remembered: dict[str, list[str]] = {}
+        self._cumulative = [0, *itertools.accumulate(self._counts[w] for w in self.words)]
+
+    def titles_with_prefix(self, prefix: str) -> int:
+        """About how many titles hold a word starting with `prefix` (an upper bound)."""
+        start = bisect.bisect_left(self.words, prefix)
+        end = bisect.bisect_left(self.words, prefix + "\U0010ffff")
+        return self._cumulative[end] - self._cumulative[start]
 
     @property
     def stale(self) -> bool:
         return time.monotonic() - self.loaded_at > RELOAD_SECONDS
 
-    def add(self, words: set[str]) -> None:
-        fresh = words - self._known
+    def add(self, titles_per_word: Mapping[str, int]) -> None:
+        """Words of newly indexed titles, with how many titles hold each (re-indexed titles
+        count again: estimates stay upper bounds until the next reload)."""
+        if not titles_per_word:
+            return
+        for word, count in titles_per_word.items():
+            self._counts[word] = self._counts.get(word, 0) + count
+        fresh = titles_per_word.keys() - self._known
         if fresh:
             self._known |= fresh
             self.words = sorted(self._known)
-            self._index()
+        self._index()
 
     def has_prefix(self, word: str) -> bool:
         at = bisect.bisect_left(self.words, word)

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from revenge.api.auth import Principal
 from revenge.api.deps import RuntimeDep, optional_principal
 from revenge.errors import ServiceUnavailable
+from revenge.runtime import Runtime
 
 EXEMPT_ROUTES = {
     "/health/live",
@@ -43,9 +44,16 @@ async def maintenance_guard(
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> None:
     """Router-wide: 503 for non-admin requests while maintenance mode is on."""
+    template: str = getattr(request.scope.get("route"), "path", request.url.path)
+    await refuse_in_maintenance(runtime, principal, template)
+
+
+async def refuse_in_maintenance(
+    runtime: Runtime, principal: Principal | None, template: str
+) -> None:
+    """Raise MaintenanceMode for a non-admin caller of a non-exempt route while it is on."""
     if principal is not None and principal.is_admin:
         return
-    template: str = getattr(request.scope.get("route"), "path", request.url.path)
     if template in EXEMPT_ROUTES or template.startswith(EXEMPT_PREFIXES):
         return
     if await runtime.server_settings.get("maintenance.mode"):

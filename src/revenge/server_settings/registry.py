@@ -44,6 +44,8 @@ class SettingDef:
 
     def validate(self, value: Any) -> Any:
         """The value converted to the setting's type, or InvalidSetting naming the key."""
+        if self.type is int and isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON has one number type: 30.0 is the integer 30
         try:
             typed = _adapter(self.type).validate_python(value, strict=self.type is not float)
         except ValidationError as exc:
@@ -132,12 +134,46 @@ def _defs() -> list[SettingDef]:
                    from_config=lambda s: s.server.trusted_proxies,
                    config_field=("server", "trusted_proxies")),
         SettingDef("http.outbound_allowlist", list[str], [],
-                   "Hosts or networks user-supplied URLs may reach even when private.", 0, 200,
-                   item_check=validate_allowlist_entry),
+                   "Host names (nas.lan, *.lan) and IP networks (10.0.0.0/8) that webhooks and"
+                   " artwork URLs may reach even when private.", 0, 200,
+                   item_check=validate_allowlist_entry,
+                   from_config=lambda s: s.http.outbound_allowlist,
+                   config_field=("http", "outbound_allowlist")),
     ]  # fmt: skip
 
 
 REGISTRY: dict[str, SettingDef] = {d.key: d for d in _defs()}
+
+
+def value_schema(setting: SettingDef) -> dict[str, Any]:
+    """What a value of this setting looks like, as JSON Schema (item checks aside)."""
+    if setting.type is bool:
+        schema: dict[str, Any] = {"type": "boolean"}
+    elif setting.type is int:
+        schema = {"type": "integer"}
+        _bounds(schema, setting, "minimum", "maximum")
+    elif setting.type is float:
+        schema = {"type": "number"}
+        _bounds(schema, setting, "minimum", "maximum")
+    elif setting.type is str:
+        schema = {"type": "string"}
+        _bounds(schema, setting, "minLength", "maxLength")
+        if setting.pattern is not None:
+            schema["pattern"] = f"^(?:{setting.pattern})$"
+    else:
+        schema = {"type": "array", "items": {"type": "string"}}
+        _bounds(schema, setting, "minItems", "maxItems")
+    if setting.choices is not None:
+        schema["enum"] = list(setting.choices)
+    schema["description"] = setting.description
+    return schema
+
+
+def _bounds(schema: dict[str, Any], setting: SettingDef, low: str, high: str) -> None:
+    if setting.minimum is not None:
+        schema[low] = int(setting.minimum) if low != "minimum" else setting.minimum
+    if setting.maximum is not None:
+        schema[high] = int(setting.maximum) if high != "maximum" else setting.maximum
 
 
 def definition(key: str) -> SettingDef:

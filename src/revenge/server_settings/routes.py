@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 
 from revenge.activity.audit import Audit
 from revenge.api.deps import AdminUser, DbSession, RuntimeDep
 from revenge.errors import NotFound, Unprocessable
 from revenge.server_settings.registry import InvalidSetting
-from revenge.server_settings.schemas import SettingOut, SettingsPatch, SettingValue
+from revenge.server_settings.schemas import SettingOut, SettingsPatch, SettingValue, known_keys
 from revenge.server_settings.service import SettingChange, UnknownSetting
 
 router = APIRouter(tags=["settings"])
+
+Key = Annotated[str, Path(max_length=200, json_schema_extra=known_keys)]
 
 
 @router.get("/api/v1/settings/public")
@@ -30,7 +32,7 @@ async def list_settings(_: AdminUser, runtime: RuntimeDep) -> list[SettingOut]:
 
 
 @router.get("/api/v1/admin/settings/{key}")
-async def get_setting(key: str, _: AdminUser, runtime: RuntimeDep) -> SettingOut:
+async def get_setting(key: Key, _: AdminUser, runtime: RuntimeDep) -> SettingOut:
     try:
         return SettingOut.of(await runtime.server_settings.resolve(key))
     except UnknownSetting:
@@ -46,7 +48,7 @@ def _audit(audit: Audit, changes: list[SettingChange]) -> None:
 
 @router.put("/api/v1/admin/settings/{key}")
 async def set_setting(
-    key: str,
+    key: Key,
     body: SettingValue,
     user: AdminUser,
     session: DbSession,
@@ -59,7 +61,7 @@ async def set_setting(
     except UnknownSetting:
         raise NotFound(f"No setting named {key!r}.") from None
     except InvalidSetting as exc:
-        raise Unprocessable(str(exc), key=exc.key) from None
+        raise Unprocessable(str(exc), key=exc.key, field="value") from None
     _audit(audit, [change])
     resolved = await runtime.server_settings.resolve(key)
     return SettingOut.of(resolved).model_copy(update={"value": change.new, "source": "stored"})
@@ -75,16 +77,16 @@ async def set_settings(
         try:
             changes.append(await runtime.server_settings.set(session, key, value, user.user_id))
         except UnknownSetting:
-            raise Unprocessable(f"{key}: no such setting", key=key) from None
+            raise Unprocessable(f"{key}: no such setting", key=key, field="values") from None
         except InvalidSetting as exc:
-            raise Unprocessable(str(exc), key=exc.key) from None
+            raise Unprocessable(str(exc), key=exc.key, field="values") from None
     _audit(audit, changes)
     return {c.key: c.new for c in changes}
 
 
 @router.delete("/api/v1/admin/settings/{key}")
 async def reset_setting(
-    key: str, user: AdminUser, session: DbSession, runtime: RuntimeDep, audit: Audit
+    key: Key, user: AdminUser, session: DbSession, runtime: RuntimeDep, audit: Audit
 ) -> SettingOut:
     """Forget the stored value: the config file/environment or default applies again."""
     try:

@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from revenge.server_settings.registry import REGISTRY, value_schema
 from revenge.server_settings.service import ResolvedSetting
+
+
+def _known_settings(schema: dict[str, Any]) -> None:
+    """Document each registered setting's value; filled in when the schema is built."""
+    schema.update(
+        type="object",
+        properties={key: value_schema(setting) for key, setting in sorted(REGISTRY.items())},
+        additionalProperties=False,
+    )
+
+
+def known_keys(schema: dict[str, Any]) -> None:
+    """List the registered keys; filled in when the schema is built."""
+    schema["enum"] = sorted(REGISTRY)
 
 
 class SettingOut(BaseModel):
@@ -49,4 +64,4 @@ class SettingValue(BaseModel):
 class SettingsPatch(BaseModel):
     """Several settings at once (all validated before any is stored)."""
 
-    values: dict[str, Any]
+    values: dict[str, Any] = Field(json_schema_extra=_known_settings)

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from revenge.config import Settings
 from revenge.infra.db.engine import Database
 from revenge.infra.db.hooks import after_commit, after_commit_task
+from revenge.infra.http import Allowlist
 from revenge.server_settings import repository as repo
 from revenge.server_settings.bus import ChangeListener
 from revenge.server_settings.registry import REGISTRY, InvalidSetting, SettingDef
@@ -121,6 +122,10 @@ class ServerSettingsService:
     async def get(self, key: str) -> Any:
         """The effective value of `key`."""
         return (await self.resolve(key)).value
+
+    async def outbound_allowlist(self) -> Allowlist:
+        """Where user-supplied URLs (webhooks, artwork) may connect besides public addresses."""
+        return Allowlist.parse(await self.get("http.outbound_allowlist"))
 
     async def get_all(self, *, public_only: bool = False) -> list[ResolvedSetting]:
         stored = await self._values()

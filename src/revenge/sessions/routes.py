@@ -10,7 +10,8 @@ import uuid
 from fastapi import APIRouter, Response
 
 from revenge.api.deps import AdminUser, Client, CurrentUser, DbSession, RuntimeDep
-from revenge.errors import BadRequest, NotFound
+from revenge.api.openapi import problem_responses
+from revenge.errors import NotFound
 from revenge.sessions.schemas import ActivityRecorded, RevokedCount, SessionOut
 
 router = APIRouter(tags=["sessions"])
@@ -25,13 +26,19 @@ async def list_my_sessions(
     return [SessionOut.of(r, principal.session_id) for r in rows]
 
 
-@router.get("/api/v1/sessions/current")
+_NO_SESSION = "The request is authenticated otherwise than with a session token."
+
+
+@router.get(
+    "/api/v1/sessions/current",
+    responses=problem_responses({404: _NO_SESSION}),
+)
 async def current_session(
     principal: CurrentUser, runtime: RuntimeDep, session: DbSession
 ) -> SessionOut:
     """Validate the calling session token and describe it."""
     if principal.session_id is None:
-        raise BadRequest("This request is not authenticated with a session token.")
+        raise NotFound("No current session: the request is not made with a session token.")
     row = await runtime.accounts.sessions.get_active(
         session, principal.session_id, principal.user_id
     )
@@ -40,13 +47,16 @@ async def current_session(
     return SessionOut.of(row, principal.session_id)
 
 
-@router.post("/api/v1/sessions/current/activity")
+@router.post(
+    "/api/v1/sessions/current/activity",
+    responses=problem_responses({404: _NO_SESSION}),
+)
 async def record_activity(
     principal: CurrentUser, runtime: RuntimeDep, client: Client
 ) -> ActivityRecorded:
     """Mark the calling session as in use (written at most once a minute)."""
     if principal.session_id is None:
-        raise BadRequest("This request is not authenticated with a session token.")
+        raise NotFound("No current session: the request is not made with a session token.")
     written = await runtime.accounts.sessions.update_activity(principal.session_id, client.ip)
     return ActivityRecorded(written=written)
 

@@ -34,34 +34,79 @@ def media_type(name: str) -> str:
     return _MIME.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
+# Linux resolves a path in the kernel with an O_PATH descriptor (which opens nothing) and
+# names what it resolved to in /proc/self/fd; elsewhere the portable way below is used.
+_KERNEL_RESOLVE = hasattr(os, "O_PATH") and os.path.isdir("/proc/self/fd")
+
+
 def open_confined(path: str, roots: list[str]) -> tuple[int, os.stat_result] | None:
     """Open a regular file only if, with every symlink resolved, it lies inside a root."""
+    if not _KERNEL_RESOLVE:
+        return _open_confined_portable(path, roots)
+    try:
+        handle = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        real = _kernel_path(handle)
+        st = os.fstat(handle)
+        if real is None or not stat.S_ISREG(st.st_mode):
+            return None
+        if not any(_within(real, root) for root in map(_real_root, roots)):
+            return None
+        # Reopening the checked descriptor opens exactly the inode that was resolved and
+        # checked (so `st` describes it): nothing can be swapped in between, and no path is
+        # looked up again.
+        return os.open(f"/proc/self/fd/{handle}", os.O_RDONLY | os.O_CLOEXEC), st
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
+def _kernel_path(handle: int) -> str | None:
+    """Where an open descriptor lives, every symlink resolved; None once it is deleted."""
+    real = os.readlink(f"/proc/self/fd/{handle}")
+    return None if real.endswith(" (deleted)") or not real.startswith("/") else real
+
+
+def _real_root(root: str) -> str | None:
+    try:
+        handle = os.open(root, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        return _kernel_path(handle)
+    finally:
+        os.close(handle)
+
+
+def _within(real: str, root: str | None) -> bool:
+    if root is None:
+        return False
+    return real == root or real.startswith(root if root.endswith("/") else root + "/")
+
+
+def _open_confined_portable(path: str, roots: list[str]) -> tuple[int, os.stat_result] | None:
     real = resolve_inside(path, [Path(r) for r in roots])
     if real is None:
         return None
     try:
-        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        # O_NONBLOCK: a FIFO swapped in must not hang the event loop (no effect on files).
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError:
         return None
     try:
         st = os.fstat(fd)
         # A directory component may have been swapped between resolving and opening:
-        # check what was actually opened.
-        if stat.S_ISREG(st.st_mode) and _opened_inside(fd, st, real, roots):
+        # check that what was opened is still what was resolved.
+        again = os.stat(real, follow_symlinks=False)
+        if stat.S_ISREG(st.st_mode) and (again.st_dev, again.st_ino) == (st.st_dev, st.st_ino):
             return fd, st
     except OSError:
         pass
     os.close(fd)
     return None
-
-
-def _opened_inside(fd: int, st: os.stat_result, real: Path, roots: list[str]) -> bool:
-    try:
-        opened = os.readlink(f"/proc/self/fd/{fd}")
-    except OSError:
-        again = os.stat(real, follow_symlinks=False)
-        return (again.st_dev, again.st_ino) == (st.st_dev, st.st_ino)
-    return resolve_inside(opened, [Path(r) for r in roots]) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from cachetools import TTLCache
 from fastapi import APIRouter, Depends, Path, Query
@@ -16,10 +16,11 @@ from fastapi.responses import Response
 
 from revenge.api.auth import Principal
 from revenge.api.deps import CurrentUser, RuntimeDep, optional_principal
+from revenge.api.openapi import problem_responses
 from revenge.runtime import Runtime
 from revenge.sessions.stream_tokens import MAX_TTL_SECONDS, StreamTokens
 from revenge.streaming import service
-from revenge.streaming.files import media_type
+from revenge.streaming.files import SUBTITLE_EXTENSIONS, media_type
 from revenge.streaming.repository import StreamFile
 from revenge.streaming.response import OpenFileResponse
 from revenge.streaming.schemas import StreamTokenOut, SubtitleOut
@@ -31,6 +32,29 @@ from revenge.streaming.service import Caller
 GRANT_SECONDS = 5.0
 router = APIRouter(prefix="/api/v1/stream", tags=["streaming"])
 
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+_HEADERS = {
+    "ETag": {"description": "The file's version.", "schema": {"type": "string"}},
+    "Accept-Ranges": {"description": "Always `bytes`.", "schema": {"type": "string"}},
+}
+
+
+def _file_responses(media: tuple[str, ...]) -> dict[int | str, dict[str, Any]]:
+    """The answers of a file download: whole, one range, unchanged, range outside the file."""
+    content = {m: _BINARY for m in media}
+    return {
+        200: {"description": "The whole file.", "content": content, "headers": _HEADERS},
+        206: {"description": "The requested byte range.", "content": content, "headers": _HEADERS},
+        304: {"description": "Unchanged since the ETag in `If-None-Match`."},
+        416: {"description": "The range lies outside the file; see `Content-Range`."},
+        **problem_responses({401: "Neither credentials nor a valid stream token were sent."}),
+    }
+
+
+MEDIA_RESPONSES = _file_responses(("video/*", "audio/*", "application/octet-stream"))
+SUBTITLE_RESPONSES = _file_responses(
+    tuple(dict.fromkeys(media_type("x" + ext) for ext in sorted(SUBTITLE_EXTENSIONS)))
+)
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 TokenParam = Annotated[str | None, Query(max_length=128, description="A stream token.")]
 
@@ -66,7 +90,7 @@ async def _caller(
     return caller, found
 
 
-@router.get("/{file_id}", response_class=Response)
+@router.get("/{file_id}", response_class=Response, responses=MEDIA_RESPONSES)
 @router.head("/{file_id}", response_class=Response, include_in_schema=False)
 async def stream_file(
     file_id: uuid.UUID, runtime: RuntimeDep, principal: MaybePrincipal, token: TokenParam = None
@@ -102,7 +126,7 @@ async def list_subtitles(
     ]  # fmt: skip
 
 
-@router.get("/{file_id}/subtitles/{name}", response_class=Response)
+@router.get("/{file_id}/subtitles/{name}", response_class=Response, responses=SUBTITLE_RESPONSES)
 @router.head("/{file_id}/subtitles/{name}", response_class=Response, include_in_schema=False)
 async def stream_subtitle(
     file_id: uuid.UUID,

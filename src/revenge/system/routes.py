@@ -57,7 +57,15 @@ async def info(runtime: RuntimeDep) -> SystemInfo:
     )
 
 
-@router.get("/metrics", tags=["system"], response_class=Response)
+_EXPOSITION = {"text/plain": {"schema": {"type": "string"}}}
+
+
+@router.get(
+    "/metrics",
+    tags=["system"],
+    response_class=Response,
+    responses={200: {"description": "Prometheus text exposition format.", "content": _EXPOSITION}},
+)
 async def metrics(runtime: RuntimeDep) -> Response:
     """Prometheus exposition format."""
     try:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
+from revenge.api.openapi import problem_responses
 from revenge.catalog.identify import CandidateOut, IdentifyChoice, candidates_out
 from revenge.catalog.movies import identify
 from revenge.catalog.movies.models import Movie
@@ -16,15 +18,28 @@ from revenge.catalog.movies.models import Movie
 router = APIRouter()
 
 
+class MovieChoice(IdentifyChoice):
+    provider: Literal["tmdb"] = Field(description="A movie metadata provider.")
+
+
+# The movie is looked up first (404 when hidden), then the caller must be an administrator.
+_ADMIN_ONLY = {403: "The caller is not an administrator."}
+
+
+Editable = Literal["title", "original_title", "overview", "year", "genres"]
+assert set(Editable.__args__) == set(identify.EDITABLE)  # type: ignore[attr-defined]
+
+
 class MetadataEdit(BaseModel):
-    title: str | None = Field(default=None, min_length=1, max_length=500)
+    # Omitted means unchanged; every field but the title may be cleared with null.
+    title: Annotated[str, Field(min_length=1, max_length=500)] | SkipJsonSchema[None] = None
     original_title: str | None = Field(default=None, max_length=500)
     overview: str | None = Field(default=None, max_length=20_000)
     year: int | None = Field(default=None, ge=1850, le=2200)
     genres: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
         default=None, max_length=50
     )
-    unlock: list[str] = Field(default_factory=list, max_length=len(identify.EDITABLE))
+    unlock: list[Editable] = Field(default_factory=list, max_length=len(identify.EDITABLE))
 
 
 class MovieMetadataOut(BaseModel):
@@ -50,7 +65,10 @@ def _metadata_out(movie: Movie) -> MovieMetadataOut:
     )  # fmt: skip
 
 
-@router.get("/{movie_id}/identify")
+@router.get(
+    "/{movie_id}/identify",
+    responses=problem_responses({**_ADMIN_ONLY, 503: "No metadata provider could answer."}),
+)
 async def search_candidates(
     movie_id: uuid.UUID,
     user: CurrentUser,
@@ -64,10 +82,19 @@ async def search_candidates(
     return candidates_out(await identify.search(runtime, movie, q, year))
 
 
-@router.post("/{movie_id}/identify")
+@router.post(
+    "/{movie_id}/identify",
+    responses=problem_responses(
+        {
+            **_ADMIN_ONLY,
+            400: "The provider is not set up on this server.",
+            503: "The provider could not answer.",
+        }
+    ),
+)
 async def apply_match(
     movie_id: uuid.UUID,
-    choice: IdentifyChoice,
+    choice: MovieChoice,
     user: CurrentUser,
     session: DbSession,
     runtime: RuntimeDep,
@@ -78,7 +105,7 @@ async def apply_match(
     return _metadata_out(movie)
 
 
-@router.patch("/{movie_id}/metadata")
+@router.patch("/{movie_id}/metadata", responses=problem_responses(_ADMIN_ONLY))
 async def edit_metadata(
     movie_id: uuid.UUID,
     edit: MetadataEdit,

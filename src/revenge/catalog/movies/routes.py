@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from revenge.catalog.browse import BrowseDep
+from revenge.catalog.browse import BrowseDep, YearFilter
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.movies import repository as repo
 from revenge.catalog.movies.models import Movie
@@ -69,11 +70,11 @@ def _image_out(kind: str, image: Image) -> ItemImageOut:
 async def list_movies(
     request: Request,
     browse: BrowseDep,
-    sort: str = "title",
-    genre: str | None = None,
-    year: int | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(repo.SORTS)})] = "title",
+    genre: Annotated[str | None, Query(max_length=100)] = None,
+    year: YearFilter = None,
+    year_from: YearFilter = None,
+    year_to: YearFilter = None,
     played: bool | None = None,
     favourite: bool | None = None,
 ) -> Page[MovieOut]:

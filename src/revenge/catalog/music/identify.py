@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,7 +61,7 @@ async def edit(
     session: AsyncSession,
     album: Album,
     changes: dict[str, Any],
-    unlock: list[str],
+    unlock: Sequence[str],
 ) -> None:
     """Set and lock the edited fields; `unlock` hands fields back to the providers."""
     values = shared.edited_values(album.locked_fields, changes, EDITABLE, unlock)

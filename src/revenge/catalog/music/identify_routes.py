@@ -3,26 +3,47 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
+from revenge.api.openapi import problem_responses
 from revenge.catalog.identify import CandidateOut, IdentifyChoice, candidates_out
 from revenge.catalog.music import identify
 from revenge.catalog.music.models import Album
 
 router = APIRouter()
 
+Editable = Literal["title", "year", "genres"]
+assert set(Editable.__args__) == set(identify.EDITABLE)  # type: ignore[attr-defined]
+
+# The item is looked up first (404 when hidden), then the caller must be an administrator.
+_ADMIN_ONLY = {403: "The caller is not an administrator."}
+_SEARCH_RESPONSES = problem_responses({**_ADMIN_ONLY, 503: "No metadata provider could answer."})
+_CHOOSE_RESPONSES = problem_responses(
+    {
+        **_ADMIN_ONLY,
+        400: "The provider is not set up on this server.",
+        503: "The provider could not answer.",
+    }
+)
+
+
+class AlbumChoice(IdentifyChoice):
+    provider: Literal["musicbrainz"] = Field(description="A metadata provider of this kind.")
+
 
 class AlbumEdit(BaseModel):
-    title: str | None = Field(default=None, min_length=1, max_length=500)
+    # Omitted means unchanged; every field but the title may be cleared with null.
+    title: Annotated[str, Field(min_length=1, max_length=500)] | SkipJsonSchema[None] = None
     year: int | None = Field(default=None, ge=1000, le=2200)
     genres: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
         default=None, max_length=50
     )
-    unlock: list[str] = Field(default_factory=list, max_length=len(identify.EDITABLE))
+    unlock: list[Editable] = Field(default_factory=list, max_length=len(identify.EDITABLE))
 
 
 class AlbumMetadataOut(BaseModel):
@@ -44,7 +65,7 @@ def _out(a: Album) -> AlbumMetadataOut:
     )  # fmt: skip
 
 
-@router.get("/albums/{album_id}/identify")
+@router.get("/albums/{album_id}/identify", responses=_SEARCH_RESPONSES)
 async def search_candidates(
     album_id: uuid.UUID,
     user: CurrentUser,
@@ -58,10 +79,10 @@ async def search_candidates(
     return candidates_out(await identify.search(runtime, album, artist, q, year))
 
 
-@router.post("/albums/{album_id}/identify")
+@router.post("/albums/{album_id}/identify", responses=_CHOOSE_RESPONSES)
 async def apply_match(
     album_id: uuid.UUID,
-    choice: IdentifyChoice,
+    choice: AlbumChoice,
     user: CurrentUser,
     session: DbSession,
     runtime: RuntimeDep,
@@ -72,7 +93,7 @@ async def apply_match(
     return _out(album)
 
 
-@router.patch("/albums/{album_id}/metadata")
+@router.patch("/albums/{album_id}/metadata", responses=problem_responses(_ADMIN_ONLY))
 async def edit_metadata(
     album_id: uuid.UUID,
     edit: AlbumEdit,

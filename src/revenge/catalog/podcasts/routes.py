@@ -25,7 +25,7 @@ class PodcastOut(BaseModel):
     episode_count: int
 
 
-class EpisodeOut(BaseModel):
+class PodcastEpisodeOut(BaseModel):
     id: uuid.UUID
     podcast_id: uuid.UUID
     title: str
@@ -34,7 +34,7 @@ class EpisodeOut(BaseModel):
     duration_seconds: float | None
 
 
-class EpisodeDetail(EpisodeOut):
+class PodcastEpisodeDetail(PodcastEpisodeOut):
     description: str | None
     files: list[FileOut]
     user_state: UserStateOut
@@ -46,8 +46,8 @@ def _podcast(p: Podcast, count: int) -> PodcastOut:
     )
 
 
-def _episode(e: PodcastEpisode) -> EpisodeOut:
-    return EpisodeOut.model_validate(e, from_attributes=True)
+def _episode(e: PodcastEpisode) -> PodcastEpisodeOut:
+    return PodcastEpisodeOut.model_validate(e, from_attributes=True)
 
 
 @router.get("")
@@ -63,7 +63,7 @@ async def list_podcasts(
 
 
 @router.get("/{podcast_id}/episodes")
-async def podcast_episodes(podcast_id: uuid.UUID, browse: BrowseDep) -> Page[EpisodeOut]:
+async def podcast_episodes(podcast_id: uuid.UUID, browse: BrowseDep) -> Page[PodcastEpisodeOut]:
     """A podcast's episodes, newest first."""
     if await repo.get_podcast(browse.session, podcast_id, browse.allowed) is None:
         raise NotFound(f"No podcast {podcast_id}.")
@@ -73,13 +73,13 @@ async def podcast_episodes(podcast_id: uuid.UUID, browse: BrowseDep) -> Page[Epi
 
 
 @router.get("/episodes/{episode_id}")
-async def get_episode(episode_id: uuid.UUID, browse: BrowseDep) -> EpisodeDetail:
+async def get_episode(episode_id: uuid.UUID, browse: BrowseDep) -> PodcastEpisodeDetail:
     episode = await repo.get_episode(browse.session, episode_id, browse.allowed)
     if episode is None:
         raise NotFound(f"No podcast episode {episode_id}.")
     files = await browse.files([episode.id])
     states = await browse.states([episode.id])
-    return EpisodeDetail(
+    return PodcastEpisodeDetail(
         **_episode(episode).model_dump(),
         description=episode.description,
         files=files.get(episode.id, []),

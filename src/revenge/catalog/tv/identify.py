@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,7 +59,7 @@ async def edit(
     session: AsyncSession,
     series: Series,
     changes: dict[str, Any],
-    unlock: list[str],
+    unlock: Sequence[str],
 ) -> None:
     """Set and lock the edited fields; `unlock` hands fields back to the providers."""
     values = shared.edited_values(series.locked_fields, changes, EDITABLE, unlock)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from revenge.catalog.browse import BrowseDep
+from revenge.catalog.browse import BrowseDep, YearFilter
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.schemas import FileOut, Page, PersonOut, UserStateOut
 from revenge.catalog.tv import repository as repo
@@ -85,9 +86,9 @@ SERIES_FILTERS = ("year_from", "year_to", "played")
 async def list_series(
     request: Request,
     browse: BrowseDep,
-    sort: str = "title",
-    year_from: int | None = None,
-    year_to: int | None = None,
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(repo.SERIES_SORTS)})] = "title",
+    year_from: YearFilter = None,
+    year_to: YearFilter = None,
     played: bool | None = None,
 ) -> Page[SeriesOut]:
     """Series by title, year, added, rating or runtime; `next_cursor` fetches the next page."""

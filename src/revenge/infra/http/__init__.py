@@ -1,23 +1,37 @@
-"""Outbound HTTP: the SSRF-guarded `safe_fetch` for user-supplied URLs."""
+"""Outbound HTTP: the one SSRF guard, `safe_fetch` and guarded transports for user URLs."""
 
 from revenge.infra.http.fetch import (
+    AllowlistSource,
     FetchError,
     FetchLimits,
     FetchResult,
     FetchTimeout,
     ResponseTooLarge,
+    TooManyRedirects,
+    guarded_transport,
     safe_fetch,
 )
-from revenge.infra.http.guard import Allowlist, OutboundBlocked, is_public_address
+from revenge.infra.http.guard import (
+    Allowlist,
+    OutboundBlocked,
+    UnsupportedURL,
+    check_url,
+    is_public_address,
+)
 
 __all__ = [
     "Allowlist",
+    "AllowlistSource",
     "FetchError",
     "FetchLimits",
     "FetchResult",
     "FetchTimeout",
     "OutboundBlocked",
     "ResponseTooLarge",
+    "TooManyRedirects",
+    "UnsupportedURL",
+    "check_url",
+    "guarded_transport",
     "is_public_address",
     "safe_fetch",
 ]

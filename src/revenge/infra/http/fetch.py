@@ -1,9 +1,10 @@
 """`safe_fetch`: outbound HTTP for user-supplied URLs, with a connect-time SSRF guard.
 
 Every TCP connection (including each redirect hop) goes through `GuardedBackend`, which
-resolves the host itself, checks every candidate address, and connects to a checked address,
-so DNS rebinding between check and connect is impossible. Connect, read and total timeouts
-and a response size cap keep a slow or huge target from stalling the caller.
+resolves the host itself, checks every candidate address (guard.py), and connects to a
+checked address, so DNS rebinding between check and connect is impossible. Connect, read and
+total timeouts and a response size cap keep a slow or huge target from stalling the caller.
+`guarded_transport` gives the same guard to a long-lived pooled client (artwork downloads).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import asyncio
 import socket
 import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ from revenge.infra.http.guard import (
     IPAddress,
     OutboundBlocked,
     check_destination,
+    check_url,
     parse_ip_literal,
 )
 
@@ -66,10 +68,18 @@ class FetchResult:
         return json.loads(self.content)
 
 
+class TooManyRedirects(FetchError):
+    pass
+
+
+# A fixed allowlist, or a way to read the current one (it is a runtime setting).
+AllowlistSource = Allowlist | Callable[[], Allowlist]
+
+
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """A network backend that only connects to addresses the guard allows."""
 
-    def __init__(self, allowlist: Allowlist) -> None:
+    def __init__(self, allowlist: AllowlistSource) -> None:
         self._allowlist = allowlist
         self._inner = httpcore.AnyIOBackend()
 
@@ -89,10 +99,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     async def _resolve_allowed(self, host: str, port: int) -> IPAddress:
         literal = parse_ip_literal(host)
         candidates = [literal] if literal is not None else await _resolve(host, port)
+        allowlist = self._allowlist if isinstance(self._allowlist, Allowlist) else self._allowlist()
         refusal: OutboundBlocked | None = None
         for ip in candidates:
             try:
-                check_destination(host, ip, self._allowlist)
+                check_destination(host, ip, allowlist)
                 return ip
             except OutboundBlocked as exc:
                 refusal = exc
@@ -131,12 +142,28 @@ def _ssl_context() -> ssl.SSLContext:
     return _SSL_CONTEXT
 
 
-def guarded_client(allowlist: Allowlist, limits: FetchLimits) -> httpx.AsyncClient:
-    """A client whose every connection passes the guard; redirects are followed by the caller."""
+def guarded_transport(
+    allowlist: AllowlistSource, max_connections: int = 4, max_keepalive: int | None = None
+) -> httpx.AsyncHTTPTransport:
+    """An httpx transport whose every connection passes the guard (TLS checks the URL's name).
+
+    Redirects must be followed by the caller, calling `check_url` on each hop. A client given
+    this transport ignores environment proxies (which would make the proxy, not the target,
+    the address vetted).
+    """
     transport = httpx.AsyncHTTPTransport(verify=_ssl_context(), retries=0)
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=_ssl_context(), network_backend=GuardedBackend(allowlist), max_connections=4
+        ssl_context=_ssl_context(),
+        network_backend=GuardedBackend(allowlist),
+        max_connections=max_connections,
+        max_keepalive_connections=max_keepalive,
     )
+    return transport
+
+
+def guarded_client(allowlist: Allowlist, limits: FetchLimits) -> httpx.AsyncClient:
+    """A client whose every connection passes the guard; redirects are followed by the caller."""
+    transport = guarded_transport(allowlist)
     timeout = httpx.Timeout(
         connect=limits.connect_timeout,
         read=limits.read_timeout,
@@ -185,8 +212,7 @@ async def _follow(
     hops: list[str] = []
     current = httpx.URL(url)
     for _ in range(limits.max_redirects + 1):
-        if current.scheme not in ("http", "https"):
-            raise OutboundBlocked(f"scheme {current.scheme!r} is not allowed")
+        check_url(current.scheme, current.host)
         request = client.build_request(method, current, headers=headers, content=content)
         response = await client.send(request, stream=True)
         try:
@@ -203,7 +229,7 @@ async def _follow(
         return FetchResult(
             response.status_code, response.headers, body, str(current), elapsed, hops
         )
-    raise FetchError(f"more than {limits.max_redirects} redirects")
+    raise TooManyRedirects(f"more than {limits.max_redirects} redirects")
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:

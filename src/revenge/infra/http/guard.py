@@ -1,8 +1,20 @@
-"""Which outbound destinations are allowed: public addresses, or hosts an admin allowlisted.
+"""The one SSRF guard: which destinations a user-supplied URL may reach.
 
-The check runs on the address actually connected to (after DNS), so a name that resolves to
-a private address, an encoded literal (`0x7f000001`, `2130706433`, `127.1`), an IPv4-mapped
-IPv6 address (`::ffff:127.0.0.1`) or a redirect to any of these is refused the same way.
+Webhooks (`safe_fetch`) and artwork downloads (`images.fetch.SafeFetcher`) both connect
+through `GuardedBackend` (fetch.py), which applies `check_destination` to the address actually
+connected to (after DNS), so a name that resolves to a private address, an encoded literal
+(`0x7f000001`, `2130706433`, `127.1`), an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`) or a
+redirect to any of these is refused the same way, on every hop.
+
+The allowlist rule (server setting `http.outbound_allowlist`, config `[http]
+outbound_allowlist`): a connection is allowed when its address is public, or when an admin
+allowlisted it explicitly, in either of two ways:
+- by host name: an exact name (`nas.lan`, case-insensitive) or every name under a suffix
+  (`*.lan`), matched against the host of the URL being connected to, whatever it resolves to;
+- by network: an IP address or CIDR network (`192.168.1.20`, `10.0.0.0/8`, `fd00::/8`),
+  matched against the address connected to, whatever name led there (also when it is written
+  as an IP literal or embedded in an IPv6 address).
+Anything else that is not a globally routable unicast address is refused.
 """
 
 from __future__ import annotations
@@ -27,6 +39,18 @@ _EXTRA_BLOCKED: tuple[IPNetwork, ...] = (
 
 class OutboundBlocked(Exception):
     """The destination is not allowed (private, loopback, metadata, ...)."""
+
+
+class UnsupportedURL(OutboundBlocked):
+    """The URL itself is refused: not http(s), or no host."""
+
+
+def check_url(scheme: str, host: str) -> None:
+    """Raise UnsupportedURL unless a URL (or redirect target) may be fetched at all."""
+    if scheme not in ("http", "https"):
+        raise UnsupportedURL(f"scheme {scheme!r} is not allowed")
+    if not host:
+        raise UnsupportedURL("URL without a host")
 
 
 def embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
