@@ -172,6 +172,21 @@ class MetadataSettings(BaseModel):
     max_retry_after_seconds: float = Field(
         60.0, ge=0, description="Longest Retry-After honoured before giving up."
     )
+    breaker_failures: int = Field(
+        5,
+        ge=0,
+        description="Failed calls in a row (timeouts, connection errors, 5xx after retries)"
+        " after which a provider is taken as down and not called for the cool-down; 0: never.",
+    )
+    breaker_cooldown_seconds: float = Field(
+        60.0, gt=0, description="How long a provider taken as down is not called."
+    )
+    retry_later_seconds: float = Field(
+        600.0,
+        gt=0,
+        description="Items of a batch whose provider was down are fetched again after this"
+        " delay (doubling each round).",
+    )
     tmdb_base_url: str = Field("https://api.themoviedb.org/3", description="TMDb API v3.")
     tmdb_rate_per_second: float = Field(20.0, gt=0, description="TMDb requests per second.")
     tvdb_base_url: str = Field("https://api4.thetvdb.com/v4", description="TheTVDB API v4.")

@@ -85,7 +85,7 @@ def tmdb() -> Iterator[Tmdb]:
 @pytest.fixture
 def start_worker(
     clean_runtime: Runtime, tmdb: Tmdb, database_url: str, tmp_path: Path
-) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     env = revenge_env(
         REVENGE_DATABASE_URL=database_url,
         REVENGE_DATA_DIR=str(tmp_path / "data"),
@@ -98,13 +98,17 @@ def start_worker(
         REVENGE_METADATA__REQUEST_TIMEOUT_SECONDS=str(TIMEOUT),
         REVENGE_METADATA__MAX_RETRIES=str(RETRIES),
         REVENGE_METADATA__RETRY_BASE_SECONDS=str(RETRY_BASE),
+        # Every call must reach the server here, to time it; the breaker that stops calling
+        # a provider that keeps failing is tested on its own (tests/metadata/test_breaker.py).
+        REVENGE_METADATA__BREAKER_FAILURES="0",
     )
     env.pop("REVENGE_REDIS_URL", None)
     log = tmp_path / "worker.log"
     procs: list[subprocess.Popen[bytes]] = []
 
-    def start() -> subprocess.Popen[bytes]:
-        proc = start_revenge(["worker", "--queues", "metadata,maintenance"], env, log)
+    def start(**settings: str) -> subprocess.Popen[bytes]:
+        extra = {f"REVENGE_METADATA__{k.upper()}": v for k, v in settings.items()}
+        proc = start_revenge(["worker", "--queues", "metadata,maintenance"], env | extra, log)
         procs.append(proc)
         wait_for(lambda: log.exists() and "worker running" in log.read_text(), 30, "worker")
         return proc
@@ -150,7 +154,7 @@ async def test_hanging_and_failing_provider_calls_end_and_other_work_goes_on(
     make_library: LibraryMaker,  # noqa: F811
     scan: Scanner,  # noqa: F811
     tmdb: Tmdb,
-    start_worker: Callable[[], subprocess.Popen[bytes]],
+    start_worker: Callable[..., subprocess.Popen[bytes]],
     database_url: str,
     tmp_path: Path,
 ) -> None:
@@ -210,3 +214,44 @@ async def test_hanging_and_failing_provider_calls_end_and_other_work_goes_on(
     took = time.monotonic() - started
     assert proc.poll() is None, "the worker died"
     print(f"hanging jobs ended after {took:.1f}s")
+
+
+async def test_batch_with_a_hanging_provider_ends_quickly_and_is_fetched_later(
+    clean_runtime: Runtime,
+    make_library: LibraryMaker,  # noqa: F811
+    scan: Scanner,  # noqa: F811
+    tmdb: Tmdb,
+    start_worker: Callable[..., subprocess.Popen[bytes]],
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    """With the breaker on, a batch whose provider hangs is not held for count x timeouts."""
+    root = tmp_path / "movies"
+    count = 30
+    for n in range(count):
+        name = f"Hanging Garden {n} (2001)"
+        (root / name).mkdir(parents=True)
+        (root / name / f"{name}.mkv").write_bytes(name.encode() * 64)
+    await scan(await make_library("movie", root))
+    async with clean_runtime.db.transaction() as session:
+        await clean_runtime.credentials.put(session, "tmdb", "k" * 32, None)
+    refs = [f"movie:{i}" for (i,) in query(database_url, "SELECT id FROM movies")]
+    query(database_url, "DELETE FROM pgqueuer")
+    batch = enqueue(database_url, "metadata.fetch", {"item_ids": refs})
+    started = time.monotonic()
+    # Each failed call costs TIMEOUT * 2 + RETRY_BASE = 1.2 s: 36 s for the batch without it.
+    start_worker(breaker_failures="2", breaker_cooldown_seconds="60", retry_later_seconds="600")
+    wait_for(lambda: job_state(database_url, batch) == "successful", 20, "the batch to end")
+    took = time.monotonic() - started
+    assert len(tmdb.of("Hanging")) == 2 * (RETRIES + 1)  # two failed calls, then no more
+
+    # Every item is left for a follow-up fetch after the delay; none is marked unmatched.
+    (follow_up,) = query(
+        database_url,
+        "SELECT payload, execute_after - now() FROM pgqueuer WHERE entrypoint = 'metadata.fetch'",
+    )
+    assert sorted(json.loads(bytes(follow_up[0]))["item_ids"]) == sorted(refs)
+    assert 500 < follow_up[1].total_seconds() <= 600
+    statuses = {s for (s,) in query(database_url, "SELECT metadata_status FROM movies")}
+    assert not statuses & {"unmatched", "ambiguous"}, statuses
+    print(f"batch of {count} with a hanging provider ended after {took:.1f}s")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -149,3 +150,24 @@ async def test_allowlist_is_read_for_every_download(server: FakeApi) -> None:
         assert (await fetcher.fetch(f"{server.url}/p.jpg", 100))[1] == b"poster"
     finally:
         await fetcher.aclose()
+
+
+async def test_trickling_server_is_cut_off_at_the_deadline(server: FakeApi) -> None:
+    # Each byte arrives well within the per-read timeout; only the whole-request deadline ends it.
+    body = encoded("JPEG")
+    server.on(
+        "GET",
+        "/slow.jpg",
+        Reply(body=body, headers={"Content-Type": "image/jpeg"}, trickle=0.05),
+    )
+    slow = SafeFetcher(Allowlist.parse(["127.0.0.1"]), timeout=5, deadline=1.0)
+    started = time.monotonic()
+    try:
+        with pytest.raises(ImageRefused) as caught:
+            await slow.fetch(f"{server.url}/slow.jpg", 1_000_000)
+    finally:
+        await slow.aclose()
+    took = time.monotonic() - started
+    assert len(body) * 0.05 > 10  # the full answer would take far longer than the deadline
+    assert caught.value.code == "unreachable" and "within 1s" in caught.value.reason
+    assert 0.9 < took < 3.0, took

@@ -11,6 +11,7 @@ import pytest
 
 from revenge.config import MetadataSettings
 from revenge.infra.cache import MemoryCache
+from revenge.metadata.breaker import CircuitBreaker
 from revenge.metadata.errors import NoProviderKey
 from revenge.metadata.http import ProviderHttp
 from revenge.metadata.ratelimit import Limit, MemoryRateLimiter
@@ -59,6 +60,7 @@ def provider_http(
     *,
     sleeps: Sleeps | None = None,
     cache: MemoryCache | None = None,
+    circuit: CircuitBreaker | None = None,
     **overrides: Any,
 ) -> ProviderHttp:
     """The provider's real policy from settings, pointed at the loopback server."""
@@ -66,4 +68,6 @@ def provider_http(
     # Real limits are tested on their own; here they would only slow the suite down.
     overrides.setdefault("limit", Limit(1000, 1.0))
     policy = replace(provider_policies(settings)[name], base_url=base_url, **overrides)
-    return ProviderHttp(client, policy, MemoryRateLimiter(), cache, sleep=sleeps or Sleeps())
+    return ProviderHttp(
+        client, policy, MemoryRateLimiter(), cache, sleep=sleeps or Sleeps(), breaker=circuit
+    )

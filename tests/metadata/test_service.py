@@ -13,6 +13,7 @@ import pytest
 from revenge.config import MetadataSettings
 from revenge.infra.jobs.context import JobContext
 from revenge.metadata import MetadataFeature
+from revenge.metadata.breaker import MemoryCircuitBreaker
 from revenge.metadata.errors import ProviderUnavailable
 from revenge.metadata.jobs import fetch, refresh
 from revenge.metadata.ratelimit import MemoryRateLimiter
@@ -55,12 +56,17 @@ async def feature(
         max_retries=1,
     )
     async with httpx.AsyncClient() as client:
+        breaker = MemoryCircuitBreaker()
         registry = build_provider_registry(
-            settings, client, MemoryRateLimiter(), StaticKeys(tmdb="k" * 32, tvdb="key")
+            settings,
+            client,
+            MemoryRateLimiter(),
+            StaticKeys(tmdb="k" * 32, tvdb="key"),
+            breaker=breaker,
         )
         writer = MemoryWriter()
         installed = MetadataFeature(
-            MetadataService(registry, settings), writer, MemoryRateLimiter()
+            MetadataService(registry, settings), writer, MemoryRateLimiter(), breaker
         )
         wired = clean_runtime.services.get("metadata")
         clean_runtime.services["metadata"] = installed

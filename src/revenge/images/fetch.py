@@ -5,10 +5,15 @@ is resolved once, the address connected to must be public or allowlisted by an a
 `http.outbound_allowlist` (by host name or by network, see infra/http/guard.py), and TLS still
 verifies the original name. On top of the guard this module adds what artwork needs: at most
 five redirects followed by hand, a streamed size cap, and refusals with a stable reason code.
+
+httpx's timeout bounds each network read, not the whole exchange, so a server trickling a
+byte at a time could hold a download until the job's own timeout; a deadline (as in
+`safe_fetch`) covers every hop, the connects and the complete body.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 from urllib.parse import urljoin
@@ -39,7 +44,13 @@ class Fetcher(Protocol):
 class SafeFetcher:
     """The default `Fetcher`: guarded pooled client, manual redirects, streamed size cap."""
 
-    def __init__(self, allowlist: Allowlist | AllowlistReader, timeout: float = 15.0) -> None:
+    def __init__(
+        self,
+        allowlist: Allowlist | AllowlistReader,
+        timeout: float = 15.0,
+        deadline: float = 60.0,
+    ) -> None:
+        self.deadline = deadline
         self._read_allowlist = allowlist
         self._current = allowlist if isinstance(allowlist, Allowlist) else Allowlist()
         # The pool keeps connections alive for a few seconds: a host removed from the
@@ -52,6 +63,16 @@ class SafeFetcher:
         )
 
     async def fetch(self, url: str, max_bytes: int) -> tuple[str | None, bytes]:
+        try:
+            async with asyncio.timeout(self.deadline):
+                return await self._fetch(url, max_bytes)
+        except TimeoutError:
+            host = httpx.URL(url).host
+            raise ImageRefused(
+                "unreachable", f"{host}: no complete answer within {self.deadline:g}s"
+            ) from None
+
+    async def _fetch(self, url: str, max_bytes: int) -> tuple[str | None, bytes]:
         if not isinstance(self._read_allowlist, Allowlist):
             self._current = await self._read_allowlist()
         current = httpx.URL(url)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from revenge.metadata.breaker import CircuitBreaker, build_breaker
 from revenge.metadata.protocols import KeySource
 from revenge.metadata.ratelimit import RateLimiter, build_rate_limiter
 from revenge.metadata.registry import build_provider_registry
@@ -24,15 +25,19 @@ class MetadataFeature:
     service: MetadataService
     writer: CatalogWriter
     limiter: RateLimiter
+    breaker: CircuitBreaker
 
 
 def install(runtime: Runtime, keys: KeySource, writer: CatalogWriter) -> MetadataFeature:
-    """Build providers over the runtime's HTTP client and cache; shared rate limits via Redis."""
+    """Build providers over the runtime's HTTP client and cache; rate limits and breakers are
+    shared through Redis."""
     settings = runtime.settings
     limiter = build_rate_limiter(settings.redis_url, settings.cache.redis_prefix)
+    breaker = build_breaker(settings.redis_url, settings.cache.redis_prefix)
     registry = build_provider_registry(
-        settings.metadata, runtime.http, limiter, keys, runtime.cache
+        settings.metadata, runtime.http, limiter, keys, runtime.cache, breaker
     )
-    feature = MetadataFeature(MetadataService(registry, settings.metadata), writer, limiter)
+    service = MetadataService(registry, settings.metadata)
+    feature = MetadataFeature(service, writer, limiter, breaker)
     runtime.services["metadata"] = feature
     return feature

@@ -1,4 +1,5 @@
-"""HTTP behaviour every provider shares: rate limit, response cache, retries, typed errors."""
+"""HTTP behaviour every provider shares: rate limit, response cache, retries, typed errors,
+and a circuit breaker that stops calling a provider that is down (see `breaker`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 import httpx
 
 from revenge.infra.cache import Cache
+from revenge.metadata.breaker import BreakerPolicy, CircuitBreaker
 from revenge.metadata.errors import (
     ProviderAuthError,
     ProviderError,
@@ -42,6 +44,7 @@ class ProviderPolicy:
     max_retry_after: float = 60.0
     follow_redirects: bool = False
     headers: Mapping[str, str] = field(default_factory=dict)
+    breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
 
 
 class ProviderHttp:
@@ -54,11 +57,13 @@ class ProviderHttp:
         limiter: RateLimiter,
         cache: Cache | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.client = client
         self.policy = policy
         self.limiter = limiter
         self.cache = cache
+        self.breaker = breaker
         self._sleep = sleep
         self.requests_sent = 0
 
@@ -105,11 +110,45 @@ class ProviderHttp:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """Send with retries on 429/5xx/timeouts; map 401 and 404 to typed errors."""
+        """Send with retries on 429/5xx/timeouts; map 401 and 404 to typed errors.
+
+        With the provider's breaker open this fails at once (`ProviderCircuitOpen`); the
+        trial call after a cool-down is sent once, without retries, so it decides quickly.
+        """
+        breaker, rules = self.breaker, self.policy.breaker
+        trial = await breaker.before_call(self.name, rules) if breaker is not None else False
+        retries = 0 if trial else self.policy.max_retries
+        try:
+            response = await self._send(method, path, params, json_body, headers, retries)
+        except ProviderRateLimited:
+            if breaker is not None:  # an answer: the provider is up, only busy
+                await breaker.succeeded(self.name, rules)
+            raise
+        except ProviderUnavailable:
+            if breaker is not None:
+                await breaker.failed(self.name, rules)
+            raise
+        except ProviderError:
+            if breaker is not None:  # 401, 404 and the like are answers
+                await breaker.succeeded(self.name, rules)
+            raise
+        if breaker is not None:
+            await breaker.succeeded(self.name, rules)
+        return response
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        params: Params | None,
+        json_body: Any,
+        headers: Mapping[str, str] | None,
+        retries: int,
+    ) -> httpx.Response:
         url = path if path.startswith(("http://", "https://")) else self.policy.base_url + path
         merged = {**self.policy.headers, **(headers or {})}
         last: ProviderError = ProviderUnavailable(self.name, "no attempt made")
-        for attempt in range(self.policy.max_retries + 1):
+        for attempt in range(retries + 1):
             await self.limiter.acquire(self.name, self.policy.limit)
             self.requests_sent += 1
             try:
@@ -135,7 +174,7 @@ class ProviderHttp:
                 if response.is_success:
                     return response
                 last, delay = self._classify(response, attempt)
-            if attempt == self.policy.max_retries:
+            if attempt == retries:
                 break
             await self._sleep(delay)
         raise last

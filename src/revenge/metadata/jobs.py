@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.infra.jobs.context import JobContext
 from revenge.infra.jobs.registry import JobRegistry
+from revenge.metadata.breaker import ProviderCircuitOpen
 from revenge.metadata.errors import ProviderUnavailable
 from revenge.metadata.providers.local_artwork import EMBEDDED_PREFIX
+from revenge.metadata.service import ProvidersUnavailable
 from revenge.metadata.writer import FetchOutcome, ItemFacts
 
 if TYPE_CHECKING:
@@ -26,7 +28,6 @@ REFRESH = "metadata.refresh"
 IMAGES_DOWNLOAD = "images.download"
 # Artwork worth downloading at once; the rest stays as URLs until a client asks for it.
 PRIMARY_ARTWORK = ("poster", "backdrop", "logo", "cover", "banner", "still")
-BATCH_RETRY_DELAY = timedelta(minutes=10)
 # Parents first within a batch: an identified series lets its episodes match by id.
 _KIND_ORDER = {"series": 0, "album": 0, "artist": 0}
 BATCH_MAX_ROUNDS = 5
@@ -106,27 +107,62 @@ def payload_item_ids(payload: dict[str, Any]) -> list[str]:
 
 
 async def fetch(ctx: JobContext, payload: dict[str, Any]) -> None:
-    """Fetch one item or a batch (see `payload_item_ids`); outages retry later."""
+    """Fetch one item or a batch (see `payload_item_ids`); outages retry later.
+
+    An item a provider could not be asked about (down, timing out, its breaker open) is
+    fetched again by a follow-up job after `metadata.retry_later_seconds`, doubling each
+    round: what the other sources found is saved meanwhile, and the item is never marked
+    unmatched for an outage. A follow-up job rather than waiting for `metadata.refresh`:
+    the refresh only looks at items never fetched or fetched days ago, so an item whose
+    NFO was read while TMDb was down would miss TMDb for a month. A single item whose call
+    timed out raises instead, for the queue's own retries with backoff; one refused by an
+    open breaker does not, as those retries would be used up during the cool-down.
+    """
     feature = _feature(ctx.runtime)
     if feature is None:
         raise MetadataNotWired("metadata.fetch needs a catalogue writer")
     ids = payload_item_ids(payload)
-    failed: list[str] = []
+    later: list[str] = []
+    wait = 0.0
     for item_id in ids:
         try:
-            await fetch_item(ctx.runtime, feature, item_id)
-        except ProviderUnavailable:
-            if len(ids) == 1:
-                raise  # the queue's own retry with backoff handles a single item
-            failed.append(item_id)
-    rounds = int(payload.get("round", 0)) + 1
-    if failed and rounds < BATCH_MAX_ROUNDS:
-        async with ctx.runtime.db.transaction() as session:
-            await ctx.runtime.jobs.enqueue(
-                session, FETCH, {"item_ids": failed, "round": rounds}, delay=BATCH_RETRY_DELAY
-            )
-    elif failed:
-        log.warning("metadata.fetch gave up on %d items after %d rounds", len(failed), rounds)
+            outcome = await fetch_item(ctx.runtime, feature, item_id)
+        except ProviderUnavailable as exc:
+            if len(ids) == 1 and not _short_circuited(exc):
+                raise
+            later.append(item_id)
+            wait = max(wait, _retry_after(exc))
+            continue
+        if outcome.unavailable:
+            later.append(item_id)
+    if later:
+        await _fetch_later(ctx, later, int(payload.get("round", 0)) + 1, wait)
+
+
+def _short_circuited(exc: ProviderUnavailable) -> bool:
+    """Every provider was skipped by its open breaker: nothing was actually tried."""
+    errors = exc.errors.values() if isinstance(exc, ProvidersUnavailable) else [exc]
+    return all(isinstance(e, ProviderCircuitOpen) for e in errors)
+
+
+def _retry_after(exc: ProviderUnavailable) -> float:
+    errors = exc.errors.values() if isinstance(exc, ProvidersUnavailable) else [exc]
+    # Open breakers and long Retry-After answers say when a call can be made again.
+    return max((getattr(e, "retry_after", None) or 0.0 for e in errors), default=0.0)
+
+
+async def _fetch_later(ctx: JobContext, items: list[str], rounds: int, wait: float) -> None:
+    if rounds >= BATCH_MAX_ROUNDS:
+        log.warning("metadata.fetch gave up on %d items after %d rounds", len(items), rounds)
+        return
+    base = ctx.runtime.settings.metadata.retry_later_seconds
+    # No sooner than the breakers let the providers be called again.
+    delay = max(base * 2 ** (rounds - 1), wait)
+    log.info("metadata.fetch: %d items fetched again in %.0fs", len(items), delay)
+    async with ctx.runtime.db.transaction() as session:
+        await ctx.runtime.jobs.enqueue(
+            session, FETCH, {"item_ids": items, "round": rounds}, delay=timedelta(seconds=delay)
+        )
 
 
 async def refresh(ctx: JobContext, payload: dict[str, Any]) -> None:

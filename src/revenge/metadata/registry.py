@@ -10,6 +10,7 @@ import httpx
 from revenge import __version__
 from revenge.config import MetadataSettings
 from revenge.infra.cache import Cache
+from revenge.metadata.breaker import BreakerPolicy, CircuitBreaker
 from revenge.metadata.http import ProviderHttp, ProviderPolicy
 from revenge.metadata.protocols import (
     AudiobookProvider,
@@ -78,6 +79,12 @@ def provider_policies(settings: MetadataSettings) -> dict[str, ProviderPolicy]:
         "max_retries": settings.max_retries,
         "retry_base": settings.retry_base_seconds,
         "max_retry_after": settings.max_retry_after_seconds,
+        "breaker": BreakerPolicy(
+            failures=settings.breaker_failures,
+            cooldown=settings.breaker_cooldown_seconds,
+            # A trial is one request, but it may wait for the rate limit first.
+            trial=max(30.0, 2 * settings.request_timeout_seconds + 5),
+        ),
     }
     headers = {"User-Agent": user_agent(settings.contact), "Accept": "application/json"}
     rates = {
@@ -105,12 +112,13 @@ def build_provider_registry(
     limiter: RateLimiter,
     keys: KeySource,
     cache: Cache | None = None,
+    breaker: CircuitBreaker | None = None,
 ) -> ProviderRegistry:
-    """Every built-in provider over one shared HTTP client, limiter and cache."""
+    """Every built-in provider over one shared HTTP client, limiter, cache and breaker."""
     policies = provider_policies(settings)
 
     def http(name: str) -> ProviderHttp:
-        return ProviderHttp(client, policies[name], limiter, cache)
+        return ProviderHttp(client, policies[name], limiter, cache, breaker=breaker)
 
     providers: dict[str, Provider] = {
         "tmdb": TmdbProvider(http("tmdb"), keys),

@@ -4,8 +4,9 @@ Order of work for one item: read local sources (NFO, embedded tags) and ids writ
 folder or file name; each remote provider, in configured order, first tries those ids (an
 exact match, no search), else searches and scores candidates; ids learned from one provider
 let the next one match exactly. A provider that fails is recorded and skipped; the others'
-work is kept. Only when every provider failed for a transient reason, and nothing else was
-learned, does the fetch raise so the job is retried later.
+work is kept, and the outcome names the providers that were down (`unavailable`) so the job
+can fetch the item again later. Only when every provider failed for a transient reason, and
+nothing else was learned, does the fetch raise so the job is retried later.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ log = logging.getLogger(__name__)
 
 class ProvidersUnavailable(ProviderUnavailable):
     """Every remote provider failed transiently and nothing else was learned: retry later."""
+
+    def __init__(self, errors: dict[str, ProviderError]) -> None:
+        super().__init__("metadata", "; ".join(str(e) for e in errors.values()))
+        self.errors = errors
 
 
 @dataclass
@@ -247,6 +252,7 @@ class MetadataService:
             merged.provenance,
             () if gathered.remote else candidates,
             errors,
+            _unavailable(gathered),
         )
 
 
@@ -259,11 +265,24 @@ def _nothing_found(
     """Unmatched or ambiguous; raise instead when only outages stood in the way."""
     transient = all(e.transient for e in gathered.errors.values())
     if gathered.errors and transient and not gathered.decisions:
-        raise ProvidersUnavailable("metadata", "; ".join(errors.values()))
+        raise ProvidersUnavailable(dict(gathered.errors))
     decision = next((d for d in gathered.decisions if d.status == "ambiguous"), None)
     decision = decision or (gathered.decisions[0] if gathered.decisions else None)
     status: OutcomeStatus = (
         "ambiguous" if decision and decision.status == "ambiguous" else "unmatched"
     )
     reason = decision.reason if decision else "; ".join(errors.values()) or "no provider"
-    return FetchOutcome(facts.item_id, status, None, reason, candidates=candidates, errors=errors)
+    return FetchOutcome(
+        facts.item_id,
+        status,
+        None,
+        reason,
+        candidates=candidates,
+        errors=errors,
+        unavailable=_unavailable(gathered),
+    )
+
+
+def _unavailable(gathered: _Gathered) -> tuple[str, ...]:
+    """Providers that could not be asked this time (down, timing out, rate limited)."""
+    return tuple(name for name, e in gathered.errors.items() if e.transient)

@@ -33,7 +33,8 @@ def build(runtime: Runtime) -> MetadataFeature:
 
     feature = install(runtime, CredentialKeys(runtime), CatalogMetadataWriter(runtime))
     runtime.services["image_linker"] = ItemImageLinker()
-    close = getattr(feature.limiter, "close", None)
-    if close is not None:
-        runtime.closers.append(close)
+    for part in (feature.limiter, feature.breaker):
+        close = getattr(part, "close", None)
+        if close is not None:
+            runtime.closers.append(close)
     return feature

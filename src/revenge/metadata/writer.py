@@ -61,6 +61,8 @@ class FetchOutcome:
     provenance: dict[str, str] = field(default_factory=dict)
     candidates: tuple[Scored, ...] = ()
     errors: dict[str, str] = field(default_factory=dict)
+    # Providers that were down or timed out: worth asking again later.
+    unavailable: tuple[str, ...] = ()
 
     @property
     def needs_review(self) -> bool:

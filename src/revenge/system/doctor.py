@@ -148,6 +148,37 @@ def check_redis(url: str | None) -> Check:
     return Check("redis", "ok", f"reachable, version {version}")
 
 
+def check_provider_breakers(settings: Settings) -> Check:
+    """Metadata providers taken as down by their circuit breaker (shared through Redis)."""
+    name = "metadata providers"
+    if settings.redis_url is None:
+        return Check(name, "info", "breakers are kept per process without Redis; not shown here")
+    import redis
+
+    from revenge.metadata.breaker import read_breakers
+
+    try:
+        states = read_breakers(settings.redis_url, settings.cache.redis_prefix)
+    except (redis.RedisError, OSError):
+        return Check(name, "info", "breaker state unreadable: Redis is unreachable")
+    down = [s for s in states if s.state != "closed"]
+    if not down:
+        return Check(name, "ok", "none taken as down")
+    detail = "; ".join(
+        f"{s.provider} {s.state} after {s.failures} failed calls in a row"
+        + (f", {s.seconds_left:.0f}s left" if s.seconds_left > 0 else "")
+        for s in down
+    )
+    return Check(
+        name,
+        "warn",
+        detail,
+        "Check the provider's status page and this server's network access to it (the"
+        " metadata.*_base_url settings). Calls resume by themselves after the cool-down;"
+        " items left unfetched are retried.",
+    )
+
+
 def check_database(url: str) -> list[Check]:
     """Reachable, recent enough, migrations current, job queue installed."""
     try:
@@ -228,7 +259,11 @@ def run_all(settings: Settings, database_url: str | None) -> list[Check]:
                 "Start `revenge serve` once; it creates and migrates it.",
             )
         )
-    steps += [lambda: check_redis(settings.redis_url), check_pyav]
+    steps += [
+        lambda: check_redis(settings.redis_url),
+        lambda: check_provider_breakers(settings),
+        check_pyav,
+    ]
     found: list[Check] = []
     for step in steps:
         result = step()
