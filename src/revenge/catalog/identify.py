@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.api.openapi import problem_responses
 from revenge.catalog.text import sort_title
 from revenge.errors import BadRequest, NotFound, ServiceUnavailable, Unprocessable
 from revenge.metadata.errors import NoProviderKey, ProviderError, ProviderNotFound
@@ -35,6 +36,20 @@ class CandidateOut(BaseModel):
     year: int | None
     overview: str | None
     confidence: float
+
+
+# What identify and edit routes may answer besides success, documented once for every kind:
+# the item is looked up first (404 when hidden), then the caller must be an administrator.
+ADMIN_ONLY = {403: "The caller is not an administrator."}
+SEARCH_RESPONSES = problem_responses({**ADMIN_ONLY, 503: "No metadata provider could answer."})
+CHOOSE_RESPONSES = problem_responses(
+    {
+        **ADMIN_ONLY,
+        400: "The provider is not set up on this server.",
+        503: "The provider could not answer.",
+    }
+)
+EDIT_RESPONSES = problem_responses(ADMIN_ONLY)
 
 
 class IdentifyChoice(BaseModel):

@@ -10,8 +10,14 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
-from revenge.api.openapi import problem_responses
-from revenge.catalog.identify import CandidateOut, IdentifyChoice, candidates_out
+from revenge.catalog.identify import (
+    CHOOSE_RESPONSES,
+    EDIT_RESPONSES,
+    SEARCH_RESPONSES,
+    CandidateOut,
+    IdentifyChoice,
+    candidates_out,
+)
 from revenge.catalog.movies import identify
 from revenge.catalog.movies.models import Movie
 
@@ -20,10 +26,6 @@ router = APIRouter()
 
 class MovieChoice(IdentifyChoice):
     provider: Literal["tmdb"] = Field(description="A movie metadata provider.")
-
-
-# The movie is looked up first (404 when hidden), then the caller must be an administrator.
-_ADMIN_ONLY = {403: "The caller is not an administrator."}
 
 
 Editable = Literal["title", "original_title", "overview", "year", "genres"]
@@ -67,7 +69,7 @@ def _metadata_out(movie: Movie) -> MovieMetadataOut:
 
 @router.get(
     "/{movie_id}/identify",
-    responses=problem_responses({**_ADMIN_ONLY, 503: "No metadata provider could answer."}),
+    responses=SEARCH_RESPONSES,
 )
 async def search_candidates(
     movie_id: uuid.UUID,
@@ -84,13 +86,7 @@ async def search_candidates(
 
 @router.post(
     "/{movie_id}/identify",
-    responses=problem_responses(
-        {
-            **_ADMIN_ONLY,
-            400: "The provider is not set up on this server.",
-            503: "The provider could not answer.",
-        }
-    ),
+    responses=CHOOSE_RESPONSES,
 )
 async def apply_match(
     movie_id: uuid.UUID,
@@ -105,7 +101,7 @@ async def apply_match(
     return _metadata_out(movie)
 
 
-@router.patch("/{movie_id}/metadata", responses=problem_responses(_ADMIN_ONLY))
+@router.patch("/{movie_id}/metadata", responses=EDIT_RESPONSES)
 async def edit_metadata(
     movie_id: uuid.UUID,
     edit: MetadataEdit,

@@ -10,8 +10,14 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
-from revenge.api.openapi import problem_responses
-from revenge.catalog.identify import CandidateOut, IdentifyChoice, candidates_out
+from revenge.catalog.identify import (
+    CHOOSE_RESPONSES,
+    EDIT_RESPONSES,
+    SEARCH_RESPONSES,
+    CandidateOut,
+    IdentifyChoice,
+    candidates_out,
+)
 from revenge.catalog.tv import identify
 from revenge.catalog.tv.models import Series
 
@@ -19,17 +25,6 @@ router = APIRouter()
 
 Editable = Literal["title", "original_title", "overview", "year", "genres"]
 assert set(Editable.__args__) == set(identify.EDITABLE)  # type: ignore[attr-defined]
-
-# The item is looked up first (404 when hidden), then the caller must be an administrator.
-_ADMIN_ONLY = {403: "The caller is not an administrator."}
-_SEARCH_RESPONSES = problem_responses({**_ADMIN_ONLY, 503: "No metadata provider could answer."})
-_CHOOSE_RESPONSES = problem_responses(
-    {
-        **_ADMIN_ONLY,
-        400: "The provider is not set up on this server.",
-        503: "The provider could not answer.",
-    }
-)
 
 
 class SeriesChoice(IdentifyChoice):
@@ -72,7 +67,7 @@ def _out(s: Series) -> SeriesMetadataOut:
     )  # fmt: skip
 
 
-@router.get("/series/{series_id}/identify", responses=_SEARCH_RESPONSES)
+@router.get("/series/{series_id}/identify", responses=SEARCH_RESPONSES)
 async def search_candidates(
     series_id: uuid.UUID,
     user: CurrentUser,
@@ -86,7 +81,7 @@ async def search_candidates(
     return candidates_out(await identify.search(runtime, series, q, year))
 
 
-@router.post("/series/{series_id}/identify", responses=_CHOOSE_RESPONSES)
+@router.post("/series/{series_id}/identify", responses=CHOOSE_RESPONSES)
 async def apply_match(
     series_id: uuid.UUID,
     choice: SeriesChoice,
@@ -100,7 +95,7 @@ async def apply_match(
     return _out(series)
 
 
-@router.patch("/series/{series_id}/metadata", responses=problem_responses(_ADMIN_ONLY))
+@router.patch("/series/{series_id}/metadata", responses=EDIT_RESPONSES)
 async def edit_metadata(
     series_id: uuid.UUID,
     edit: SeriesEdit,
