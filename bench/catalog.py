@@ -14,8 +14,8 @@ saturated throughput; there latency is the queue: 50 clients / requests per seco
     python bench/catalog.py [--items 100000] [--requests 3000] [--clients 50] [--think-ms 500]
 
 Database: REVENGE_BENCH_DATABASE_URL or REVENGE_TEST_DATABASE_URL (a server URL; a scratch
-database is created on it), else an embedded PostgreSQL. The clients run in this process,
-on the same cores as the server: figures include their cost.
+database is created on it), else an embedded PostgreSQL. The clients (aiohttp) run in this
+process, on the same cores as the server: figures include their cost.
 """
 
 from __future__ import annotations
@@ -31,13 +31,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
-import httpx
+import aiohttp
 from bench._catalog import load, search_queries
 from bench.stream import running
 
@@ -82,21 +83,23 @@ async def fire(
     queue = list(reversed(paths))
     timings: list[float] = []
     failures: list[int] = []
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     rng = random.Random(7)
-
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30,
-                                 headers={"x-test-user": "admin"}) as http:  # fmt: skip
+    connector = aiohttp.TCPConnector(limit=clients)
+    async with aiohttp.ClientSession(
+        base, connector=connector, headers={"x-test-user": "admin"},
+        timeout=aiohttp.ClientTimeout(total=30),
+    ) as http:  # fmt: skip
 
         async def client() -> None:
             await asyncio.sleep(rng.uniform(0, think_ms) / 1000)
             while queue:
                 path = queue.pop()
                 start = time.perf_counter()
-                r = await http.get(path)
+                async with http.get(path) as r:
+                    await r.read()
                 timings.append((time.perf_counter() - start) * 1000)
-                if r.status_code != 200:
-                    failures.append(r.status_code)
+                if r.status != 200:
+                    failures.append(r.status)
                 if think_ms:
                     await asyncio.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)
 
@@ -128,7 +131,7 @@ def run(db_url: str, base: Path, items: int, requests: int, clients: int, think_
     print(f"search rebuild: {time.perf_counter() - started:.1f} s", flush=True)
     port = free_port()
     rng = random.Random(3)
-    searches = [f"/api/v1/search?q={q}&limit=20" for q in search_queries(requests)]
+    searches = [f"/api/v1/search?q={quote(q)}&limit=20" for q in search_queries(requests)]
     browses = [
         f"/api/v1/movies?sort={rng.choice(('title', 'added', 'year'))}&limit=50"
         f"&offset={rng.randrange(0, 2000)}"

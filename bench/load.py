@@ -14,8 +14,8 @@ Goal (2 cores): zero errors, p99 < 50 ms for every endpoint.
 `--think-ms 0` removes the think time: every user always has a request in flight, which
 measures the server's saturated throughput (latency is then the queue, users / req/s).
 Database: REVENGE_BENCH_DATABASE_URL or REVENGE_TEST_DATABASE_URL (a server URL; a scratch
-database is created on it), else an embedded PostgreSQL. Users run in this process, on the
-same cores as the server: figures include their cost.
+database is created on it), else an embedded PostgreSQL. Users (aiohttp) run in this
+process, on the same cores as the server: figures include their cost.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+import aiohttp
 import httpx
 import psycopg
 from _common import REPO_ROOT, percentile, scratch_database
@@ -63,7 +64,7 @@ class User:
     """One simulated person: their HTTP client, their session, what they look at."""
 
     name: str
-    client: httpx.AsyncClient
+    client: aiohttp.ClientSession
     rng: random.Random
     movies: list[str]
     images: list[str]
@@ -71,40 +72,51 @@ class User:
     token: str = ""
 
 
-Call = Callable[[User], Awaitable[httpx.Response]]
+Call = Callable[[User], Awaitable[int]]
 
 
-async def login(u: User) -> httpx.Response:
-    r = await u.client.post("/api/v1/auth/login", json={"username": u.name, "password": PASSWORD})
-    if r.status_code == 200:
-        u.token = r.json()["access_token"]
-        u.client.headers["authorization"] = f"Bearer {u.token}"
-    return r
+async def send(u: User, method: str, path: str, **kw: Any) -> int:
+    """The status of one request, its body read in full."""
+    headers = {"authorization": f"Bearer {u.token}"} if u.token else {}
+    async with u.client.request(method, path, headers=headers, **kw) as r:
+        await r.read()
+        return r.status
 
 
-async def browse(u: User) -> httpx.Response:
+async def login(u: User) -> int:
+    body = {"username": u.name, "password": PASSWORD}
+    async with u.client.post("/api/v1/auth/login", json=body) as r:
+        if r.status == 200:
+            u.token = (await r.json())["access_token"]
+        else:
+            await r.read()
+        return r.status
+
+
+async def browse(u: User) -> int:
     sort = u.rng.choice(("title", "added", "year"))
     offset = u.rng.randrange(0, 2000)
-    return await u.client.get(f"/api/v1/movies?sort={sort}&limit=50&offset={offset}")
+    return await send(u, "GET", f"/api/v1/movies?sort={sort}&limit=50&offset={offset}")
 
 
-async def search(u: User) -> httpx.Response:
-    return await u.client.get("/api/v1/search", params={"q": u.rng.choice(u.queries), "limit": 20})
+async def search(u: User) -> int:
+    params = {"q": u.rng.choice(u.queries), "limit": "20"}
+    return await send(u, "GET", "/api/v1/search", params=params)
 
 
-async def item_detail(u: User) -> httpx.Response:
-    return await u.client.get(f"/api/v1/movies/{u.rng.choice(u.movies)}")
+async def item_detail(u: User) -> int:
+    return await send(u, "GET", f"/api/v1/movies/{u.rng.choice(u.movies)}")
 
 
-async def image(u: User) -> httpx.Response:
+async def image(u: User) -> int:
     width = u.rng.choice((160, 320))
-    return await u.client.get(f"/api/v1/images/{u.rng.choice(u.images)}?width={width}")
+    return await send(u, "GET", f"/api/v1/images/{u.rng.choice(u.images)}?width={width}")
 
 
-async def progress(u: User) -> httpx.Response:
+async def progress(u: User) -> int:
     movie = u.rng.choice(u.movies[:50])
     body = {"position_seconds": u.rng.randrange(0, 5000)}
-    return await u.client.patch(f"/api/v1/items/movie/{movie}/state", json=body)
+    return await send(u, "PATCH", f"/api/v1/items/movie/{movie}/state", json=body)
 
 
 # (name, weight, call): what people do most is browse, search and open items.
@@ -212,9 +224,9 @@ class Results:
 async def timed(user: User, name: str, call: Call, results: Results) -> None:
     started = time.perf_counter()
     try:
-        response = await call(user)
-        error = None if response.status_code < 400 else str(response.status_code)
-    except httpx.HTTPError as exc:
+        status = await call(user)
+        error = None if status < 400 else str(status)
+    except (aiohttp.ClientError, TimeoutError) as exc:
         error = type(exc).__name__
     results.record(name, time.perf_counter() - started, error)
 
@@ -253,8 +265,11 @@ async def drive(
 ) -> tuple[Results, float]:
     results = Results()
     queries = search_queries(2000)
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    clients = [httpx.AsyncClient(base_url=base, timeout=30, limits=limits) for _ in range(users)]
+    timeout = aiohttp.ClientTimeout(total=30)
+    clients = [
+        aiohttp.ClientSession(base, connector=aiohttp.TCPConnector(limit=1), timeout=timeout)
+        for _ in range(users)
+    ]
     people = [
         User(f"load{n}", clients[n], random.Random(n), movies, images, queries)
         for n in range(users)
@@ -268,7 +283,7 @@ async def drive(
         await asyncio.gather(*(user_loop(u, until, think_ms, results) for u in people))
     finally:
         for client in clients:
-            await client.aclose()
+            await client.close()
     return results, time.monotonic() - started
 
 
