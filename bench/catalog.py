@@ -64,9 +64,13 @@ class SignIn:
                 runtime.authenticator = HeaderAuthenticator()
         await self.app(scope, receive, send)
 
+from revenge.infra import heap
+
 settings = load_settings()
 logs.configure(settings.server.log_json)
-uvicorn.run(ZeroCopyApp(SignIn(create_app(settings, run_worker=False))), host="127.0.0.1",
+app = ZeroCopyApp(SignIn(create_app(settings, run_worker=False)))
+heap.settle()
+uvicorn.run(app, host="127.0.0.1",
             port=int(sys.argv[1]), log_config=None,
             timeout_keep_alive=settings.server.keepalive_seconds, access_log=False)
 """

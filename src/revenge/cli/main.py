@@ -39,7 +39,7 @@ def serve(
     import uvicorn
 
     from revenge.app import create_app
-    from revenge.infra import logs
+    from revenge.infra import heap, logs
     from revenge.streaming.zerocopy import ZeroCopyApp
 
     settings = settings_or_exit(config)
@@ -57,8 +57,10 @@ def serve(
     # supervisors the stop was clean.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _exit_cleanly)
+    app = ZeroCopyApp(create_app(settings, run_worker=not no_worker))
+    heap.settle()
     uvicorn.run(
-        ZeroCopyApp(create_app(settings, run_worker=not no_worker)),
+        app,
         host=settings.server.host,
         port=settings.server.port,
         log_config=None,
