@@ -220,7 +220,11 @@ async def test_downloaded_poster_is_linked_and_shown_with_its_blurhash(
         headers=AS_ADMIN,
     )
     assert chosen.status_code == 200
-    payloads = queued(clean_runtime, DOWNLOAD)
+    queued_now = queued(clean_runtime, DOWNLOAD)
+    # The cast's photos are queued too, each for its person.
+    photos = [p for p in queued_now if p["target"]["kind"] == "photo"]
+    assert photos and all(p["target"]["item_id"].startswith("person:") for p in photos)
+    payloads = [p for p in queued_now if p["target"]["kind"] != "photo"]
     kinds = {p["target"]["kind"]: p for p in payloads}
     assert {"poster", "backdrop"} <= set(kinds)
     assert all(p["target"]["item_id"] == f"movie:{movie_id}" for p in payloads)
