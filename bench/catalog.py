@@ -39,7 +39,7 @@ sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
 import aiohttp
-from bench._catalog import load, search_queries
+from bench._catalog import load, search_queries, settle
 from bench.stream import running
 
 from revenge.infra.db import migrate
@@ -132,6 +132,7 @@ def run(db_url: str, base: Path, items: int, requests: int, clients: int, think_
            "PYTHONPATH": f"{REPO_ROOT / 'src'}:{REPO_ROOT}"}  # fmt: skip
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "revenge", "search", "rebuild"], env=env, check=True)
+    settle(db_url)
     print(f"search rebuild: {time.perf_counter() - started:.1f} s", flush=True)
     port = free_port()
     rng = random.Random(3)

@@ -47,7 +47,7 @@ from tests.support.services import free_port
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
 from argon2 import PasswordHasher
-from bench._catalog import load, search_queries
+from bench._catalog import load, search_queries, settle
 from PIL import Image as PILImage
 
 from revenge.config import AuthSettings
@@ -304,6 +304,7 @@ def main() -> None:
         env = {**os.environ, "REVENGE_DATABASE_URL": url, "REVENGE_DATA_DIR": str(data_dir),
                "PYTHONPATH": f"{REPO_ROOT / 'src'}:{REPO_ROOT}"}  # fmt: skip
         subprocess.run([sys.executable, "-m", "revenge", "search", "rebuild"], env=env, check=True)
+        settle(url)
         port = free_port()
         with tempfile.TemporaryFile() as log:
             proc = start_server(url, data_dir, port, log)
