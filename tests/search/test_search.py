@@ -173,7 +173,5 @@ async def test_broad_query_reads_titles_in_order_and_caps_totals(
     assert not broad["totals_exact"] and broad["totals"]["movie"] == 10
     titles = [t.lower() for t in _titles(broad)]
     assert len(titles) == 15 and all("night" in t.split() for t in titles)
-    starting = [t for t in titles if t.startswith("night")]
-    assert titles[: len(starting)] == sorted(starting)  # title prefix first, alphabetically
-    rest = titles[len(starting) :]
-    assert [len(t) for t in rest] == sorted(len(t) for t in rest)  # then shortest first
+    # Every title holds the word itself: the fewer other words, the closer the match.
+    assert [len(t.split()) for t in titles] == sorted(len(t.split()) for t in titles)

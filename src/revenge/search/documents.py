@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.text import norm
+from revenge.search.folding import fold, key, terms
 
 
 def _credits(kind: str) -> str:
@@ -53,6 +53,25 @@ _SOURCES = {
 }
 ITEM_TYPES = tuple(_SOURCES)
 
+# What an item belongs to, by type: (parent type, SQL of the parent ids of :ids).
+_PARENTS = {
+    "track": [
+        ("album", "SELECT DISTINCT album_id FROM tracks WHERE id IN :ids"),
+        ("artist", """SELECT artist_id FROM tracks WHERE id IN :ids AND artist_id IS NOT NULL
+                      UNION SELECT al.album_artist_id FROM tracks t JOIN albums al
+                      ON al.id = t.album_id WHERE t.id IN :ids
+                      AND al.album_artist_id IS NOT NULL"""),
+    ],
+    "album": [
+        ("artist", """SELECT DISTINCT album_artist_id FROM albums WHERE id IN :ids
+                      AND album_artist_id IS NOT NULL"""),
+    ],
+    "episode": [("series", "SELECT DISTINCT series_id FROM episodes WHERE id IN :ids")],
+    "podcast_episode": [
+        ("podcast", "SELECT DISTINCT podcast_id FROM podcast_episodes WHERE id IN :ids")
+    ],
+}
+
 
 @dataclass(slots=True)
 class Document:
@@ -70,16 +89,17 @@ class Document:
 
     def params(self) -> dict[str, Any]:
         """Row values, with the folded texts each tsvector weight is made of."""
-        titles = " ".join(t for t in (self.title, self.original_title, self.sort_title) if t)
-        folded_names = norm(" ".join(t for t in (self.names, self.people) if t))
+        titles = (terms(t).text() for t in (self.title, self.original_title, self.sort_title) if t)
+        names = " ".join(t for t in (self.names, self.people) if t)
+        folded_names = fold(names)
         return {
             "item_type": self.item_type, "item_id": self.item_id, "library_id": self.library_id,
             "title": self.title, "original_title": self.original_title,
             "sort_title": self.sort_title, "names": self.names, "people": self.people,
             "genres": list(self.genres), "year": self.year, "overview": self.overview,
-            "folded_title": norm(self.title), "folded_names": folded_names,
-            "wa": norm(titles), "wb": folded_names, "wc": norm(" ".join(self.genres)),
-            "wd": norm(self.overview or ""),
+            "folded_title": key(self.title), "folded_names": folded_names,
+            "wa": " ".join(titles), "wb": terms(names).text(), "wc": fold(" ".join(self.genres)),
+            "wd": fold(self.overview or ""),
         }  # fmt: skip
 
 
@@ -95,6 +115,18 @@ async def load(
         params["ids"] = ids
     rows = (await session.execute(stmt, params)).all()
     return (_document(item_type, tuple(row)) for row in rows)
+
+
+async def parents(
+    session: AsyncSession, item_type: str, ids: set[uuid.UUID]
+) -> list[tuple[str, set[uuid.UUID]]]:
+    """The items that the given items belong to (album and artists of tracks, ...)."""
+    found = []
+    for parent_type, sql in _PARENTS.get(item_type, []):
+        stmt = text(sql).bindparams(bindparam("ids", expanding=True))
+        rows = await session.execute(stmt, {"ids": list(ids)})
+        found.append((parent_type, {row[0] for row in rows}))
+    return found
 
 
 def _document(item_type: str, row: tuple[Any, ...]) -> Document:

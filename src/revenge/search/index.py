@@ -1,10 +1,14 @@
 """The `SearchIndex` interface and its PostgreSQL implementation.
 
-Ranking, highest first: the whole title equals the query; the title starts with it; every
-query word (or its start) is in a title or name; a word matched only after typo correction;
-matches only in genres or overview. Ties go to the shorter title (the closer match), then title.
-A broad query (a word in thousands of titles) is answered from title order instead: its first
-page holds only title matches anyway; its totals are counted up to a cap.
+A search is planned (query.py: spellings, corrections, optional words), its candidates are
+found and counted in PostgreSQL full-text search (repository.py), and the candidates are
+ordered by evidence (ranking.py). A broad query (a word in thousands of titles) takes its
+candidates from title order instead: its first page holds only title matches anyway; its
+totals are counted up to a cap.
+
+Indexing an item also indexes what it belongs to (a track its album and artists, an episode
+its series, a podcast episode its show): the catalogue's writers list the parts they
+changed, and the entity must be found by its name too.
 """
 
 from __future__ import annotations
@@ -19,16 +23,17 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.text import norm
 from revenge.infra.db.engine import Database
-from revenge.search import documents
+from revenge.search import documents, ranking
 from revenge.search import repository as repo
+from revenge.search.query import plan
 from revenge.search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
-MAX_WORDS = 8
 BATCH = 2000
+# Matches ranked by evidence per search (at least; twice the page when that is more).
+CANDIDATES = 100
 # Above this many titles holding a query word, the broad plan answers (see repository):
 # at 100,000 items the general plan took ~9 ms at 4,600 matches and ~55 ms at 50,000;
 # the broad plan 2-4 ms whatever the count.
@@ -109,6 +114,9 @@ class PostgresSearchIndex:
         for item_type, item_id in items:
             if item_type in documents.ITEM_TYPES:
                 by_type.setdefault(item_type, set()).add(item_id)
+        for item_type, ids in list(by_type.items()):
+            for parent_type, parent_ids in await documents.parents(session, item_type, ids):
+                by_type.setdefault(parent_type, set()).update(parent_ids)
         written = 0
         for item_type, ids in by_type.items():
             docs = list(await documents.load(session, item_type, list(ids)))
@@ -148,24 +156,20 @@ class PostgresSearchIndex:
     async def search(
         self, session: AsyncSession, query: SearchQuery, allowed: set[uuid.UUID] | None
     ) -> SearchResult:
-        phrase = norm(query.text)
-        words = phrase.split()[:MAX_WORDS]
-        if not words:
-            return SearchResult()
         vocab = await self._words(session)
-        direct = [f"'{w}':*" for w in words]
-        full = [
-            "(" + " | ".join([f"'{w}':*", *(f"'{c}'" for c in vocab.corrections(w))]) + ")"
-            for w in words
-        ]
+        found = plan(query.text, vocab)
+        if found is None or not found.required:
+            return SearchResult()
+        phrase = found.phrase
         params: dict[str, Any] = {
-            "phrase": phrase, "prefix": phrase + "%", "query": " & ".join(full),
-            "direct": " & ".join(direct), "limit": query.limit, "cap": self.count_cap,
+            "phrase": phrase, "prefix": _like(phrase) + "%", "query": found.tsquery(),
+            "direct": found.tsquery(exact=True), "limit": query.limit,
+            "candidates": max(CANDIDATES, 2 * query.limit), "cap": self.count_cap,
         } | _filter_params(query, allowed)  # fmt: skip
         filters = _filters(query, allowed)
         result = SearchResult()
         rows: list[Any] = []
-        if min(vocab.titles_with_prefix(w) for w in words) > self.broad_titles:
+        if min(vocab.titles_with_prefix(w.text) for w in found.required) > self.broad_titles:
             rows = await repo.search_broad(session, params, filters)
             counted = {r["item_type"]: r["type_total"] for r in rows}
             result.totals_exact = sum(counted.values()) < self.count_cap
@@ -175,11 +179,16 @@ class PostgresSearchIndex:
             result.totals_exact = True
         for row in rows:
             result.totals[row["item_type"]] = int(row["type_total"])
+        for row, score in ranking.rank(found, rows, query.limit):
             result.hits.append(SearchHit(
                 row["item_type"], row["item_id"], row["library_id"], row["title"],
-                row["names"], row["year"], list(row["genres"]), float(row["score"]),
+                row["names"], row["year"], list(row["genres"]), score,
             ))  # fmt: skip
         return result
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _filters(query: SearchQuery, allowed: set[uuid.UUID] | None) -> list[str]:

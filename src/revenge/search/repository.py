@@ -63,14 +63,15 @@ async def vocabulary(session: AsyncSession) -> dict[str, int]:
     return {r[0]: int(r[1]) for r in rows}
 
 
-# Every match is tiered by cheap tests (whole title, title prefix, a title or name word,
-# a corrected word, else genre/overview only); within a tier shorter titles come first, as
-# the closer match. Per-word ts_rank over the full document was measured at ~5 us a row,
-# most of a search for a common word; the tiers decide the order anyway.
+# Candidates: every match is tiered by cheap tests (whole title, title prefix, a title or
+# name word, a corrected word, else genre/overview only); within a tier shorter titles
+# first. The best `candidates` of them are ranked by evidence in Python (ranking.py).
+# Per-word ts_rank over the full document was measured at ~5 us a row, most of a search
+# for a common word.
 _SEARCH = """
     WITH hits AS MATERIALIZED (
-        SELECT d.item_type, d.item_id, d.library_id, d.title, d.names, d.year, d.genres,
-            length(d.folded_title) AS title_length,
+        SELECT d.item_type, d.item_id, d.library_id, d.title, d.original_title, d.names,
+            d.people, d.year, d.genres, length(d.folded_title) AS title_length,
             (CASE WHEN d.folded_title = :phrase THEN 8 ELSE 0 END
              + CASE WHEN d.folded_title LIKE :prefix ESCAPE '\\' THEN 4 ELSE 0 END
              + CASE WHEN d.title_document @@ direct THEN 2
@@ -82,7 +83,7 @@ _SEARCH = """
         SELECT item_type, count(*) AS type_total FROM hits GROUP BY item_type
     )
     SELECT h.*, t.type_total FROM hits h JOIN totals t USING (item_type)
-    ORDER BY h.score DESC, h.title_length, h.title, h.item_id LIMIT :limit
+    ORDER BY h.score DESC, h.title_length, h.title, h.item_id LIMIT :candidates
 """
 
 
@@ -130,10 +131,10 @@ _BROAD = """
         SELECT d.item_type FROM search_documents d, q WHERE d.title_document @@ q.q {filters}
         LIMIT :cap
     ), totals AS (SELECT item_type, count(*) AS type_total FROM counted GROUP BY item_type)
-    SELECT p.item_type, p.item_id, p.library_id, p.title, p.names, p.year, p.genres,
-        p.score, coalesce(t.type_total, 0) AS type_total
+    SELECT p.item_type, p.item_id, p.library_id, p.title, p.original_title, p.names,
+        p.people, p.year, p.genres, p.score, coalesce(t.type_total, 0) AS type_total
     FROM page p LEFT JOIN totals t USING (item_type)
-    ORDER BY p.score DESC, p.rank, p.item_id LIMIT :limit
+    ORDER BY p.score DESC, p.rank, p.item_id LIMIT :candidates
 """
 
 

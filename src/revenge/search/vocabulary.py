@@ -1,7 +1,9 @@
 """Typo tolerance without pg_trgm: the index's words kept in memory, matched with rapidfuzz.
 
-A query word that is neither a known word nor the start of one is rewritten into the
-closest known words (`matirx` -> `matrix`, `beetles` -> `beatles`). The word list is
+Every query word of four letters or more also matches the known words within an edit
+budget by its length (optimal string alignment distance: a swap of two letters is one edit):
+`matirx` -> `matrix`, `beetles` -> `beatles`, and real words too (`forest` -> `forrest`).
+Which correction wins is decided with the other query words, by the ranking. The word list is
 reloaded from the database after a while so every node sees other nodes' additions.
 """
 
@@ -12,10 +14,13 @@ import itertools
 import time
 from collections.abc import Iterable, Mapping
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 RELOAD_SECONDS = 120.0
 MIN_TYPO_LENGTH = 4
+# Corrections kept per query word, the closest first (each is one more tsquery branch).
+MAX_CORRECTIONS = 24
 # Corrections remembered per word: many people type the same few queries.
 REMEMBERED = 10_000
 
@@ -38,7 +43,7 @@ class Vocabulary:
         for word in self.words:
             if word.isalpha():
                 self._by_length.setdefault(len(word), []).append(word)
-        self._remembered: dict[str, list[str]] = {}
+        self._remembered: dict[str, dict[str, int]] = {}
         self._cumulative = [0, *itertools.accumulate(self._counts[w] for w in self.words)]
 
     def titles_with_prefix(self, prefix: str) -> int:
@@ -68,27 +73,53 @@ class Vocabulary:
         at = bisect.bisect_left(self.words, word)
         return at < len(self.words) and self.words[at].startswith(word)
 
-    def corrections(self, word: str, limit: int = 3) -> list[str]:
-        """Known words close to a word that is not itself (the start of) a known word."""
-        if len(word) < MIN_TYPO_LENGTH or not word.isalpha() or self.has_prefix(word):
-            return []
+    def known(self, word: str) -> bool:
+        return word in self._known
+
+    def count(self, word: str) -> int:
+        return self._counts.get(word, 0)
+
+    def corrections(self, word: str) -> dict[str, int]:
+        """Known words within the edit budget of `word` (even a real word or the start of
+        one: `forest` -> `forrest`), with their distance; the closest and commonest first."""
+        if budget(word) == 0 or not word.isalpha():
+            return {}
         remembered = self._remembered.get(word)
         if remembered is None:
-            remembered = self._closest(word, limit)
+            remembered = self._closest(word)
             if len(self._remembered) >= REMEMBERED:
                 self._remembered.clear()
             self._remembered[word] = remembered
         return remembered
 
-    def _closest(self, word: str, limit: int) -> list[str]:
-        cutoff = 75 if len(word) < 7 else 70
-        found: list[tuple[float, str]] = []
-        for length, words in self._by_length.items():
-            # fuzz.ratio is at most 200 * min(n, m) / (n + m); skip lengths that cannot pass.
-            if 200 * min(length, len(word)) / (length + len(word)) < cutoff:
+    def _closest(self, word: str) -> dict[str, int]:
+        allowed = budget(word)
+        found: list[tuple[int, int, str]] = []
+        for length in range(len(word) - allowed, len(word) + allowed + 1):
+            words = self._by_length.get(length)
+            if not words:
                 continue
-            for match, score, _ in process.extract(
-                word, words, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff
+            for match, distance, _ in process.extract(
+                word, words, scorer=OSA.distance, score_cutoff=allowed, limit=None
             ):
-                found.append((-score, match))
-        return [match for _, match in sorted(found)[:limit]]
+                if match != word:
+                    found.append((int(distance), -self._counts.get(match, 0), match))
+        return {match: distance for distance, _, match in sorted(found)[:MAX_CORRECTIONS]}
+
+    def splits(self, word: str) -> list[tuple[str, str]]:
+        """Two known words that `word` is written together from (`acdc` -> `ac` `dc`)."""
+        if len(word) < 4:
+            return []
+        return [
+            (word[:at], word[at:])
+            for at in range(2, len(word) - 1)
+            if word[:at] in self._known and word[at:] in self._known
+        ][:3]
+
+
+def budget(word: str) -> int:
+    """Edits forgiven in a query word: none in short words (too many neighbours), one
+    from four letters, two from six."""
+    if len(word) < MIN_TYPO_LENGTH:
+        return 0
+    return 1 if len(word) < 6 else 2

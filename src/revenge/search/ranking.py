@@ -1,0 +1,112 @@
+"""Ranking by evidence, on the candidates the database found.
+
+Each query word costs what its best match in a document costs: nothing for the word
+itself (or another spelling of its number, or its joined/split form), a little for the
+start of a longer word, its edits for a typo correction; plus a field cost when it is
+found among the names (artist, series, cast) instead of the title, and more when only in
+the genres or overview. Documents are ordered by that total, then by how many title words
+the query left unmatched (`godfather` is *The Godfather* before *The Godfather Part II*),
+then by kind (an artist before its albums and tracks, a series before its episodes, an
+album before its tracks), then the newer item. The title's length alone never decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from revenge.search.folding import ARTICLES, OPTIONAL, terms
+from revenge.search.query import QueryPlan, Word
+
+PREFIX_COST = 0.3
+NAMES_COST = 0.75
+ELSEWHERE_COST = 1.5
+YEAR_MISSED_COST = 0.5
+# Kinds that are parts of another kind rank after it on equal evidence.
+KIND_RANK = {"album": 1, "track": 2, "episode": 2, "podcast_episode": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    words: tuple[str, ...]
+    all: frozenset[str]
+    joined: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, *texts: str | None) -> Field:
+        words: list[str] = []
+        joined: dict[str, tuple[str, ...]] = {}
+        for text in texts:
+            if text:
+                found = terms(text)
+                words.extend(found.words)
+                joined.update(found.joined)
+        return cls(tuple(words), frozenset(words) | joined.keys(), joined)
+
+
+def _match(word: Word, found: Field) -> tuple[float, str] | None:
+    """The cheapest way `word` matches a word of the field: (cost, matched term)."""
+    best: tuple[float, str] | None = None
+    for spelling, cost in word.spellings.items():
+        if spelling in found.all and (best is None or cost < best[0]):
+            best = (cost, spelling)
+            if cost == 0:
+                return best
+    for a, b in word.splits:
+        if a in found.all and b in found.all:
+            return (0.0, f"{a} {b}")
+    if word.prefix and (best is None or best[0] > PREFIX_COST):
+        for term in found.all:
+            if term.startswith(word.text):
+                return (PREFIX_COST, term)
+    return best
+
+
+def _covered(term: str, found: Field) -> tuple[str, ...]:
+    return found.joined.get(term) or tuple(term.split())
+
+
+def evidence(plan: QueryPlan, row: Mapping[str, Any]) -> tuple[float, int]:
+    """(cost, title words left unmatched) of one candidate document."""
+    title = Field.of(row["title"], row["original_title"])
+    names = Field.of(row["names"], row["people"])
+    cost, covered = 0.0, set[str]()
+    joined_at = {i for i, joined in plan.joins if joined in title.all}
+    for i, word in enumerate(plan.words):
+        if i in joined_at or i - 1 in joined_at:
+            at = i if i in joined_at else i - 1
+            covered.update(_covered(dict(plan.joins)[at], title))
+            continue
+        in_title = _match(word, title)
+        if in_title is not None:
+            covered.update(_covered(in_title[1], title))
+        if word.year is not None and row["year"] == word.year:
+            continue
+        in_names = _match(word, names)
+        options = [
+            in_title[0] if in_title else None,
+            in_names[0] + NAMES_COST if in_names else None,
+        ]
+        best = min((o for o in options if o is not None), default=None)
+        if best is None:
+            best = YEAR_MISSED_COST if word.year is not None else (
+                0.0 if word.optional else ELSEWHERE_COST
+            )  # fmt: skip
+        cost += best
+    rest = [w for w in title.words if w not in covered and w not in OPTIONAL]
+    if title.words and title.words[0] in ARTICLES and title.words[0] in rest:
+        rest.remove(title.words[0])
+    return cost, len(rest)
+
+
+def rank(plan: QueryPlan, rows: list[Any], limit: int) -> list[tuple[Any, float]]:
+    """The best `limit` rows with their scores (1.0: the whole title, exactly)."""
+    scored = []
+    for row in rows:
+        cost, missing = evidence(plan, row)
+        order = (round(cost, 3), missing, KIND_RANK.get(row["item_type"], 0),
+                 -(row["year"] or 0), row["title"].casefold(), str(row["item_id"]))  # fmt: skip
+        scored.append((order, row, 1.0 / (1.0 + cost + 0.1 * missing)))
+    scored.sort(key=lambda s: s[0])
+    return [(row, score) for _, row, score in scored[:limit]]
