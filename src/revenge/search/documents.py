@@ -57,14 +57,20 @@ ITEM_TYPES = tuple(_SOURCES)
 _PARENTS = {
     "track": [
         ("album", "SELECT DISTINCT album_id FROM tracks WHERE id IN :ids"),
-        ("artist", """SELECT artist_id FROM tracks WHERE id IN :ids AND artist_id IS NOT NULL
+        (
+            "artist",
+            """SELECT artist_id FROM tracks WHERE id IN :ids AND artist_id IS NOT NULL
                       UNION SELECT al.album_artist_id FROM tracks t JOIN albums al
                       ON al.id = t.album_id WHERE t.id IN :ids
-                      AND al.album_artist_id IS NOT NULL"""),
+                      AND al.album_artist_id IS NOT NULL""",
+        ),
     ],
     "album": [
-        ("artist", """SELECT DISTINCT album_artist_id FROM albums WHERE id IN :ids
-                      AND album_artist_id IS NOT NULL"""),
+        (
+            "artist",
+            """SELECT DISTINCT album_artist_id FROM albums WHERE id IN :ids
+                      AND album_artist_id IS NOT NULL""",
+        ),
     ],
     "episode": [("series", "SELECT DISTINCT series_id FROM episodes WHERE id IN :ids")],
     "podcast_episode": [

@@ -23,8 +23,11 @@ ARTICLES = frozenset({"the", "a", "an"})
 # Words a query may leave out without missing the title (`tom and jerry` = `Tom & Jerry`).
 OPTIONAL = ARTICLES | {"of", "and", "in", "on", "at", "to", "for"}
 
-_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-          "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()  # fmt: skip
+_UNITS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+    "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen", "twenty",
+)  # fmt: skip
 _TENS = {20: "twenty", 30: "thirty"}
 _ROMAN = (("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
 

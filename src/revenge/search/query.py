@@ -11,6 +11,7 @@ metadata. Adjacent words whose joined form is a known word may match it (`spider
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from revenge.search.folding import NUMBERS, OPTIONAL, fold, key
@@ -18,6 +19,7 @@ from revenge.search.vocabulary import Vocabulary
 
 MAX_WORDS = 8
 YEARS = range(1870, 2040)
+NUMBER_COST = 0.05
 
 
 @dataclass(slots=True)
@@ -77,7 +79,7 @@ def plan(text: str, vocab: Vocabulary) -> QueryPlan | None:
             word.optional = False
     joins = [
         (i, a.text + b.text)
-        for i, (a, b) in enumerate(zip(words, words[1:], strict=False))
+        for i, (a, b) in enumerate(itertools.pairwise(words))
         if vocab.known(a.text + b.text)
     ]
     titled = [w.text for w in words if w.year is None] or tokens
@@ -91,7 +93,8 @@ def _word(token: str, at: int, count: int, vocab: Vocabulary) -> Word:
     elif token in OPTIONAL and (at == 0 or count > 2):
         word.optional = True
     for spelling in NUMBERS.get(token, ()):
-        word.spellings.setdefault(spelling, 0.0)
+        # Another spelling of the number: as good as the word, but the word as typed first.
+        word.spellings.setdefault(spelling, NUMBER_COST)
     if token.isdigit():
         # `2` is not the start of `2012`, unless it is the word being typed.
         word.prefix = at == count - 1

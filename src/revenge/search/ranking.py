@@ -4,10 +4,12 @@ Each query word costs what its best match in a document costs: nothing for the w
 itself (or another spelling of its number, or its joined/split form), a little for the
 start of a longer word, its edits for a typo correction; plus a field cost when it is
 found among the names (artist, series, cast) instead of the title, and more when only in
-the genres or overview. Documents are ordered by that total, then by how many title words
-the query left unmatched (`godfather` is *The Godfather* before *The Godfather Part II*),
-then by kind (an artist before its albums and tracks, a series before its episodes, an
-album before its tracks), then the newer item. The title's length alone never decides.
+the genres or overview; plus a little for each title word the query left unmatched
+(`godfather` is *The Godfather* before *The Godfather Part II*, `extra` finds *Extras*
+before *E.T. the Extra-Terrestrial*). Documents are ordered by that total, then the title
+written in the query's order first, then by kind (an artist before its albums and tracks,
+a series before its episodes, an album before its tracks), then the newer item. The
+title's length alone never decides.
 """
 
 from __future__ import annotations
@@ -16,13 +18,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from revenge.search.folding import ARTICLES, OPTIONAL, terms
+from revenge.search.folding import ARTICLES, OPTIONAL, key, terms
 from revenge.search.query import QueryPlan, Word
 
 PREFIX_COST = 0.3
 NAMES_COST = 0.75
 ELSEWHERE_COST = 1.5
 YEAR_MISSED_COST = 0.5
+# A small word of the query (`of`, `the`) that the title does not hold.
+OPTIONAL_MISSED_COST = 0.2
+# Each title word the query left unmatched; a small word counts a quarter, a leading
+# article a tenth (`sting` is *Sting* before *The Sting*).
+MISSING_COST = 0.15
 # Kinds that are parts of another kind rank after it on equal evidence.
 KIND_RANK = {"album": 1, "track": 2, "episode": 2, "podcast_episode": 2}
 
@@ -67,7 +74,7 @@ def _covered(term: str, found: Field) -> tuple[str, ...]:
     return found.joined.get(term) or tuple(term.split())
 
 
-def evidence(plan: QueryPlan, row: Mapping[str, Any]) -> tuple[float, int]:
+def evidence(plan: QueryPlan, row: Mapping[str, Any]) -> tuple[float, float]:
     """(cost, title words left unmatched) of one candidate document."""
     title = Field.of(row["title"], row["original_title"])
     names = Field.of(row["names"], row["people"])
@@ -91,13 +98,22 @@ def evidence(plan: QueryPlan, row: Mapping[str, Any]) -> tuple[float, int]:
         best = min((o for o in options if o is not None), default=None)
         if best is None:
             best = YEAR_MISSED_COST if word.year is not None else (
-                0.0 if word.optional else ELSEWHERE_COST
+                OPTIONAL_MISSED_COST if word.optional else ELSEWHERE_COST
             )  # fmt: skip
         cost += best
-    rest = [w for w in title.words if w not in covered and w not in OPTIONAL]
-    if title.words and title.words[0] in ARTICLES and title.words[0] in rest:
-        rest.remove(title.words[0])
-    return cost, len(rest)
+    return cost, _missing(title, covered)
+
+
+def _missing(title: Field, covered: set[str]) -> float:
+    missing = 0.0
+    for at, word in enumerate(title.words):
+        if word in covered:
+            continue
+        if at == 0 and word in ARTICLES and len(title.words) > 1:
+            missing += 0.1
+        else:
+            missing += 0.25 if word in OPTIONAL else 1.0
+    return missing
 
 
 def rank(plan: QueryPlan, rows: list[Any], limit: int) -> list[tuple[Any, float]]:
@@ -105,8 +121,10 @@ def rank(plan: QueryPlan, rows: list[Any], limit: int) -> list[tuple[Any, float]
     scored = []
     for row in rows:
         cost, missing = evidence(plan, row)
-        order = (round(cost, 3), missing, KIND_RANK.get(row["item_type"], 0),
+        total = cost + MISSING_COST * missing
+        in_order = key(row["title"]) == plan.phrase
+        order = (round(total, 3), not in_order, KIND_RANK.get(row["item_type"], 0),
                  -(row["year"] or 0), row["title"].casefold(), str(row["item_id"]))  # fmt: skip
-        scored.append((order, row, 1.0 / (1.0 + cost + 0.1 * missing)))
+        scored.append((order, row, 1.0 / (1.0 + total)))
     scored.sort(key=lambda s: s[0])
     return [(row, score) for _, row, score in scored[:limit]]
