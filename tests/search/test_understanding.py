@@ -34,6 +34,7 @@ __all__ = ["make_library", "scan"]
 
 URL = "/api/v1/search"
 ACDC = uuid.uuid4()
+NO_ID = uuid.UUID(int=0)
 MOVIES = [
     ("Forrest Gump", 1994), ("The Forest", 2016), ("Black Panther", 2018),
     ("Blackley Road", 2001), ("The King's Speech", 2010), ("King Kong", 1933),
@@ -51,7 +52,7 @@ MOVIES = [
 @dataclass
 class Catalogue:
     ids: dict[str, uuid.UUID] = field(default_factory=dict)
-    private: uuid.UUID = uuid.UUID(int=0)
+    private: uuid.UUID = NO_ID
 
 
 @pytest.fixture

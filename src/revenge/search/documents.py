@@ -120,7 +120,7 @@ async def load(
         stmt = text(sql + " WHERE m.id IN :ids").bindparams(bindparam("ids", expanding=True))
         params["ids"] = ids
     rows = (await session.execute(stmt, params)).all()
-    return (_document(item_type, tuple(row)) for row in rows)
+    return (document_of(item_type, tuple(row)) for row in rows)
 
 
 async def parents(
@@ -135,7 +135,7 @@ async def parents(
     return found
 
 
-def _document(item_type: str, row: tuple[Any, ...]) -> Document:
+def document_of(item_type: str, row: tuple[Any, ...]) -> Document:
     item_id, library_id, title, original, sort, names, people, year, overview, genres = row
     return Document(
         item_type, item_id, library_id, title, original, sort, names, people, year, overview,
