@@ -14,7 +14,9 @@ from revenge.libraries.naming.extras import (
 from revenge.libraries.naming.movie import MovieInfo, clean_title, parse_movie
 from revenge.libraries.naming.season import (
     SeasonFolder,
+    SeasonPack,
     parse_season_folder,
+    parse_season_pack,
     parse_series_name,
 )
 
@@ -22,12 +24,14 @@ __all__ = [
     "EpisodeInfo",
     "MovieInfo",
     "SeasonFolder",
+    "SeasonPack",
     "clean_title",
     "extra_folder_type",
     "is_multi_disc_folder",
     "parse_episode",
     "parse_movie",
     "parse_season_folder",
+    "parse_season_pack",
     "parse_series_name",
     "split_extra_suffix",
 ]

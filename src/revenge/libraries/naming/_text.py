@@ -33,7 +33,7 @@ MAX_YEAR = datetime.date.today().year + 3
 
 YEAR_RE = re.compile(r"(?<![^\W_])((?:18|19|20)\d\d)(?![^\W_])")
 
-_LEADING_GROUPS_RE = re.compile(r"^\s*(?:\[[^\]]*\]\s*)+")
+_LEADING_GROUPS_RE = re.compile(r"^\s*(?:(?:\[[^\]]*\]|\u3010[^\u3011]*\u3011)[\s_.]*)+")
 
 # Release tags that never belong to a title. Words that are common in real titles
 # ("Limited", "Internal", "Cam", "Dual") are left out on purpose.

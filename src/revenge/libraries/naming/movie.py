@@ -93,9 +93,9 @@ def _title_without_year(stem: str) -> tuple[str, int | None]:
     return clean_name(rest), part
 
 
-def parse_movie(path: str) -> MovieInfo:
-    """Parse a movie file or folder path into title, year and release details."""
-    name = basename(path)
+def parse_movie(path: str, whole_name: bool = False) -> MovieInfo:
+    """Parse a movie file or folder path (or a whole release title) into title and year."""
+    name = path if whole_name else basename(path)
     stem, ext = split_extension(name)
     ids = provider_ids(stem) or provider_ids(basename(parent(path)))
     work, extra_type = split_extra_suffix(trim(remove_provider_ids(stem)))

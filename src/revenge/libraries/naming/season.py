@@ -93,3 +93,17 @@ def parse_series_name(path: str) -> str:
         # "Show/Season 10" names the series in the parent folder.
         series = _series_from_folder(basename(parent(path)))
     return series or humanize(trim(name))
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonPack:
+    """A folder (or release) holding one season of a series: "Show.S02.1080p", "Show Season 3"."""
+
+    series: str = ""
+    season: int | None = None
+
+
+def parse_season_pack(path: str, whole_name: bool = False) -> SeasonPack:
+    """Read the series and season of a season-pack folder name."""
+    name = (path if whole_name else basename(path)).strip()
+    return SeasonPack(series=_series_from_folder(name), season=_season_number(name, ""))
