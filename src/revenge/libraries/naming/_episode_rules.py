@@ -51,7 +51,7 @@ _BRACKET_EP_RE = re.compile(
 # " - 02x04", " E10", ".S03E02", "_02", "~10", " en 4". A space alone never continues.
 _CONTINUATION_RE = re.compile(
     r"(?:\s*-\s*(?:s?\d{1,4})?(?:x|ep?)|[._\s]*s\d{1,4}[\s._]*(?:x|ep?)|[.]\d{1,4}x"
-    r"|-?(?:x|ep?)|\s+ep?|\s*[-~]\s*|_|\s+(?:en|and|to|&)\s+)(\d{1,5})(?!\d)(?![^\W\d_xe])",
+    r"|-?(?:x|ep?)|\s+ep?|\s*~\s*|-|_|\s+(?:en|and|to|&)\s+)(\d{1,5})(?!\d)(?![^\W\d_xe])",
     re.I,
 )
 _MAX_EPISODES_PER_FILE = 100
@@ -136,9 +136,20 @@ def packed(text: str, grouped: bool) -> Hit | None:
         found = _unpack(digits)
         if found is not None:
             season, episode, last = found
-            last = last or ending(body, match.end(), episode)
+            last = last or ending(body, match.end(), episode) or _next_packed(body, match, found)
             return Hit(match.start(), match.end(), episode, season, last)
     return None
+
+
+def _next_packed(body: str, match: re.Match[str], found: tuple[int, int, int | None]) -> int | None:
+    """A second packed number of the same season: "Show.103.104" holds episodes 3 and 4."""
+    following = _PACKED_RE.match(body, match.end() + 1)
+    if following is None or len(following.group(1)) != len(match.group(1)):
+        return None
+    again = _unpack(following.group(1))
+    if again is None or again[0] != found[0] or again[1] <= found[1]:
+        return None
+    return again[1]
 
 
 def _unpack(digits: str) -> tuple[int, int, int | None] | None:
@@ -212,7 +223,8 @@ def number_range(text: str, grouped: bool) -> Hit | None:
         first, second = match.group(1), match.group(2)
         if looks_like_year(first) or looks_like_year(second) or int(first) >= int(second):
             continue
-        if len(first) > len(second):
+        if len(first) != len(second) and first[0] != "0":
+            # "Eyeshield 21 - 101" is a title number and an episode, "01 - 119" a batch.
             continue
         return Hit(match.start(), match.end(), int(first), None, int(second))
     return None

@@ -50,6 +50,17 @@ _TAG_WORDS = r"""
     | remastered | extended | unrated | proper | repack | rerip | retail | read\.nfo | nfofix
     | multi | subs | vostfr | truefrench | ntsc | xxx
     | 3d(?=[\s._-]*(?:h?sbs|h?tab|f(?:sbs|tab)|h?ou|mvc|$)) | [hf]?sbs | [hf]?tab | mvc
+    | imax | theatrical | dubbed | v[2-9]
+"""
+
+# Language words are title words too ("The Good German"); they are release words only
+# when more release words follow ("German.DL", "FRENCH.BluRay", "Ita Ac3").
+_LANGUAGE_WORDS = r"""
+    (?:german|french|italian|ita|spanish|castellano|latino|english|eng|dutch|flemish
+    | swedish|danish|norwegian|finnish|polish|russian|rus|ukr|czech|hungarian|turkish
+    | portuguese|japanese|korean|chinese|hindi|nordic)
+    (?=[\s._-]+(?:dl|ml|dubbed|subbed|ac3d?|dts|pal|bluray|blu-ray|bd|web|hdtv|dvd\w*|\d{3,4}p
+    | x26[45]|h\.?26[45]|aac|mp3))
 """
 
 _TAG_START = r"(?<=[\s_,.()\[\]{}+-])"
@@ -58,7 +69,7 @@ _TAG_END = r"(?=[\s_,.()\[\]{}+-]|$)"
 # A release tag, a trailing bracket group such as "[720p]" or "[字]", or an episode
 # range such as "E01-E16"; everything from the first one on is release noise.
 RELEASE_TAG_RE = re.compile(
-    rf"(?:{_TAG_START}(?:{_TAG_WORDS})|\[[^\]]*\]"
+    rf"(?:{_TAG_START}(?:{_TAG_WORDS}|{_LANGUAGE_WORDS})|\[[^\]]*\]"
     rf"|{_TAG_START}e\d{{1,4}}[-~]e?\d{{1,4}}){_TAG_END}",
     re.IGNORECASE | re.VERBOSE,
 )

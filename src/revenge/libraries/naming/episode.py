@@ -37,7 +37,8 @@ _SEASON_TAIL_RE = re.compile(
 )
 # An anime absolute number beside the season marker: "Show - 05 - S01E05", "One Piece 214 10x14".
 _ABSOLUTE_BEFORE_RE = re.compile(r"[\s._-]+(\d{1,4})(\.\d)?[\s._-]*$")
-_ABSOLUTE_AFTER_RE = re.compile(r"[\s._-]+(\d{2,4})(?:-\d{2,4})?(?=$|[\s._-])")
+_DASH_NUMBER_END_RE = re.compile(r"\s-\s*\d{1,4}(?:\.\d)?[\s(-]*$")
+_ABSOLUTE_AFTER_RE = re.compile(r"(?:-e?\d{1,4})*[\s._-]+(\d{2,4})(?:-\d{2,4})?(?=$|[\s._-])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,19 +60,31 @@ class EpisodeInfo:
         return self.year is not None
 
 
-def _series(prefix: str, grouped: bool) -> tuple[str, int | None, int | None]:
-    """Clean the text before the marker; return (series, season named in it, absolute)."""
+def _series(prefix: str, numbered: bool = False) -> tuple[str, int | None, int | None]:
+    """Clean the text before the marker; return (series, season named in it, absolute).
+
+    ``numbered``: the marker is "10x14" or follows " - ", where anime names put the
+    absolute number just before it ("One Piece 214 10x14", "Show - 05 - S01E05").
+    """
     body = trim(cut_release_tags(strip_leading_groups(prefix)[0]))
     season = absolute = None
     tail = _SEASON_TAIL_RE.search(body)
     if tail is not None and tail.start() > 0:
         season, body = int(tail.group(1)), trim(body[: tail.start()])
-    if grouped or " - " in body:
+    if numbered:
         number = _ABSOLUTE_BEFORE_RE.search(body)
         if number is not None and number.start() > 0 and not rules.looks_like_year(number.group(1)):
             absolute = None if number.group(2) else int(number.group(1))
             body = trim(body[: number.start()])
     return latin_title(body), season, absolute
+
+
+def _absolute_before(text: str, hit: rules.Hit | None, grouped: bool) -> bool:
+    """Whether a fansub name may carry an absolute number just before its season marker."""
+    if not grouped or hit is None or hit.season is None:
+        return False
+    bare = text[hit.start] not in "sS"
+    return bare or _DASH_NUMBER_END_RE.search(text, 0, hit.start) is not None
 
 
 def _absolute_after(text: str, hit: rules.Hit) -> int | None:
@@ -116,11 +129,11 @@ def _fansub_series(text: str, hit: rules.Hit, grouped: bool) -> str | None:
 def parse_episode_name(stem: str) -> EpisodeInfo:
     """Parse one file or folder name (without extension) as an episode."""
     text = _NOISE_RE.sub(" ", stem) if ("[" in stem or "(" in stem or "x" in stem) else stem
-    grouped = strip_leading_groups(text)[1]
+    grouped = text.lstrip()[:1] in "[\u3010"
     date = find_date(text)
     hit, source = _find_hit(text, grouped, date is not None)
     if hit is None and date is None:
-        return EpisodeInfo(series=_series(text, grouped)[0])
+        return EpisodeInfo(series=_series(text)[0])
     return _assemble(source, hit, date, grouped)
 
 
@@ -133,10 +146,11 @@ def _assemble(
     if not trim(prefix) and hit is not None and date is not None and date.start < hit.start:
         # "210810 Show Name ep05": the date leads and the series sits between.
         prefix = text[date.end : hit.start]
-    series, season, absolute = _series(prefix, grouped)
+    series, season, absolute = _series(prefix, _absolute_before(text, hit, grouped))
     if hit is not None:
         fansub = _fansub_series(text, hit, grouped)
-        series = fansub if fansub is not None else series
+        if fansub is not None:
+            series, season, absolute = _series(fansub)
         season = hit.season if hit.season is not None else season
         if absolute is None and grouped and hit.season is not None:
             absolute = _absolute_after(text, hit)

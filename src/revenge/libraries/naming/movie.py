@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from revenge.libraries.naming._dates import find_date
 from revenge.libraries.naming._text import (
     YEAR_RE,
     basename,
@@ -21,6 +22,11 @@ from revenge.libraries.naming._text import (
 )
 from revenge.libraries.naming.extras import split_extra_suffix
 
+# "www.Torrenting.com - Title.2008": a download site's name before the title.
+_SITE_PREFIX_RE = re.compile(
+    r"^\s*(?:www\.)?[\w-]+\.(?:com|org|net|info|to|tv|me|cc|ru|io|co)\s*-\s*(?=\S)", re.I
+)
+_LEADING_YEAR_RE = re.compile(r"^\s*[(\[]((?:18|19|20)\d\d)[)\]]\s*(?=\S)")
 # "cd1", "disc 2", "dvd1", "part2", "pt.3", "cd a": a file that is one piece of a stack.
 _STACK_RE = re.compile(
     r"(?<![^\W_])(cd|dvd|dis[ck]|part|pt)[\s._-]*(\d{1,2}|[a-d])(?![^\W_])", re.I
@@ -53,12 +59,21 @@ class MovieInfo:
 
 
 def _find_year(stem: str) -> re.Match[str] | None:
-    """Return the last plausible year that is not the start of the name."""
-    found = None
+    """Return the year: the last bracketed one, else the last plausible one not first.
+
+    A year inside an air date ("2015.09.07") is never the film's year.
+    """
+    found = bracketed = None
+    date = find_date(stem, short=False) if len(stem) > 9 else None
     for match in YEAR_RE.finditer(stem):
-        if is_year(int(match.group(1))) and trim(stem[: match.start()]):
-            found = match
-    return found
+        if not is_year(int(match.group(1))) or not trim(stem[: match.start()]):
+            continue
+        if date is not None and date.start <= match.start() < date.end:
+            continue
+        found = match
+        if stem[match.start() - 1] in "([":
+            bracketed = match
+    return bracketed or found
 
 
 def _stack_part(text: str, anywhere: bool) -> tuple[str, int | None]:
@@ -99,8 +114,15 @@ def parse_movie(path: str, whole_name: bool = False) -> MovieInfo:
     stem, ext = split_extension(name)
     ids = provider_ids(stem) or provider_ids(basename(parent(path)))
     work, extra_type = split_extra_suffix(trim(remove_provider_ids(stem)))
+    work = _SITE_PREFIX_RE.sub("", work)
     match = _find_year(work)
-    if match is None:
+    leading = _LEADING_YEAR_RE.match(work) if match is None else None
+    if leading is not None:
+        # "(1995) Ghost in the Shell": the year is written first.
+        work, match = work[leading.end() :], leading
+        title, part = _title_without_year(work)
+        is_3d, layout, version = False, None, None
+    elif match is None:
         title, part = _title_without_year(work)
         # 3D markers are read only after the title, so "Step Up 3D" stays a plain title.
         is_3d, layout = _format_3d(work[len(cut_release_tags(work)) :])

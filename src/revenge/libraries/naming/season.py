@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from revenge.libraries.naming._scripts import latin_title
 from revenge.libraries.naming._text import (
     basename,
     cut_release_tags,
@@ -28,6 +29,11 @@ _WORD_NUMBER_RE = re.compile(
 _NUMBER_WORD_RE = re.compile(rf"^(\d{{1,4}})[\s._-]*(?:{_SEASON_WORDS})(?![^\W_])", re.IGNORECASE)
 # A bare "S04" token; "s06e05" is an episode, so no letter or digit may follow.
 _S_TOKEN_RE = re.compile(r"(?<![^\W_])s(\d{1,4})(?![^\W_])", re.IGNORECASE)
+
+_PACK_S_RE = re.compile(r"(?<![^\W_])s(\d{1,3})(?![^\W_])", re.IGNORECASE)
+_PACK_WORD_RE = re.compile(
+    rf"(?<![^\W_])(?:{_SEASON_WORDS})[\s._-]*(\d{{1,3}})(?![^\W_])", re.IGNORECASE
+)
 
 # Movie box-set folders hold numbered sub-folders ("300 Collection/1") that are not seasons.
 _COLLECTION_RE = re.compile(
@@ -104,6 +110,14 @@ class SeasonPack:
 
 
 def parse_season_pack(path: str, whole_name: bool = False) -> SeasonPack:
-    """Read the series and season of a season-pack folder name."""
+    """Read the series and season of a season-pack folder name ("Show.S02.1080p")."""
     name = (path if whole_name else basename(path)).strip()
-    return SeasonPack(series=_series_from_folder(name), season=_season_number(name, ""))
+    body, _ = strip_leading_groups(name)
+    # An "S02" token is the surest mark; season words may also be title words.
+    match = next((m for m in _PACK_S_RE.finditer(body) if m.start() > 0), None)
+    if match is None:
+        match = next((m for m in _PACK_WORD_RE.finditer(body) if m.start() > 0), None)
+    if match is None:
+        return SeasonPack(series=_series_from_folder(name), season=_season_number(name, ""))
+    series = latin_title(trim(cut_release_tags(body[: match.start()])))
+    return SeasonPack(series=series, season=int(match.group(1)))
