@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.support.realnames import answer, expected_fields, find_corpus, group, is_correct
-from tests.support.realnames import load_cases
+from tests.support.naming_conformance import find_corpus, load_cases
+from tests.support.realnames import answer, expected_fields, group, is_correct
 
 MIN_OVERALL = 0.97
 MIN_PER_KIND = 0.90
@@ -39,6 +39,8 @@ def test_realnames_accuracy() -> None:
     right, count = sum(correct[k] for k in kinds), sum(total[k] for k in kinds)
     print(f"{'overall (file names)':<28}{right:>9}{count:>7}{right / count:>10.1%}")
     print("\n".join(failures))
-    weak = {k: f"{correct[k] / total[k]:.1%}" for k in kinds if correct[k] / total[k] < MIN_PER_KIND}
+    weak = {
+        k: f"{correct[k] / total[k]:.1%}" for k in kinds if correct[k] / total[k] < MIN_PER_KIND
+    }
     assert right / count >= MIN_OVERALL, "\n".join(failures)
     assert not weak, f"kinds below {MIN_PER_KIND:.0%}: {weak}"

@@ -9,40 +9,22 @@ or none; an ``alt`` object is a second acceptable reading.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from revenge.libraries.naming import parse_episode, parse_movie, parse_season_pack
+from tests.support.naming_conformance import find_corpus, load_cases
 
 Case = Mapping[str, Any]
+__all__ = ["answer", "find_corpus", "group", "is_correct", "load_cases", "normalise"]
 
 _META_FIELDS = frozenset({"kind", "input", "path", "alt", "season_default"})
 _TEXT_FIELDS = frozenset({"series", "title"})
 _DROP_RE = re.compile(r'[?:*"<>]')
 _SPACE_RE = re.compile(r"[._\-\s]+")
 _TRAILING_YEAR_RE = re.compile(r"\s*\(\d{4}\)$")
-
-
-def find_corpus(name: str) -> Path:
-    """Find ``shared/conformance/<name>/cases.jsonl`` above the repository (main or worktree)."""
-    here = Path(__file__).resolve()
-    for folder in here.parents:
-        candidate = folder / "shared" / "conformance" / name / "cases.jsonl"
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"no shared/conformance/{name} above {here}")
-
-
-def load_cases(path: Path) -> Iterator[Case]:
-    """Yield the rows of a JSON-lines corpus."""
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
 
 
 def normalise(text: str) -> str:
@@ -52,7 +34,8 @@ def normalise(text: str) -> str:
     out: list[str] = []
     for single, run in itertools.groupby(words, key=lambda w: len(w) == 1 and w.isalpha()):
         # "r i p d" -> "ripd": dotted acronyms compare equal whatever their dots.
-        out.extend(["".join(run)] if single else run)
+        pieces = list(run)
+        out.extend(["".join(pieces)] if single else pieces)
     return " ".join(out)
 
 

@@ -23,6 +23,13 @@ _NAMED_RE = re.compile(
 )
 
 
+# One cheap scan before the five exact ones: most names hold no date at all.
+_MAYBE_DATE_RE = re.compile(
+    r"\d\d[-._ ]\d\d[-._ ]\d\d|\d{6}"
+    r"|\d(?:st|nd|rd|th)?[\s._-]+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+)
+
+
 class FoundDate(NamedTuple):
     """A valid date and where it sits in the name."""
 
@@ -55,6 +62,8 @@ def _orders(match: re.Match[str], pattern: re.Pattern[str]) -> list[tuple[int, i
 
 def find_date(text: str, short: bool = True) -> FoundDate | None:
     """Return the first valid air date in text (two-digit-year dates only when short)."""
+    if _MAYBE_DATE_RE.search(text) is None:
+        return None
     patterns = (_YMD_RE, _DMY_RE, _NAMED_RE, _COMPACT_RE) + ((_SHORT_RE,) if short else ())
     best: FoundDate | None = None
     for pattern in patterns:

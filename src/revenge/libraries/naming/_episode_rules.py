@@ -88,7 +88,7 @@ def _marker_hit(match: re.Match[str], text: str, season: int | None, episode: in
 
 
 def season_marker(text: str, grouped: bool) -> Hit | None:
-    """"S01E02", "s1e2", "S01xE02", "S01.Ep06", "S41 E10478", "1x02" and their ranges."""
+    """ "S01E02", "s1e2", "S01xE02", "S01.Ep06", "S41 E10478", "1x02" and their ranges."""
     match = _SXE_RE.search(text)
     if match is None:
         match = next((m for m in _NXN_RE.finditer(text) if not _is_resolution(m)), None)
@@ -103,7 +103,7 @@ def _is_resolution(match: re.Match[str]) -> bool:
 
 
 def keyword(text: str, grouped: bool) -> Hit | None:
-    """"Episode 16", "Ep 3", "E07", "afl.3" without a season."""
+    """ "Episode 16", "Ep 3", "E07", "afl.3" without a season."""
     match = _KEYWORD_RE.search(text)
     return None if match is None else _marker_hit(match, text, None, int(match.group(1)))
 
@@ -187,7 +187,9 @@ def bracket_episode(text: str, grouped: bool) -> Hit | None:
             continue
         last = int(match.group(2)) if match.group(2) else None
         episode = int(first)
-        return Hit(match.start(), match.end(), episode, None, last if last and last > episode else None)
+        return Hit(
+            match.start(), match.end(), episode, None, last if last and last > episode else None
+        )
     return None
 
 
@@ -231,13 +233,15 @@ def number_range(text: str, grouped: bool) -> Hit | None:
 
 
 def loose_number(text: str, grouped: bool) -> Hit | None:
-    """"Series - 07", "[Group] Title - 03 [720p]", a fansub's last number, "Series 101"."""
+    """ "Series - 07", "[Group] Title - 03 [720p]", a fansub's last number, "Series 101"."""
     patterns = (_DASH_RE, _TRAILING_RE, _SPACED_RE) if grouped else (_DASH_RE, _SPACED_RE)
     for pattern in patterns:
         match = next((m for m in pattern.finditer(text) if not looks_like_year(m.group(1))), None)
         if match is not None and (pattern is _DASH_RE or match.start() > 0):
             season, episode = numbered(match.group(1))
-            return Hit(match.start(), match.end(), episode, season, ending(text, match.end(), episode))
+            return Hit(
+                match.start(), match.end(), episode, season, ending(text, match.end(), episode)
+            )
     return None
 
 

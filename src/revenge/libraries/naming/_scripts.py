@@ -1,7 +1,7 @@
 """Two-language release titles: pick the Latin title beside a Chinese or Japanese one.
 
 Fansub and Chinese release names carry the native title next to the romanised or English
-one ("魔王學院的不適任者 / Anime Title", "[天使降臨到我身邊！_Anime Title]"). A library is
+one ("魔王學院的不適任者 / Anime Title", "[天使降臨到我身邊_Anime Title]"). A library is
 matched against metadata providers by its Latin title, so that one is kept when present;
 names written only in one script keep it whole. Hangul is left alone on purpose: Korean
 titles mix it with Latin words as one title ("나는 SOLO").

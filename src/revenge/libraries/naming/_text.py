@@ -63,14 +63,16 @@ _LANGUAGE_WORDS = r"""
     | x26[45]|h\.?26[45]|aac|mp3))
 """
 
-_TAG_START = r"(?<=[\s_,.()\[\]{}+-])"
+# The separator before a tag is consumed (not looked behind at) so that the regex engine
+# can skip quickly to separator characters: this halves the time of a search.
+_TAG_START = r"[\s_,.()\[\]{}+-]"
 _TAG_END = r"(?=[\s_,.()\[\]{}+-]|$)"
 
 # A release tag, a trailing bracket group such as "[720p]" or "[字]", or an episode
 # range such as "E01-E16"; everything from the first one on is release noise.
 RELEASE_TAG_RE = re.compile(
-    rf"(?:{_TAG_START}(?:{_TAG_WORDS}|{_LANGUAGE_WORDS})|\[[^\]]*\]"
-    rf"|{_TAG_START}e\d{{1,4}}[-~]e?\d{{1,4}}){_TAG_END}",
+    rf"(?:{_TAG_START}(?:{_TAG_WORDS}|{_LANGUAGE_WORDS}|e\d{{1,4}}[-~]e?\d{{1,4}})"
+    rf"|\[[^\]]*\]){_TAG_END}",
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -122,7 +124,9 @@ def strip_leading_groups(text: str) -> tuple[str, bool]:
 
 def cut_release_tags(text: str) -> str:
     """Return the text before the first release tag (never cutting at position 0)."""
-    match = RELEASE_TAG_RE.search(text, 1)
+    match = RELEASE_TAG_RE.search(text)
+    if match is not None and match.start() == 0 and text[0] == "[":
+        match = RELEASE_TAG_RE.search(text, 1)
     return text if match is None else text[: match.start()]
 
 

@@ -68,10 +68,10 @@ def _series(prefix: str, numbered: bool = False) -> tuple[str, int | None, int |
     """
     body = trim(cut_release_tags(strip_leading_groups(prefix)[0]))
     season = absolute = None
-    tail = _SEASON_TAIL_RE.search(body)
+    tail = _SEASON_TAIL_RE.search(body) if body[-1:].isdigit() else None
     if tail is not None and tail.start() > 0:
         season, body = int(tail.group(1)), trim(body[: tail.start()])
-    if numbered:
+    if numbered and body[-1:].isdigit():
         number = _ABSOLUTE_BEFORE_RE.search(body)
         if number is not None and number.start() > 0 and not rules.looks_like_year(number.group(1)):
             absolute = None if number.group(2) else int(number.group(1))
