@@ -5,6 +5,7 @@ Hand-written compiled ``re`` rules instead of guessit: guessit was measured at a
 well under 0.1 ms per path; these rules run in tens of microseconds.
 """
 
+from revenge.libraries.naming.display import display_case, nfc, numbered_title
 from revenge.libraries.naming.episode import EpisodeInfo, parse_episode
 from revenge.libraries.naming.extras import (
     extra_folder_type,
@@ -26,8 +27,11 @@ __all__ = [
     "SeasonFolder",
     "SeasonPack",
     "clean_title",
+    "display_case",
     "extra_folder_type",
     "is_multi_disc_folder",
+    "nfc",
+    "numbered_title",
     "parse_episode",
     "parse_movie",
     "parse_season_folder",
