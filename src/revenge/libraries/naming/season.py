@@ -58,6 +58,37 @@ class SeasonFolder:
     is_season_folder: bool = False
 
 
+# Korean "시즌 2" / "2기", Japanese "シーズン2" / "第2期", Chinese "第2季" / "第二季".
+_CJK_SEASON_RE = re.compile(
+    r"(?:\uc2dc\uc98c|\u30b7\u30fc\u30ba\u30f3)\s*(\d{1,3})"
+    r"|\u7b2c\s*(\d{1,3}|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]{1,3})"
+    r"\s*[\u5b63\u671f\u90e8]"
+    r"|(\d{1,3})\s*(?:\uae30|\uc2dc\uc98c)(?![^\W\d_])"
+)
+_CHINESE_DIGITS = "\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d"
+
+
+def _chinese_number(text: str) -> int:
+    """"二" -> 2, "十二" -> 12, "二十" -> 20 (seasons stay far below a hundred)."""
+    if text.isdigit():
+        return int(text)
+    tens, _, ones = text.rpartition("\u5341")
+    if "\u5341" not in text:
+        return _CHINESE_DIGITS.index(text) + 1
+    high = _CHINESE_DIGITS.index(tens) + 1 if tens else 1
+    return high * 10 + (_CHINESE_DIGITS.index(ones) + 1 if ones else 0)
+
+
+def _cjk_season(name: str) -> int | None:
+    """Season number of a Korean, Japanese or Chinese season folder name."""
+    if name.isascii():
+        return None
+    match = _CJK_SEASON_RE.search(name)
+    if match is None:
+        return None
+    return _chinese_number(next(g for g in match.groups() if g))
+
+
 def _season_number(name: str, parent_name: str) -> int | None:
     """Return the season number a folder name stands for, if any."""
     if _SPECIALS_RE.match(name):
@@ -68,7 +99,7 @@ def _season_number(name: str, parent_name: str) -> int | None:
         match = pattern.search(name)
         if match is not None:
             return int(match.group(1))
-    return None
+    return _cjk_season(name)
 
 
 def parse_season_folder(path: str, parent_path: str | None = None) -> SeasonFolder:
@@ -84,7 +115,7 @@ def _series_from_folder(name: str) -> str:
     if _NUMERIC_RE.match(name) or _SPECIALS_RE.match(name):
         return ""
     body, _ = strip_leading_groups(name)
-    end = _SERIES_END_RE.search(body)
+    end = _SERIES_END_RE.search(body) or (None if body.isascii() else _CJK_SEASON_RE.search(body))
     if end is not None:
         body = body[: end.start()]
     body = _TRAILING_YEAR_RE.sub("", cut_release_tags(body))
