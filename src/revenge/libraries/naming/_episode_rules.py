@@ -158,7 +158,8 @@ def _unpack(digits: str) -> tuple[int, int, int | None] | None:
     season_len = 1 if size in (3, 5) else 2
     season, episode = int(digits[:season_len]), int(digits[season_len : season_len + 2])
     last = int(digits[season_len + 2 :]) if size > 4 else None
-    if not episode or (last is not None and last <= episode):
+    # Two packed episodes are consecutive ("10708": 7 and 8); other six digits are dates.
+    if not episode or (last is not None and last != episode + 1):
         return None
     return season, episode, last
 

@@ -132,6 +132,8 @@ def parse_episode_name(stem: str) -> EpisodeInfo:
     grouped = text.lstrip()[:1] in "[\u3010"
     date = find_date(text)
     hit, source = _find_hit(text, grouped, date is not None)
+    if date is not None and hit is not None and date.start < hit.end and hit.start < date.end:
+        date = None  # "E.010910": the digits are packed episodes, not a date
     if hit is None and date is None:
         return EpisodeInfo(series=_series(text)[0])
     return _assemble(source, hit, date, grouped)

@@ -103,7 +103,10 @@ def _tail_details(tail: str) -> tuple[str | None, int | None]:
 
 
 def _title_without_year(stem: str) -> tuple[str, int | None]:
-    """Title and stack part for a name that carries no year."""
+    """Title and stack part for a name that carries no year (an air date ends the title)."""
+    date = find_date(stem, short=False) if len(stem) > 9 else None
+    if date is not None and trim(stem[: date.start]):
+        stem = stem[: date.start]
     rest, part = _stack_part(stem, anywhere=False)
     return clean_name(rest), part
 

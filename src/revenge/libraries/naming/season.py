@@ -69,7 +69,7 @@ _CHINESE_DIGITS = "\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d"
 
 
 def _chinese_number(text: str) -> int:
-    """"二" -> 2, "十二" -> 12, "二十" -> 20 (seasons stay far below a hundred)."""
+    """ "二" -> 2, "十二" -> 12, "二十" -> 20 (seasons stay far below a hundred)."""
     if text.isdigit():
         return int(text)
     tens, _, ones = text.rpartition("\u5341")
