@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from revenge.libraries.naming._text import cut_release_tags, is_year
 
 _SXE_RE = re.compile(
-    r"(?<![^\W_])s(\d{1,4})[\s._-]*(?:x[\s._-]*)?e(?:p[\s._]*)?(\d{1,5})(?!\d)", re.I
+    r"s(?<![^\W_].)(\d{1,4})[\s._-]*(?:x[\s._-]*)?e(?:p[\s._]*)?(\d{1,5})(?!\d)", re.I
 )
 _NXN_RE = re.compile(r"(?<![^\W_])s?(\d{1,4})x(\d{1,4})(?!\d)", re.I)
+# "E07", "Ep 3", "Episode 16", "Épisode 2", "Folge 4", "afl.3". The first letter comes
+# first (the word-start check just after it) so that the engine can skip ahead to it.
 _KEYWORD_RE = re.compile(
-    r"(?<![^\W_])(?:(?:episode|episodio|[eé]pisode|folge|afl(?:evering)?|ep)[\s._-]*|e)"
-    r"(\d{1,5})(?!\d)",
+    r"[eéfa](?<![^\W_].)(?:(?<=[eE])(\d{1,5})|(?:(?<=[eE])(?:pisod(?:e|io)|p)|(?<=[éÉ])pisode"
+    r"|(?<=[fF])olge|(?<=[aA])fl(?:evering)?)[\s._-]*(\d{1,5}))(?!\d)",
     re.I,
 )
 # Spanish "Cap.104" / "Capitulo 1008" pack the season before a two-digit episode.
@@ -35,7 +37,7 @@ _PART_RE = re.compile(
     r"(?<![^\W_])part[\s._-]*(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?![^\W_])", re.I
 )
 # Scene names pack season and episode in one dotted number: "CSI.525", "Show.1013".
-_PACKED_RE = re.compile(r"(?<=[._])(\d{3,6})(?=[._]|$)")
+_PACKED_RE = re.compile(r"[._](\d{3,6})(?=[._]|$)")
 _LEADING_RE = re.compile(r"^(\d{1,4})(?:-(\d{1,4}))?(?=$|[\s._-])")
 _DASH_RE = re.compile(r"\s-\s*(\d{1,4})(?:v\d{1,2})?(?![^\W_])")
 _SPACED_RE = re.compile(r"(?<=[\s._])(\d{1,4})(?:v\d{1,2})?(?![^\W_])")
@@ -105,11 +107,15 @@ def _is_resolution(match: re.Match[str]) -> bool:
 def keyword(text: str, grouped: bool) -> Hit | None:
     """ "Episode 16", "Ep 3", "E07", "afl.3" without a season."""
     match = _KEYWORD_RE.search(text)
-    return None if match is None else _marker_hit(match, text, None, int(match.group(1)))
+    if match is None:
+        return None
+    return _marker_hit(match, text, None, int(match.group(1) or match.group(2)))
 
 
 def capitulo(text: str, grouped: bool) -> Hit | None:
     """Spanish "Cap.104" (season 1, episode 4) and "Cap.111_120" ranges."""
+    if "ap" not in text and "AP" not in text:
+        return None
     match = _CAP_RE.search(text)
     if match is None or not int(match.group(2)):
         return None
@@ -120,13 +126,15 @@ def capitulo(text: str, grouped: bool) -> Hit | None:
 
 def turkish(text: str, grouped: bool) -> Hit | None:
     """Turkish "69. Bölüm", "01 BLM"."""
+    if "l" not in text and "L" not in text:
+        return None
     match = _TURKISH_RE.search(text)
     return None if match is None else Hit(match.start(), match.end(), int(match.group(1)))
 
 
 def packed(text: str, grouped: bool) -> Hit | None:
     """Dotted scene names: "CSI.525", "Show.1013", "extant.10708" (episodes 7 and 8)."""
-    if grouped:
+    if grouped or ("." not in text and "_" not in text):
         return None
     body = cut_release_tags(text)
     for match in _PACKED_RE.finditer(body):
@@ -137,13 +145,13 @@ def packed(text: str, grouped: bool) -> Hit | None:
         if found is not None:
             season, episode, last = found
             last = last or ending(body, match.end(), episode) or _next_packed(body, match, found)
-            return Hit(match.start(), match.end(), episode, season, last)
+            return Hit(match.start(1), match.end(), episode, season, last)
     return None
 
 
 def _next_packed(body: str, match: re.Match[str], found: tuple[int, int, int | None]) -> int | None:
     """A second packed number of the same season: "Show.103.104" holds episodes 3 and 4."""
-    following = _PACKED_RE.match(body, match.end() + 1)
+    following = _PACKED_RE.match(body, match.end())
     if following is None or len(following.group(1)) != len(match.group(1)):
         return None
     again = _unpack(following.group(1))
@@ -166,12 +174,16 @@ def _unpack(digits: str) -> tuple[int, int, int | None] | None:
 
 def of_total(text: str, grouped: bool) -> Hit | None:
     """Mini-series "5of9"."""
+    if "of" not in text and "OF" not in text:
+        return None
     match = _OF_RE.search(text)
     return None if match is None else Hit(match.start(), match.end(), int(match.group(1)))
 
 
 def part(text: str, grouped: bool) -> Hit | None:
     """Mini-series "Part 2", "Part.Two"."""
+    if "art" not in text and "ART" not in text:
+        return None
     match = _PART_RE.search(text)
     if match is None:
         return None
@@ -182,6 +194,8 @@ def part(text: str, grouped: bool) -> Hit | None:
 
 def bracket_episode(text: str, grouped: bool) -> Hit | None:
     """Fansub bracket numbers: "[04]", "[第1008話]", "【24】", "[01-24完]"."""
+    if "[" not in text and "\u3010" not in text:
+        return None
     for match in _BRACKET_EP_RE.finditer(text):
         first = match.group(1)
         if len(first) == 4 and is_year(int(first)):

@@ -28,6 +28,7 @@ _SITE_PREFIX_RE = re.compile(
 )
 _LEADING_YEAR_RE = re.compile(r"^\s*[(\[]((?:18|19|20)\d\d)[)\]]\s*(?=\S)")
 # "cd1", "disc 2", "dvd1", "part2", "pt.3", "cd a": a file that is one piece of a stack.
+_STACK_WORDS = ("cd", "dvd", "dis", "part", "pt")
 _STACK_RE = re.compile(
     r"(?<![^\W_])(cd|dvd|dis[ck]|part|pt)[\s._-]*(\d{1,2}|[a-d])(?![^\W_])", re.I
 )
@@ -78,6 +79,9 @@ def _find_year(stem: str) -> re.Match[str] | None:
 
 def _stack_part(text: str, anywhere: bool) -> tuple[str, int | None]:
     """Remove a stack marker ("cd1", "part2") from text; return (rest, part number)."""
+    lowered = text.lower()
+    if not any(word in lowered for word in _STACK_WORDS):
+        return text, None
     match = _STACK_RE.search(text) if anywhere else _TAIL_STACK_RE.search(text)
     if match is None or (not anywhere and match.start() == 0):
         return text, None
