@@ -11,22 +11,25 @@ import datetime
 import re
 from typing import NamedTuple
 
-_YMD_RE = re.compile(r"(?<![\d])((?:19|20)\d\d)([-._ ])(\d\d)\2(\d\d)(?!\d)")
-_DMY_RE = re.compile(r"(?<![\d])(\d\d)([-._ ])(\d\d)\2((?:19|20)\d\d)(?!\d)")
-_COMPACT_RE = re.compile(r"(?<![\d])((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)")
-_SHORT_RE = re.compile(r"(?<![\w])(\d\d)(\d\d)(\d\d)(?![\w])")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_NAMED_RE = re.compile(
-    r"(?<![^\W_])(\d{1,2})(?:st|nd|rd|th)?[\s._-]+(" + "|".join(_MONTHS) + r")[a-z]*\.?"
-    r"[\s._-]+((?:19|20)\d\d)(?!\d)",
-    re.IGNORECASE,
+# Every form in one pattern, so that a name is scanned once; at one place the forms are
+# tried in this order. Group names: y(ear), a (first), b (second), s(eparator), m(onth).
+_DATE_RE = re.compile(
+    r"(?<!\d)(?P<ymd_y>(?:19|20)\d\d)(?P<ymd_s>[-._ ])(?P<ymd_a>\d\d)(?P=ymd_s)"
+    r"(?P<ymd_b>\d\d)(?!\d)"
+    r"|(?<!\d)(?P<dmy_a>\d\d)(?P<dmy_s>[-._ ])(?P<dmy_b>\d\d)(?P=dmy_s)"
+    r"(?P<dmy_y>(?:19|20)\d\d)(?!\d)"
+    r"|(?<![^\W_])(?P<named_a>\d{1,2})(?:st|nd|rd|th)?[\s._-]+"
+    r"(?P<named_m>(?i:" + "|".join(_MONTHS) + r"))[a-z]*\.?[\s._-]+"
+    r"(?P<named_y>(?:19|20)\d\d)(?!\d)"
+    r"|(?<!\d)(?P<compact_y>(?:19|20)\d\d)(?P<compact_a>\d\d)(?P<compact_b>\d\d)(?!\d)"
+    r"|(?<!\w)(?P<short_y>\d\d)(?P<short_a>\d\d)(?P<short_b>\d\d)(?!\w)"
 )
-
 
 # One cheap scan before the five exact ones: most names hold no date at all.
 _MAYBE_DATE_RE = re.compile(
-    r"\d\d[-._ ]\d\d[-._ ]\d\d|\d{6}"
-    r"|\d(?:st|nd|rd|th)?[\s._-]+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"\d(?:\d[-._ ]\d\d[-._ ]\d\d|\d{5}"
+    r"|(?:st|nd|rd|th)?[\s._-]+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))"
 )
 
 
@@ -45,36 +48,33 @@ def _make(year: int, month: int, day: int) -> datetime.date | None:
         return None
 
 
-def _orders(match: re.Match[str], pattern: re.Pattern[str]) -> list[tuple[int, int, int]]:
+def _readings(match: re.Match[str]) -> list[tuple[int, int, int]]:
     """The (year, month, day) readings a match allows, preferred first."""
-    if pattern is _DMY_RE:
-        first, second, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+    form = match.lastgroup or ""
+    found = match.groupdict()
+    if form.startswith("named"):
+        month = _MONTHS.index(found["named_m"].lower()[:3]) + 1
+        return [(int(found["named_y"]), month, int(found["named_a"]))]
+    form = form.split("_")[0]
+    year = int(found[f"{form}_y"]) + (2000 if form == "short" else 0)
+    first, second = int(found[f"{form}_a"]), int(found[f"{form}_b"])
+    if form == "dmy":
         return [(year, second, first), (year, first, second)]
-    if pattern is _NAMED_RE:
-        month = _MONTHS.index(match.group(2).lower()[:3]) + 1
-        return [(int(match.group(3)), month, int(match.group(1)))]
-    if pattern is _SHORT_RE:
-        return [(2000 + int(match.group(1)), int(match.group(2)), int(match.group(3)))]
-    groups = (1, 3, 4) if pattern is _YMD_RE else (1, 2, 3)
-    year, second, third = (int(match.group(i)) for i in groups)
-    return [(year, second, third), (year, third, second)]
+    if form == "short":
+        return [(year, first, second)]
+    return [(year, first, second), (year, second, first)]
 
 
 def find_date(text: str, short: bool = True) -> FoundDate | None:
     """Return the first valid air date in text (two-digit-year dates only when short)."""
     if _MAYBE_DATE_RE.search(text) is None:
         return None
-    patterns = (_YMD_RE, _DMY_RE, _NAMED_RE, _COMPACT_RE) + ((_SHORT_RE,) if short else ())
-    best: FoundDate | None = None
-    for pattern in patterns:
-        for match in pattern.finditer(text):
-            if best is not None and match.start() >= best.start:
-                break
-            date = next(
-                (d for order in _orders(match, pattern) if (d := _make(*order)) is not None),
-                None,
-            )
-            if date is not None and date.year <= datetime.date.today().year + 1:
-                best = FoundDate(match.start(), match.end(), date)
-                break
-    return best
+    latest = datetime.date.today().year + 1
+    for match in _DATE_RE.finditer(text):
+        if not short and (match.lastgroup or "").startswith("short"):
+            continue
+        for year, month, day in _readings(match):
+            date = _make(year, month, day)
+            if date is not None and date.year <= latest:
+                return FoundDate(match.start(), match.end(), date)
+    return None

@@ -25,7 +25,10 @@ from revenge.libraries.naming._text import (
 from revenge.libraries.naming.season import parse_season_folder
 
 # CRC32 hashes ("[E63F2984]") and picture sizes ("1280x720") never hold an episode.
-_NOISE_RE = re.compile(r"[\[(](?![0-9]{8})[0-9A-Fa-f]{8}[\])]|(?<!\d)\d{3,4}x\d{3,4}(?!\d)")
+# Each starts with a character class, so the regex engine can skip ahead to it.
+_HASH_RE = re.compile(r"[\[(](?![0-9]{8})[0-9A-Fa-f]{8}[\])]")
+_PICTURE_SIZE_RE = re.compile(r"\d(?<!\d\d)\d{2,3}x\d{3,4}(?!\d)")
+_HAS_DIGIT_RE = re.compile(r"\d")
 # Windows Media Center recordings: "Show_CHANNEL_2018_05_25_01_28_00.wtv".
 _TIME_AFTER_RE = re.compile(r"[-._ ]\d\d[-._ ]\d\d[-._ ]\d\d(?!\d)")
 _CHANNEL_RE = re.compile(r"_[A-Z][A-Z0-9-]{1,9}$")
@@ -68,7 +71,8 @@ def _series(prefix: str, numbered: bool = False) -> tuple[str, int | None, int |
     """
     body = trim(cut_release_tags(strip_leading_groups(prefix)[0]))
     season = absolute = None
-    tail = _SEASON_TAIL_RE.search(body) if body[-1:].isdigit() else None
+    # The season word sits at the very end: only the last few words need searching.
+    tail = _SEASON_TAIL_RE.search(body, max(0, len(body) - 24)) if body[-1:].isdigit() else None
     if tail is not None and tail.start() > 0:
         season, body = int(tail.group(1)), trim(body[: tail.start()])
     if numbered and body[-1:].isdigit():
@@ -128,7 +132,8 @@ def _fansub_series(text: str, hit: rules.Hit, grouped: bool) -> str | None:
 
 def parse_episode_name(stem: str) -> EpisodeInfo:
     """Parse one file or folder name (without extension) as an episode."""
-    text = _NOISE_RE.sub(" ", stem) if ("[" in stem or "(" in stem or "x" in stem) else stem
+    text = _HASH_RE.sub(" ", stem) if ("[" in stem or "(" in stem) else stem
+    text = _PICTURE_SIZE_RE.sub(" ", text) if "x" in text else text
     grouped = text.lstrip()[:1] in "[\u3010"
     date = find_date(text)
     hit, source = _find_hit(text, grouped, date is not None)
@@ -170,11 +175,8 @@ def _assemble(
     )
 
 
-def _from_folder(path: str, info: EpisodeInfo) -> EpisodeInfo:
+def _from_folder(folder_name: str, info: EpisodeInfo) -> EpisodeInfo:
     """Numbers from the parent folder when the file name has no season and episode."""
-    folder_name = basename(parent(path))
-    if not folder_name:
-        return info
     folder = parse_episode_name(folder_name)
     if folder.season is not None and folder.episode is not None:
         return replace(
@@ -191,14 +193,24 @@ def _from_folder(path: str, info: EpisodeInfo) -> EpisodeInfo:
 
 def parse_episode(path: str, is_directory: bool = False, whole_name: bool = False) -> EpisodeInfo:
     """Parse an episode file (or episode folder) path, or a whole release title."""
+    folder_path = "" if whole_name else parent(path)
     name = path if whole_name else basename(path)
     stem = name if is_directory else split_extension(name)[0]
     info = parse_episode_name(stem)
-    if not whole_name and (info.season is None or info.episode is None):
-        info = _from_folder(path, info)
-    if info.season is None and not whole_name:
+    folder_name = basename(folder_path) if folder_path else ""
+    numbered = info.season is not None and info.episode is not None
+    if folder_name and not numbered and info.year is None and _HAS_DIGIT_RE.search(folder_name):
+        info = _from_folder(folder_name, info)
+    season = info.season
+    if season is None and folder_path:
         # Files without a season in their name take it from a "Season N" parent folder.
-        info = replace(info, season=parse_season_folder(parent(path)).season)
-    if info.season is None and info.episode is not None and info.absolute_episode is None:
-        info = replace(info, absolute_episode=info.episode)
-    return info
+        season = parse_season_folder(folder_path).season
+    absolute = info.absolute_episode
+    if season is None and absolute is None:
+        absolute = info.episode
+    if season == info.season and absolute == info.absolute_episode:
+        return info
+    return EpisodeInfo(
+        info.series, season, info.episode, info.ending_episode,
+        info.year, info.month, info.day, absolute,
+    )  # fmt: skip
