@@ -21,7 +21,7 @@ from tests.support.naming_conformance import find_corpus, load_cases
 
 TARGET_PATHS = 50_000
 # The best of several rounds: other processes on a shared machine only ever add time.
-ROUNDS = 5
+ROUNDS = 10
 Case = Mapping[str, Any]
 
 

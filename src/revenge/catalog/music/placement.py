@@ -60,16 +60,16 @@ def _folders(parts: tuple[str, ...]) -> tuple[str | None, str | None, int | None
         match = _DISC_NUMBER.search(folders.pop())
         disc = int(match.group(1)) if match else None
     album = folders[-1] if folders else None
-    artist = folders[-2] if len(folders) >= 2 else None
+    artist = display_case(folders[-2]) if len(folders) >= 2 else None
     return artist, album, disc
 
 
 def _album_from_folder(folder: str) -> tuple[str, int | None]:
     match = _ALBUM_YEAR.search(folder)
     if match is None:
-        return folder.strip(), None
+        return display_case(folder.strip()), None
     year = int(match.group(1) or match.group(2))
-    return _ALBUM_YEAR.sub("", folder).strip() or folder, year
+    return display_case(_ALBUM_YEAR.sub("", folder).strip() or folder), year
 
 
 def _title_from_name(name: str) -> tuple[str, int | None, int | None]:
@@ -77,10 +77,10 @@ def _title_from_name(name: str) -> tuple[str, int | None, int | None]:
     stem = name.rsplit(".", 1)[0]
     match = _TRACK_PREFIX.match(stem)
     if match is None:
-        return stem.strip(), None, None
+        return display_case(stem.strip()), None, None
     rest = stem[match.end() :].strip(" -._") or stem
     disc = int(match.group(1)) if match.group(1) else None
-    return rest, int(match.group(2)), disc
+    return display_case(rest), int(match.group(2)), disc
 
 
 def split_artists(credit: str, tags: dict[str, Any], whole: set[str]) -> list[str]:
@@ -116,11 +116,8 @@ def _named_acts(tags: dict[str, Any], artist_folder: str | None) -> set[str]:
 def plan_track(parts: tuple[str, ...], tags: dict[str, Any]) -> TrackPlan:
     """The track of a file at `parts` with tags (possibly empty)."""
     artist_folder, album_folder, folder_disc = _folders(parts)
-    artist_folder = display_case(artist_folder) if artist_folder else None
     name_title, name_track, name_disc = _title_from_name(parts[-1])
-    name_title = display_case(name_title)
     folder_album, folder_year = _album_from_folder(album_folder) if album_folder else (None, None)
-    folder_album = display_case(folder_album) if folder_album else None
     compilation = bool(tags.get("compilation"))
     credit = _credit(tags)
     artist = credit or artist_folder or UNKNOWN_ARTIST

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from revenge.libraries.naming import _episode_rules as rules
 from revenge.libraries.naming._dates import FoundDate, find_date
-from revenge.libraries.naming._scripts import latin_title
+from revenge.libraries.naming._scripts import latin_title, pick_latin_title
 from revenge.libraries.naming._text import (
     basename,
     cut_release_tags,
@@ -29,6 +29,7 @@ from revenge.libraries.naming.season import parse_season_folder
 _HASH_RE = re.compile(r"[\[(](?![0-9]{8})[0-9A-Fa-f]{8}[\])]")
 _PICTURE_SIZE_RE = re.compile(r"\d(?<!\d\d)\d{2,3}x\d{3,4}(?!\d)")
 _HAS_DIGIT_RE = re.compile(r"\d")
+_BRACKETS_RE = re.compile(r"[\[\]\u3010\u3011]")
 # Windows Media Center recordings: "Show_CHANNEL_2018_05_25_01_28_00.wtv".
 _TIME_AFTER_RE = re.compile(r"[-._ ]\d\d[-._ ]\d\d[-._ ]\d\d(?!\d)")
 _CHANNEL_RE = re.compile(r"_[A-Z][A-Z0-9-]{1,9}$")
@@ -121,12 +122,10 @@ def _fansub_series(text: str, hit: rules.Hit, grouped: bool) -> str | None:
     if text[hit.start] not in "[\u3010":
         return None
     before = text[: hit.start]
-    pieces = re.split(r"[\[\]\u3010\u3011]", before)
+    pieces = _BRACKETS_RE.split(before)
     candidates = [p for p in pieces if trim(p) and not rules.looks_like_year(trim(p))]
     if grouped and before.lstrip()[:1] in "[\u3010" and len(candidates) > 1:
-        candidates = candidates[1:]
-    from revenge.libraries.naming._scripts import pick_latin_title
-
+        candidates = candidates[1:]  # the first group names the release group
     return pick_latin_title(candidates) or None
 
 
