@@ -50,7 +50,8 @@ _TAG_WORDS = r"""
     | remastered | extended | unrated | proper | repack | rerip | retail | read\.nfo | nfofix
     | multi | subs | vostfr | truefrench | ntsc | xxx
     | 3d(?=[\s._-]*(?:h?sbs|h?tab|f(?:sbs|tab)|h?ou|mvc|$)) | [hf]?sbs | [hf]?tab | mvc
-    | imax | theatrical | dubbed | v[2-9]
+    | imax | theatrical | dubbed | v[2-9] | directors?'?s?[\s._-]?cut | extended[\s._-]cut
+    | (?:special|ultimate|collectors?'?s?|anniversary)[\s._-]edition
 """
 
 # Language words are title words too ("The Good German"); they are release words only

@@ -72,7 +72,12 @@ def _find_year(stem: str) -> re.Match[str] | None:
         if date is not None and date.start <= match.start() < date.end:
             continue
         found = match
-        if stem[match.start() - 1] in "([":
+        # A year alone in brackets is the film's; the first such one wins.
+        if (
+            bracketed is None
+            and stem[match.start() - 1] in "(["
+            and stem[match.end() : match.end() + 1] in (")", "]")
+        ):
             bracketed = match
     return bracketed or found
 

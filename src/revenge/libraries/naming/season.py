@@ -35,6 +35,9 @@ _PACK_WORD_RE = re.compile(
     rf"(?<![^\W_])(?:{_SEASON_WORDS})[\s._-]*(\d{{1,3}})(?![^\W_])", re.IGNORECASE
 )
 
+# "Show Complete Season 1": the word describes the pack, not the show.
+_COMPLETE_RE = re.compile(r"[\s._-]+(?:the[\s._-]+)?complete[\s._-]*$", re.IGNORECASE)
+
 # Movie box-set folders hold numbered sub-folders ("300 Collection/1") that are not seasons.
 _COLLECTION_RE = re.compile(
     r"(?<![^\W_])(?:collection|box\s*set|boxset|trilogy|saga|anthology)(?![^\W_])",
@@ -150,5 +153,5 @@ def parse_season_pack(path: str, whole_name: bool = False) -> SeasonPack:
         match = next((m for m in _PACK_WORD_RE.finditer(body) if m.start() > 0), None)
     if match is None:
         return SeasonPack(series=_series_from_folder(name), season=_season_number(name, ""))
-    series = latin_title(trim(cut_release_tags(body[: match.start()])))
+    series = latin_title(trim(_COMPLETE_RE.sub("", cut_release_tags(body[: match.start()]))))
     return SeasonPack(series=series, season=int(match.group(1)))
