@@ -22,6 +22,8 @@ _DATE_RE = re.compile(
     r"|(?<![^\W_])(?P<named_a>\d{1,2})(?:st|nd|rd|th)?[\s._-]+"
     r"(?P<named_m>(?i:" + "|".join(_MONTHS) + r"))[a-z]*\.?[\s._-]+"
     r"(?P<named_y>(?:19|20)\d\d)(?!\d)"
+    r"|(?<![^\W_])(?P<monthfirst_m>(?i:" + "|".join(_MONTHS) + r"))[a-z]*\.?[\s._-]+"
+    r"(?P<monthfirst_a>\d{1,2})(?:st|nd|rd|th)?,?[\s._-]+(?P<monthfirst_y>(?:19|20)\d\d)(?!\d)"
     r"|(?<!\d)(?P<compact_y>(?:19|20)\d\d)(?P<compact_a>\d\d)(?P<compact_b>\d\d)(?!\d)"
     r"|(?<!\w)(?P<short_y>\d\d)(?P<short_a>\d\d)(?P<short_b>\d\d)(?!\w)"
 )
@@ -29,7 +31,8 @@ _DATE_RE = re.compile(
 # One cheap scan before the five exact ones: most names hold no date at all.
 _MAYBE_DATE_RE = re.compile(
     r"\d(?:\d[-._ ]\d\d[-._ ]\d\d|\d{5}"
-    r"|(?:st|nd|rd|th)?[\s._-]+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))"
+    r"|(?:st|nd|rd|th)?[\s._-]+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"|(?:st|nd|rd|th)?,?[\s._-]+(?:19|20)\d\d)"
 )
 
 
@@ -52,9 +55,10 @@ def _readings(match: re.Match[str]) -> list[tuple[int, int, int]]:
     """The (year, month, day) readings a match allows, preferred first."""
     form = match.lastgroup or ""
     found = match.groupdict()
-    if form.startswith("named"):
-        month = _MONTHS.index(found["named_m"].lower()[:3]) + 1
-        return [(int(found["named_y"]), month, int(found["named_a"]))]
+    if form.startswith(("named", "monthfirst")):
+        form = form.split("_")[0]
+        month = _MONTHS.index(found[f"{form}_m"].lower()[:3]) + 1
+        return [(int(found[f"{form}_y"]), month, int(found[f"{form}_a"]))]
     form = form.split("_")[0]
     year = int(found[f"{form}_y"]) + (2000 if form == "short" else 0)
     first, second = int(found[f"{form}_a"]), int(found[f"{form}_b"])

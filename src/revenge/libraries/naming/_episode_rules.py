@@ -18,10 +18,10 @@ _SXE_RE = re.compile(
     r"s(?<![^\W_].)(\d{1,4})[\s._-]*(?:x[\s._-]*)?e(?:p[\s._]*)?(\d{1,5})(?!\d)", re.I
 )
 _NXN_RE = re.compile(r"(?<![^\W_])s?(\d{1,4})x(\d{1,4})(?!\d)", re.I)
-# "E07", "Ep 3", "Episode 16", "Épisode 2", "Folge 4", "afl.3". The first letter comes
+# "E07", "#07", "Ep 3", "Episode 16", "Épisode 2", "Folge 4", "afl.3". The first letter comes
 # first (the word-start check just after it) so that the engine can skip ahead to it.
 _KEYWORD_RE = re.compile(
-    r"[eéfa](?<![^\W_].)(?:(?<=[eE])(\d{1,5})|(?:(?<=[eE])(?:pisod(?:e|io)|p)|(?<=[éÉ])pisode"
+    r"[eéfa#](?<![^\W_].)(?:(?<=[eE#])(\d{1,5})|(?:(?<=[eE])(?:pisod(?:e|io)|p)|(?<=[éÉ])pisode"
     r"|(?<=[fF])olge|(?<=[aA])fl(?:evering)?)[\s._-]*(\d{1,5}))(?!\d)",
     re.I,
 )

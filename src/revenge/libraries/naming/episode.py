@@ -30,6 +30,8 @@ _HASH_RE = re.compile(r"[\[(](?![0-9]{8})[0-9A-Fa-f]{8}[\])]")
 _PICTURE_SIZE_RE = re.compile(r"\d(?<!\d\d)\d{2,3}x\d{3,4}(?!\d)")
 _HAS_DIGIT_RE = re.compile(r"\d")
 _BRACKETS_RE = re.compile(r"[\[\]\u3010\u3011]")
+# Bracket groups that are no title: a year, or a fansub's "★10月新番★" (new this season).
+_NOT_TITLE_RE = re.compile(r"^(?:19|20)\d\d$|[\u2605\u2606]|\u65b0\u756a")
 # Windows Media Center recordings: "Show_CHANNEL_2018_05_25_01_28_00.wtv".
 _TIME_AFTER_RE = re.compile(r"[-._ ]\d\d[-._ ]\d\d[-._ ]\d\d(?!\d)")
 _CHANNEL_RE = re.compile(r"_[A-Z][A-Z0-9-]{1,9}$")
@@ -41,6 +43,7 @@ _SEASON_TAIL_RE = re.compile(
 )
 # An anime absolute number beside the season marker: "Show - 05 - S01E05", "One Piece 214 10x14".
 _ABSOLUTE_BEFORE_RE = re.compile(r"[\s._-]+(\d{1,4})(\.\d)?[\s._-]*$")
+_DASHED_AFTER_RE = re.compile(r"(?:-e?\d{1,4})*\s-\s\d{2,4}\s-\s")
 _DASH_NUMBER_END_RE = re.compile(r"\s-\s*\d{1,4}(?:\.\d)?[\s(-]*$")
 _ABSOLUTE_AFTER_RE = re.compile(r"(?:-e?\d{1,4})*[\s._-]+(\d{2,4})(?:-\d{2,4})?(?=$|[\s._-])")
 
@@ -92,10 +95,15 @@ def _absolute_before(text: str, hit: rules.Hit | None, grouped: bool) -> bool:
     return bare or _DASH_NUMBER_END_RE.search(text, 0, hit.start) is not None
 
 
-def _absolute_after(text: str, hit: rules.Hit) -> int | None:
-    """The absolute number a fansub writes after "S01E01": "S01E01.001", "S01E01-02 - 001"."""
+def _absolute_after(text: str, hit: rules.Hit, grouped: bool) -> int | None:
+    """The absolute number a fansub writes after "S01E01": "S01E01.001", "S01E01-02 - 001".
+
+    Outside fansub names only the dashed form counts: "Show - S02E05 - 030 - Title".
+    """
     match = _ABSOLUTE_AFTER_RE.match(text, hit.end)
     if match is None or rules.looks_like_year(match.group(1)):
+        return None
+    if not grouped and not _DASHED_AFTER_RE.match(text, hit.end):
         return None
     return int(match.group(1))
 
@@ -123,7 +131,7 @@ def _fansub_series(text: str, hit: rules.Hit, grouped: bool) -> str | None:
         return None
     before = text[: hit.start]
     pieces = _BRACKETS_RE.split(before)
-    candidates = [p for p in pieces if trim(p) and not rules.looks_like_year(trim(p))]
+    candidates = [p for p in pieces if trim(p) and not _NOT_TITLE_RE.search(trim(p))]
     if grouped and before.lstrip()[:1] in "[\u3010" and len(candidates) > 1:
         candidates = candidates[1:]  # the first group names the release group
     return pick_latin_title(candidates) or None
@@ -158,8 +166,8 @@ def _assemble(
         if fansub is not None:
             series, season, absolute = _series(fansub)
         season = hit.season if hit.season is not None else season
-        if absolute is None and grouped and hit.season is not None:
-            absolute = _absolute_after(text, hit)
+        if absolute is None and hit.season is not None and (grouped or " - " in text):
+            absolute = _absolute_after(text, hit, grouped)
     if date is not None and _TIME_AFTER_RE.match(text, date.end):
         series = _CHANNEL_RE.sub("", series)
     return EpisodeInfo(
