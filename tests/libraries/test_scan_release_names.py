@@ -136,3 +136,20 @@ async def test_spoken_word_numbers_from_show_names(
     assert sorted((e["episode_number"], e["title"]) for e in episodes) == [
         (67, "Rust in Production"), (68, "Python Typing"),
     ]  # fmt: skip
+
+
+async def test_audiobook_chapters_in_the_order_their_names_number_them(
+    api: httpx.AsyncClient, make_library: LibraryMaker, scan: Scanner, tmp_path: Path
+) -> None:
+    root = tmp_path / "books"
+    book = root / "frank herbert" / "dune"
+    for number, title in ((9, "the desert"), (10, "the spice"), (11, "the worm")):
+        make_audio(book / f"Dune {number} - {title}.mp3", seconds=0.3)
+    library = await make_library("audiobook", root)
+    await scan(library)
+    found = (await _get(api, "/api/v1/audiobooks"))["items"]
+    assert [b["title"] for b in found] == ["Dune"]
+    detail = await _get(api, f"/api/v1/audiobooks/{found[0]['id']}")
+    assert detail["authors"] == ["Frank Herbert"]
+    # By path "Dune 10" would sort before "Dune 9".
+    assert [c["title"] for c in detail["chapters"]] == ["The Desert", "The Spice", "The Worm"]
