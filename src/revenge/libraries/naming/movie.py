@@ -24,7 +24,10 @@ from revenge.libraries.naming.extras import split_extra_suffix
 
 # "www.Torrenting.com - Title.2008": a download site's name before the title.
 _SITE_PREFIX_RE = re.compile(
-    r"^\s*(?:www\.)?[\w-]+\.(?:com|org|net|info|to|tv|me|cc|ru|io|co)\s*-\s*(?=\S)", re.I
+    r"^\s*(?:www\.[\w-]+\.[a-z]{2,6}|[\w-]+\.(?:com|org|net|info|to|tv|me|cc|ru|io|co|show"
+    r"|in|ws|se|xyz|club|lol|pw|ag|is|li|su|ch|eu|uk|de|fr|nl|biz|site|online|top|vip))"
+    r"\s*-\s*(?=\S)",
+    re.I,
 )
 _LEADING_YEAR_RE = re.compile(r"^\s*[(\[]((?:18|19|20)\d\d)[)\]]\s*(?=\S)")
 # "cd1", "disc 2", "dvd1", "part2", "pt.3", "cd a": a file that is one piece of a stack.
