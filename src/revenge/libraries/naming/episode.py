@@ -73,7 +73,9 @@ def _series(prefix: str, numbered: bool = False) -> tuple[str, int | None, int |
     ``numbered``: the marker is "10x14" or follows " - ", where anime names put the
     absolute number just before it ("One Piece 214 10x14", "Show - 05 - S01E05").
     """
-    body = trim(cut_release_tags(strip_leading_groups(prefix)[0]))
+    if "[" in prefix or "\u3010" in prefix:
+        prefix = strip_leading_groups(prefix)[0]
+    body = trim(cut_release_tags(prefix))
     season = absolute = None
     # The season word sits at the very end: only the last few words need searching.
     tail = _SEASON_TAIL_RE.search(body, max(0, len(body) - 24)) if body[-1:].isdigit() else None
@@ -84,7 +86,7 @@ def _series(prefix: str, numbered: bool = False) -> tuple[str, int | None, int |
         if number is not None and number.start() > 0 and not rules.looks_like_year(number.group(1)):
             absolute = None if number.group(2) else int(number.group(1))
             body = trim(body[: number.start()])
-    return latin_title(body), season, absolute
+    return (body if body.isascii() else latin_title(body)), season, absolute
 
 
 def _absolute_before(text: str, hit: rules.Hit | None, grouped: bool) -> bool:
@@ -155,14 +157,17 @@ def _assemble(
     text: str, hit: rules.Hit | None, date: FoundDate | None, grouped: bool
 ) -> EpisodeInfo:
     """Combine a marker and an air date into the episode, the series before both."""
-    start = min(x.start for x in (hit, date) if x is not None)
+    if hit is None or date is None:
+        start = hit.start if hit is not None else date.start if date is not None else 0
+    else:
+        start = min(hit.start, date.start)
     prefix = text[:start]
     if not trim(prefix) and hit is not None and date is not None and date.start < hit.start:
         # "210810 Show Name ep05": the date leads and the series sits between.
         prefix = text[date.end : hit.start]
     series, season, absolute = _series(prefix, _absolute_before(text, hit, grouped))
     if hit is not None:
-        fansub = _fansub_series(text, hit, grouped)
+        fansub = _fansub_series(text, hit, grouped) if text[hit.start] in "[\u3010" else None
         if fansub is not None:
             series, season, absolute = _series(fansub)
         season = hit.season if hit.season is not None else season

@@ -21,6 +21,7 @@ _SEASON_WORDS = (
     r"|kausi|sez[oó]n(?:a|ul)?|сезон"
 )
 
+_DIGIT_RE = re.compile(r"\d")
 _SPECIALS_RE = re.compile(r"^(?:specials?|extras?)$", re.IGNORECASE)
 _NUMERIC_RE = re.compile(r"^\d{1,4}$")
 _WORD_NUMBER_RE = re.compile(
@@ -98,6 +99,8 @@ def _season_number(name: str, parent_name: str) -> int | None:
         return 0
     if _NUMERIC_RE.match(name):
         return None if _COLLECTION_RE.search(parent_name) else int(name)
+    if name.isascii() and _DIGIT_RE.search(name) is None:
+        return None  # every season name below holds a digit (CJK ones may use numerals)
     for pattern in (_WORD_NUMBER_RE, _NUMBER_WORD_RE, _S_TOKEN_RE):
         match = pattern.search(name)
         if match is not None:
