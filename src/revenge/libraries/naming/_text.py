@@ -31,7 +31,9 @@ _TRAILING_JUNK = SEPARATORS + "([{"
 MIN_YEAR = 1888
 MAX_YEAR = datetime.date.today().year + 3
 
-YEAR_RE = re.compile(r"(?<![^\W_])((?:18|19|20)\d\d)(?![^\W_])")
+# The century digits come first (the word-start check just after them) so that the
+# engine skips ahead to a "1" or "2" instead of trying every position.
+YEAR_RE = re.compile(r"((?:18|19|20)(?<![^\W_]..)\d\d)(?![^\W_])")
 
 _LEADING_GROUPS_RE = re.compile(r"^\s*(?:(?:\[[^\]]*\]|\u3010[^\u3011]*\u3011)[\s_.]*)+")
 
@@ -205,6 +207,8 @@ def humanize(text: str) -> str:
 def provider_ids(text: str) -> dict[str, str]:
     """Collect provider ids such as "{tmdb-603}" or "[imdbid-tt0133093]" from a name."""
     found: dict[str, str] = {}
+    if not _may_hold_ids(text):
+        return found
     for match in PROVIDER_ID_RE.finditer(text):
         if match.group(3):
             found.setdefault("imdb", match.group(3).lower())
@@ -215,4 +219,10 @@ def provider_ids(text: str) -> dict[str, str]:
 
 def remove_provider_ids(text: str) -> str:
     """Remove provider id tags from a name."""
-    return PROVIDER_ID_RE.sub(" ", text)
+    return PROVIDER_ID_RE.sub(" ", text) if _may_hold_ids(text) else text
+
+
+def _may_hold_ids(text: str) -> bool:
+    """Cheap test before the provider-id regex: every id names "db", "tt" or "maze"."""
+    lowered = text.lower()
+    return "db" in lowered or "tt" in lowered or "maze" in lowered

@@ -31,6 +31,7 @@ _SITE_PREFIX_RE = re.compile(
 )
 _LEADING_YEAR_RE = re.compile(r"^\s*[(\[]((?:18|19|20)\d\d)[)\]]\s*(?=\S)")
 # "cd1", "disc 2", "dvd1", "part2", "pt.3", "cd a": a file that is one piece of a stack.
+_3D_WORDS = ("3d", "sbs", "tab", "ou", "mvc")
 _STACK_WORDS = ("cd", "dvd", "dis", "part", "pt")
 _STACK_RE = re.compile(
     r"(?<![^\W_])(cd|dvd|dis[ck]|part|pt)[\s._-]*(\d{1,2}|[a-d])(?![^\W_])", re.I
@@ -100,6 +101,9 @@ def _stack_part(text: str, anywhere: bool) -> tuple[str, int | None]:
 
 def _format_3d(text: str) -> tuple[bool, str | None]:
     """Detect 3D markers; return (is 3D, layout such as "HSBS" or None)."""
+    lowered = text.lower()
+    if not any(word in lowered for word in _3D_WORDS):
+        return False, None
     tokens = [token.lower() for token in _FORMAT_3D_RE.findall(text)]
     has_3d = "3d" in tokens
     layouts = [t for t in tokens if t != "3d" and (has_3d or t not in _WEAK_3D_FORMATS)]
