@@ -17,7 +17,9 @@ from revenge.libraries.naming._text import cut_release_tags, is_year
 _SXE_RE = re.compile(
     r"s(?<![^\W_].)(\d{1,4})[\s._-]*(?:x[\s._-]*)?e(?:p[\s._]*)?(\d{1,5})(?!\d)", re.I
 )
-_NXN_RE = re.compile(r"(?<![^\W_])s?(\d{1,4})x(\d{1,4})(?!\d)", re.I)
+# "1x02", "s1x02": starts with its digits so that the engine skips ahead to them; the
+# word start (before an optional "s") is checked in ``_nxn``.
+_NXN_RE = re.compile(r"(\d{1,4})x(\d{1,4})(?!\d)", re.I)
 # "E07", "#07", "Ep 3", "Episode 16", "Épisode 2", "Folge 4", "afl.3". The first letter comes
 # first (the word-start check just after it) so that the engine can skip ahead to it.
 _KEYWORD_RE = re.compile(
@@ -92,11 +94,23 @@ def _marker_hit(match: re.Match[str], text: str, season: int | None, episode: in
 def season_marker(text: str, grouped: bool) -> Hit | None:
     """ "S01E02", "s1e2", "S01xE02", "S01.Ep06", "S41 E10478", "1x02" and their ranges."""
     match = _SXE_RE.search(text)
-    if match is None:
-        match = next((m for m in _NXN_RE.finditer(text) if not _is_resolution(m)), None)
-    if match is None:
-        return None
-    return _marker_hit(match, text, int(match.group(1)), int(match.group(2)))
+    if match is not None:
+        return _marker_hit(match, text, int(match.group(1)), int(match.group(2)))
+    return _nxn(text)
+
+
+def _nxn(text: str) -> Hit | None:
+    """The first "1x02" / "s1x02" that starts a word and is no picture size."""
+    for match in _NXN_RE.finditer(text):
+        start = match.start()
+        if start and text[start - 1] in "sS":
+            start -= 1
+        if (start and text[start - 1].isalnum()) or _is_resolution(match):
+            continue
+        season, episode = int(match.group(1)), int(match.group(2))
+        last = ending(text, match.end(), episode)
+        return Hit(start, match.end(), episode, season, last)
+    return None
 
 
 def _is_resolution(match: re.Match[str]) -> bool:
@@ -126,7 +140,8 @@ def capitulo(text: str, grouped: bool) -> Hit | None:
 
 def turkish(text: str, grouped: bool) -> Hit | None:
     """Turkish "69. Bölüm", "01 BLM"."""
-    if "l" not in text and "L" not in text:
+    lowered = text.lower()
+    if "bl" not in lowered and "bol" not in lowered and "b\u00f6l" not in lowered:
         return None
     match = _TURKISH_RE.search(text)
     return None if match is None else Hit(match.start(), match.end(), int(match.group(1)))
