@@ -31,6 +31,8 @@ _SITE_PREFIX_RE = re.compile(
 )
 _LEADING_YEAR_RE = re.compile(r"^\s*[(\[]((?:18|19|20)\d\d)[)\]]\s*(?=\S)")
 # "cd1", "disc 2", "dvd1", "part2", "pt.3", "cd a": a file that is one piece of a stack.
+_DAY_MONTH_AFTER_RE = re.compile(r"[-._ ]\d\d[-._ ]\d\d(?!\d)")
+_DAY_MONTH_BEFORE_RE = re.compile(r"(?<!\d)\d\d[-._ ]\d\d[-._ ]$")
 _3D_WORDS = ("3d", "sbs", "tab", "ou", "mvc")
 _STACK_WORDS = ("cd", "dvd", "dis", "part", "pt")
 _STACK_RE = re.compile(
@@ -69,11 +71,10 @@ def _find_year(stem: str) -> re.Match[str] | None:
     A year inside an air date ("2015.09.07") is never the film's year.
     """
     found = bracketed = None
-    date = find_date(stem, short=False) if len(stem) > 9 else None
     for match in YEAR_RE.finditer(stem):
         if not is_year(int(match.group(1))) or not trim(stem[: match.start()]):
             continue
-        if date is not None and date.start <= match.start() < date.end:
+        if _in_date(stem, match):
             continue
         found = match
         # A year alone in brackets is the film's; the first such one wins.
@@ -84,6 +85,15 @@ def _find_year(stem: str) -> re.Match[str] | None:
         ):
             bracketed = match
     return bracketed or found
+
+
+def _in_date(stem: str, match: re.Match[str]) -> bool:
+    """Whether a year is part of an air date: "2015.09.07" or "07.09.2015"."""
+    start = match.start()
+    return (
+        _DAY_MONTH_AFTER_RE.match(stem, match.end()) is not None
+        or _DAY_MONTH_BEFORE_RE.search(stem, max(0, start - 6), start) is not None
+    )
 
 
 def _stack_part(text: str, anywhere: bool) -> tuple[str, int | None]:
