@@ -40,31 +40,36 @@ _LEADING_GROUPS_RE = re.compile(r"^\s*(?:(?:\[[^\]]*\]|\u3010[^\u3011]*\u3011)[\
 # Release tags that never belong to a title. Words that are common in real titles
 # ("Limited", "Internal", "Cam", "Dual") are left out on purpose.
 _TAG_WORDS = r"""
-    (?:240|360|480|540|576|720|1080|1440|2160|4320)[pi] | [248]k | f?uhd | ultra-?hd | fhd
+    240[pi] | 360[pi] | 480[pi] | 540[pi] | 576[pi] | 720[pi] | 1080[pi] | 1440[pi]
+    | 2160[pi] | 4320[pi] | 2k | 4k | 8k | uhd | fuhd | ultra-?hd | fhd
     | hdr(?:10(?:\+|plus)?)? | dovi | hlg | hdc
     | blu-?ray | b[dr]-?rip | bd-?remux | remux | bd(?:25|50) | web-?dl | web-?rip | webdl
     | hdtv(?:rip)? | pdtv | sdtv | dsr(?:ip)? | dvd(?:rip|scr|screener|[59])? | hd-?rip
     | hddvd | hdcam | telesync | telecine | vhsrip | ppvrip | hrhd(?:tv)? | svcd
     | amzn | hulu | dsnp | hmax | atvp
-    | [xh]\.?26[45] | hevc | avc | xvid(?:vd)? | divx5? | av1 | vp9 | 10-?bit | nvenc
-    | aac(?:[25]\.[01])? | e?ac-?3 | ddp?(?:[257]\.[01])? | dts(?:-?(?:hd|ma|x))? | truehd
+    | x\.?26[45] | h\.?26[45] | hevc | avc | xvid(?:vd)? | divx5? | av1 | vp9 | 10-?bit | nvenc
+    | aac(?:[25]\.[01])? | ac-?3 | eac-?3 | ddp?(?:[257]\.[01])? | dts(?:-?(?:hd|ma|x))? | truehd
     | atmos | flac | opus | lpcm
     | remastered | extended | unrated | proper | repack | rerip | retail | read\.nfo | nfofix
     | multi | subs | vostfr | truefrench | ntsc | xxx
-    | 3d(?=[\s._-]*(?:h?sbs|h?tab|f(?:sbs|tab)|h?ou|mvc|$)) | [hf]?sbs | [hf]?tab | mvc
+    | 3d(?=[\s._-]*(?:h?sbs|h?tab|f(?:sbs|tab)|h?ou|mvc|$)) | sbs | hsbs | fsbs | tab | htab
+    | ftab | mvc
     | imax | theatrical | dubbed | v[2-9] | directors?'?s?[\s._-]?cut | extended[\s._-]cut
     | (?:special|ultimate|collectors?'?s?|anniversary)[\s._-]edition
 """
 
 # Language words are title words too ("The Good German"); they are release words only
 # when more release words follow ("German.DL", "FRENCH.BluRay", "Ita Ac3").
-_LANGUAGE_WORDS = r"""
-    (?:german|french|italian|ita|spanish|castellano|latino|english|eng|dutch|flemish
-    | swedish|danish|norwegian|finnish|polish|russian|rus|ukr|czech|hungarian|turkish
-    | portuguese|japanese|korean|chinese|hindi|nordic)
-    (?=[\s._-]+(?:dl|ml|dubbed|subbed|ac3d?|dts|pal|bluray|blu-ray|bd|web|hdtv|dvd\w*|\d{3,4}p
-    | x26[45]|h\.?26[45]|aac|mp3))
-"""
+_LANGUAGES = (  # noqa: SIM905
+    "german french italian ita spanish castellano latino english eng dutch flemish swedish"
+    " danish norwegian finnish polish russian rus ukr czech hungarian turkish portuguese"
+    " japanese korean chinese hindi nordic"
+).split()
+_LANGUAGE_FOLLOWED = (
+    r"(?=[\s._-]+(?:dl|ml|dubbed|subbed|ac3d?|dts|pal|bluray|blu-ray|bd|web|hdtv|dvd\w*"
+    r"|\d{3,4}p|x26[45]|h\.?26[45]|aac|mp3))"
+)
+_LANGUAGE_WORDS = " | ".join(f"{word}{_LANGUAGE_FOLLOWED}" for word in _LANGUAGES)
 
 
 def _top_level(alternatives: str) -> list[str]:
@@ -105,6 +110,9 @@ def _by_first_letter(alternatives: str) -> str:
     return "(?:" + "|".join(grouped + others) + ")"
 
 
+# Tag words, language words and episode ranges ("E01-E16"), grouped by first letter.
+_ALL_TAG_WORDS = _by_first_letter(f"{_TAG_WORDS} | {_LANGUAGE_WORDS} | e\\d{{1,4}}[-~]e?\\d{{1,4}}")
+
 # The separator before a tag is consumed (not looked behind at) so that the regex engine
 # can skip quickly to separator characters: this halves the time of a search.
 _TAG_START = r"[\s_,.()\[\]{}+-]"
@@ -113,7 +121,7 @@ _TAG_END = r"(?=[\s_,.()\[\]{}+-]|$)"
 # A release tag, a trailing bracket group such as "[720p]" or "[字]", or an episode
 # range such as "E01-E16"; everything from the first one on is release noise.
 RELEASE_TAG_RE = re.compile(
-    rf"(?:{_TAG_START}(?:{_by_first_letter(_TAG_WORDS)}|{_LANGUAGE_WORDS}|e\d{{1,4}}[-~]e?\d{{1,4}})"
+    rf"(?:{_TAG_START}{_ALL_TAG_WORDS}"
     rf"|\[[^\]]*\]){_TAG_END}",
     re.IGNORECASE | re.VERBOSE,
 )
