@@ -42,8 +42,10 @@ _PART_RE = re.compile(
 _PACKED_RE = re.compile(r"[._](\d{3,6})(?=[._]|$)")
 _LEADING_RE = re.compile(r"^(\d{1,4})(?:-(\d{1,4}))?(?=$|[\s._-])")
 _DASH_RE = re.compile(r"\s-\s*(\d{1,4})(?:v\d{1,2})?(?![^\W_])")
-_SPACED_RE = re.compile(r"(?<=[\s._])(\d{1,4})(?:v\d{1,2})?(?![^\W_])")
-_TRAILING_RE = re.compile(r"(?<=[\s._-])(\d{1,4})(?:v\d{1,2})?[\s._-]*$")
+# The separator before the number is consumed (not looked behind at): the engine then
+# skips ahead to separators instead of trying every position.
+_SPACED_RE = re.compile(r"[\s._](\d{1,4})(?:v\d{1,2})?(?![^\W_])")
+_TRAILING_RE = re.compile(r"[\s._-](\d{1,4})(?:v\d{1,2})?[\s._-]*$")
 _RANGE_RE = re.compile(r"(?<=[\s._(])(\d{2,4})\s*[-~]\s*(\d{2,4})(?=$|[\s._)\]\[])")
 # "[04]", "[第1008話]", "【24】", "[215 Fin]", "[01-24完]", "[12END]".
 _BRACKET_EP_RE = re.compile(
@@ -267,11 +269,10 @@ def loose_number(text: str, grouped: bool) -> Hit | None:
     patterns = (_DASH_RE, _TRAILING_RE, _SPACED_RE) if grouped else (_DASH_RE, _SPACED_RE)
     for pattern in patterns:
         match = next((m for m in pattern.finditer(text) if not looks_like_year(m.group(1))), None)
-        if match is not None and (pattern is _DASH_RE or match.start() > 0):
+        if match is not None and (pattern is _DASH_RE or match.start(1) > 0):
             season, episode = numbered(match.group(1))
-            return Hit(
-                match.start(), match.end(), episode, season, ending(text, match.end(), episode)
-            )
+            last = ending(text, match.end(), episode)
+            return Hit(match.start(), match.end(), episode, season, last)
     return None
 
 
