@@ -66,6 +66,8 @@ def test_episode_classes(
         ("[字幕组] 中文标题 / Latin Title - 11 [1080p]", "Latin Title", 11, None),
         ("【字幕组】【中文标题_Latin Title】【第13话】", "Latin Title", 13, None),
         ("[Grp] Eyeshield 21 - 101 [480p].mkv", "Eyeshield 21", 101, None),
+        ("[Grp] Some Title [Subtitle] - 03 [720p].mkv", "Some Title [Subtitle]", 3, None),
+        ("[Grp] Some Title [HDTV] - 04 [720p].mkv", "Some Title", 4, None),
     ],
 )
 def test_anime_classes(name: str, series: str, absolute: int, ending: int | None) -> None:

@@ -29,6 +29,8 @@ from revenge.libraries.naming.season import parse_season_folder
 _HASH_RE = re.compile(r"[\[(](?![0-9]{8})[0-9A-Fa-f]{8}[\])]")
 _PICTURE_SIZE_RE = re.compile(r"\d(?<!\d\d)\d{2,3}x\d{3,4}(?!\d)")
 _HAS_DIGIT_RE = re.compile(r"\d")
+_WORDS_BRACKET_RE = re.compile(r"\[[^\W\d_](?:[^\W\d_]|[' ])*\](?=\s+-\s*\d)")
+_TITLE_BRACKET_RE = re.compile(r"\[[^\W\d_](?:[^\W\d_]|[' ])*\][\s._-]*$")
 _BRACKETS_RE = re.compile(r"[\[\]\u3010\u3011]")
 # Bracket groups that are no title: a year, or a fansub's "★10月新番★" (new this season).
 _NOT_TITLE_RE = re.compile(r"^(?:19|20)\d\d$|[\u2605\u2606]|\u65b0\u756a")
@@ -75,7 +77,11 @@ def _series(prefix: str, numbered: bool = False) -> tuple[str, int | None, int |
     """
     if "[" in prefix or "\u3010" in prefix:
         prefix = strip_leading_groups(prefix)[0]
-    body = trim(cut_release_tags(prefix))
+    body = cut_release_tags(prefix)
+    end_bracket = _TITLE_BRACKET_RE.match(prefix, len(body)) if len(body) < len(prefix) else None
+    if end_bracket is not None and not _is_tag(end_bracket.group(0)):
+        body = prefix  # "Title [Subtitle] - 01": a bracket of words just before the number
+    body = trim(body)
     season = absolute = None
     # The season word sits at the very end: only the last few words need searching.
     tail = _SEASON_TAIL_RE.search(body, max(0, len(body) - 24)) if body[-1:].isdigit() else None
@@ -120,11 +126,32 @@ def _find_hit(text: str, grouped: bool, dated: bool) -> tuple[rules.Hit | None, 
     for rule in rules.WEAK_RULES:
         if (hit := rule(text, grouped)) is not None:
             return hit, text
-    body = cut_release_tags(strip_leading_groups(text)[0])
+    body = _cut_tags(strip_leading_groups(text)[0])
     for rule in rules.LOOSE_RULES:
         if (hit := rule(body, grouped)) is not None:
             return hit, body
     return None, text
+
+
+def _cut_tags(text: str) -> str:
+    """Release tags cut off; a bracket before " - 01" is stepped over (kept if words)."""
+    body, pos = "", 0
+    while True:
+        cut = cut_release_tags(text[pos:])
+        body += cut
+        end = pos + len(cut)
+        kept = _WORDS_BRACKET_RE.match(text, end) if end < len(text) else None
+        if kept is None:
+            return body
+        # "Title [Subtitle] - 01" keeps its words; "Title [HDTV] - 01" only its number.
+        body += " " if _is_tag(kept.group(0)) else kept.group(0)
+        pos = kept.end()
+
+
+def _is_tag(bracket: str) -> bool:
+    """Whether "[HDTV]" holds a release tag rather than words of a title."""
+    inner = " " + bracket.strip("[] ") + " "
+    return cut_release_tags(inner) != inner
 
 
 def _fansub_series(text: str, hit: rules.Hit, grouped: bool) -> str | None:
