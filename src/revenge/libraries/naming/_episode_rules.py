@@ -72,7 +72,6 @@ class Hit:
     episode: int
     season: int | None = None
     ending: int | None = None
-    absolute: int | None = None
 
 
 Rule = Callable[[str, bool], "Hit | None"]
