@@ -69,15 +69,18 @@ class EpisodeInfo:
         return self.year is not None
 
 
-def _series(prefix: str, numbered: bool = False) -> tuple[str, int | None, int | None]:
+def _series(
+    prefix: str, numbered: bool = False, cut: bool = True
+) -> tuple[str, int | None, int | None]:
     """Clean the text before the marker; return (series, season named in it, absolute).
 
     ``numbered``: the marker is "10x14" or follows " - ", where anime names put the
     absolute number just before it ("One Piece 214 10x14", "Show - 05 - S01E05").
+    ``cut``: release tags may remain (false when the text was already cut).
     """
     if "[" in prefix or "\u3010" in prefix:
         prefix = strip_leading_groups(prefix)[0]
-    body = cut_release_tags(prefix)
+    body = cut_release_tags(prefix) if cut else prefix
     end_bracket = _TITLE_BRACKET_RE.match(prefix, len(body)) if len(body) < len(prefix) else None
     if end_bracket is not None and not _is_tag(end_bracket.group(0)):
         body = prefix  # "Title [Subtitle] - 01": a bracket of words just before the number
@@ -177,11 +180,11 @@ def parse_episode_name(stem: str) -> EpisodeInfo:
         date = None  # "E.010910": the digits are packed episodes, not a date
     if hit is None and date is None:
         return EpisodeInfo(series=_series(text)[0])
-    return _assemble(source, hit, date, grouped)
+    return _assemble(source, hit, date, grouped, source is text)
 
 
 def _assemble(
-    text: str, hit: rules.Hit | None, date: FoundDate | None, grouped: bool
+    text: str, hit: rules.Hit | None, date: FoundDate | None, grouped: bool, whole: bool
 ) -> EpisodeInfo:
     """Combine a marker and an air date into the episode, the series before both."""
     if hit is None or date is None:
@@ -192,7 +195,7 @@ def _assemble(
     if not trim(prefix) and hit is not None and date is not None and date.start < hit.start:
         # "210810 Show Name ep05": the date leads and the series sits between.
         prefix = text[date.end : hit.start]
-    series, season, absolute = _series(prefix, _absolute_before(text, hit, grouped))
+    series, season, absolute = _series(prefix, _absolute_before(text, hit, grouped), whole)
     if hit is not None:
         fansub = _fansub_series(text, hit, grouped) if text[hit.start] in "[\u3010" else None
         if fansub is not None:
