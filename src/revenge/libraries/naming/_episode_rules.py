@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from revenge.libraries.naming._text import cut_release_tags, is_year
 
@@ -63,9 +63,8 @@ _CONTINUATION_RE = re.compile(
 _MAX_EPISODES_PER_FILE = 100
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One episode marker found in a name."""
+class Hit(NamedTuple):
+    """One episode marker found in a name (a tuple: made once per rule that matches)."""
 
     start: int
     end: int

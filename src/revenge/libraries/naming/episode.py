@@ -98,9 +98,9 @@ def _series(
     return (body if body.isascii() else latin_title(body)), season, absolute
 
 
-def _absolute_before(text: str, hit: rules.Hit | None, grouped: bool) -> bool:
+def _absolute_before(text: str, hit: rules.Hit | None) -> bool:
     """Whether a fansub name may carry an absolute number just before its season marker."""
-    if not grouped or hit is None or hit.season is None:
+    if hit is None or hit.season is None:
         return False
     bare = text[hit.start] not in "sS"
     return bare or _DASH_NUMBER_END_RE.search(text, 0, hit.start) is not None
@@ -195,7 +195,8 @@ def _assemble(
     if not trim(prefix) and hit is not None and date is not None and date.start < hit.start:
         # "210810 Show Name ep05": the date leads and the series sits between.
         prefix = text[date.end : hit.start]
-    series, season, absolute = _series(prefix, _absolute_before(text, hit, grouped), whole)
+    numbered = grouped and _absolute_before(text, hit)
+    series, season, absolute = _series(prefix, numbered, whole)
     if hit is not None:
         fansub = _fansub_series(text, hit, grouped) if text[hit.start] in "[\u3010" else None
         if fansub is not None:
