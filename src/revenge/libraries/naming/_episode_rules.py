@@ -101,6 +101,8 @@ def season_marker(text: str, grouped: bool) -> Hit | None:
 
 def _nxn(text: str) -> Hit | None:
     """The first "1x02" / "s1x02" that starts a word and is no picture size."""
+    if "x" not in text and "X" not in text:
+        return None
     for match in _NXN_RE.finditer(text):
         start = match.start()
         if start and text[start - 1] in "sS":
@@ -128,7 +130,7 @@ def keyword(text: str, grouped: bool) -> Hit | None:
 
 def capitulo(text: str, grouped: bool) -> Hit | None:
     """Spanish "Cap.104" (season 1, episode 4) and "Cap.111_120" ranges."""
-    if "ap" not in text and "AP" not in text:
+    if "cap" not in text.lower():
         return None
     match = _CAP_RE.search(text)
     if match is None or not int(match.group(2)):

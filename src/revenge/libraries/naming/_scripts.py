@@ -47,11 +47,12 @@ def pick_latin_title(candidates: list[str]) -> str:
     ]
     if not segments:
         return ""
-    for segment in segments:
-        if _latin_count(segment) > 1 and not has_cjk(segment):
+    counted = [(segment, _latin_count(segment)) for segment in segments]
+    for segment, latin in counted:
+        if latin > 1 and not has_cjk(segment):
             return segment
-    best = max(segments, key=_latin_count)
-    return _without_cjk_words(best) if _latin_count(best) else segments[0]
+    best, latin = max(counted, key=lambda pair: pair[1])
+    return _without_cjk_words(best) if latin else segments[0]
 
 
 def latin_title(text: str) -> str:

@@ -195,12 +195,15 @@ def _assemble(
     if not trim(prefix) and hit is not None and date is not None and date.start < hit.start:
         # "210810 Show Name ep05": the date leads and the series sits between.
         prefix = text[date.end : hit.start]
-    numbered = grouped and _absolute_before(text, hit)
-    series, season, absolute = _series(prefix, numbered, whole)
+    fansub = None
+    if hit is not None and text[hit.start] in "[\u3010":
+        fansub = _fansub_series(text, hit, grouped)
+    if fansub is not None:
+        series, season, absolute = _series(fansub)
+    else:
+        numbered = grouped and _absolute_before(text, hit)
+        series, season, absolute = _series(prefix, numbered, whole)
     if hit is not None:
-        fansub = _fansub_series(text, hit, grouped) if text[hit.start] in "[\u3010" else None
-        if fansub is not None:
-            series, season, absolute = _series(fansub)
         season = hit.season if hit.season is not None else season
         if absolute is None and hit.season is not None and (grouped or " - " in text):
             absolute = _absolute_after(text, hit, grouped)
