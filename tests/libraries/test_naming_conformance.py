@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
-from tests.support.naming_conformance import answer, is_correct, load_cases
+from tests.support.naming_conformance import answer, find_corpus, is_correct, load_cases
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CORPUS = REPO_ROOT.parent / "shared" / "conformance" / "naming" / "cases.jsonl"
+CORPUS = find_corpus("naming")
 
 MIN_OVERALL = 0.97
 MIN_PER_QUESTION = 0.90

@@ -41,7 +41,7 @@ async def test_grouping_versions_parts_extras(
     titles = [(m["title"], m["year"]) for m in page["items"]]
     assert titles == [
         ("Avatar", 2009), ("Broken", 2010), ("Empty", 2011), ("Heat", 1995),
-        ("The Matrix", 1999), ("rf", 2001),
+        ("The Matrix", 1999), ("Rf", 2001),
     ]  # fmt: skip
     heat = next(m for m in page["items"] if m["title"] == "Heat")
     assert heat["tmdb_id"] == "949"

@@ -57,6 +57,20 @@ _ANSWERS: dict[str, Callable[[Case], dict[str, Any]]] = {
 }
 
 
+def find_corpus(name: str) -> Path:
+    """Find ``shared/conformance/<name>/cases.jsonl`` above the repository.
+
+    The checkout may be the main one (``/work/main``) or a worktree one level deeper, so the
+    folders above it are walked until one holds ``shared/conformance``.
+    """
+    here = Path(__file__).resolve()
+    for folder in here.parents:
+        candidate = folder / "shared" / "conformance" / name / "cases.jsonl"
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"no shared/conformance/{name} above {here}")
+
+
 def load_cases(path: Path) -> Iterator[Case]:
     """Yield the corpus rows of a JSON-lines file."""
     with path.open(encoding="utf-8") as handle:

@@ -13,6 +13,7 @@ from revenge.catalog.audiobooks import repository as repo
 from revenge.catalog.audiobooks.placement import BookPlan, plan_book
 from revenge.catalog.text import sort_title
 from revenge.catalog.types import FileToPlace, Placed, Placement
+from revenge.libraries.naming import display_case, nfc, numbered_title
 from revenge.libraries.scanner.walk import AUDIO_EXTENSIONS
 
 
@@ -78,16 +79,25 @@ def _chapters(files: list[dict[str, Any]]) -> list[tuple[str, uuid.UUID, float, 
         embedded = (files[0]["tags"] or {}).get("chapters") or []
         if embedded:
             return [(str(t), files[0]["id"], float(s), e) for t, s, e in embedded]
+    named = {r["id"]: _chapter_name(r) for r in files}
     ordered = sorted(
         files,
         key=lambda r: (
             (r["tags"] or {}).get("disc") or 0,
-            (r["tags"] or {}).get("track") or 0,
+            (r["tags"] or {}).get("track") or named[r["id"]][0] or 0,
             r["path"],
         ),
     )
     out: list[tuple[str, uuid.UUID, float, float | None]] = []
     for r in ordered:
-        title = (r["tags"] or {}).get("title") or r["path"].rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        title = (r["tags"] or {}).get("title") or named[r["id"]][1]
         out.append((title, r["id"], 0.0, r["duration_seconds"]))
     return out
+
+
+def _chapter_name(row: dict[str, Any]) -> tuple[int | None, str]:
+    """Chapter number and title from a file name: "Book 10 - The Storm.mp3" is chapter 10."""
+    folder, _, name = row["path"].rpartition("/")
+    book = nfc(folder.rsplit("/", 1)[-1])
+    number, title = numbered_title(name.rsplit(".", 1)[0], book)
+    return number, display_case(title)

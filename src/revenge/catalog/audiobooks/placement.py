@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from revenge.catalog.text import norm
+from revenge.libraries.naming import display_case
 
 SINGLE_FILE_FORMATS = frozenset({"m4b"})
 _NARRATOR = re.compile(r"\s*\{([^}]+)\}\s*")
@@ -80,7 +81,7 @@ def plan_book(parts: tuple[str, ...], tags: dict[str, Any]) -> BookPlan:
     authors = split_people(tags.get("album_artist") or tags.get("artist"))
     # The first folder names the author when a book folder (or a single-file book) is below it.
     if not authors and (len(folders) >= 2 or (per_file and len(folders) == 1)):
-        authors = [folders[0]]
+        authors = [display_case(folders[0])]
     series = tags.get("series") or (folders[1] if len(folders) >= 3 else None)
     if tags.get("series_part"):
         with contextlib.suppress(ValueError):
@@ -88,7 +89,7 @@ def plan_book(parts: tuple[str, ...], tags: dict[str, Any]) -> BookPlan:
     key_path = "/".join([*folders, stem] if per_file else folders)
     return BookPlan(
         key="/".join(norm(p) for p in key_path.split("/")),
-        title=tags.get("album") or title,
+        title=tags.get("album") or display_case(title),
         authors=authors,
         narrators=split_people(tags.get("narrator") or tags.get("composer")) or narrators,
         series=series,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from revenge.catalog.text import norm
-from revenge.libraries.naming import MovieInfo, extra_folder_type, parse_movie
+from revenge.libraries.naming import MovieInfo, display_case, extra_folder_type, parse_movie
 
 
 @dataclass(slots=True)
@@ -60,7 +60,7 @@ def plan_movie(parts: tuple[str, ...]) -> MoviePlan | None:
         folder_info = parse_movie(folders[-1])
         if folder_extra or not info.title or _belongs_to_folder(info, folder_info):
             chosen = folder_info
-    title = chosen.display_title or chosen.title or parts[-1]
+    title = display_case(chosen.display_title or chosen.title or parts[-1])
     ids = {**chosen.provider_ids, **info.provider_ids}
     return MoviePlan(
         key=f"{norm(title)}|{chosen.year or ''}",

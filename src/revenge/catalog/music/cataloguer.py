@@ -33,7 +33,7 @@ class MusicCataloguer:
         artist_rows = {
             norm(name): {"name": name, "sort_name": sort_title(name)}
             for p in plans.values()
-            for name in (p.album_artist, p.artist)
+            for name in (p.album_artist, *p.artists)
         }
         artist_ids, new_artists = await repo.upsert_artists(conn, library_id, artist_rows)
         album_rows = {
@@ -50,6 +50,10 @@ class MusicCataloguer:
         album_ids, new_albums = await repo.upsert_albums(conn, library_id, album_rows)
         track_rows = {p.key: _track_row(p, album_ids, artist_ids) for p in plans.values()}
         track_ids, new_tracks = await repo.upsert_tracks(conn, library_id, track_rows)
+        await repo.replace_track_artists(
+            conn,
+            {track_ids[p.key]: [artist_ids[norm(a)] for a in p.artists] for p in plans.values()},
+        )
         placed = Placed()
         for file_id, plan in plans.items():
             placed.placements[file_id] = Placement("track", track_ids[plan.key])
@@ -75,7 +79,8 @@ def _track_row(
 ) -> dict[str, Any]:
     return {
         "album_id": album_ids[plan.album_key],
-        "artist_id": artist_ids[norm(plan.artist)],
+        # The first credited artist is the track's artist; the credit text stays as written.
+        "artist_id": artist_ids[norm(plan.artists[0])],
         "artist_name": plan.artist,
         "title": plan.title,
         "disc_number": plan.disc,

@@ -93,3 +93,18 @@ class Track(Base):
     musicbrainz_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = created_ts()
     updated_at: Mapped[datetime] = updated_ts()
+
+
+class TrackArtist(Base):
+    """Every artist of a track, in credit order ("A feat. B": A at 0, B at 1)."""
+
+    __tablename__ = "track_artists"
+    __table_args__ = (Index("ix_track_artists_artist", "artist_id"),)
+
+    track_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
+    )
+    artist_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("artists.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import upsert_keyed
-from revenge.catalog.music.models import Album, Artist, Track
+from revenge.catalog.music.models import Album, Artist, Track, TrackArtist
 from revenge.catalog.people.repository import delete_orphan_credits
 from revenge.catalog.repository import (
     delete_orphan_states,
@@ -66,15 +66,55 @@ async def upsert_tracks(
     return await upsert_keyed(conn, "tracks", library_id, rows, _TRACKS, refresh)
 
 
+async def replace_track_artists(
+    conn: AsyncConnection[Any], artists: dict[uuid.UUID, list[uuid.UUID]]
+) -> None:
+    """Set every listed track's artists, in credit order."""
+    if not artists:
+        return
+    tracks, names, positions = [], [], []
+    for track_id, artist_ids in artists.items():
+        for position, artist_id in enumerate(artist_ids):
+            tracks.append(track_id)
+            names.append(artist_id)
+            positions.append(position)
+    async with conn.cursor() as cur:
+        await cur.execute(
+            "DELETE FROM track_artists WHERE track_id = ANY(%s::uuid[])", [list(artists)]
+        )
+        await cur.execute(
+            "INSERT INTO track_artists (track_id, artist_id, position)"
+            " SELECT * FROM unnest(%s::uuid[], %s::uuid[], %s::int[]) ON CONFLICT DO NOTHING",
+            [tracks, names, positions],
+        )
+
+
+async def artists_of(
+    session: AsyncSession, track_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[uuid.UUID, str]]]:
+    """Each track's artists (id, name) in credit order."""
+    rows = await session.execute(
+        select(TrackArtist.track_id, Artist.id, Artist.name)
+        .join(Artist, Artist.id == TrackArtist.artist_id)
+        .where(TrackArtist.track_id.in_(track_ids))
+        .order_by(TrackArtist.track_id, TrackArtist.position)
+    )
+    found: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {t: [] for t in track_ids}
+    for track_id, artist_id, name in rows:
+        found[track_id].append((artist_id, name))
+    return found
+
+
 async def delete_orphans(session: AsyncSession) -> int:
-    """Delete tracks without files, albums without tracks, artists with neither."""
+    """Delete tracks without files, albums without tracks, artists credited nowhere."""
     used_by_album = select(Album.id).where(Album.album_artist_id == Artist.id).exists()
     used_by_track = select(Track.id).where(Track.artist_id == Artist.id).exists()
+    used_by_credit = select(TrackArtist.track_id).where(TrackArtist.artist_id == Artist.id)
     removed = 0
     for stmt in (
         delete(Track).where(no_files_left(Track.id)),
         delete(Album).where(~select(Track.id).where(Track.album_id == Album.id).exists()),
-        delete(Artist).where(~or_(used_by_album, used_by_track)),
+        delete(Artist).where(~or_(used_by_album, used_by_track, used_by_credit.exists())),
     ):
         result = await session.execute(stmt)
         removed += int(getattr(result, "rowcount", 0) or 0)

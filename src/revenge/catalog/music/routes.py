@@ -39,11 +39,17 @@ class AlbumOut(BaseModel):
     genres: list[str] = []
 
 
+class TrackArtistOut(BaseModel):
+    id: uuid.UUID
+    name: str
+
+
 class TrackOut(BaseModel):
     id: uuid.UUID
     album_id: uuid.UUID
     artist_id: uuid.UUID | None
     artist_name: str | None
+    artists: list[TrackArtistOut] = []
     title: str
     disc_number: int
     track_number: int | None
@@ -72,8 +78,10 @@ def _album(album: Album, artist: str | None, count: int | None = None) -> AlbumO
     )  # fmt: skip
 
 
-def _track(t: Track) -> TrackOut:
-    return TrackOut.model_validate(t, from_attributes=True)
+def _track(t: Track, artists: list[tuple[uuid.UUID, str]]) -> TrackOut:
+    out = TrackOut.model_validate(t, from_attributes=True)
+    out.artists = [TrackArtistOut(id=artist_id, name=name) for artist_id, name in artists]
+    return out
 
 
 ARTIST_FILTERS: tuple[str, ...] = ()
@@ -118,7 +126,9 @@ async def get_album(album_id: uuid.UUID, browse: BrowseDep) -> AlbumDetail:
     if found is None:
         raise NotFound(f"No album {album_id}.")
     album, artist = found
-    tracks = [_track(t) for t in await repo.tracks_of(browse.session, album_id)]
+    rows = await repo.tracks_of(browse.session, album_id)
+    artists = await repo.artists_of(browse.session, [t.id for t in rows])
+    tracks = [_track(t, artists[t.id]) for t in rows]
     return AlbumDetail(
         **_album(album, artist, len(tracks)).model_dump(),
         locked_fields=list(album.locked_fields or ()),
@@ -136,6 +146,9 @@ async def get_track(track_id: uuid.UUID, browse: BrowseDep) -> TrackDetail:
         raise NotFound(f"No track {track_id}.")
     files = await browse.files([track.id])
     states = await browse.states([track.id])
+    artists = await repo.artists_of(browse.session, [track.id])
     return TrackDetail(
-        **_track(track).model_dump(), files=files.get(track.id, []), user_state=states[track.id]
+        **_track(track, artists[track.id]).model_dump(),
+        files=files.get(track.id, []),
+        user_state=states[track.id],
     )

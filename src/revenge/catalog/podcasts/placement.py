@@ -2,7 +2,8 @@
 
 The podcast is the first folder under the root (its title from the album tag when set);
 files lying in the root are grouped by their album tag. Episode title, number and date
-come from tags, else from names like "2024-03-01 - 042 - Title.mp3" or "Ep 42 Title".
+come from tags, else from names like "2024-03-01 - 042 - Title.mp3", "Ep 42 Title" or
+"Show 67 - Title.mp3" (the show's own name before the number).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from revenge.catalog.text import norm
+from revenge.libraries.naming import display_case, numbered_title
 
 UNKNOWN_PODCAST = "Unknown Podcast"
 _DATE = re.compile(r"(?<!\d)(\d{4})[-._](\d{2})[-._](\d{2})(?!\d)")
-_NUMBER = re.compile(r"^(?:ep(?:isode)?\.?\s*|#|e)?(\d{1,5})(?:\s*[-.:_]\s*|\s+)", re.IGNORECASE)
 _SEPARATORS = re.compile(r"^[\s._-]+|[\s._-]+$")
 
 
@@ -44,22 +45,20 @@ def _date(text: str) -> tuple[dt.date | None, str]:
 
 def plan_podcast_episode(parts: tuple[str, ...], tags: dict[str, Any]) -> EpisodePlan:
     """The podcast episode of a file at `parts` with tags (possibly empty)."""
-    folder = parts[0] if len(parts) > 1 else None
+    folder = display_case(parts[0]) if len(parts) > 1 else None
     podcast = tags.get("album") or folder or UNKNOWN_PODCAST
     podcast_key = norm(folder) if folder else norm(podcast)
     stem = parts[-1].rsplit(".", 1)[0]
     published, rest = _date(stem)
     if published is None and isinstance(tags.get("date"), str):
         published, _ = _date(tags["date"])
-    number = None
-    if (match := _NUMBER.match(rest)) is not None:
-        number, rest = int(match.group(1)), rest[match.end() :]
+    number, rest = numbered_title(rest, podcast)
     return EpisodePlan(
         podcast_key=podcast_key,
         podcast_title=podcast,
         author=tags.get("artist"),
         key=f"{podcast_key}|{norm('/'.join(parts[1:])) or norm(stem)}",
-        title=tags.get("title") or _SEPARATORS.sub("", rest) or stem,
+        title=tags.get("title") or display_case(_SEPARATORS.sub("", rest) or stem),
         number=tags.get("track") or number,
         published=published,
     )

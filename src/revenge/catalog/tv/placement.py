@@ -19,6 +19,7 @@ from revenge.catalog.text import norm
 from revenge.libraries.naming import (
     EpisodeInfo,
     clean_title,
+    display_case,
     extra_folder_type,
     parse_episode,
     parse_series_name,
@@ -62,15 +63,15 @@ class EpisodePlan:
 
 
 def _readable(text: str) -> str:
-    """Dotted release names read with spaces ("Loose.Show" -> "Loose Show")."""
-    return text if " " in text else re.sub(r"[._]+", " ", text).strip()
+    """Dotted release names read with spaces ("Loose.Show" -> "Loose Show"), and cased."""
+    return display_case(text if " " in text else re.sub(r"[._]+", " ", text).strip())
 
 
 def _series_plan(folder: str | None, info: EpisodeInfo, stem: str) -> SeriesPlan:
     if folder is None:
         name = _readable(info.series or stem)
         return SeriesPlan(f"{norm(name)}|", name, None, {})
-    name = parse_series_name(folder) or folder
+    name = display_case(parse_series_name(folder) or folder)
     year_match = _YEAR_IN_FOLDER.search(folder)
     year = int(year_match.group(1)) if year_match else None
     ids = {m.group(1).lower(): m.group(2) for m in _PROVIDER_ID.finditer(folder)}

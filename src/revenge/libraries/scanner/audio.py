@@ -14,6 +14,7 @@ from typing import Any
 import mutagen
 from mutagen.id3 import ID3
 
+from revenge.libraries.naming.display import nfc
 from revenge.libraries.scanner.walk import extension
 
 # mutagen type name -> extensions that may carry it; anything else is a mislabeled file.
@@ -106,6 +107,7 @@ def _id3(audio: Any, facts: AudioFacts) -> None:
         frame = tags.get(frame_id)
         if frame is not None and frame.text:
             facts.tags[name] = str(frame.text[0])
+            _keep_many(facts.tags, name, frame.text)
     for frame in tags.getall("TXXX"):
         known = _FREEFORM.get(frame.desc.lower())
         if known and frame.text:
@@ -126,6 +128,7 @@ def _mp4(audio: Any, facts: AudioFacts) -> None:
     for atom, name in _MP4_TEXT.items():
         if atom in tags:
             facts.tags[name] = str(_first(tags[atom]))
+            _keep_many(facts.tags, name, tags[atom])
     for atom, name in (("trkn", "track"), ("disk", "disc")):
         if tags.get(atom):
             _set_pair(facts.tags, name, tags[atom][0])
@@ -154,11 +157,27 @@ def _vorbis(audio: Any, facts: AudioFacts) -> None:
         first = _first(value)
         if name and first:
             facts.tags[name] = str(first)
+            _keep_many(facts.tags, name, value)
+        elif key.lower() == "artists" and value:
+            # MusicBrainz Picard's multi-value ARTISTS tag: one value per artist.
+            facts.tags["artists"] = [str(v) for v in value]
     names = {key.lower() for key, _ in audio.tags.items()}
     facts.has_art = bool(getattr(audio, "pictures", None)) or "metadata_block_picture" in names
 
 
+def _keep_many(tags: dict[str, Any], name: str, values: Any) -> None:
+    """Keep every value of a multi-value artist tag ("artists"); one value needs no list."""
+    if name == "artist" and isinstance(values, list) and len(values) > 1 and "artists" not in tags:
+        tags["artists"] = [str(v) for v in values if str(v).strip()]
+
+
 def _normalise(tags: dict[str, Any]) -> None:
+    for key, value in tags.items():
+        # Tags written on macOS may hold decomposed accents: compose them (NFC).
+        if isinstance(value, str):
+            tags[key] = nfc(value)
+        elif isinstance(value, list):
+            tags[key] = [nfc(v) if isinstance(v, str) else v for v in value]
     for key in ("track", "disc"):
         if isinstance(tags.get(key), str):
             raw = tags.pop(key)

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from revenge.libraries.naming.display import nfc
 from revenge.libraries.scanner.audio import AudioFacts, read_audio
 from revenge.libraries.scanner.fingerprint import fingerprint
 from revenge.libraries.scanner.walk import FoundFile
@@ -36,9 +37,13 @@ def fingerprint_many(files: list[FoundFile]) -> list[tuple[FoundFile, str, str |
 
 
 def relative_parts(path: str, roots: list[str]) -> tuple[str, ...]:
-    """The path below the (longest) library root holding it, split into names."""
+    """The path below the (longest) library root holding it, split into names.
+
+    The names are NFC (macOS writes accents decomposed); the path itself is kept as it is
+    on disk, since that is what opens the file.
+    """
     best = max((r for r in roots if path.startswith(r.rstrip(os.sep) + os.sep)), key=len)
-    return tuple(path[len(best.rstrip(os.sep)) + 1 :].split(os.sep))
+    return tuple(nfc(path[len(best.rstrip(os.sep)) + 1 :]).split(os.sep))
 
 
 def prepare(
