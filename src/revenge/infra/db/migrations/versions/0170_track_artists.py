@@ -1,7 +1,7 @@
 """Every artist of a track ("A feat. B", multi-value artist tags), in credit order.
 
 Revision ID: 0170
-Revises: 0090
+Revises: 0160
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0170"
-down_revision: str | None = "0090"
+down_revision: str | None = "0160"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
