@@ -15,6 +15,7 @@ RefusalCode = Literal[
     "too_many_redirects",
     "http_error",
     "unreachable",
+    "unresolvable",
     "not_found",
 ]
 # Outcomes worth retrying later; the rest are properties of the content or the URL.
