@@ -147,11 +147,11 @@ class RequestGuardMiddleware:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 status_holder["sent"] = True
-                message["headers"] = [
-                    *message.get("headers", []),
-                    (b"x-request-id", request_id.encode()),
-                    _NOSNIFF,
-                ]
+                sent_headers = list(message.get("headers", []))
+                sent_headers.append((b"x-request-id", request_id.encode()))
+                if not any(name.lower() == _NOSNIFF[0] for name, _ in sent_headers):
+                    sent_headers.append(_NOSNIFF)
+                message["headers"] = sent_headers
             await send(message)
 
         try:

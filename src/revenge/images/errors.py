@@ -17,6 +17,7 @@ RefusalCode = Literal[
     "unreachable",
     "unresolvable",
     "not_found",
+    "outside_library",
 ]
 # Outcomes worth retrying later; the rest are properties of the content or the URL.
 TRANSIENT_CODES = frozenset({"unreachable", "http_error"})
