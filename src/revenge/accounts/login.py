@@ -6,6 +6,7 @@ Unknown user, wrong password and disabled account give the same answer after the
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from revenge.accounts.passwords import MAX_LENGTH, Passwords
 from revenge.activity.seam import record
 from revenge.api.client import ClientInfo
 from revenge.errors import AppError, TooManyRequests, Unauthorized
+from revenge.sessions import repository as sessions_repo
 from revenge.sessions.service import DeviceInfo, IssuedSession, SessionService
 
 if TYPE_CHECKING:
@@ -58,13 +60,10 @@ class LoginService:
         device: DeviceInfo | None = None,
     ) -> LoginOutcome:
         account = account_key(username)
-        wait = await self.limiter.retry_after(session, account, client.ip)
-        if wait is not None:
-            await self._audit_failure(session, None, account, client, "rate_limited")
-            return LoginOutcome(
-                error=TooManyRequests("Too many failed sign-ins; try again later.", wait)
-            )
         user = await repo.by_username(session, username)
+        refusal = await self.throttled(session, account, user, client, device)
+        if refusal is not None:
+            return LoginOutcome(error=refusal)
         ok, rehash = await self._passwords.verify(
             user.password_hash if user else None, password[: MAX_LENGTH + 1]
         )
@@ -77,6 +76,45 @@ class LoginService:
             issued=await self.sign_in(session, user, client, device, password if rehash else None),
             user=user,
         )
+
+    async def throttled(
+        self,
+        session: AsyncSession,
+        account: str,
+        user: User | None,
+        client: ClientInfo,
+        device: DeviceInfo | None = None,
+        action: str = "login_failed",
+    ) -> TooManyRequests | None:
+        """The 429 when this caller must wait (recorded in the account's activity), else None."""
+        known = user is not None and await sessions_repo.signed_in_before(
+            session, user.id, device.device_id if device else None, client.ip
+        )
+        wait = await self.limiter.retry_after(session, account, client.ip, known_device=known)
+        if wait is None:
+            return None
+        await self._audit_failure(session, user, account, client, "rate_limited", action)
+        return TooManyRequests("Too many failed attempts; try again later.", wait)
+
+    async def reauthenticate(
+        self, session: AsyncSession, user_id: uuid.UUID, password: str, client: ClientInfo
+    ) -> AppError | None:
+        """Check a signed-in user's password again (before changing it), under the sign-in
+        limits: a stolen session cannot guess the password faster than a sign-in could."""
+        user = await repo.get(session, user_id)
+        if user is None:
+            return Unauthorized("No such user.")
+        account = account_key(user.username)
+        action = "password_change_failed"
+        refusal = await self.throttled(session, account, user, client, action=action)
+        if refusal is not None:
+            return refusal
+        ok, _ = await self._passwords.verify(user.password_hash, password[: MAX_LENGTH + 1])
+        if ok:
+            return None
+        await self.limiter.record_failure(session, account, client.ip)
+        await self._audit_failure(session, user, account, client, "bad_password", action)
+        return Unauthorized("The current password is wrong.")
 
     async def sign_in(
         self,
@@ -113,13 +151,14 @@ class LoginService:
         account: str,
         client: ClientInfo,
         reason: str,
+        action: str = "login_failed",
     ) -> None:
         await record(
             self._rt,
             session,
             user_id=user.id if user else None,
             module="auth",
-            action="login_failed",
+            action=action,
             details={"username": account, "reason": reason},
             ip_address=client.ip,
             user_agent=client.user_agent,

@@ -152,3 +152,18 @@ async def delete_finished(session: AsyncSession, before: datetime, idle_before: 
     )
     result = await session.execute(stmt)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def signed_in_before(
+    session: AsyncSession, user_id: uuid.UUID, device_id: str | None, ip: str | None
+) -> bool:
+    """Whether a session of the user came from this device id or address (kept a day after
+    it ends), i.e. whether the caller is likely the owner rather than a stranger."""
+    matches = [c for c in (
+        Session.device_id == device_id if device_id else None,
+        Session.ip_address == ip if ip else None,
+    ) if c is not None]  # fmt: skip
+    if not matches:
+        return False
+    stmt = select(Session.id).where(Session.user_id == user_id, or_(*matches)).limit(1)
+    return (await session.scalar(stmt)) is not None
