@@ -129,7 +129,9 @@ class LoginService:
         if rehash_password is not None:
             user.password_hash = await self._passwords.hash(rehash_password)
         user.last_login_at = datetime.now(UTC)
-        issued = await self._sessions.create(session, user_id=user.id, client=client, device=device)
+        issued = await self._sessions.create(
+            session, user_id=user.id, client=client, device=device, auth_method=method
+        )
         await record(
             self._rt,
             session,

@@ -6,9 +6,14 @@ session and user rows and writes the cache entry before its transaction ends; ev
 and evicts the entry after it. Evictions reach other nodes through the cache's pub/sub
 broadcast; while Redis is unreachable no node trusts its in-process tier at all.
 
-Known limit: a revoke made while Redis is unreachable cannot delete the Redis copy. A Redis
-that restarts comes back empty; one that was only partitioned away may still serve that entry
-until it expires, so entries live at most CACHE_TTL_SECONDS (30 s).
+A revoke made while Redis is unreachable cannot delete the Redis copy, and a Redis that was
+only partitioned away comes back still holding it. So every revocation (and every change to a
+user that cached entries describe) also bumps one counter in PostgreSQL, `session_epoch`, in
+its own transaction; each cache entry carries the epoch it was read at, and an entry older
+than the current epoch is read again from the database. A node reads the epoch at most
+EPOCH_CHECK_SECONDS after its last read (one tiny query a second per node, not per request),
+so a revocation wins on every node, whatever any cache holds, within that second. Pub/sub
+evictions still make revocations visible at once while Redis is reachable.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from revenge.sessions.models import Session
 from revenge.sessions.policy import (
     ACTIVITY_WRITE_INTERVAL,
     CACHE_TTL_SECONDS,
+    EPOCH_CHECK_SECONDS,
     SessionPolicy,
     session_policy,
 )
@@ -57,6 +63,9 @@ class SessionIdentity:
     role: str
     expires_at: float
     last_activity_at: float
+    epoch: int = 0
+    # Signed in with a password and a second factor, or through an identity provider.
+    second_factor: bool = False
 
     def usable(self, now: float, idle_timeout: float) -> bool:
         return now < self.expires_at and now - self.last_activity_at <= idle_timeout
@@ -104,6 +113,8 @@ class SessionService:
         self._rt = runtime
         # Sessions whose activity this node wrote recently (the write throttle).
         self._touched: TTLCache[uuid.UUID, float] = TTLCache(100_000, ACTIVITY_WRITE_INTERVAL)
+        self._epoch = 0
+        self._epoch_read_at = -EPOCH_CHECK_SECONDS
 
     async def policy(self) -> SessionPolicy:
         return await session_policy(self._rt)
@@ -115,6 +126,7 @@ class SessionService:
         user_id: uuid.UUID,
         client: ClientInfo,
         device: DeviceInfo | None = None,
+        auth_method: str = "password",
     ) -> IssuedSession:
         """Open a session on sign-in; the oldest sessions beyond the per-user limit end."""
         policy = await self.policy()
@@ -132,6 +144,7 @@ class SessionService:
                 "client_version": device.client_version,
                 "ip_address": client.ip,
                 "user_agent": client.user_agent,
+                "auth_method": auth_method,
                 "expires_at": datetime.now(UTC) + timedelta(seconds=policy.absolute_lifetime),
             },
         )
@@ -150,7 +163,11 @@ class SessionService:
         policy, now = await self.policy(), time.time()
         raw = await self._rt.cache.get(key)
         identity = SessionIdentity.decode(raw) if raw is not None else None
-        if identity is None or not identity.usable(now, policy.idle_timeout):
+        if (
+            identity is None
+            or not identity.usable(now, policy.idle_timeout)
+            or identity.epoch < await self.current_epoch()
+        ):
             identity = await self._validate_from_db(digest, key, now, policy)
             if identity is None:
                 return None
@@ -171,13 +188,24 @@ class SessionService:
                 role=row.role,
                 expires_at=row.expires_at.timestamp(),
                 last_activity_at=row.last_activity_at.timestamp(),
+                epoch=int(row.epoch or 0),
+                second_factor=row.auth_method != "password" or row.totp_enabled_at is not None,
             )
+            self._epoch = max(self._epoch, identity.epoch)
             if not identity.usable(now, policy.idle_timeout):
                 return None
             # Written while the rows are share-locked: see the module docstring.
             ttl = min(CACHE_TTL_SECONDS, identity.expires_at - now)
             await self._rt.cache.set(key, identity.encode(), ttl)
         return identity
+
+    async def current_epoch(self) -> int:
+        """The revocation epoch, read from PostgreSQL at most every EPOCH_CHECK_SECONDS."""
+        if time.monotonic() - self._epoch_read_at >= EPOCH_CHECK_SECONDS:
+            async with self._rt.db.engine.connect() as conn:
+                self._epoch = await repo.current_epoch(conn)
+            self._epoch_read_at = time.monotonic()
+        return self._epoch
 
     async def refresh(
         self, session: AsyncSession, refresh_token: str, client: ClientInfo
@@ -279,6 +307,8 @@ class SessionService:
     async def forget_cached(self, session: AsyncSession, user_id: uuid.UUID) -> None:
         """Drop a user's cached sessions (after a role change); call after updating the user."""
         hashes = await repo.active_token_hashes(session, user_id)
+        await repo.bump_epoch(session)
+        self._epoch_read_at = -EPOCH_CHECK_SECONDS
         await self._evict(hashes)
 
     async def cleanup(self, session: AsyncSession) -> int:
@@ -293,6 +323,9 @@ class SessionService:
         # The UPDATE takes the row locks first, so any validation caching this session
         # concurrently has finished before the eviction below.
         revoked = await repo.revoke(session, reason, *conditions)
+        if revoked:
+            await repo.bump_epoch(session)
+            self._epoch_read_at = -EPOCH_CHECK_SECONDS  # read it again after this commits
         await self._evict([digest for digest, _ in revoked])
         return revoked
 
