@@ -17,6 +17,7 @@ from revenge.accounts import repository as repo
 from revenge.accounts.bruteforce import LoginLimiter, account_key
 from revenge.accounts.models import User
 from revenge.accounts.passwords import MAX_LENGTH, Passwords
+from revenge.accounts.two_factor import TwoFactorService
 from revenge.activity.seam import record
 from revenge.api.client import ClientInfo
 from revenge.errors import AppError, TooManyRequests, Unauthorized
@@ -27,6 +28,15 @@ if TYPE_CHECKING:
     from revenge.runtime import Runtime
 
 BAD_CREDENTIALS = "Invalid username or password."
+
+
+class SecondFactorRequired(Unauthorized):
+    """The password was right; the sign-in needs `two_factor_code` too (sent again with it)."""
+
+    slug = "second-factor-required"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, second_factor_required=True)
 
 
 @dataclass(frozen=True)
@@ -45,11 +55,13 @@ class LoginService:
         passwords: Passwords,
         sessions: SessionService,
         limiter: LoginLimiter,
+        two_factor: TwoFactorService,
     ) -> None:
         self._rt = runtime
         self._passwords = passwords
         self._sessions = sessions
         self.limiter = limiter
+        self._two_factor = two_factor
 
     async def login(
         self,
@@ -58,6 +70,7 @@ class LoginService:
         password: str,
         client: ClientInfo,
         device: DeviceInfo | None = None,
+        second_factor: str | None = None,
     ) -> LoginOutcome:
         account = account_key(username)
         user = await repo.by_username(session, username)
@@ -72,10 +85,33 @@ class LoginService:
             reason = "unknown_user" if user is None else "disabled" if ok else "bad_password"
             await self._audit_failure(session, user, account, client, reason)
             return LoginOutcome(error=Unauthorized(BAD_CREDENTIALS))
+        factor = await self._second_factor(session, user, account, client, second_factor)
+        if factor is not None:
+            return LoginOutcome(error=factor)
         return LoginOutcome(
             issued=await self.sign_in(session, user, client, device, password if rehash else None),
             user=user,
         )
+
+    async def _second_factor(
+        self,
+        session: AsyncSession,
+        user: User,
+        account: str,
+        client: ClientInfo,
+        code: str | None,
+    ) -> AppError | None:
+        """None when the user has no second factor or sent a right code; a wrong one counts
+        as a failed sign-in."""
+        if user.totp_enabled_at is None:
+            return None
+        if not code:
+            return SecondFactorRequired("Enter the code from your authenticator app.")
+        if await self._two_factor.check(session, user, code):
+            return None
+        await self.limiter.record_failure(session, account, client.ip)
+        await self._audit_failure(session, user, account, client, "bad_second_factor")
+        return SecondFactorRequired("The two-factor code is wrong.")
 
     async def throttled(
         self,
