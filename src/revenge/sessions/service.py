@@ -19,6 +19,7 @@ evictions still make revocations visible at once while Redis is reachable.
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from cachetools import TTLCache
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.activity.seam import record
@@ -51,6 +53,8 @@ from revenge.sessions.tokens import (
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -202,9 +206,14 @@ class SessionService:
     async def current_epoch(self) -> int:
         """The revocation epoch, read from PostgreSQL at most every EPOCH_CHECK_SECONDS."""
         if time.monotonic() - self._epoch_read_at >= EPOCH_CHECK_SECONDS:
-            async with self._rt.db.engine.connect() as conn:
-                self._epoch = await repo.current_epoch(conn)
             self._epoch_read_at = time.monotonic()
+            try:
+                async with self._rt.db.engine.connect() as conn:
+                    self._epoch = await repo.current_epoch(conn)
+            except (SQLAlchemyError, OSError, TimeoutError) as exc:
+                # No revocation can commit while the database is unreachable either: the
+                # last epoch read stays right until it is back.
+                log.warning("session epoch unavailable, using the last one read: %s", exc)
         return self._epoch
 
     async def refresh(
