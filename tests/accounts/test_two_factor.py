@@ -3,6 +3,7 @@ password sign-in, limits on wrong codes, the administrators' requirement and the
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -37,6 +38,12 @@ async def enrol(client: httpx.AsyncClient, token: str) -> tuple[pyotp.TOTP, list
     )
     assert enabled.status_code == 200, enabled.text
     return totp, enabled.json()["recovery_codes"]
+
+
+def next_code(totp: pyotp.TOTP) -> str:
+    """A code the server accepts (one step ahead, within the drift allowed) that differs
+    from the one just used: each code is accepted once."""
+    return totp.at(time.time() + 30)
 
 
 def query(runtime: Runtime, sql: str) -> list[tuple[Any, ...]]:
@@ -76,8 +83,10 @@ async def test_enrol_then_sign_in_needs_the_code(
     assert problem["second_factor_required"] is True
     bad = await sign_in(client, "alice", "123456" if totp.now() != "123456" else "654321")
     assert bad.status_code == 401 and bad.json()["second_factor_required"] is True
-    good = await sign_in(client, "alice", totp.now())
+    good = await sign_in(client, "alice", next_code(totp))
     assert good.status_code == 200, good.text
+    replayed = await sign_in(client, "alice", next_code(totp))
+    assert replayed.status_code == 401, "a code must not be accepted twice"
 
     # Secrets at rest: the TOTP secret sealed, the recovery codes hashed.
     sealed = query(clean_runtime, "SELECT totp_secret_encrypted FROM users")[0][0]
@@ -130,7 +139,7 @@ async def test_turning_it_off_needs_a_code_and_an_admin_can_reset_it(
     # And on again, then off by the user with a current code.
     totp, _ = await enrol(client, token)
     off = await client.post(
-        "/api/v1/me/2fa/disable", json={"code": totp.now()}, headers=bearer(token)
+        "/api/v1/me/2fa/disable", json={"code": next_code(totp)}, headers=bearer(token)
     )
     assert off.status_code == 204
     assert (await sign_in(client, "alice")).status_code == 200

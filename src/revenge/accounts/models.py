@@ -48,6 +48,8 @@ class User(Base):
     # only once confirmed (`totp_enabled_at`), a pending enrolment has no date yet.
     totp_secret_encrypted: Mapped[str | None] = mapped_column(Text)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The 30-second step of the last accepted code: a code is accepted once (RFC 6238 5.2).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class RecoveryCode(Base):

@@ -6,7 +6,8 @@ as pending and returns it with its `otpauth://` provisioning URI (what a QR code
 returns the recovery codes, shown only then (stored as SHA-256 digests of 60 random bits).
 
 At password sign-in a user with two factors on must also send a code: a TOTP code (30 s
-steps, one step of clock drift either way) or an unused recovery code. Wrong codes count
+steps, one step of clock drift either way; each code is accepted once, so one seen over a
+shoulder or in a log cannot be replayed) or an unused recovery code. Wrong codes count
 toward the sign-in limits like wrong passwords (see accounts.login). Sign-in through an
 identity provider (OIDC) is not asked for a code: the provider decides its own factors.
 
@@ -18,9 +19,11 @@ they turn two factors on (see accounts.authenticator).
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pyotp
@@ -66,6 +69,17 @@ def new_recovery_codes() -> list[str]:
     return ["-".join(c[i : i + 4] for i in range(0, _CODE_LENGTH, 4)) for c in codes]
 
 
+def _matching_step(secret: str, code: str) -> int | None:
+    """The time step (now, or one either side for clock drift) whose code this is."""
+    totp = pyotp.TOTP(secret)
+    now = datetime.now(UTC)
+    current = totp.timecode(now)
+    for offset in (0, -1, 1):
+        if hmac.compare_digest(totp.at(now, counter_offset=offset), code):
+            return current + offset
+    return None
+
+
 class TwoFactorService:
     """Every method runs in the caller's transaction."""
 
@@ -105,9 +119,11 @@ class TwoFactorService:
             raise Conflict("Two-factor sign-in is already on.")
         if secret is None:
             raise Conflict("Start with POST /api/v1/me/2fa/setup.")
-        if not pyotp.TOTP(secret).verify(_normalise(code), valid_window=1):
+        step = _matching_step(secret, _normalise(code))
+        if step is None:
             raise BadRequest("The code does not match; check the authenticator app's clock.")
         await repo.enable(session, user.id)
+        await repo.claim_step(session, user.id, step)
         codes = await self._new_codes(session, user.id)
         await self._changed(session, user.id, "2fa_enabled", user.id)
         return codes
@@ -119,8 +135,9 @@ class TwoFactorService:
         if secret is None or user.totp_enabled_at is None:
             return False
         plain = _normalise(code)
-        if plain.isdigit() and pyotp.TOTP(secret).verify(plain, valid_window=1):
-            return True
+        if plain.isdigit():
+            step = _matching_step(secret, plain)
+            return step is not None and await repo.claim_step(session, user.id, step)
         return len(plain) == _CODE_LENGTH and await repo.use_code(
             session, user.id, code_hash(plain)
         )

@@ -16,7 +16,24 @@ async def set_secret(
 ) -> None:
     enabled_at = datetime.now(UTC) if enabled else None
     stmt = update(User).where(User.id == user_id)
-    await session.execute(stmt.values(totp_secret_encrypted=sealed, totp_enabled_at=enabled_at))
+    values = {
+        "totp_secret_encrypted": sealed,
+        "totp_enabled_at": enabled_at,
+        "totp_last_step": None,
+    }
+    await session.execute(stmt.values(**values))
+
+
+async def claim_step(session: AsyncSession, user_id: uuid.UUID, step: int) -> bool:
+    """Record `step` as used; False when it (or a later one) was used already."""
+    last = func.coalesce(User.totp_last_step, -1)
+    stmt = (
+        update(User)
+        .where(User.id == user_id, last < step)
+        .values(totp_last_step=step)
+        .returning(User.id)
+    )
+    return (await session.execute(stmt)).first() is not None
 
 
 async def enable(session: AsyncSession, user_id: uuid.UUID) -> None:

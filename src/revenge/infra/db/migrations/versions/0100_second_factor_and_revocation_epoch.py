@@ -20,6 +20,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.add_column("users", sa.Column("totp_secret_encrypted", sa.Text()))
     op.add_column("users", sa.Column("totp_enabled_at", sa.DateTime(timezone=True)))
+    op.add_column("users", sa.Column("totp_last_step", sa.BigInteger()))
     op.add_column(
         "sessions",
         sa.Column("auth_method", sa.String(16), nullable=False, server_default="password"),
@@ -54,5 +55,6 @@ def downgrade() -> None:
     op.drop_index("ix_recovery_codes_user", table_name="recovery_codes")
     op.drop_table("recovery_codes")
     op.drop_column("sessions", "auth_method")
+    op.drop_column("users", "totp_last_step")
     op.drop_column("users", "totp_enabled_at")
     op.drop_column("users", "totp_secret_encrypted")
