@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -47,6 +54,10 @@ class ServerSettings(BaseModel):
     )
     log_json: bool | None = Field(
         None, description="JSON logs; default is JSON when stderr is not a terminal."
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="Bearer token a Prometheus scraper sends to read /metrics (admins may too).",
     )
     # uvicorn's 5 s default closes connections clients still hold in their pools; a request
     # sent on one as it closes fails with a reset. Players and proxies keep ~60 s (nginx 75 s).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from revenge.accounts.bruteforce import PER_HOUR, PER_MINUTE, LoginLimiter
 from revenge.runtime import Runtime
@@ -81,11 +82,107 @@ async def test_lockout_after_a_hundred_in_an_hour(clean_runtime: Runtime, with_r
         async with clean_runtime.db.transaction() as session:
             for _ in range(PER_MINUTE):
                 await limiter.record_failure(session, "carol", "192.0.2.9")
-            assert await limiter.retry_after(session, "carol", None) == 60
+            assert await limiter.retry_after(session, "carol", "192.0.2.9") == 60
+            # Another address is not slowed down by the first one's failures...
+            assert await limiter.retry_after(session, "carol", "192.0.2.50") is None
             for _ in range(PER_HOUR - PER_MINUTE):
                 await limiter.record_failure(session, "carol", "192.0.2.9")
-            assert await limiter.retry_after(session, "carol", None) == 3600
+            assert await limiter.retry_after(session, "carol", "192.0.2.9") == 3600
+            # ...until the account-wide lockout, which a known device still passes.
+            assert await limiter.retry_after(session, "carol", "192.0.2.50") == 3600
+            assert (
+                await limiter.retry_after(session, "carol", "192.0.2.50", known_device=True) is None
+            )
             assert await limiter.retry_after(session, "dave", "192.0.2.9") == 3600
             assert await limiter.retry_after(session, "dave", "192.0.2.10") is None
     finally:
         await limiter.close()
+
+
+async def auth_activity(runtime: Runtime, user_id: str) -> list[tuple[str, str | None]]:
+    await runtime.activity.flush()
+    async with runtime.db.transaction() as session:
+        rows = await session.execute(
+            text(
+                "SELECT action, error FROM activity_log WHERE user_id = :u AND module = 'auth'"
+                " ORDER BY id"
+            ),
+            {"u": user_id},
+        )
+        return [(str(a), e) for a, e in rows]
+
+
+async def test_a_stranger_cannot_lock_the_owner_out(
+    client: httpx.AsyncClient, clean_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice = await make_user(clean_runtime, "alice")
+    monkeypatch.setattr(clean_runtime.settings.server, "trusted_proxies", ["203.0.113.0/24"])
+    stranger = {"X-Forwarded-For": "198.51.100.66"}
+    answers = [
+        (await attempt(client, "alice", f"guess {i}", **stranger)).status_code
+        for i in range(PER_MINUTE + 2)
+    ]
+    assert answers == [401] * PER_MINUTE + [429, 429]
+    # The stranger stays slowed down, even with the right password...
+    assert (await attempt(client, "alice", PASSWORD, **stranger)).status_code == 429
+    # ...while the owner, from their own address, signs in.
+    owner = await attempt(client, "alice", PASSWORD, **{"X-Forwarded-For": "192.0.2.10"})
+    assert owner.status_code == 200, owner.text
+    # The owner can read about it in their activity.
+    logged = await auth_activity(clean_runtime, alice)
+    assert logged.count(("login_failed", "bad_password")) == PER_MINUTE
+    assert ("login_failed", "rate_limited") in logged
+
+
+async def test_the_account_lockout_lets_a_known_device_through(
+    client: httpx.AsyncClient, clean_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await make_user(clean_runtime, "alice")
+    monkeypatch.setattr(clean_runtime.settings.server, "trusted_proxies", ["203.0.113.0/24"])
+    first = await client.post(
+        "/api/v1/auth/login",
+        json={"username": "alice", "password": PASSWORD, "device_id": "alice-phone"},
+        headers={"X-Forwarded-For": "192.0.2.10"},
+    )
+    assert first.status_code == 200
+    # Guesses from a hundred addresses: the account-wide lockout.
+    async with clean_runtime.db.transaction() as session:
+        for i in range(PER_HOUR):
+            await clean_runtime.accounts.logins.limiter.record_failure(
+                session, "alice", f"198.51.100.{i}"
+            )
+    elsewhere = {"X-Forwarded-For": "192.0.2.99"}
+    refused = await attempt(client, "alice", PASSWORD, **elsewhere)
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "3600"
+    phone = await client.post(
+        "/api/v1/auth/login",
+        json={"username": "alice", "password": PASSWORD, "device_id": "alice-phone"},
+        headers=elsewhere,
+    )
+    assert phone.status_code == 200, phone.text
+    home = await attempt(client, "alice", PASSWORD, **{"X-Forwarded-For": "192.0.2.10"})
+    assert home.status_code == 200, home.text
+
+
+async def test_password_change_is_throttled_and_recorded(
+    client: httpx.AsyncClient, clean_runtime: Runtime
+) -> None:
+    alice = await make_user(clean_runtime, "alice")
+    token = (await attempt(client, "alice", PASSWORD)).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    async def change(current: str) -> httpx.Response:
+        return await client.post(
+            "/api/v1/users/me/password",
+            json={"current_password": current, "new_password": "a brand new password"},
+            headers=headers,
+        )
+
+    answers = [(await change(f"guess {i}")).status_code for i in range(PER_MINUTE + 2)]
+    assert answers == [401] * PER_MINUTE + [429, 429]
+    # A stolen session cannot keep guessing: even the right password waits now.
+    blocked = await change(PASSWORD)
+    assert blocked.status_code == 429 and blocked.headers["retry-after"] == "60"
+    logged = await auth_activity(clean_runtime, alice)
+    assert logged.count(("password_change_failed", "bad_password")) == PER_MINUTE
+    assert ("password_change_failed", "rate_limited") in logged

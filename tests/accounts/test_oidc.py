@@ -67,6 +67,12 @@ async def add_provider(
         "admin_group": "media-admins",
         **extra,
     }
+    allow = await client.put(  # the mock provider runs on loopback
+        "/api/v1/admin/settings/http.outbound_allowlist",
+        json={"value": ["127.0.0.1"]},
+        headers=bearer(admin["access_token"]),
+    )
+    assert allow.status_code == 200, allow.text
     resp = await client.post(
         "/api/v1/admin/oidc-providers", json=body, headers=bearer(admin["access_token"])
     )

@@ -76,6 +76,9 @@ CHECKS: list[Any] = [
 # which JSON Schema cannot express: positive_data_acceptance allows these statuses there.
 SEMANTIC_REFUSALS: dict[str, tuple[set[int], str]] = {
     "GET /api/v1/auth/oidc/callback": ({400}, "the state is minted by the login redirect"),
+    "POST /api/v1/me/2fa/enable": ({400}, "the code comes from the user's authenticator app"),
+    "POST /api/v1/me/2fa/recovery-codes": ({400}, "the code comes from the authenticator app"),
+    "POST /api/v1/me/2fa/disable": ({400}, "the code comes from the authenticator app"),
     "POST /api/v1/libraries": ({400}, "folders must exist on the server"),
     "PATCH /api/v1/libraries/{library_id}": ({400}, "folders must exist on the server"),
     "PUT /api/v1/users/{user_id}/libraries": ({422}, "library ids must exist"),
@@ -326,6 +329,9 @@ def _seed_through_api(api: httpx.Client, world: World, caller: str | None, issue
         )
     )
     pins["channel_id"] = channel["id"]
+    # The mock identity provider runs on loopback: allowlisted, as an admin would.
+    allow = {"value": ["127.0.0.1"]}
+    ok(api.put("/api/v1/admin/settings/http.outbound_allowlist", json=allow, headers=admin))
     provider = ok(
         api.post(
             "/api/v1/admin/oidc-providers",

@@ -20,7 +20,7 @@ from tests.support.waiting import eventually
 CALLS: list[tuple[str, str | None]] = [
     ("/health/ready", None),
     ("/api/v1/system/info", None),
-    ("/metrics", None),
+    ("/metrics", "admin"),
     ("/api/v1/admin/jobs", "admin"),
     ("/api/v1/admin/jobs/periodic", "admin"),
 ]

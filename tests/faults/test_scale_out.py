@@ -31,6 +31,7 @@ from tests.support.waiting import eventually
 PASSWORD = "correct horse battery staple"
 # Nothing listens on port 9: a metadata lookup fails at once instead of reaching the internet.
 NOWHERE = "http://127.0.0.1:9"
+METRICS_TOKEN = "scale-out-metrics-token"
 
 
 @pytest.fixture
@@ -49,6 +50,7 @@ def cluster(pg_server_url: str, tmp_path: Path) -> Iterator[tuple[Cluster, str]]
                 "REVENGE_METADATA__TVDB_BASE_URL": NOWHERE,
                 "REVENGE_METADATA__MUSICBRAINZ_BASE_URL": NOWHERE,
                 "REVENGE_METADATA__MAX_RETRIES": "0",
+                "REVENGE_SERVER__METRICS_TOKEN": METRICS_TOKEN,
             }
             realtime = {"REVENGE_SCANNING__REALTIME": "true"}
             with run_cluster(tmp_path, common, api_env=realtime) as running:
@@ -73,7 +75,7 @@ async def me(client: httpx.AsyncClient, token: str) -> int:
 
 
 async def local_cache_hits(client: httpx.AsyncClient) -> float:
-    text = (await client.get("/metrics")).text
+    text = (await client.get("/metrics", headers=bearer(METRICS_TOKEN))).text
     found = re.search(r"^revenge_cache_local_hits (\S+)$", text, re.M)
     assert found is not None, "no revenge_cache_local_hits in /metrics"
     return float(found.group(1))

@@ -5,6 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from revenge.runtime import Runtime
+from tests.support.auth import metrics_scraper
+
 PROBLEM = "application/problem+json"
 
 
@@ -75,9 +78,11 @@ async def test_chunked_oversized_body_is_413(client: httpx.AsyncClient) -> None:
     assert resp.status_code in {401, 413}
 
 
-async def test_metrics_exposes_http_counters(client: httpx.AsyncClient) -> None:
+async def test_metrics_exposes_http_counters(
+    client: httpx.AsyncClient, clean_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
     await client.get("/health/live")
-    text = (await client.get("/metrics")).text
+    text = (await client.get("/metrics", headers=metrics_scraper(clean_runtime, monkeypatch))).text
     assert 'revenge_http_requests_total{method="GET",route="/health/live",status="200"}' in text
 
 

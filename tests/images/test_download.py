@@ -12,6 +12,8 @@ from revenge.images.errors import ImageRefused
 from revenge.images.jobs import download
 from revenge.images.service import ImageService
 from revenge.infra.jobs.context import JobContext
+from revenge.libraries.schemas import LibraryIn
+from revenge.libraries.service import create_library
 from revenge.runtime import Runtime
 from tests.images.samples import NOT_AN_IMAGE, SVG, encoded, png_bomb
 from tests.metadata.test_embedded import tag_mp3
@@ -102,6 +104,9 @@ async def test_local_file_and_embedded_cover(
     poster.write_bytes(encoded("JPEG", (60, 90), (0, 0, 200)))
     song = write_silence(tmp_path / "track.mp3")
     tag_mp3(song)
+    async with clean_runtime.db.transaction() as session:  # local files: only in a library
+        data = LibraryIn(name="Local", type="music", paths=[str(tmp_path)])
+        await create_library(session, data, clean_runtime.settings.data_dir)
     linked: list[tuple[dict[str, str], uuid.UUID]] = []
 
     class Linker:

@@ -6,7 +6,10 @@ import os
 from pathlib import Path
 
 import httpx
+import pytest
 
+from revenge.libraries import folders
+from revenge.libraries.repository import database_data_dir
 from revenge.runtime import Runtime
 from tests.libraries.conftest import AS_ADMIN, AS_USER, LibraryMaker, Scanner
 from tests.support.auth import USER
@@ -142,3 +145,36 @@ async def test_deleting_a_library_removes_its_catalogue_not_its_files(
     ).status_code == 204
     assert (await api.get("/api/v1/movies", headers=AS_ADMIN)).json()["total"] == 0
     assert film.exists()
+
+
+async def test_system_trees_homes_and_the_database_are_refused(
+    api: httpx.AsyncClient, tmp_path: Path, clean_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases = {
+        "/var/lib": "system folder",
+        "/var/log": "system folder",
+        "/boot": "system folder",
+    }
+    if os.geteuid() == 0:  # only root can read /root and hand a folder to another account
+        cases["/root"] = "system folder"
+        homes = tmp_path / "home"
+        (homes / "someone" / "Videos").mkdir(parents=True)
+        os.chown(homes / "someone", 65534, 65534)
+        (homes / "me" / "Videos").mkdir(parents=True)
+        monkeypatch.setattr(folders, "HOMES", homes)
+        cases[str(homes / "someone" / "Videos")] = "another user's home"
+    async with clean_runtime.db.transaction() as session:
+        pg_data = await database_data_dir(session)
+    if pg_data is not None and os.path.isdir(pg_data):  # PostgreSQL runs on this machine
+        cases[pg_data] = "database's data directory"
+    for path, reason in cases.items():
+        if not os.path.isdir(path):
+            continue
+        response = await _create(api, [path])
+        assert response.status_code == 400, (path, response.text)
+        assert reason in response.json()["detail"], (path, response.json())
+    # The server's own account's folders, and temporary folders, stay usable.
+    if os.geteuid() == 0:
+        assert (await _create(api, [str(tmp_path / "home" / "me" / "Videos")])).status_code == 201
+    (tmp_path / "films").mkdir()
+    assert (await _create(api, [str(tmp_path / "films")])).status_code == 201

@@ -17,7 +17,7 @@ from revenge.api.deps import CurrentUser
 from revenge.infra.logs import JsonFormatter
 from revenge.runtime import Runtime
 from tests.support import jobs_plugin
-from tests.support.auth import USER, header_auth
+from tests.support.auth import USER, header_auth, metrics_scraper
 
 log = logging.getLogger("revenge.test.ops")
 
@@ -30,6 +30,11 @@ class Capture(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(json.loads(self.format(record)))
+
+
+@pytest.fixture
+def scraper(clean_runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    return metrics_scraper(clean_runtime, monkeypatch)
 
 
 @pytest.fixture
@@ -89,7 +94,7 @@ def _samples(text: str, name: str) -> dict[tuple[tuple[str, str], ...], float]:
 
 
 async def test_metrics_report_jobs_per_task_and_state(
-    client: httpx.AsyncClient, clean_runtime: Runtime, tmp_path: Path
+    client: httpx.AsyncClient, clean_runtime: Runtime, tmp_path: Path, scraper: dict[str, str]
 ) -> None:
     rt = clean_runtime
     if "testing.flaky" not in rt.registry.tasks:
@@ -106,7 +111,7 @@ async def test_metrics_report_jobs_per_task_and_state(
                 " WHERE id IN (SELECT max(id) FROM pgqueuer GROUP BY entrypoint)"
             )
         )
-    jobs = _samples((await client.get("/metrics")).text, "revenge_jobs")
+    jobs = _samples((await client.get("/metrics", headers=scraper)).text, "revenge_jobs")
     assert jobs[(("state", "queued"), ("task", "testing.record"))] == 2
     assert jobs[(("state", "running"), ("task", "testing.record"))] == 1
     assert jobs[(("state", "failed"), ("task", "testing.flaky"))] == 1
@@ -114,14 +119,14 @@ async def test_metrics_report_jobs_per_task_and_state(
 
     # A job that raises counts as an error, with its duration observed.
     rt.metrics.observe_job("testing.flaky", 0.2, failed=True)
-    text_out = (await client.get("/metrics")).text
+    text_out = (await client.get("/metrics", headers=scraper)).text
     errors = _samples(text_out, "revenge_job_errors_total")
     assert errors[(("task", "testing.flaky"),)] >= 1
     assert _samples(text_out, "revenge_job_seconds_count")[(("task", "testing.flaky"),)] >= 1
 
 
 async def test_metrics_report_cache_hit_ratio(
-    client: httpx.AsyncClient, clean_runtime: Runtime
+    client: httpx.AsyncClient, clean_runtime: Runtime, scraper: dict[str, str]
 ) -> None:
     cache = clean_runtime.cache
 
@@ -136,5 +141,7 @@ async def test_metrics_report_cache_hit_ratio(
     after = lookups()
     assert after[(("result", "hit"),)] - before.get((("result", "hit"),), 0) == 3
     assert after[(("result", "miss"),)] - before.get((("result", "miss"),), 0) == 1
-    ratio = _samples((await client.get("/metrics")).text, "revenge_cache_hit_ratio")[()]
+    ratio = _samples(
+        (await client.get("/metrics", headers=scraper)).text, "revenge_cache_hit_ratio"
+    )[()]
     assert 0 < ratio <= 1

@@ -264,6 +264,7 @@ async def test_email_channel_and_user_subscription(
     port = free_port()
     smtp = Controller(inbox, hostname="127.0.0.1", port=port)
     smtp.start()
+    await _allow_loopback(client, actors)  # the SMTP host passes the outbound guard
     try:
         resp = await client.post(
             "/api/v1/admin/notifications/channels",

@@ -11,6 +11,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
+from pydantic import SecretStr
 from sqlalchemy import text
 from starlette.requests import Request
 
@@ -57,3 +59,10 @@ def header_auth(runtime: Runtime) -> Iterator[HeaderAuthenticator]:
         yield auth
     finally:
         runtime.authenticator = previous
+
+
+def metrics_scraper(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Configure `server.metrics_token`; returns the headers a Prometheus scraper sends."""
+    token = "test-metrics-scraper-token"
+    monkeypatch.setattr(runtime.settings.server, "metrics_token", SecretStr(token))
+    return {"Authorization": f"Bearer {token}"}

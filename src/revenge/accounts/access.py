@@ -10,6 +10,7 @@ from revenge.accounts.bruteforce import LoginLimiter
 from revenge.accounts.login import LoginService
 from revenge.accounts.passwords import Passwords
 from revenge.accounts.service import UserService
+from revenge.accounts.two_factor import TwoFactorService
 from revenge.apikeys.access_keys import AccessKeyService
 from revenge.infra.secrets import SecretBox
 from revenge.sessions.service import SessionService
@@ -28,6 +29,7 @@ class Services:
     access_keys: AccessKeyService
     users: UserService
     logins: LoginService
+    two_factor: TwoFactorService
     stream_tokens: StreamTokens
     oidc: OidcService = field(init=False)
 
@@ -46,7 +48,8 @@ def build(runtime: Runtime) -> Services:
     sessions = SessionService(runtime)
     keys = AccessKeyService(runtime)
     limiter = LoginLimiter(settings.redis_url, settings.cache.redis_prefix)
-    logins = LoginService(runtime, passwords, sessions, limiter)
+    two_factor = TwoFactorService(runtime, sessions)
+    logins = LoginService(runtime, passwords, sessions, limiter, two_factor)
     users = UserService(runtime, passwords, sessions, keys)
     services = Services(
         secrets=box,
@@ -55,9 +58,12 @@ def build(runtime: Runtime) -> Services:
         access_keys=keys,
         users=users,
         logins=logins,
+        two_factor=two_factor,
         stream_tokens=StreamTokens(box),
     )
-    runtime.authenticator = TokenAuthenticator(services, settings.server.trusted_proxies)
+    runtime.authenticator = TokenAuthenticator(
+        services, settings.server.trusted_proxies, runtime.server_settings
+    )
     services.oidc = OidcService(runtime, box, users)
     runtime.cleanup_steps.extend([sessions.cleanup, bruteforce.cleanup, services.oidc.cleanup])
     return services

@@ -31,7 +31,9 @@ def token_response(issued: IssuedSession, user: UserOut) -> TokenResponse:
     "/api/v1/auth/login",
     responses=problem_responses(
         {
-            401: "Wrong username or password, or the account cannot sign in.",
+            401: "Wrong username or password, or the account cannot sign in; with type"
+            " `.../second-factor-required` (and `second_factor_required: true`), the password"
+            " was right and `two_factor_code` is needed, or the one sent was wrong.",
             429: "Too many failed sign-ins; retry after `Retry-After` seconds.",
         }
     ),
@@ -41,7 +43,7 @@ async def login(body: LoginRequest, runtime: RuntimeDep, client: Client) -> Toke
     device = DeviceInfo(body.device_id, body.device_name, body.client_name, body.client_version)
     async with runtime.db.transaction() as session:
         outcome = await runtime.accounts.logins.login(
-            session, body.username, body.password, client, device
+            session, body.username, body.password, client, device, body.two_factor_code
         )
         if outcome.issued is not None and outcome.user is not None:
             return token_response(outcome.issued, UserOut.of(outcome.user))

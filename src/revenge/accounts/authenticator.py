@@ -7,12 +7,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.requests import Request
 
 from revenge.accounts.access import Services
+from revenge.accounts.two_factor import REQUIRE_FOR_ADMINS
 from revenge.api.auth import Principal
 from revenge.api.client import client_ip
 from revenge.apikeys.access_keys import KEY_PREFIX
+
+if TYPE_CHECKING:
+    from revenge.server_settings.service import ServerSettingsService
 
 
 def bearer_credential(request: Request) -> str | None:
@@ -27,9 +33,12 @@ def bearer_credential(request: Request) -> str | None:
 class TokenAuthenticator:
     """Implements api.auth.Authenticator over the session and access key services."""
 
-    def __init__(self, services: Services, trusted_proxies: list[str]) -> None:
+    def __init__(
+        self, services: Services, trusted_proxies: list[str], settings: ServerSettingsService
+    ) -> None:
         self._services = services
         self._proxies = trusted_proxies
+        self._settings = settings
 
     async def authenticate(self, request: Request) -> Principal | None:
         credential = bearer_credential(request)
@@ -43,9 +52,15 @@ class TokenAuthenticator:
         )
         if found is None:
             return None
+        held = (
+            found.role == "admin"
+            and not found.second_factor
+            and bool(await self._settings.get(REQUIRE_FOR_ADMINS))
+        )
         return Principal(
             user_id=found.user_id,
             username=found.username,
             role=found.role,
             session_id=found.session_id,
+            needs_second_factor=held,
         )

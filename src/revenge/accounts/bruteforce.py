@@ -1,10 +1,18 @@
-"""Failed sign-in limits per account and per client address, shared by every node.
+"""Failed sign-in limits, shared by every node, that slow attackers without locking out owners.
 
-At most 10 failures a minute, and a lockout once 100 failures fall within an hour, for the
-account name (whether it exists or not, so the answer reveals nothing) and for the client
-address separately. Failures are counted in Redis sorted sets (exact sliding windows) when
-Redis is configured and answering; every failure is also written to `login_failures`, which
-is counted instead whenever Redis is absent or down.
+Three counters, each an exact sliding window:
+- the client address: at most 10 failures a minute and 100 an hour, over every account;
+- the account name *from that address*: the same limits, so one address cannot guess
+  one account quickly, while failures from an attacker's address do not refuse the owner
+  signing in from theirs;
+- the account name from anywhere: only the hourly lockout (100 failures), against guesses
+  spread over many addresses; a device that signed in to the account before (same device id
+  or address as an earlier session) is still let through.
+Account names are counted whether the account exists or not, so the answer reveals nothing.
+Failures are counted in Redis sorted sets when Redis is configured and answering; every
+failure is also written to `login_failures`, which is counted instead whenever Redis is
+absent or down. Wrong current passwords (password change) and wrong second-factor codes
+count the same way.
 """
 
 from __future__ import annotations
@@ -58,16 +66,28 @@ class LoginLimiter:
             await self._redis.aclose()
 
     def _subjects(self, account: str, ip: str | None) -> list[str]:
-        return [f"a:{account}"] + ([f"ip:{ip}"] if ip else [])
+        return [f"a:{account}", f"a:{account}@{ip or '-'}"] + ([f"ip:{ip}"] if ip else [])
 
-    async def retry_after(self, session: AsyncSession, account: str, ip: str | None) -> int | None:
-        """Seconds to wait when this account or address is over a limit, else None."""
+    async def retry_after(
+        self, session: AsyncSession, account: str, ip: str | None, *, known_device: bool = False
+    ) -> int | None:
+        """Seconds to wait when this address, or this account, is over a limit, else None.
+
+        `known_device`: the caller signed in to this account before, so the account-wide
+        lockout (the one strangers can trigger) does not apply to it.
+        """
         counts = await self._redis_counts(self._subjects(account, ip))
         if counts is None:
-            counts = [await _db_counts(session, account, None)]
+            counts = [
+                await _db_counts(session, account, None),
+                await _db_counts(session, account, ip, exact_ip=True),
+            ]
             if ip:
                 counts.append(await _db_counts(session, None, ip))
-        waits = [w for w in (_retry_after(m, h) for m, h in counts) if w is not None]
+        account_wide, *local = counts
+        waits = [w for w in (_retry_after(m, h) for m, h in local) if w is not None]
+        if not known_device and account_wide[1] >= PER_HOUR:
+            waits.append(3600)
         return max(waits) if waits else None
 
     async def record_failure(self, session: AsyncSession, account: str, ip: str | None) -> None:
@@ -103,7 +123,9 @@ class LoginLimiter:
         return [(int(raw[i]), int(raw[i + 1])) for i in range(0, len(raw), 2)]
 
 
-async def _db_counts(session: AsyncSession, account: str | None, ip: str | None) -> tuple[int, int]:
+async def _db_counts(
+    session: AsyncSession, account: str | None, ip: str | None, *, exact_ip: bool = False
+) -> tuple[int, int]:
     now = datetime.now(UTC)
     recent = LoginFailure.created_at > now - timedelta(minutes=1)
     stmt = select(func.count().filter(recent), func.count()).where(
@@ -113,6 +135,8 @@ async def _db_counts(session: AsyncSession, account: str | None, ip: str | None)
         stmt = stmt.where(LoginFailure.account == account)
     if ip is not None:
         stmt = stmt.where(LoginFailure.ip_address == ip)
+    elif exact_ip:
+        stmt = stmt.where(LoginFailure.ip_address.is_(None))
     minute, hour = (await session.execute(stmt)).one()
     return int(minute), int(hour)
 

@@ -44,6 +44,27 @@ class User(Base):
     created_at: Mapped[datetime] = created_ts()
     updated_at: Mapped[datetime] = updated_ts()
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Two-factor sign-in: the TOTP secret sealed with the server's secret box; it counts
+    # only once confirmed (`totp_enabled_at`), a pending enrolment has no date yet.
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(Text)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The 30-second step of the last accepted code: a code is accepted once (RFC 6238 5.2).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RecoveryCode(Base):
+    """One single-use recovery code of a user with two-factor sign-in (stored hashed)."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (Index("ix_recovery_codes_user", "user_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    code_hash: Mapped[bytes] = mapped_column(LargeBinary(32), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = created_ts()
 
 
 class OidcProvider(Base):

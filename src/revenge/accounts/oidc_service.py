@@ -11,12 +11,18 @@
 3. `take_login` + `exchange`: the web app POSTs the login code (from the redirect's URL
    fragment) with the same binding cookie and receives the session tokens in the response
    body. No token ever appears in a URL.
+
+Every call to the provider (discovery, keys, token) goes through the SSRF guard with the
+`http.outbound_allowlist` setting, as an issuer URL is typed in by an administrator: a
+provider on the local network must be allowlisted. Failures reach anonymous callers only as a
+generic error; the reason is logged.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import time
 import warnings
@@ -36,6 +42,7 @@ from revenge.accounts.models import OidcFlow, OidcLink, OidcProvider, User
 from revenge.accounts.oidc_users import groups_of, username_candidates
 from revenge.accounts.service import NewUser, UserService
 from revenge.errors import BadGateway, BadRequest, Forbidden, NotFound, Unauthorized
+from revenge.infra.http import Allowlist, FetchError, OutboundBlocked, guarded_transport
 from revenge.infra.secrets import SecretBox
 
 with warnings.catch_warnings():
@@ -46,6 +53,8 @@ with warnings.catch_warnings():
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
 
+log = logging.getLogger(__name__)
+
 FLOW_TTL = timedelta(minutes=10)
 LOGIN_CODE_TTL = timedelta(seconds=60)
 _METADATA_TTL = 3600.0
@@ -53,6 +62,11 @@ _METADATA_TTL = 3600.0
 _ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
 _SIGNING_ALGS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA")
 REFUSED = "The identity provider did not confirm this sign-in."
+
+
+def _reason(exc: BaseException) -> str:
+    blocked = exc.__context__ if isinstance(exc.__context__, OutboundBlocked) else None
+    return str(blocked or exc) or type(exc).__name__
 
 
 def _digest(value: str) -> bytes:
@@ -69,6 +83,18 @@ class OidcService:
         self._box = box
         self._users = users
         self._metadata_cache: dict[str, tuple[float, dict[str, Any]]] = {}
+        # Issuer URLs are typed in by an administrator: discovery, keys and token calls go
+        # through the SSRF guard and its allowlist like every other user-supplied URL.
+        self._allowlist = Allowlist()
+        self._http = httpx.AsyncClient(
+            transport=guarded_transport(lambda: self._allowlist),
+            timeout=httpx.Timeout(10.0, connect=5.0),
+            follow_redirects=False,
+        )
+        runtime.closers.append(self._http.aclose)
+
+    async def _refresh_allowlist(self) -> None:
+        self._allowlist = await self._rt.server_settings.outbound_allowlist()
 
     def encrypt_secret(self, secret: str) -> str:
         return self._box.encrypt(secret.encode()).decode()
@@ -160,6 +186,7 @@ class OidcService:
     def _client(self, provider: OidcProvider, redirect_uri: str) -> AsyncOAuth2Client:
         secret = self._client_secret(provider)
         return AsyncOAuth2Client(
+            transport=guarded_transport(lambda: self._allowlist),
             client_id=provider.client_id,
             client_secret=secret,
             token_endpoint_auth_method="client_secret_basic" if secret else "none",
@@ -175,12 +202,15 @@ class OidcService:
         if cached is not None and cached[0] > time.monotonic():
             return cached[1]
         url = provider.issuer.rstrip("/") + "/.well-known/openid-configuration"
+        await self._refresh_allowlist()
         try:
-            response = await self._rt.http.get(url)
+            response = await self._http.get(url)
             response.raise_for_status()
             meta: dict[str, Any] = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise BadGateway(f"The identity provider could not be reached: {exc}") from None
+        except (httpx.HTTPError, OutboundBlocked, FetchError, ValueError) as exc:
+            # Callers of the sign-in routes are anonymous: the details go to the log only.
+            log.warning("identity provider %s unreachable: %s", provider.name, _reason(exc))
+            raise BadGateway("The identity provider could not be reached.") from None
         if not isinstance(meta, dict):
             raise BadGateway("The identity provider's discovery document is not an object.")
         if str(meta.get("issuer", "")).rstrip("/") != provider.issuer.rstrip("/"):
@@ -194,6 +224,7 @@ class OidcService:
     async def _exchange_code(
         self, provider: OidcProvider, meta: dict[str, Any], code: str, data: dict[str, str]
     ) -> dict[str, Any]:
+        await self._refresh_allowlist()
         try:
             async with self._client(provider, data["redirect_uri"]) as client:
                 token: dict[str, Any] = await client.fetch_token(
@@ -202,7 +233,7 @@ class OidcService:
                     code=code,
                     code_verifier=data["verifier"],
                 )
-        except (OAuthError, httpx.HTTPError, ValueError, KeyError):
+        except (OAuthError, httpx.HTTPError, OutboundBlocked, FetchError, ValueError, KeyError):
             raise Unauthorized(REFUSED) from None
         if "id_token" not in token:
             raise Unauthorized(REFUSED)
@@ -212,7 +243,8 @@ class OidcService:
         self, provider: OidcProvider, meta: dict[str, Any], tokens: dict[str, Any], nonce: str
     ) -> dict[str, Any]:
         try:
-            response = await self._rt.http.get(meta["jwks_uri"])
+            await self._refresh_allowlist()
+            response = await self._http.get(meta["jwks_uri"])
             response.raise_for_status()
             keys = KeySet.import_key_set(response.json())
             token = jwt.decode(tokens["id_token"], keys, algorithms=_SIGNING_ALGS)
@@ -223,7 +255,7 @@ class OidcService:
                 exp={"essential": True},
                 nonce={"essential": True, "value": nonce},
             ).validate(token.claims)
-        except (JoseError, httpx.HTTPError, ValueError, KeyError, TypeError):
+        except (JoseError, httpx.HTTPError, OutboundBlocked, FetchError, ValueError, KeyError):
             raise Unauthorized(REFUSED) from None
         claims: dict[str, Any] = dict(token.claims)
         audience = claims.get("aud")

@@ -51,24 +51,36 @@ async def update_me(
     return UserOut.of(await runtime.accounts.users.update_profile(session, principal, changes))
 
 
-@router.post("/api/v1/users/me/password")
+@router.post(
+    "/api/v1/users/me/password",
+    responses=problem_responses(
+        {
+            401: "The current password is wrong.",
+            429: "Too many wrong passwords; retry after `Retry-After` seconds.",
+        }
+    ),
+)
 async def change_password(
-    body: PasswordChange,
-    principal: CurrentUser,
-    runtime: RuntimeDep,
-    session: DbSession,
-    client: Client,
+    body: PasswordChange, principal: CurrentUser, runtime: RuntimeDep, client: Client
 ) -> PasswordChanged:
-    """Needs the current password; by default ends every other session."""
-    ended = await runtime.accounts.users.change_password(
-        session,
-        principal,
-        body.current_password,
-        body.new_password,
-        end_other_sessions=body.end_other_sessions,
-        client=client,
-    )
-    return PasswordChanged(ended_sessions=ended)
+    """Needs the current password (wrong ones count toward the sign-in limits); by default
+    ends every other session."""
+    # Owns its transaction: a wrong password is recorded (limits, activity) and committed
+    # before the refusal is returned.
+    async with runtime.db.transaction() as session:
+        refusal = await runtime.accounts.logins.reauthenticate(
+            session, principal.user_id, body.current_password, client
+        )
+        if refusal is None:
+            ended = await runtime.accounts.users.change_password(
+                session,
+                principal,
+                body.new_password,
+                end_other_sessions=body.end_other_sessions,
+                client=client,
+            )
+            return PasswordChanged(ended_sessions=ended)
+    raise refusal
 
 
 @router.get("/api/v1/users")

@@ -126,6 +126,12 @@ class DeviceFields(BaseModel):
 class LoginRequest(DeviceFields):
     username: str = Field(min_length=1, max_length=200)
     password: str = Password
+    two_factor_code: str | None = Field(
+        None,
+        max_length=64,
+        description="With two-factor sign-in on: the authenticator app's 6-digit code or an"
+        " unused recovery code. Without it the answer is 401 `second-factor-required`.",
+    )
 
 
 class RefreshRequest(BaseModel):

@@ -21,7 +21,7 @@ from revenge.accounts.schemas import USERNAME_PATTERN
 from revenge.activity.seam import record
 from revenge.api.auth import Principal
 from revenge.api.client import ClientInfo
-from revenge.errors import Conflict, NotFound, Unauthorized, Unprocessable
+from revenge.errors import Conflict, NotFound, Unprocessable
 
 if TYPE_CHECKING:
     from revenge.apikeys.access_keys import AccessKeyService
@@ -162,19 +162,16 @@ class UserService:
         self,
         session: AsyncSession,
         principal: Principal,
-        current: str,
         new: str,
         *,
         end_other_sessions: bool,
         client: ClientInfo | None = None,
     ) -> int:
-        """Change one's own password; returns how many other sessions were ended."""
+        """Change one's own password (the caller checked the current one: see
+        `LoginService.reauthenticate`); returns how many other sessions were ended."""
         user = await repo.get(session, principal.user_id, lock=True)
         if user is None:
             raise NotFound("No such user.")
-        ok, _ = await self.passwords.verify(user.password_hash, current)
-        if not ok:
-            raise Unauthorized("The current password is wrong.")
         check_policy(new)
         user.password_hash = await self.passwords.hash(new)
         await session.flush()

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from revenge.activity import repository as repo
 from revenge.activity.schemas import ActivityOut, ActivityPage, decode_cursor, encode_cursor
 from revenge.api.deps import AdminUser, CurrentUser, DbSession
-from revenge.api.params import DateTimeParam
+from revenge.api.params import DateTimeParam, known_query_keys
 
-router = APIRouter(tags=["activity"])
+router = APIRouter(tags=["activity"], dependencies=[Depends(known_query_keys)])
 
 Limit = Annotated[int, Query(ge=1, le=500)]
 Word = Annotated[str | None, Query(max_length=64)]

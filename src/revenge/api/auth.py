@@ -44,10 +44,13 @@ class Principal:
     session_id: uuid.UUID | None = None
     access_key_id: uuid.UUID | None = None
     scopes: frozenset[str] = field(default=ALL_SCOPES)
+    # An administrator signed in with a password alone while the server requires two
+    # factors for administrators: no administrator actions until they turn it on.
+    needs_second_factor: bool = False
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin" and "admin" in self.scopes
+        return self.role == "admin" and "admin" in self.scopes and not self.needs_second_factor
 
 
 class Authenticator(Protocol):

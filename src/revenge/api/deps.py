@@ -85,6 +85,11 @@ CurrentUser = Annotated[Principal, Depends(current_user)]
 
 async def admin_user(principal: CurrentUser) -> Principal:
     """Admin-only routes are checked here and nowhere else."""
+    if principal.needs_second_factor:
+        raise Forbidden(
+            "Administrators must turn on two-factor sign-in first (POST /api/v1/me/2fa/setup).",
+            second_factor_required=True,
+        )
     if not principal.is_admin:
         raise Forbidden("This action needs an administrator.")
     return principal

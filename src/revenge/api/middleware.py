@@ -1,6 +1,11 @@
 """Pure-ASGI middleware: request id, body size and content type limits, access metrics.
 
 Pure ASGI (not BaseHTTPMiddleware) keeps streaming responses streaming and costs little.
+A body refused while it arrives (over the size limit without a Content-Length, or JSON not
+in UTF-8) is answered here at once; the app then sees the client as gone, so FastAPI's own
+"error parsing the body" 400 never replaces the answer. Every response carries
+`X-Content-Type-Options: nosniff`, so a browser never runs a subtitle or other text file
+served here as a script or page.
 """
 
 from __future__ import annotations
@@ -38,6 +43,22 @@ def _problem(status: int, title: str, detail: str, slug: str) -> bytes:
     ).encode()
 
 
+_NOSNIFF = (b"x-content-type-options", b"nosniff")
+# JSON text must be UTF-8 (RFC 8259 section 8.1); json.loads would silently decode these.
+_OTHER_UNICODE = (b"\xff\xfe", b"\xfe\xff", b"\x00")
+_NOT_UTF8 = _problem(
+    415,
+    "Unsupported media type",
+    "JSON request bodies must be encoded as UTF-8.",
+    "unsupported-media-type",
+)
+
+
+def _not_utf8(first: bytes) -> bool:
+    """UTF-16/32 (with or without a byte order mark) shows in the first two bytes."""
+    return first.startswith(_OTHER_UNICODE) or (len(first) > 1 and first[1] == 0)
+
+
 async def _send_problem(send: Send, status: int, body: bytes, request_id: str) -> None:
     await send(
         {
@@ -47,6 +68,7 @@ async def _send_problem(send: Send, status: int, body: bytes, request_id: str) -
                 (b"content-type", b"application/problem+json"),
                 (b"content-length", str(len(body)).encode()),
                 (b"x-request-id", request_id.encode()),
+                _NOSNIFF,
             ],
         }
     )
@@ -56,10 +78,6 @@ async def _send_problem(send: Send, status: int, body: bytes, request_id: str) -
 _INTERNAL = _problem(
     500, "Internal server error", "An unexpected error occurred; it has been logged.", "internal"
 )
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 class RequestGuardMiddleware:
@@ -96,35 +114,51 @@ class RequestGuardMiddleware:
             await _send_problem(send, refusal[0], refusal[1], request_id)
             return
         started = time.perf_counter()
-        status_holder: dict[str, Any] = {"status": 500, "sent": False}
+        status_holder: dict[str, Any] = {"status": 500, "sent": False, "refused": False}
         received = 0
+        json_body = _json_type(headers)
+
+        async def refuse(status: int, body: bytes) -> Message:
+            # Answer now; the app is told the client left, so it stops reading and its own
+            # answer (dropped by tagged_send) never goes out.
+            if not status_holder["sent"]:
+                status_holder.update(status=status, sent=True)
+                await _send_problem(send, status, body, request_id)
+            status_holder["refused"] = True
+            return {"type": "http.disconnect"}
 
         async def limited_receive() -> Message:
             nonlocal received
+            if status_holder["refused"]:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                if json_body and received == 0 and chunk and _not_utf8(chunk[:4]):
+                    return await refuse(415, _NOT_UTF8)
+                received += len(chunk)
                 if received > self.max_body:
-                    raise BodyTooLarge
+                    return await refuse(413, self._too_large())
             return message
 
         async def tagged_send(message: Message) -> None:
+            if status_holder["refused"]:
+                return
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 status_holder["sent"] = True
-                message["headers"] = [
-                    *message.get("headers", []),
-                    (b"x-request-id", request_id.encode()),
-                ]
+                sent_headers = list(message.get("headers", []))
+                sent_headers.append((b"x-request-id", request_id.encode()))
+                if not any(name.lower() == _NOSNIFF[0] for name, _ in sent_headers):
+                    sent_headers.append(_NOSNIFF)
+                message["headers"] = sent_headers
             await send(message)
 
         try:
             await self.app(scope, limited_receive, tagged_send)
-        except BodyTooLarge:
-            if not status_holder["sent"]:
-                status_holder["status"] = 413
-                await _send_problem(send, 413, self._too_large(), request_id)
         except Exception:
+            if status_holder["refused"]:
+                return  # already answered; whatever the app made of the disconnect is moot
             # Handled here, inside the request's context, so the record names the request
             # and the caller; Starlette's outer error middleware would see neither.
             log.exception("unhandled error on %s %s", scope["method"], scope["path"])
@@ -154,7 +188,10 @@ class RequestGuardMiddleware:
         if scope["method"].encode() not in _BODY_METHODS:
             return None
         has_body = (length is not None and length != b"0") or b"transfer-encoding" in headers
-        ctype = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+        raw_type = headers.get(b"content-type", b"").decode("latin-1")
+        ctype = raw_type.split(";")[0].strip().lower()
+        if has_body and _json_type(headers) and _charset(raw_type) not in (None, "utf-8", "utf8"):
+            return 415, _NOT_UTF8
         if has_body and not _accepted_type(ctype):
             return 415, _problem(
                 415,
@@ -171,6 +208,19 @@ class RequestGuardMiddleware:
             f"Request bodies are limited to {self.max_body} bytes.",
             "payload-too-large",
         )
+
+
+def _json_type(headers: dict[bytes, bytes]) -> bool:
+    ctype = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+    return ctype in _JSON_TYPES or ctype.endswith("+json")
+
+
+def _charset(content_type: str) -> str | None:
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
 
 
 def _accepted_type(ctype: str) -> bool:

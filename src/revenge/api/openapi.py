@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from revenge.api.auth import is_public
 from revenge.api.deps import admin_user
+from revenge.api.params import known_query_keys
 from revenge.api.problems import PROBLEM_JSON
 
 _REF = "#/components/schemas/{model}"
@@ -71,12 +72,15 @@ def _errors_for(route: APIRoute, path: str, method: str) -> dict[str, dict[str, 
     found = {code: _problem(text) for code, text in _ALWAYS.items()}
     if not is_public(method, path):
         found["401"] = _problem("No valid credentials were sent.")
-    if admin_user in set(_dependencies(route.dependant)):
+    deps = set(_dependencies(route.dependant))
+    if admin_user in deps:
         found["403"] = _problem("The caller is not an administrator.")
     if route.body_field is not None:
         found.update({code: _problem(text) for code, text in _WITH_BODY.items()})
     if route.dependant.path_params:
         found["404"] = _problem("Nothing exists at this path.")
+    if known_query_keys in deps:
+        found["400"] = _problem("A query key is unknown, or a value is malformed.")
     if route.dependant.path_params or route.dependant.query_params or route.body_field:
         found.setdefault("400", _problem("A value is malformed or out of range."))
         found["422"] = _problem("A parameter or field is invalid.", "ValidationProblem")

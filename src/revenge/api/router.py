@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from revenge.accounts.auth_routes import router as auth_router
 from revenge.accounts.oidc_routes import router as oidc_router
 from revenge.accounts.routes import router as users_router
+from revenge.accounts.two_factor_routes import router as two_factor_router
 from revenge.activity.audit import audit_changes, skip_audit
 from revenge.activity.routes import router as activity_router
 from revenge.api.deps import require_principal
@@ -63,6 +64,7 @@ def build_router() -> APIRouter:
     router.include_router(system_router)
     router.include_router(auth_router, dependencies=[Depends(skip_audit)])
     router.include_router(oidc_router)
+    router.include_router(two_factor_router)
     router.include_router(users_router)
     router.include_router(sessions_router, dependencies=[Depends(skip_audit)])
     router.include_router(access_keys_router)

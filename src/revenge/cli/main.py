@@ -68,6 +68,11 @@ def serve(
         # logs.configure silences uvicorn.access anyway; off, uvicorn skips building each line.
         access_log=False,
         timeout_graceful_shutdown=int(settings.jobs.grace_seconds) + 5,
+        # uvicorn would otherwise take X-Forwarded-For/-Proto from any loopback peer (its
+        # FORWARDED_ALLOW_IPS default), so a same-host tunnel could pick its own address.
+        # The app reads forwarded headers itself, from `server.trusted_proxies` only.
+        proxy_headers=False,
+        forwarded_allow_ips=[],
     )
 
 

@@ -15,7 +15,9 @@ RefusalCode = Literal[
     "too_many_redirects",
     "http_error",
     "unreachable",
+    "unresolvable",
     "not_found",
+    "outside_library",
 ]
 # Outcomes worth retrying later; the rest are properties of the content or the URL.
 TRANSIENT_CODES = frozenset({"unreachable", "http_error"})

@@ -16,18 +16,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Protocol
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from revenge.images.errors import ImageRefused
 from revenge.infra.http import (
     Allowlist,
+    FetchError,
     OutboundBlocked,
     UnsupportedURL,
     check_url,
     guarded_transport,
+    is_public_address,
 )
+from revenge.infra.http.guard import parse_ip_literal
 
 MAX_REDIRECTS = 5
 
@@ -75,28 +78,44 @@ class SafeFetcher:
     async def _fetch(self, url: str, max_bytes: int) -> tuple[str | None, bytes]:
         if not isinstance(self._read_allowlist, Allowlist):
             self._current = await self._read_allowlist()
-        current = httpx.URL(url)
+        current = _parse_url(url, self._current)
         for _ in range(MAX_REDIRECTS + 1):
             try:
                 check_url(current.scheme, current.host)
                 async with self.client.stream("GET", current) as response:
                     if response.is_redirect:
                         location = response.headers.get("location", "")
-                        current = httpx.URL(urljoin(str(current), location))
+                        current = _parse_url(urljoin(str(current), location), self._current)
                         continue
                     return await _read(response, max_bytes)
             except UnsupportedURL as exc:
                 raise ImageRefused("bad_url", str(exc)) from None
             except OutboundBlocked as exc:
                 raise ImageRefused("private_address", str(exc)) from None
+            except FetchError as exc:  # the guard could not resolve the name
+                raise ImageRefused("unresolvable", str(exc)) from None
             except httpx.TransportError as exc:
                 if isinstance(exc.__context__, OutboundBlocked):
                     raise ImageRefused("private_address", str(exc.__context__)) from None
+                if isinstance(exc.__context__, FetchError):
+                    raise ImageRefused("unresolvable", str(exc.__context__)) from None
                 raise ImageRefused("unreachable", f"{current.host}: {exc!r}") from None
         raise ImageRefused("too_many_redirects", f"more than {MAX_REDIRECTS} redirects")
 
     async def aclose(self) -> None:
         await self.client.aclose()
+
+
+def _parse_url(url: str, allowlist: Allowlist) -> httpx.URL:
+    """The URL, or a refusal: httpx rejects some spellings resolvers accept (`0177.0.0.1`)."""
+    try:
+        return httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        host = urlsplit(url).hostname or ""
+        ip = parse_ip_literal(host)
+        if ip is not None and not is_public_address(ip) and not allowlist.allows_ip(ip):
+            raise ImageRefused("private_address", f"{host} is {ip}: not a public address") from None
+        raise ImageRefused("bad_url", f"{url[:200]!r}: {exc}") from None
 
 
 async def _read(response: httpx.Response, max_bytes: int) -> tuple[str | None, bytes]:

@@ -35,7 +35,7 @@ async def download(ctx: JobContext, payload: dict[str, Any]) -> None:
     image_id = None if payload.get("force") else await _already_stored(ctx, source)
     if image_id is None:
         try:
-            facts = await service.acquire(payload)
+            facts = await service.acquire(payload, await _roots(ctx, payload))
         except ImageRefused as exc:
             log.info("image %s refused: %s", source, exc)
             async with runtime.db.transaction() as session:
@@ -49,6 +49,14 @@ async def download(ctx: JobContext, payload: dict[str, Any]) -> None:
         linker: ImageLinker | None = runtime.services.get("image_linker")
         if linker is not None and payload.get("target"):
             await linker.link(session, payload["target"], image_id)
+
+
+async def _roots(ctx: JobContext, payload: dict[str, Any]) -> list[str]:
+    """The library folders, for a payload naming a local file (nothing for a URL)."""
+    if payload.get("url"):
+        return []
+    async with ctx.runtime.db.transaction() as session:
+        return await repository.library_roots(session)
 
 
 async def _already_stored(ctx: JobContext, source: str) -> uuid.UUID | None:

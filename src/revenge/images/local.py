@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import mutagen
 from mutagen.flac import Picture
@@ -58,8 +58,11 @@ def _pick(pictures: list[Any]) -> bytes | None:
     return bytes((front or pictures)[0].data)
 
 
-def embedded_cover(path: Path, max_bytes: int = 20 * 1024 * 1024) -> bytes | None:
-    """The front cover stored in an audio file's tags, if any (ID3, FLAC, MP4, Ogg)."""
+def embedded_cover(path: Path | BinaryIO, max_bytes: int = 20 * 1024 * 1024) -> bytes | None:
+    """The front cover stored in an audio file's tags, if any (ID3, FLAC, MP4, Ogg).
+
+    Given an open file (one opened confined to a library), it reads that very file.
+    """
     try:
         audio = mutagen.File(path)
     except (mutagen.MutagenError, OSError, ValueError) as exc:

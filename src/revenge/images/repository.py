@@ -6,12 +6,17 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.images.models import Image, ImageSource, ItemImage
 from revenge.images.processing import ImageFacts
+
+
+async def library_roots(session: AsyncSession) -> list[str]:
+    """Every library folder: local artwork is read only from inside one of them."""
+    return [str(p) for p in (await session.scalars(text("SELECT path FROM library_paths"))).all()]
 
 
 async def get_image(session: AsyncSession, image_id: uuid.UUID) -> Image | None:

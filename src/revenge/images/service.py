@@ -7,9 +7,11 @@ result in its own transaction with `record_stored` / `record_refused`.
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +29,17 @@ from revenge.images.processing import (
     render_variant,
 )
 from revenge.images.store import ImageStore, snap_size
+from revenge.streaming.files import open_confined
+
+
+def _open_in_library(path: str, roots: list[str]) -> BinaryIO:
+    """The file opened read-only when, symlinks resolved, it lies inside a library folder."""
+    if not os.path.lexists(path):
+        raise ImageRefused("not_found", f"{path} does not exist")
+    opened = open_confined(path, roots)
+    if opened is None:
+        raise ImageRefused("outside_library", f"{path} is not a file inside a library folder")
+    return os.fdopen(opened[0], "rb")
 
 
 def source_key(payload: dict[str, Any]) -> str:
@@ -47,21 +60,20 @@ class ImageService:
         self.fetcher = fetcher
         self._rendering: dict[Path, asyncio.Lock] = {}
 
-    async def acquire(self, payload: dict[str, Any]) -> ImageFacts:
-        """Fetch or read the image a payload names, verify it and store the file."""
+    async def acquire(self, payload: dict[str, Any], roots: Sequence[str] = ()) -> ImageFacts:
+        """Fetch or read the image a payload names, verify it and store the file.
+
+        Files (artwork beside the media, NFO thumbs, audio with a cover) are opened only
+        inside `roots`, the library folders, with every symlink resolved at open time.
+        """
         if payload.get("url"):
             _, data = await self.fetcher.fetch(
                 str(payload["url"]), self.settings.max_download_bytes
             )
         elif payload.get("path"):
-            data = await asyncio.to_thread(self._read_file, Path(payload["path"]))
+            data = await asyncio.to_thread(self._read_file, str(payload["path"]), list(roots))
         else:
-            cover = await asyncio.to_thread(
-                embedded_cover, Path(payload["embedded"]), self.settings.max_download_bytes
-            )
-            if cover is None:
-                raise ImageRefused("not_found", "the file has no embedded cover")
-            data = cover
+            data = await asyncio.to_thread(self._read_cover, str(payload["embedded"]), list(roots))
         return await self.acquire_bytes(data)
 
     async def acquire_bytes(self, data: bytes) -> ImageFacts:
@@ -69,14 +81,19 @@ class ImageService:
         await asyncio.to_thread(self.store.save_original, facts.content_hash, facts.format, data)
         return facts
 
-    def _read_file(self, path: Path) -> bytes:
-        try:
-            size = path.stat().st_size
+    def _read_file(self, path: str, roots: list[str]) -> bytes:
+        with _open_in_library(path, roots) as file:
+            size = os.fstat(file.fileno()).st_size
             if size > self.settings.max_download_bytes:
                 raise ImageRefused("too_large", f"{size} bytes, above the limit")
-            return path.read_bytes()
-        except FileNotFoundError:
-            raise ImageRefused("not_found", f"{path} does not exist") from None
+            return file.read()
+
+    def _read_cover(self, path: str, roots: list[str]) -> bytes:
+        with _open_in_library(path, roots) as file:
+            cover = embedded_cover(file, self.settings.max_download_bytes)
+        if cover is None:
+            raise ImageRefused("not_found", "the file has no embedded cover")
+        return cover
 
     async def record_stored(
         self, session: AsyncSession, source: str, facts: ImageFacts

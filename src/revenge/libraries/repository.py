@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, exists, func, or_, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts.models import User
@@ -34,6 +35,16 @@ async def paths_by_library(
     for library_id, path in (await session.execute(stmt)).all():
         out.setdefault(library_id, []).append(path)
     return out
+
+
+async def database_data_dir(session: AsyncSession) -> str | None:
+    """PostgreSQL's data directory; None when the role may not read the setting."""
+    try:
+        async with session.begin_nested():
+            found = await session.scalar(text("SELECT current_setting('data_directory')"))
+    except DBAPIError:
+        return None
+    return str(found) if found else None
 
 
 async def get_library(session: AsyncSession, library_id: uuid.UUID) -> Library | None:

@@ -30,7 +30,9 @@ async def _other_folders(session: AsyncSession, except_id: uuid.UUID | None) -> 
 async def create_library(session: AsyncSession, data: LibraryIn, data_dir: Path) -> Library:
     if await repo.name_taken(session, data.name.strip(), None):
         raise Conflict(f"A library named {data.name.strip()!r} already exists.")
-    paths = check_folders(data.paths, data_dir, await _other_folders(session, None))
+    paths = check_folders(
+        data.paths, data_dir, await _other_folders(session, None), await _database_dirs(session)
+    )
     values = data.model_dump(exclude={"paths"})
     values["name"] = data.name.strip()
     return await repo.add_library(session, values, paths)
@@ -52,11 +54,18 @@ async def update_library(
             raise BadRequest(f"{key} cannot be null.")
         setattr(library, key, value)
     if data.paths is not None:
-        paths = check_folders(data.paths, data_dir, await _other_folders(session, library_id))
+        others = await _other_folders(session, library_id)
+        paths = check_folders(data.paths, data_dir, others, await _database_dirs(session))
         await repo.set_paths(session, library_id, paths)
     await session.flush()
     await session.refresh(library)
     return library
+
+
+async def _database_dirs(session: AsyncSession) -> list[str]:
+    """The database server's data directory, when it is on this machine and may be read."""
+    found = await repo.database_data_dir(session)
+    return [found] if found else []
 
 
 async def get_library(session: AsyncSession, library_id: uuid.UUID) -> Library:

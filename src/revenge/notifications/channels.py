@@ -25,6 +25,7 @@ from revenge.infra.http import (
     FetchLimits,
     OutboundBlocked,
     safe_fetch,
+    vet_host,
 )
 from revenge.notifications.events import NotificationEvent
 
@@ -115,8 +116,10 @@ def render_email(event: NotificationEvent, sender: str, to: list[str]) -> EmailM
 
 
 class EmailChannel:
-    def __init__(self, cfg: NotificationSettings) -> None:
+    def __init__(self, cfg: NotificationSettings, allowlist: Allowlist | None = None) -> None:
         self._timeout = cfg.smtp_timeout_seconds
+        # The SMTP host is typed in by an administrator: the same guard as webhooks.
+        self._allowlist = allowlist or Allowlist()
 
     async def deliver(self, target: DeliveryTarget, event: NotificationEvent) -> int | None:
         c = target.config
@@ -125,6 +128,10 @@ class EmailChannel:
             raise DeliveryError("no recipients")
         msg = render_email(event, c["from_address"], to)
         security = c.get("security", "starttls")
+        try:
+            await vet_host(c["host"], int(c["port"]), self._allowlist)
+        except (OutboundBlocked, FetchError) as exc:
+            raise DeliveryError(f"{type(exc).__name__}: {exc}") from None
         try:
             errors, _reply = await aiosmtplib.send(
                 msg,

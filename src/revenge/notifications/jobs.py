@@ -38,9 +38,10 @@ class DeliveryFailed(Exception):
 
 async def _channel_for(ctx: JobContext, kind: str) -> Channel:
     cfg = ctx.runtime.settings.notifications
+    allowlist = await ctx.runtime.server_settings.outbound_allowlist()
     if kind == "email":
-        return EmailChannel(cfg)
-    return WebhookChannel(cfg, await ctx.runtime.server_settings.outbound_allowlist())
+        return EmailChannel(cfg, allowlist)
+    return WebhookChannel(cfg, allowlist)
 
 
 async def deliver(ctx: JobContext, payload: dict[str, Any]) -> None:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
+from revenge.api.params import known_query_keys
 from revenge.libraries.access import allowed_library_ids
 from revenge.search.documents import ITEM_TYPES
 from revenge.search.index import SearchQuery
 from revenge.search.schemas import RebuildOut, SearchHitOut, SearchOut
 from revenge.search.service import search_index
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], dependencies=[Depends(known_query_keys)])
 
 
 _TYPE = "(" + "|".join(ITEM_TYPES) + ")"

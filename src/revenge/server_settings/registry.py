@@ -112,6 +112,9 @@ def _defs() -> list[SettingDef]:
                    "Most sessions one user keeps; the oldest end beyond this.", 1, 10_000,
                    from_config=lambda s: s.auth.session_max_per_user,
                    config_field=("auth", "session_max_per_user")),
+        SettingDef("auth.require_2fa_for_admins", bool, False,
+                   "Administrators signing in with a password need two-factor sign-in on to"
+                   " use administrator actions."),
         SettingDef("auth.registration_enabled", bool, False,
                    "Whether anyone may create an account.", public=True),
         SettingDef("scanning.interval_hours", int, 12,

@@ -5,7 +5,18 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.dialects.postgresql import INET, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,6 +50,9 @@ class Session(Base):
     client_version: Mapped[str | None] = mapped_column(String(64))
     ip_address: Mapped[str | None] = mapped_column(INET)
     user_agent: Mapped[str | None] = mapped_column(Text)
+    # "password" or "oidc": administrators required to use two factors are held to it only
+    # for password sign-ins (an identity provider decides its own factors).
+    auth_method: Mapped[str] = mapped_column(String(16), nullable=False, server_default="password")
     created_at: Mapped[datetime] = created_ts()
     last_activity_at: Mapped[datetime] = created_ts()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
@@ -59,3 +73,13 @@ class RetiredRefreshToken(Base):
         index=True,
     )
     retired_at: Mapped[datetime] = created_ts()
+
+
+class SessionEpoch(Base):
+    """One counter bumped in the transaction of every revocation (see sessions.service)."""
+
+    __tablename__ = "session_epoch"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_session_epoch_single_row"),)
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default="0")

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 ACTIVITY_WRITE_INTERVAL = 60.0
 # Longest a validated session is trusted from the cache before the database is asked again.
 CACHE_TTL_SECONDS = 30.0
+# Longest a node goes without reading the revocation epoch from PostgreSQL (service docstring).
+EPOCH_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from revenge.accounts.models import User
 from revenge.infra.db.locks import no_wait_for_disk
-from revenge.sessions.models import RetiredRefreshToken, Session
+from revenge.sessions.models import RetiredRefreshToken, Session, SessionEpoch
 
 
 async def insert_session(session: AsyncSession, values: dict[str, Any]) -> Session:
@@ -23,7 +24,10 @@ async def insert_session(session: AsyncSession, values: dict[str, Any]) -> Sessi
     return row
 
 
-ValidationRow = Row[uuid.UUID, uuid.UUID, datetime, datetime, str, str, bool, str]
+ValidationRow = Row[
+    uuid.UUID, uuid.UUID, datetime, datetime, str, str, bool, str, int, str, datetime | None
+]
+EPOCH_ROW = 1
 
 
 async def validation_row(conn: AsyncConnection, digest: bytes) -> ValidationRow | None:
@@ -43,12 +47,35 @@ async def validation_row(conn: AsyncConnection, digest: bytes) -> ValidationRow 
             User.role,
             User.disabled,
             no_wait_for_disk(),
+            # Read in the same statement (snapshot) as the session: a cache entry is tagged
+            # with the epoch its contents were valid at.
+            select(SessionEpoch.value)
+            .where(SessionEpoch.id == EPOCH_ROW)
+            .scalar_subquery()
+            .label("epoch"),
+            Session.auth_method,
+            User.totp_enabled_at,
         )
         .join(User, User.id == Session.user_id)
         .where(Session.token_hash == digest, Session.revoked_at.is_(None))
         .with_for_update(read=True)
     )
     return (await conn.execute(stmt)).first()
+
+
+async def current_epoch(conn: AsyncConnection) -> int:
+    stmt = select(SessionEpoch.value).where(SessionEpoch.id == EPOCH_ROW)
+    return int((await conn.scalar(stmt)) or 0)
+
+
+async def bump_epoch(session: AsyncSession) -> None:
+    """Count a revocation; committed with it, so every node sees both or neither."""
+    # An upsert: the row is recreated if it was ever deleted (say, tables emptied).
+    stmt = insert(SessionEpoch).values(id=EPOCH_ROW, value=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[SessionEpoch.id], set_={"value": SessionEpoch.value + 1}
+    )
+    await session.execute(stmt)
 
 
 async def by_refresh_hash(session: AsyncSession, digest: bytes) -> Row[Session, bool] | None:
@@ -152,3 +179,18 @@ async def delete_finished(session: AsyncSession, before: datetime, idle_before: 
     )
     result = await session.execute(stmt)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def signed_in_before(
+    session: AsyncSession, user_id: uuid.UUID, device_id: str | None, ip: str | None
+) -> bool:
+    """Whether a session of the user came from this device id or address (kept a day after
+    it ends), i.e. whether the caller is likely the owner rather than a stranger."""
+    matches = [c for c in (
+        Session.device_id == device_id if device_id else None,
+        Session.ip_address == ip if ip else None,
+    ) if c is not None]  # fmt: skip
+    if not matches:
+        return False
+    stmt = select(Session.id).where(Session.user_id == user_id, or_(*matches)).limit(1)
+    return (await session.scalar(stmt)) is not None

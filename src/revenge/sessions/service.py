@@ -6,14 +6,20 @@ session and user rows and writes the cache entry before its transaction ends; ev
 and evicts the entry after it. Evictions reach other nodes through the cache's pub/sub
 broadcast; while Redis is unreachable no node trusts its in-process tier at all.
 
-Known limit: a revoke made while Redis is unreachable cannot delete the Redis copy. A Redis
-that restarts comes back empty; one that was only partitioned away may still serve that entry
-until it expires, so entries live at most CACHE_TTL_SECONDS (30 s).
+A revoke made while Redis is unreachable cannot delete the Redis copy, and a Redis that was
+only partitioned away comes back still holding it. So every revocation (and every change to a
+user that cached entries describe) also bumps one counter in PostgreSQL, `session_epoch`, in
+its own transaction; each cache entry carries the epoch it was read at, and an entry older
+than the current epoch is read again from the database. A node reads the epoch at most
+EPOCH_CHECK_SECONDS after its last read (one tiny query a second per node, not per request),
+so a revocation wins on every node, whatever any cache holds, within that second. Pub/sub
+evictions still make revocations visible at once while Redis is reachable.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from collections.abc import Sequence
@@ -22,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from cachetools import TTLCache
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.activity.seam import record
@@ -31,6 +38,7 @@ from revenge.sessions.models import Session
 from revenge.sessions.policy import (
     ACTIVITY_WRITE_INTERVAL,
     CACHE_TTL_SECONDS,
+    EPOCH_CHECK_SECONDS,
     SessionPolicy,
     session_policy,
 )
@@ -46,6 +54,8 @@ from revenge.sessions.tokens import (
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class SessionIdentity:
@@ -57,6 +67,9 @@ class SessionIdentity:
     role: str
     expires_at: float
     last_activity_at: float
+    epoch: int = 0
+    # Signed in with a password and a second factor, or through an identity provider.
+    second_factor: bool = False
 
     def usable(self, now: float, idle_timeout: float) -> bool:
         return now < self.expires_at and now - self.last_activity_at <= idle_timeout
@@ -104,6 +117,8 @@ class SessionService:
         self._rt = runtime
         # Sessions whose activity this node wrote recently (the write throttle).
         self._touched: TTLCache[uuid.UUID, float] = TTLCache(100_000, ACTIVITY_WRITE_INTERVAL)
+        self._epoch = 0
+        self._epoch_read_at = -EPOCH_CHECK_SECONDS
 
     async def policy(self) -> SessionPolicy:
         return await session_policy(self._rt)
@@ -115,6 +130,7 @@ class SessionService:
         user_id: uuid.UUID,
         client: ClientInfo,
         device: DeviceInfo | None = None,
+        auth_method: str = "password",
     ) -> IssuedSession:
         """Open a session on sign-in; the oldest sessions beyond the per-user limit end."""
         policy = await self.policy()
@@ -132,6 +148,7 @@ class SessionService:
                 "client_version": device.client_version,
                 "ip_address": client.ip,
                 "user_agent": client.user_agent,
+                "auth_method": auth_method,
                 "expires_at": datetime.now(UTC) + timedelta(seconds=policy.absolute_lifetime),
             },
         )
@@ -150,7 +167,11 @@ class SessionService:
         policy, now = await self.policy(), time.time()
         raw = await self._rt.cache.get(key)
         identity = SessionIdentity.decode(raw) if raw is not None else None
-        if identity is None or not identity.usable(now, policy.idle_timeout):
+        if (
+            identity is None
+            or not identity.usable(now, policy.idle_timeout)
+            or identity.epoch < await self.current_epoch()
+        ):
             identity = await self._validate_from_db(digest, key, now, policy)
             if identity is None:
                 return None
@@ -171,13 +192,29 @@ class SessionService:
                 role=row.role,
                 expires_at=row.expires_at.timestamp(),
                 last_activity_at=row.last_activity_at.timestamp(),
+                epoch=int(row.epoch or 0),
+                second_factor=row.auth_method != "password" or row.totp_enabled_at is not None,
             )
+            self._epoch = max(self._epoch, identity.epoch)
             if not identity.usable(now, policy.idle_timeout):
                 return None
             # Written while the rows are share-locked: see the module docstring.
             ttl = min(CACHE_TTL_SECONDS, identity.expires_at - now)
             await self._rt.cache.set(key, identity.encode(), ttl)
         return identity
+
+    async def current_epoch(self) -> int:
+        """The revocation epoch, read from PostgreSQL at most every EPOCH_CHECK_SECONDS."""
+        if time.monotonic() - self._epoch_read_at >= EPOCH_CHECK_SECONDS:
+            self._epoch_read_at = time.monotonic()
+            try:
+                async with self._rt.db.engine.connect() as conn:
+                    self._epoch = await repo.current_epoch(conn)
+            except (SQLAlchemyError, OSError, TimeoutError) as exc:
+                # No revocation can commit while the database is unreachable either: the
+                # last epoch read stays right until it is back.
+                log.warning("session epoch unavailable, using the last one read: %s", exc)
+        return self._epoch
 
     async def refresh(
         self, session: AsyncSession, refresh_token: str, client: ClientInfo
@@ -279,6 +316,8 @@ class SessionService:
     async def forget_cached(self, session: AsyncSession, user_id: uuid.UUID) -> None:
         """Drop a user's cached sessions (after a role change); call after updating the user."""
         hashes = await repo.active_token_hashes(session, user_id)
+        await repo.bump_epoch(session)
+        self._epoch_read_at = -EPOCH_CHECK_SECONDS
         await self._evict(hashes)
 
     async def cleanup(self, session: AsyncSession) -> int:
@@ -293,6 +332,9 @@ class SessionService:
         # The UPDATE takes the row locks first, so any validation caching this session
         # concurrently has finished before the eviction below.
         revoked = await repo.revoke(session, reason, *conditions)
+        if revoked:
+            await repo.bump_epoch(session)
+            self._epoch_read_at = -EPOCH_CHECK_SECONDS  # read it again after this commits
         await self._evict([digest for digest, _ in revoked])
         return revoked
 

@@ -1,15 +1,26 @@
-"""Health probes, system info and Prometheus metrics (all public)."""
+"""Health probes and system info (public), and Prometheus metrics (admins or a token).
+
+`/metrics` is on the public list only so that a scraper without an account can reach it
+with the `server.metrics_token` bearer token; anyone else needs an administrator's
+credentials, as per-route counts and latencies describe how the server is used.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
-from revenge.api.deps import RuntimeDep
+from revenge.api.auth import Principal
+from revenge.api.deps import RuntimeDep, optional_principal
+from revenge.api.openapi import problem_responses
+from revenge.errors import Forbidden, Unauthorized
 from revenge.infra.jobs import repository as jobs_repository
+from revenge.runtime import Runtime
 from revenge.system import repository
 from revenge.system.schemas import Live, Ready, SystemInfo
 
@@ -64,10 +75,23 @@ _EXPOSITION = {"text/plain": {"schema": {"type": "string"}}}
     "/metrics",
     tags=["system"],
     response_class=Response,
-    responses={200: {"description": "Prometheus text exposition format.", "content": _EXPOSITION}},
+    responses={
+        200: {"description": "Prometheus text exposition format.", "content": _EXPOSITION},
+        **problem_responses(
+            {
+                401: "Neither the metrics token nor credentials were sent.",
+                403: "The caller is not an administrator.",
+            }
+        ),
+    },
 )
-async def metrics(runtime: RuntimeDep) -> Response:
-    """Prometheus exposition format."""
+async def metrics(
+    runtime: RuntimeDep,
+    request: Request,
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Response:
+    """Prometheus exposition format: for administrators, or with `server.metrics_token`."""
+    _may_scrape(runtime, request, principal)
     try:
         async with asyncio.timeout(1), runtime.db.sessions() as session:
             counts = await jobs_repository.counts_by_task(session)
@@ -75,3 +99,16 @@ async def metrics(runtime: RuntimeDep) -> Response:
     except Exception:  # a scrape during a database outage still reports the rest
         log.warning("job counts unavailable for /metrics")
     return Response(runtime.metrics.render(), media_type="text/plain; version=0.0.4")
+
+
+def _may_scrape(runtime: Runtime, request: Request, principal: Principal | None) -> None:
+    token = runtime.settings.server.metrics_token
+    sent = request.headers.get("authorization", "")
+    if token is not None and sent[:7].lower() == "bearer ":
+        expected = token.get_secret_value().encode()
+        if expected and hmac.compare_digest(sent[7:].strip().encode(), expected):
+            return
+    if principal is None:
+        raise Unauthorized("Metrics need an administrator or the metrics token.")
+    if not principal.is_admin:
+        raise Forbidden("Metrics need an administrator or the metrics token.")

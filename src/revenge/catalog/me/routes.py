@@ -6,14 +6,15 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from revenge.api.deps import CurrentUser, DbSession
+from revenge.api.params import known_query_keys
 from revenge.catalog.me import repository as repo
 from revenge.libraries.access import allowed_library_ids
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(known_query_keys)])
 
 Limit = Annotated[int, Query()]
 

@@ -10,6 +10,7 @@ from revenge.infra.http.fetch import (
     TooManyRedirects,
     guarded_transport,
     safe_fetch,
+    vet_host,
 )
 from revenge.infra.http.guard import (
     Allowlist,
@@ -34,4 +35,5 @@ __all__ = [
     "guarded_transport",
     "is_public_address",
     "safe_fetch",
+    "vet_host",
 ]

@@ -135,6 +135,18 @@ async def _resolve(host: str, port: int) -> list[IPAddress]:
     return found
 
 
+async def vet_host(host: str, port: int, allowlist: Allowlist) -> None:
+    """For connections made by other clients (SMTP): raise OutboundBlocked unless every
+    address `host` resolves to may be connected to, FetchError when it does not resolve.
+
+    Stricter than the HTTP guard (which connects to the first allowed address), since the
+    client then resolves the name again itself.
+    """
+    literal = parse_ip_literal(host)
+    for ip in [literal] if literal is not None else await _resolve(host, port):
+        check_destination(host, ip, allowlist)
+
+
 def _ssl_context() -> ssl.SSLContext:
     global _SSL_CONTEXT
     if _SSL_CONTEXT is None:

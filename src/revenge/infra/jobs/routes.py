@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from revenge.api.deps import AdminUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
+from revenge.api.params import known_query_keys
 from revenge.errors import Conflict, NotFound
 from revenge.infra.jobs import repository as repo
 from revenge.infra.jobs.registry import QUEUES, JobRegistry
@@ -22,7 +23,7 @@ from revenge.infra.jobs.schemas import (
     PeriodicTask,
 )
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(known_query_keys)])
 
 # Job ids are PostgreSQL bigints; anything outside is refused as invalid, not looked up.
 _MAX_ID = 2**63 - 1

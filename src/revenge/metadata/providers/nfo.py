@@ -9,6 +9,7 @@ a provider URL (Kodi accepts those) yields just the ids in it.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -24,6 +25,7 @@ from revenge.metadata.types import (
     Rating,
     Role,
 )
+from revenge.streaming.files import open_confined
 
 MAX_NFO_BYTES = 1024 * 1024
 _ROOTS = {"movie": "movie", "series": "tvshow", "episode": "episodedetails"}
@@ -221,6 +223,15 @@ class NfoSource:
 
     def _read(self, kind: ItemKind, path: Path) -> ItemMetadata | None:
         found = nfo_path(kind, path)
-        if found is None or found.stat().st_size > MAX_NFO_BYTES:
+        if found is None:
             return None
-        return parse_nfo(found.read_bytes(), kind)
+        # Opened only if it really is in the media's folder: an NFO that is a symlink to a
+        # file elsewhere (outside the library) is not read.
+        opened = open_confined(str(found), [str(found.parent)])
+        if opened is None:
+            return None
+        fd, st = opened
+        with os.fdopen(fd, "rb") as file:
+            if st.st_size > MAX_NFO_BYTES:
+                return None
+            return parse_nfo(file.read(MAX_NFO_BYTES + 1), kind)
