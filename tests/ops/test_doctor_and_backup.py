@@ -91,6 +91,8 @@ def test_backup_then_restore_into_an_empty_database(pg_server_url: str, tmp_path
         )  # fmt: skip
         assert code == 0, out
         assert "backup written" in out and archive.is_file()
+        # The archive holds the secret key: only its owner may read it.
+        assert archive.stat().st_mode & 0o777 == 0o600
         with tarfile.open(archive) as tar:
             names = set(tar.getnames())
         assert {"manifest.json", "database.dump", "data/images/poster.jpg"} <= names
