@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from revenge.api.deps import CurrentUser, DbSession
+from revenge.catalog.keyset import clamp_limit
 from revenge.catalog.me import repository as repo
 from revenge.libraries.access import allowed_library_ids
 
@@ -43,7 +44,7 @@ def _item(kind: str, row: Any, **extra: Any) -> HomeItem:
 
 
 def _clamp(limit: int) -> int:
-    return max(1, min(100, limit))
+    return clamp_limit(limit, most=100)
 
 
 @router.get("/recently-added")
