@@ -11,7 +11,7 @@ from revenge.api.deps import AdminUser, DbSession, RuntimeDep
 from revenge.apikeys.credentials import KNOWN_SERVICES, CredentialService, NoProviderKey
 from revenge.apikeys.credentials_schemas import CredentialIn, CredentialOut, CredentialTest
 from revenge.apikeys.models import ProviderCredential
-from revenge.errors import NotFound
+from revenge.errors import BadRequest, NotFound
 
 router = APIRouter(prefix="/api/v1/admin/credentials", tags=["credentials"])
 
@@ -54,6 +54,10 @@ async def put_credential(
     service: Service, body: CredentialIn, user: AdminUser, session: DbSession, runtime: RuntimeDep
 ) -> CredentialOut:
     """Store (or replace) the key for a service; it is encrypted before it is written."""
+    if service not in KNOWN_SERVICES:
+        # A typo ("tmbd") would be stored, used by nothing, and look configured.
+        known = ", ".join(sorted(KNOWN_SERVICES))
+        raise BadRequest(f"Unknown provider {service!r}; known providers: {known}.", key=service)
     row = await runtime.credentials.put(session, service, body.value.strip(), user.user_id)
     return _out(runtime.credentials, row)
 
