@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.auth import Principal
 from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
+from revenge.catalog import list_flags
 from revenge.catalog import repository as repo
 from revenge.catalog.keyset import clamp_limit
 from revenge.catalog.people.repository import credits_of
@@ -78,6 +80,14 @@ class Browse:
             )
             for kind, image in await item_images(self.session, item_kind, item_id)
         ]  # fmt: skip
+
+    async def flag(self, kind: str, items: Sequence[Any]) -> None:
+        """Set the caller's `played` and the `missing` flag on a page of playable items."""
+        await list_flags.flag_playable(self.session, self.principal.user_id, kind, items)
+
+    async def count_unplayed(self, kind: str, items: Sequence[Any]) -> None:
+        """Set the caller's `unplayed_count` on a page of series, seasons or podcasts."""
+        await list_flags.count_unplayed(self.session, self.principal.user_id, kind, items)
 
     async def states(self, item_ids: list[uuid.UUID]) -> dict[uuid.UUID, UserStateOut]:
         found = await repo.user_states(self.session, self.principal.user_id, item_ids)

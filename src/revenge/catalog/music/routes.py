@@ -12,7 +12,7 @@ from revenge.catalog.browse import BrowseDep
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.music import repository as repo
 from revenge.catalog.music.models import Album, Track
-from revenge.catalog.schemas import FileOut, Page, PersonOut, UserStateOut
+from revenge.catalog.schemas import FileOut, Page, PersonOut, PlayableFlags, UserStateOut
 from revenge.errors import NotFound
 from revenge.images.schemas import ItemImageOut
 
@@ -39,7 +39,7 @@ class AlbumOut(BaseModel):
     genres: list[str] = []
 
 
-class TrackOut(BaseModel):
+class TrackOut(PlayableFlags):
     id: uuid.UUID
     album_id: uuid.UUID
     artist_id: uuid.UUID | None
@@ -119,6 +119,7 @@ async def get_album(album_id: uuid.UUID, browse: BrowseDep) -> AlbumDetail:
         raise NotFound(f"No album {album_id}.")
     album, artist = found
     tracks = [_track(t) for t in await repo.tracks_of(browse.session, album_id)]
+    await browse.flag("track", tracks)
     return AlbumDetail(
         **_album(album, artist, len(tracks)).model_dump(),
         locked_fields=list(album.locked_fields or ()),
@@ -136,6 +137,8 @@ async def get_track(track_id: uuid.UUID, browse: BrowseDep) -> TrackDetail:
         raise NotFound(f"No track {track_id}.")
     files = await browse.files([track.id])
     states = await browse.states([track.id])
-    return TrackDetail(
+    detail = TrackDetail(
         **_track(track).model_dump(), files=files.get(track.id, []), user_state=states[track.id]
     )
+    await browse.flag("track", [detail])
+    return detail
