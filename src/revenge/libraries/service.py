@@ -31,7 +31,7 @@ async def create_library(session: AsyncSession, data: LibraryIn, data_dir: Path)
     if await repo.name_taken(session, data.name.strip(), None):
         raise Conflict(f"A library named {data.name.strip()!r} already exists.")
     paths = check_folders(data.paths, data_dir, await _other_folders(session, None))
-    values = data.model_dump(exclude={"paths"})
+    values = data.model_dump(exclude={"paths", "scan"})
     values["name"] = data.name.strip()
     return await repo.add_library(session, values, paths)
 
