@@ -15,6 +15,7 @@ from revenge.catalog.browse import BrowseDep
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.schemas import FileOut, Page, PlayableFlags, UserStateOut
 from revenge.errors import NotFound
+from revenge.images.schemas import ItemImageOut
 
 router = APIRouter()
 
@@ -42,6 +43,7 @@ class ChapterOut(BaseModel):
 
 class AudiobookDetail(AudiobookOut):
     description: str | None
+    images: list[ItemImageOut]
     chapters: list[ChapterOut]
     files: list[FileOut]
     user_state: UserStateOut
@@ -92,6 +94,7 @@ async def get_audiobook(book_id: uuid.UUID, browse: BrowseDep) -> AudiobookDetai
     detail = AudiobookDetail(
         **_out(book, people[book.id]).model_dump(),
         description=book.description,
+        images=await browse.images("audiobook", book.id),
         chapters=chapters,
         files=files.get(book.id, []),
         user_state=states[book.id],
