@@ -12,6 +12,7 @@ from revenge.apikeys.credentials import KNOWN_SERVICES, CredentialService, NoPro
 from revenge.apikeys.credentials_schemas import CredentialIn, CredentialOut, CredentialTest
 from revenge.apikeys.models import ProviderCredential
 from revenge.errors import BadRequest, NotFound
+from revenge.metadata.jobs import refetch_waiting_for
 
 router = APIRouter(prefix="/api/v1/admin/credentials", tags=["credentials"])
 
@@ -59,6 +60,8 @@ async def put_credential(
         known = ", ".join(sorted(KNOWN_SERVICES))
         raise BadRequest(f"Unknown provider {service!r}; known providers: {known}.", key=service)
     row = await runtime.credentials.put(session, service, body.value.strip(), user.user_id)
+    # Items left unmatched for want of this key are fetched again now, not at the next refresh.
+    await refetch_waiting_for(runtime, session, service)
     return _out(runtime.credentials, row)
 
 

@@ -41,6 +41,8 @@ class MovieDetail(MovieOut):
     genres: list[str]
     locked_fields: list[str]
     metadata_status: str | None
+    # Why the last fetch ended as it did: a provider down, no API key, no match...
+    metadata_reason: str | None = None
     images: list[ItemImageOut]
     people: list[PersonOut]
     files: list[FileOut]
@@ -108,6 +110,7 @@ async def get_movie(movie_id: uuid.UUID, browse: BrowseDep) -> MovieDetail:
         genres=list(movie.genres or ()),
         locked_fields=list(movie.locked_fields or ()),
         metadata_status=movie.metadata_status,
+        metadata_reason=movie.metadata_reason,
         images=[_image_out(kind, image) for kind, image in images],
         people=await browse.people("movie", movie.id),
         files=files.get(movie.id, []),

@@ -53,6 +53,7 @@ class TrackOut(PlayableFlags):
 class AlbumDetail(AlbumOut):
     locked_fields: list[str]
     metadata_status: str | None
+    metadata_reason: str | None = None
     images: list[ItemImageOut]
     people: list[PersonOut]
     tracks: list[TrackOut]
@@ -124,6 +125,7 @@ async def get_album(album_id: uuid.UUID, browse: BrowseDep) -> AlbumDetail:
         **_album(album, artist, len(tracks)).model_dump(),
         locked_fields=list(album.locked_fields or ()),
         metadata_status=album.metadata_status,
+        metadata_reason=album.metadata_reason,
         images=await browse.images("album", album.id),
         people=await browse.people("album", album.id),
         tracks=tracks,

@@ -52,6 +52,7 @@ class SeriesDetail(SeriesOut):
     overview: str | None
     locked_fields: list[str]
     metadata_status: str | None
+    metadata_reason: str | None = None
     images: list[ItemImageOut]
     people: list[PersonOut]
     seasons: list[SeasonOut]
@@ -75,6 +76,7 @@ class EpisodeDetail(EpisodeOut):
     community_rating: float | None
     runtime_minutes: int | None
     metadata_status: str | None
+    metadata_reason: str | None = None
     images: list[ItemImageOut]
     people: list[PersonOut]
     files: list[FileOut]
@@ -126,6 +128,7 @@ async def get_series(series_id: uuid.UUID, browse: BrowseDep) -> SeriesDetail:
         overview=series.overview,
         locked_fields=list(series.locked_fields or ()),
         metadata_status=series.metadata_status,
+        metadata_reason=series.metadata_reason,
         images=await browse.images("series", series.id),
         people=await browse.people("series", series.id),
         seasons=seasons,
@@ -158,6 +161,7 @@ async def get_episode(episode_id: uuid.UUID, browse: BrowseDep) -> EpisodeDetail
         community_rating=episode.community_rating,
         runtime_minutes=episode.runtime_minutes,
         metadata_status=episode.metadata_status,
+        metadata_reason=episode.metadata_reason,
         images=await browse.images("episode", episode.id),
         people=await browse.people("episode", episode.id),
         files=files.get(episode.id, []),
