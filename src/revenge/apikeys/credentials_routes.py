@@ -17,6 +17,11 @@ from revenge.metadata.jobs import refetch_waiting_for
 router = APIRouter(prefix="/api/v1/admin/credentials", tags=["credentials"])
 
 Service = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_.-]{1,63}$")]
+# Keys are stored only for providers this server knows; others answer 400 naming them.
+KnownService = Annotated[
+    str,
+    Path(pattern=r"^[a-z0-9][a-z0-9_.-]{1,63}$", json_schema_extra={"enum": list(KNOWN_SERVICES)}),
+]
 
 
 def _out(svc: CredentialService, row: ProviderCredential) -> CredentialOut:
@@ -52,7 +57,11 @@ async def get_credential(
 
 @router.put("/{service}")
 async def put_credential(
-    service: Service, body: CredentialIn, user: AdminUser, session: DbSession, runtime: RuntimeDep
+    service: KnownService,
+    body: CredentialIn,
+    user: AdminUser,
+    session: DbSession,
+    runtime: RuntimeDep,
 ) -> CredentialOut:
     """Store (or replace) the key for a service; it is encrypted before it is written."""
     if service not in KNOWN_SERVICES:

@@ -94,13 +94,18 @@ class Browse:
         return {i: state_out(found.get(i)) for i in item_ids}
 
 
+# Documented as at least 1; checked by `clamp_limit` so a bad value answers 400, like the
+# other query parameters this module checks, and a large one is capped rather than refused.
+PageSize = Annotated[int, Query(json_schema_extra={"minimum": 1})]
+
+
 async def browse_params(
     user: CurrentUser,
     session: DbSession,
     runtime: RuntimeDep,
     library_id: uuid.UUID | None = None,
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
-    limit: int = 50,
+    limit: PageSize = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Browse:

@@ -132,6 +132,8 @@ class MetadataService:
         for provider in providers:
             try:
                 found = await self._search(provider, facts, title, year)
+            except ProviderNotFound:
+                found = []  # the provider answered: it knows nothing by that name
             except ProviderError as exc:
                 log.warning("search on %s failed: %s", provider.name, exc)
                 errors[provider.name] = exc

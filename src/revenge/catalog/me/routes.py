@@ -16,7 +16,7 @@ from revenge.libraries.access import allowed_library_ids
 
 router = APIRouter()
 
-Limit = Annotated[int, Query()]
+Limit = Annotated[int, Query(json_schema_extra={"minimum": 1})]
 
 
 class HomeItem(BaseModel):
