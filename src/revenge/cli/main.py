@@ -7,7 +7,7 @@ import errno
 import signal
 import socket
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -38,8 +38,6 @@ def serve(
     no_worker: Annotated[bool, typer.Option("--no-worker", help="Do not run jobs here.")] = False,
 ) -> None:
     """Run the HTTP API (and by default a job worker) until SIGINT/SIGTERM."""
-    import uvicorn
-
     from revenge.app import create_app
     from revenge.infra import heap, logs
     from revenge.streaming.zerocopy import ZeroCopyApp
@@ -62,21 +60,26 @@ def serve(
         signal.signal(sig, _exit_cleanly)
     app = ZeroCopyApp(create_app(settings, run_worker=not no_worker))
     heap.settle()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host=settings.server.host,
-            port=settings.server.port,
-            log_config=None,
-            timeout_keep_alive=settings.server.keepalive_seconds,
-            # logs.configure silences uvicorn.access anyway; off, uvicorn skips building each line.
-            access_log=False,
-            timeout_graceful_shutdown=int(settings.jobs.grace_seconds) + 5,
-        )
-    )
+    server = _server(app, settings)
     server.run(sockets=[sock])
     if not server.started:
         raise typer.Exit(1)
+
+
+def _server(app: Any, settings: Settings) -> Any:
+    import uvicorn
+
+    config = uvicorn.Config(
+        app,
+        host=settings.server.host,
+        port=settings.server.port,
+        log_config=None,
+        timeout_keep_alive=settings.server.keepalive_seconds,
+        # logs.configure silences uvicorn.access anyway; off, uvicorn skips building each line.
+        access_log=False,
+        timeout_graceful_shutdown=int(settings.jobs.grace_seconds) + 5,
+    )
+    return uvicorn.Server(config)
 
 
 def _listen_or_exit(host: str, port: int) -> socket.socket:
