@@ -51,8 +51,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # Folder watching and periodic scans queue scans on their own; tests that want them turn
-# them on through the server settings.
-QUIET_SCANNING = {"realtime": False, "interval_hours": 0}
+# them on through the server settings. Files are read at once (no waiting for a copy to end).
+QUIET_SCANNING = {"realtime": False, "interval_hours": 0, "settle_seconds": 0}
 
 
 def make_settings(

@@ -135,6 +135,11 @@ class ScanningSettings(BaseModel):
     debounce_seconds: float = Field(
         5.0, ge=0.05, description="Quiet time after a file change before its folder is scanned."
     )
+    settle_seconds: float = Field(
+        2.0, ge=0, le=600,
+        description="A file is read only after its size has not changed for this long (a copy"
+        " in progress is not catalogued from its partial size); 0 reads files at once.",
+    )  # fmt: skip
     missing_grace_hours: float = Field(
         72.0, ge=0, description="A missing file's item is removed only after this long."
     )

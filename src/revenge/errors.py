@@ -62,6 +62,14 @@ class NotFound(AppError):
     slug = "not-found"
 
 
+class Gone(AppError):
+    """The thing existed but is no longer available (e.g. a media file missing from disk)."""
+
+    status = 410
+    title = "Gone"
+    slug = "gone"
+
+
 class MethodNotAllowed(AppError):
     status = 405
     title = "Method not allowed"

@@ -147,12 +147,18 @@ async def test_series_filters_year_and_played_by_every_episode(
     assert await titles(year_to=2005, sort="added", order="desc") == ["Done"]
 
 
-async def test_page_size_is_clamped_to_1_through_500(
+async def test_page_size_below_1_is_refused_and_above_500_capped(
     api: httpx.AsyncClient, clean_runtime: Runtime, libs: Libraries
 ) -> None:
     for n in range(3):
         await add_movie(clean_runtime, libs.shared, f"M{n}")
-    small = (await api.get("/api/v1/movies", params={"limit": 0}, headers=AS_ADMIN)).json()
+    for url in ("/api/v1/movies", "/api/v1/me/recently-added", "/api/v1/me/next-up"):
+        for bad in (0, -3):
+            zero = await api.get(url, params={"limit": bad}, headers=AS_ADMIN)
+            assert zero.status_code == 400, (url, bad)
+            assert zero.headers["content-type"].startswith("application/problem+json")
+            assert "limit" in zero.json()["detail"]
+    small = (await api.get("/api/v1/movies", params={"limit": 1}, headers=AS_ADMIN)).json()
     assert (small["limit"], len(small["items"]), small["total"]) == (1, 1, 3)
     assert small["next_cursor"] is not None
     big = (await api.get("/api/v1/tv/series", params={"limit": 9999}, headers=AS_ADMIN)).json()

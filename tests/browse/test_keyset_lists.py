@@ -152,13 +152,14 @@ async def test_unknown_sort_or_filter_answers_400_naming_the_key(
         assert key in response.json()["detail"]
 
 
-async def test_page_size_is_clamped_to_1_through_500(
+async def test_page_size_below_1_is_refused_and_above_500_capped(
     api: httpx.AsyncClient, clean_runtime: Runtime, listing: Listing
 ) -> None:
     library = await add_library(clean_runtime, listing.kind, grant=(USER.user_id,))
     for n in range(3):
         await listing.add(clean_runtime, library, f"T{n}", 2000)
-    small = (await api.get(listing.url, params={"limit": 0}, headers=AS_USER)).json()
+    assert (await api.get(listing.url, params={"limit": 0}, headers=AS_USER)).status_code == 400
+    small = (await api.get(listing.url, params={"limit": 1}, headers=AS_USER)).json()
     assert (small["limit"], len(small["items"]), small["total"]) == (1, 1, 3)
     assert small["next_cursor"] is not None
     big = (await api.get(listing.url, params={"limit": 9999}, headers=AS_USER)).json()

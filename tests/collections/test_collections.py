@@ -7,7 +7,7 @@ import httpx
 from revenge.collections.service import add_member, ensure_collection
 from revenge.runtime import Runtime
 from tests.playlists.conftest import AS_ADMIN, AS_OTHER, AS_USER, Catalogue
-from tests.support.seed import add_library, add_movie
+from tests.support.seed import add_library, add_movie, execute
 
 URL = "/api/v1/collections"
 
@@ -104,3 +104,44 @@ async def test_automatic_collection_from_provider_data(
     r = (await api.get(f"{URL}/video/{cid}", headers=AS_ADMIN)).json()
     assert (r["name"], r["source"], r["external_id"]) == ("The Matrix Collection", "tmdb", "2344")
     assert [i["title"] for i in r["items"]] == ["The Matrix", "The Matrix Reloaded"]
+
+
+async def test_collections_hold_whole_series_and_albums(
+    api: httpx.AsyncClient, catalogue: Catalogue, clean_runtime: Runtime
+) -> None:
+    (series,) = await execute(clean_runtime, "SELECT id FROM series")
+    (album,) = await execute(clean_runtime, "SELECT id FROM albums")
+    video = await _make(api, catalogue.shared)
+    items = [
+        {"type": "series", "id": str(series["id"])},
+        {"type": "movie", "id": str(catalogue.movies[0])},
+    ]
+    r = await api.post(f"{URL}/video/{video}/items", json={"items": items}, headers=AS_ADMIN)
+    assert r.status_code == 200, r.text
+    assert [(i["type"], i["title"]) for i in r.json()["items"]] == [
+        ("series", "Lost"),
+        ("movie", "Alien"),
+    ]
+    audio = await _make(api, catalogue.shared, "audio")
+    r = await api.post(
+        f"{URL}/audio/{audio}/items",
+        json={"items": [{"type": "album", "id": str(album["id"])}]},
+        headers=AS_ADMIN,
+    )
+    assert r.status_code == 200, r.text
+    assert [(i["type"], i["title"]) for i in r.json()["items"]] == [("album", "Album")]
+    # Each kind stays in its own collections.
+    wrong = await api.post(
+        f"{URL}/video/{video}/items",
+        json={"items": [{"type": "album", "id": str(album["id"])}]},
+        headers=AS_ADMIN,
+    )
+    assert wrong.status_code == 422
+    moved = await api.post(
+        f"{URL}/video/{video}/items/series/{series['id']}/move",
+        json={"after": {"type": "movie", "id": str(catalogue.movies[0])}},
+        headers=AS_ADMIN,
+    )
+    assert moved.status_code == 204
+    listed = (await api.get(f"{URL}/video/{video}", headers=AS_USER)).json()["items"]
+    assert [i["type"] for i in listed] == ["movie", "series"]

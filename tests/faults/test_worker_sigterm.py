@@ -6,7 +6,9 @@ are still buffered in memory when the signal arrives: they must reach the databa
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -19,6 +21,7 @@ import httpx
 import psycopg
 import pytest
 
+from revenge.infra.jobs.worker import Worker
 from revenge.runtime import Runtime
 from tests.faults.test_scan_worker_killed import movie_library, queued_items
 from tests.libraries.conftest import AS_ADMIN, LibraryMaker, api, make_library  # noqa: F401
@@ -145,6 +148,7 @@ async def test_job_past_the_grace_period_is_stopped_and_run_again_elsewhere(
     assert code == 0, (tmp_path / "w1.log").read_text()
     assert took < 1 + 5, f"the worker took {took:.1f}s to stop with a 1 s grace period"
     assert [x.split()[0] for x in lines(out)] == ["start"]
+    assert "Shutdown flush failed" not in (tmp_path / "w1.log").read_text()
     # Its start was recorded; the job did not count as done and is not lost.
     assert activity(database_url, job_id) == ["job.start"]
     logged = query(database_url, "SELECT status::text FROM pgqueuer_log WHERE job_id = %s", job_id)
@@ -199,3 +203,35 @@ async def test_scan_in_progress_completes_before_the_worker_exits(
         database_url, "SELECT status::text FROM pgqueuer_log WHERE entrypoint = 'libraries.scan'"
     )
     assert ("successful",) in logged
+
+
+async def test_jobs_finished_before_a_forced_stop_are_recorded_and_not_run_again(
+    rt: Runtime, database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A long job outlives the grace period while a short one has just finished: the short
+    one's completion (still in pgqueuer's status buffer) is written before the cut."""
+    worker = Worker(rt, ("maintenance",))
+    await worker.start()
+    long_out, short_out = tmp_path / "long.txt", tmp_path / "short.txt"
+    long_id = await enqueue(rt, "testing.record", {"path": str(long_out), "seconds": 60})
+    for _ in range(400):
+        if lines(long_out):
+            break
+        await asyncio.sleep(0.025)
+    short_id = await enqueue(rt, "testing.record", {"path": str(short_out)})
+    for _ in range(2000):
+        if f"done {short_id}" in lines(short_out):
+            break
+        await asyncio.sleep(0.005)
+    await asyncio.sleep(0.01)
+    with caplog.at_level(logging.INFO):
+        await worker.stop(grace_seconds=0)
+
+    remaining = dict(query(database_url, "SELECT id, status::text FROM pgqueuer"))
+    assert short_id not in remaining, "a finished job would run again"
+    assert remaining.get(long_id) == "picked"  # left for heartbeat recovery
+    logged = query(
+        database_url, "SELECT status::text FROM pgqueuer_log WHERE job_id = %s", short_id
+    )
+    assert ("successful",) in logged
+    assert "Shutdown flush failed" not in caplog.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import urllib.request
 from pathlib import Path
@@ -62,3 +63,21 @@ def test_serve_starts_embedded_and_reuses_data(tmp_path: Path) -> None:
         assert proc.wait(timeout=60) == 0
     # The embedded PostgreSQL stopped with the server.
     assert not (data_dir / "pg" / "postmaster.pid").exists()
+
+
+def test_serve_on_a_taken_port_says_so_and_names_the_setting(tmp_path: Path) -> None:
+    port = free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen(1)
+        env = revenge_env(REVENGE_DATA_DIR=str(tmp_path / "data"))
+        env.pop("REVENGE_REDIS_URL", None)
+        log = tmp_path / "serve.log"
+        proc = start_revenge(["serve", "--port", str(port)], env, log)
+        assert proc.wait(timeout=60) == 1
+    out = log.read_text()
+    assert f"cannot listen on 127.0.0.1:{port}" in out and "already in use" in out
+    assert "REVENGE_SERVER__PORT" in out and "--port" in out
+    assert "listening" not in out and "Errno" not in out and "Traceback" not in out
+    # Nothing was started on the way to that answer.
+    assert not (tmp_path / "data" / "pg").exists()

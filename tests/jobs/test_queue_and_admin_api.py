@@ -105,7 +105,9 @@ async def test_exhausted_job_is_failed_and_can_be_retried(
     assert "failed" in cancel.json()["detail"]
 
 
-async def test_cancel_queued_job(rt: Runtime, client: httpx.AsyncClient, tmp_path: Path) -> None:
+async def test_cancel_queued_job_then_retry_says_why_it_cannot(
+    rt: Runtime, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
     async with rt.db.transaction() as session:
         job_id = await rt.jobs.enqueue(session, "testing.record", {"path": str(tmp_path / "x")})
     resp = await client.post(f"/api/v1/admin/jobs/{job_id}/cancel", headers=ADMIN)
@@ -114,12 +116,16 @@ async def test_cancel_queued_job(rt: Runtime, client: httpx.AsyncClient, tmp_pat
         "/api/v1/admin/jobs", params={"status": "cancelled"}, headers=ADMIN
     )
     assert [i["id"] for i in cancelled.json()["items"]] == [job_id]
-    assert (
-        await client.post(f"/api/v1/admin/jobs/{job_id}/cancel", headers=ADMIN)
-    ).status_code == 404
-    assert (
-        await client.post(f"/api/v1/admin/jobs/{job_id}/retry", headers=ADMIN)
-    ).status_code == 404
+
+    # An ended job is not "missing": the answer says it was cancelled and what to do instead.
+    for verb in ("cancel", "retry"):
+        again = await client.post(f"/api/v1/admin/jobs/{job_id}/{verb}", headers=ADMIN)
+        assert again.status_code == 409, verb
+        assert "was cancelled" in again.json()["detail"]
+        assert "start the work again" in again.json()["detail"]
+        assert again.json()["job_status"] == "cancelled"
+    never = await client.post("/api/v1/admin/jobs/987654321/retry", headers=ADMIN)
+    assert never.status_code == 404 and "No job 987654321" in never.json()["detail"]
 
 
 async def test_job_api_needs_an_admin(rt: Runtime, client: httpx.AsyncClient) -> None:

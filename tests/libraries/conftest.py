@@ -43,14 +43,16 @@ LibraryMaker = Callable[..., Awaitable[dict[str, Any]]]
 
 @pytest.fixture
 def make_library(api: httpx.AsyncClient, tmp_path: Path) -> LibraryMaker:
-    async def make(kind: str, *folders: Path, name: str | None = None) -> dict[str, Any]:
+    async def make(
+        kind: str, *folders: Path, name: str | None = None, scan: bool = False
+    ) -> dict[str, Any]:
         paths = list(folders) or [tmp_path / kind]
         for p in paths:
             p.mkdir(parents=True, exist_ok=True)
         response = await api.post(
             "/api/v1/libraries",
             json={"name": name or f"{kind}-{uuid.uuid4().hex[:6]}", "type": kind,
-                  "paths": [str(p) for p in paths]},
+                  "paths": [str(p) for p in paths], "scan": scan},
             headers=AS_ADMIN,
         )  # fmt: skip
         assert response.status_code == 201, response.text

@@ -79,15 +79,17 @@ async def test_changes_become_incremental_scans_of_those_folders(
     try:
         await first.start()
         await asyncio.wait_for(first.active.wait(), 5)
+
+        async def queued() -> bool:
+            return bool(await _queued_scans(clean_runtime))
+
+        await _until(queued)  # the catch-up scan of a node that starts watching
+        await execute(clean_runtime, "DELETE FROM pgqueuer")
         await second.start()
         await asyncio.sleep(0.5)
         assert not second.active.is_set()  # one watcher for the whole cluster
         await asyncio.sleep(0.5)  # let inotify watches settle
         make_video(root / "Heat (1995)" / "Heat (1995) - 4K.mkv", seconds=0.3)
-
-        async def queued() -> bool:
-            return bool(await _queued_scans(clean_runtime))
-
         await _until(queued)
         payloads = await _queued_scans(clean_runtime)
         assert payloads[0]["folders"] == [str((root / "Heat (1995)").resolve())]
@@ -136,6 +138,7 @@ async def test_realtime_setting_starts_and_stops_the_watcher_without_a_restart(
         await _set(api, "scanning.realtime", True)
         await asyncio.wait_for(watcher.active.wait(), 5)
         await asyncio.sleep(0.5)  # let inotify watches settle
+        await execute(clean_runtime, "DELETE FROM pgqueuer")  # the catch-up scan
         make_video(root / "Alien (1979)" / "Alien (1979).mkv", seconds=0.3)
 
         async def queued() -> bool:

@@ -17,6 +17,7 @@ class MemoryWriter:
         self.items: dict[str, ItemFacts] = {}
         self.saved: dict[str, FetchOutcome] = {}
         self.unmatched: dict[str, FetchOutcome] = {}
+        self.reasons: dict[str, str] = {}
         self.fetched_at: dict[str, datetime] = {}
 
     def add(self, facts: ItemFacts) -> None:
@@ -44,6 +45,12 @@ class MemoryWriter:
 
     async def record_unmatched(self, session: AsyncSession, outcome: FetchOutcome) -> None:
         self.unmatched[outcome.item_id] = outcome
+
+    async def record_reason(self, session: AsyncSession, item_id: str, reason: str) -> None:
+        self.reasons[item_id] = reason
+
+    async def waiting_for(self, session: AsyncSession, provider: str, limit: int) -> list[str]:
+        return [i for i, r in self.reasons.items() if f"{provider}:" in r][:limit]
 
     async def stale_items(
         self, session: AsyncSession, fetched_before: datetime, limit: int

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import socket
 import tarfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +22,14 @@ runner = CliRunner()
 
 
 def revenge(args: list[str], **env: str) -> tuple[int, str]:
-    result = runner.invoke(register_commands(), args, env={"REVENGE_REDIS_URL": "", **env})
+    # A free port and unreachable providers unless a test says otherwise: the machine's own
+    # port 8096 or Internet access must not decide a test.
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    defaults = {
+        "REVENGE_REDIS_URL": "", "REVENGE_SERVER__PORT": str(free_port()),
+        **{f"REVENGE_METADATA__{p}_BASE_URL": nowhere for p in ("TMDB", "TVDB", "MUSICBRAINZ")},
+    }  # fmt: skip
+    result = runner.invoke(register_commands(), args, env={**defaults, **env})
     return result.exit_code, result.output
 
 
@@ -91,6 +102,8 @@ def test_backup_then_restore_into_an_empty_database(pg_server_url: str, tmp_path
         )  # fmt: skip
         assert code == 0, out
         assert "backup written" in out and archive.is_file()
+        # The archive holds the secret key: only its owner may read it.
+        assert archive.stat().st_mode & 0o777 == 0o600
         with tarfile.open(archive) as tar:
             names = set(tar.getnames())
         assert {"manifest.json", "database.dump", "data/images/poster.jpg"} <= names
@@ -124,3 +137,56 @@ def test_restore_refuses_a_file_that_is_not_a_backup(database_url: str, tmp_path
         REVENGE_DATA_DIR=str(tmp_path / "d"),
     )  # fmt: skip
     assert code == 1 and "not a Revenge backup" in out
+
+
+def test_doctor_checks_the_port_providers_and_library_folders(
+    pg_server_url: str, tmp_path: Path
+) -> None:
+    good, gone, empty = tmp_path / "films", tmp_path / "unmounted", tmp_path / "empty"
+    good.mkdir()
+    (good / "Heat (1995).mkv").write_bytes(b"x")
+    empty.mkdir()
+    with fresh_database(pg_server_url) as url, socket.socket() as taken:
+        migrate.upgrade(url)
+        with psycopg.connect(url) as conn:
+            for name, folder in (("Films", good), ("Shows", gone), ("Music", empty)):
+                conn.execute(
+                    "WITH l AS (INSERT INTO libraries (name, type) VALUES (%s, 'movie')"
+                    " RETURNING id) INSERT INTO library_paths (library_id, path)"
+                    " SELECT id, %s FROM l", (name, str(folder)),
+                )  # fmt: skip
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        with _provider() as musicbrainz:
+            code, out = revenge(
+                ["doctor"], REVENGE_DATABASE_URL=url, REVENGE_DATA_DIR=str(tmp_path / "d"),
+                REVENGE_SERVER__PORT=str(port), REVENGE_METADATA__MUSICBRAINZ_BASE_URL=musicbrainz,
+            )  # fmt: skip
+        _, offline = revenge(["doctor"], REVENGE_DATABASE_URL=url, REVENGE_DATA_DIR=str(tmp_path))
+    assert code == 1, out
+    port_line = _line(out, "listen port")
+    assert "[FAIL]" in port_line and f"{port}" in port_line and "another program" in port_line
+    assert "REVENGE_SERVER__PORT" in out
+    assert "[warn]" in _line(out, "provider tmdb") and "no API key" in _line(out, "provider tmdb")
+    assert "/api/v1/admin/credentials/tvdb" in out
+    assert "[ ok ]" in _line(out, "provider musicbrainz")
+    assert "[warn]" in _line(offline, "provider musicbrainz")
+    assert "unreachable" in _line(offline, "provider musicbrainz")
+    assert "[ ok ]" in _line(offline, "listen port") and "is free" in offline
+    folders = [line for line in out.splitlines() if "] library folders" in line]
+    assert any("Shows" in f and "is missing" in f for f in folders), out
+    assert any("Music" in f and "is empty" in f for f in folders), out
+    assert not any("Films" in f for f in folders)
+
+
+@contextlib.contextmanager
+def _provider() -> Iterator[str]:
+    """A reachable provider: any HTTP answer."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()

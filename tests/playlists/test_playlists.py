@@ -149,3 +149,17 @@ async def test_move_after_unknown_entry_is_404(
     eid = entry["items"][0]["entry_id"]
     r = await api.post(f"{url}/items/{eid}/move", json={"after": made["id"]}, headers=AS_USER)
     assert r.status_code == 404
+
+
+async def test_move_after_itself_keeps_the_order(
+    api: httpx.AsyncClient, catalogue: Catalogue
+) -> None:
+    made = await _make(api)
+    url = f"{URL}/video/{made['id']}"
+    items = [{"type": "movie", "id": str(m)} for m in catalogue.movies[:3]]
+    ids = [i["entry_id"] for i in (await api.post(
+        f"{url}/items", json={"items": items}, headers=AS_USER)).json()["items"]]  # fmt: skip
+    r = await api.post(f"{url}/items/{ids[1]}/move", json={"after": ids[1]}, headers=AS_USER)
+    assert r.status_code == 204
+    order = [i["entry_id"] for i in (await api.get(url, headers=AS_USER)).json()["items"]]
+    assert order == ids

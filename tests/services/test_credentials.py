@@ -120,6 +120,19 @@ async def test_test_action_asks_the_provider(
     assert invalid.status_code == 422
 
 
+async def test_unknown_provider_name_is_400(
+    client: httpx.AsyncClient, actors: Actors, clean_runtime: Runtime
+) -> None:
+    typo = await client.put(
+        "/api/v1/admin/credentials/tmbd", json={"value": PLAIN}, headers=actors.as_admin
+    )
+    assert typo.status_code == 400
+    assert typo.headers["content-type"].startswith("application/problem+json")
+    assert "tmbd" in typo.json()["detail"] and "tmdb" in typo.json()["detail"]
+    listed = (await client.get("/api/v1/admin/credentials", headers=actors.as_admin)).json()
+    assert listed == []
+
+
 async def test_rotation_reseals_every_value_without_downtime(
     clean_runtime: Runtime, tmp_path: Path, database_url: str
 ) -> None:

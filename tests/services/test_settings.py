@@ -135,6 +135,15 @@ async def test_public_subset_needs_no_credentials(
     assert set(body) == {k for k, d in REGISTRY.items() if d.public}
 
 
+async def test_server_name_change_shows_in_system_info(
+    client: httpx.AsyncClient, actors: Actors, clean_runtime: Runtime
+) -> None:
+    await client.put(
+        "/api/v1/admin/settings/server.name", json={"value": "Den"}, headers=actors.as_admin
+    )
+    assert (await client.get("/api/v1/system/info")).json()["name"] == "Den"
+
+
 async def test_change_is_in_activity_log_with_old_and_new(
     client: httpx.AsyncClient, actors: Actors, clean_runtime: Runtime
 ) -> None:

@@ -14,7 +14,7 @@ from revenge.runtime import Runtime
 from revenge.streaming.routes import recent_grants, stream_tokens
 from tests.streaming.conftest import AS_ADMIN, AS_USER, CONTENT, Media
 from tests.support.auth import USER
-from tests.support.seed import OTHER_USER, add_file, add_library, execute
+from tests.support.seed import OTHER_USER, add_file, add_library, add_movie, execute
 
 
 async def test_anonymous_is_401(api: httpx.AsyncClient, media: Media) -> None:
@@ -41,7 +41,7 @@ async def test_user_without_access_gets_404(
     assert (admin.status_code, admin.content) == (200, b"secret")
 
 
-async def test_unknown_and_missing_files_are_404(
+async def test_unknown_file_is_404_and_missing_file_is_410(
     api: httpx.AsyncClient, clean_runtime: Runtime, media: Media
 ) -> None:
     r = await api.get(f"/api/v1/stream/{uuid.uuid4()}", headers=AS_USER)
@@ -50,12 +50,39 @@ async def test_unknown_and_missing_files_are_404(
     assert bad.status_code == 422
     media.path.unlink()
     gone = await api.get(f"/api/v1/stream/{media.file_id}", headers=AS_USER)
-    assert gone.status_code == 404
+    assert gone.status_code == 410
+    assert gone.headers["content-type"] == "application/problem+json"
+    assert "missing" in gone.json()["detail"]
     await execute(clean_runtime, "UPDATE media_files SET missing_since = now()")
     media.path.write_bytes(CONTENT)
     recent_grants(clean_runtime).clear()  # as GRANT_SECONDS after the change
     marked = await api.get(f"/api/v1/stream/{media.file_id}", headers=AS_USER)
-    assert marked.status_code == 404
+    assert marked.status_code == 410
+    assert marked.json()["missing_since"] is not None
+    assert "rescan" in marked.json()["detail"]
+
+
+async def test_user_who_sees_all_libraries_may_stream_without_a_grant(
+    api: httpx.AsyncClient, clean_runtime: Runtime, tmp_path: Path
+) -> None:
+    """The default account mode ("all libraries") lists a movie, so it plays it too."""
+    root = tmp_path / "everyone"
+    library_id = await add_library(clean_runtime, "movie", root)
+    path = root / "Open.mkv"
+    path.write_bytes(b"open to all")
+    movie = await add_movie(clean_runtime, library_id, "Open")
+    file_id = await add_file(clean_runtime, library_id, path, item=("movie", movie))
+    await execute(
+        clean_runtime, "UPDATE users SET all_libraries = true WHERE id = :u", u=USER.user_id
+    )
+    listed = (await api.get("/api/v1/movies", headers=AS_USER)).json()
+    assert [m["title"] for m in listed["items"]] == ["Open"]
+    played = await api.get(f"/api/v1/stream/{file_id}", headers=AS_USER)
+    assert (played.status_code, played.content) == (200, b"open to all")
+    token = await api.post(f"/api/v1/stream/{file_id}/token", headers=AS_USER)
+    assert token.status_code == 200
+    subs = await api.get(f"/api/v1/stream/{file_id}/subtitles", headers=AS_USER)
+    assert subs.status_code == 200
 
 
 async def test_symlink_swapped_to_outside_after_scan_is_refused(

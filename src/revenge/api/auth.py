@@ -23,6 +23,8 @@ PUBLIC_ROUTES: set[tuple[str, str]] = {
     # Accounts: first-run setup refuses (409) once a user exists.
     ("POST", "/api/v1/setup"),
     ("POST", "/api/v1/auth/login"),
+    # Open registration refuses (403) unless `auth.registration_enabled` is on.
+    ("POST", "/api/v1/auth/register"),
     ("POST", "/api/v1/auth/refresh"),
     ("GET", "/api/v1/auth/oidc/providers"),
     ("GET", "/api/v1/auth/oidc/{name}/login"),

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from revenge.accounts.auth_routes import router as auth_router
 from revenge.accounts.oidc_routes import router as oidc_router
+from revenge.accounts.registration import router as registration_router
 from revenge.accounts.routes import router as users_router
 from revenge.accounts.two_factor_routes import router as two_factor_router
 from revenge.activity.audit import audit_changes, skip_audit
@@ -63,6 +64,7 @@ def build_router() -> APIRouter:
     router.include_router(podcasts_router, prefix="/api/v1/podcasts", tags=["podcasts"])
     router.include_router(system_router)
     router.include_router(auth_router, dependencies=[Depends(skip_audit)])
+    router.include_router(registration_router, dependencies=[Depends(skip_audit)])
     router.include_router(oidc_router)
     router.include_router(two_factor_router)
     router.include_router(users_router)

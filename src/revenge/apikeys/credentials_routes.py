@@ -11,11 +11,17 @@ from revenge.api.deps import AdminUser, DbSession, RuntimeDep
 from revenge.apikeys.credentials import KNOWN_SERVICES, CredentialService, NoProviderKey
 from revenge.apikeys.credentials_schemas import CredentialIn, CredentialOut, CredentialTest
 from revenge.apikeys.models import ProviderCredential
-from revenge.errors import NotFound
+from revenge.errors import BadRequest, NotFound
+from revenge.metadata.jobs import refetch_waiting_for
 
 router = APIRouter(prefix="/api/v1/admin/credentials", tags=["credentials"])
 
 Service = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_.-]{1,63}$")]
+# Keys are stored only for providers this server knows; others answer 400 naming them.
+KnownService = Annotated[
+    str,
+    Path(pattern=r"^[a-z0-9][a-z0-9_.-]{1,63}$", json_schema_extra={"enum": list(KNOWN_SERVICES)}),
+]
 
 
 def _out(svc: CredentialService, row: ProviderCredential) -> CredentialOut:
@@ -51,10 +57,20 @@ async def get_credential(
 
 @router.put("/{service}")
 async def put_credential(
-    service: Service, body: CredentialIn, user: AdminUser, session: DbSession, runtime: RuntimeDep
+    service: KnownService,
+    body: CredentialIn,
+    user: AdminUser,
+    session: DbSession,
+    runtime: RuntimeDep,
 ) -> CredentialOut:
     """Store (or replace) the key for a service; it is encrypted before it is written."""
+    if service not in KNOWN_SERVICES:
+        # A typo ("tmbd") would be stored, used by nothing, and look configured.
+        known = ", ".join(sorted(KNOWN_SERVICES))
+        raise BadRequest(f"Unknown provider {service!r}; known providers: {known}.", key=service)
     row = await runtime.credentials.put(session, service, body.value.strip(), user.user_id)
+    # Items left unmatched for want of this key are fetched again now, not at the next refresh.
+    await refetch_waiting_for(runtime, session, service)
     return _out(runtime.credentials, row)
 
 

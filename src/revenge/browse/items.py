@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.audiobooks.models import Audiobook, AudiobookChapter
 from revenge.catalog.movies.models import Movie
-from revenge.catalog.music.models import Track
+from revenge.catalog.music.models import Album, Track
 from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
 from revenge.catalog.tv.models import Episode, Series
 
@@ -49,6 +49,10 @@ def _query(item_type: str) -> Any:
         return select(
             Episode.id, Episode.library_id, Episode.title, Series.title, Series.year
         ).join(Series, Series.id == Episode.series_id)
+    if item_type == "series":
+        return select(Series.id, Series.library_id, Series.title, null(), Series.year)
+    if item_type == "album":
+        return select(Album.id, Album.library_id, Album.title, null(), Album.year)
     if item_type == "track":
         return select(Track.id, Track.library_id, Track.title, Track.artist_name, null())
     if item_type == "audiobook":
@@ -69,7 +73,8 @@ def _query(item_type: str) -> Any:
 def _id_column(item_type: str) -> Any:
     table: Any = {
         "movie": Movie, "episode": Episode, "track": Track, "audiobook": Audiobook,
-        "audiobook_chapter": Audiobook, "podcast_episode": PodcastEpisode,
+        "audiobook_chapter": Audiobook, "podcast_episode": PodcastEpisode, "series": Series,
+        "album": Album,
     }[item_type]  # fmt: skip
     return table.id
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.auth import Principal
 from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
+from revenge.catalog import list_flags
 from revenge.catalog import repository as repo
 from revenge.catalog.keyset import clamp_limit
 from revenge.catalog.people.repository import credits_of
@@ -79,9 +81,22 @@ class Browse:
             for kind, image in await item_images(self.session, item_kind, item_id)
         ]  # fmt: skip
 
+    async def flag(self, kind: str, items: Sequence[Any]) -> None:
+        """Set the caller's `played` and the `missing` flag on a page of playable items."""
+        await list_flags.flag_playable(self.session, self.principal.user_id, kind, items)
+
+    async def count_unplayed(self, kind: str, items: Sequence[Any]) -> None:
+        """Set the caller's `unplayed_count` on a page of series, seasons or podcasts."""
+        await list_flags.count_unplayed(self.session, self.principal.user_id, kind, items)
+
     async def states(self, item_ids: list[uuid.UUID]) -> dict[uuid.UUID, UserStateOut]:
         found = await repo.user_states(self.session, self.principal.user_id, item_ids)
         return {i: state_out(found.get(i)) for i in item_ids}
+
+
+# Documented as at least 1; checked by `clamp_limit` so a bad value answers 400, like the
+# other query parameters this module checks, and a large one is capped rather than refused.
+PageSize = Annotated[int, Query(json_schema_extra={"minimum": 1})]
 
 
 async def browse_params(
@@ -90,7 +105,7 @@ async def browse_params(
     runtime: RuntimeDep,
     library_id: uuid.UUID | None = None,
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
-    limit: int = 50,
+    limit: PageSize = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Browse:

@@ -21,6 +21,7 @@ from revenge.errors import BadRequest, NotFound, ServiceUnavailable, Unprocessab
 from revenge.metadata.errors import NoProviderKey, ProviderError, ProviderNotFound
 from revenge.metadata.jobs import enqueue_artwork
 from revenge.metadata.matching import Scored
+from revenge.metadata.service import SearchFailed
 from revenge.metadata.types import ExternalIds, ItemKind
 
 if TYPE_CHECKING:
@@ -41,7 +42,13 @@ class CandidateOut(BaseModel):
 # What identify and edit routes may answer besides success, documented once for every kind:
 # the item is looked up first (404 when hidden), then the caller must be an administrator.
 ADMIN_ONLY = {403: "The caller is not an administrator."}
-SEARCH_RESPONSES = problem_responses({**ADMIN_ONLY, 503: "No metadata provider could answer."})
+SEARCH_RESPONSES = problem_responses(
+    {
+        **ADMIN_ONLY,
+        400: "No provider for this kind is set up (no API key stored).",
+        503: "No metadata provider could answer.",
+    }
+)
 CHOOSE_RESPONSES = problem_responses(
     {
         **ADMIN_ONLY,
@@ -82,8 +89,15 @@ async def search(
     year: int | None,
     artist: str | None = None,
 ) -> list[Scored]:
-    """Provider candidates for a title, best first."""
-    return await metadata_feature(runtime).service.search(kind, title, year, artist)
+    """Provider candidates for a title, best first; the same refusals as applying a match."""
+    try:
+        return await metadata_feature(runtime).service.search(kind, title, year, artist)
+    except SearchFailed as exc:
+        if exc.not_set_up:
+            raise BadRequest(
+                f"No {kind} metadata provider is set up on this server: {exc}"
+            ) from exc
+        raise ServiceUnavailable(f"No {kind} metadata provider could answer: {exc}") from exc
 
 
 async def choose(

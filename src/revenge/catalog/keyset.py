@@ -103,9 +103,11 @@ def order_by(terms: Sequence[Term], id_col: Any, descending: bool) -> list[Any]:
     return [*keys, id_col.desc() if descending else id_col.asc()]
 
 
-def clamp_limit(limit: int) -> int:
-    """Page sizes outside 1..500 are brought into range rather than refused."""
-    return max(1, min(500, limit))
+def clamp_limit(limit: int, most: int = 500) -> int:
+    """A page of fewer than one item is a client bug (400); large pages are capped at `most`."""
+    if limit < 1:
+        raise BadRequest(f"limit must be at least 1 (got {limit}).", key="limit")
+    return min(most, limit)
 
 
 def check_keys(request: Request, sort: str, sorts: Iterable[str], filters: Iterable[str]) -> None:

@@ -15,14 +15,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.audiobooks.metadata_writer import AudiobookWriter
+from revenge.catalog.audiobooks.models import Audiobook
 from revenge.catalog.metadata_fields import KindMetadata, Stale, outcome_reason
 from revenge.catalog.movies.metadata_writer import MovieWriter, movie_values
+from revenge.catalog.movies.models import Movie
 from revenge.catalog.music.metadata_writer import AlbumWriter
+from revenge.catalog.music.models import Album
 from revenge.catalog.people.repository import photos_to_fetch
 from revenge.catalog.tv.metadata_writer import EpisodeWriter, SeriesWriter
+from revenge.catalog.tv.models import Episode, Series
 from revenge.metadata.writer import FetchOutcome, ItemFacts
 
 if TYPE_CHECKING:
@@ -58,6 +63,12 @@ def kind_writers() -> dict[str, KindMetadata]:
         "album": AlbumWriter(),
         "audiobook": AudiobookWriter(),
     }
+
+
+# The tables behind `kind_writers`, for questions asked of every kind at once.
+_MODELS: dict[str, Any] = {
+    "movie": Movie, "series": Series, "episode": Episode, "album": Album, "audiobook": Audiobook,
+}  # fmt: skip
 
 
 class CatalogMetadataWriter:
@@ -105,6 +116,34 @@ class CatalogMetadataWriter:
             # A local-only result keeps its "local" status; it is still listed for review.
             values["metadata_status"] = outcome.status
         await routed[0].mark(session, routed[1], values)
+
+    async def record_reason(self, session: AsyncSession, item_id: str, reason: str) -> None:
+        # Not through `mark`: that stamps the fetch time, and an item waiting for a provider
+        # must stay due for the next refresh.
+        parsed = parse_ref(item_id)
+        model = _MODELS.get(parsed[0]) if parsed else None
+        if parsed is not None and model is not None:
+            await session.execute(
+                update(model).where(model.id == parsed[1]).values(metadata_reason=reason[:2000])
+            )
+
+    async def waiting_for(self, session: AsyncSession, provider: str, limit: int) -> list[str]:
+        """Items not matched whose reason names `provider` (no key, down...), oldest first."""
+        found: list[str] = []
+        for kind, model in _MODELS.items():
+            rows = await session.execute(
+                select(model.id)
+                .where(
+                    model.metadata_status.is_distinct_from("matched"),
+                    model.metadata_reason.contains(f"{provider}:"),
+                )
+                .order_by(model.id)
+                .limit(limit - len(found))
+            )
+            found += [item_ref(kind, i) for i in rows.scalars()]
+            if len(found) >= limit:
+                break
+        return found
 
     async def stale_items(
         self, session: AsyncSession, fetched_before: datetime, limit: int

@@ -68,6 +68,19 @@ class PersonOut(BaseModel):
     )
 
 
+class PlayableFlags(BaseModel):
+    """On every playable item in lists and details: no request per item to draw a badge."""
+
+    played: bool = False
+    missing: bool = Field(
+        default=False, description="Every file of the item is gone from its library folder."
+    )
+
+
+class UnplayedCount(BaseModel):
+    unplayed_count: int = Field(default=0, description="Items in it the caller has not played.")
+
+
 class UserStateOut(BaseModel):
     position_seconds: float = 0
     played: bool = False

@@ -11,6 +11,7 @@ from revenge.cli.main import ConfigOption, settings_or_exit
 from revenge.config import Settings
 from revenge.infra.embedded_pg import EmbeddedPostgres
 from revenge.system.doctor import Check, run_all
+from revenge.system.doctor_live import check_library_folders, check_port, check_providers
 
 _LABELS = {"ok": " ok ", "info": "info", "warn": "warn", "fail": "FAIL"}
 
@@ -50,6 +51,9 @@ def doctor(config: ConfigOption = None) -> None:
     typer.echo("Revenge doctor")
     with existing_database(settings) as url:
         checks = run_all(settings, url)
+        checks += check_library_folders(url)
+        checks += check_providers(settings, url)
+    checks.append(check_port(settings))
     for check in checks:
         _print(check)
     failed = [c for c in checks if c.status == "fail"]

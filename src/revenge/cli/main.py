@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import signal
+import socket
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -36,8 +38,6 @@ def serve(
     no_worker: Annotated[bool, typer.Option("--no-worker", help="Do not run jobs here.")] = False,
 ) -> None:
     """Run the HTTP API (and by default a job worker) until SIGINT/SIGTERM."""
-    import uvicorn
-
     from revenge.app import create_app
     from revenge.infra import heap, logs
     from revenge.streaming.zerocopy import ZeroCopyApp
@@ -48,6 +48,7 @@ def serve(
     if port:
         settings.server.port = port
     logs.configure(settings.server.log_json)
+    sock = _listen_or_exit(settings.server.host, settings.server.port)
     where = (settings.database_url and "external PostgreSQL") or "embedded PostgreSQL"
     typer.echo(
         f"Revenge listening on http://{settings.server.host}:{settings.server.port} "
@@ -59,7 +60,16 @@ def serve(
         signal.signal(sig, _exit_cleanly)
     app = ZeroCopyApp(create_app(settings, run_worker=not no_worker))
     heap.settle()
-    uvicorn.run(
+    server = _server(app, settings)
+    server.run(sockets=[sock])
+    if not server.started:
+        raise typer.Exit(1)
+
+
+def _server(app: Any, settings: Settings) -> Any:
+    import uvicorn
+
+    config = uvicorn.Config(
         app,
         host=settings.server.host,
         port=settings.server.port,
@@ -74,6 +84,33 @@ def serve(
         proxy_headers=False,
         forwarded_allow_ips=[],
     )
+    return uvicorn.Server(config)
+
+
+def _listen_or_exit(host: str, port: int) -> socket.socket:
+    """Bind the listen socket before anything says "listening"; a taken port ends with one
+    line saying so and which setting changes it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        why = {
+            errno.EADDRINUSE: "the port is already in use (another Revenge or another program)",
+            errno.EACCES: "ports below 1024 need extra privileges",
+            errno.EADDRNOTAVAIL: "that address does not belong to this machine",
+        }.get(exc.errno or 0, exc.strerror or str(exc))
+        typer.echo(
+            f"revenge: cannot listen on {host}:{port}: {why}. Choose another port with"
+            " `revenge serve --port N`, REVENGE_SERVER__PORT=N or `port = N` under [server]"
+            " in revenge.toml (the address: --host, REVENGE_SERVER__HOST).",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+    return sock
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:

@@ -82,3 +82,27 @@ class AudioCollectionAudiobook(Base):
     )
     audiobook_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     position: Mapped[float] = mapped_column(Float, nullable=False)
+
+
+class VideoCollectionSeries(Base):
+    """A whole series as one member (its episodes are not listed one by one)."""
+
+    __tablename__ = "video_collection_series"
+
+    collection_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("video_collections.id", ondelete="CASCADE"), primary_key=True
+    )
+    series_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    position: Mapped[float] = mapped_column(Float, nullable=False)
+
+
+class AudioCollectionAlbum(Base):
+    """A whole album as one member."""
+
+    __tablename__ = "audio_collection_albums"
+
+    collection_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("audio_collections.id", ondelete="CASCADE"), primary_key=True
+    )
+    album_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    position: Mapped[float] = mapped_column(Float, nullable=False)

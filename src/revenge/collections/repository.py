@@ -1,4 +1,4 @@
-"""SQL of collections: video (movies + episodes) and audio (tracks + audiobooks)."""
+"""SQL of collections: video (movies, series, episodes), audio (albums, tracks, audiobooks)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.collections.models import (
     AudioCollection,
+    AudioCollectionAlbum,
     AudioCollectionAudiobook,
     AudioCollectionTrack,
     VideoCollection,
     VideoCollectionEpisode,
     VideoCollectionMovie,
+    VideoCollectionSeries,
 )
 
 COLLECTIONS: dict[str, Any] = {"video": VideoCollection, "audio": AudioCollection}
@@ -25,8 +27,13 @@ MEMBERS: dict[str, tuple[Any, str]] = {
     "episode": (VideoCollectionEpisode, "episode_id"),
     "track": (AudioCollectionTrack, "track_id"),
     "audiobook": (AudioCollectionAudiobook, "audiobook_id"),
+    "series": (VideoCollectionSeries, "series_id"),
+    "album": (AudioCollectionAlbum, "album_id"),
 }
-MEMBER_TYPES = {"video": ("movie", "episode"), "audio": ("track", "audiobook")}
+MEMBER_TYPES = {
+    "video": ("movie", "series", "episode"),
+    "audio": ("album", "track", "audiobook"),
+}
 
 
 async def get(session: AsyncSession, kind: str, collection_id: uuid.UUID) -> Any:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 CollectionKind = Literal["video", "audio"]
-MemberType = Literal["movie", "episode", "track", "audiobook"]
+MemberType = Literal["movie", "series", "episode", "album", "track", "audiobook"]
 
 
 class CollectionCreate(BaseModel):

@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 # Item kinds whose images are linked; the item id part of a target is `<kind>:<uuid>`.
 LINKED_KINDS = frozenset(
-    {"movie", "series", "season", "episode", "album", "artist", "track", "person"}
+    {"movie", "series", "season", "episode", "album", "artist", "track", "audiobook", "person"}
 )
 
 

@@ -10,6 +10,7 @@ contents, and copying a running cluster's files would not be consistent. `pg_dum
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tarfile
@@ -82,7 +83,11 @@ def backup(database_url: str, data_dir: Path, output: Path) -> dict[str, Any]:
         _run([pg_tool("pg_dump"), *dump_args, f"--dbname={url}"])
         manifest_file = Path(scratch) / MANIFEST_NAME
         manifest_file.write_text(json.dumps(manifest, indent=2))
-        with tarfile.open(partial, "w:gz") as tar:
+        # The archive holds the secret key and every stored credential: only its owner may
+        # read it, from the first byte written (the mode is set at creation, not afterwards).
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
             tar.add(manifest_file, MANIFEST_NAME)
             tar.add(dump, DUMP_NAME)
             for entry in sorted(data_dir.iterdir()) if data_dir.is_dir() else []:

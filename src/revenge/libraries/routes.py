@@ -62,10 +62,16 @@ _NAME_TAKEN = problem_responses({409: "Another library has this name."})
 async def create_library(
     body: LibraryIn, admin: AdminUser, session: DbSession, runtime: RuntimeDep
 ) -> LibraryOut:
-    """Create a library; each folder must exist, be readable and overlap no other library."""
+    """Create a library; each folder must exist, be readable and overlap no other library.
+
+    A full scan of it is queued at once (`scan: false` leaves that to a later request)."""
     library = await service.create_library(session, body, runtime.settings.data_dir)
     paths = (await repo.paths_by_library(session, [library.id])).get(library.id, [])
-    return _out(library, paths, admin)
+    out = _out(library, paths, admin)
+    if body.scan and library.enabled:
+        scan = await service.start_scan(session, runtime.jobs, library.id, "full")
+        out.scan_id = scan.id
+    return out
 
 
 @router.get("/{library_id}")

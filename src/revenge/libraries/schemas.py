@@ -29,6 +29,7 @@ class LibraryIn(BaseModel):
     enabled: bool = True
     preferred_language: str | None = Field(None, max_length=16)
     scan_settings: dict[str, Any] = Field(default_factory=dict)
+    scan: bool = Field(True, description="Queue a full scan of the new library right away.")
 
 
 class LibraryPatch(BaseModel):
@@ -49,6 +50,9 @@ class LibraryOut(BaseModel):
     preferred_language: str | None
     created_at: datetime
     updated_at: datetime
+    scan_id: uuid.UUID | None = Field(
+        None, description="On creation: the scan queued for the new library."
+    )
 
 
 class ScanIn(BaseModel):

@@ -33,7 +33,7 @@ async def create_library(session: AsyncSession, data: LibraryIn, data_dir: Path)
     paths = check_folders(
         data.paths, data_dir, await _other_folders(session, None), await _database_dirs(session)
     )
-    values = data.model_dump(exclude={"paths"})
+    values = data.model_dump(exclude={"paths", "scan"})
     values["name"] = data.name.strip()
     return await repo.add_library(session, values, paths)
 

@@ -6,7 +6,9 @@ advisory lock; other nodes keep trying, so a node dying hands the job over. It f
 lock go; turned on, the nodes compete for the lock again. Changes are
 debounced (`scanning.debounce_seconds` of quiet), reduced to the folders they touched,
 and queued as one `libraries.scan` per library with `folders`; when a scan of that library
-is already queued or running the folders wait and are queued after it.
+is already queued or running the folders wait and are queued after it. Whenever a node
+starts watching (start-up, or taking over) it first queues an incremental scan of every
+library, so changes made while nothing watched are caught up.
 """
 
 from __future__ import annotations
@@ -124,6 +126,7 @@ class LibraryWatcher:
             self.active.set()
             log.info("this node runs the library watcher")
             try:
+                await self.catch_up()
                 while not self._stop.is_set():
                     # Checked at every reload too, in case a change announcement was lost.
                     self._wake.clear()
@@ -138,6 +141,23 @@ class LibraryWatcher:
                     unlock = text("SELECT pg_advisory_unlock(:ns, :key)")
                     await conn.execute(unlock, {"ns": ns, "key": key})
                     await conn.commit()
+
+    async def catch_up(self) -> None:
+        """Queue an incremental scan of every enabled library.
+
+        Run whenever a node starts watching (at start-up, or taking over from a node that
+        died): files added, changed or removed while nobody watched produced no events.
+        An incremental scan reads only what changed, so a quiet library costs one walk.
+        """
+        async with self.runtime.db.transaction() as session:
+            libraries = await repo.list_libraries(session, None)
+            for library, _ in libraries:
+                if library.enabled:
+                    payload = {"library_id": str(library.id), "type": "incremental"}
+                    await self.runtime.jobs.enqueue(
+                        session, "libraries.scan", payload, dedupe_key=scan_dedupe_key(library.id)
+                    )
+        log.info("queued catch-up scans of %d library(ies)", len(libraries))
 
     async def _roots(self) -> dict[str, uuid.UUID]:
         async with self.runtime.db.transaction() as session:

@@ -31,6 +31,9 @@ PRIMARY_ARTWORK = ("poster", "backdrop", "logo", "cover", "banner", "still")
 # Parents first within a batch: an identified series lets its episodes match by id.
 _KIND_ORDER = {"series": 0, "album": 0, "artist": 0}
 BATCH_MAX_ROUNDS = 5
+# Items re-fetched when a provider becomes usable (a key stored), and per job.
+REFETCH_LIMIT = 5000
+REFETCH_BATCH = 100
 
 
 class MetadataNotWired(RuntimeError):
@@ -48,7 +51,16 @@ async def fetch_item(runtime: Runtime, feature: MetadataFeature, item_id: str) -
         facts = await feature.writer.item_facts(session, item_id)
     if facts is None:
         return FetchOutcome(item_id, "unmatched", None, "item no longer exists")
-    outcome = await feature.service.identify(facts)
+    try:
+        outcome = await feature.service.identify(facts)
+    except ProviderUnavailable as exc:
+        # The item keeps its status, but its reason says why it is still waiting: a reason
+        # from an earlier attempt ("no API key configured") would now be wrong.
+        async with runtime.db.transaction() as session:
+            await feature.writer.record_reason(
+                session, item_id, f"{exc} (fetched again automatically later)"
+            )
+        raise
     async with runtime.db.transaction() as session:
         if outcome.metadata is not None:
             await feature.writer.save_metadata(session, outcome)
@@ -56,6 +68,21 @@ async def fetch_item(runtime: Runtime, feature: MetadataFeature, item_id: str) -
         if outcome.needs_review:
             await feature.writer.record_unmatched(session, outcome)
     return outcome
+
+
+async def refetch_waiting_for(runtime: Runtime, session: AsyncSession, provider: str) -> int:
+    """Queue a fetch of the items left unmatched because of `provider` (after its key was
+    stored, say), so their metadata and reason follow the change; the number queued."""
+    feature = _feature(runtime)
+    if feature is None or FETCH not in runtime.registry.tasks:
+        return 0
+    refs = await feature.writer.waiting_for(session, provider, REFETCH_LIMIT)
+    jobs: list[tuple[str, dict[str, Any], str | None]] = [
+        (FETCH, {"item_ids": refs[i : i + REFETCH_BATCH]}, None)
+        for i in range(0, len(refs), REFETCH_BATCH)
+    ]
+    await runtime.jobs.enqueue_many(session, jobs)
+    return len(refs)
 
 
 def artwork_payloads(facts: ItemFacts, outcome: FetchOutcome) -> list[dict[str, Any]]:

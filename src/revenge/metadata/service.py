@@ -17,7 +17,12 @@ from pathlib import Path
 
 from revenge.config import MetadataSettings
 from revenge.libraries.naming._text import provider_ids
-from revenge.metadata.errors import ProviderError, ProviderNotFound, ProviderUnavailable
+from revenge.metadata.errors import (
+    NoProviderKey,
+    ProviderError,
+    ProviderNotFound,
+    ProviderUnavailable,
+)
 from revenge.metadata.matching import MatchDecision, MatchQuery, Scored, decide
 from revenge.metadata.merge import SourcedMetadata, merge
 from revenge.metadata.protocols import (
@@ -40,6 +45,19 @@ class ProvidersUnavailable(ProviderUnavailable):
     def __init__(self, errors: dict[str, ProviderError]) -> None:
         super().__init__("metadata", "; ".join(str(e) for e in errors.values()))
         self.errors = errors
+
+
+class SearchFailed(ProviderError):
+    """No provider could be searched; `errors` says why, per provider."""
+
+    def __init__(self, errors: dict[str, ProviderError]) -> None:
+        super().__init__("metadata", "; ".join(str(e) for e in errors.values()))
+        self.errors = errors
+
+    @property
+    def not_set_up(self) -> bool:
+        """Every provider lacks its API key: a setup problem, not an outage."""
+        return all(isinstance(e, NoProviderKey) for e in self.errors.values())
 
 
 @dataclass
@@ -102,16 +120,27 @@ class MetadataService:
     async def search(
         self, kind: ItemKind, title: str, year: int | None, artist: str | None = None
     ) -> list[Scored]:
-        """Candidates from every provider for a person to pick from, best first."""
+        """Candidates from every provider for a person to pick from, best first.
+
+        Raises `SearchFailed` when no provider could be asked at all: an empty list means
+        the providers answered and found nothing, never that they were down or not set up.
+        """
         facts = ItemFacts(item_id="", kind=kind, title=title, year=year, artist=artist)
         ranked: list[Scored] = []
-        for provider in self.registry.remote_for(kind):
+        errors: dict[str, ProviderError] = {}
+        providers = self.registry.remote_for(kind)
+        for provider in providers:
             try:
                 found = await self._search(provider, facts, title, year)
+            except ProviderNotFound:
+                found = []  # the provider answered: it knows nothing by that name
             except ProviderError as exc:
                 log.warning("search on %s failed: %s", provider.name, exc)
+                errors[provider.name] = exc
                 continue
             ranked.extend(decide(MatchQuery(kind, title, year, artist=artist), found).ranked)
+        if providers and len(errors) == len(providers):
+            raise SearchFailed(errors)
         return sorted(ranked, key=lambda s: -s.score)
 
     async def _read_local(self, facts: ItemFacts) -> list[SourcedMetadata]:

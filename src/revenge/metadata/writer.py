@@ -89,6 +89,14 @@ class CatalogWriter(Protocol):
         """List the item for a person to identify, with the reason and the candidates seen."""
         ...
 
+    async def record_reason(self, session: AsyncSession, item_id: str, reason: str) -> None:
+        """Replace only the item's metadata reason (why the last fetch did not finish)."""
+        ...
+
+    async def waiting_for(self, session: AsyncSession, provider: str, limit: int) -> list[str]:
+        """Items left unmatched because of `provider` (its reason names it)."""
+        ...
+
     async def stale_items(
         self, session: AsyncSession, fetched_before: datetime, limit: int
     ) -> Sequence[str]:

@@ -149,8 +149,10 @@ async def move_item(
 ) -> None:  # fmt: skip
     """Put one entry right after another (or first); normally writes only that entry."""
     await owned(session, user, kind, pid)
-    if await repo.get_entry(session, kind, pid, entry_id) is None or after == entry_id:
+    if await repo.get_entry(session, kind, pid, entry_id) is None:
         raise NotFound(f"No entry {entry_id} in this playlist.")
+    if after == entry_id:
+        return  # "right after itself" is where it already is
     for _ in range(2):
         others = [e for e in await repo.entries(session, kind, pid) if e.id != entry_id]
         index = 0

@@ -116,7 +116,10 @@ def _defs() -> list[SettingDef]:
                    "Administrators signing in with a password need two-factor sign-in on to"
                    " use administrator actions."),
         SettingDef("auth.registration_enabled", bool, False,
-                   "Whether anyone may create an account.", public=True),
+                   "Whether anyone may create an account (POST /api/v1/auth/register).",
+                   public=True),
+        SettingDef("auth.registration_invite_code", str, "",
+                   "When set, registering needs this code (empty: no code needed).", 0, 200),
         SettingDef("scanning.interval_hours", int, 12,
                    "Hours between full scans of every enabled library (0 turns them off).",
                    0, 24 * 30, from_config=lambda s: math.ceil(s.scanning.interval_hours),

@@ -39,6 +39,9 @@ _HEADERS = {
 }
 
 
+GONE = problem_responses({410: "The file is missing from its library folder."})
+
+
 def _file_responses(media: tuple[str, ...]) -> dict[int | str, dict[str, Any]]:
     """The answers of a file download: whole, one range, unchanged, range outside the file."""
     content = {m: _BINARY for m in media}
@@ -48,6 +51,7 @@ def _file_responses(media: tuple[str, ...]) -> dict[int | str, dict[str, Any]]:
         304: {"description": "Unchanged since the ETag in `If-None-Match`."},
         416: {"description": "The range lies outside the file; see `Content-Range`."},
         **problem_responses({401: "Neither credentials nor a valid stream token were sent."}),
+        **GONE,
     }
 
 
@@ -102,7 +106,7 @@ async def stream_file(
     return OpenFileResponse(fd, st, media_type(name), name)
 
 
-@router.post("/{file_id}/token")
+@router.post("/{file_id}/token", responses=GONE)
 async def issue_token(file_id: uuid.UUID, user: CurrentUser, runtime: RuntimeDep) -> StreamTokenOut:
     """A token that lets a player without headers stream this one file for a few hours."""
     await _caller(runtime, user, None, file_id)
@@ -112,7 +116,7 @@ async def issue_token(file_id: uuid.UUID, user: CurrentUser, runtime: RuntimeDep
     )
 
 
-@router.get("/{file_id}/subtitles")
+@router.get("/{file_id}/subtitles", responses=GONE)
 async def list_subtitles(
     file_id: uuid.UUID, user: CurrentUser, runtime: RuntimeDep
 ) -> list[SubtitleOut]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.auth import Principal
-from revenge.errors import NotFound, Unauthorized
+from revenge.errors import Gone, NotFound, Unauthorized
 from revenge.sessions.stream_tokens import StreamTokens
 from revenge.streaming import repository as repo
 from revenge.streaming.files import Subtitle, open_confined, sidecar_subtitles
@@ -48,7 +49,24 @@ async def visible_file(session: AsyncSession, caller: Caller, file_id: uuid.UUID
     found = await repo.find_file(session, file_id, caller.user_id)
     if found is None or not (caller.is_admin or found.granted):
         raise NotFound(f"No file {file_id}.")
+    if found.missing_since is not None:
+        raise missing_file(file_id, found.missing_since)
     return found
+
+
+def missing_file(file_id: uuid.UUID, since: datetime | None) -> Gone:
+    """410 for a catalogued file that is no longer on disk: the client should not retry."""
+    when = f" since {since.isoformat(timespec='seconds')}" if since else ""
+    return Gone(
+        f"The file {file_id} is missing from its library folder{when}; restore it or"
+        " rescan the library.",
+        missing_since=since.isoformat() if since else None,
+    )
+
+
+def _vanished(path: str) -> bool:
+    # As cheap as the open that just failed; only on that failure path.
+    return not os.path.lexists(path)
 
 
 async def open_file(path: str, roots: list[str], file_id: uuid.UUID) -> tuple[int, os.stat_result]:
@@ -56,6 +74,8 @@ async def open_file(path: str, roots: list[str], file_id: uuid.UUID) -> tuple[in
     # Resolving and opening take microseconds on local disks: a thread hop would cost more.
     opened = open_confined(path, roots)
     if opened is None:
+        if _vanished(path):  # gone since the last scan, not an escape: 410
+            raise missing_file(file_id, None)
         raise NotFound(f"File {file_id} is not available.")
     return opened
 

@@ -63,9 +63,9 @@ async def info(runtime: RuntimeDep) -> SystemInfo:
     """Server name, version, and whether first-run setup is still pending."""
     async with runtime.db.sessions() as session:
         pending = not await repository.has_any_user(session)
-    return SystemInfo(
-        name=runtime.settings.server.name, version=runtime.version, setup_pending=pending
-    )
+    # The stored setting, not the start-up config: renaming the server shows here at once.
+    name = await runtime.server_settings.get("server.name")
+    return SystemInfo(name=name, version=runtime.version, setup_pending=pending)
 
 
 _EXPOSITION = {"text/plain": {"schema": {"type": "string"}}}

@@ -13,13 +13,14 @@ from revenge.catalog.audiobooks import repository as repo
 from revenge.catalog.audiobooks.models import Audiobook
 from revenge.catalog.browse import BrowseDep
 from revenge.catalog.keyset import check_keys
-from revenge.catalog.schemas import FileOut, Page, UserStateOut
+from revenge.catalog.schemas import FileOut, Page, PlayableFlags, UserStateOut
 from revenge.errors import NotFound
+from revenge.images.schemas import ItemImageOut
 
 router = APIRouter()
 
 
-class AudiobookOut(BaseModel):
+class AudiobookOut(PlayableFlags):
     id: uuid.UUID
     library_id: uuid.UUID
     title: str
@@ -42,6 +43,7 @@ class ChapterOut(BaseModel):
 
 class AudiobookDetail(AudiobookOut):
     description: str | None
+    images: list[ItemImageOut]
     chapters: list[ChapterOut]
     files: list[FileOut]
     user_state: UserStateOut
@@ -71,6 +73,7 @@ async def list_audiobooks(
     books, total, following = await repo.list_books(browse.session, browse, sort, author)
     people = await repo.people_of(browse.session, [b.id for b in books])
     items = [_out(b, people[b.id]) for b in books]
+    await browse.flag("audiobook", items)
     return Page(
         items=items, total=total, limit=browse.limit, offset=browse.offset, next_cursor=following
     )
@@ -88,10 +91,13 @@ async def get_audiobook(book_id: uuid.UUID, browse: BrowseDep) -> AudiobookDetai
     ]
     files = await browse.files([book.id])
     states = await browse.states([book.id])
-    return AudiobookDetail(
+    detail = AudiobookDetail(
         **_out(book, people[book.id]).model_dump(),
         description=book.description,
+        images=await browse.images("audiobook", book.id),
         chapters=chapters,
         files=files.get(book.id, []),
         user_state=states[book.id],
     )
+    await browse.flag("audiobook", [detail])
+    return detail

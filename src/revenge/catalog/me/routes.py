@@ -11,12 +11,13 @@ from pydantic import BaseModel
 
 from revenge.api.deps import CurrentUser, DbSession
 from revenge.api.params import known_query_keys
+from revenge.catalog.keyset import clamp_limit
 from revenge.catalog.me import repository as repo
 from revenge.libraries.access import allowed_library_ids
 
 router = APIRouter(dependencies=[Depends(known_query_keys)])
 
-Limit = Annotated[int, Query()]
+Limit = Annotated[int, Query(json_schema_extra={"minimum": 1})]
 
 
 class HomeItem(BaseModel):
@@ -44,7 +45,7 @@ def _item(kind: str, row: Any, **extra: Any) -> HomeItem:
 
 
 def _clamp(limit: int) -> int:
-    return max(1, min(100, limit))
+    return clamp_limit(limit, most=100)
 
 
 @router.get("/recently-added")

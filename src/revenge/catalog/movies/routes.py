@@ -7,13 +7,12 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
 
 from revenge.catalog.browse import BrowseDep, YearFilter
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.movies import repository as repo
 from revenge.catalog.movies.models import Movie
-from revenge.catalog.schemas import FileOut, Page, PersonOut, UserStateOut
+from revenge.catalog.schemas import FileOut, Page, PersonOut, PlayableFlags, UserStateOut
 from revenge.errors import NotFound
 from revenge.images.models import Image
 from revenge.images.repository import item_images
@@ -22,7 +21,7 @@ from revenge.images.schemas import ItemImageOut
 router = APIRouter()
 
 
-class MovieOut(BaseModel):
+class MovieOut(PlayableFlags):
     id: uuid.UUID
     library_id: uuid.UUID
     title: str
@@ -42,6 +41,8 @@ class MovieDetail(MovieOut):
     genres: list[str]
     locked_fields: list[str]
     metadata_status: str | None
+    # Why the last fetch ended as it did: a provider down, no API key, no match...
+    metadata_reason: str | None = None
     images: list[ItemImageOut]
     people: list[PersonOut]
     files: list[FileOut]
@@ -85,8 +86,10 @@ async def list_movies(
         year if year is not None else year_to, played, favourite,
     )  # fmt: skip
     movies, total, following = await repo.list_movies(browse.session, browse, sort, filters)
+    items = [_out(m) for m in movies]
+    await browse.flag("movie", items)
     return Page(
-        items=[_out(m) for m in movies], total=total, limit=browse.limit, offset=browse.offset,
+        items=items, total=total, limit=browse.limit, offset=browse.offset,
         next_cursor=following,
     )  # fmt: skip
 
@@ -100,15 +103,18 @@ async def get_movie(movie_id: uuid.UUID, browse: BrowseDep) -> MovieDetail:
     files = await browse.files([movie.id])
     states = await browse.states([movie.id])
     images = await item_images(browse.session, "movie", movie.id)
-    return MovieDetail(
+    detail = MovieDetail(
         **_out(movie).model_dump(exclude={"genres"}),
         original_title=movie.original_title,
         overview=movie.overview,
         genres=list(movie.genres or ()),
         locked_fields=list(movie.locked_fields or ()),
         metadata_status=movie.metadata_status,
+        metadata_reason=movie.metadata_reason,
         images=[_image_out(kind, image) for kind, image in images],
         people=await browse.people("movie", movie.id),
         files=files.get(movie.id, []),
         user_state=states[movie.id],
     )
+    await browse.flag("movie", [detail])
+    return detail

@@ -12,7 +12,7 @@ from revenge.catalog.browse import BrowseDep
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.music import repository as repo
 from revenge.catalog.music.models import Album, Track
-from revenge.catalog.schemas import FileOut, Page, PersonOut, UserStateOut
+from revenge.catalog.schemas import FileOut, Page, PersonOut, PlayableFlags, UserStateOut
 from revenge.errors import NotFound
 from revenge.images.schemas import ItemImageOut
 
@@ -44,7 +44,7 @@ class TrackArtistOut(BaseModel):
     name: str
 
 
-class TrackOut(BaseModel):
+class TrackOut(PlayableFlags):
     id: uuid.UUID
     album_id: uuid.UUID
     artist_id: uuid.UUID | None
@@ -59,6 +59,7 @@ class TrackOut(BaseModel):
 class AlbumDetail(AlbumOut):
     locked_fields: list[str]
     metadata_status: str | None
+    metadata_reason: str | None = None
     images: list[ItemImageOut]
     people: list[PersonOut]
     tracks: list[TrackOut]
@@ -129,10 +130,12 @@ async def get_album(album_id: uuid.UUID, browse: BrowseDep) -> AlbumDetail:
     rows = await repo.tracks_of(browse.session, album_id)
     artists = await repo.artists_of(browse.session, [t.id for t in rows])
     tracks = [_track(t, artists[t.id]) for t in rows]
+    await browse.flag("track", tracks)
     return AlbumDetail(
         **_album(album, artist, len(tracks)).model_dump(),
         locked_fields=list(album.locked_fields or ()),
         metadata_status=album.metadata_status,
+        metadata_reason=album.metadata_reason,
         images=await browse.images("album", album.id),
         people=await browse.people("album", album.id),
         tracks=tracks,
@@ -147,8 +150,10 @@ async def get_track(track_id: uuid.UUID, browse: BrowseDep) -> TrackDetail:
     files = await browse.files([track.id])
     states = await browse.states([track.id])
     artists = await repo.artists_of(browse.session, [track.id])
-    return TrackDetail(
+    detail = TrackDetail(
         **_track(track, artists[track.id]).model_dump(),
         files=files.get(track.id, []),
         user_state=states[track.id],
     )
+    await browse.flag("track", [detail])
+    return detail

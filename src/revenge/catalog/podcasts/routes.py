@@ -7,19 +7,18 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
 
 from revenge.catalog.browse import BrowseDep
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.podcasts import repository as repo
 from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
-from revenge.catalog.schemas import FileOut, Page, UserStateOut
+from revenge.catalog.schemas import FileOut, Page, PlayableFlags, UnplayedCount, UserStateOut
 from revenge.errors import NotFound
 
 router = APIRouter()
 
 
-class PodcastOut(BaseModel):
+class PodcastOut(UnplayedCount):
     id: uuid.UUID
     library_id: uuid.UUID
     title: str
@@ -27,7 +26,7 @@ class PodcastOut(BaseModel):
     episode_count: int
 
 
-class PodcastEpisodeOut(BaseModel):
+class PodcastEpisodeOut(PlayableFlags):
     id: uuid.UUID
     podcast_id: uuid.UUID
     title: str
@@ -65,6 +64,7 @@ async def list_podcasts(
     check_keys(request, sort, repo.SORTS, FILTERS)
     found, total, following = await repo.list_podcasts(browse.session, browse, sort)
     items = [_podcast(p, n) for p, n in found]
+    await browse.count_unplayed("podcast", items)
     return Page(
         items=items, total=total, limit=browse.limit, offset=browse.offset, next_cursor=following
     )
@@ -77,6 +77,7 @@ async def podcast_episodes(podcast_id: uuid.UUID, browse: BrowseDep) -> Page[Pod
         raise NotFound(f"No podcast {podcast_id}.")
     found, total = await repo.episodes_of(browse.session, podcast_id, browse.limit, browse.offset)
     items = [_episode(e) for e in found]
+    await browse.flag("podcast_episode", items)
     return Page(items=items, total=total, limit=browse.limit, offset=browse.offset)
 
 
@@ -87,9 +88,11 @@ async def get_episode(episode_id: uuid.UUID, browse: BrowseDep) -> PodcastEpisod
         raise NotFound(f"No podcast episode {episode_id}.")
     files = await browse.files([episode.id])
     states = await browse.states([episode.id])
-    return PodcastEpisodeDetail(
+    detail = PodcastEpisodeDetail(
         **_episode(episode).model_dump(),
         description=episode.description,
         files=files.get(episode.id, []),
         user_state=states[episode.id],
     )
+    await browse.flag("podcast_episode", [detail])
+    return detail

@@ -7,11 +7,17 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
 
 from revenge.catalog.browse import BrowseDep, YearFilter
 from revenge.catalog.keyset import check_keys
-from revenge.catalog.schemas import FileOut, Page, PersonOut, UserStateOut
+from revenge.catalog.schemas import (
+    FileOut,
+    Page,
+    PersonOut,
+    PlayableFlags,
+    UnplayedCount,
+    UserStateOut,
+)
 from revenge.catalog.tv import repository as repo
 from revenge.catalog.tv.models import Episode
 from revenge.errors import NotFound
@@ -20,7 +26,7 @@ from revenge.images.schemas import ItemImageOut
 router = APIRouter()
 
 
-class SeriesOut(BaseModel):
+class SeriesOut(UnplayedCount):
     id: uuid.UUID
     library_id: uuid.UUID
     title: str
@@ -34,7 +40,7 @@ class SeriesOut(BaseModel):
     created_at: datetime
 
 
-class SeasonOut(BaseModel):
+class SeasonOut(UnplayedCount):
     id: uuid.UUID
     number: int
     title: str | None
@@ -46,13 +52,14 @@ class SeriesDetail(SeriesOut):
     overview: str | None
     locked_fields: list[str]
     metadata_status: str | None
+    metadata_reason: str | None = None
     images: list[ItemImageOut]
     people: list[PersonOut]
     seasons: list[SeasonOut]
     extras: list[FileOut]
 
 
-class EpisodeOut(BaseModel):
+class EpisodeOut(PlayableFlags):
     id: uuid.UUID
     series_id: uuid.UUID
     season_id: uuid.UUID
@@ -69,6 +76,7 @@ class EpisodeDetail(EpisodeOut):
     community_rating: float | None
     runtime_minutes: int | None
     metadata_status: str | None
+    metadata_reason: str | None = None
     images: list[ItemImageOut]
     people: list[PersonOut]
     files: list[FileOut]
@@ -96,6 +104,7 @@ async def list_series(
     filters = repo.SeriesFilters(browse.principal.user_id, year_from, year_to, played)
     found, total, following = await repo.list_series(browse.session, browse, sort, filters)
     items = [SeriesOut.model_validate(s, from_attributes=True) for s in found]
+    await browse.count_unplayed("series", items)
     return Page(
         items=items, total=total, limit=browse.limit, offset=browse.offset, next_cursor=following
     )
@@ -112,17 +121,21 @@ async def get_series(series_id: uuid.UUID, browse: BrowseDep) -> SeriesDetail:
         for s, n in await repo.seasons_of(browse.session, series_id)
     ]
     extras = (await browse.files([series_id])).get(series_id, [])
-    return SeriesDetail(
+    await browse.count_unplayed("season", seasons)
+    detail = SeriesDetail(
         **SeriesOut.model_validate(series, from_attributes=True).model_dump(),
         original_title=series.original_title,
         overview=series.overview,
         locked_fields=list(series.locked_fields or ()),
         metadata_status=series.metadata_status,
+        metadata_reason=series.metadata_reason,
         images=await browse.images("series", series.id),
         people=await browse.people("series", series.id),
         seasons=seasons,
         extras=extras,
     )
+    await browse.count_unplayed("series", [detail])
+    return detail
 
 
 @router.get("/seasons/{season_id}/episodes")
@@ -130,7 +143,9 @@ async def season_episodes(season_id: uuid.UUID, browse: BrowseDep) -> list[Episo
     season = await repo.get_season(browse.session, season_id, browse.allowed)
     if season is None:
         raise NotFound(f"No season {season_id}.")
-    return [_episode(e) for e in await repo.episodes_of(browse.session, season_id)]
+    episodes = [_episode(e) for e in await repo.episodes_of(browse.session, season_id)]
+    await browse.flag("episode", episodes)
+    return episodes
 
 
 @router.get("/episodes/{episode_id}")
@@ -140,14 +155,17 @@ async def get_episode(episode_id: uuid.UUID, browse: BrowseDep) -> EpisodeDetail
         raise NotFound(f"No episode {episode_id}.")
     files = await browse.files([episode.id])
     states = await browse.states([episode.id])
-    return EpisodeDetail(
+    detail = EpisodeDetail(
         **_episode(episode).model_dump(),
         overview=episode.overview,
         community_rating=episode.community_rating,
         runtime_minutes=episode.runtime_minutes,
         metadata_status=episode.metadata_status,
+        metadata_reason=episode.metadata_reason,
         images=await browse.images("episode", episode.id),
         people=await browse.people("episode", episode.id),
         files=files.get(episode.id, []),
         user_state=states[episode.id],
     )
+    await browse.flag("episode", [detail])
+    return detail

@@ -138,7 +138,7 @@ async def get_job(
 async def retry_job(job_id: JobId, _: AdminUser, session: DbSession) -> Enqueued:
     """Queue a failed job again with fresh attempts."""
     if not await repo.requeue_failed(session, job_id):
-        raise _not_in_state(await repo.get_active(session, job_id), job_id, "failed")
+        raise await _not_in_state(session, job_id, "failed")
     return Enqueued(job_id=job_id, deduplicated=False)
 
 
@@ -146,14 +146,30 @@ async def retry_job(job_id: JobId, _: AdminUser, session: DbSession) -> Enqueued
 async def cancel_job(job_id: JobId, _: AdminUser, session: DbSession) -> Enqueued:
     """Cancel a job that has not started."""
     if not await repo.cancel_queued(session, job_id):
-        raise _not_in_state(await repo.get_active(session, job_id), job_id, "queued")
+        raise await _not_in_state(session, job_id, "queued")
     return Enqueued(job_id=job_id, deduplicated=False)
 
 
-def _not_in_state(active: dict[str, Any] | None, job_id: int, wanted: str) -> Exception:
-    if active is None:
-        return NotFound(f"No pending job {job_id}.")
-    return Conflict(f"Job {job_id} is {repo.api_status(active['status'])}, not {wanted}.")
+# Why a job that has ended cannot be retried or cancelled, by its final state.
+_ENDED = {
+    "cancelled": "was cancelled before it ran; its arguments are not kept, so start the work"
+    " again (e.g. a new scan) instead of retrying it",
+    "completed": "has already completed; there is nothing to retry or cancel",
+    "errored": "ended with an error and was not kept for retrying; start the work again",
+}
+
+
+async def _not_in_state(session: DbSession, job_id: int, wanted: str) -> Exception:
+    """404 for a job never seen; 409 saying why for one in another state or already ended."""
+    active = await repo.get_active(session, job_id)
+    if active is not None:
+        return Conflict(f"Job {job_id} is {repo.api_status(active['status'])}, not {wanted}.")
+    history = await repo.job_log(session, job_id)
+    if not history:
+        return NotFound(f"No job {job_id}.")
+    ended = repo.api_status(history[-1]["status"])
+    why = _ENDED.get(ended, f"is {ended}, not {wanted}")
+    return Conflict(f"Job {job_id} {why}.", job_status=ended)
 
 
 def _error_text(traceback: Any) -> str | None:

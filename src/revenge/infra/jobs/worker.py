@@ -40,6 +40,20 @@ _BACKOFF_MIN = 0.5
 _BACKOFF_MAX = 15.0
 # A connection that served this long was healthy: the next failure starts backoff afresh.
 _HEALTHY_RUN_SECONDS = 30.0
+# pgqueuer writes finished jobs' statuses from a buffer flushed about every 0.1 s; a finish
+# is remembered this long so a forced stop can write it itself (writing twice is harmless).
+_FINISHED_MEMORY_SECONDS = 10.0
+
+
+class _DroppedOnPurpose(logging.Filter):
+    """Hides pgqueuer's complaint about the records a forced stop drops deliberately."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.active = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (self.active and record.getMessage().startswith("Shutdown flush failed"))
 
 
 class RateLimiter:
@@ -74,6 +88,8 @@ class Worker:
         self._stopping = asyncio.Event()
         self.started = asyncio.Event()
         self.reconnects = 0
+        self._finished: dict[int, tuple[float, Job]] = {}
+        self._quiet = _DroppedOnPurpose()
 
     async def start(self) -> None:
         """Connect and start processing in the background (a failed first connect raises)."""
@@ -98,15 +114,42 @@ class Worker:
             # `canceled` and drop them from the queue: cut the connection first, so neither
             # that record nor another heartbeat can be written.
             log.warning("jobs still running after %.0fs grace period; stopping them", grace)
-            if self._conn is not None:
-                self._conn.terminate()
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+            await self._record_finished()
+            self._quiet.active = True
+            logging.getLogger("pgqueuer").addFilter(self._quiet)
+            try:
+                if self._conn is not None:
+                    self._conn.terminate()
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await self._task
+            finally:
+                logging.getLogger("pgqueuer").removeFilter(self._quiet)
+                self._quiet.active = False
+            log.info("unfinished jobs stay picked; another worker runs them after the heartbeat")
         except Exception:
             log.exception("job worker ended with an error")
         await self._disconnect()
         self._task = None
+
+    def _note_finished(self, job: Job) -> None:
+        now = time.monotonic()
+        self._finished[int(job.id)] = (now, job)
+        for job_id, (at, _) in list(self._finished.items()):
+            if now - at > _FINISHED_MEMORY_SECONDS:
+                del self._finished[job_id]
+
+    async def _record_finished(self) -> None:
+        """Write the recent completions pgqueuer may still hold in its buffer, before the
+        connection is cut: otherwise those jobs stay `picked` and run again elsewhere."""
+        done = [job for _, job in self._finished.values()]
+        if self._pgq is None or not done:
+            return
+        records: list[tuple[Job, Any, Any]] = [(job, "successful", None) for job in done]
+        try:
+            await asyncio.wait_for(self._pgq.qm.queries.log_jobs(records), _CONNECT_TIMEOUT)
+        except Exception as exc:
+            log.warning("could not record %d finished job(s) before stopping: %s", len(done), exc)
 
     async def wait(self) -> None:
         """Return when the worker has been stopped."""
@@ -167,7 +210,7 @@ class Worker:
         cfg = self.runtime.settings.jobs
         attempts = spec.max_attempts or cfg.max_attempts
         limiter = RateLimiter(spec.rate_per_second) if spec.rate_per_second else None
-        runtime = self.runtime
+        runtime, worker = self.runtime, self
 
         def executor(params: EntrypointExecutorParameters) -> DatabaseRetryEntrypointExecutor:
             return DatabaseRetryEntrypointExecutor(
@@ -197,6 +240,8 @@ class Worker:
             except Exception:
                 failed = True
                 raise
+            else:
+                worker._note_finished(job)
             finally:
                 elapsed = time.perf_counter() - started
                 runtime.metrics.observe_job(spec.name, elapsed, failed=failed)

@@ -28,8 +28,16 @@ from revenge.catalog.totals import CatalogTotals
 from revenge.catalog.types import FileToPlace
 from revenge.libraries import repository as lib_repo
 from revenge.libraries.scanner import repository as repo
-from revenge.libraries.scanner.diff import MISSING, Known, KnownRow, compare, match_moves
+from revenge.libraries.scanner.diff import (
+    MISSING,
+    Diff,
+    Known,
+    KnownRow,
+    compare,
+    match_moves,
+)
 from revenge.libraries.scanner.prepare import file_row, fingerprint_many, prepare
+from revenge.libraries.scanner.settle import still_written
 from revenge.libraries.scanner.walk import WalkResult, gc_paused, walk, within
 
 if TYPE_CHECKING:
@@ -213,6 +221,7 @@ async def _scan(runtime: Runtime, request: ScanRequest, state: ScanState) -> Non
         reread_all=request.scan_type == "full",
     )  # fmt: skip
     state.seen = len(walked.files)
+    await _skip_unsettled(runtime, state, diff)
     if diff.new or diff.changed:
         await _progress(runtime, state, "reading")
     needed = diff.paths_needing_rows()
@@ -235,6 +244,20 @@ async def _scan(runtime: Runtime, request: ScanRequest, state: ScanState) -> Non
         await _process_batch(runtime, state, cataloguer, work[start : start + batch_size])
     restored = [full[p].id for p, _ in diff.restored]
     await _finish(runtime, state, gone, restored, moves)
+
+
+async def _skip_unsettled(runtime: Runtime, state: ScanState, diff: Diff) -> None:
+    """Leave files still being copied for a later scan (see `settle`)."""
+    reading = [*diff.new, *(f for _, f in diff.changed)]
+    busy = await still_written(reading, runtime.settings.scanning.settle_seconds)
+    if not busy:
+        return
+    diff.new = [f for f in diff.new if f.path not in busy]
+    diff.changed = [(p, f) for p, f in diff.changed if p not in busy]
+    state.warning = state.warning or (
+        f"{len(busy)} file(s) still being written were left for the next scan"
+    )
+    log.info("scan of library %s: %d file(s) still being written", state.library_id, len(busy))
 
 
 async def _process_batch(
