@@ -74,7 +74,9 @@ def _digest(value: str) -> bytes:
 
 
 def _same(binding: str | None, expected_hex: str) -> bool:
-    return binding is not None and hmac.compare_digest(_digest(binding).hex(), expected_hex)
+    return binding is not None and hmac.compare_digest(
+        _digest(binding).hex().encode(), expected_hex.encode()
+    )
 
 
 class OidcService:

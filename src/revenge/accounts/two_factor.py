@@ -75,7 +75,8 @@ def _matching_step(secret: str, code: str) -> int | None:
     now = datetime.now(UTC)
     current = totp.timecode(now)
     for offset in (0, -1, 1):
-        if hmac.compare_digest(totp.at(now, counter_offset=offset), code):
+        # Bytes: compare_digest refuses str with non-ASCII characters, which a caller may send.
+        if hmac.compare_digest(totp.at(now, counter_offset=offset).encode(), code.encode()):
             return current + offset
     return None
 
