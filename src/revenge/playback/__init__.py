@@ -1,1 +1,1 @@
-"""Playback: decisions, HLS sessions, transcoding, signed media URLs."""
+"""Playback: decisions, HLS sessions, transcoding, audio conversion, signed media URLs."""
