@@ -141,8 +141,11 @@ async def _start(
     """Open the playback session of the chosen file and sign its URL."""
     row, facts, decision = chosen
     plan_json: dict[str, object] = {}
+    settings = runtime.settings.playback
+    # The user's oldest sessions beyond the cap end first: a player that re-opens is not
+    # refused because of its own abandoned sessions.
+    await repo.end_beyond(session, principal.user_id, settings.sessions_per_user - 1)
     if decision.method != "direct":
-        settings = runtime.settings.playback
         if await repo.count_active_hls(session, settings.idle_seconds) >= limit:
             raise ServiceUnavailable(
                 f"All {limit} transcoding slots are in use; try again shortly.", retry_after=30
@@ -158,7 +161,6 @@ async def _start(
         "media_file_id": row.id, "item_kind": row.item_kind, "item_id": row.item_id,
         "method": decision.method, "plan": plan_json, "client_name": request.client_name,
     })  # fmt: skip
-    await repo.end_beyond(session, principal.user_id, runtime.settings.playback.sessions_per_user)
     token = signer(runtime).issue(principal, file_scope(row.id), ttl)
     if decision.method == "direct":
         path = f"/api/v1/stream/{row.id}"
