@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from revenge.config import PlaybackSettings
+from revenge.libraries.probe import probe_file
 from revenge.playback.encode import produce_run
 from revenge.playback.plan import Plan, Variant, build_plan
 
@@ -94,6 +95,11 @@ class SegmentProducer:
             build_plan, path, duration, video, audio, variants, self.settings.segment_seconds
         )
         return plan
+
+    async def probe(self, path: str) -> dict[str, Any]:
+        """The scanner's probe of one file, run in a worker process."""
+        result: dict[str, Any] = await self._call(probe_file, path)
+        return result
 
     def folder(self, session_id: uuid.UUID, variant: str) -> Path:
         return self.root / str(session_id) / variant
