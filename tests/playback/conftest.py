@@ -15,7 +15,7 @@ from revenge.libraries.scanner.repository import save_probes
 from revenge.playback.node import playback_node
 from revenge.runtime import Runtime
 from tests.accounts.conftest import bearer, login, make_user
-from tests.support.seed import add_file, add_library
+from tests.support.seed import add_file, add_library, add_movie
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Library:
 
     async def add(self, path: Path) -> tuple[uuid.UUID, uuid.UUID]:
         """Catalogue a file as a movie with its probed streams: (item id, file id)."""
-        item_id = uuid.uuid4()
+        item_id = await add_movie(self.runtime, self.library_id, path.stem)
         file_id = await add_file(self.runtime, self.library_id, path, item=("movie", item_id))
         probed = probe_file(str(path))
         async with self.runtime.db.transaction() as session:

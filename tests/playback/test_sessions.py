@@ -133,3 +133,24 @@ async def test_an_admin_sees_and_stops_a_playback(
     )
     assert stop.status_code == 204
     assert (await client.get(chosen["url"])).status_code == 410
+
+
+async def test_players_report_progress_pause_and_stop_through_the_item_state(
+    client: httpx.AsyncClient, library: Library
+) -> None:
+    item, _ = await library.add(make_video(library.root / "D.mp4", seconds=4))
+    chosen = (await _play(client, library, item, profile="hls-generic")).json()["files"][0]
+    state = f"/api/v1/items/movie/{item}/state"
+    body = {"playback_session_id": chosen["playback_session_id"], "position_seconds": 2.5,
+            "paused": True}  # fmt: skip
+    r = await client.patch(state, json=body, headers=library.headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["position_seconds"] == 2.5
+    async with library.runtime.db.transaction() as session:
+        from revenge.playback import service
+
+        ((row, _, _),) = await service.admin_sessions(session)
+    assert (row.position_seconds, row.paused) == (2.5, True)
+    stop = {"playback_session_id": chosen["playback_session_id"], "stopped": True}
+    assert (await client.patch(state, json=stop, headers=library.headers)).status_code == 200
+    assert (await client.get(chosen["url"])).status_code == 410

@@ -235,12 +235,12 @@ async def stop_session(session: AsyncSession, session_id: uuid.UUID, reason: str
 
 
 async def report_progress(
-    session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID,
+    session: AsyncSession, user_id: uuid.UUID, item_id: uuid.UUID, session_id: uuid.UUID,
     position: float | None, paused: bool | None, stopped: bool,
 ) -> None:  # fmt: skip
     """A player's position/pause/stop, sent with the item state (keeps the session alive)."""
     row = await repo.get_session(session, session_id)
-    if row is None or row.user_id != user_id:
+    if row is None or row.user_id != user_id or row.item_id != item_id:
         raise NotFound(f"No playback session {session_id}.")
     values: dict[str, object] = {}
     if position is not None:
