@@ -161,6 +161,11 @@ class SegmentProducer:
         if result["wall_seconds"] > 0 and self.on_speed is not None:
             self.on_speed(session_id, result["media_seconds"] / result["wall_seconds"])
 
+    async def idle(self) -> None:
+        """Wait until no run of this node is going (benchmarks measure from a quiet start)."""
+        pending = [s.future for s in self._runs.values() if not s.future.done()]
+        await asyncio.gather(*pending, return_exceptions=True)
+
     def sessions_on_disk(self) -> list[uuid.UUID]:
         found = []
         for child in self.root.glob("*") if self.root.exists() else []:
