@@ -93,10 +93,13 @@ def size_problems(video: StreamFacts, file_rate: int | None, caps: Capabilities)
     if caps.max_width and (video.width or 0) > caps.max_width:
         problems.append(f"resolution {video.width}x{video.height} > max width {caps.max_width}")
     if caps.max_bitrate and (file_rate or 0) > caps.max_bitrate:
-        problems.append(
-            f"bitrate {(file_rate or 0) / 1e6:.0f} Mbit/s > max {caps.max_bitrate / 1e6:.0f}"
-        )
+        problems.append(f"bitrate {_mbit(file_rate or 0)} Mbit/s > max {_mbit(caps.max_bitrate)}")
     return problems
+
+
+def _mbit(rate: int) -> str:
+    """40 / 8 / 0.17: two significant digits, no trailing zeros."""
+    return f"{rate / 1e6:.2g}"
 
 
 def audio_problems(audio: StreamFacts | None, caps: Capabilities) -> list[str]:

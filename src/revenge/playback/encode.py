@@ -65,7 +65,11 @@ class _Segment:
         return vout
 
     def video_frame(self, frame: Any, t: float) -> None:
-        image = frame.reformat(self.variant.width, self.variant.height, "yuv420p")
+        # Bilinear: a third cheaper than the default bicubic at 1080p -> 720p; on downscaled
+        # video the difference is below what x264's fast presets keep anyway.
+        image = frame.reformat(
+            self.variant.width, self.variant.height, "yuv420p", interpolation="BILINEAR"
+        )
         image.pts, image.time_base = round(t / TS_BASE), TS_BASE
         self.out.mux(self.vout.encode(image))
 
@@ -156,6 +160,7 @@ class _Run:
         self.ain = container.streams[plan.audio_index] if plan.audio_index is not None else None
         self.offset = float((self.vin.start_time or 0) * self.vin.time_base)
         self.open: dict[int, _Segment] = {}
+        self.keyframe_time: float | None = None
         self.done: set[int] = set()
         self.last_done = -1
         self.resampler = av.AudioResampler("fltp", "stereo", AUDIO_RATE)
@@ -181,7 +186,7 @@ class _Run:
         if copy:
             if packet.pts is None or packet.size == 0:
                 return True
-            n = self._route(packet.pts * packet.time_base, kind, position)
+            n = self._route(self._packet_time(packet, kind), kind, position)
             if n is not None:
                 seg = self._segment(n)
                 seg.packet(packet, seg.vout if kind == "video" else seg.aout)
@@ -196,6 +201,16 @@ class _Run:
             else:
                 seg.audio_frame(frame, t, self.resampler)
         return position[kind] <= self.last
+
+    def _packet_time(self, packet: Any, kind: str) -> float:
+        """A copied video packet belongs with the keyframe before it in decode order (open
+        GOPs put leading B-frames before their keyframe's time); others go by their time."""
+        time = float(packet.pts * packet.time_base)
+        if kind != "video":
+            return time
+        if packet.is_keyframe or self.keyframe_time is None:
+            self.keyframe_time = time
+        return self.keyframe_time
 
     def _route(self, time: Any, kind: str, position: dict[str, int]) -> int | None:
         """The segment of this timestamp within the run, advancing the stream's position."""
