@@ -65,8 +65,10 @@ def test_reasons_name_what_does_not_fit(files: dict[str, FileFacts]) -> None:
 
 
 def test_bitrate_and_size_limits_transcode_within_them(files: dict[str, FileFacts]) -> None:
-    caps = Capabilities(containers=["mp4"], video_codecs=PROFILES["hls-generic"].video_codecs,
-                        audio_codecs=["aac"], max_bitrate=64_000, max_height=100, hls=True)  # fmt: skip
+    caps = Capabilities(
+        containers=["mp4"], video_codecs=PROFILES["hls-generic"].video_codecs,
+        audio_codecs=["aac"], max_bitrate=64_000, max_height=100, hls=True,
+    )  # fmt: skip
     decision = decide(files["h264-aac.mp4"], caps, audio_index=None, can_transcode=True)
     assert decision.method == "transcode"
     assert any(r.startswith("bitrate ") and r.endswith("> max 0.064") for r in decision.reasons)
