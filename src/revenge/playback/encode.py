@@ -48,6 +48,8 @@ class _Segment:
             else:
                 self.aout = self.out.add_stream("aac", rate=AUDIO_RATE, layout="stereo")
                 self.aout.bit_rate = variant.audio_bitrate
+                # FFmpeg's default AAC search ("twoloop") took most of a remux segment's time.
+                self.aout.options = {"aac_coder": "fast"}
                 self.fifo = av.AudioFifo()
 
     def _video(self, vin: Any, preset: str) -> Any:

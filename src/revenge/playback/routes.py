@@ -27,7 +27,8 @@ from revenge.runtime import Runtime
 router = APIRouter(tags=["playback"])
 HLS = "/api/v1/playback/hls/{file_id}/{session_id}"
 VariantName = Annotated[str, Path(pattern=r"^[a-z0-9]{1,16}$")]
-Segment = Annotated[int, Path(ge=0, le=1_000_000)]
+# Checked by the route (400 for a negative or past-the-end number, as for any bad segment).
+Segment = Annotated[int, Path(ge=-(10**9), le=10**9)]
 
 _PLAYLIST = {
     200: {"description": "An HLS playlist.",
@@ -120,7 +121,7 @@ async def media_segment(
     if chosen is None:
         raise BadRequest(f"No variant {variant!r} in this session.")
     count = len(plan.bounds(chosen)) - 1
-    if segment >= count:
+    if not 0 <= segment < count:
         raise BadRequest(f"Segment {segment} is out of range: this variant has {count}.")
     try:
         path = await playback_node(runtime).producer.segment(session_id, plan, chosen, segment)

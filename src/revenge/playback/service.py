@@ -19,7 +19,7 @@ from revenge.playback.errors import SessionEnded
 from revenge.playback.models import PlaybackSession
 from revenge.playback.node import playback_node
 from revenge.playback.plan import Plan
-from revenge.playback.profiles import PROFILES, Capabilities
+from revenge.playback.profiles import MAX_BITRATE, MIN_BITRATE, PROFILES, Capabilities
 from revenge.playback.schemas import (
     FileDecisionOut,
     PlaybackDecisionOut,
@@ -41,7 +41,13 @@ async def record_playback_failure(session: AsyncSession, file_id: uuid.UUID, rea
 
 
 def capabilities(request: PlaybackRequest) -> Capabilities:
+    """The client's capabilities (checked), else its named profile's."""
     if request.capabilities is not None:
+        rate = request.capabilities.max_bitrate
+        if rate is not None and not MIN_BITRATE <= rate <= MAX_BITRATE:
+            raise BadRequest(
+                f"max_bitrate {rate} is outside {MIN_BITRATE} to {MAX_BITRATE} bits per second."
+            )
         return request.capabilities
     if request.profile is None:
         raise BadRequest("Send a `profile` or the client's `capabilities`.")
