@@ -59,9 +59,7 @@ class AudioRequest:
     offset: float = 0.0
 
     @classmethod
-    def parse(
-        cls, fmt: str | None, max_bitrate: int | None, offset: float | None
-    ) -> AudioRequest:
+    def parse(cls, fmt: str | None, max_bitrate: int | None, offset: float | None) -> AudioRequest:
         """Check the raw parameters; 400 naming the first that is wrong."""
         if fmt is not None and fmt.lower() not in FORMATS:
             raise BadRequest(f"Unsupported format {fmt!r}; use one of {', '.join(FORMATS)}.")

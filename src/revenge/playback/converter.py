@@ -67,6 +67,8 @@ class Conversion:
         release, self._release = self._release, None
         try:
             if self.proc.returncode is None:
+                # The listener left (or the server is stopping): no reason to go on.
+                log.info("audio conversion %s stopped before its end", self.proc.pid)
                 self.proc.kill()
             code = await self.proc.wait()
             if code not in (0, -9):
