@@ -10,7 +10,7 @@ import pytest
 
 from revenge.runtime import Runtime
 from tests.playback.conftest import AS_USER, AudioItem, add_audio_item
-from tests.playback.media import decode, loud_from, make_noise
+from tests.playback.audio_media import decode, loud_from, make_noise
 from tests.support.seed import OTHER_USER, add_file, add_library, add_movie
 
 SECONDS = 4.0
