@@ -13,7 +13,6 @@ from revenge.accounts.service import UserService
 from revenge.apikeys.access_keys import AccessKeyService
 from revenge.infra.secrets import SecretBox
 from revenge.sessions.service import SessionService
-from revenge.sessions.stream_tokens import StreamTokens
 
 if TYPE_CHECKING:
     from revenge.accounts.oidc_service import OidcService
@@ -28,7 +27,6 @@ class Services:
     access_keys: AccessKeyService
     users: UserService
     logins: LoginService
-    stream_tokens: StreamTokens
     oidc: OidcService = field(init=False)
 
     async def close(self) -> None:
@@ -55,7 +53,6 @@ def build(runtime: Runtime) -> Services:
         access_keys=keys,
         users=users,
         logins=logins,
-        stream_tokens=StreamTokens(box),
     )
     runtime.authenticator = TokenAuthenticator(services, settings.server.trusted_proxies)
     services.oidc = OidcService(runtime, box, users)

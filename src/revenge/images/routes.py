@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from revenge.api.deps import DbSession, RuntimeDep
@@ -15,6 +15,7 @@ from revenge.images import image_service, repository
 from revenge.images.models import Image
 from revenge.images.processing import MIME_TYPES
 from revenge.images.schemas import ImageInfo
+from revenge.playback.signing import MediaCaller, media_access
 
 router = APIRouter()
 
@@ -71,8 +72,11 @@ async def get_image(
     width: Dimension = None,
     height: Dimension = None,
     format: Literal["webp", "jpeg"] | None = None,
+    _caller: MediaCaller = Depends(media_access("image", "image_id")),
 ) -> Response:
-    """The original, or a variant fitting in width x height as WebP or JPEG."""
+    """The original, or a variant fitting in width x height as WebP or JPEG.
+
+    Headers carry credentials, or `token` a signed image URL (for `<img>` elements)."""
     image = await _image(session, image_id)
     service = image_service(runtime)
     if width is None and height is None and format is None:

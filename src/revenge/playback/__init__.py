@@ -1,1 +1,1 @@
-"""playback feature."""
+"""Playback: decisions, HLS sessions, transcoding, audio conversion, signed media URLs."""

@@ -14,6 +14,7 @@ from revenge.collections import models as collections_models
 from revenge.images import models as images_models
 from revenge.infra.db.base import Base
 from revenge.libraries import models as libraries_models
+from revenge.playback import models as playback_models
 from revenge.notifications import models as notifications_models
 from revenge.playlists import models as playlists_models
 from revenge.search import models as search_models
@@ -30,6 +31,7 @@ __all__ = [
     "images_models",
     "item_state_models",
     "libraries_models",
+    "playback_models",
     "movies_models",
     "music_models",
     "notifications_models",

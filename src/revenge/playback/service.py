@@ -1,0 +1,212 @@
+"""Playback logic: the decision for an item, HLS sessions, failures (no HTTP, never commits)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.api.auth import Principal
+from revenge.errors import BadRequest, NotFound, ServiceUnavailable
+from revenge.libraries.models import MediaFile, MediaStream
+from revenge.playback import repository as repo
+from revenge.playback.decision import Decision, FileFacts, StreamFacts, container_name, decide
+from revenge.playback.errors import SessionEnded
+from revenge.playback.models import PlaybackSession
+from revenge.playback.node import playback_node
+from revenge.playback.plan import Plan
+from revenge.playback.profiles import PROFILES, Capabilities
+from revenge.playback.schemas import (
+    FileDecisionOut,
+    PlaybackDecisionOut,
+    PlaybackRequest,
+    TrackOut,
+    VariantOut,
+)  # fmt: skip
+from revenge.playback.signing import MediaCaller, file_scope, playback_ttl, signer
+from revenge.runtime import Runtime
+from revenge.streaming.service import Caller, visible_file
+
+_FACT_FIELDS = tuple(StreamFacts.__slots__)
+
+
+async def record_playback_failure(session: AsyncSession, file_id: uuid.UUID, reason: str) -> None:
+    """The one place a failed playback (corrupt file, unsupported codec) is recorded."""
+    await repo.record_file_failure(session, file_id, reason)
+
+
+def capabilities(request: PlaybackRequest) -> Capabilities:
+    if request.capabilities is not None:
+        return request.capabilities
+    if request.profile is None:
+        raise BadRequest("Send a `profile` or the client's `capabilities`.")
+    return PROFILES[request.profile]
+
+
+def _facts(row: MediaFile, streams: list[MediaStream]) -> FileFacts:
+    facts = [StreamFacts(**{f: getattr(s, f) for f in _FACT_FIELDS}) for s in streams]
+    return FileFacts(row.container, row.duration_seconds, row.bit_rate, facts)
+
+
+async def _visible_files(
+    session: AsyncSession, principal: Principal, item_id: uuid.UUID
+) -> list[MediaFile]:
+    caller = Caller(principal.user_id, principal.is_admin)
+    visible = []
+    for row in await repo.item_files(session, item_id):
+        try:
+            await visible_file(session, caller, row.id)
+        except NotFound:
+            continue
+        visible.append(row)
+    if not visible:
+        raise NotFound(f"No playable item {item_id}.")
+    return visible
+
+
+def _track(s: StreamFacts) -> TrackOut:
+    return TrackOut(
+        index=s.index, codec=s.codec, language=s.language, title=s.title, channels=s.channels,
+        is_default=s.is_default, is_forced=s.is_forced,
+    )  # fmt: skip
+
+
+def _out(row: MediaFile, facts: FileFacts, decision: Decision) -> FileDecisionOut:
+    return FileDecisionOut(
+        file_id=row.id, version=row.version, method=decision.method,
+        reasons=decision.reasons, container=container_name(facts.container, facts.streams),
+        duration_seconds=facts.duration,
+        video_codec=decision.video.codec if decision.video else None,
+        audio=_track(decision.audio) if decision.audio else None,
+        audio_tracks=[_track(s) for s in facts.streams if s.kind == "audio"],
+        subtitle_tracks=[_track(s) for s in facts.streams if s.kind == "subtitle"],
+        variants=[
+            VariantOut(name=v.name, video=v.video, width=v.width, height=v.height,
+                       bitrate=v.video_bitrate)
+            for v in decision.variants
+        ],
+        selected=False,
+    )  # fmt: skip
+
+
+async def decide_item(
+    runtime: Runtime, session: AsyncSession, principal: Principal, item_id: uuid.UUID,
+    request: PlaybackRequest,
+) -> PlaybackDecisionOut:  # fmt: skip
+    """Every version's decision; the chosen one gets a session and signed URL."""
+    caps = capabilities(request)
+    files = await _visible_files(session, principal, item_id)
+    if request.file_id is not None and request.file_id not in {f.id for f in files}:
+        raise NotFound(f"No version {request.file_id} of item {item_id}.")
+    limit = int(await runtime.server_settings.get("transcoding.max_concurrent"))
+    streams = await repo.streams_of(session, [f.id for f in files])
+    results = []
+    for row in files:
+        facts = _facts(row, [s for s in streams if s.media_file_id == row.id])
+        decision = decide(facts, caps, audio_index=request.audio_stream, can_transcode=limit > 0)
+        results.append((row, facts, decision))
+    chosen = _choose(results, request.file_id)
+    outs = [_out(row, facts, decision) for row, facts, decision in results]
+    ttl = playback_ttl(chosen[0].duration_seconds)
+    index = results.index(chosen)
+    outs[index] = await _start(
+        runtime, session, principal, chosen, outs[index], ttl, limit, request
+    )
+    return PlaybackDecisionOut(item_id=item_id, expires_at=int(time.time()) + ttl, files=outs)
+
+
+def _choose(
+    results: list[tuple[MediaFile, FileFacts, Decision]], file_id: uuid.UUID | None
+) -> tuple[MediaFile, FileFacts, Decision]:
+    if file_id is not None:
+        chosen = next(r for r in results if r[0].id == file_id)
+    else:
+        order = {"direct": 0, "remux": 1, "transcode": 2, "none": 3}
+        chosen = min(results, key=lambda r: order[r[2].method])
+    if chosen[2].method == "none":
+        raise BadRequest(
+            "This client can play nothing of this item: " + "; ".join(chosen[2].reasons),
+            reasons=chosen[2].reasons,
+        )
+    return chosen
+
+
+async def _start(
+    runtime: Runtime, session: AsyncSession, principal: Principal,
+    chosen: tuple[MediaFile, FileFacts, Decision], out: FileDecisionOut, ttl: int, limit: int,
+    request: PlaybackRequest,
+) -> FileDecisionOut:  # fmt: skip
+    """Open the playback session of the chosen file and sign its URL."""
+    row, facts, decision = chosen
+    plan_json: dict[str, object] = {}
+    if decision.method != "direct":
+        settings = runtime.settings.playback
+        if await repo.count_active_hls(session, settings.idle_seconds) >= limit:
+            raise ServiceUnavailable(
+                f"All {limit} transcoding slots are in use; try again shortly.", retry_after=30
+            )
+        assert decision.video is not None
+        audio = decision.audio.index if decision.audio else None
+        plan = await playback_node(runtime).producer.plan(
+            row.path, facts.duration or 0.0, decision.video.index, audio, decision.variants
+        )
+        plan_json = plan.to_json()
+    live = await repo.insert_session(session, {
+        "user_id": principal.user_id, "auth_session_id": principal.session_id,
+        "media_file_id": row.id, "item_kind": row.item_kind, "item_id": row.item_id,
+        "method": decision.method, "plan": plan_json, "client_name": request.client_name,
+    })  # fmt: skip
+    await repo.end_beyond(session, principal.user_id, runtime.settings.playback.sessions_per_user)
+    token = signer(runtime).issue(principal, file_scope(row.id), ttl)
+    if decision.method == "direct":
+        path = f"/api/v1/stream/{row.id}"
+    else:
+        path = f"/api/v1/playback/hls/{row.id}/{live.id}/master.m3u8"
+    return out.model_copy(
+        update={"url": f"{path}?token={token}", "playback_session_id": live.id, "selected": True}
+    )
+
+
+async def hls_session(
+    session: AsyncSession, caller: MediaCaller, file_id: uuid.UUID, session_id: uuid.UUID
+) -> tuple[PlaybackSession, Plan]:
+    """The caller's live HLS session of this file, touched (it is being played)."""
+    row = await repo.get_session(session, session_id)
+    if row is None or row.media_file_id != file_id or not row.plan:
+        raise NotFound(f"No playback session {session_id}.")
+    if row.user_id != caller.user_id and not caller.is_admin:
+        raise NotFound(f"No playback session {session_id}.")
+    if row.ended_at is not None:
+        raise SessionEnded(f"Playback session {session_id} ended ({row.ended_reason}).")
+    await repo.touch(session, session_id)
+    return row, Plan.from_json(row.plan)
+
+
+async def admin_sessions(session: AsyncSession) -> Sequence[object]:
+    return await repo.active_sessions(session)
+
+
+async def stop_session(session: AsyncSession, session_id: uuid.UUID, reason: str) -> None:
+    ended = await repo.end_where(session, reason, PlaybackSession.id == session_id)
+    if not ended:
+        raise NotFound(f"No active playback session {session_id}.")
+
+
+async def report_progress(
+    session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID,
+    position: float | None, paused: bool | None, stopped: bool,
+) -> None:  # fmt: skip
+    """A player's position/pause/stop, sent with the item state (keeps the session alive)."""
+    row = await repo.get_session(session, session_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound(f"No playback session {session_id}.")
+    values: dict[str, object] = {}
+    if position is not None:
+        values["position_seconds"] = position
+    if paused is not None:
+        values["paused"] = paused
+    await repo.touch(session, session_id, **values)
+    if stopped:
+        await repo.end_where(session, "stopped", PlaybackSession.id == session_id)
