@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from revenge.runtime import Runtime
-from tests.playback.conftest import AS_USER, AudioItem, add_audio_item
 from tests.playback.audio_media import decode, loud_from, make_noise
+from tests.playback.conftest import AS_USER, AudioItem, add_audio_item
 from tests.support.seed import OTHER_USER, add_file, add_library, add_movie
 
 SECONDS = 4.0
@@ -34,7 +34,7 @@ async def test_converted_to_each_format_at_the_requested_bitrate(
     item = await _item(clean_runtime, music, tmp_path / "music", f"Song.{source}")
     for fmt, kbps in (("opus", 96), ("aac", 128), ("mp3", 96)):
         r = await api.get(
-            f"/api/v1/items/{item.item_id}/audio",
+            f"/api/v1/stream/{item.file_id}/audio",
             params={"format": fmt, "max_bitrate": kbps}, headers=AS_USER,
         )  # fmt: skip
         assert r.status_code == 200, r.text
@@ -60,7 +60,7 @@ async def test_offset_starts_the_stream_at_that_time(
     )
     for offset, noise_at in ((2.5, 0.5), (1.0, 2.0), (4.0, 0.0)):
         r = await api.get(
-            f"/api/v1/items/{item.item_id}/audio",
+            f"/api/v1/stream/{item.file_id}/audio",
             params={"format": fmt, "offset": offset}, headers=AS_USER,
         )  # fmt: skip
         assert r.status_code == 200, r.text
@@ -75,7 +75,7 @@ async def test_files_sent_as_they_are_when_they_fit(
 ) -> None:
     flac = await _item(clean_runtime, music, tmp_path / "music", "Lossless.flac")
     mp3 = await _item(clean_runtime, music, tmp_path / "music", "Lossy.mp3")
-    url = f"/api/v1/items/{flac.item_id}/audio"
+    url = f"/api/v1/stream/{flac.file_id}/audio"
     whole = await api.get(url, params={"format": "original"}, headers=AS_USER)
     assert whole.status_code == 200
     assert whole.headers["content-type"] == "audio/flac"
@@ -83,7 +83,7 @@ async def test_files_sent_as_they_are_when_they_fit(
     part = await api.get(url, headers={**AS_USER, "Range": "bytes=10-19"})
     assert part.status_code == 206 and part.content == flac.path.read_bytes()[10:20]
     # An mp3 within the limit asked for stays as it is; below its bitrate it is converted.
-    mp3_url = f"/api/v1/items/{mp3.item_id}/audio"
+    mp3_url = f"/api/v1/stream/{mp3.file_id}/audio"
     same = await api.get(mp3_url, params={"format": "mp3", "max_bitrate": 320}, headers=AS_USER)
     assert same.content == mp3.path.read_bytes()
     smaller = await api.get(mp3_url, params={"max_bitrate": 64}, headers=AS_USER)
@@ -95,7 +95,7 @@ async def test_bad_requests_are_refused_with_a_problem(
     api: httpx.AsyncClient, clean_runtime: Runtime, music: uuid.UUID, tmp_path: Path
 ) -> None:
     item = await _item(clean_runtime, music, tmp_path / "music", "Song.flac")
-    url = f"/api/v1/items/{item.item_id}/audio"
+    url = f"/api/v1/stream/{item.file_id}/audio"
     for params in (
         {"format": "wav"}, {"max_bitrate": -1}, {"max_bitrate": 10**12}, {"max_bitrate": 3},
         {"offset": -1}, {"offset": "inf"}, {"offset": "nan"}, {"offset": 1e300},
@@ -105,11 +105,12 @@ async def test_bad_requests_are_refused_with_a_problem(
         assert r.status_code == 400, (params, r.text)
         assert r.headers["content-type"] == "application/problem+json"
     movie = await add_movie(clean_runtime, music, "Not audio")
-    for missing in (uuid.uuid4(), movie):
-        r = await api.get(f"/api/v1/items/{missing}/audio", headers=AS_USER)
+    video = tmp_path / "music" / "Not audio.mkv"
+    video.write_bytes(b"not audio")
+    video_file = await add_file(clean_runtime, music, video, item=("movie", movie))
+    for missing in (uuid.uuid4(), video_file):
+        r = await api.get(f"/api/v1/stream/{missing}/audio", headers=AS_USER)
         assert r.status_code == 404
-    r = await api.get(url, params={"file": str(uuid.uuid4())}, headers=AS_USER)
-    assert r.status_code == 404
     # A user without access to the library sees nothing there.
     r = await api.get(url, headers={"x-test-user": str(OTHER_USER)})
     assert r.status_code in (401, 404)
@@ -129,7 +130,7 @@ async def test_corrupt_and_missing_files_answer_a_problem(
             clean_runtime, music, path, duration=1.0, kbps=900, container=path.suffix[1:]
         )
         r = await api.get(
-            f"/api/v1/items/{item.item_id}/audio", params={"format": "opus"}, headers=AS_USER
+            f"/api/v1/stream/{item.file_id}/audio", params={"format": "opus"}, headers=AS_USER
         )
         assert r.status_code == 422, (path.name, r.status_code, r.text)
         assert r.headers["content-type"] == "application/problem+json"
@@ -138,7 +139,7 @@ async def test_corrupt_and_missing_files_answer_a_problem(
     gone.path.unlink()
     for fmt in ("opus", "original"):
         r = await api.get(
-            f"/api/v1/items/{gone.item_id}/audio", params={"format": fmt}, headers=AS_USER
+            f"/api/v1/stream/{gone.file_id}/audio", params={"format": fmt}, headers=AS_USER
         )
         assert r.status_code == 404, fmt
 
@@ -155,7 +156,7 @@ async def test_a_file_outside_the_library_is_never_read(
     )
     for fmt in ("opus", "original"):
         r = await api.get(
-            f"/api/v1/items/{item.item_id}/audio", params={"format": fmt}, headers=AS_USER
+            f"/api/v1/stream/{item.file_id}/audio", params={"format": fmt}, headers=AS_USER
         )
         assert r.status_code == 404, fmt
 
@@ -170,7 +171,7 @@ async def test_conversion_limit_and_switch(
     api: httpx.AsyncClient, clean_runtime: Runtime, music: uuid.UUID, tmp_path: Path
 ) -> None:
     item = await _item(clean_runtime, music, tmp_path / "music", "Song.flac")
-    url = f"/api/v1/items/{item.item_id}/audio"
+    url = f"/api/v1/stream/{item.file_id}/audio"
     await _set_limit(clean_runtime, 0)
     r = await api.get(url, params={"format": "opus"}, headers=AS_USER)
     assert r.status_code == 503 and "retry-after" in r.headers
@@ -192,10 +193,28 @@ async def test_every_audio_item_kind_plays(
         item_id = await make(clean_runtime, library, "Title")
         path = make_noise(root / "Title" / "01.mp3", 1.0, kbps=64)
         item_kind = "audiobook" if kind == "audiobook" else "podcast_episode"
-        await add_file(clean_runtime, library, path, kind="audio", item=(item_kind, item_id))
+        file_id = await add_file(
+            clean_runtime, library, path, kind="audio", item=(item_kind, item_id)
+        )
         r = await api.get(
-            f"/api/v1/items/{item_id}/audio", params={"format": "aac", "max_bitrate": 48},
+            f"/api/v1/stream/{file_id}/audio", params={"format": "aac", "max_bitrate": 48},
             headers=AS_USER,
         )  # fmt: skip
         assert r.status_code == 200, (kind, r.text)
         assert decode(r.content)[1] == "aac"
+
+
+async def test_signed_media_url_plays_without_headers(
+    api: httpx.AsyncClient, clean_runtime: Runtime, music: uuid.UUID, tmp_path: Path
+) -> None:
+    song = await _item(clean_runtime, music, tmp_path / "music", "Song.mp3")
+    other = await _item(clean_runtime, music, tmp_path / "music", "Other.mp3")
+    issued = await api.post(f"/api/v1/stream/{song.file_id}/token", headers=AS_USER)
+    token = issued.json()["token"]
+    url = f"/api/v1/stream/{song.file_id}/audio"
+    r = await api.get(url, params={"token": token, "format": "opus", "max_bitrate": 64})
+    assert r.status_code == 200 and decode(r.content)[1] == "opus"
+    # A token opens only the file it was issued for; no token, no audio.
+    r = await api.get(f"/api/v1/stream/{other.file_id}/audio", params={"token": token})
+    assert r.status_code == 401
+    assert (await api.get(url)).status_code == 401

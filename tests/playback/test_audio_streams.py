@@ -18,8 +18,8 @@ from revenge.playback.audio import converters
 from revenge.playback.converter import Job
 from revenge.runtime import Runtime
 from tests.conftest import make_settings, truncate_all
-from tests.playback.conftest import AS_USER, add_audio_item
 from tests.playback.audio_media import make_noise
+from tests.playback.conftest import AS_USER, add_audio_item
 from tests.support.auth import USER, HeaderAuthenticator
 from tests.support.live_server import LiveServer
 from tests.support.seed import add_library, add_users
@@ -97,10 +97,10 @@ def test_client_disconnect_stops_the_conversion(
         item = await add_audio_item(
             runtime, library, long_flac, duration=LONG, kbps=1400, container="flac"
         )
-        return item.item_id
+        return item.file_id
 
-    item_id = live.call(seed)
-    url = f"{live.url}/api/v1/items/{item_id}/audio"
+    file_id = live.call(seed)
+    url = f"{live.url}/api/v1/stream/{file_id}/audio"
     with (
         httpx.Client(timeout=10) as client,
         client.stream("GET", url, params={"format": "opus"}, headers=AS_USER) as r,

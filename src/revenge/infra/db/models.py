@@ -14,8 +14,8 @@ from revenge.collections import models as collections_models
 from revenge.images import models as images_models
 from revenge.infra.db.base import Base
 from revenge.libraries import models as libraries_models
-from revenge.playback import models as playback_models
 from revenge.notifications import models as notifications_models
+from revenge.playback import models as playback_models
 from revenge.playlists import models as playlists_models
 from revenge.search import models as search_models
 from revenge.server_settings import models as server_settings_models
@@ -31,11 +31,11 @@ __all__ = [
     "images_models",
     "item_state_models",
     "libraries_models",
-    "playback_models",
     "movies_models",
     "music_models",
     "notifications_models",
     "people_models",
+    "playback_models",
     "playlists_models",
     "podcasts_models",
     "search_models",
