@@ -100,7 +100,7 @@ def plan(source: AudioFile, request: AudioRequest) -> AudioPlan:
     return AudioPlan(fmt, kbps)
 
 
-def _as_principal(caller: MediaCaller) -> Principal:
+def as_principal(caller: MediaCaller) -> Principal:
     """The library rule speaks of principals; a token's caller has the same two facts."""
     return Principal(caller.user_id, "", "admin" if caller.is_admin else "user")
 
@@ -108,7 +108,7 @@ def _as_principal(caller: MediaCaller) -> Principal:
 async def _visible(
     session: AsyncSession, caller: MediaCaller, files: list[AudioFile]
 ) -> list[AudioFile]:
-    allowed = await allowed_library_ids(session, _as_principal(caller))
+    allowed = await allowed_library_ids(session, as_principal(caller))
     return [f for f in files if allowed is None or f.library_id in allowed]
 
 

@@ -23,7 +23,7 @@ _BY_ID = text(_FILES + " AND f.id = :file_id")
 _BY_ITEM = text(_FILES + " AND f.item_id = :item_id ORDER BY f.extra_type NULLS FIRST, f.part"
                 " NULLS FIRST, f.path")  # fmt: skip
 _EMBEDDED = text(
-    "SELECT media_file_id, index, codec, language, title, is_default, is_forced"
+    "SELECT media_file_id, index AS stream_index, codec, language, title, is_default, is_forced"
     " FROM media_streams WHERE kind = 'subtitle' AND media_file_id = ANY(:ids)"
     " ORDER BY media_file_id, index"
 )
