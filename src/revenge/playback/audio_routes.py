@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from revenge.api.deps import RuntimeDep
 from revenge.api.openapi import problem_responses
 from revenge.playback import audio
-from revenge.playback.audio import FORMATS, MAX_KBPS, AudioRequest
+from revenge.playback.audio import FORMATS, MAX_KBPS, MAX_OFFSET, MIN_KBPS, AudioRequest
 from revenge.playback.signing import FileCaller
 
 router = APIRouter(prefix="/api/v1/stream", tags=["playback"])
@@ -49,17 +49,27 @@ async def stream_audio(
     runtime: RuntimeDep,
     fmt: Annotated[
         str | None,
-        Query(alias="format", max_length=16, description=f"One of {', '.join(FORMATS)}."),
+        Query(alias="format", max_length=16, description=f"One of {', '.join(FORMATS)}.",
+              json_schema_extra={"enum": list(FORMATS)}),
     ] = None,
     max_bitrate: Annotated[
         int | None,
         Query(description=f"Most kbit/s to send (as Subsonic's `maxBitRate`); 0 or none: no"
-              f" limit; up to {MAX_KBPS}."),
+              f" limit; else {MIN_KBPS} to {MAX_KBPS}.",
+              json_schema_extra={"anyOf": [
+                  {"type": "integer", "const": 0},
+                  {"type": "integer", "minimum": MIN_KBPS, "maximum": MAX_KBPS},
+              ]}),
     ] = None,
     offset: Annotated[
-        float | None, Query(description="Start this many seconds into the audio (converts).")
+        float | None,
+        Query(description="Start this many seconds into the audio (converts).",
+              json_schema_extra={"minimum": 0, "maximum": MAX_OFFSET}),
     ] = None,
 ) -> Response:  # fmt: skip
-    """An audio file as it is, or converted to opus, AAC or MP3 while it plays."""
+    """An audio file as it is, or converted to opus, AAC or MP3 while it plays.
+
+    The limits are checked here rather than by validation: a wrong value is a 400 naming it.
+    """
     request = AudioRequest.parse(fmt, max_bitrate, offset)
     return await audio.stream_file_audio(runtime, caller, file_id, request)
