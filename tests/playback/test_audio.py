@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from starlette.responses import Response
 
+from revenge.errors import NotFound
+from revenge.playback.audio import AudioRequest, stream_item_audio
+from revenge.playback.signing import MediaCaller
 from revenge.runtime import Runtime
 from tests.playback.audio_media import decode, loud_from, make_noise
 from tests.playback.conftest import AS_USER, AudioItem, add_audio_item
-from tests.support.seed import OTHER_USER, add_file, add_library, add_movie
+from tests.support.seed import OTHER_USER, add_file, add_library, add_movie, execute
 
 SECONDS = 4.0
 CODECS = {"opus": ("ogg", "opus", "audio/ogg"), "aac": ("aac", "aac", "audio/aac"),
@@ -218,3 +224,51 @@ async def test_signed_media_url_plays_without_headers(
     r = await api.get(f"/api/v1/stream/{other.file_id}/audio", params={"token": token})
     assert r.status_code == 401
     assert (await api.get(url)).status_code == 401
+
+
+async def test_protocol_adapters_stream_an_item_by_its_id(
+    api: httpx.AsyncClient, clean_runtime: Runtime, tmp_path: Path
+) -> None:
+    """What Subsonic's `stream` calls: an item id, format, bitrate and offset -> a response."""
+    from tests.support.auth import USER
+    from tests.support.seed import add_audiobook
+
+    root = tmp_path / "books"
+    library = await add_library(clean_runtime, "audiobook", root, grant=(USER.user_id,))
+    book = await add_audiobook(clean_runtime, library, "Book")
+    parts = []
+    for part in (2, 1):  # catalogued out of order: playing order is by part
+        path = make_noise(root / "Book" / f"Part {part}.mp3", 1.0 + part, kbps=64)
+        file_id = await add_file(
+            clean_runtime, library, path, kind="audio", item=("audiobook", book)
+        )
+        await execute(
+            clean_runtime, "UPDATE media_files SET part = :p WHERE id = :i", p=part, i=file_id
+        )
+        parts.append(file_id)
+    user = MediaCaller(USER.user_id, False, None, None, False)
+    request = AudioRequest.parse("mp3", 32, None)
+    first = await _body(await stream_item_audio(clean_runtime, user, book, request))
+    assert decode(first)[2] == pytest.approx(2.0, abs=0.1)  # part 1 lasts 2 s
+    second = await _body(await stream_item_audio(clean_runtime, user, book, request, parts[0]))
+    assert decode(second)[2] == pytest.approx(3.0, abs=0.1)
+    stranger = MediaCaller(OTHER_USER, False, None, None, False)
+    with pytest.raises(NotFound):
+        await stream_item_audio(clean_runtime, stranger, book, request)
+
+
+async def _body(response: Response) -> bytes:
+    """Run an ASGI response as a server would and collect what it sends."""
+    sent: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        await asyncio.sleep(3600)  # the client never leaves
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body":
+            sent.append(message.get("body", b""))
+
+    scope = {"type": "http", "method": "GET", "headers": [], "extensions": {}}
+    await response(scope, receive, send)
+    return b"".join(sent)
