@@ -282,7 +282,7 @@ class PlaybackSettings(BaseModel):
         "veryfast", description="libx264 preset: faster costs quality per bit (see README)."
     )
     workers: int = Field(
-        0, ge=0, le=64, description="Segment worker processes; 0 = transcoding.max_concurrent."
+        2, ge=1, le=64, description="Segment worker processes of this node (about its cores)."
     )
 
 

@@ -16,7 +16,7 @@ from revenge.playback.node import playback_node
 from revenge.runtime import Runtime
 from tests.accounts.conftest import bearer, login, make_user
 from tests.support.auth import USER, header_auth
-from tests.support.seed import add_file, add_library, add_track, add_users, execute
+from tests.support.seed import add_file, add_library, add_movie, add_track, add_users, execute
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Library:
 
     async def add(self, path: Path) -> tuple[uuid.UUID, uuid.UUID]:
         """Catalogue a file as a movie with its probed streams: (item id, file id)."""
-        item_id = uuid.uuid4()
+        item_id = await add_movie(self.runtime, self.library_id, path.stem)
         file_id = await add_file(self.runtime, self.library_id, path, item=("movie", item_id))
         probed = probe_file(str(path))
         async with self.runtime.db.transaction() as session:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import av
 import httpx
@@ -141,3 +140,42 @@ async def _failure(library: Library, file_id: object) -> list[dict]:
     return await execute(
         library.runtime, "SELECT playback_failure FROM media_files WHERE id = :i", i=file_id
     )
+
+
+async def test_h264_ac3_mkv_remuxes_for_chromium_with_the_audio_converted(
+    client: httpx.AsyncClient, library: Library
+) -> None:
+    path = make_video(library.root / "R.mkv", "libx264", "ac3", seconds=8, layout="5.1")
+    item, _ = await library.add(path)
+    chosen = (await _decision(client, library, item, profile="browser-chromium"))["files"][0]
+    assert chosen["method"] == "remux"
+    assert chosen["reasons"] == ["container mkv not supported", "audio codec ac3 not supported"]
+    assert chosen["audio"]["codec"] == "ac3" and chosen["audio"]["channels"] == 6
+    base, token = chosen["url"].split("master.m3u8")[0], chosen["url"].split("?")[1]
+    media = m3u8.loads((await client.get(f"{base}original/index.m3u8?{token}")).text)
+    assert abs(sum(s.duration for s in media.segments) - 8.0) < 1.0
+    for n in range(len(media.segments)):
+        data = (await client.get(f"{base}original/{n}.ts?{token}")).content
+        with av.open(io.BytesIO(data), format="mpegts") as container:
+            video, audio = container.streams.video[0], container.streams.audio[0]
+            assert (video.codec_context.name, video.codec_context.width) == ("h264", 160)
+            assert (audio.codec_context.name, audio.codec_context.channels) == ("aac", 2)
+
+
+async def test_hls_urls_refuse_another_file_and_die_with_the_session(
+    client: httpx.AsyncClient, library: Library
+) -> None:
+    one, _ = await library.add(make_video(library.root / "One.mkv", "libx265", "aac", seconds=4))
+    two, _ = await library.add(make_video(library.root / "Two.mkv", "libx265", "aac", seconds=4))
+    first = (await _decision(client, library, one, profile="hls-generic"))["files"][0]
+    second = (await _decision(client, library, two, profile="hls-generic"))["files"][0]
+    token = first["url"].split("?")[1]
+    assert (await client.get(first["url"])).status_code == 200
+    crossed = second["url"].split("?")[0] + "?" + token
+    assert (await client.get(crossed)).status_code == 401
+    assert (await client.get(first["url"].split("?")[0])).status_code == 401
+    out = await client.post("/api/v1/auth/logout", headers=library.headers)
+    assert out.status_code == 204
+    refused = await client.get(first["url"])
+    assert refused.status_code == 401
+    assert refused.headers["content-type"] == "application/problem+json"

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from revenge.playback.signing import file_scope, signer
+from revenge.playback.signing import file_scope, image_scope, signer
 from revenge.runtime import Runtime
 from revenge.streaming.routes import recent_grants
 from tests.accounts.conftest import bearer, login, make_user
@@ -90,3 +90,27 @@ async def test_a_token_from_another_server_key_is_refused(
     forged = url.replace(token, token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB"))
     assert (await client.get(forged)).status_code == 401
     assert signer(clean_runtime).verify(token, file_scope("x")) is None
+
+
+async def test_images_take_a_signed_url_for_that_image_only(
+    client: httpx.AsyncClient, clean_runtime: Runtime, tmp_path: Path
+) -> None:
+    from revenge.api.auth import Principal
+
+    image_id = uuid.uuid4()
+    await make_user(clean_runtime, "looker")
+    signed_in = await login(client, "looker")
+    me = await client.get("/api/v1/users/me", headers=bearer(signed_in["access_token"]))
+    principal = Principal(
+        uuid.UUID(me.json()["id"]), "looker", "user", session_id=uuid.UUID(signed_in["session_id"])
+    )
+    token = signer(clean_runtime).issue(principal, image_scope(image_id))
+    # Authenticated by the token: the answer is about the image (none stored), not a 401.
+    found = await client.get(f"/api/v1/images/{image_id}", params={"token": token})
+    assert found.status_code == 404, found.text
+    other = await client.get(f"/api/v1/images/{uuid.uuid4()}", params={"token": token})
+    assert other.status_code == 401
+    assert (await client.get(f"/api/v1/images/{image_id}")).status_code == 401
+    await client.post("/api/v1/auth/logout", headers=bearer(signed_in["access_token"]))
+    revoked = await client.get(f"/api/v1/images/{image_id}", params={"token": token})
+    assert revoked.status_code == 401

@@ -58,7 +58,7 @@ def build_router() -> APIRouter:
     router.include_router(music_router, prefix="/api/v1/music", tags=["music"])
     router.include_router(album_identify_router, prefix="/api/v1/music", tags=["music"])
     router.include_router(item_state_router, prefix="/api/v1/items", tags=["user state"])
-    router.include_router(images_router, prefix="/api/v1/images", tags=["images"])
+    router.include_router(images_router)
     router.include_router(streaming_router)
     router.include_router(playback_router)
     router.include_router(audio_router)

@@ -17,7 +17,8 @@ from revenge.images.processing import MIME_TYPES
 from revenge.images.schemas import ImageInfo
 from revenge.playback.signing import MediaCaller, media_access
 
-router = APIRouter()
+# The prefix sits on the router itself so route templates match the public route list.
+router = APIRouter(prefix="/api/v1/images", tags=["images"])
 
 # Content behind an image id never changes (ids point at content hashes), so clients may
 # keep it for a year; "private" because every image request is authenticated.

@@ -25,7 +25,7 @@ class PlaybackNode:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         settings = runtime.settings.playback
-        workers = settings.workers or 2
+        workers = settings.workers
         self.producer = SegmentProducer(runtime.settings.data_dir / "transcode", settings, workers)
         self.producer.on_speed = self._speed
         self._speeds: dict[uuid.UUID, float] = {}

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from revenge.config import PlaybackSettings
+from revenge.libraries.probe import probe_file
 from revenge.playback.encode import produce_run
 from revenge.playback.plan import Plan, Variant, build_plan
 
@@ -95,6 +96,11 @@ class SegmentProducer:
         )
         return plan
 
+    async def probe(self, path: str) -> dict[str, Any]:
+        """The scanner's probe of one file, run in a worker process."""
+        result: dict[str, Any] = await self._call(probe_file, path)
+        return result
+
     def folder(self, session_id: uuid.UUID, variant: str) -> Path:
         return self.root / str(session_id) / variant
 
@@ -154,6 +160,11 @@ class SegmentProducer:
         result = future.result()
         if result["wall_seconds"] > 0 and self.on_speed is not None:
             self.on_speed(session_id, result["media_seconds"] / result["wall_seconds"])
+
+    async def idle(self) -> None:
+        """Wait until no run of this node is going (benchmarks measure from a quiet start)."""
+        pending = [s.future for s in self._runs.values() if not s.future.done()]
+        await asyncio.gather(*pending, return_exceptions=True)
 
     def sessions_on_disk(self) -> list[uuid.UUID]:
         found = []

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.accounts.models import User
 from revenge.libraries.models import MediaFile, MediaStream
 from revenge.playback.models import PlaybackSession
 
@@ -87,9 +88,9 @@ async def touch(session: AsyncSession, session_id: uuid.UUID, **values: Any) -> 
 
 async def active_sessions(session: AsyncSession) -> Sequence[Any]:
     stmt = (
-        select(PlaybackSession, text("users.username"), MediaFile.path)
+        select(PlaybackSession, User.username, MediaFile.path)
         .join(MediaFile, MediaFile.id == PlaybackSession.media_file_id)
-        .join(text("users"), text("users.id = playback_sessions.user_id"))
+        .join(User, User.id == PlaybackSession.user_id)
         .where(ACTIVE)
         .order_by(PlaybackSession.created_at.desc())
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from revenge.api.auth import Principal
 from revenge.errors import BadRequest, NotFound, ServiceUnavailable
 from revenge.libraries.models import MediaFile, MediaStream
+from revenge.libraries.scanner.repository import save_probes
 from revenge.playback import repository as repo
 from revenge.playback.decision import Decision, FileFacts, StreamFacts, container_name, decide
 from revenge.playback.errors import SessionEnded
@@ -27,6 +29,7 @@ from revenge.playback.schemas import (
 )  # fmt: skip
 from revenge.playback.signing import MediaCaller, file_scope, playback_ttl, signer
 from revenge.runtime import Runtime
+from revenge.streaming.files import open_confined
 from revenge.streaming.service import Caller, visible_file
 
 _FACT_FIELDS = tuple(StreamFacts.__slots__)
@@ -52,18 +55,45 @@ def _facts(row: MediaFile, streams: list[MediaStream]) -> FileFacts:
 
 async def _visible_files(
     session: AsyncSession, principal: Principal, item_id: uuid.UUID
-) -> list[MediaFile]:
+) -> list[tuple[MediaFile, str]]:
+    """The item's files the caller may see, each with its path resolved inside its roots."""
     caller = Caller(principal.user_id, principal.is_admin)
     visible = []
     for row in await repo.item_files(session, item_id):
         try:
-            await visible_file(session, caller, row.id)
+            found = await visible_file(session, caller, row.id)
         except NotFound:
             continue
-        visible.append(row)
+        real = confined_path(found.path, found.roots)
+        if real is not None:
+            visible.append((row, real))
     if not visible:
         raise NotFound(f"No playable item {item_id}.")
     return visible
+
+
+def confined_path(path: str, roots: list[str]) -> str | None:
+    """The file's real path if, symlinks resolved, it is a regular file inside a root."""
+    opened = open_confined(path, roots)
+    if opened is None:
+        return None
+    os.close(opened[0])
+    return os.path.realpath(path)
+
+
+async def _probe_pending(
+    runtime: Runtime, session: AsyncSession, files: list[tuple[MediaFile, str]]
+) -> None:
+    """Files the scanner has not analysed yet are probed now: play works right after a scan."""
+    pending = {row.id: real for row, real in files if row.analysis == "pending"}
+    if not pending:
+        return
+    node = playback_node(runtime)
+    results = {fid: await node.producer.probe(real) for fid, real in pending.items()}
+    await save_probes(session, results)
+    for row, _ in files:
+        if row.id in results:
+            await session.refresh(row)
 
 
 def _track(s: StreamFacts) -> TrackOut:
@@ -97,9 +127,12 @@ async def decide_item(
 ) -> PlaybackDecisionOut:  # fmt: skip
     """Every version's decision; the chosen one gets a session and signed URL."""
     caps = capabilities(request)
-    files = await _visible_files(session, principal, item_id)
-    if request.file_id is not None and request.file_id not in {f.id for f in files}:
+    visible = await _visible_files(session, principal, item_id)
+    if request.file_id is not None and request.file_id not in {f.id for f, _ in visible}:
         raise NotFound(f"No version {request.file_id} of item {item_id}.")
+    await _probe_pending(runtime, session, visible)
+    files = [row for row, _ in visible]
+    real_paths = {row.id: real for row, real in visible}
     limit = int(await runtime.server_settings.get("transcoding.max_concurrent"))
     streams = await repo.streams_of(session, [f.id for f in files])
     results = []
@@ -111,9 +144,8 @@ async def decide_item(
     outs = [_out(row, facts, decision) for row, facts, decision in results]
     ttl = playback_ttl(chosen[0].duration_seconds)
     index = results.index(chosen)
-    outs[index] = await _start(
-        runtime, session, principal, chosen, outs[index], ttl, limit, request
-    )
+    limits = (ttl, limit, real_paths[chosen[0].id])
+    outs[index] = await _start(runtime, session, principal, chosen, outs[index], limits, request)
     return PlaybackDecisionOut(item_id=item_id, expires_at=int(time.time()) + ttl, files=outs)
 
 
@@ -135,14 +167,18 @@ def _choose(
 
 async def _start(
     runtime: Runtime, session: AsyncSession, principal: Principal,
-    chosen: tuple[MediaFile, FileFacts, Decision], out: FileDecisionOut, ttl: int, limit: int,
-    request: PlaybackRequest,
+    chosen: tuple[MediaFile, FileFacts, Decision], out: FileDecisionOut,
+    limits: tuple[int, int, str], request: PlaybackRequest,
 ) -> FileDecisionOut:  # fmt: skip
     """Open the playback session of the chosen file and sign its URL."""
     row, facts, decision = chosen
+    ttl, limit, real = limits
     plan_json: dict[str, object] = {}
+    settings = runtime.settings.playback
+    # The user's oldest sessions beyond the cap end first: a player that re-opens is not
+    # refused because of its own abandoned sessions.
+    await repo.end_beyond(session, principal.user_id, settings.sessions_per_user - 1)
     if decision.method != "direct":
-        settings = runtime.settings.playback
         if await repo.count_active_hls(session, settings.idle_seconds) >= limit:
             raise ServiceUnavailable(
                 f"All {limit} transcoding slots are in use; try again shortly.", retry_after=30
@@ -150,7 +186,7 @@ async def _start(
         assert decision.video is not None
         audio = decision.audio.index if decision.audio else None
         plan = await playback_node(runtime).producer.plan(
-            row.path, facts.duration or 0.0, decision.video.index, audio, decision.variants
+            real, facts.duration or 0.0, decision.video.index, audio, decision.variants
         )
         plan_json = plan.to_json()
     live = await repo.insert_session(session, {
@@ -158,7 +194,6 @@ async def _start(
         "media_file_id": row.id, "item_kind": row.item_kind, "item_id": row.item_id,
         "method": decision.method, "plan": plan_json, "client_name": request.client_name,
     })  # fmt: skip
-    await repo.end_beyond(session, principal.user_id, runtime.settings.playback.sessions_per_user)
     token = signer(runtime).issue(principal, file_scope(row.id), ttl)
     if decision.method == "direct":
         path = f"/api/v1/stream/{row.id}"
@@ -180,8 +215,13 @@ async def hls_session(
         raise NotFound(f"No playback session {session_id}.")
     if row.ended_at is not None:
         raise SessionEnded(f"Playback session {session_id} ended ({row.ended_reason}).")
+    # Every request re-checks the library grant and that the file is still inside its roots.
+    found = await visible_file(session, Caller(caller.user_id, caller.is_admin), file_id)
+    plan = Plan.from_json(row.plan)
+    if confined_path(plan.path, found.roots) is None:
+        raise NotFound(f"File {file_id} is not available.")
     await repo.touch(session, session_id)
-    return row, Plan.from_json(row.plan)
+    return row, plan
 
 
 async def admin_sessions(session: AsyncSession) -> Sequence[object]:
@@ -195,12 +235,12 @@ async def stop_session(session: AsyncSession, session_id: uuid.UUID, reason: str
 
 
 async def report_progress(
-    session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID,
+    session: AsyncSession, user_id: uuid.UUID, item_id: uuid.UUID, session_id: uuid.UUID,
     position: float | None, paused: bool | None, stopped: bool,
 ) -> None:  # fmt: skip
     """A player's position/pause/stop, sent with the item state (keeps the session alive)."""
     row = await repo.get_session(session, session_id)
-    if row is None or row.user_id != user_id:
+    if row is None or row.user_id != user_id or row.item_id != item_id:
         raise NotFound(f"No playback session {session_id}.")
     values: dict[str, object] = {}
     if position is not None:
