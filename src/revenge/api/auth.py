@@ -32,6 +32,8 @@ PUBLIC_ROUTES: set[tuple[str, str]] = {
     # query (playback.signing).
     ("GET", "/api/v1/stream/{file_id}"),
     ("GET", "/api/v1/stream/{file_id}/subtitles/{name}"),
+    ("GET", "/api/v1/stream/{file_id}/audio"),
+    ("GET", "/api/v1/playback/subtitles/{file_id}/{track_id}.vtt"),
     ("GET", "/api/v1/images/{image_id}"),
     ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/master.m3u8"),
     ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/{variant}/index.m3u8"),

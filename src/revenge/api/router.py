@@ -29,6 +29,7 @@ from revenge.libraries.routes import router as libraries_router
 from revenge.notifications.routes import router as notifications_router
 from revenge.playback.audio_routes import router as audio_router
 from revenge.playback.routes import router as playback_router
+from revenge.playback.subtitle_routes import router as subtitle_router
 from revenge.playlists.routes import router as playlists_router
 from revenge.search.routes import router as search_router
 from revenge.server_settings.guard import maintenance_guard
@@ -61,6 +62,7 @@ def build_router() -> APIRouter:
     router.include_router(streaming_router)
     router.include_router(playback_router)
     router.include_router(audio_router)
+    router.include_router(subtitle_router)
     router.include_router(me_router, prefix="/api/v1/me", tags=["user state"])
     router.include_router(audiobooks_router, prefix="/api/v1/audiobooks", tags=["audiobooks"])
     router.include_router(podcasts_router, prefix="/api/v1/podcasts", tags=["podcasts"])

@@ -1,8 +1,9 @@
 """Audio for phones: a track, audiobook or podcast episode as it is, or converted on the fly.
 
-The one entry point for every protocol (this API, Subsonic's `stream`) is
-`stream_item_audio(runtime, principal, item_id, request)`, which answers a ready ASGI
-response. The rules:
+Every protocol (this API, Subsonic's `stream`) calls `stream_item_audio(runtime, caller,
+item_id, request)` or `stream_file_audio(runtime, caller, file_id, request)` and gets a ready
+ASGI response (`signing.caller_from_principal` turns a signed-in principal into a caller).
+The rules:
 
 - `format=original` sends the file as it is (HTTP ranges work).
 - No format: the file as it is when it fits `max_bitrate` (or none is asked), else opus.
@@ -33,6 +34,7 @@ from revenge.playback import audio_repository as repo
 from revenge.playback.audio_repository import AudioFile
 from revenge.playback.audio_response import ConvertedAudioResponse
 from revenge.playback.converter import AudioConverters, Job
+from revenge.playback.signing import MediaCaller
 from revenge.runtime import Runtime
 from revenge.streaming.files import media_type
 from revenge.streaming.response import OpenFileResponse
@@ -98,17 +100,38 @@ def plan(source: AudioFile, request: AudioRequest) -> AudioPlan:
     return AudioPlan(fmt, kbps)
 
 
-async def find_audio(
-    session: AsyncSession, principal: Principal, item_id: uuid.UUID, file_id: uuid.UUID | None
+def as_principal(caller: MediaCaller) -> Principal:
+    """The library rule speaks of principals; a token's caller has the same two facts."""
+    return Principal(caller.user_id, "", "admin" if caller.is_admin else "user")
+
+
+async def _visible(
+    session: AsyncSession, caller: MediaCaller, files: list[AudioFile]
+) -> list[AudioFile]:
+    allowed = await allowed_library_ids(session, as_principal(caller))
+    return [f for f in files if allowed is None or f.library_id in allowed]
+
+
+async def find_item_audio(
+    session: AsyncSession, caller: MediaCaller, item_id: uuid.UUID, file_id: uuid.UUID | None
 ) -> AudioFile:
     """The item's first audio file (or the one named); 404 unless the caller may see it."""
-    files = await repo.audio_files(session, item_id)
-    allowed = await allowed_library_ids(session, principal)
-    files = [f for f in files if allowed is None or f.library_id in allowed]
+    files = await _visible(session, caller, await repo.audio_files(session, item_id))
     if file_id is not None:
         files = [f for f in files if f.id == file_id]
     if not files:
         raise NotFound(f"No playable audio for item {item_id}.")
+    return files[0]
+
+
+async def find_file_audio(
+    session: AsyncSession, caller: MediaCaller, file_id: uuid.UUID
+) -> AudioFile:
+    """One audio file; 404 unless it exists and the caller may see it."""
+    found = await repo.audio_file(session, file_id)
+    files = await _visible(session, caller, [found] if found else [])
+    if not files:
+        raise NotFound(f"No audio file {file_id}.")
     return files[0]
 
 
@@ -140,12 +163,21 @@ async def open_audio(runtime: Runtime, source: AudioFile, request: AudioRequest)
 
 async def stream_item_audio(
     runtime: Runtime,
-    principal: Principal,
+    caller: MediaCaller,
     item_id: uuid.UUID,
     request: AudioRequest,
     file_id: uuid.UUID | None = None,
 ) -> Response:
     """The item's audio as `request` asks; no database connection is held while it plays."""
     async with runtime.db.transaction() as session:
-        source = await find_audio(session, principal, item_id, file_id)
+        source = await find_item_audio(session, caller, item_id, file_id)
+    return await open_audio(runtime, source, request)
+
+
+async def stream_file_audio(
+    runtime: Runtime, caller: MediaCaller, file_id: uuid.UUID, request: AudioRequest
+) -> Response:
+    """One audio file as `request` asks."""
+    async with runtime.db.transaction() as session:
+        source = await find_file_audio(session, caller, file_id)
     return await open_audio(runtime, source, request)

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import signal
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ START_TIMEOUT = 20.0
 # The pipe from a child is read this much at a time (the kernel buffers ~64 KiB more).
 READ_SIZE = 64 * 1024
 _STATUS_LIMIT = 64 * 1024
+EXIT_GRACE = 5.0
 
 
 class MediaUnreadable(Unprocessable):
@@ -66,13 +68,24 @@ class Conversion:
             return
         release, self._release = self._release, None
         try:
-            if self.proc.returncode is None:
-                self.proc.kill()
-            code = await self.proc.wait()
-            if code not in (0, -9):
-                log.warning("audio conversion ended with status %s", code)
+            await self._end()
         finally:
             release()
+
+    async def _end(self) -> None:
+        proc = self.proc
+        assert proc.stdout is not None
+        if proc.returncode is None and proc.stdout.at_eof():
+            # It wrote everything: let it exit (signalling a finished child races its reaping).
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(proc.wait(), EXIT_GRACE)
+        if proc.returncode is None:
+            # The listener left (or the server is stopping): no reason to go on.
+            log.info("audio conversion %s stopped before its end", proc.pid)
+            proc.kill()
+        code = await proc.wait()
+        if code not in (0, -signal.SIGKILL):
+            log.warning("audio conversion %s ended with status %s", proc.pid, code)
 
 
 class AudioConverters:

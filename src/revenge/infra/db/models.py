@@ -16,6 +16,7 @@ from revenge.infra.db.base import Base
 from revenge.libraries import models as libraries_models
 from revenge.notifications import models as notifications_models
 from revenge.playback import models as playback_models
+from revenge.playback import subtitle_models
 from revenge.playlists import models as playlists_models
 from revenge.search import models as search_models
 from revenge.server_settings import models as server_settings_models
@@ -41,5 +42,6 @@ __all__ = [
     "search_models",
     "server_settings_models",
     "sessions_models",
+    "subtitle_models",
     "tv_models",
 ]
