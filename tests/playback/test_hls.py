@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import av
 import httpx
@@ -10,6 +11,7 @@ import m3u8
 
 from tests.playback.conftest import Library
 from tests.playback.media import make_video
+from tests.playback.subtitle_media import SRT, make_subtitled_video
 
 
 def _decode(data: bytes) -> tuple[str, int, int, int]:
@@ -184,8 +186,6 @@ async def test_hls_urls_refuse_another_file_and_die_with_the_session(
 async def test_subtitles_are_tracks_in_the_decision_and_renditions_in_the_master(
     client: httpx.AsyncClient, library: Library, tmp_path: Path
 ) -> None:
-    from tests.playback.subtitle_media import SRT, make_subtitled_video
-
     video = make_subtitled_video(library.root / "Subbed" / "Subbed.mkv", tmp_path / "work")
     (video.parent / "Subbed.de.srt").write_text(SRT)
     item, _ = await library.add(video, probe=False)
