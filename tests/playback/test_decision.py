@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
 from revenge.libraries.probe import probe_file
 from revenge.playback.decision import FileFacts, StreamFacts, decide
 from revenge.playback.profiles import PROFILES, Capabilities
+from tests.playback.audio_media import make_noise
+from tests.playback.conftest import Library
 from tests.playback.media import make_video
+from tests.support.seed import add_file, add_track, execute
 
 _FIELDS = StreamFacts.__slots__
 
@@ -83,3 +87,33 @@ def test_nothing_playable_without_hls_or_transcoding(files: dict[str, FileFacts]
     off = decide(files["hevc-ac3.mkv"], PROFILES["browser-chromium"], audio_index=None,
                  can_transcode=False)  # fmt: skip
     assert off.method == "none" and "transcoding is turned off" in off.reasons
+
+
+async def test_a_track_plays_as_it_is_or_converted_for_the_client(
+    client: httpx.AsyncClient, library: Library, tmp_path: Path
+) -> None:
+    path = make_noise(library.root / "Song.flac", 2.0)
+    track_id = await add_track(library.runtime, library.library_id, "Song")
+    file_id = await add_file(library.runtime, library.library_id, path, kind="audio",
+                             item=("track", track_id))  # fmt: skip
+    await execute(library.runtime, "UPDATE media_files SET container = 'flac', analysis = 'ok'")
+
+    async def play(**body: object) -> dict[str, object]:
+        r = await client.post(f"/api/v1/items/{track_id}/playback", json=body,
+                              headers=library.headers)  # fmt: skip
+        assert r.status_code == 200, r.text
+        found: dict[str, object] = r.json()["files"][0]
+        return found
+
+    safari = await play(profile="browser-safari")
+    assert safari["method"] == "direct" and str(safari["url"]).startswith(
+        f"/api/v1/stream/{file_id}/audio?token="
+    )
+    got = await client.get(str(safari["url"]))
+    assert got.status_code == 200, got.text
+    phone = await play(capabilities={"audio_codecs": ["aac", "mp3"], "max_bitrate": 128_000})
+    assert phone["method"] == "transcode"
+    assert phone["reasons"] == ["audio codec flac not supported"]
+    assert "format=aac" in str(phone["url"]) and "max_bitrate=128" in str(phone["url"])
+    converted = await client.get(str(phone["url"]))
+    assert converted.status_code == 200 and converted.headers["content-type"] == "audio/aac"

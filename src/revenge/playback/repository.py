@@ -51,6 +51,7 @@ async def count_active_hls(session: AsyncSession, idle_seconds: float) -> int:
     stmt = select(func.count()).where(
         ACTIVE,
         PlaybackSession.method != "direct",
+        PlaybackSession.plan != text("'{}'::jsonb"),  # audio conversions have their own slots
         PlaybackSession.last_seen_at > func.now() - text(f"interval '{int(idle_seconds)} seconds'"),
     )
     return int(await session.scalar(stmt) or 0)

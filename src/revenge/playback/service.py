@@ -17,7 +17,7 @@ from revenge.libraries.scanner.repository import save_probes
 from revenge.playback import repository as repo
 from revenge.playback import subtitles
 from revenge.playback.answer import file_out
-from revenge.playback.decision import Decision, FileFacts, StreamFacts, decide
+from revenge.playback.decision import Decision, FileFacts, StreamFacts, decide, decide_audio
 from revenge.playback.errors import SessionEnded
 from revenge.playback.models import PlaybackSession
 from revenge.playback.node import playback_node
@@ -123,7 +123,12 @@ async def decide_item(
     results = []
     for row in files:
         facts = _facts(row, [s for s in streams if s.media_file_id == row.id])
-        decision = decide(facts, caps, audio_index=request.audio_stream, can_transcode=limit > 0)
+        if row.kind == "audio":
+            decision = decide_audio(facts, caps)
+        else:
+            decision = decide(
+                facts, caps, audio_index=request.audio_stream, can_transcode=limit > 0
+            )
         results.append((row, facts, decision))
     chosen = _choose(results, request.file_id)
     ttl = playback_ttl(chosen[0].duration_seconds)
@@ -167,7 +172,7 @@ async def _start(
     # The user's oldest sessions beyond the cap end first: a player that re-opens is not
     # refused because of its own abandoned sessions.
     await repo.end_beyond(session, principal.user_id, settings.sessions_per_user - 1)
-    if decision.method != "direct":
+    if decision.method != "direct" and row.kind == "video":
         if await repo.count_active_hls(session, settings.idle_seconds) >= limit:
             raise ServiceUnavailable(
                 f"All {limit} transcoding slots are in use; try again shortly.", retry_after=30
@@ -186,13 +191,29 @@ async def _start(
         "method": decision.method, "plan": plan_json, "client_name": request.client_name,
     })  # fmt: skip
     token = signer(runtime).issue(principal, file_scope(row.id), ttl)
-    if decision.method == "direct":
+    if row.kind == "audio":
+        path = audio_path(row.id, decision)
+    elif decision.method == "direct":
         path = f"/api/v1/stream/{row.id}"
     else:
         path = f"/api/v1/playback/hls/{row.id}/{live.id}/master.m3u8"
+    joiner = "&" if "?" in path else "?"
     return out.model_copy(
-        update={"url": f"{path}?token={token}", "playback_session_id": live.id, "selected": True}
+        update={
+            "url": f"{path}{joiner}token={token}",
+            "playback_session_id": live.id,
+            "selected": True,
+        }
     )
+
+
+def audio_path(file_id: uuid.UUID, decision: Decision) -> str:
+    """The audio route: the file as it is, or converted as the decision says."""
+    path = f"/api/v1/stream/{file_id}/audio"
+    if decision.convert_to is None:
+        return path
+    limit = f"&max_bitrate={decision.max_kbps}" if decision.max_kbps else ""
+    return f"{path}?format={decision.convert_to}{limit}"
 
 
 async def hls_session(
