@@ -6,8 +6,8 @@ segment its timestamp falls in, and writes each MPEG-TS segment to a temporary n
 into place when complete, so a reader never sees half a segment. Timestamps keep the source
 timeline, so segments made by different runs or different nodes play as one stream.
 
-A run stops early when its `.run` marker names a newer run (the player sought elsewhere) or
-the segment is beyond the read-ahead horizon written next to it.
+A run stops when its `.run` marker names a newer run (the player sought elsewhere); at the
+read-ahead horizon written next to it, it waits for the player to move the horizon.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ from revenge.playback.plan import Plan, Variant
 
 TS_BASE = Fraction(1, 90_000)
 AUDIO_RATE = 48_000
+# How long a run at its read-ahead horizon waits for the player before it ends (it holds a
+# worker process meanwhile; a player asks for a segment every few seconds while it plays).
+RUN_IDLE_SECONDS = 15.0
 
 
 class _Segment:
@@ -118,13 +121,22 @@ def _index(bounds: list[float], t: float) -> int:
     return lo
 
 
-def _superseded(folder: Path, run_id: str, n: int) -> bool:
-    """A newer run took over this variant, or `n` lies beyond the read-ahead horizon."""
-    try:
-        current, horizon = (folder / ".run").read_text().split()
-    except (OSError, ValueError):
-        return True
-    return current != run_id or n > int(horizon)
+def _may_go_on(folder: Path, run_id: str, n: int) -> bool:
+    """Whether to make segment `n`: not if a newer run took over; if `n` is beyond the
+    read-ahead horizon, wait up to RUN_IDLE_SECONDS for the player to move it."""
+    deadline = time.monotonic() + RUN_IDLE_SECONDS
+    while True:
+        try:
+            current, horizon = (folder / ".run").read_text().split()
+        except (OSError, ValueError):
+            return False  # the session ended and its folder is gone
+        if current != run_id:
+            return False
+        if n <= int(horizon):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
 
 
 def produce_run(
@@ -162,6 +174,7 @@ class _Run:
         self.ain = container.streams[plan.audio_index] if plan.audio_index is not None else None
         self.offset = float((self.vin.start_time or 0) * self.vin.time_base)
         self.open: dict[int, _Segment] = {}
+        self.started = time.monotonic()
         self.keyframe_time: float | None = None
         self.done: set[int] = set()
         self.last_done = -1
@@ -235,7 +248,7 @@ class _Run:
         for n in sorted(self.open):
             if n < reached:
                 self._finish(n)
-                if n >= self.last or _superseded(self.folder, self.run_id, n + 1):
+                if n >= self.last or not _may_go_on(self.folder, self.run_id, n + 1):
                     return True
         return reached > self.last
 
@@ -243,3 +256,8 @@ class _Run:
         self.open.pop(n).close()
         self.done.add(n)
         self.last_done = max(self.last_done, n)
+        # Media seconds made per second since the run began: the admin's "speed".
+        made = self.bounds[n + 1] - self.bounds[self.first]
+        wall = time.monotonic() - self.started
+        if wall > 0:
+            (self.folder / ".speed").write_text(f"{made / wall:.3f}")

@@ -42,7 +42,7 @@ class ProductionFailed(Exception):
 class _RunState:
     run_id: str
     first: int
-    last: int
+    horizon: int  # the last segment the run may make before it waits for the player
     future: asyncio.Future[dict[str, float]]
 
 
@@ -61,7 +61,6 @@ class SegmentProducer:
         self.workers = max(1, workers)
         self._pool: ProcessPoolExecutor | None = None
         self._runs: dict[tuple[uuid.UUID, str], _RunState] = {}
-        self.on_speed: Callable[[uuid.UUID, float], None] | None = None
 
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -108,10 +107,12 @@ class SegmentProducer:
         """The path of segment `n`, made now if needed; read-ahead continues after it."""
         folder = self.folder(session_id, variant.name)
         target = folder / f"{n}.ts"
-        if not target.exists():
+        if not _exists(target):
             state = self._runs.get((session_id, variant.name))
-            if state is None or not (state.first <= n <= state.last) or state.future.done():
+            near = self.settings.read_ahead_segments + 1
+            if state is None or state.future.done() or not state.first <= n <= state.horizon + near:
                 state = self._start(session_id, plan, variant, n)
+            self._extend(state, folder, plan, variant, n)
             await self._wait(target, state)
         self._read_ahead(session_id, plan, variant, n)
         return target
@@ -126,45 +127,59 @@ class SegmentProducer:
                     raise ProductionFailed("the segment could not be cut from this file")
             await asyncio.sleep(POLL_SECONDS)
 
-    def _read_ahead(self, session_id: uuid.UUID, plan: Plan, variant: Variant, n: int) -> None:
-        """Keep up to `read_ahead_segments` made beyond `n` (one run at a time)."""
+    def _extend(self, state: _RunState, folder: Path, plan: Plan, variant: Variant, n: int) -> None:
+        """Let a running run go on to `n` plus the read-ahead."""
         count = len(plan.bounds(variant)) - 1
         horizon = min(count - 1, n + self.settings.read_ahead_segments)
+        if horizon > state.horizon:
+            state.horizon = horizon
+            _mark(folder, state.run_id, horizon)
+
+    def _read_ahead(self, session_id: uuid.UUID, plan: Plan, variant: Variant, n: int) -> None:
+        """Keep up to `read_ahead_segments` made beyond `n` (one run per variant at a time)."""
         folder = self.folder(session_id, variant.name)
-        missing = next(
-            (k for k in range(n + 1, horizon + 1) if not (folder / f"{k}.ts").exists()), None
-        )
         state = self._runs.get((session_id, variant.name))
-        if missing is None or (state is not None and not state.future.done()):
-            if state is not None and not state.future.done():
-                _mark(folder, state.run_id, max(state.last, horizon))
+        if state is not None and not state.future.done():
+            self._extend(state, folder, plan, variant, n)
             return
-        self._start(session_id, plan, variant, missing)
+        count = len(plan.bounds(variant)) - 1
+        horizon = min(count - 1, n + self.settings.read_ahead_segments)
+        missing = next(
+            (k for k in range(n + 1, horizon + 1) if not _exists(folder / f"{k}.ts")), None
+        )
+        if missing is not None:
+            self._start(session_id, plan, variant, missing)
 
     def _start(self, session_id: uuid.UUID, plan: Plan, variant: Variant, first: int) -> _RunState:
+        """A run from `first` that goes on as long as the player keeps asking (see encode)."""
         count = len(plan.bounds(variant)) - 1
-        last = min(count - 1, first + self.settings.read_ahead_segments)
+        horizon = min(count - 1, first + self.settings.read_ahead_segments)
         folder = self.folder(session_id, variant.name)
         folder.mkdir(parents=True, exist_ok=True)
         run_id = uuid.uuid4().hex
-        _mark(folder, run_id, last)
-        args = (plan.to_json(), variant.name, first, last, str(folder), run_id)
+        _mark(folder, run_id, horizon)
+        args = (plan.to_json(), variant.name, first, count - 1, str(folder), run_id)
         future = asyncio.ensure_future(self._call(produce_run, *args, self.settings.x264_preset))
-        future.add_done_callback(lambda f: self._report(session_id, f))
-        state = self._runs[(session_id, variant.name)] = _RunState(run_id, first, last, future)
+        state = self._runs[(session_id, variant.name)] = _RunState(run_id, first, horizon, future)
         return state
-
-    def _report(self, session_id: uuid.UUID, future: asyncio.Future[dict[str, float]]) -> None:
-        if future.cancelled() or future.exception() is not None:
-            return
-        result = future.result()
-        if result["wall_seconds"] > 0 and self.on_speed is not None:
-            self.on_speed(session_id, result["media_seconds"] / result["wall_seconds"])
 
     async def idle(self) -> None:
         """Wait until no run of this node is going (benchmarks measure from a quiet start)."""
         pending = [s.future for s in self._runs.values() if not s.future.done()]
         await asyncio.gather(*pending, return_exceptions=True)
+
+    def speeds(self) -> dict[uuid.UUID, float]:
+        """The latest production speed of each session this node makes segments for."""
+        found: dict[uuid.UUID, tuple[float, float]] = {}
+        for session_id in self.sessions_on_disk():
+            for marker in (self.root / str(session_id)).glob("*/.speed"):
+                try:
+                    stamp, speed = marker.stat().st_mtime, float(marker.read_text())
+                except (OSError, ValueError):
+                    continue
+                if stamp > found.get(session_id, (0.0, 0.0))[0]:
+                    found[session_id] = (stamp, speed)
+        return {session_id: speed for session_id, (_, speed) in found.items()}
 
     def sessions_on_disk(self) -> list[uuid.UUID]:
         found = []
