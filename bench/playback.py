@@ -42,7 +42,7 @@ P720 = Variant("720p", "h264", 1280, 720, 4_000_000, "aac")
 def worker_cpu(producer: SegmentProducer) -> float:
     """CPU seconds the producer's worker processes have used (the machine is shared: CPU
     time, unlike wall time, does not grow with other processes' load)."""
-    pool = producer.pool()
+    pool = producer.pool("runs")
     total = 0.0
     for pid in list(getattr(pool, "_processes", {}) or {}):
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

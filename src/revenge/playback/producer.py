@@ -59,28 +59,32 @@ class SegmentProducer:
         self.root = root
         self.settings = settings
         self.workers = max(1, workers)
-        self._pool: ProcessPoolExecutor | None = None
+        # Runs (which may hold a process for a whole film) and quick jobs (plans, probes: a
+        # decision must not wait behind playing sessions) have separate pools.
+        self._pools: dict[str, ProcessPoolExecutor] = {}
         self._runs: dict[tuple[uuid.UUID, str], _RunState] = {}
 
-    def pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
+    def pool(self, name: str = "runs") -> ProcessPoolExecutor:
+        if name not in self._pools:
             context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
-        return self._pool
+            size = self.workers if name == "runs" else 1
+            self._pools[name] = ProcessPoolExecutor(size, mp_context=context)
+        return self._pools[name]
 
     async def warm(self) -> None:
         """Start the worker processes now, so the first segment does not pay for it."""
         loop = asyncio.get_running_loop()
+        jobs = [("quick", 1), ("runs", self.workers)]
         await asyncio.gather(
-            *(loop.run_in_executor(self.pool(), _warm) for _ in range(self.workers))
+            *(loop.run_in_executor(self.pool(name), _warm) for name, n in jobs for _ in range(n))
         )
 
-    async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
+    async def _call(self, name: str, fn: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.pool(), fn, *args)
+            return await loop.run_in_executor(self.pool(name), fn, *args)
         except BrokenProcessPool as exc:
-            self._pool = None  # a worker died (FFmpeg crash): the next call gets a new pool
+            self._pools.pop(name, None)  # a worker died (FFmpeg crash): a new pool next time
             raise ProductionFailed("the media worker crashed on this file") from exc
         except ProductionFailed:
             raise
@@ -91,13 +95,20 @@ class SegmentProducer:
         self, path: str, duration: float, video: int, audio: int | None, variants: list[Variant]
     ) -> Plan:
         plan: Plan = await self._call(
-            build_plan, path, duration, video, audio, variants, self.settings.segment_seconds
+            "quick",
+            build_plan,
+            path,
+            duration,
+            video,
+            audio,
+            variants,
+            self.settings.segment_seconds,
         )
         return plan
 
     async def probe(self, path: str) -> dict[str, Any]:
         """The scanner's probe of one file, run in a worker process."""
-        result: dict[str, Any] = await self._call(probe_file, path)
+        result: dict[str, Any] = await self._call("quick", probe_file, path)
         return result
 
     def folder(self, session_id: uuid.UUID, variant: str) -> Path:
@@ -156,12 +167,21 @@ class SegmentProducer:
         horizon = min(count - 1, first + self.settings.read_ahead_segments)
         folder = self.folder(session_id, variant.name)
         folder.mkdir(parents=True, exist_ok=True)
+        self._stop_others(session_id, variant.name)
         run_id = uuid.uuid4().hex
         _mark(folder, run_id, horizon)
         args = (plan.to_json(), variant.name, first, count - 1, str(folder), run_id)
-        future = asyncio.ensure_future(self._call(produce_run, *args, self.settings.x264_preset))
+        future = asyncio.ensure_future(
+            self._call("runs", produce_run, *args, self.settings.x264_preset)
+        )
         state = self._runs[(session_id, variant.name)] = _RunState(run_id, first, horizon, future)
         return state
+
+    def _stop_others(self, session_id: uuid.UUID, keep: str) -> None:
+        """A player plays one variant at a time: a switch frees the old variant's process."""
+        for (sid, name), state in self._runs.items():
+            if sid == session_id and name != keep and not state.future.done():
+                _mark(self.folder(sid, name), "stopped", -1)
 
     async def idle(self) -> None:
         """Wait until no run of this node is going (benchmarks measure from a quiet start)."""
@@ -197,9 +217,18 @@ class SegmentProducer:
         shutil.rmtree(self.root / str(session_id), ignore_errors=True)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        """Stop every run and the worker processes (a run may otherwise go on for minutes)."""
+        for (session_id, variant), state in self._runs.items():
+            folder = self.folder(session_id, variant)
+            if not state.future.done() and folder.exists():
+                _mark(folder, "stopped", -1)
+        self._runs.clear()
+        pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            workers = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in workers:
+                process.terminate()
 
 
 def _exists(path: Path) -> bool:
@@ -208,9 +237,13 @@ def _exists(path: Path) -> bool:
 
 
 def _mark(folder: Path, run_id: str, horizon: int) -> None:
+    """Name the variant's current run and how far it may go (atomically)."""
     tmp = folder / ".run.tmp"
-    tmp.write_text(f"{run_id} {horizon}")
-    tmp.replace(folder / ".run")
+    try:
+        tmp.write_text(f"{run_id} {horizon}")
+        tmp.replace(folder / ".run")
+    except FileNotFoundError:
+        pass  # the session ended and its folder is gone: its runs stop on their own
 
 
 def _reason(exc: BaseException) -> str:

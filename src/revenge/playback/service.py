@@ -167,24 +167,13 @@ async def _start(
     """Open the playback session of the chosen file and sign its URL."""
     row, facts, decision = chosen
     ttl, limit, real = limits
-    plan_json: dict[str, object] = {}
-    settings = runtime.settings.playback
     # The user's oldest sessions beyond the cap end first: a player that re-opens is not
     # refused because of its own abandoned sessions.
-    await repo.end_beyond(session, principal.user_id, settings.sessions_per_user - 1)
+    cap = runtime.settings.playback.sessions_per_user
+    await repo.end_beyond(session, principal.user_id, cap - 1)
+    plan_json: dict[str, object] = {}
     if decision.method != "direct" and row.kind == "video":
-        if await repo.count_active_hls(session, settings.idle_seconds) >= limit:
-            raise ServiceUnavailable(
-                f"All {limit} transcoding slots are in use; try again shortly.", retry_after=30
-            )
-        assert decision.video is not None
-        audio = decision.audio.index if decision.audio else None
-        plan = await playback_node(runtime).producer.plan(
-            real, facts.duration or 0.0, decision.video.index, audio, decision.variants
-        )
-        codec = decision.audio.codec if decision.audio else None
-        plan = replace(plan, video_codec=decision.video.codec, audio_codec=codec)
-        plan_json = plan.to_json()
+        plan_json = await _hls_plan(runtime, session, limit, real, facts, decision)
     live = await repo.insert_session(session, {
         "user_id": principal.user_id, "auth_session_id": principal.session_id,
         "media_file_id": row.id, "item_kind": row.item_kind, "item_id": row.item_id,
@@ -197,14 +186,27 @@ async def _start(
         path = f"/api/v1/stream/{row.id}"
     else:
         path = f"/api/v1/playback/hls/{row.id}/{live.id}/master.m3u8"
-    joiner = "&" if "?" in path else "?"
-    return out.model_copy(
-        update={
-            "url": f"{path}{joiner}token={token}",
-            "playback_session_id": live.id,
-            "selected": True,
-        }
+    url = f"{path}{'&' if '?' in path else '?'}token={token}"
+    return out.model_copy(update={"url": url, "playback_session_id": live.id, "selected": True})
+
+
+async def _hls_plan(
+    runtime: Runtime, session: AsyncSession, limit: int, real: str, facts: FileFacts,
+    decision: Decision,
+) -> dict[str, object]:  # fmt: skip
+    """The segment plan of a new HLS session, if a transcoding slot is free (cluster-wide)."""
+    await repo.lock_slots(session)  # two nodes deciding at once do not both take the last slot
+    if await repo.count_active_hls(session, runtime.settings.playback.idle_seconds) >= limit:
+        raise ServiceUnavailable(
+            f"All {limit} transcoding slots are in use; try again shortly.", retry_after=30
+        )
+    assert decision.video is not None
+    audio = decision.audio.index if decision.audio else None
+    plan = await playback_node(runtime).producer.plan(
+        real, facts.duration or 0.0, decision.video.index, audio, decision.variants
     )
+    codec = decision.audio.codec if decision.audio else None
+    return replace(plan, video_codec=decision.video.codec, audio_codec=codec).to_json()
 
 
 def audio_path(file_id: uuid.UUID, decision: Decision) -> str:
