@@ -135,6 +135,15 @@ async def test_a_corrupt_file_answers_a_problem_and_is_recorded(
     assert rows and rows[0]["playback_failure"]
     again = await client.get(f"{base}{name}/0.ts?{token}")
     assert again.status_code == 422  # the worker pool is still there to answer
+    garbage = library.root / "Garbage.mkv"
+    garbage.write_bytes(b"\x1aE\xdf\xa3" + bytes(5000))  # a Matroska magic and nothing else
+    bad_item, _ = await library.add(garbage, probe=False)
+    refused = await client.post(
+        f"/api/v1/items/{bad_item}/playback", json={"profile": "hls-generic"},
+        headers=library.headers,
+    )  # fmt: skip
+    assert refused.status_code == 400, refused.text
+    assert "cannot be read" in refused.json()["detail"]
 
 
 async def _failure(library: Library, file_id: object) -> list[dict]:

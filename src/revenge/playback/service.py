@@ -135,7 +135,9 @@ async def decide_item(
     results = []
     for row in files:
         facts = _facts(row, [s for s in streams if s.media_file_id == row.id])
-        if row.kind == "audio":
+        if row.analysis == "failed":
+            decision = Decision("none", [f"the file cannot be read: {row.failure_reason}"])
+        elif row.kind == "audio":
             decision = decide_audio(facts, caps)
         else:
             decision = decide(
