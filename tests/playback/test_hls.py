@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from pathlib import Path
 
 import av
@@ -113,6 +114,11 @@ async def test_bad_input_answers_4xx(client: httpx.AsyncClient, library: Library
         json={"profile": "direct"},
     )
     assert unknown.status_code == 404
+    version = await client.post(
+        f"/api/v1/items/{item}/playback", headers=library.headers,
+        json={"profile": "direct", "file_id": str(uuid.uuid4())},
+    )  # fmt: skip
+    assert version.status_code == 404 and "version" in version.json()["detail"]
 
 
 async def test_a_corrupt_file_answers_a_problem_and_is_recorded(
