@@ -114,3 +114,23 @@ async def test_images_take_a_signed_url_for_that_image_only(
     await client.post("/api/v1/auth/logout", headers=bearer(signed_in["access_token"]))
     revoked = await client.get(f"/api/v1/images/{image_id}", params={"token": token})
     assert revoked.status_code == 401
+
+
+async def test_a_url_asked_for_with_an_access_key_dies_with_the_key(
+    client: httpx.AsyncClient, clean_runtime: Runtime, tmp_path: Path
+) -> None:
+    _, access, _, _, other = await _setup(client, clean_runtime, tmp_path)
+    made = await client.post(
+        "/api/v1/access-keys", json={"name": "vlc", "scopes": ["read", "write"]},
+        headers=bearer(access),
+    )  # fmt: skip
+    assert made.status_code == 201, made.text
+    key = {"X-Api-Key": made.json()["key"]}
+    issued = await client.post(f"/api/v1/stream/{other}/token", headers=key)
+    assert issued.status_code == 200, issued.text
+    url = issued.json()["url"]
+    assert (await client.get(url)).status_code == 200
+    gone = await client.delete(f"/api/v1/access-keys/{made.json()['id']}", headers=bearer(access))
+    assert gone.status_code == 204
+    recent_grants(clean_runtime).clear()
+    assert (await client.get(url)).status_code == 401
