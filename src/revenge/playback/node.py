@@ -48,6 +48,7 @@ class PlaybackNode:
                 await repo.touch_speed(session, session_id, speed)
             on_disk = self.producer.sessions_on_disk()
             gone = await repo.ended_among(session, on_disk) if on_disk else set()
+        self.producer.sweep()
         for session_id in gone:
             self.producer.remove(session_id)
         return ended

@@ -216,7 +216,19 @@ class SegmentProducer:
         """Forget a session and delete its files (a run still going stops at its next check)."""
         for key in [k for k in self._runs if k[0] == session_id]:
             del self._runs[key]
-        shutil.rmtree(self.root / str(session_id), ignore_errors=True)
+        # Renamed first (atomic): a run still writing cannot recreate files under the
+        # session's name, and whatever it leaves in the renamed folder goes on the next pass.
+        trash = self.root / f".trash-{uuid.uuid4().hex}"
+        try:
+            (self.root / str(session_id)).rename(trash)
+        except OSError:
+            return
+        shutil.rmtree(trash, ignore_errors=True)
+
+    def sweep(self) -> None:
+        """Delete what removals left behind (files a run was still writing)."""
+        for leftover in self.root.glob(".trash-*") if self.root.exists() else []:
+            shutil.rmtree(leftover, ignore_errors=True)
 
     def close(self) -> None:
         """Stop every run and the worker processes (a run may otherwise go on for minutes)."""
