@@ -4,8 +4,8 @@
 on stdin), so a spare child can be started before anyone asks and a stream starts without
 paying for the interpreter and FFmpeg's start-up. For the job it opens the file itself,
 confined to the library's roots with every symlink resolved at that moment, decodes the
-first audio frame and answers one JSON line on stdout: `{"ok": true, ...}` or
-`{"error": "...", "reason": "unavailable" | "unreadable"}`. After an "ok" the rest of stdout
+first audio frame and answers one JSON line on stdout: `{"ok": true, ...}` or `{"error":
+"...", "reason": "unavailable" | "unreadable" | "past_end"}`. After an "ok" the rest of stdout
 is the converted stream, written as it is encoded; a full pipe (a slow client) simply makes
 this process wait, which bounds every buffer between the file and the socket.
 """
@@ -133,6 +133,10 @@ def _start_time(frame: Any, fallback: float) -> float:
     return float(frame.pts * frame.time_base)
 
 
+def _end_time(frame: Any, fallback: float) -> float:
+    return _start_time(frame, fallback) + frame.samples / (frame.sample_rate or 1)
+
+
 def convert(job: dict[str, Any]) -> None:
     """Run one job: answer the status line, then write the converted stream to stdout."""
     opened = open_confined(job["path"], job["roots"])
@@ -152,8 +156,14 @@ def convert(job: dict[str, Any]) -> None:
                 container.seek(int(offset * av.time_base), backward=True)
             frames = _frames(container, stream)
             first = next(frames, None)
+            # A seek lands on a frame at or before the offset: step over whole frames before it.
+            while first is not None and offset > 0 and _end_time(first, offset) <= offset:
+                first = next(frames, None)
+            if first is None and offset > 0:
+                _answer({"error": "The offset is past the end.", "reason": "past_end"})
+                return
             if first is None:
-                raise ValueError("no audio at or after the requested offset")
+                raise ValueError("no audio in the file")
             skip = offset - _start_time(first, offset) if offset > 0 else 0.0
             _answer({"ok": True, "codec": stream.codec_context.name})
             answered = True
