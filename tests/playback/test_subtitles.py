@@ -16,7 +16,7 @@ from revenge.runtime import Runtime
 from tests.playback.conftest import AS_USER
 from tests.playback.subtitle_media import ASS, SRT, VTT, cues, make_subtitled_video
 from tests.support.auth import USER
-from tests.support.seed import add_file, add_library, add_movie
+from tests.support.seed import add_file, add_library, add_movie, execute
 
 NAME = "Heat (1995)"
 
@@ -154,9 +154,26 @@ async def test_bad_tracks_files_and_callers(
     assert (await api.get(f"{base}/e1.vtt", params={"token": token})).status_code == 401
 
 
-async def _library_of(runtime: Runtime, film: Film) -> uuid.UUID:
-    from tests.support.seed import execute
+async def test_embedded_bitmap_streams_are_listed_but_not_converted(
+    api: httpx.AsyncClient, clean_runtime: Runtime, film: Film
+) -> None:
+    # A Blu-ray rip's PGS stream, as the probe stores it.
+    await execute(
+        clean_runtime,
+        "INSERT INTO media_streams (media_file_id, index, kind, codec, language, title)"
+        " VALUES (:f, 3, 'subtitle', 'hdmv_pgs_subtitle', 'jpn', 'Signs (SDH)')",
+        f=film.file_id,
+    )  # fmt: skip
+    tracks = (await api.get(f"/api/v1/playback/subtitles/{film.file_id}", headers=AS_USER)).json()
+    pgs = next(t for t in tracks if t["id"] == "e3")
+    assert (pgs["format"], pgs["language"], pgs["sdh"]) == ("hdmv_pgs_subtitle", "ja", True)
+    assert pgs["convertible"] is False and pgs["url"] is None
+    r = await api.get(f"/api/v1/playback/subtitles/{film.file_id}/e3.vtt", headers=AS_USER)
+    assert r.status_code == 400
+    assert "bitmap" in r.json()["detail"]
 
+
+async def _library_of(runtime: Runtime, film: Film) -> uuid.UUID:
     rows = await execute(
         runtime, "SELECT library_id FROM media_files WHERE id = :i", i=film.file_id
     )
