@@ -11,6 +11,7 @@ import pytest
 
 from revenge.infra.jobs.context import JobContext
 from revenge.libraries.jobs import probe
+from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.playback.subtitle_names import describe
 from revenge.runtime import Runtime
 from tests.playback.conftest import AS_USER
@@ -203,3 +204,19 @@ async def test_corrupt_and_escaping_subtitle_files_are_refused(
     german.write_text(VTT.replace("Guten &amp; Tag", "Gute Nacht"))
     r = await api.get(by_language["de"]["url"])
     assert cues(r.content) == [(0.25, 1.0, "Gute Nacht")]
+
+
+async def test_a_subtitle_file_dropped_beside_a_film_is_listed_after_its_folder_scan(
+    api: httpx.AsyncClient, clean_runtime: Runtime, film: Film
+) -> None:
+    url = f"/api/v1/playback/subtitles/{film.file_id}"
+    before = {t["language"] for t in (await api.get(url, headers=AS_USER)).json()}
+    assert "es" not in before
+    (film.folder / f"{NAME}.spa.forced.srt").write_text(SRT)
+    (film.folder / f"{NAME}.de.vtt").unlink()
+    # What the file watcher queues for a change in the folder: an incremental folder scan.
+    library_id = await _library_of(clean_runtime, film)
+    await run_scan(clean_runtime, ScanRequest(library_id, folders=[str(film.folder)]))
+    after = {(t["language"], t["forced"]) for t in (await api.get(url, headers=AS_USER)).json()}
+    assert ("es", True) in after
+    assert ("de", False) not in after

@@ -134,7 +134,7 @@ def _start_time(frame: Any, fallback: float) -> float:
 
 
 def _end_time(frame: Any, fallback: float) -> float:
-    return _start_time(frame, fallback) + frame.samples / (frame.sample_rate or 1)
+    return _start_time(frame, fallback) + float(frame.samples) / (frame.sample_rate or 1)
 
 
 def convert(job: dict[str, Any]) -> None:
