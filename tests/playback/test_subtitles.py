@@ -126,6 +126,9 @@ async def test_every_text_track_becomes_webvtt_with_its_timing(
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.content.startswith(b"WEBVTT\n")
         assert cues(r.content) == want, track_id
+    # A line the subtitles place at the top stays there.
+    top = await api.get(urls["x4"])
+    assert b"00:00:02.000 --> 00:00:02.250 line:0\n" in top.content
 
 
 async def test_bad_tracks_files_and_callers(
