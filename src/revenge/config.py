@@ -282,7 +282,11 @@ class PlaybackSettings(BaseModel):
         "veryfast", description="libx264 preset: faster costs quality per bit (see README)."
     )
     workers: int = Field(
-        2, ge=1, le=64, description="Segment worker processes of this node (about its cores)."
+        4,
+        ge=1,
+        le=64,
+        description="Segment worker processes of this node: one per playing HLS session (a"
+        " waiting one uses no CPU); keep it above transcoding.max_concurrent.",
     )
 
 

@@ -27,10 +27,12 @@ class Library:
     headers: dict[str, str]
     user_id: uuid.UUID
 
-    async def add(self, path: Path) -> tuple[uuid.UUID, uuid.UUID]:
-        """Catalogue a file as a movie with its probed streams: (item id, file id)."""
+    async def add(self, path: Path, *, probe: bool = True) -> tuple[uuid.UUID, uuid.UUID]:
+        """Catalogue a file as a movie, probed unless `probe` is off: (item id, file id)."""
         item_id = await add_movie(self.runtime, self.library_id, path.stem)
         file_id = await add_file(self.runtime, self.library_id, path, item=("movie", item_id))
+        if not probe:
+            return item_id, file_id  # as just scanned: analysed when first played
         probed = probe_file(str(path))
         async with self.runtime.db.transaction() as session:
             await save_probes(session, {file_id: probed})

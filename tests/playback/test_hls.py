@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import av
 import httpx
@@ -10,6 +11,7 @@ import m3u8
 
 from tests.playback.conftest import Library
 from tests.playback.media import make_video
+from tests.playback.subtitle_media import SRT, make_subtitled_video
 
 
 def _decode(data: bytes) -> tuple[str, int, int, int]:
@@ -92,7 +94,7 @@ async def test_bad_input_answers_4xx(client: httpx.AsyncClient, library: Library
     name = chosen["variants"][0]["name"]
     assert (await client.get(f"{base}{name}/0.ts?{token}")).status_code == 200
     assert (await client.get(f"{base}{name}/999.ts?{token}")).status_code == 400
-    assert (await client.get(f"{base}{name}/-1.ts?{token}")).status_code == 422
+    assert (await client.get(f"{base}{name}/-1.ts?{token}")).status_code == 400
     assert (await client.get(f"{base}{'x' * 3}/0.ts?{token}")).status_code == 400
     nothing = await client.post(
         f"/api/v1/items/{item}/playback", headers=library.headers,
@@ -103,7 +105,7 @@ async def test_bad_input_answers_4xx(client: httpx.AsyncClient, library: Library
         f"/api/v1/items/{item}/playback", headers=library.headers,
         json={"capabilities": {"max_bitrate": 10**12}},
     )  # fmt: skip
-    assert huge.status_code == 422
+    assert huge.status_code == 400 and "max_bitrate" in huge.json()["detail"]
     unknown = await client.post(
         f"/api/v1/items/{chosen['file_id']}/playback",
         headers=library.headers,
@@ -179,3 +181,29 @@ async def test_hls_urls_refuse_another_file_and_die_with_the_session(
     refused = await client.get(first["url"])
     assert refused.status_code == 401
     assert refused.headers["content-type"] == "application/problem+json"
+
+
+async def test_subtitles_are_tracks_in_the_decision_and_renditions_in_the_master(
+    client: httpx.AsyncClient, library: Library, tmp_path: Path
+) -> None:
+    video = make_subtitled_video(library.root / "Subbed" / "Subbed.mkv", tmp_path / "work")
+    (video.parent / "Subbed.de.srt").write_text(SRT)
+    item, _ = await library.add(video, probe=False)
+    chosen = (await _decision(client, library, item, profile="hls-generic"))["files"][0]
+    found = {(t["source"], t["language"], t["forced"]) for t in chosen["subtitle_tracks"]}
+    assert {("embedded", "en", False), ("embedded", "fr", True), ("external", "de", False)} <= found
+    assert chosen["subtitle"]["forced"] is True  # a forced track is shown unless asked otherwise
+    vtt = await client.get(chosen["subtitle_tracks"][0]["url"])
+    assert (vtt.status_code, vtt.text[:6]) == (200, "WEBVTT")
+    master = m3u8.loads((await client.get(chosen["url"])).text)
+    renditions = [m for m in master.media if m.type == "SUBTITLES"]
+    assert {m.language for m in renditions} >= {"en", "fr", "de"}
+    assert all(p.stream_info.subtitles == "subs" for p in master.playlists)
+    base = chosen["url"].split("master.m3u8")[0]
+    subs = m3u8.loads((await client.get(base + renditions[0].uri)).text)
+    assert abs(subs.segments[0].duration - chosen["duration_seconds"]) < 0.01
+    cue = await client.get(subs.segments[0].uri)
+    assert cue.status_code == 200 and cue.headers["content-type"].startswith("text/vtt")
+    german = next(t["id"] for t in chosen["subtitle_tracks"] if t["language"] == "de")
+    asked = await _decision(client, library, item, profile="hls-generic", subtitle_track=german)
+    assert asked["files"][0]["subtitle"]["language"] == "de"

@@ -120,12 +120,17 @@ async def test_an_admin_sees_and_stops_a_playback(
     chosen = (await _play(client, library, item, profile="hls-generic")).json()["files"][0]
     from tests.accounts.conftest import bearer, login, make_user
 
+    base, token = chosen["url"].split("master.m3u8")[0], chosen["url"].split("?")[1]
+    name = chosen["variants"][0]["name"]
+    assert (await client.get(f"{base}{name}/0.ts?{token}")).status_code == 200
+    await playback_node(library.runtime).reap()  # the node reports production speeds
     await make_user(library.runtime, "boss", role="admin")
     admin = bearer((await login(client, "boss"))["access_token"])
     listed = (await client.get("/api/v1/admin/playback/sessions", headers=admin)).json()
     assert [(s["id"], s["method"], s["username"]) for s in listed] == [
         (chosen["playback_session_id"], "remux", "viewer")
     ]
+    assert listed[0]["speed"] > 0
     refused = await client.get("/api/v1/admin/playback/sessions", headers=library.headers)
     assert refused.status_code == 403
     stop = await client.delete(

@@ -37,6 +37,7 @@ PUBLIC_ROUTES: set[tuple[str, str]] = {
     ("GET", "/api/v1/images/{image_id}"),
     ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/master.m3u8"),
     ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/{variant}/index.m3u8"),
+    ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/subs/{track_id}.m3u8"),
     ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/{variant}/{segment}.ts"),
 }
 

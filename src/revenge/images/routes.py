@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from revenge.api.deps import DbSession, RuntimeDep
+from revenge.api.openapi import problem_responses
 from revenge.errors import NotFound
 from revenge.images import image_service, repository
 from revenge.images.models import Image
@@ -61,6 +62,7 @@ IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
         "headers": _ETAG,
     },
     304: {"description": "Unchanged since the ETag in `If-None-Match`.", "headers": _ETAG},
+    **problem_responses({401: "Neither credentials nor a valid signed image URL were sent."}),
 }
 
 

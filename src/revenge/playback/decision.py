@@ -49,6 +49,9 @@ class Decision:
     video: StreamFacts | None = None
     audio: StreamFacts | None = None
     variants: list[Variant] = field(default_factory=list)
+    # Audio files only: converted on the fly to this format, at most this many kbit/s.
+    convert_to: str | None = None
+    max_kbps: int | None = None
 
 
 def container_name(probed: str | None, streams: list[StreamFacts]) -> str:
@@ -93,10 +96,13 @@ def size_problems(video: StreamFacts, file_rate: int | None, caps: Capabilities)
     if caps.max_width and (video.width or 0) > caps.max_width:
         problems.append(f"resolution {video.width}x{video.height} > max width {caps.max_width}")
     if caps.max_bitrate and (file_rate or 0) > caps.max_bitrate:
-        problems.append(
-            f"bitrate {(file_rate or 0) / 1e6:.0f} Mbit/s > max {caps.max_bitrate / 1e6:.0f}"
-        )
+        problems.append(f"bitrate {_mbit(file_rate or 0)} Mbit/s > max {_mbit(caps.max_bitrate)}")
     return problems
+
+
+def _mbit(rate: int) -> str:
+    """40 / 8 / 0.17: two significant digits, no trailing zeros."""
+    return f"{rate / 1e6:.2g}"
 
 
 def audio_problems(audio: StreamFacts | None, caps: Capabilities) -> list[str]:
@@ -163,3 +169,34 @@ def decide(
         below = [v for v in rungs if v.height < (video.height or 0)]
         return Decision("remux", reasons, video, audio, [original, *below])
     return Decision("transcode", reasons, video, audio, rungs)
+
+
+# Audio files: mutagen's container name -> (codec, container as clients name it).
+_AUDIO = {
+    "mp3": ("mp3", "mp3"), "flac": ("flac", "flac"), "mp4": ("aac", "mp4"),
+    "oggvorbis": ("vorbis", "ogg"), "oggopus": ("opus", "ogg"), "wave": ("pcm", "wav"),
+}  # fmt: skip
+CONVERT_TO = ("opus", "aac", "mp3")  # preferred first, when the client takes it
+
+
+def decide_audio(facts: FileFacts, caps: Capabilities) -> Decision:
+    """A music track, audiobook or podcast episode: as it is, or converted (no HLS)."""
+    stream = next((s for s in facts.streams if s.kind == "audio"), None)
+    codec = stream.codec if stream else _AUDIO.get(facts.container or "", (facts.container, ""))[0]
+    stream = stream or StreamFacts(0, "audio", codec)
+    reasons = []
+    if not _listed(codec, caps.audio_codecs):
+        reasons.append(f"audio codec {codec} not supported")
+    if caps.max_bitrate and (facts.bit_rate or 0) > caps.max_bitrate:
+        reasons.append(
+            f"bitrate {_mbit(facts.bit_rate or 0)} Mbit/s > max {_mbit(caps.max_bitrate)}"
+        )
+    if not reasons:
+        return Decision("direct", [], None, stream)
+    target = next((f for f in CONVERT_TO if _listed(f, caps.audio_codecs)), None)
+    if target is None:
+        return Decision(
+            "none", [*reasons, "no format the client takes to convert to"], None, stream
+        )
+    kbps = min(320, caps.max_bitrate // 1000) if caps.max_bitrate else None
+    return Decision("transcode", reasons, None, stream, convert_to=target, max_kbps=kbps)

@@ -21,15 +21,15 @@ def codecs(variant: Variant, source_video: str | None, source_audio: str | None)
     return f"{video},{audio}"
 
 
-def master(
-    plan: Plan, url: Callable[[str], str], source_video: str | None, source_audio: str | None
-) -> str:
-    lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"]
+def master(plan: Plan, url: Callable[[str], str], subtitles: list[str]) -> str:
+    """The ladder, with `subtitles` (#EXT-X-MEDIA lines of group `subs`) as renditions."""
+    lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS", *subtitles]
+    group = ',SUBTITLES="subs"' if subtitles else ""
     for v in plan.variants:
         bandwidth = v.video_bitrate + (v.audio_bitrate if plan.audio_index is not None else 0)
         lines.append(
             f"#EXT-X-STREAM-INF:BANDWIDTH={bandwidth},RESOLUTION={v.width}x{v.height},"
-            f'CODECS="{codecs(v, source_video, source_audio)}",NAME="{v.name}"'
+            f'CODECS="{codecs(v, plan.video_codec, plan.audio_codec)}",NAME="{v.name}"{group}'
         )
         lines.append(url(f"{v.name}/index.m3u8"))
     return "\n".join(lines) + "\n"

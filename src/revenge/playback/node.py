@@ -27,8 +27,6 @@ class PlaybackNode:
         settings = runtime.settings.playback
         workers = settings.workers
         self.producer = SegmentProducer(runtime.settings.data_dir / "transcode", settings, workers)
-        self.producer.on_speed = self._speed
-        self._speeds: dict[uuid.UUID, float] = {}
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -41,19 +39,12 @@ class PlaybackNode:
                 await self._task
         self.producer.close()
 
-    def _speed(self, session_id: uuid.UUID, speed: float) -> None:
-        self._speeds[session_id] = speed
-
-    def take_speeds(self) -> dict[uuid.UUID, float]:
-        speeds, self._speeds = self._speeds, {}
-        return speeds
-
     async def reap(self) -> list[uuid.UUID]:
         """End idle sessions everywhere, and remove this node's files of ended ones."""
         idle = self.runtime.settings.playback.idle_seconds
         async with self.runtime.db.transaction() as session:
             ended = await repo.end_idle(session, idle)
-            for session_id, speed in self.take_speeds().items():
+            for session_id, speed in self.producer.speeds().items():
                 await repo.touch_speed(session, session_id, speed)
             on_disk = self.producer.sessions_on_disk()
             gone = await repo.ended_among(session, on_disk) if on_disk else set()

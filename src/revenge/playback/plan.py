@@ -42,6 +42,8 @@ class Plan:
     grid: list[float]
     keyframes: list[float]
     variants: list[Variant] = field(default_factory=list)
+    video_codec: str | None = None  # of the source, for the master's CODECS of copies
+    audio_codec: str | None = None
 
     def bounds(self, variant: Variant) -> list[float]:
         """Segment start times plus the end of the last one."""

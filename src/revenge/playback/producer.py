@@ -42,7 +42,7 @@ class ProductionFailed(Exception):
 class _RunState:
     run_id: str
     first: int
-    last: int
+    horizon: int  # the last segment the run may make before it waits for the player
     future: asyncio.Future[dict[str, float]]
 
 
@@ -59,29 +59,32 @@ class SegmentProducer:
         self.root = root
         self.settings = settings
         self.workers = max(1, workers)
-        self._pool: ProcessPoolExecutor | None = None
+        # Runs (which may hold a process for a whole film) and quick jobs (plans, probes: a
+        # decision must not wait behind playing sessions) have separate pools.
+        self._pools: dict[str, ProcessPoolExecutor] = {}
         self._runs: dict[tuple[uuid.UUID, str], _RunState] = {}
-        self.on_speed: Callable[[uuid.UUID, float], None] | None = None
 
-    def pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
+    def pool(self, name: str = "runs") -> ProcessPoolExecutor:
+        if name not in self._pools:
             context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
-        return self._pool
+            size = self.workers if name == "runs" else 1
+            self._pools[name] = ProcessPoolExecutor(size, mp_context=context)
+        return self._pools[name]
 
     async def warm(self) -> None:
         """Start the worker processes now, so the first segment does not pay for it."""
         loop = asyncio.get_running_loop()
+        jobs = [("quick", 1), ("runs", self.workers)]
         await asyncio.gather(
-            *(loop.run_in_executor(self.pool(), _warm) for _ in range(self.workers))
+            *(loop.run_in_executor(self.pool(name), _warm) for name, n in jobs for _ in range(n))
         )
 
-    async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
+    async def _call(self, name: str, fn: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.pool(), fn, *args)
+            return await loop.run_in_executor(self.pool(name), fn, *args)
         except BrokenProcessPool as exc:
-            self._pool = None  # a worker died (FFmpeg crash): the next call gets a new pool
+            self._pools.pop(name, None)  # a worker died (FFmpeg crash): a new pool next time
             raise ProductionFailed("the media worker crashed on this file") from exc
         except ProductionFailed:
             raise
@@ -92,13 +95,20 @@ class SegmentProducer:
         self, path: str, duration: float, video: int, audio: int | None, variants: list[Variant]
     ) -> Plan:
         plan: Plan = await self._call(
-            build_plan, path, duration, video, audio, variants, self.settings.segment_seconds
+            "quick",
+            build_plan,
+            path,
+            duration,
+            video,
+            audio,
+            variants,
+            self.settings.segment_seconds,
         )
         return plan
 
     async def probe(self, path: str) -> dict[str, Any]:
         """The scanner's probe of one file, run in a worker process."""
-        result: dict[str, Any] = await self._call(probe_file, path)
+        result: dict[str, Any] = await self._call("quick", probe_file, path)
         return result
 
     def folder(self, session_id: uuid.UUID, variant: str) -> Path:
@@ -108,10 +118,12 @@ class SegmentProducer:
         """The path of segment `n`, made now if needed; read-ahead continues after it."""
         folder = self.folder(session_id, variant.name)
         target = folder / f"{n}.ts"
-        if not target.exists():
+        if not _exists(target):
             state = self._runs.get((session_id, variant.name))
-            if state is None or not (state.first <= n <= state.last) or state.future.done():
+            near = self.settings.read_ahead_segments + 1
+            if state is None or state.future.done() or not state.first <= n <= state.horizon + near:
                 state = self._start(session_id, plan, variant, n)
+            self._extend(state, folder, plan, variant, n)
             await self._wait(target, state)
         self._read_ahead(session_id, plan, variant, n)
         return target
@@ -126,45 +138,68 @@ class SegmentProducer:
                     raise ProductionFailed("the segment could not be cut from this file")
             await asyncio.sleep(POLL_SECONDS)
 
-    def _read_ahead(self, session_id: uuid.UUID, plan: Plan, variant: Variant, n: int) -> None:
-        """Keep up to `read_ahead_segments` made beyond `n` (one run at a time)."""
+    def _extend(self, state: _RunState, folder: Path, plan: Plan, variant: Variant, n: int) -> None:
+        """Let a running run go on to `n` plus the read-ahead."""
         count = len(plan.bounds(variant)) - 1
         horizon = min(count - 1, n + self.settings.read_ahead_segments)
+        if horizon > state.horizon:
+            state.horizon = horizon
+            _mark(folder, state.run_id, horizon)
+
+    def _read_ahead(self, session_id: uuid.UUID, plan: Plan, variant: Variant, n: int) -> None:
+        """Keep up to `read_ahead_segments` made beyond `n` (one run per variant at a time)."""
         folder = self.folder(session_id, variant.name)
-        missing = next(
-            (k for k in range(n + 1, horizon + 1) if not (folder / f"{k}.ts").exists()), None
-        )
         state = self._runs.get((session_id, variant.name))
-        if missing is None or (state is not None and not state.future.done()):
-            if state is not None and not state.future.done():
-                _mark(folder, state.run_id, max(state.last, horizon))
+        if state is not None and not state.future.done():
+            self._extend(state, folder, plan, variant, n)
             return
-        self._start(session_id, plan, variant, missing)
+        count = len(plan.bounds(variant)) - 1
+        horizon = min(count - 1, n + self.settings.read_ahead_segments)
+        missing = next(
+            (k for k in range(n + 1, horizon + 1) if not _exists(folder / f"{k}.ts")), None
+        )
+        if missing is not None:
+            self._start(session_id, plan, variant, missing)
 
     def _start(self, session_id: uuid.UUID, plan: Plan, variant: Variant, first: int) -> _RunState:
+        """A run from `first` that goes on as long as the player keeps asking (see encode)."""
         count = len(plan.bounds(variant)) - 1
-        last = min(count - 1, first + self.settings.read_ahead_segments)
+        horizon = min(count - 1, first + self.settings.read_ahead_segments)
         folder = self.folder(session_id, variant.name)
         folder.mkdir(parents=True, exist_ok=True)
+        self._stop_others(session_id, variant.name)
         run_id = uuid.uuid4().hex
-        _mark(folder, run_id, last)
-        args = (plan.to_json(), variant.name, first, last, str(folder), run_id)
-        future = asyncio.ensure_future(self._call(produce_run, *args, self.settings.x264_preset))
-        future.add_done_callback(lambda f: self._report(session_id, f))
-        state = self._runs[(session_id, variant.name)] = _RunState(run_id, first, last, future)
+        _mark(folder, run_id, horizon)
+        args = (plan.to_json(), variant.name, first, count - 1, str(folder), run_id)
+        future = asyncio.ensure_future(
+            self._call("runs", produce_run, *args, self.settings.x264_preset)
+        )
+        state = self._runs[(session_id, variant.name)] = _RunState(run_id, first, horizon, future)
         return state
 
-    def _report(self, session_id: uuid.UUID, future: asyncio.Future[dict[str, float]]) -> None:
-        if future.cancelled() or future.exception() is not None:
-            return
-        result = future.result()
-        if result["wall_seconds"] > 0 and self.on_speed is not None:
-            self.on_speed(session_id, result["media_seconds"] / result["wall_seconds"])
+    def _stop_others(self, session_id: uuid.UUID, keep: str) -> None:
+        """A player plays one variant at a time: a switch frees the old variant's process."""
+        for (sid, name), state in self._runs.items():
+            if sid == session_id and name != keep and not state.future.done():
+                _mark(self.folder(sid, name), "stopped", -1)
 
     async def idle(self) -> None:
         """Wait until no run of this node is going (benchmarks measure from a quiet start)."""
         pending = [s.future for s in self._runs.values() if not s.future.done()]
         await asyncio.gather(*pending, return_exceptions=True)
+
+    def speeds(self) -> dict[uuid.UUID, float]:
+        """The latest production speed of each session this node makes segments for."""
+        found: dict[uuid.UUID, tuple[float, float]] = {}
+        for session_id in self.sessions_on_disk():
+            for marker in (self.root / str(session_id)).glob("*/.speed"):
+                try:
+                    stamp, speed = marker.stat().st_mtime, float(marker.read_text())
+                except (OSError, ValueError):
+                    continue
+                if stamp > found.get(session_id, (0.0, 0.0))[0]:
+                    found[session_id] = (stamp, speed)
+        return {session_id: speed for session_id, (_, speed) in found.items()}
 
     def sessions_on_disk(self) -> list[uuid.UUID]:
         found = []
@@ -182,9 +217,18 @@ class SegmentProducer:
         shutil.rmtree(self.root / str(session_id), ignore_errors=True)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        """Stop every run and the worker processes (a run may otherwise go on for minutes)."""
+        for (session_id, variant), state in self._runs.items():
+            folder = self.folder(session_id, variant)
+            if not state.future.done() and folder.exists():
+                _mark(folder, "stopped", -1)
+        self._runs.clear()
+        pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            workers = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in workers:
+                process.terminate()
 
 
 def _exists(path: Path) -> bool:
@@ -193,9 +237,13 @@ def _exists(path: Path) -> bool:
 
 
 def _mark(folder: Path, run_id: str, horizon: int) -> None:
+    """Name the variant's current run and how far it may go (atomically)."""
     tmp = folder / ".run.tmp"
-    tmp.write_text(f"{run_id} {horizon}")
-    tmp.replace(folder / ".run")
+    try:
+        tmp.write_text(f"{run_id} {horizon}")
+        tmp.replace(folder / ".run")
+    except FileNotFoundError:
+        pass  # the session ended and its folder is gone: its runs stop on their own
 
 
 def _reason(exc: BaseException) -> str:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+MIN_BITRATE, MAX_BITRATE = 64_000, 400_000_000
 ProfileName = Literal[
     "browser-chromium", "browser-safari", "browser-firefox", "hls-generic", "direct"
 ]
@@ -33,7 +34,7 @@ class Capabilities(BaseModel):
     max_width: int | None = Field(None, ge=16, le=16_384)
     max_height: int | None = Field(None, ge=16, le=16_384)
     max_bitrate: int | None = Field(
-        None, ge=64_000, le=400_000_000, description="Bits per second the client can take."
+        None, description="Bits per second the client can take (64 kbit/s to 400 Mbit/s)."
     )
     subtitle_formats: list[str] = Field(default_factory=list, max_length=20)
     hls: bool = Field(False, description="The client plays HLS (natively or through hls.js).")

@@ -46,11 +46,21 @@ async def get_session(session: AsyncSession, session_id: uuid.UUID) -> PlaybackS
     return await session.get(PlaybackSession, session_id)
 
 
+# pg_advisory_xact_lock key of the transcoding slots ("play").
+_SLOTS_LOCK = 0x706C6179
+
+
+async def lock_slots(session: AsyncSession) -> None:
+    """Serialise slot counting until the transaction ends, on every node."""
+    await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SLOTS_LOCK})
+
+
 async def count_active_hls(session: AsyncSession, idle_seconds: float) -> int:
     """HLS sessions still playing, on every node."""
     stmt = select(func.count()).where(
         ACTIVE,
         PlaybackSession.method != "direct",
+        PlaybackSession.plan != text("'{}'::jsonb"),  # audio conversions have their own slots
         PlaybackSession.last_seen_at > func.now() - text(f"interval '{int(idle_seconds)} seconds'"),
     )
     return int(await session.scalar(stmt) or 0)

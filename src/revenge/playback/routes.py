@@ -15,19 +15,22 @@ from fastapi.responses import FileResponse, Response
 
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
-from revenge.errors import BadRequest
-from revenge.playback import hls, service
+from revenge.errors import BadRequest, NotFound
+from revenge.playback import hls, service, tracks
 from revenge.playback.errors import MediaUnplayable
 from revenge.playback.node import playback_node
 from revenge.playback.producer import ProductionFailed
 from revenge.playback.schemas import PlaybackDecisionOut, PlaybackRequest, PlaybackSessionOut
 from revenge.playback.signing import FileCaller, MediaCaller
+from revenge.playback.subtitles import SubtitleTrack, vtt_path
 from revenge.runtime import Runtime
 
 router = APIRouter(tags=["playback"])
 HLS = "/api/v1/playback/hls/{file_id}/{session_id}"
+TrackId = Annotated[str, Path(pattern=r"^[ex][0-9]{1,4}$")]
 VariantName = Annotated[str, Path(pattern=r"^[a-z0-9]{1,16}$")]
-Segment = Annotated[int, Path(ge=0, le=1_000_000)]
+# Checked by the route (400 for a negative or past-the-end number, as for any bad segment).
+Segment = Annotated[int, Path(ge=-(10**9), le=10**9)]
 
 _PLAYLIST = {
     200: {"description": "An HLS playlist.",
@@ -82,6 +85,11 @@ async def _session(
         return await service.hls_session(session, caller, file_id, session_id)
 
 
+async def _subtitles(runtime: Runtime, file_id: uuid.UUID) -> list[SubtitleTrack]:
+    async with runtime.db.transaction() as session:
+        return await service.subtitle_tracks(session, file_id)
+
+
 @router.get(HLS + "/master.m3u8", response_class=Response, responses=_PLAYLIST)
 async def master_playlist(
     file_id: uuid.UUID, session_id: uuid.UUID, request: Request, caller: FileCaller,
@@ -90,7 +98,23 @@ async def master_playlist(
     """The ladder: the original when it may be copied, then 1080p / 720p / 480p."""
     _, plan = await _session(runtime, caller, file_id, session_id)
     token = _signed(request)
-    text = hls.master(plan, lambda p: p + token, None, None)
+    subs = tracks.renditions(await _subtitles(runtime, file_id), lambda p: p + token)
+    text = hls.master(plan, lambda p: p + token, subs)
+    return Response(text, media_type=hls.MASTER_TYPE, headers={"Cache-Control": "no-store"})
+
+
+@router.get(HLS + "/subs/{track_id}.m3u8", response_class=Response, responses=_PLAYLIST)
+async def subtitle_playlist(
+    file_id: uuid.UUID, session_id: uuid.UUID, track_id: TrackId, request: Request,
+    caller: FileCaller, runtime: RuntimeDep,
+) -> Response:  # fmt: skip
+    """One subtitle rendition: a single WebVTT segment spanning the running time."""
+    _, plan = await _session(runtime, caller, file_id, session_id)
+    found = [t for t in await _subtitles(runtime, file_id) if t.id == track_id and t.convertible]
+    if not found:
+        raise NotFound(f"No text subtitle track {track_id!r}.")
+    url = vtt_path(file_id, track_id) + _signed(request)
+    text = tracks.subtitle_playlist(plan.duration, url)
     return Response(text, media_type=hls.MASTER_TYPE, headers={"Cache-Control": "no-store"})
 
 
@@ -120,7 +144,7 @@ async def media_segment(
     if chosen is None:
         raise BadRequest(f"No variant {variant!r} in this session.")
     count = len(plan.bounds(chosen)) - 1
-    if segment >= count:
+    if not 0 <= segment < count:
         raise BadRequest(f"Segment {segment} is out of range: this variant has {count}.")
     try:
         path = await playback_node(runtime).producer.segment(session_id, plan, chosen, segment)

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from revenge.playback.profiles import Capabilities, ProfileName
+from revenge.playback.subtitle_schemas import SubtitleTrackOut
 
 
 class PlaybackRequest(BaseModel):
@@ -18,11 +19,15 @@ class PlaybackRequest(BaseModel):
     capabilities: Capabilities | None = None
     file_id: uuid.UUID | None = Field(None, description="The version to play; default the first.")
     audio_stream: int | None = Field(None, ge=0, le=1000, description="Audio stream index.")
-    subtitle_stream: int | None = Field(None, ge=0, le=1000)
+    subtitle_track: str | None = Field(
+        None, pattern=r"^[ex][0-9]{1,4}$", description="A subtitle track id (`e2`, `x0`)."
+    )
     client_name: str | None = Field(None, max_length=200)
 
 
-class TrackOut(BaseModel):
+class StreamTrackOut(BaseModel):
+    """An audio stream of a media file."""
+
     index: int
     codec: str | None
     language: str | None
@@ -48,9 +53,12 @@ class FileDecisionOut(BaseModel):
     container: str
     duration_seconds: float | None
     video_codec: str | None
-    audio: TrackOut | None
-    audio_tracks: list[TrackOut]
-    subtitle_tracks: list[TrackOut]
+    audio: StreamTrackOut | None
+    audio_tracks: list[StreamTrackOut]
+    subtitle: SubtitleTrackOut | None = Field(
+        None, description="The track to show: the one asked for, else a forced one."
+    )
+    subtitle_tracks: list[SubtitleTrackOut]
     variants: list[VariantOut]
     url: str | None = Field(None, description="Signed: the file, or the HLS master playlist.")
     playback_session_id: uuid.UUID | None = None

@@ -6,6 +6,7 @@ import os
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,20 +15,19 @@ from revenge.errors import BadRequest, NotFound, ServiceUnavailable
 from revenge.libraries.models import MediaFile, MediaStream
 from revenge.libraries.scanner.repository import save_probes
 from revenge.playback import repository as repo
-from revenge.playback.decision import Decision, FileFacts, StreamFacts, container_name, decide
+from revenge.playback import subtitles
+from revenge.playback.answer import file_out
+from revenge.playback.decision import Decision, FileFacts, StreamFacts, decide, decide_audio
 from revenge.playback.errors import SessionEnded
 from revenge.playback.models import PlaybackSession
 from revenge.playback.node import playback_node
 from revenge.playback.plan import Plan
-from revenge.playback.profiles import PROFILES, Capabilities
-from revenge.playback.schemas import (
-    FileDecisionOut,
-    PlaybackDecisionOut,
-    PlaybackRequest,
-    TrackOut,
-    VariantOut,
-)  # fmt: skip
+from revenge.playback.profiles import MAX_BITRATE, MIN_BITRATE, PROFILES, Capabilities
+from revenge.playback.schemas import FileDecisionOut, PlaybackDecisionOut, PlaybackRequest
 from revenge.playback.signing import MediaCaller, file_scope, playback_ttl, signer
+from revenge.playback.subtitle_names import discover as discover_subtitles
+from revenge.playback.subtitle_repository import replace_sidecars
+from revenge.playback.subtitles import SubtitleTrack
 from revenge.runtime import Runtime
 from revenge.streaming.files import open_confined
 from revenge.streaming.service import Caller, visible_file
@@ -41,7 +41,13 @@ async def record_playback_failure(session: AsyncSession, file_id: uuid.UUID, rea
 
 
 def capabilities(request: PlaybackRequest) -> Capabilities:
+    """The client's capabilities (checked), else its named profile's."""
     if request.capabilities is not None:
+        rate = request.capabilities.max_bitrate
+        if rate is not None and not MIN_BITRATE <= rate <= MAX_BITRATE:
+            raise BadRequest(
+                f"max_bitrate {rate} is outside {MIN_BITRATE} to {MAX_BITRATE} bits per second."
+            )
         return request.capabilities
     if request.profile is None:
         raise BadRequest("Send a `profile` or the client's `capabilities`.")
@@ -91,34 +97,13 @@ async def _probe_pending(
     node = playback_node(runtime)
     results = {fid: await node.producer.probe(real) for fid, real in pending.items()}
     await save_probes(session, results)
+    # As the probe job does: subtitle files beside each video, by name.
+    await replace_sidecars(
+        session, {fid: discover_subtitles(real) for fid, real in pending.items()}
+    )
     for row, _ in files:
         if row.id in results:
             await session.refresh(row)
-
-
-def _track(s: StreamFacts) -> TrackOut:
-    return TrackOut(
-        index=s.index, codec=s.codec, language=s.language, title=s.title, channels=s.channels,
-        is_default=s.is_default, is_forced=s.is_forced,
-    )  # fmt: skip
-
-
-def _out(row: MediaFile, facts: FileFacts, decision: Decision) -> FileDecisionOut:
-    return FileDecisionOut(
-        file_id=row.id, version=row.version, method=decision.method,
-        reasons=decision.reasons, container=container_name(facts.container, facts.streams),
-        duration_seconds=facts.duration,
-        video_codec=decision.video.codec if decision.video else None,
-        audio=_track(decision.audio) if decision.audio else None,
-        audio_tracks=[_track(s) for s in facts.streams if s.kind == "audio"],
-        subtitle_tracks=[_track(s) for s in facts.streams if s.kind == "subtitle"],
-        variants=[
-            VariantOut(name=v.name, video=v.video, width=v.width, height=v.height,
-                       bitrate=v.video_bitrate)
-            for v in decision.variants
-        ],
-        selected=False,
-    )  # fmt: skip
 
 
 async def decide_item(
@@ -126,8 +111,8 @@ async def decide_item(
     request: PlaybackRequest,
 ) -> PlaybackDecisionOut:  # fmt: skip
     """Every version's decision; the chosen one gets a session and signed URL."""
-    caps = capabilities(request)
     visible = await _visible_files(session, principal, item_id)
+    caps = capabilities(request)
     if request.file_id is not None and request.file_id not in {f.id for f, _ in visible}:
         raise NotFound(f"No version {request.file_id} of item {item_id}.")
     await _probe_pending(runtime, session, visible)
@@ -138,11 +123,20 @@ async def decide_item(
     results = []
     for row in files:
         facts = _facts(row, [s for s in streams if s.media_file_id == row.id])
-        decision = decide(facts, caps, audio_index=request.audio_stream, can_transcode=limit > 0)
+        if row.kind == "audio":
+            decision = decide_audio(facts, caps)
+        else:
+            decision = decide(
+                facts, caps, audio_index=request.audio_stream, can_transcode=limit > 0
+            )
         results.append((row, facts, decision))
     chosen = _choose(results, request.file_id)
-    outs = [_out(row, facts, decision) for row, facts, decision in results]
     ttl = playback_ttl(chosen[0].duration_seconds)
+    subs = await subtitles.tracks_of_files(session, [f.id for f in files])
+    outs = [
+        file_out(runtime, principal, (row, facts, decision), subs[row.id], ttl, request)
+        for row, facts, decision in results
+    ]
     index = results.index(chosen)
     limits = (ttl, limit, real_paths[chosen[0].id])
     outs[index] = await _start(runtime, session, principal, chosen, outs[index], limits, request)
@@ -173,35 +167,55 @@ async def _start(
     """Open the playback session of the chosen file and sign its URL."""
     row, facts, decision = chosen
     ttl, limit, real = limits
-    plan_json: dict[str, object] = {}
-    settings = runtime.settings.playback
     # The user's oldest sessions beyond the cap end first: a player that re-opens is not
     # refused because of its own abandoned sessions.
-    await repo.end_beyond(session, principal.user_id, settings.sessions_per_user - 1)
-    if decision.method != "direct":
-        if await repo.count_active_hls(session, settings.idle_seconds) >= limit:
-            raise ServiceUnavailable(
-                f"All {limit} transcoding slots are in use; try again shortly.", retry_after=30
-            )
-        assert decision.video is not None
-        audio = decision.audio.index if decision.audio else None
-        plan = await playback_node(runtime).producer.plan(
-            real, facts.duration or 0.0, decision.video.index, audio, decision.variants
-        )
-        plan_json = plan.to_json()
+    cap = runtime.settings.playback.sessions_per_user
+    await repo.end_beyond(session, principal.user_id, cap - 1)
+    plan_json: dict[str, object] = {}
+    if decision.method != "direct" and row.kind == "video":
+        plan_json = await _hls_plan(runtime, session, limit, real, facts, decision)
     live = await repo.insert_session(session, {
         "user_id": principal.user_id, "auth_session_id": principal.session_id,
         "media_file_id": row.id, "item_kind": row.item_kind, "item_id": row.item_id,
         "method": decision.method, "plan": plan_json, "client_name": request.client_name,
     })  # fmt: skip
     token = signer(runtime).issue(principal, file_scope(row.id), ttl)
-    if decision.method == "direct":
+    if row.kind == "audio":
+        path = audio_path(row.id, decision)
+    elif decision.method == "direct":
         path = f"/api/v1/stream/{row.id}"
     else:
         path = f"/api/v1/playback/hls/{row.id}/{live.id}/master.m3u8"
-    return out.model_copy(
-        update={"url": f"{path}?token={token}", "playback_session_id": live.id, "selected": True}
+    url = f"{path}{'&' if '?' in path else '?'}token={token}"
+    return out.model_copy(update={"url": url, "playback_session_id": live.id, "selected": True})
+
+
+async def _hls_plan(
+    runtime: Runtime, session: AsyncSession, limit: int, real: str, facts: FileFacts,
+    decision: Decision,
+) -> dict[str, object]:  # fmt: skip
+    """The segment plan of a new HLS session, if a transcoding slot is free (cluster-wide)."""
+    await repo.lock_slots(session)  # two nodes deciding at once do not both take the last slot
+    if await repo.count_active_hls(session, runtime.settings.playback.idle_seconds) >= limit:
+        raise ServiceUnavailable(
+            f"All {limit} transcoding slots are in use; try again shortly.", retry_after=30
+        )
+    assert decision.video is not None
+    audio = decision.audio.index if decision.audio else None
+    plan = await playback_node(runtime).producer.plan(
+        real, facts.duration or 0.0, decision.video.index, audio, decision.variants
     )
+    codec = decision.audio.codec if decision.audio else None
+    return replace(plan, video_codec=decision.video.codec, audio_codec=codec).to_json()
+
+
+def audio_path(file_id: uuid.UUID, decision: Decision) -> str:
+    """The audio route: the file as it is, or converted as the decision says."""
+    path = f"/api/v1/stream/{file_id}/audio"
+    if decision.convert_to is None:
+        return path
+    limit = f"&max_bitrate={decision.max_kbps}" if decision.max_kbps else ""
+    return f"{path}?format={decision.convert_to}{limit}"
 
 
 async def hls_session(
@@ -222,6 +236,10 @@ async def hls_session(
         raise NotFound(f"File {file_id} is not available.")
     await repo.touch(session, session_id)
     return row, plan
+
+
+async def subtitle_tracks(session: AsyncSession, file_id: uuid.UUID) -> list[SubtitleTrack]:
+    return (await subtitles.tracks_of_files(session, [file_id]))[file_id]
 
 
 async def admin_sessions(session: AsyncSession) -> Sequence[object]:
