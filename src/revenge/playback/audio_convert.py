@@ -153,6 +153,18 @@ def _readable(source: Any) -> Any:
     return name if os.path.exists(name) else source
 
 
+def _first_frame(container: Any, stream: Any, offset: float) -> tuple[Iterator[Any], Any]:
+    """The decoded frames from `offset` on, and the first of them (None: nothing there)."""
+    if offset > 0:
+        container.seek(int(offset * av.time_base), backward=True)
+    frames = _frames(container, stream)
+    first = next(frames, None)
+    # A seek lands on a frame at or before the offset: step over whole frames before it.
+    while first is not None and offset > 0 and _end_time(first, offset) <= offset:
+        first = next(frames, None)
+    return frames, first
+
+
 def convert(job: dict[str, Any]) -> None:
     """Run one job: answer the status line, then write the converted stream to stdout."""
     opened = open_confined(job["path"], job["roots"])
@@ -168,13 +180,7 @@ def convert(job: dict[str, Any]) -> None:
             if not container.streams.audio:
                 raise ValueError("no audio stream")
             stream = container.streams.audio[0]
-            if offset > 0:
-                container.seek(int(offset * av.time_base), backward=True)
-            frames = _frames(container, stream)
-            first = next(frames, None)
-            # A seek lands on a frame at or before the offset: step over whole frames before it.
-            while first is not None and offset > 0 and _end_time(first, offset) <= offset:
-                first = next(frames, None)
+            frames, first = _first_frame(container, stream, offset)
             if first is None and offset > 0:
                 _answer({"error": "The offset is past the end.", "reason": "past_end"})
                 return
