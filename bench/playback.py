@@ -108,6 +108,7 @@ async def segments(root: Path, seconds: float) -> None:
     h264 = make_video(root / "hd.mkv", "libx264", "ac3", seconds=seconds, size=HD, layout="5.1")
     hevc = make_video(root / "hevc.mkv", "libx265", "ac3", seconds=seconds, size=HD, layout="5.1")
     print(f"sources: {seconds:g} s of 1080p each, made in {time.perf_counter() - t:.0f} s")
+    # The server's defaults: the segment a player waits for uses the first_segment_preset.
     producer = SegmentProducer(root / "out", PlaybackSettings(read_ahead_segments=1), 2)
     await producer.warm()
     remux = await first_segment(producer, h264, COPY, 0, seconds)
@@ -119,7 +120,9 @@ async def segments(root: Path, seconds: float) -> None:
     print(f"machine load while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     producer.close()
     for preset in ("ultrafast", "superfast", "veryfast", "faster"):
-        settings = PlaybackSettings(x264_preset=preset, read_ahead_segments=1)
+        settings = PlaybackSettings(
+            x264_preset=preset, first_segment_preset=preset, read_ahead_segments=1
+        )
         producer = SegmentProducer(root / preset, settings, 2)
         await producer.warm()
         cpu = worker_cpu(producer)

@@ -281,6 +281,11 @@ class PlaybackSettings(BaseModel):
     x264_preset: str = Field(
         "veryfast", description="libx264 preset: faster costs quality per bit (see README)."
     )
+    first_segment_preset: str = Field(
+        "ultrafast",
+        description="libx264 preset of the segment a player waits for after a start or a seek:"
+        " ready sooner, coarser for those seconds; empty: as x264_preset.",
+    )
     workers: int = Field(
         4,
         ge=1,

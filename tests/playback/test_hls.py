@@ -12,6 +12,7 @@ import m3u8
 from tests.playback.conftest import Library
 from tests.playback.media import make_video
 from tests.playback.subtitle_media import SRT, make_subtitled_video
+from tests.support.seed import execute
 
 
 def _decode(data: bytes) -> tuple[str, int, int, int]:
@@ -207,3 +208,28 @@ async def test_subtitles_are_tracks_in_the_decision_and_renditions_in_the_master
     german = next(t["id"] for t in chosen["subtitle_tracks"] if t["language"] == "de")
     asked = await _decision(client, library, item, profile="hls-generic", subtitle_track=german)
     assert asked["files"][0]["subtitle"]["language"] == "de"
+
+
+async def test_the_decision_hands_out_signed_artwork_urls(
+    client: httpx.AsyncClient, library: Library
+) -> None:
+    item, _ = await library.add(make_video(library.root / "Art.mp4", seconds=2))
+    rows = await execute(
+        library.runtime,
+        "INSERT INTO images (content_hash, format, width, height, size_bytes)"
+        " VALUES ('ab' || md5(random()::text), 'jpeg', 10, 10, 1) RETURNING id",
+    )
+    await execute(
+        library.runtime,
+        "INSERT INTO item_images (item_kind, item_id, kind, image_id)"
+        " VALUES ('movie', :i, 'poster', :m)",
+        i=item, m=rows[0]["id"],
+    )  # fmt: skip
+    decision = await _decision(client, library, item, profile="direct")
+    (poster,) = decision["images"]
+    assert poster["kind"] == "poster" and "token=" in poster["url"]
+    info = await client.get(poster["url"].split("?")[0] + "/info", headers=library.headers)
+    assert info.json()["width"] == 10
+    # The token is accepted (the stored file itself is absent here: 404, not 401).
+    assert (await client.get(poster["url"])).status_code == 404
+    assert (await client.get(poster["url"].split("?")[0])).status_code == 401

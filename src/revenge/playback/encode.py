@@ -141,9 +141,11 @@ def _may_go_on(folder: Path, run_id: str, n: int) -> bool:
 
 def produce_run(
     plan_json: dict[str, Any], name: str, first: int, last: int, folder: str, run_id: str,
-    preset: str,
+    presets: tuple[str, str],
 ) -> dict[str, float]:  # fmt: skip
-    """Make segments first..last of variant `name` into `folder`; media and wall seconds."""
+    """Make segments first..last of variant `name` into `folder`; media and wall seconds.
+
+    `presets`: the x264 preset of the first segment, and of the others."""
     import av
 
     plan = Plan.from_json(plan_json)
@@ -152,7 +154,7 @@ def produce_run(
     bounds = plan.bounds(variant)
     started = time.monotonic()
     with av.open(plan.path) as container:
-        runner = _Run(plan, variant, bounds, container, Path(folder), run_id, preset)
+        runner = _Run(plan, variant, bounds, container, Path(folder), run_id, presets)
         runner.run(first, last)
     made = bounds[min(runner.last_done + 1, len(bounds) - 1)] - bounds[first]
     return {"media_seconds": max(0.0, made), "wall_seconds": time.monotonic() - started}
@@ -163,12 +165,14 @@ class _Run:
 
     def __init__(
         self, plan: Plan, variant: Variant, bounds: list[float], container: Any, folder: Path,
-        run_id: str, preset: str,
+        run_id: str, presets: tuple[str, str],
     ) -> None:  # fmt: skip
         import av
 
         self.plan, self.variant, self.bounds, self.folder = plan, variant, bounds, folder
-        self.run_id, self.preset, self.container = run_id, preset, container
+        # (first segment, the rest): the first is what the player waits for after a start or
+        # a seek, so it may use a faster preset than the ones made ahead of the player.
+        self.run_id, self.presets, self.container = run_id, presets, container
         self.vin = container.streams[plan.video_index]
         self.vin.thread_type = "AUTO"
         self.ain = container.streams[plan.audio_index] if plan.audio_index is not None else None
@@ -240,7 +244,8 @@ class _Run:
     def _segment(self, n: int) -> _Segment:
         if n not in self.open:
             target = self.folder / f"{n}.ts"
-            self.open[n] = _Segment(target, self.variant, self.vin, self.ain, self.preset)
+            preset = self.presets[0] if n == self.first else self.presets[1]
+            self.open[n] = _Segment(target, self.variant, self.vin, self.ain, preset)
         return self.open[n]
 
     def _settle(self, reached: int) -> bool:

@@ -171,11 +171,13 @@ class SegmentProducer:
         run_id = uuid.uuid4().hex
         _mark(folder, run_id, horizon)
         args = (plan.to_json(), variant.name, first, count - 1, str(folder), run_id)
-        future = asyncio.ensure_future(
-            self._call("runs", produce_run, *args, self.settings.x264_preset)
-        )
+        future = asyncio.ensure_future(self._call("runs", produce_run, *args, self._presets()))
         state = self._runs[(session_id, variant.name)] = _RunState(run_id, first, horizon, future)
         return state
+
+    def _presets(self) -> tuple[str, str]:
+        preset = self.settings.x264_preset
+        return (self.settings.first_segment_preset or preset, preset)
 
     def _stop_others(self, session_id: uuid.UUID, keep: str) -> None:
         """A player plays one variant at a time: a switch frees the old variant's process."""

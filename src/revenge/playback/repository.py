@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts.models import User
+from revenge.images.models import ItemImage
 from revenge.libraries.models import MediaFile, MediaStream
 from revenge.playback.models import PlaybackSession
 
@@ -128,3 +129,13 @@ async def touch_speed(session: AsyncSession, session_id: uuid.UUID, speed: float
     await session.execute(
         update(PlaybackSession).where(PlaybackSession.id == session_id).values(speed=speed)
     )
+
+
+async def item_images(session: AsyncSession, item_id: uuid.UUID) -> list[tuple[str, uuid.UUID]]:
+    """(kind, image id) of the item's artwork: poster, backdrop, thumb..."""
+    stmt = (
+        select(ItemImage.kind, ItemImage.image_id)
+        .where(ItemImage.item_id == item_id)
+        .order_by(ItemImage.kind)
+    )
+    return [(kind, image_id) for kind, image_id in (await session.execute(stmt)).all()]

@@ -65,10 +65,16 @@ class FileDecisionOut(BaseModel):
     selected: bool
 
 
+class ArtworkOut(BaseModel):
+    kind: str = Field(description="poster, backdrop, thumb, ...")
+    url: str = Field(description="Signed: works in an `<img>` without headers.")
+
+
 class PlaybackDecisionOut(BaseModel):
     item_id: uuid.UUID
-    expires_at: int
+    expires_at: int = Field(description="When the signed URLs stop working (unix seconds).")
     files: list[FileDecisionOut]
+    images: list[ArtworkOut]
 
 
 class PlaybackSessionOut(BaseModel):

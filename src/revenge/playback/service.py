@@ -23,8 +23,20 @@ from revenge.playback.models import PlaybackSession
 from revenge.playback.node import playback_node
 from revenge.playback.plan import Plan
 from revenge.playback.profiles import MAX_BITRATE, MIN_BITRATE, PROFILES, Capabilities
-from revenge.playback.schemas import FileDecisionOut, PlaybackDecisionOut, PlaybackRequest
-from revenge.playback.signing import MediaCaller, file_scope, playback_ttl, signer
+from revenge.playback.schemas import (
+    ArtworkOut,
+    FileDecisionOut,
+    PlaybackDecisionOut,
+    PlaybackRequest,
+)
+from revenge.playback.signing import (
+    MediaCaller,
+    file_scope,
+    image_scope,
+    playback_ttl,
+    sign_url,
+    signer,
+)
 from revenge.playback.subtitle_names import discover as discover_subtitles
 from revenge.playback.subtitle_repository import replace_sidecars
 from revenge.playback.subtitles import SubtitleTrack
@@ -140,7 +152,13 @@ async def decide_item(
     index = results.index(chosen)
     limits = (ttl, limit, real_paths[chosen[0].id])
     outs[index] = await _start(runtime, session, principal, chosen, outs[index], limits, request)
-    return PlaybackDecisionOut(item_id=item_id, expires_at=int(time.time()) + ttl, files=outs)
+    images = [
+        ArtworkOut(kind=kind, url=sign_url(runtime, principal, f"/api/v1/images/{image_id}",
+                                           image_scope(image_id), ttl))
+        for kind, image_id in await repo.item_images(session, item_id)
+    ]  # fmt: skip
+    expires = int(time.time()) + ttl
+    return PlaybackDecisionOut(item_id=item_id, expires_at=expires, files=outs, images=images)
 
 
 def _choose(
