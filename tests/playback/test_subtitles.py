@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -223,3 +224,28 @@ async def test_a_subtitle_file_dropped_beside_a_film_is_listed_after_its_folder_
     after = {(t["language"], t["forced"]) for t in (await api.get(url, headers=AS_USER)).json()}
     assert ("es", True) in after
     assert ("de", False) not in after
+
+
+async def test_subtitles_follow_a_film_moved_with_them(
+    api: httpx.AsyncClient, clean_runtime: Runtime, tmp_path: Path
+) -> None:
+    root = tmp_path / "films"
+    library = await add_library(clean_runtime, "movie", root, grant=(USER.user_id,))
+    make_subtitled_video(root / NAME / f"{NAME}.mkv", tmp_path / "work")
+    (root / NAME / f"{NAME}.en.srt").write_text(SRT)
+    await run_scan(clean_runtime, ScanRequest(library))
+    found = await execute(clean_runtime, "SELECT id FROM media_files WHERE kind = 'video'")
+    file_id = uuid.UUID(str(found[0]["id"]))
+    await _probe(clean_runtime, file_id)
+    # Renamed as a downloader's tidy-up would: folder, film and its subtitles.
+    moved = root / "Heat.1995.1080p"
+    os.rename(root / NAME, moved)
+    os.rename(moved / f"{NAME}.mkv", moved / "Heat.1995.1080p.mkv")
+    os.rename(moved / f"{NAME}.en.srt", moved / "Heat.1995.1080p.en.srt")
+    state = await run_scan(clean_runtime, ScanRequest(library))
+    assert state is not None and state.moved == 1
+    listed = (await api.get(f"/api/v1/playback/subtitles/{file_id}", headers=AS_USER)).json()
+    external = [t for t in listed if t["source"] == "external"]
+    assert [(t["language"], t["format"]) for t in external] == [("en", "srt")]
+    r = await api.get(external[0]["url"])
+    assert r.status_code == 200 and cues(r.content)[0][2] == "Hello <i>world</i> &amp; co"

@@ -3,7 +3,8 @@
 A probe (after a video is added or changed, and at every full scan) stores the subtitle
 files beside it. A folder scan, which the file watcher queues when anything in a folder
 changes (a `.srt` dropped next to a film), looks again at the videos of those folders too,
-so a new subtitle file is listed within seconds without probing the video again.
+so a new subtitle file is listed within seconds without probing the video again; so does
+any scan for the folders of videos it found moved (a moved file is not probed again).
 """
 
 from __future__ import annotations

@@ -236,10 +236,12 @@ async def _scan(runtime: Runtime, request: ScanRequest, state: ScanState) -> Non
         await _process_batch(runtime, state, cataloguer, work[start : start + batch_size])
     restored = [full[p].id for p, _ in diff.restored]
     await _finish(runtime, state, gone, restored, moves)
-    if request.folders and cataloguer.media_kind == "video":
-        # What changed may be a subtitle file beside an unchanged video.
+    # What changed may be a subtitle file beside an unchanged video, or a video moved with
+    # its subtitle files (moves are not probed again).
+    folders = {*(request.folders or ()), *(os.path.dirname(f.path) for _, f, _ in moves)}
+    if folders and cataloguer.media_kind == "video":
         async with runtime.db.transaction() as session:
-            await refresh_subtitles(session, state.library_id, request.folders)
+            await refresh_subtitles(session, state.library_id, sorted(folders))
 
 
 async def _process_batch(
