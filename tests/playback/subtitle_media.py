@@ -25,7 +25,7 @@ Style: Default,Arial,16,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,0,1,1,0,2,10
 [Events]
 Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
 Dialogue: 0,0:00:00.50,0:00:01.75,Default,,0,0,0,,{\i1}Bonjour{\i0}\Nle monde
-Dialogue: 0,0:00:02.00,0:00:02.25,Default,,0,0,0,,{\pos(10,10)}Deux <tags>
+Dialogue: 0,0:00:02.00,0:00:02.25,Default,,0,0,0,,{\an8\pos(10,10)}Deux <tags>
 """  # noqa: E501 - the ASS format line is one line
 VTT = """WEBVTT
 

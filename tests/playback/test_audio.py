@@ -110,6 +110,10 @@ async def test_bad_requests_are_refused_with_a_problem(
         r = await api.get(url, params=params, headers=AS_USER)
         assert r.status_code == 400, (params, r.text)
         assert r.headers["content-type"] == "application/problem+json"
+    # Past the end of a file whose length the scan did not learn: found out while decoding.
+    await execute(clean_runtime, "UPDATE media_files SET duration_seconds = NULL")
+    r = await api.get(url, params={"offset": SECONDS + 1, "format": "aac"}, headers=AS_USER)
+    assert r.status_code == 400, r.text
     movie = await add_movie(clean_runtime, music, "Not audio")
     video = tmp_path / "music" / "Not audio.mkv"
     video.write_bytes(b"not audio")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,12 +12,13 @@ import pytest
 
 from revenge.infra.jobs.context import JobContext
 from revenge.libraries.jobs import probe
+from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.playback.subtitle_names import describe
 from revenge.runtime import Runtime
 from tests.playback.conftest import AS_USER
 from tests.playback.subtitle_media import ASS, SRT, VTT, cues, make_subtitled_video
 from tests.support.auth import USER
-from tests.support.seed import add_file, add_library, add_movie
+from tests.support.seed import add_file, add_library, add_movie, execute
 
 NAME = "Heat (1995)"
 
@@ -125,6 +127,9 @@ async def test_every_text_track_becomes_webvtt_with_its_timing(
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.content.startswith(b"WEBVTT\n")
         assert cues(r.content) == want, track_id
+    # A line the subtitles place at the top stays there.
+    top = await api.get(urls["x4"])
+    assert b"00:00:02.000 --> 00:00:02.250 line:0\n" in top.content
 
 
 async def test_bad_tracks_files_and_callers(
@@ -154,9 +159,26 @@ async def test_bad_tracks_files_and_callers(
     assert (await api.get(f"{base}/e1.vtt", params={"token": token})).status_code == 401
 
 
-async def _library_of(runtime: Runtime, film: Film) -> uuid.UUID:
-    from tests.support.seed import execute
+async def test_embedded_bitmap_streams_are_listed_but_not_converted(
+    api: httpx.AsyncClient, clean_runtime: Runtime, film: Film
+) -> None:
+    # A Blu-ray rip's PGS stream, as the probe stores it.
+    await execute(
+        clean_runtime,
+        "INSERT INTO media_streams (media_file_id, index, kind, codec, language, title)"
+        " VALUES (:f, 3, 'subtitle', 'hdmv_pgs_subtitle', 'jpn', 'Signs (SDH)')",
+        f=film.file_id,
+    )  # fmt: skip
+    tracks = (await api.get(f"/api/v1/playback/subtitles/{film.file_id}", headers=AS_USER)).json()
+    pgs = next(t for t in tracks if t["id"] == "e3")
+    assert (pgs["format"], pgs["language"], pgs["sdh"]) == ("hdmv_pgs_subtitle", "ja", True)
+    assert pgs["convertible"] is False and pgs["url"] is None
+    r = await api.get(f"/api/v1/playback/subtitles/{film.file_id}/e3.vtt", headers=AS_USER)
+    assert r.status_code == 400
+    assert "bitmap" in r.json()["detail"]
 
+
+async def _library_of(runtime: Runtime, film: Film) -> uuid.UUID:
     rows = await execute(
         runtime, "SELECT library_id FROM media_files WHERE id = :i", i=film.file_id
     )
@@ -186,3 +208,44 @@ async def test_corrupt_and_escaping_subtitle_files_are_refused(
     german.write_text(VTT.replace("Guten &amp; Tag", "Gute Nacht"))
     r = await api.get(by_language["de"]["url"])
     assert cues(r.content) == [(0.25, 1.0, "Gute Nacht")]
+
+
+async def test_a_subtitle_file_dropped_beside_a_film_is_listed_after_its_folder_scan(
+    api: httpx.AsyncClient, clean_runtime: Runtime, film: Film
+) -> None:
+    url = f"/api/v1/playback/subtitles/{film.file_id}"
+    before = {t["language"] for t in (await api.get(url, headers=AS_USER)).json()}
+    assert "es" not in before
+    (film.folder / f"{NAME}.spa.forced.srt").write_text(SRT)
+    (film.folder / f"{NAME}.de.vtt").unlink()
+    # What the file watcher queues for a change in the folder: an incremental folder scan.
+    library_id = await _library_of(clean_runtime, film)
+    await run_scan(clean_runtime, ScanRequest(library_id, folders=[str(film.folder)]))
+    after = {(t["language"], t["forced"]) for t in (await api.get(url, headers=AS_USER)).json()}
+    assert ("es", True) in after
+    assert ("de", False) not in after
+
+
+async def test_subtitles_follow_a_film_moved_with_them(
+    api: httpx.AsyncClient, clean_runtime: Runtime, tmp_path: Path
+) -> None:
+    root = tmp_path / "films"
+    library = await add_library(clean_runtime, "movie", root, grant=(USER.user_id,))
+    make_subtitled_video(root / NAME / f"{NAME}.mkv", tmp_path / "work")
+    (root / NAME / f"{NAME}.en.srt").write_text(SRT)
+    await run_scan(clean_runtime, ScanRequest(library))
+    found = await execute(clean_runtime, "SELECT id FROM media_files WHERE kind = 'video'")
+    file_id = uuid.UUID(str(found[0]["id"]))
+    await _probe(clean_runtime, file_id)
+    # Renamed as a downloader's tidy-up would: folder, film and its subtitles.
+    moved = root / "Heat.1995.1080p"
+    os.rename(root / NAME, moved)
+    os.rename(moved / f"{NAME}.mkv", moved / "Heat.1995.1080p.mkv")
+    os.rename(moved / f"{NAME}.en.srt", moved / "Heat.1995.1080p.en.srt")
+    state = await run_scan(clean_runtime, ScanRequest(library))
+    assert state is not None and state.moved == 1
+    listed = (await api.get(f"/api/v1/playback/subtitles/{file_id}", headers=AS_USER)).json()
+    external = [t for t in listed if t["source"] == "external"]
+    assert [(t["language"], t["format"]) for t in external] == [("en", "srt")]
+    r = await api.get(external[0]["url"])
+    assert r.status_code == 200 and cues(r.content)[0][2] == "Hello <i>world</i> &amp; co"

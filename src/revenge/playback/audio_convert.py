@@ -4,8 +4,8 @@
 on stdin), so a spare child can be started before anyone asks and a stream starts without
 paying for the interpreter and FFmpeg's start-up. For the job it opens the file itself,
 confined to the library's roots with every symlink resolved at that moment, decodes the
-first audio frame and answers one JSON line on stdout: `{"ok": true, ...}` or
-`{"error": "...", "reason": "unavailable" | "unreadable"}`. After an "ok" the rest of stdout
+first audio frame and answers one JSON line on stdout: `{"ok": true, ...}` or `{"error":
+"...", "reason": "unavailable" | "unreadable" | "past_end"}`. After an "ok" the rest of stdout
 is the converted stream, written as it is encoded; a full pipe (a slow client) simply makes
 this process wait, which bounds every buffer between the file and the socket.
 """
@@ -26,7 +26,6 @@ from revenge.streaming.files import open_confined
 
 # Consecutive packets that fail to decode before a file is declared unreadable mid-stream.
 _MAX_BAD_PACKETS = 100
-_CHUNK_SAMPLES = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,36 +88,46 @@ def _open_output(target: Target, fmt: str, first: Any, kbps: int) -> tuple[Any, 
     return out, stream
 
 
+class _Encoder:
+    """Stamps resampled frames with a running sample count and encodes them, after dropping
+    the samples that lie before the requested offset."""
+
+    def __init__(self, out: Any, stream: Any, skip_seconds: float) -> None:
+        self.out, self.stream = out, stream
+        self.rate = stream.codec_context.sample_rate
+        self.skip = max(0, round(skip_seconds * self.rate))
+        self.written = 0
+
+    def take(self, frame: Any) -> None:
+        if self.skip >= frame.samples:
+            self.skip -= frame.samples
+            return
+        if self.skip:
+            # Cut the head off this one frame; the encoder re-cuts frames to its own size.
+            fifo = av.AudioFifo()
+            frame.pts = None
+            fifo.write(frame)
+            fifo.read(self.skip)
+            self.skip = 0
+            rest = fifo.read()
+            if rest is None:
+                return
+            frame = rest
+        frame.pts, frame.time_base = self.written, Fraction(1, self.rate)
+        self.written += frame.samples
+        self.out.mux(self.stream.encode(frame))
+
+
 def _encode(frames: Iterator[Any], first: Any, out: Any, stream: Any, skip_seconds: float) -> None:
     """Resample, drop what lies before the requested offset, encode and mux."""
     ctx = stream.codec_context
     resampler = av.AudioResampler(format=ctx.format, layout=ctx.layout, rate=ctx.sample_rate)
-    fifo = av.AudioFifo()
-    skip = max(0, round(skip_seconds * ctx.sample_rate))
-    written = 0
-
-    def drain(final: bool) -> None:
-        nonlocal written, skip
-        while fifo.samples and (final or fifo.samples >= _CHUNK_SAMPLES):
-            if skip:
-                dropped = fifo.read(min(skip, fifo.samples))
-                skip -= dropped.samples if dropped is not None else skip
-                continue
-            chunk = fifo.read(_CHUNK_SAMPLES, partial=True)
-            assert chunk is not None
-            chunk.pts, chunk.time_base = written, Fraction(1, ctx.sample_rate)
-            written += chunk.samples
-            out.mux(stream.encode(chunk))
-
+    encoder = _Encoder(out, stream, skip_seconds)
     for frame in _chain(first, frames):
         for converted in resampler.resample(frame):
-            converted.pts = None  # the fifo would insist on continuous stamps
-            fifo.write(converted)
-        drain(final=False)
+            encoder.take(converted)
     for converted in resampler.resample(None):
-        converted.pts = None
-        fifo.write(converted)
-    drain(final=True)
+        encoder.take(converted)
     out.mux(stream.encode(None))
 
 
@@ -133,6 +142,29 @@ def _start_time(frame: Any, fallback: float) -> float:
     return float(frame.pts * frame.time_base)
 
 
+def _end_time(frame: Any, fallback: float) -> float:
+    return _start_time(frame, fallback) + float(frame.samples) / (frame.sample_rate or 1)
+
+
+def _readable(source: Any) -> Any:
+    """What FFmpeg reads: on Linux the descriptor's own /proc name (FFmpeg's I/O, no Python in
+    the loop, and still exactly the opened file), elsewhere the Python file object."""
+    name = f"/proc/self/fd/{source.fileno()}"
+    return name if os.path.exists(name) else source
+
+
+def _first_frame(container: Any, stream: Any, offset: float) -> tuple[Iterator[Any], Any]:
+    """The decoded frames from `offset` on, and the first of them (None: nothing there)."""
+    if offset > 0:
+        container.seek(int(offset * av.time_base), backward=True)
+    frames = _frames(container, stream)
+    first = next(frames, None)
+    # A seek lands on a frame at or before the offset: step over whole frames before it.
+    while first is not None and offset > 0 and _end_time(first, offset) <= offset:
+        first = next(frames, None)
+    return frames, first
+
+
 def convert(job: dict[str, Any]) -> None:
     """Run one job: answer the status line, then write the converted stream to stdout."""
     opened = open_confined(job["path"], job["roots"])
@@ -144,16 +176,16 @@ def convert(job: dict[str, Any]) -> None:
     target = TARGETS[fmt]
     answered = False
     try:
-        with os.fdopen(fd, "rb") as source, av.open(source, "r") as container:
+        with os.fdopen(fd, "rb") as source, av.open(_readable(source), "r") as container:
             if not container.streams.audio:
                 raise ValueError("no audio stream")
             stream = container.streams.audio[0]
-            if offset > 0:
-                container.seek(int(offset * av.time_base), backward=True)
-            frames = _frames(container, stream)
-            first = next(frames, None)
+            frames, first = _first_frame(container, stream, offset)
+            if first is None and offset > 0:
+                _answer({"error": "The offset is past the end.", "reason": "past_end"})
+                return
             if first is None:
-                raise ValueError("no audio at or after the requested offset")
+                raise ValueError("no audio in the file")
             skip = offset - _start_time(first, offset) if offset > 0 else 0.0
             _answer({"ok": True, "codec": stream.codec_context.name})
             answered = True

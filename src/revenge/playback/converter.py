@@ -20,7 +20,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from revenge.errors import NotFound, ServiceUnavailable, Unprocessable
+from revenge.errors import BadRequest, NotFound, ServiceUnavailable, Unprocessable
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +135,8 @@ class AudioConverters:
         await conversion.close()
         if status.get("reason") == "unavailable":
             raise NotFound("The file is not available.")
+        if status.get("reason") == "past_end":
+            raise BadRequest(f"offset {job.offset:g} s is past the end of the audio.")
         raise MediaUnreadable(str(status.get("error") or "The file cannot be decoded."))
 
     def _release(self) -> None:

@@ -17,15 +17,10 @@ from revenge.api.auth import Principal
 from revenge.api.deps import CurrentUser, RuntimeDep
 from revenge.api.openapi import problem_responses
 from revenge.playback import subtitles
-from revenge.playback.signing import (
-    FileCaller,
-    caller_from_principal,
-    file_scope,
-    playback_ttl,
-    sign_url,
-)
+from revenge.playback.signing import FileCaller, caller_from_principal, playback_ttl
 from revenge.playback.subtitle_repository import VideoFile
 from revenge.playback.subtitle_schemas import SubtitleTrackOut
+from revenge.playback.tracks import track_out
 from revenge.runtime import Runtime
 
 router = APIRouter(tags=["playback"])
@@ -50,20 +45,11 @@ async def _listing(
 ) -> list[SubtitleTrackOut]:
     async with runtime.db.transaction() as session:
         by_file = await subtitles.tracks_of_files(session, [f.id for f in files])
-    out = []
-    for video in files:
-        ttl = playback_ttl(video.duration)
-        for t in by_file[video.id]:
-            url = None
-            if t.convertible:
-                path = subtitles.vtt_path(video.id, t.id)
-                url = sign_url(runtime, user, path, file_scope(video.id), ttl)
-            out.append(SubtitleTrackOut(
-                id=t.id, media_file_id=t.media_file_id, source=t.source,
-                format=t.format, language=t.language, title=t.title, default=t.is_default,
-                forced=t.is_forced, sdh=t.is_sdh, convertible=t.convertible, url=url,
-            ))  # fmt: skip
-    return out
+    return [
+        track_out(runtime, user, track, playback_ttl(video.duration))
+        for video in files
+        for track in by_file[video.id]
+    ]
 
 
 @router.get("/api/v1/items/{item_id}/subtitles", responses=_LIST)

@@ -7,8 +7,9 @@ WebVTT; bitmap ones (PGS, VobSub) are listed with `convertible: false`.
 
 Converting opens the source inside the library's roots, with every symlink resolved at that
 moment (`streaming.files.open_confined`), and hands the open descriptor to a child process
-(`subtitle_convert`) that parses it under a deadline. The result is cached for a day under
-the source's identity (inode, size, mtime), so an edited file is converted again.
+(`subtitle_convert`) that parses it under a deadline. The result is cached for a day (in
+Redis when there is one, and the latest few in process) under the source's identity (inode,
+size, mtime), so an edited file is converted again.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from cachetools import TTLCache
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,9 +46,10 @@ TEXT_CODECS = frozenset({"subrip", "srt", "ass", "ssa", "webvtt", "mov_text", "t
                          "pjs", "vplayer", "jacosub", "stl"})  # fmt: skip
 _SDH_TITLE = re.compile(r"\b(sdh|cc|hearing[ -]impaired)\b", re.IGNORECASE)
 _TRACK_ID = re.compile(r"^([ex])(\d{1,5})$")
-CONVERT_TIMEOUT = 60.0  # an embedded track means reading the whole video once
+CONVERT_TIMEOUT = 180.0  # an embedded track means reading the whole video once
 MAX_VTT_BYTES = 16 * 1024 * 1024
 CACHE_SECONDS = 24 * 3600
+RECENT_DOCUMENTS = 64  # a few MB at most
 _CONVERSIONS = 2  # at once per process; more wait their turn (subtitles are small)
 
 
@@ -153,15 +156,28 @@ async def webvtt(runtime: Runtime, video: VideoFile, track: SubtitleTrack) -> by
     fd, st = _open_source(video, track)
     try:
         key = f"subtitles:vtt:{video.id}:{track.id}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
-        if (cached := await runtime.cache.get(key)) is not None:
+        recent = _recent(runtime)
+        if (cached := recent.get(key) or await runtime.cache.get(key)) is not None:
+            recent[key] = cached
             return cached
         job = {"kind": track.source, "format": track.format, "index": track.stream_index}
         async with _slots(runtime):
             vtt = await _convert(fd, job)
     finally:
         os.close(fd)
+    recent[key] = vtt
     await runtime.cache.set(key, vtt, CACHE_SECONDS)
     return vtt
+
+
+def _recent(runtime: Runtime) -> TTLCache[str, bytes]:
+    """Documents this process made lately: the shared cache keeps an in-process entry only
+    seconds, and a track read from inside a large video is worth keeping longer."""
+    found = runtime.services.get("subtitle_documents")
+    if found is None:
+        found = runtime.services["subtitle_documents"] = TTLCache(RECENT_DOCUMENTS, CACHE_SECONDS)
+    assert isinstance(found, TTLCache)
+    return found
 
 
 def _slots(runtime: Runtime) -> asyncio.Semaphore:

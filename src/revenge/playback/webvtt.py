@@ -3,8 +3,9 @@
 Files are parsed with pysubs2, which turns every format's markup into ASS override tags;
 the cues are then written here rather than with pysubs2's own WebVTT writer, because that
 one leaves `&`, `<` and `>` of the text unescaped (so "Tom & Jerry" or "<3" would make an
-invalid file, or markup). Only italic, bold and underline survive as `<i>`, `<b>`, `<u>`;
-positioning, colours, fonts and drawings are dropped, as browsers would ignore them.
+invalid file, or markup). Only italic, bold and underline survive as `<i>`, `<b>`, `<u>`, and
+text placed at the top (`{\\an8}`) stays at the top; other positioning, colours, fonts and
+drawings are dropped.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pysubs2
 _BLOCK = re.compile(r"(\{[^}]*\})")
 _STYLE_TAG = re.compile(r"\\([ibu])(\d*)(?![a-z])")
 _DRAWING = re.compile(r"\\p(\d+)")
+_ALIGNMENT = re.compile(r"\{[^}]*\\an(\d)")
 _TAGS = ("i", "b", "u")
 
 
@@ -90,6 +92,13 @@ def cue_text(ass_text: str) -> str:
     return "\n".join(line for line in lines if line and line not in ("<i></i>", "<b></b>"))
 
 
+def _placement(ass_text: str) -> str:
+    """Cue settings for text the subtitle puts at the top (`{\\an7}`-`{\\an9}`, `{\\an8}` for
+    signs and for lines that must not cover the ones at the bottom)."""
+    found = _ALIGNMENT.findall(ass_text)
+    return " line:0" if found and found[-1] in "789" else ""
+
+
 def to_vtt(events: Iterable[pysubs2.SSAEvent]) -> str:
     """A WebVTT document of the cues, in time order; empty and zero-length ones left out."""
     out = ["WEBVTT", ""]
@@ -98,5 +107,6 @@ def to_vtt(events: Iterable[pysubs2.SSAEvent]) -> str:
             continue
         text = cue_text(event.text)
         if text:
-            out += [f"{_timestamp(event.start)} --> {_timestamp(event.end)}", text, ""]
+            timing = f"{_timestamp(event.start)} --> {_timestamp(event.end)}"
+            out += [timing + _placement(event.text), text, ""]
     return "\n".join(out) + "\n"
