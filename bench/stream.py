@@ -1,8 +1,8 @@
 """Streaming throughput of `revenge serve` next to nginx, same 1 GB file, same run.
 
 Prints MB/s for the whole file in one request, and for the file fetched as consecutive
-1 MiB range requests over one keep-alive connection, for Revenge (through a stream token,
-as a player would) and for nginx (sendfile on), rounds alternating between the two.
+1 MiB range requests over one keep-alive connection, for Revenge (through a signed media
+URL, as a player would) and for nginx (sendfile on), rounds alternating between the two.
 Goal: Revenge >= 70% of nginx.
 
     python bench/stream.py [--size-mb 1024] [--rounds 3]
@@ -33,9 +33,10 @@ sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
+from revenge.api.auth import Principal
 from revenge.infra.db import migrate
 from revenge.infra.secrets import SecretBox
-from revenge.sessions.stream_tokens import StreamTokens
+from revenge.playback.signing import MediaSigner, file_scope
 from tests.support.services import free_port, fresh_database, postgres_server
 
 MIB = 1024 * 1024
@@ -184,7 +185,8 @@ def run(db_url: str, base: Path, size_mb: int, rounds: int) -> None:
     size = media.stat().st_size
     migrate.upgrade(db_url)
     user_id, file_id = asyncio.run(seed(db_url, media))
-    token, _ = StreamTokens(box).issue(user_id, file_id)
+    signer = MediaSigner(box.derive_key("media-url-v1"))
+    token = signer.issue(Principal(user_id, "bench", "admin"), file_scope(file_id))
     nginx_port = free_port()
     conf = base / "nginx.conf"
     conf.write_text(NGINX_CONF.format(base=base, port=nginx_port, root=media_dir))

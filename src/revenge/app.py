@@ -15,6 +15,7 @@ from revenge.api.router import build_router
 from revenge.config import Settings
 from revenge.infra.jobs.worker import Worker
 from revenge.libraries.watcher import LibraryWatcher
+from revenge.playback.node import playback_node
 from revenge.runtime import Runtime
 from revenge.streaming.fastpath import StreamFastPath
 
@@ -38,9 +39,12 @@ def create_app(
         # and the advisory lock lets exactly one of them watch.
         watcher = app.state.watcher = LibraryWatcher(rt)
         await watcher.start()
+        playback = playback_node(rt)
+        await playback.start()
         try:
             yield
         finally:
+            await playback.stop()
             await watcher.stop()
             if worker is not None:
                 await worker.stop()

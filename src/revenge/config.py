@@ -282,6 +282,35 @@ class ActivitySettings(BaseModel):
     )
 
 
+class PlaybackSettings(BaseModel):
+    """HLS sessions: segment length, read-ahead, idle reaping, encoder speed."""
+
+    segment_seconds: float = Field(6.0, ge=2, le=20, description="Target HLS segment length.")
+    read_ahead_segments: int = Field(3, ge=0, le=20, description="Segments made ahead of play.")
+    idle_seconds: float = Field(
+        90.0, gt=0, description="A session whose player was silent this long ends."
+    )
+    reap_interval_seconds: float = Field(10.0, gt=0, description="How often idle sessions end.")
+    sessions_per_user: int = Field(
+        3, ge=1, le=50, description="HLS sessions one user keeps; the oldest beyond end."
+    )
+    x264_preset: str = Field(
+        "veryfast", description="libx264 preset: faster costs quality per bit (see README)."
+    )
+    first_segment_preset: str = Field(
+        "ultrafast",
+        description="libx264 preset of the segment a player waits for after a start or a seek:"
+        " ready sooner, coarser for those seconds; empty: as x264_preset.",
+    )
+    workers: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="Segment worker processes of this node: one per playing HLS session (a"
+        " waiting one uses no CPU); keep it above transcoding.max_concurrent.",
+    )
+
+
 class Settings(BaseSettings):
     """All settings of one Revenge process."""
 
@@ -314,6 +343,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     scanning: ScanningSettings = Field(default_factory=ScanningSettings)
     metadata: MetadataSettings = Field(default_factory=MetadataSettings)
+    playback: PlaybackSettings = Field(default_factory=PlaybackSettings)
     images: ImageSettings = Field(default_factory=ImageSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)

@@ -59,7 +59,7 @@ class Runtime:
     cleanup_steps: list[CleanupStep] = field(default_factory=list)
     services: dict[str, Any] = field(default_factory=dict)
     closers: list[Closer] = field(default_factory=list)
-    # Users, sessions, access keys, OIDC, stream tokens (built by accounts.access.build).
+    # Users, sessions, access keys, OIDC (built by accounts.access.build).
     accounts: AccountServices = field(init=False)
 
     @classmethod

@@ -10,10 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from revenge.api.auth import Principal
+from revenge.playback.signing import file_scope, signer
 from revenge.runtime import Runtime
-from revenge.streaming.routes import recent_grants, stream_tokens
+from revenge.streaming.routes import recent_grants
 from tests.streaming.conftest import AS_ADMIN, AS_USER, CONTENT, Media
-from tests.support.auth import USER
+from tests.support.auth import ADMIN, USER
 from tests.support.seed import OTHER_USER, add_file, add_library, add_movie, execute
 
 
@@ -135,10 +137,9 @@ async def test_stream_token_reads_only_its_file(
 async def test_expired_token_is_refused(
     api: httpx.AsyncClient, clean_runtime: Runtime, media: Media, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tokens = stream_tokens(clean_runtime)
-    fresh, _ = tokens.issue(USER.user_id, media.file_id, ttl=60)
+    fresh = signer(clean_runtime).issue(USER, file_scope(media.file_id), ttl=60)
     real = time.time
-    monkeypatch.setattr("revenge.sessions.stream_tokens.time.time", lambda: real() + 61)
+    monkeypatch.setattr("revenge.playback.signing.time.time", lambda: real() + 61)
     r = await api.get(f"/api/v1/stream/{media.file_id}", params={"token": fresh})
     assert r.status_code == 401
     monkeypatch.undo()
@@ -149,15 +150,17 @@ async def test_expired_token_is_refused(
 async def test_token_stops_working_when_access_is_revoked(
     api: httpx.AsyncClient, clean_runtime: Runtime, media: Media
 ) -> None:
-    token, _ = stream_tokens(clean_runtime).issue(USER.user_id, media.file_id)
+    token = signer(clean_runtime).issue(USER, file_scope(media.file_id))
     await execute(clean_runtime, "DELETE FROM library_access")
     r = await api.get(f"/api/v1/stream/{media.file_id}", params={"token": token})
     assert r.status_code == 404
-    other, _ = stream_tokens(clean_runtime).issue(OTHER_USER, media.file_id)
+    other = signer(clean_runtime).issue(
+        Principal(OTHER_USER, "other", "user"), file_scope(media.file_id)
+    )
     assert (
         await api.get(f"/api/v1/stream/{media.file_id}", params={"token": other})
     ).status_code == 404
     await execute(clean_runtime, "UPDATE users SET disabled = true")
-    admin_token, _ = stream_tokens(clean_runtime).issue(uuid.UUID(int=1), media.file_id)
+    admin_token = signer(clean_runtime).issue(ADMIN, file_scope(media.file_id))
     disabled = await api.get(f"/api/v1/stream/{media.file_id}", params={"token": admin_token})
     assert disabled.status_code == 401

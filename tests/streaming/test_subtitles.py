@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from revenge.playback.signing import file_scope, signer
 from revenge.runtime import Runtime
-from revenge.streaming.routes import stream_tokens
 from tests.streaming.conftest import AS_USER, Media
 from tests.support.auth import USER
 
@@ -34,7 +34,7 @@ async def test_sidecar_subtitles_listed_and_served(
     assert body.status_code == 200
     assert body.content == SRT
     assert body.headers["content-type"] == "application/x-subrip"
-    token, _ = stream_tokens(clean_runtime).issue(USER.user_id, media.file_id)
+    token = signer(clean_runtime).issue(USER, file_scope(media.file_id))
     with_token = await api.get(english["url"], params={"token": token})
     assert with_token.content == SRT
 

@@ -11,8 +11,8 @@ import uvicorn
 
 from revenge.app import create_app
 from revenge.config import Settings
+from revenge.playback.signing import file_scope, signer
 from revenge.runtime import Runtime
-from revenge.streaming.routes import stream_tokens
 from revenge.streaming.zerocopy import ZeroCopyApp
 from tests.streaming.conftest import CONTENT, Media
 from tests.support.auth import USER
@@ -36,7 +36,7 @@ async def served(
 
 
 async def test_ranges_over_real_http(served: str, clean_runtime: Runtime, media: Media) -> None:
-    token, _ = stream_tokens(clean_runtime).issue(USER.user_id, media.file_id)
+    token = signer(clean_runtime).issue(USER, file_scope(media.file_id))
     url = f"{served}/api/v1/stream/{media.file_id}"
     size = len(CONTENT)
     async with httpx.AsyncClient(params={"token": token}) as http:
@@ -66,7 +66,7 @@ async def test_client_going_away_mid_file_leaves_server_working(
     from tests.support.seed import add_file
 
     file_id = await add_file(clean_runtime, media.library_id, big)
-    token, _ = stream_tokens(clean_runtime).issue(USER.user_id, file_id)
+    token = signer(clean_runtime).issue(USER, file_scope(file_id))
     url = f"{served}/api/v1/stream/{file_id}"
     async with httpx.AsyncClient(params={"token": token}) as http, http.stream("GET", url) as r:
         async for _ in r.aiter_bytes():

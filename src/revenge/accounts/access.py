@@ -14,7 +14,6 @@ from revenge.accounts.two_factor import TwoFactorService
 from revenge.apikeys.access_keys import AccessKeyService
 from revenge.infra.secrets import SecretBox
 from revenge.sessions.service import SessionService
-from revenge.sessions.stream_tokens import StreamTokens
 
 if TYPE_CHECKING:
     from revenge.accounts.oidc_service import OidcService
@@ -30,7 +29,6 @@ class Services:
     users: UserService
     logins: LoginService
     two_factor: TwoFactorService
-    stream_tokens: StreamTokens
     oidc: OidcService = field(init=False)
 
     async def close(self) -> None:
@@ -59,7 +57,6 @@ def build(runtime: Runtime) -> Services:
         users=users,
         logins=logins,
         two_factor=two_factor,
-        stream_tokens=StreamTokens(box),
     )
     runtime.authenticator = TokenAuthenticator(
         services, settings.server.trusted_proxies, runtime.server_settings

@@ -2,7 +2,7 @@
 
 `Authorization: Bearer <token>` carries either a session token (`rvs_...`) or an access key
 (`rvk_...`); `X-Api-Key: rvk_...` carries an access key. Query strings are never read here
-(stream tokens are checked by the streaming endpoint itself).
+(signed media tokens are checked by the media routes, see playback.signing).
 """
 
 from __future__ import annotations

@@ -30,9 +30,17 @@ PUBLIC_ROUTES: set[tuple[str, str]] = {
     ("GET", "/api/v1/auth/oidc/{name}/login"),
     ("GET", "/api/v1/auth/oidc/callback"),
     ("POST", "/api/v1/auth/oidc/exchange"),
-    # Streaming checks credentials itself: a session/key, or a stream token in the query.
+    # Media routes check credentials themselves: a session/key, or a signed media token in the
+    # query (playback.signing).
     ("GET", "/api/v1/stream/{file_id}"),
     ("GET", "/api/v1/stream/{file_id}/subtitles/{name}"),
+    ("GET", "/api/v1/stream/{file_id}/audio"),
+    ("GET", "/api/v1/playback/subtitles/{file_id}/{track_id}.vtt"),
+    ("GET", "/api/v1/images/{image_id}"),
+    ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/master.m3u8"),
+    ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/{variant}/index.m3u8"),
+    ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/subs/{track_id}.m3u8"),
+    ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/{variant}/{segment}.ts"),
 }
 
 

@@ -29,6 +29,9 @@ from revenge.images.routes import router as images_router
 from revenge.infra.jobs.routes import router as jobs_router
 from revenge.libraries.routes import router as libraries_router
 from revenge.notifications.routes import router as notifications_router
+from revenge.playback.audio_routes import router as audio_router
+from revenge.playback.routes import router as playback_router
+from revenge.playback.subtitle_routes import router as subtitle_router
 from revenge.playlists.routes import router as playlists_router
 from revenge.search.routes import router as search_router
 from revenge.server_settings.guard import maintenance_guard
@@ -57,8 +60,11 @@ def build_router() -> APIRouter:
     router.include_router(music_router, prefix="/api/v1/music", tags=["music"])
     router.include_router(album_identify_router, prefix="/api/v1/music", tags=["music"])
     router.include_router(item_state_router, prefix="/api/v1/items", tags=["user state"])
-    router.include_router(images_router, prefix="/api/v1/images", tags=["images"])
+    router.include_router(images_router)
     router.include_router(streaming_router)
+    router.include_router(playback_router)
+    router.include_router(audio_router)
+    router.include_router(subtitle_router)
     router.include_router(me_router, prefix="/api/v1/me", tags=["user state"])
     router.include_router(audiobooks_router, prefix="/api/v1/audiobooks", tags=["audiobooks"])
     router.include_router(podcasts_router, prefix="/api/v1/podcasts", tags=["podcasts"])

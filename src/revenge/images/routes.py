@@ -6,17 +6,20 @@ import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from revenge.api.deps import DbSession, RuntimeDep
+from revenge.api.openapi import problem_responses
 from revenge.errors import NotFound
 from revenge.images import image_service, repository
 from revenge.images.models import Image
 from revenge.images.processing import MIME_TYPES
 from revenge.images.schemas import ImageInfo
+from revenge.playback.signing import MediaCaller, media_access
 
-router = APIRouter()
+# The prefix sits on the router itself so route templates match the public route list.
+router = APIRouter(prefix="/api/v1/images", tags=["images"])
 
 # Content behind an image id never changes (ids point at content hashes), so clients may
 # keep it for a year; "private" because every image request is authenticated.
@@ -59,6 +62,7 @@ IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
         "headers": _ETAG,
     },
     304: {"description": "Unchanged since the ETag in `If-None-Match`.", "headers": _ETAG},
+    **problem_responses({401: "Neither credentials nor a valid signed image URL were sent."}),
 }
 
 
@@ -71,8 +75,11 @@ async def get_image(
     width: Dimension = None,
     height: Dimension = None,
     format: Literal["webp", "jpeg"] | None = None,
+    _caller: MediaCaller = Depends(media_access("image", "image_id")),
 ) -> Response:
-    """The original, or a variant fitting in width x height as WebP or JPEG."""
+    """The original, or a variant fitting in width x height as WebP or JPEG.
+
+    Headers carry credentials, or `token` a signed image URL (for `<img>` elements)."""
     image = await _image(session, image_id)
     service = image_service(runtime)
     if width is None and height is None and format is None:

@@ -1,9 +1,11 @@
 """Library jobs: scans (full or incremental, optionally of some folders only), video
-probing, and the hourly check that starts full scans every `scanning.interval_hours`
-(a server setting, so a change applies from the next check on)."""
+probing (streams, and the subtitle files beside each video), and the hourly check that
+starts full scans every `scanning.interval_hours` (a server setting, so a change applies
+from the next check on)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from typing import Any
@@ -14,6 +16,8 @@ from revenge.libraries import repository as lib_repo
 from revenge.libraries.probe import Prober
 from revenge.libraries.scanner import repository as scan_repo
 from revenge.libraries.scanner.scan import ScanRequest, run_scan
+from revenge.playback.subtitle_names import discover as discover_subtitles
+from revenge.playback.subtitle_repository import replace_sidecars
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +50,12 @@ async def probe(ctx: JobContext, payload: dict[str, Any]) -> None:
             results[file_id] = await prober.probe(path)
     finally:
         await prober.close()
+    # Subtitle files beside each video, by name, so playback lists them without the disk.
+    sidecars = await asyncio.to_thread(lambda: {i: discover_subtitles(p) for i, p in files})
     if results:
         async with ctx.runtime.db.transaction() as session:
             await scan_repo.save_probes(session, results)
+            await replace_sidecars(session, sidecars)
 
 
 async def scan_due(ctx: JobContext, payload: dict[str, Any]) -> None:

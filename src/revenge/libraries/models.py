@@ -159,6 +159,9 @@ class MediaFile(Base):
     bit_rate: Mapped[int | None] = mapped_column(BigInteger)
     tags: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     has_embedded_art: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    # Why the last attempt to play this file failed (corrupt data, a codec nothing decodes).
+    playback_failure: Mapped[str | None] = mapped_column(Text)
+    playback_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_ts()
     updated_at: Mapped[datetime] = updated_ts()
 
@@ -187,3 +190,8 @@ class MediaStream(Base):
     hdr: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
     is_default: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
     is_forced: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    profile: Mapped[str | None] = mapped_column(String(64))
+    level: Mapped[int | None] = mapped_column(Integer)
+    bit_depth: Mapped[int | None] = mapped_column(Integer)
+    bit_rate: Mapped[int | None] = mapped_column(BigInteger)
+    pixel_format: Mapped[str | None] = mapped_column(String(32))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 from typing import Any
 
@@ -27,6 +28,24 @@ def _transfer(ctx: Any) -> str:
     return _TRANSFER_NAMES.get(int(value), "")
 
 
+def _bit_depth(pixel_format: str | None) -> int | None:
+    """Bits per colour component from the pixel format name (yuv420p10le -> 10)."""
+    if not pixel_format:
+        return None
+    found = re.search(r"p0?(9|10|12|14|16)(le|be)?$", pixel_format)
+    return int(found.group(1)) if found else 8
+
+
+def _codec_facts(stream: Any, ctx: Any) -> dict[str, Any]:
+    """What a playback decision needs beyond the codec name: profile, level, bit rate."""
+    level = getattr(ctx, "level", None)
+    return {
+        "profile": getattr(ctx, "profile", None) or None,
+        "level": level if isinstance(level, int) and level > 0 else None,
+        "bit_rate": stream.bit_rate or getattr(ctx, "bit_rate", None) or None,
+    }
+
+
 def _stream(stream: Any) -> dict[str, Any]:
     ctx = stream.codec_context
     kind = stream.type if stream.type in ("video", "audio", "subtitle") else "other"
@@ -39,10 +58,14 @@ def _stream(stream: Any) -> dict[str, Any]:
         "title": stream.metadata.get("title"),
         "is_default": bool(disposition & 0x1),
         "is_forced": bool(disposition & 0x40),
+        **(_codec_facts(stream, ctx) if kind in ("video", "audio") else {}),
     }
     if kind == "video":
         rate = stream.average_rate
+        pixel_format = ctx.format.name if ctx.format is not None else None
         out.update(
+            pixel_format=pixel_format,
+            bit_depth=_bit_depth(pixel_format),
             width=ctx.width or None,
             height=ctx.height or None,
             frame_rate=float(rate) if rate else None,

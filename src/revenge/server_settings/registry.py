@@ -136,7 +136,11 @@ def _defs() -> list[SettingDef]:
                    "Preferred metadata language (BCP 47, e.g. en-US).",
                    pattern=r"[a-z]{2,3}(-[A-Z]{2})?", public=True),
         SettingDef("transcoding.max_concurrent", int, 2,
-                   "Transcodes allowed at once (0 disables transcoding).", 0, 64),
+                   "HLS sessions (remux or transcode) at once on the whole cluster"
+                   " (0 disables them; direct play is never limited).", 0, 64),
+        SettingDef("transcoding.audio_max_concurrent", int, 8,
+                   "Audio conversions for phones allowed at once on each server process"
+                   " (0: audio is only sent as it is).", 0, 256),
         SettingDef("maintenance.mode", bool, False,
                    "Only administrators may use the server while on.", public=True),
         SettingDef("activity.retention_days", int, 90,

@@ -24,6 +24,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from revenge.api.deps import check_principal, principal_of
+from revenge.playback.signing import MAX_TOKEN_LENGTH
 from revenge.runtime import Runtime
 from revenge.server_settings.guard import refuse_in_maintenance
 from revenge.streaming import routes
@@ -31,7 +32,7 @@ from revenge.streaming import routes
 PREFIX = "/api/v1/stream/"
 TEMPLATE = PREFIX + "{file_id}"
 _METHODS = frozenset({"GET", "HEAD"})
-_MAX_TOKEN = 128  # as the route's `token` query parameter
+_MAX_TOKEN = MAX_TOKEN_LENGTH  # as the route's `token` query parameter
 
 
 def _stream_route() -> APIRoute:

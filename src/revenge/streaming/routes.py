@@ -1,12 +1,14 @@
-"""`/api/v1/stream`: original files with HTTP Range, stream tokens, sidecar subtitles.
+"""`/api/v1/stream`: original files with HTTP Range, signed media URLs, sidecar subtitles.
 
 The two GET routes that take a `token` query parameter are on the public route list: they
-authenticate themselves (a session/key, or a stream token for that very file).
+authenticate themselves (a session/key, or a signed media token for that very file, see
+`playback.signing`).
 """
 
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from typing import Annotated, Any
 
@@ -17,8 +19,8 @@ from fastapi.responses import Response
 from revenge.api.auth import Principal
 from revenge.api.deps import CurrentUser, RuntimeDep, optional_principal
 from revenge.api.openapi import problem_responses
+from revenge.playback.signing import file_scope, playback_ttl, resolve_caller, signer
 from revenge.runtime import Runtime
-from revenge.sessions.stream_tokens import MAX_TTL_SECONDS, StreamTokens
 from revenge.streaming import service
 from revenge.streaming.files import SUBTITLE_EXTENSIONS, media_type
 from revenge.streaming.repository import StreamFile
@@ -60,12 +62,9 @@ SUBTITLE_RESPONSES = _file_responses(
     tuple(dict.fromkeys(media_type("x" + ext) for ext in sorted(SUBTITLE_EXTENSIONS)))
 )
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
-TokenParam = Annotated[str | None, Query(max_length=128, description="A stream token.")]
-
-
-def stream_tokens(runtime: Runtime) -> StreamTokens:
-    """The cluster-wide token signer (keyed from the shared secret key file)."""
-    return runtime.accounts.stream_tokens
+TokenParam = Annotated[
+    str | None, Query(max_length=200, description="A signed media token (from a media URL).")
+]
 
 
 def recent_grants(runtime: Runtime) -> TTLCache[tuple[object, ...], tuple[Caller, StreamFile]]:
@@ -84,11 +83,10 @@ async def _caller(
     grants = recent_grants(runtime)
     if (hit := grants.get(key)) is not None:
         return hit
+    media = await resolve_caller(runtime, principal, token, file_scope(file_id))
+    caller = Caller(media.user_id, media.is_admin)
     # A short transaction of its own: no connection is held while the file is sent.
     async with runtime.db.transaction() as session:
-        caller = await service.caller_from(
-            session, stream_tokens(runtime), principal, token, file_id
-        )
         found = await service.visible_file(session, caller, file_id)
     grants[key] = (caller, found)
     return caller, found
@@ -108,9 +106,15 @@ async def stream_file(
 
 @router.post("/{file_id}/token", responses=GONE)
 async def issue_token(file_id: uuid.UUID, user: CurrentUser, runtime: RuntimeDep) -> StreamTokenOut:
-    """A token that lets a player without headers stream this one file for a few hours."""
+    """A signed URL that lets a player without headers stream this one file.
+
+    It lives for PLAYBACK_MARGIN_SECONDS and dies with the session (or key) that asked for it;
+    `POST /api/v1/items/{id}/playback` hands out URLs sized to the item's running time.
+    """
     await _caller(runtime, user, None, file_id)
-    token, expires = stream_tokens(runtime).issue(user.user_id, file_id, MAX_TTL_SECONDS)
+    ttl = playback_ttl(None)
+    token = signer(runtime).issue(user, file_scope(file_id), ttl)
+    expires = int(time.time()) + ttl
     return StreamTokenOut(
         token=token, expires_at=expires, url=f"/api/v1/stream/{file_id}?token={token}"
     )
@@ -139,7 +143,7 @@ async def stream_subtitle(
     principal: MaybePrincipal,
     token: TokenParam = None,
 ) -> Response:
-    """One subtitle file of a video; a stream token of the video works here too."""
+    """One subtitle file of a video; a signed URL of the video works here too."""
     _, found = await _caller(runtime, principal, token, file_id)
     path = await service.subtitle_path(found, name)
     fd, st = await service.open_file(path, found.roots, file_id)

@@ -9,9 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
-from revenge.errors import Gone, NotFound, Unauthorized
-from revenge.sessions.stream_tokens import StreamTokens
+from revenge.errors import Gone, NotFound
 from revenge.streaming import repository as repo
 from revenge.streaming.files import Subtitle, open_confined, sidecar_subtitles
 from revenge.streaming.repository import StreamFile
@@ -19,29 +17,10 @@ from revenge.streaming.repository import StreamFile
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """The user a stream is for, from a session/key or from a stream token."""
+    """The user a stream is for, from a session/key or from a signed media token."""
 
     user_id: uuid.UUID
     is_admin: bool
-
-
-async def caller_from(
-    session: AsyncSession,
-    tokens: StreamTokens,
-    principal: Principal | None,
-    token: str | None,
-    file_id: uuid.UUID,
-) -> Caller:
-    """The signed-in caller, else the user a valid stream token for this file names."""
-    if principal is not None:
-        return Caller(principal.user_id, principal.role == "admin")
-    if token:
-        user_id = tokens.verify(token, file_id)
-        if user_id is not None:
-            role = await repo.user_role(session, user_id)
-            if role is not None:
-                return Caller(user_id, role == "admin")
-    raise Unauthorized("Sign in or pass a valid stream token.")
 
 
 async def visible_file(session: AsyncSession, caller: Caller, file_id: uuid.UUID) -> StreamFile:

@@ -17,6 +17,7 @@ from revenge.catalog.state import repository as repo
 from revenge.catalog.state.models import UserItemState
 from revenge.errors import NotFound
 from revenge.libraries.access import allowed_library_ids
+from revenge.playback.service import report_progress
 
 router = APIRouter()
 
@@ -30,6 +31,14 @@ class StatePatch(BaseModel):
     position_seconds: float | None = Field(None, ge=0, le=10_000_000)
     played: bool | None = None
     favourite: bool | None = None
+    # A player reporting on a playback it opened (POST /items/{id}/playback): the session's
+    # position and pause show in the admin's list, a stop ends it, any report keeps it alive.
+    playback_session_id: uuid.UUID | None = None
+    paused: bool | None = None
+    stopped: bool | None = None
+
+
+_PLAYER_FIELDS = {"playback_session_id", "paused", "stopped"}
 
 
 async def _visible_library(
@@ -60,7 +69,7 @@ async def _changes(
     session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID, body: StatePatch
 ) -> dict[str, Any]:
     """The columns to write; progress past 90% of the running time counts as a play."""
-    changes = body.model_dump(exclude_none=True)
+    changes = body.model_dump(exclude_none=True, exclude=_PLAYER_FIELDS)
     previous = await repo.get_state(session, user.user_id, kind, item_id)
     if body.played:
         _count_play(changes, previous)
@@ -85,6 +94,11 @@ async def update_state(
 ) -> UserStateOut:
     """Record progress, played or favourite; a finished viewing counts one more play."""
     library_id = await _visible_library(session, user, kind, item_id)
+    if body.playback_session_id is not None:
+        await report_progress(
+            session, user.user_id, item_id, body.playback_session_id,
+            body.position_seconds, body.paused, bool(body.stopped),
+        )  # fmt: skip
     changes = await _changes(session, user, kind, item_id, body)
     state = await repo.save_state(session, user.user_id, kind, item_id, library_id, changes)
     return state_out(state)

@@ -15,6 +15,8 @@ from revenge.images import models as images_models
 from revenge.infra.db.base import Base
 from revenge.libraries import models as libraries_models
 from revenge.notifications import models as notifications_models
+from revenge.playback import models as playback_models
+from revenge.playback import subtitle_models
 from revenge.playlists import models as playlists_models
 from revenge.search import models as search_models
 from revenge.server_settings import models as server_settings_models
@@ -34,10 +36,12 @@ __all__ = [
     "music_models",
     "notifications_models",
     "people_models",
+    "playback_models",
     "playlists_models",
     "podcasts_models",
     "search_models",
     "server_settings_models",
     "sessions_models",
+    "subtitle_models",
     "tv_models",
 ]

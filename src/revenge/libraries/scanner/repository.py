@@ -20,7 +20,8 @@ FILE_COLUMNS = (
 )  # fmt: skip
 STREAM_COLUMNS = (
     "index", "kind", "codec", "language", "title", "width", "height", "frame_rate",
-    "channels", "sample_rate", "hdr", "is_default", "is_forced",
+    "channels", "sample_rate", "hdr", "is_default", "is_forced", "profile", "level",
+    "bit_depth", "bit_rate", "pixel_format",
 )  # fmt: skip
 _UPDATED = [c for c in FILE_COLUMNS if c not in ("id", "library_id")]
 

@@ -39,6 +39,7 @@ from revenge.libraries.scanner.diff import (
 from revenge.libraries.scanner.prepare import file_row, fingerprint_many, prepare
 from revenge.libraries.scanner.settle import still_written
 from revenge.libraries.scanner.walk import WalkResult, gc_paused, walk, within
+from revenge.playback.subtitle_scan import refresh_folders as refresh_subtitles
 
 if TYPE_CHECKING:
     from revenge.infra.db.engine import Database
@@ -244,6 +245,12 @@ async def _scan(runtime: Runtime, request: ScanRequest, state: ScanState) -> Non
         await _process_batch(runtime, state, cataloguer, work[start : start + batch_size])
     restored = [full[p].id for p, _ in diff.restored]
     await _finish(runtime, state, gone, restored, moves)
+    # What changed may be a subtitle file beside an unchanged video, or a video moved with
+    # its subtitle files (moves are not probed again).
+    folders = {*(request.folders or ()), *(os.path.dirname(f.path) for _, f, _ in moves)}
+    if folders and cataloguer.media_kind == "video":
+        async with runtime.db.transaction() as session:
+            await refresh_subtitles(session, state.library_id, sorted(folders))
 
 
 async def _skip_unsettled(runtime: Runtime, state: ScanState, diff: Diff) -> None:

@@ -1,0 +1,1 @@
+"""Playback: decisions, HLS sessions, transcoding, audio conversion, signed media URLs."""
