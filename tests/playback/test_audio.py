@@ -151,7 +151,7 @@ async def test_corrupt_and_missing_files_answer_a_problem(
         r = await api.get(
             f"/api/v1/stream/{gone.file_id}/audio", params={"format": fmt}, headers=AS_USER
         )
-        assert r.status_code == 404, fmt
+        assert r.status_code == 410, fmt
 
 
 async def test_a_file_outside_the_library_is_never_read(

@@ -36,7 +36,8 @@ AUDIO_RESPONSES: dict[int | str, dict[str, Any]] = {
     **problem_responses({
         400: "An unsupported format, or a bitrate or offset out of range.",
         401: "Neither credentials nor a valid media URL token were sent.",
-        404: "No such audio file, or it is gone from the disk.",
+        404: "No such audio file, or it may not be read.",
+        410: "The file is catalogued but missing from its library folder.",
         503: "Every audio conversion slot is in use (see `Retry-After`), or conversion is off.",
     }),
 }  # fmt: skip

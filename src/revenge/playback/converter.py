@@ -15,12 +15,13 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 from dataclasses import dataclass
 from typing import Any
 
-from revenge.errors import BadRequest, NotFound, ServiceUnavailable, Unprocessable
+from revenge.errors import BadRequest, Gone, NotFound, ServiceUnavailable, Unprocessable
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,11 @@ class MediaUnreadable(Unprocessable):
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail, field="file")
+
+
+def _vanished(path: str) -> bool:
+    # Only on the failure path, and as cheap as the open that just failed.
+    return not os.path.lexists(path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +140,8 @@ class AudioConverters:
             return conversion
         await conversion.close()
         if status.get("reason") == "unavailable":
+            if _vanished(job.path):  # gone since the last scan: 410, as for streams
+                raise Gone("The file is missing from its library folder; rescan the library.")
             raise NotFound("The file is not available.")
         if status.get("reason") == "past_end":
             raise BadRequest(f"offset {job.offset:g} s is past the end of the audio.")
