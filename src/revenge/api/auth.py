@@ -31,6 +31,8 @@ PUBLIC_ROUTES: set[tuple[str, str]] = {
     # Streaming checks credentials itself: a session/key, or a stream token in the query.
     ("GET", "/api/v1/stream/{file_id}"),
     ("GET", "/api/v1/stream/{file_id}/subtitles/{name}"),
+    # Radarr/Sonarr/Lidarr webhooks authenticate with their integration's own secret.
+    ("POST", "/api/v1/hooks/{integration_id}"),
 }
 
 

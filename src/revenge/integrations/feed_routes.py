@@ -1,0 +1,148 @@
+"""Podcast feed subscriptions (admins): subscribe, poll now, items, OPML import and export.
+
+Under `/api/v1/podcast-feeds` (not `/api/v1/podcasts/...`, whose `/{podcast_id}` would
+shadow it). Subscribing queues a first poll at once; later polls run hourly.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.activity.audit import Audit
+from revenge.api.deps import AdminUser, DbSession, RuntimeDep
+from revenge.api.openapi import problem_responses
+from revenge.errors import AppError, BadRequest, NotFound
+from revenge.infra.jobs.queue import JobQueue
+from revenge.integrations import opml, podcasts
+from revenge.integrations import repository as repo
+from revenge.integrations.models import PodcastFeed
+from revenge.integrations.podcasts import REFRESH
+from revenge.integrations.schemas import (
+    FeedEpisodeOut,
+    FeedIn,
+    FeedOut,
+    FeedPatch,
+    OpmlImport,
+    OpmlImported,
+    PollQueued,
+)
+
+router = APIRouter(tags=["podcast feeds"])
+BASE = "/api/v1/podcast-feeds"
+OPML_TYPE = "text/x-opml"
+
+
+def _out(feed: PodcastFeed) -> FeedOut:
+    return FeedOut.model_validate(feed, from_attributes=True)
+
+
+async def _queue_refresh(session: AsyncSession, jobs: JobQueue, feed_id: uuid.UUID) -> bool:
+    job = await jobs.enqueue(
+        session, REFRESH, {"feed_id": str(feed_id)}, dedupe_key=f"{REFRESH}:{feed_id}"
+    )
+    return job is not None
+
+
+@router.get(BASE)
+async def list_feeds(_: AdminUser, session: DbSession) -> list[FeedOut]:
+    return [_out(f) for f in await repo.list_feeds(session)]
+
+
+@router.post(
+    BASE, status_code=201, responses=problem_responses({409: "Already subscribed to this URL."})
+)
+async def subscribe(
+    body: FeedIn, _: AdminUser, session: DbSession, runtime: RuntimeDep, audit: Audit
+) -> FeedOut:
+    """Subscribe a podcast library to a feed; its first poll is queued at once."""
+    feed = await podcasts.subscribe(session, body.url, body.library_id, body.mode)
+    await _queue_refresh(session, runtime.jobs, feed.id)
+    audit.resource_type, audit.resource_id = "podcast_feed", str(feed.id)
+    return _out(feed)
+
+
+@router.get(f"{BASE}/opml", responses={200: {"content": {OPML_TYPE: {}}}})
+async def export_opml(_: AdminUser, session: DbSession, runtime: RuntimeDep) -> Response:
+    """Every subscription as OPML 2.0, for podcast apps and other servers."""
+    name = str(await runtime.server_settings.get("server.name"))
+    document = opml.export(await repo.list_feeds(session), name)
+    headers = {"Content-Disposition": 'attachment; filename="podcasts.opml"'}
+    return Response(document, media_type=OPML_TYPE, headers=headers)
+
+
+@router.post(f"{BASE}/opml", status_code=201)
+async def import_opml(
+    body: OpmlImport, _: AdminUser, session: DbSession, runtime: RuntimeDep
+) -> OpmlImported:
+    """Subscribe to every feed of an OPML document; ones already there are skipped."""
+    try:
+        outlines = opml.read(body.opml)
+    except opml.OpmlInvalid as exc:
+        raise BadRequest(f"OPML: {exc}") from None
+    added: list[FeedOut] = []
+    skipped: list[dict[str, str]] = []
+    for outline in outlines:
+        if not outline.url.startswith(("http://", "https://")) or len(outline.url) > 2048:
+            skipped.append({"url": outline.url[:2048], "reason": "not an http(s) URL"})
+            continue
+        try:
+            feed = await podcasts.subscribe(session, outline.url, body.library_id, body.mode)
+        except AppError as exc:
+            if exc.status == 422:
+                raise
+            skipped.append({"url": outline.url, "reason": exc.detail})
+            continue
+        await _queue_refresh(session, runtime.jobs, feed.id)
+        added.append(_out(feed))
+    return OpmlImported(added=added, skipped=skipped)
+
+
+@router.get(f"{BASE}/{{feed_id}}")
+async def get_feed(feed_id: uuid.UUID, _: AdminUser, session: DbSession) -> FeedOut:
+    return _out(await podcasts.get_feed(session, feed_id))
+
+
+@router.patch(f"{BASE}/{{feed_id}}")
+async def update_feed(
+    feed_id: uuid.UUID, body: FeedPatch, _: AdminUser, session: DbSession
+) -> FeedOut:
+    """Switch between downloading episodes and streaming them from the feed."""
+    feed = await podcasts.get_feed(session, feed_id)
+    if body.mode is not None:
+        feed.mode = body.mode
+        await session.flush()
+        await session.refresh(feed)
+    return _out(feed)
+
+
+@router.delete(f"{BASE}/{{feed_id}}", status_code=204)
+async def unsubscribe(feed_id: uuid.UUID, _: AdminUser, session: DbSession) -> Response:
+    """Stop polling; downloaded episodes stay in the library."""
+    if not await repo.delete_feed(session, feed_id):
+        raise NotFound(f"No podcast feed {feed_id}.")
+    return Response(status_code=204)
+
+
+@router.post(f"{BASE}/{{feed_id}}/poll", status_code=202)
+async def poll_now(
+    feed_id: uuid.UUID, _: AdminUser, session: DbSession, runtime: RuntimeDep
+) -> PollQueued:
+    """Queue a poll of this feed now (false: one is already queued or running)."""
+    await podcasts.get_feed(session, feed_id)
+    return PollQueued(queued=await _queue_refresh(session, runtime.jobs, feed_id))
+
+
+@router.get(f"{BASE}/{{feed_id}}/episodes")
+async def feed_episodes(
+    feed_id: uuid.UUID, _: AdminUser, session: DbSession
+) -> list[FeedEpisodeOut]:
+    """The feed's items, newest first, with their enclosure URL and download state."""
+    await podcasts.get_feed(session, feed_id)
+    return [
+        FeedEpisodeOut.model_validate(e, from_attributes=True)
+        for e in await repo.episodes_of(session, feed_id)
+    ]

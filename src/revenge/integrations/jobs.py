@@ -1,0 +1,111 @@
+"""Integration jobs: folder scans asked for by hooks and downloads, and podcast polling.
+
+- `integrations.scan_requested`: pending folder scan requests -> one `libraries.scan` per
+  library (also every minute, for requests left while their library was scanning);
+- `podcasts.poll` (hourly): queue a `podcasts.refresh` of every subscription;
+- `podcasts.refresh`: one feed: conditional GET (ETag / If-Modified-Since), new items,
+  downloads and removals, then a scan of the show's folder. A refused feed records its
+  reason on its own subscription and touches nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+from revenge.infra.jobs.context import JobContext
+from revenge.infra.jobs.registry import JobRegistry
+from revenge.integrations import podcasts, service
+from revenge.integrations import repository as repo
+from revenge.integrations import settings as keys
+from revenge.integrations.downloads import DownloadFailed, download
+from revenge.integrations.feeds import FeedRefused, fetch_feed
+from revenge.integrations.podcasts import REFRESH, Plan
+
+log = logging.getLogger(__name__)
+
+POLL = "podcasts.poll"
+
+
+async def scan_requested(ctx: JobContext, payload: dict[str, Any]) -> None:
+    async with ctx.runtime.db.transaction() as session:
+        left = await service.queue_requested_scans(session, ctx.runtime.jobs)
+    if left:
+        log.info("%d folder scan request(s) wait for a running scan to finish", left)
+
+
+async def poll(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """Queue a refresh of every subscribed feed (each in its own job: one slow or broken
+    feed neither delays nor fails the others)."""
+    async with ctx.runtime.db.transaction() as session:
+        ids = await repo.feed_ids(session)
+        await ctx.runtime.jobs.enqueue_many(
+            session, [(REFRESH, {"feed_id": str(i)}, f"{REFRESH}:{i}") for i in ids]
+        )
+
+
+async def refresh(ctx: JobContext, payload: dict[str, Any]) -> None:
+    runtime = ctx.runtime
+    feed_id = uuid.UUID(payload["feed_id"])
+    async with runtime.db.transaction() as session:
+        feed = await repo.get_feed(session, feed_id)
+    if feed is None:
+        return
+    allowlist = await runtime.server_settings.outbound_allowlist()
+    max_bytes = int(await runtime.server_settings.get(keys.MAX_FEED_BYTES))
+    try:
+        fetched = await fetch_feed(feed.url, feed.etag, feed.last_modified, allowlist, max_bytes)
+    except FeedRefused as exc:
+        log.warning("podcast feed %s refused: %s", feed.url, exc)
+        async with runtime.db.transaction() as session:
+            await podcasts.record_refusal(session, feed_id, str(exc))
+        return
+    keep = int(await runtime.server_settings.get(keys.KEEP_EPISODES))
+    async with runtime.db.transaction() as session:
+        added = await podcasts.apply_feed(session, feed, fetched)
+        feed = await repo.get_feed(session, feed_id)
+        plan = await podcasts.plan_downloads(session, feed, keep) if feed else None
+    log.info("podcast feed %s: %s, %d new item(s)", payload["feed_id"],
+             "unchanged" if fetched.facts is None else "changed", added)  # fmt: skip
+    if plan is not None and (plan.download or plan.remove):
+        await _carry_out(ctx, feed_id, plan)
+
+
+async def _carry_out(ctx: JobContext, feed_id: uuid.UUID, plan: Plan) -> None:
+    runtime = ctx.runtime
+    allowlist = await runtime.server_settings.outbound_allowlist()
+    max_bytes = int(await runtime.server_settings.get(keys.MAX_EPISODE_BYTES))
+    changed = False
+    for episode_id, url, target in plan.download:
+        path: Path | None = None
+        error = None
+        try:
+            await download(url, target, allowlist, max_bytes)
+            path, changed = target, True
+        except DownloadFailed as exc:
+            error = str(exc)
+            log.warning("podcast episode %s not downloaded: %s", url, error)
+        async with runtime.db.transaction() as session:
+            await podcasts.record_download(session, episode_id, path, error)
+    for episode_id, file in plan.remove:
+        await asyncio.to_thread(file.unlink, missing_ok=True)
+        changed = True
+        async with runtime.db.transaction() as session:
+            await podcasts.record_removed(session, episode_id)
+    if changed:
+        async with runtime.db.transaction() as session:
+            feed = await repo.get_feed(session, feed_id)
+            if feed is not None:
+                await service.request_scan(session, runtime.jobs, feed.library_id, [plan.folder], 0)
+
+
+def register(registry: JobRegistry) -> None:
+    registry.task(service.SCAN_REQUESTED, queue="integrations", concurrency_limit=1)(scan_requested)
+    registry.schedule("integrations.scan_requested.minutely", "* * * * *", service.SCAN_REQUESTED)
+    registry.task(POLL, queue="integrations", concurrency_limit=1)(poll)
+    registry.task(REFRESH, queue="integrations", concurrency_limit=2, max_attempts=2,
+                  timeout_seconds=6 * 3600)(refresh)  # fmt: skip
+    registry.schedule("podcasts.poll.hourly", "41 * * * *", POLL)
