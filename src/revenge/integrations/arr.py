@@ -15,6 +15,7 @@ Grab, health and update notices change nothing on disk and start nothing.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -42,10 +43,14 @@ class PathMapping:
     local: str
 
 
+_DRIVE = re.compile(r"^[A-Za-z]:/")
+
+
 def _clean(path: str) -> str:
-    """A normalised absolute POSIX path ("" for a relative or empty one)."""
+    """A normalised absolute path with forward slashes ("" for a relative or empty one);
+    Windows paths (`D:\\Media`, from an *arr on Windows) are kept to be mapped."""
     path = path.replace("\\", "/").strip()
-    if not path.startswith("/"):
+    if not path.startswith("/") and not _DRIVE.match(path):
         return ""
     return posixpath.normpath(path)
 

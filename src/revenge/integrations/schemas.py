@@ -15,13 +15,15 @@ ArrKind = Literal["radarr", "sonarr", "lidarr"]
 FeedMode = Literal["download", "stream"]
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=NOT_BLANK)]
 Folder = Annotated[str, Field(min_length=1, max_length=4096, pattern=r"^/")]
+# An *arr on Windows names folders like `D:\\Media`.
+RemoteFolder = Annotated[str, Field(min_length=1, max_length=4096, pattern=r"^(/|[A-Za-z]:[\\/])")]
 FeedUrl = Annotated[str, Field(min_length=8, max_length=2048, pattern=rf"^https?://[^{BLANK}]+$")]
 
 
 class PathMappingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    remote: Folder = Field(description="A folder as Radarr/Sonarr/Lidarr sees it.")
+    remote: RemoteFolder = Field(description="A folder as Radarr/Sonarr/Lidarr sees it.")
     local: Folder = Field(description="The same folder as this server sees it.")
 
 

@@ -83,15 +83,33 @@ async def get_podcast(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def get_podcast_with_count(
+    session: AsyncSession, podcast_id: uuid.UUID, allowed: set[uuid.UUID] | None
+) -> tuple[Podcast, int] | None:
+    count = select(func.count()).where(PodcastEpisode.podcast_id == Podcast.id).scalar_subquery()
+    stmt = scoped(
+        select(Podcast, count).where(Podcast.id == podcast_id), Podcast.library_id, allowed, None
+    )
+    row = (await session.execute(stmt)).first()
+    return (row[0], int(row[1])) if row is not None else None
+
+
 async def episodes_of(
-    session: AsyncSession, podcast_id: uuid.UUID, limit: int, offset: int
+    session: AsyncSession, podcast_id: uuid.UUID, limit: int, offset: int, descending: bool = True
 ) -> tuple[list[PodcastEpisode], int]:
+    """Episodes by date, then number (undated ones last either way), then title and id."""
     stmt = select(PodcastEpisode).where(PodcastEpisode.podcast_id == podcast_id)
-    order = [
-        PodcastEpisode.published_on.desc().nulls_last(),
-        PodcastEpisode.episode_number.desc().nulls_last(),
-        PodcastEpisode.title,
-    ]
+    if descending:
+        order = [
+            PodcastEpisode.published_on.desc().nulls_last(),
+            PodcastEpisode.episode_number.desc().nulls_last(),
+        ]
+    else:
+        order = [
+            PodcastEpisode.published_on.asc().nulls_last(),
+            PodcastEpisode.episode_number.asc().nulls_last(),
+        ]
+    order += [PodcastEpisode.title, PodcastEpisode.id]
     rows, total = await page(session, stmt, order, limit, offset)
     return [r[0] for r in rows], total
 

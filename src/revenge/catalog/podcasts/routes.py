@@ -27,6 +27,10 @@ class PodcastOut(BaseModel):
     episode_count: int
 
 
+class PodcastDetail(PodcastOut):
+    description: str | None
+
+
 class PodcastEpisodeOut(BaseModel):
     id: uuid.UUID
     podcast_id: uuid.UUID
@@ -70,12 +74,28 @@ async def list_podcasts(
     )
 
 
+@router.get("/{podcast_id}")
+async def get_podcast(podcast_id: uuid.UUID, browse: BrowseDep) -> PodcastDetail:
+    """One podcast (show) with its episode count and description."""
+    found = await repo.get_podcast_with_count(browse.session, podcast_id, browse.allowed)
+    if found is None:
+        raise NotFound(f"No podcast {podcast_id}.")
+    podcast, count = found
+    return PodcastDetail(**_podcast(podcast, count).model_dump(), description=podcast.description)
+
+
 @router.get("/{podcast_id}/episodes")
-async def podcast_episodes(podcast_id: uuid.UUID, browse: BrowseDep) -> Page[PodcastEpisodeOut]:
-    """A podcast's episodes, newest first."""
+async def podcast_episodes(
+    request: Request, podcast_id: uuid.UUID, browse: BrowseDep
+) -> Page[PodcastEpisodeOut]:
+    """A podcast's episodes by publication date: `order=asc` oldest first, `order=desc`
+    newest first; without `order`, newest first (as podcast apps list them)."""
     if await repo.get_podcast(browse.session, podcast_id, browse.allowed) is None:
         raise NotFound(f"No podcast {podcast_id}.")
-    found, total = await repo.episodes_of(browse.session, podcast_id, browse.limit, browse.offset)
+    descending = "order" not in request.query_params or browse.descending
+    found, total = await repo.episodes_of(
+        browse.session, podcast_id, browse.limit, browse.offset, descending=descending
+    )
     items = [_episode(e) for e in found]
     return Page(items=items, total=total, limit=browse.limit, offset=browse.offset)
 
