@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from xml.sax import SAXException
 
 import feedparser
 
@@ -97,7 +98,8 @@ def parse_feed(result: FetchResult) -> FeedFacts:
     feed = parsed.feed
     if not feed.get("title") and not parsed.entries:
         cause = parsed.get("bozo_exception")
-        raise FeedRefused(f"not an RSS or Atom feed{f': {cause}' if cause else ''}")
+        syntax = f" ({cause})" if isinstance(cause, SAXException) else ""
+        raise FeedRefused(f"not an RSS or Atom feed{syntax}")
     facts = FeedFacts(
         title=_text(feed.get("title")) or result.url,
         author=_text(feed.get("author")),
