@@ -15,6 +15,7 @@ import pytest
 from revenge.infra.http.guard import Allowlist
 from revenge.integrations.downloads import DownloadFailed, download
 from revenge.runtime import Runtime
+from tests.images.samples import encoded
 from tests.integrations.conftest import queued, run_queued, set_setting
 from tests.libraries.conftest import AS_ADMIN, LibraryMaker
 from tests.libraries.helpers import rows
@@ -76,6 +77,8 @@ class PodcastHost:
                 return Reply(304, b"", {"ETag": self.etag})
             headers = {"Content-Type": "application/rss+xml", "ETag": self.etag}
             return Reply(200, self.rss(), headers)
+        if request.path.startswith("/art/"):
+            return Reply(200, encoded("JPEG"), {"Content-Type": "image/jpeg"})
         for episode in self.episodes:
             if request.path == f"/media/{episode.slug}.mp3":
                 return _ranged(episode.audio, request)
@@ -91,7 +94,7 @@ def _ranged(body: bytes, request: Received) -> Reply:
     return Reply(200, body, {"Content-Type": "audio/mpeg", "Accept-Ranges": "bytes"})
 
 
-def _mp3(tmp_path: Path, name: str, title: str, show: str = "Test Show") -> bytes:
+def _mp3(tmp_path: Path, name: str, title: str, show: str = "TS (tagged)") -> bytes:
     """A real MP3 tagged the way podcast hosts tag theirs."""
     path = make_audio(tmp_path / "src" / f"{name}.mp3", seconds=0.3,
                       tags={"title": title, "album": show, "artist": "Ada Lovelace"})  # fmt: skip
@@ -164,21 +167,29 @@ async def test_new_episode_is_downloaded_and_catalogued_after_a_poll(
         await api.post(f"/api/v1/podcast-feeds/{feed['id']}/poll", headers=AS_ADMIN)
         await _poll_and_scan(clean_runtime)
         assert (show_folder / "2026-11-30 - Second Wind.mp3").read_bytes() == second.audio
+        # Once catalogued, the feed's titles, descriptions and artwork are applied.
+        assert await run_queued(clean_runtime, "podcasts.sync") >= 1
+        assert await run_queued(clean_runtime, "images.download") >= 1
 
     shows = (await api.get("/api/v1/podcasts", headers=AS_ADMIN)).json()["items"]
     assert [(s["title"], s["episode_count"]) for s in shows] == [("Test Show", 2)]
     show = await api.get(f"/api/v1/podcasts/{shows[0]['id']}", headers=AS_ADMIN)
     assert show.status_code == 200, show.text
+    assert show.json()["description"] == "A show about tests."
+    assert [i["kind"] for i in show.json()["images"]] == ["poster"]
     url = f"/api/v1/podcasts/{shows[0]['id']}/episodes"
     newest = (await api.get(url, headers=AS_ADMIN)).json()["items"]
     assert [e["title"] for e in newest] == ["Second Wind", "First Light"]
     oldest = (await api.get(url, params={"order": "asc"}, headers=AS_ADMIN)).json()["items"]
     assert [e["title"] for e in oldest] == ["First Light", "Second Wind"]
+    episode = await api.get(f"/api/v1/podcasts/episodes/{newest[0]['id']}", headers=AS_ADMIN)
+    assert episode.json()["description"] == "All about Second Wind."
+    assert [i["kind"] for i in episode.json()["images"]] == ["poster"]
     items = await api.get(f"/api/v1/podcast-feeds/{feed['id']}/episodes", headers=AS_ADMIN)
     assert [(e["title"], e["status"]) for e in items.json()] == [
         ("Second Wind", "downloaded"), ("First Light", "downloaded"),
     ]  # fmt: skip
-    assert items.json()[0]["description"] == "All about Second Wind ."
+    assert items.json()[0]["description"] == "All about Second Wind."
 
 
 async def test_refused_feeds_record_why_and_leave_others_alone(

@@ -23,6 +23,7 @@ from revenge.infra.http.guard import Allowlist, OutboundBlocked
 
 USER_AGENT = f"Revenge/{__version__} (podcast feeds)"
 _TAGS = re.compile(r"<[^>]+>")
+_BLOCKS = re.compile(r"<\s*/?\s*(?:p|br|div|li|ul|ol|h[1-6]|blockquote|tr)\b[^>]*>", re.IGNORECASE)
 
 
 class FeedRefused(Exception):
@@ -143,11 +144,12 @@ def _text(value: Any) -> str | None:
 
 
 def _plain(value: Any) -> str | None:
-    """Descriptions keep their words, not their markup (feeds carry HTML here)."""
+    """Descriptions keep their words and paragraphs, not their markup (feeds carry HTML)."""
     if not value:
         return None
-    text = html.unescape(_TAGS.sub(" ", str(value)))
-    return re.sub(r"[ \t]+", " ", text).strip()[:20_000] or None
+    text = html.unescape(_TAGS.sub("", _BLOCKS.sub("\n", str(value))))
+    lines = (re.sub(r"\s+", " ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)[:20_000] or None
 
 
 def _int(value: Any) -> int | None:

@@ -5,7 +5,10 @@
 - `podcasts.poll` (hourly): queue a `podcasts.refresh` of every subscription;
 - `podcasts.refresh`: one feed: conditional GET (ETag / If-Modified-Since), new items,
   downloads and removals, then a scan of the show's folder. A refused feed records its
-  reason on its own subscription and touches nothing else.
+  reason on its own subscription and touches nothing else;
+- `podcasts.sync`: once that scan has catalogued the downloads, the feed's titles,
+  descriptions and artwork are applied to them (checked again, less and less often, while
+  some are not catalogued yet).
 """
 
 from __future__ import annotations
@@ -13,8 +16,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.infra.jobs.context import JobContext
 from revenge.infra.jobs.registry import JobRegistry
@@ -22,12 +28,19 @@ from revenge.integrations import podcasts, service
 from revenge.integrations import repository as repo
 from revenge.integrations import settings as keys
 from revenge.integrations.downloads import DownloadFailed, download
+from revenge.integrations.feed_catalogue import apply_to_catalogue
 from revenge.integrations.feeds import FeedRefused, fetch_feed
 from revenge.integrations.podcasts import REFRESH, Plan
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 POLL = "podcasts.poll"
+SYNC = "podcasts.sync"
+SYNC_ROUNDS = 8
+SYNC_FIRST_DELAY = 5.0
 
 
 async def scan_requested(ctx: JobContext, payload: dict[str, Any]) -> None:
@@ -65,6 +78,7 @@ async def refresh(ctx: JobContext, payload: dict[str, Any]) -> None:
         return
     keep = int(await runtime.server_settings.get(keys.KEEP_EPISODES))
     async with runtime.db.transaction() as session:
+        await apply_to_catalogue(session, runtime.jobs, feed)
         added = await podcasts.apply_feed(session, feed, fetched)
         feed = await repo.get_feed(session, feed_id)
         plan = await podcasts.plan_downloads(session, feed, keep) if feed else None
@@ -100,6 +114,22 @@ async def _carry_out(ctx: JobContext, feed_id: uuid.UUID, plan: Plan) -> None:
             feed = await repo.get_feed(session, feed_id)
             if feed is not None:
                 await service.request_scan(session, runtime.jobs, feed.library_id, [plan.folder], 0)
+                await _queue_sync(session, runtime, feed_id, 0)
+
+
+async def _queue_sync(session: AsyncSession, runtime: Runtime, feed_id: uuid.UUID, n: int) -> None:
+    delay = timedelta(seconds=SYNC_FIRST_DELAY * 2**n)
+    await runtime.jobs.enqueue(session, SYNC, {"feed_id": str(feed_id), "round": n}, delay=delay)
+
+
+async def sync(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """Apply the feed's details to downloads the scan has catalogued since."""
+    feed_id, n = uuid.UUID(payload["feed_id"]), int(payload.get("round", 0))
+    async with ctx.runtime.db.transaction() as session:
+        feed = await repo.get_feed(session, feed_id)
+        left = await apply_to_catalogue(session, ctx.runtime.jobs, feed) if feed else 0
+        if left and n + 1 < SYNC_ROUNDS:
+            await _queue_sync(session, ctx.runtime, feed_id, n + 1)
 
 
 def register(registry: JobRegistry) -> None:
@@ -108,4 +138,5 @@ def register(registry: JobRegistry) -> None:
     registry.task(POLL, queue="integrations", concurrency_limit=1)(poll)
     registry.task(REFRESH, queue="integrations", concurrency_limit=2, max_attempts=2,
                   timeout_seconds=6 * 3600)(refresh)  # fmt: skip
+    registry.task(SYNC, queue="integrations", max_attempts=3)(sync)
     registry.schedule("podcasts.poll.hourly", "41 * * * *", POLL)

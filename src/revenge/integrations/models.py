@@ -128,5 +128,7 @@ class PodcastFeedEpisode(Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="available")
     file_path: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
+    # When the feed's details were applied to the catalogued file's episode.
+    catalogued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_ts()
     updated_at: Mapped[datetime] = updated_ts()

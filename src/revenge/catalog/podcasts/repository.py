@@ -6,7 +6,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from psycopg import AsyncConnection
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import upsert_keyed
@@ -18,6 +18,7 @@ from revenge.catalog.repository import (
     page,
     scoped,
 )
+from revenge.libraries.models import MediaFile
 
 if TYPE_CHECKING:
     from revenge.catalog.browse import Browse
@@ -124,3 +125,36 @@ async def get_episode(
         None,
     )
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def episodes_at_paths(
+    session: AsyncSession, library_id: uuid.UUID, paths: list[str]
+) -> dict[str, tuple[uuid.UUID, uuid.UUID]]:
+    """Path -> (episode id, podcast id) of the catalogued files among `paths`."""
+    if not paths:
+        return {}
+    stmt = (
+        select(MediaFile.path, PodcastEpisode.id, PodcastEpisode.podcast_id)
+        .join(PodcastEpisode, PodcastEpisode.id == MediaFile.item_id)
+        .where(
+            MediaFile.library_id == library_id,
+            MediaFile.item_kind == "podcast_episode",
+            MediaFile.path.in_(paths),
+        )
+    )
+    return {path: (e, p) for path, e, p in (await session.execute(stmt)).all()}
+
+
+async def set_show_details(session: AsyncSession, podcast_id: uuid.UUID, **values: Any) -> None:
+    """Show details from a source people chose (a subscribed feed); None values are kept."""
+    kept = {k: v for k, v in values.items() if v is not None}
+    if kept:
+        await session.execute(update(Podcast).where(Podcast.id == podcast_id).values(**kept))
+
+
+async def set_episode_details(session: AsyncSession, episode_id: uuid.UUID, **values: Any) -> None:
+    kept = {k: v for k, v in values.items() if v is not None}
+    if kept:
+        await session.execute(
+            update(PodcastEpisode).where(PodcastEpisode.id == episode_id).values(**kept)
+        )

@@ -15,6 +15,7 @@ from revenge.catalog.podcasts import repository as repo
 from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
 from revenge.catalog.schemas import FileOut, Page, UserStateOut
 from revenge.errors import NotFound
+from revenge.images.schemas import ItemImageOut
 
 router = APIRouter()
 
@@ -29,6 +30,7 @@ class PodcastOut(BaseModel):
 
 class PodcastDetail(PodcastOut):
     description: str | None
+    images: list[ItemImageOut]
 
 
 class PodcastEpisodeOut(BaseModel):
@@ -42,6 +44,7 @@ class PodcastEpisodeOut(BaseModel):
 
 class PodcastEpisodeDetail(PodcastEpisodeOut):
     description: str | None
+    images: list[ItemImageOut]
     files: list[FileOut]
     user_state: UserStateOut
 
@@ -81,7 +84,11 @@ async def get_podcast(podcast_id: uuid.UUID, browse: BrowseDep) -> PodcastDetail
     if found is None:
         raise NotFound(f"No podcast {podcast_id}.")
     podcast, count = found
-    return PodcastDetail(**_podcast(podcast, count).model_dump(), description=podcast.description)
+    return PodcastDetail(
+        **_podcast(podcast, count).model_dump(),
+        description=podcast.description,
+        images=await browse.images("podcast", podcast.id),
+    )
 
 
 @router.get("/{podcast_id}/episodes")
@@ -110,6 +117,7 @@ async def get_episode(episode_id: uuid.UUID, browse: BrowseDep) -> PodcastEpisod
     return PodcastEpisodeDetail(
         **_episode(episode).model_dump(),
         description=episode.description,
+        images=await browse.images("podcast_episode", episode.id),
         files=files.get(episode.id, []),
         user_state=states[episode.id],
     )

@@ -101,6 +101,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), server_default="available", nullable=False),
         sa.Column("file_path", sa.Text()),
         sa.Column("error", sa.Text()),
+        sa.Column("catalogued_at", sa.DateTime(timezone=True)),
         *_stamps(),
         sa.CheckConstraint(
             "status IN ('available', 'downloaded', 'failed', 'skipped', 'removed')",
