@@ -11,14 +11,16 @@ from xml.sax.saxutils import escape
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from revenge.infra.http.guard import Allowlist
 from revenge.integrations.downloads import DownloadFailed, download
 from revenge.runtime import Runtime
 from tests.images.samples import encoded
 from tests.integrations.conftest import queued, run_queued, set_setting
-from tests.libraries.conftest import AS_ADMIN, LibraryMaker
+from tests.libraries.conftest import AS_ADMIN, AS_USER, LibraryMaker
 from tests.libraries.helpers import rows
+from tests.support.auth import USER
 from tests.support.http_server import LoopbackServer, Received, Reply
 from tests.support.media import make_audio
 
@@ -295,3 +297,56 @@ async def test_download_resumes_a_partial_file_with_range(tmp_path: Path) -> Non
         with pytest.raises(DownloadFailed, match="not a public address"):
             await download(f"{server.url}/e.mp3", tmp_path / "x.mp3", Allowlist(), 10**7)
     assert not (tmp_path / "big.mp3.part").exists()
+
+
+async def test_keep_last_episodes_and_stream_mode(
+    api: httpx.AsyncClient, clean_runtime: Runtime, make_library: LibraryMaker,
+    allow_loopback: None, tmp_path: Path,
+) -> None:  # fmt: skip
+    root = tmp_path / "podcasts"
+    library = await make_library("podcast", root)
+    await set_setting(api, "podcasts.keep_episodes", 1)
+    kept = PodcastHost("Kept Show", path="/kept.xml")
+    streamed = PodcastHost("Streamed Show", path="/streamed.xml")
+    for n in (1, 2):
+        day = datetime(2026, 10, n, tzinfo=UTC)
+        kept.episodes.append(
+            Episode(f"k{n}", f"Kept {n}", day, _mp3(tmp_path, f"k{n}", "x"), f"k{n}")
+        )
+        streamed.episodes.append(Episode(f"s{n}", f"Streamed {n}", day, b"", f"s{n}"))
+
+    def answer(request: Received) -> Reply:
+        host = kept if request.path.startswith(("/kept", "/media/k")) else streamed
+        return host.answer(request)
+
+    async with LoopbackServer(answer) as server:
+        kept.base = streamed.base = server.url
+        kept_feed = await _subscribe(api, f"{server.url}/kept.xml", library)
+        stream_feed = await _subscribe(api, f"{server.url}/streamed.xml", library, mode="stream")
+        await _poll_and_scan(clean_runtime)
+        assert sorted(p.name for p in (root / "Kept Show").iterdir()) == ["2026-10-02 - Kept 2.mp3"]
+        kept.episodes.append(Episode("k3", "Kept 3", datetime(2026, 10, 3, tzinfo=UTC),
+                                     _mp3(tmp_path, "k3", "x"), "k3"))  # fmt: skip
+        kept.version += 1
+        await api.post(f"/api/v1/podcast-feeds/{kept_feed['id']}/poll", headers=AS_ADMIN)
+        await _poll_and_scan(clean_runtime)
+        assert sorted(p.name for p in (root / "Kept Show").iterdir()) == ["2026-10-03 - Kept 3.mp3"]
+        assert not any(r.path.startswith("/media/s") for r in server.received)
+
+    url = f"/api/v1/podcast-feeds/{kept_feed['id']}/episodes"
+    states = [(e["title"], e["status"]) for e in (await api.get(url, headers=AS_ADMIN)).json()]
+    assert states == [("Kept 3", "downloaded"), ("Kept 2", "removed"), ("Kept 1", "skipped")]
+    # Streamed episodes are listed, with the feed's own URL to play, to users of the library.
+    url = f"/api/v1/podcast-feeds/{stream_feed['id']}/episodes"
+    assert (await api.get(url, headers=AS_USER)).status_code == 404
+    async with clean_runtime.db.transaction() as session:
+        await session.execute(
+            text("INSERT INTO library_access (library_id, user_id) VALUES (:l, :u)"),
+            {"l": library["id"], "u": USER.user_id},
+        )
+    listed = (await api.get(url, headers=AS_USER)).json()
+    assert [(e["title"], e["status"]) for e in listed] == [
+        ("Streamed 2", "available"), ("Streamed 1", "available"),
+    ]  # fmt: skip
+    assert listed[0]["enclosure_url"] == f"{server.url}/media/s2.mp3"
+    assert not (root / "Streamed Show").exists()

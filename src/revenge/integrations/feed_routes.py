@@ -1,7 +1,9 @@
-"""Podcast feed subscriptions (admins): subscribe, poll now, items, OPML import and export.
+"""Podcast feed subscriptions: subscribe, poll now, items, OPML import and export.
 
 Under `/api/v1/podcast-feeds` (not `/api/v1/podcasts/...`, whose `/{podcast_id}` would
-shadow it). Subscribing queues a first poll at once; later polls run hourly.
+shadow it). Subscribing queues a first poll at once; later polls run hourly. Admins manage
+subscriptions; every user may list those of the libraries they can see, with each item's
+enclosure URL (how `stream` subscriptions are played: straight from the feed's host).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.activity.audit import Audit
-from revenge.api.deps import AdminUser, DbSession, RuntimeDep
+from revenge.api.auth import Principal
+from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
 from revenge.errors import AppError, BadRequest, NotFound
 from revenge.infra.jobs.queue import JobQueue
@@ -30,6 +33,7 @@ from revenge.integrations.schemas import (
     OpmlImported,
     PollQueued,
 )
+from revenge.libraries.access import allowed_library_ids
 
 router = APIRouter(tags=["podcast feeds"])
 BASE = "/api/v1/podcast-feeds"
@@ -47,9 +51,20 @@ async def _queue_refresh(session: AsyncSession, jobs: JobQueue, feed_id: uuid.UU
     return job is not None
 
 
+async def _visible_feed(session: AsyncSession, user: Principal, feed_id: uuid.UUID) -> PodcastFeed:
+    feed = await podcasts.get_feed(session, feed_id)
+    allowed = await allowed_library_ids(session, user)
+    if allowed is not None and feed.library_id not in allowed:
+        raise NotFound(f"No podcast feed {feed_id}.")
+    return feed
+
+
 @router.get(BASE)
-async def list_feeds(_: AdminUser, session: DbSession) -> list[FeedOut]:
-    return [_out(f) for f in await repo.list_feeds(session)]
+async def list_feeds(user: CurrentUser, session: DbSession) -> list[FeedOut]:
+    """Subscriptions of the libraries the caller can see."""
+    allowed = await allowed_library_ids(session, user)
+    feeds = await repo.list_feeds(session)
+    return [_out(f) for f in feeds if allowed is None or f.library_id in allowed]
 
 
 @router.post(
@@ -102,8 +117,8 @@ async def import_opml(
 
 
 @router.get(f"{BASE}/{{feed_id}}")
-async def get_feed(feed_id: uuid.UUID, _: AdminUser, session: DbSession) -> FeedOut:
-    return _out(await podcasts.get_feed(session, feed_id))
+async def get_feed(feed_id: uuid.UUID, user: CurrentUser, session: DbSession) -> FeedOut:
+    return _out(await _visible_feed(session, user, feed_id))
 
 
 @router.patch(f"{BASE}/{{feed_id}}")
@@ -138,10 +153,10 @@ async def poll_now(
 
 @router.get(f"{BASE}/{{feed_id}}/episodes")
 async def feed_episodes(
-    feed_id: uuid.UUID, _: AdminUser, session: DbSession
+    feed_id: uuid.UUID, user: CurrentUser, session: DbSession
 ) -> list[FeedEpisodeOut]:
     """The feed's items, newest first, with their enclosure URL and download state."""
-    await podcasts.get_feed(session, feed_id)
+    await _visible_feed(session, user, feed_id)
     return [
         FeedEpisodeOut.model_validate(e, from_attributes=True)
         for e in await repo.episodes_of(session, feed_id)
