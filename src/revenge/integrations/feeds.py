@@ -23,6 +23,7 @@ from revenge.infra.http.guard import Allowlist, OutboundBlocked
 
 USER_AGENT = f"Revenge/{__version__} (podcast feeds)"
 _TAGS = re.compile(r"<[^>]+>")
+_HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BLOCKS = re.compile(r"<\s*/?\s*(?:p|br|div|li|ul|ol|h[1-6]|blockquote|tr)\b[^>]*>", re.IGNORECASE)
 
 
@@ -147,7 +148,7 @@ def _plain(value: Any) -> str | None:
     """Descriptions keep their words and paragraphs, not their markup (feeds carry HTML)."""
     if not value:
         return None
-    text = html.unescape(_TAGS.sub("", _BLOCKS.sub("\n", str(value))))
+    text = html.unescape(_TAGS.sub("", _BLOCKS.sub("\n", _HIDDEN.sub("", str(value)))))
     lines = (re.sub(r"\s+", " ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)[:20_000] or None
 
