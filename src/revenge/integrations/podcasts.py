@@ -105,7 +105,7 @@ async def apply_feed(session: AsyncSession, feed: PodcastFeed, fetched: FetchedF
         title=facts.title, author=facts.author, description=facts.description,
         link=facts.link, image_url=facts.image_url, etag=fetched.etag,
         last_modified=fetched.last_modified, last_changed_at=func.now(),
-        folder=feed.folder or folder_name(facts.title),
+        folder=feed.folder or await _free_folder(session, feed, folder_name(facts.title)),
     )  # fmt: skip
     await repo.update_feed(session, feed.id, **values)
     known = await repo.known_guids(session, feed.id)
@@ -120,6 +120,16 @@ async def apply_feed(session: AsyncSession, feed: PodcastFeed, fetched: FetchedF
     ]  # fmt: skip
     await repo.add_episodes(session, feed.id, rows)
     return len(rows)
+
+
+async def _free_folder(session: AsyncSession, feed: PodcastFeed, wanted: str) -> str:
+    """`wanted`, or `wanted (2)`...: two shows of one title must not share a folder."""
+    taken = await repo.folders_in_use(session, feed.library_id, feed.id)
+    name, n = wanted, 1
+    while name.lower() in taken:
+        n += 1
+        name = f"{wanted} ({n})"
+    return name
 
 
 @dataclass

@@ -138,6 +138,18 @@ async def update_feed(session: AsyncSession, feed_id: uuid.UUID, **values: Any) 
     await session.execute(update(PodcastFeed).where(PodcastFeed.id == feed_id).values(**values))
 
 
+async def folders_in_use(
+    session: AsyncSession, library_id: uuid.UUID, except_id: uuid.UUID
+) -> set[str]:
+    """Show folders other subscriptions of the library already write to."""
+    stmt = select(PodcastFeed.folder).where(
+        PodcastFeed.library_id == library_id,
+        PodcastFeed.id != except_id,
+        PodcastFeed.folder.is_not(None),
+    )
+    return {f.lower() for f in (await session.execute(stmt)).scalars() if f}
+
+
 async def known_guids(session: AsyncSession, feed_id: uuid.UUID) -> set[str]:
     stmt = select(PodcastFeedEpisode.guid).where(PodcastFeedEpisode.feed_id == feed_id)
     return set((await session.execute(stmt)).scalars())
