@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 from pathlib import Path
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from revenge.infra.jobs.context import JobContext
+from revenge.infra.jobs.worker import Worker
 from revenge.integrations.arr import PathMapping, changed_folders, map_path
 from revenge.integrations.jobs import scan_requested
 from revenge.runtime import Runtime
@@ -213,3 +215,35 @@ def test_payload_shapes_and_path_mapping() -> None:
     assert map_path("D:\\Media\\TV\\Andor", windows) == "/srv/media/TV/Andor"
     assert map_path("/data/tv/Andor", windows) == "/srv/tv/Andor"
     assert map_path("/other/x", windows) == "/other/x"
+
+
+# Scans of some folders only (the fixture's first scan covers the whole library).
+HOOK_SCANS = "SELECT folders, status FROM library_scans WHERE jsonb_typeof(folders) = 'array'"
+
+
+async def test_a_burst_of_hooks_becomes_one_scan_through_the_job_worker(
+    api: httpx.AsyncClient, clean_runtime: Runtime, tv: tuple[dict[str, Any], Path]
+) -> None:
+    """The same path with the real queue: delayed, deduplicated jobs run by a worker."""
+    _, root = tv
+    await set_setting(api, "integrations.hook_debounce_seconds", 1.0)
+    sonarr = await _integration(api, "sonarr", [])
+    path, secret = _hook_path(sonarr), {"secret": sonarr["secret"]}
+    series = str(root / "Severance")
+    worker = Worker(clean_runtime, ("integrations", "scan"))
+    await worker.start()
+    try:
+        for _ in range(5):
+            body = sonarr_download(series, "Season 01/Severance - S01E02.mkv")
+            assert (await api.post(path, params=secret, json=body)).status_code == 202
+        for _ in range(300):
+            done = await rows(clean_runtime, HOOK_SCANS)
+            if done and all(r["status"] in ("completed", "failed") for r in done):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await worker.stop(grace_seconds=5)
+    scans = await rows(clean_runtime, HOOK_SCANS)
+    assert scans == [{"folders": [str(root / "Severance" / "Season 01")], "status": "completed"}]
+    files = await files_by_name(clean_runtime)
+    assert "Severance - S01E02.mkv" in files and "Andor - S01E02.mkv" not in files
