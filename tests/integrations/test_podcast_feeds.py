@@ -296,7 +296,12 @@ async def test_download_resumes_a_partial_file_with_range(tmp_path: Path) -> Non
                            Allowlist.parse(["127.0.0.1"]), 1024)  # fmt: skip
         with pytest.raises(DownloadFailed, match="not a public address"):
             await download(f"{server.url}/e.mp3", tmp_path / "x.mp3", Allowlist(), 10**7)
+        # An unmounted library folder is not recreated underneath its mount point.
+        unmounted = tmp_path / "unmounted" / "Show" / "x.mp3"
+        with pytest.raises(DownloadFailed, match="cannot write"):
+            await download(f"{server.url}/e.mp3", unmounted, Allowlist.parse(["127.0.0.1"]), 10**7)
     assert not (tmp_path / "big.mp3.part").exists()
+    assert not (tmp_path / "unmounted").exists()
 
 
 async def test_keep_last_episodes_and_stream_mode(

@@ -105,8 +105,12 @@ async def _write(response: httpx.Response, part: Path, offset: int, max_bytes: i
 
 
 def _open(part: Path, offset: int) -> BinaryIO:
-    """The partial file, positioned at `offset` (0: emptied)."""
-    part.parent.mkdir(parents=True, exist_ok=True)
+    """The partial file, positioned at `offset` (0: emptied).
+
+    Only the show's folder is created, never the library folder above it: an unmounted
+    disk must fail the download, not fill the mount point underneath.
+    """
+    part.parent.mkdir(exist_ok=True)
     out = part.open("r+b" if offset else "wb")
     out.seek(offset)
     out.truncate()
