@@ -207,6 +207,17 @@ def test_payload_shapes_and_path_mapping() -> None:
                        {"path": "/music/Björk/Post (1995)/02 - Hyperballad.flac"}],
     }  # fmt: skip
     assert changed_folders(lidarr) == ["/music/Björk/Post (1995)"]
+    renamed = {
+        "eventType": "Rename",
+        "series": {"path": "/tv/Andor"},
+        "renamedEpisodeFiles": [{
+            "relativePath": "Season 01/Andor - S01E01 - Kassa.mkv",
+            "path": "/tv/Andor/Season 01/Andor - S01E01 - Kassa.mkv",
+            "previousRelativePath": "Andor.S01E01.mkv",
+            "previousPath": "/tv/Andor/Andor.S01E01.mkv",
+        }],
+    }  # fmt: skip
+    assert changed_folders(renamed) == ["/tv/Andor", "/tv/Andor/Season 01"]
     deleted = {"eventType": "SeriesDelete", "series": {"path": "/tv/Andor"}}
     assert changed_folders(deleted) == ["/tv/Andor"]
     climbing = {"series": {"path": "/tv/Andor"}, "episodeFile": {"relativePath": "../../etc/x"}}

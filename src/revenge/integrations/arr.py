@@ -90,11 +90,11 @@ def _file_entries(payload: dict[str, Any]) -> Iterable[dict[str, Any]]:
             yield from (v for v in value if isinstance(v, dict))
 
 
-def _file_folder(entry: dict[str, Any], parent: str) -> str:
-    path = entry.get("path")
+def _file_folder(entry: dict[str, Any], parent: str, key: str, relative_key: str) -> str:
+    path = entry.get(key)
     if isinstance(path, str) and _clean(path):
         return posixpath.dirname(_clean(path))
-    relative = entry.get("relativePath")
+    relative = entry.get(relative_key)
     if isinstance(relative, str) and relative.strip() and parent:
         joined = posixpath.normpath(posixpath.join(parent, relative.replace("\\", "/")))
         # A relative path climbing out of its parent is not trusted beyond the parent.
@@ -104,9 +104,15 @@ def _file_folder(entry: dict[str, Any], parent: str) -> str:
 
 
 def changed_folders(payload: dict[str, Any]) -> list[str]:
-    """The folders (as the *arr sees them) an event changed; [] when none."""
+    """The folders (as the *arr sees them) an event changed; [] when none. A renamed file's
+    previous folder counts too: the scan of it sees the file gone (or moved)."""
     parent = _parent_folder(payload)
-    folders = {f for e in _file_entries(payload) if (f := _file_folder(e, parent))}
+    folders = {
+        folder
+        for entry in _file_entries(payload)
+        for keys in (("path", "relativePath"), ("previousPath", "previousRelativePath"))
+        if (folder := _file_folder(entry, parent, *keys))
+    }
     if not folders and parent:
         folders.add(parent)
     return sorted(folders)
