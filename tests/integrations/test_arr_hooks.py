@@ -258,3 +258,24 @@ async def test_a_burst_of_hooks_becomes_one_scan_through_the_job_worker(
     assert scans == [{"folders": [str(root / "Severance" / "Season 01")], "status": "completed"}]
     files = await files_by_name(clean_runtime)
     assert "Severance - S01E02.mkv" in files and "Andor - S01E02.mkv" not in files
+
+
+async def test_rotating_the_secret_and_disabling_an_integration(
+    api: httpx.AsyncClient, clean_runtime: Runtime
+) -> None:
+    sonarr = await _integration(api, "sonarr", [])
+    path, test = _hook_path(sonarr), {"eventType": "Test"}
+    admin = f"/api/v1/admin/integrations/{sonarr['id']}"
+    rotated = await api.post(f"{admin}/secret", headers=AS_ADMIN)
+    assert rotated.status_code == 200, rotated.text
+    new = rotated.json()["secret"]
+    assert (await api.post(path, params={"secret": sonarr["secret"]}, json=test)).status_code == 401
+    assert (await api.post(path, params={"secret": new}, json=test)).status_code == 200
+    mapping = [{"remote": "D:\\Media\\TV", "local": "/srv/tv"}]
+    patched = await api.patch(admin, json={"enabled": False, "path_mappings": mapping},
+                              headers=AS_ADMIN)  # fmt: skip
+    assert patched.status_code == 200 and patched.json()["path_mappings"] == mapping
+    assert (await api.post(path, params={"secret": new}, json=test)).status_code == 401
+    assert (await api.get(admin, headers={"x-test-user": "user"})).status_code == 403
+    assert (await api.delete(admin, headers=AS_ADMIN)).status_code == 204
+    assert (await api.post(path, params={"secret": new}, json=test)).status_code == 401

@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from revenge.infra.http.guard import Allowlist
 from revenge.integrations.downloads import DownloadFailed, download
+from revenge.integrations.feeds import fetch_feed
 from revenge.runtime import Runtime
 from tests.images.samples import encoded
 from tests.integrations.conftest import queued, run_queued, set_setting
@@ -355,3 +356,21 @@ async def test_keep_last_episodes_and_stream_mode(
     ]  # fmt: skip
     assert listed[0]["enclosure_url"] == f"{server.url}/media/s2.mp3"
     assert not (root / "Streamed Show").exists()
+
+
+async def test_if_modified_since_when_the_host_sends_no_etag() -> None:
+    sent = "Mon, 30 Nov 2026 06:00:00 GMT"
+    host = PodcastHost("Dated Show")
+
+    def answer(request: Received) -> Reply:
+        if request.headers.get("if-modified-since") == sent:
+            return Reply(304, b"")
+        return Reply(200, host.rss(), {"Last-Modified": sent})
+
+    allow = Allowlist.parse(["127.0.0.1"])
+    async with LoopbackServer(answer) as server:
+        first = await fetch_feed(f"{server.url}/feed.xml", None, None, allow, 10**6)
+        assert first.facts is not None and first.facts.title == "Dated Show"
+        assert (first.etag, first.last_modified) == (None, sent)
+        again = await fetch_feed(f"{server.url}/feed.xml", None, first.last_modified, allow, 10**6)
+        assert again.facts is None and again.last_modified == sent
