@@ -18,12 +18,10 @@ from revenge.activity.audit import Audit
 from revenge.api.auth import Principal
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
-from revenge.errors import AppError, BadRequest, NotFound
-from revenge.infra.jobs.queue import JobQueue
+from revenge.errors import BadRequest, NotFound
 from revenge.integrations import opml, podcasts
 from revenge.integrations import repository as repo
 from revenge.integrations.models import PodcastFeed
-from revenge.integrations.podcasts import REFRESH
 from revenge.integrations.schemas import (
     FeedEpisodeOut,
     FeedIn,
@@ -42,13 +40,6 @@ OPML_TYPE = "text/x-opml"
 
 def _out(feed: PodcastFeed) -> FeedOut:
     return FeedOut.model_validate(feed, from_attributes=True)
-
-
-async def _queue_refresh(session: AsyncSession, jobs: JobQueue, feed_id: uuid.UUID) -> bool:
-    job = await jobs.enqueue(
-        session, REFRESH, {"feed_id": str(feed_id)}, dedupe_key=f"{REFRESH}:{feed_id}"
-    )
-    return job is not None
 
 
 async def _visible_feed(session: AsyncSession, user: Principal, feed_id: uuid.UUID) -> PodcastFeed:
@@ -75,7 +66,7 @@ async def subscribe(
 ) -> FeedOut:
     """Subscribe a podcast library to a feed; its first poll is queued at once."""
     feed = await podcasts.subscribe(session, body.url, body.library_id, body.mode)
-    await _queue_refresh(session, runtime.jobs, feed.id)
+    await podcasts.queue_refresh(session, runtime.jobs, feed.id)
     audit.resource_type, audit.resource_id = "podcast_feed", str(feed.id)
     return _out(feed)
 
@@ -98,22 +89,10 @@ async def import_opml(
         outlines = opml.read(body.opml)
     except opml.OpmlInvalid as exc:
         raise BadRequest(f"OPML: {exc}") from None
-    added: list[FeedOut] = []
-    skipped: list[dict[str, str]] = []
-    for outline in outlines:
-        if not outline.url.startswith(("http://", "https://")) or len(outline.url) > 2048:
-            skipped.append({"url": outline.url[:2048], "reason": "not an http(s) URL"})
-            continue
-        try:
-            feed = await podcasts.subscribe(session, outline.url, body.library_id, body.mode)
-        except AppError as exc:
-            if exc.status == 422:
-                raise
-            skipped.append({"url": outline.url, "reason": exc.detail})
-            continue
-        await _queue_refresh(session, runtime.jobs, feed.id)
-        added.append(_out(feed))
-    return OpmlImported(added=added, skipped=skipped)
+    added, skipped = await podcasts.import_outlines(
+        session, runtime.jobs, outlines, body.library_id, body.mode
+    )
+    return OpmlImported(added=[_out(f) for f in added], skipped=skipped)
 
 
 @router.get(f"{BASE}/{{feed_id}}")
@@ -148,7 +127,7 @@ async def poll_now(
 ) -> PollQueued:
     """Queue a poll of this feed now (false: one is already queued or running)."""
     await podcasts.get_feed(session, feed_id)
-    return PollQueued(queued=await _queue_refresh(session, runtime.jobs, feed_id))
+    return PollQueued(queued=await podcasts.queue_refresh(session, runtime.jobs, feed_id))
 
 
 @router.get(f"{BASE}/{{feed_id}}/episodes")

@@ -23,9 +23,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.errors import Conflict, NotFound, Unprocessable
+from revenge.infra.jobs.queue import JobQueue
 from revenge.integrations import repository as repo
 from revenge.integrations.feeds import FeedFacts, FetchedFeed
 from revenge.integrations.models import PodcastFeed, PodcastFeedEpisode
+from revenge.integrations.opml import Outline
 from revenge.libraries.scanner.walk import AUDIO_EXTENSIONS
 
 REFRESH = "podcasts.refresh"
@@ -34,6 +36,7 @@ _MIME_EXTENSIONS = {
     "audio/aac": "aac", "audio/ogg": "ogg", "audio/opus": "opus", "audio/flac": "flac",
     "audio/x-flac": "flac", "audio/wav": "wav", "audio/x-wav": "wav",
 }  # fmt: skip
+_URL = re.compile(r"https?://[^\s]{1,2040}")
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
 
@@ -58,6 +61,35 @@ async def subscribe(
             return await repo.add_feed(session, url=url, library_id=library_id, mode=mode)
     except IntegrityError:
         raise Conflict(f"Already subscribed to {url}.") from None
+
+
+async def queue_refresh(session: AsyncSession, jobs: JobQueue, feed_id: uuid.UUID) -> bool:
+    """Queue a poll of one feed; False when one is already queued or running."""
+    job = await jobs.enqueue(
+        session, REFRESH, {"feed_id": str(feed_id)}, dedupe_key=f"{REFRESH}:{feed_id}"
+    )
+    return job is not None
+
+
+async def import_outlines(
+    session: AsyncSession, jobs: JobQueue, outlines: list[Outline], library_id: uuid.UUID,
+    mode: str,
+) -> tuple[list[PodcastFeed], list[dict[str, str]]]:  # fmt: skip
+    """Subscribe to every outline's feed: (added, skipped with the reason)."""
+    added: list[PodcastFeed] = []
+    skipped: list[dict[str, str]] = []
+    for outline in outlines:
+        if _URL.fullmatch(outline.url) is None:
+            skipped.append({"url": outline.url[:2048], "reason": "not an http(s) URL"})
+            continue
+        try:
+            feed = await subscribe(session, outline.url, library_id, mode)
+        except Conflict as exc:
+            skipped.append({"url": outline.url, "reason": exc.detail})
+            continue
+        await queue_refresh(session, jobs, feed.id)
+        added.append(feed)
+    return added, skipped
 
 
 async def get_feed(session: AsyncSession, feed_id: uuid.UUID) -> PodcastFeed:

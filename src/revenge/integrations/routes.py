@@ -94,19 +94,11 @@ async def update_integration(
     request: Request, integration_id: uuid.UUID, body: IntegrationPatch, _: AdminUser,
     session: DbSession,
 ) -> IntegrationOut:  # fmt: skip
-    integration = await service.get_integration(session, integration_id)
-    if body.name is not None:
-        integration.name = body.name.strip()
-    if body.enabled is not None:
-        integration.enabled = body.enabled
-    if body.path_mappings is not None:
-        integration.path_mappings = [m.model_dump() for m in body.path_mappings]
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(f"An integration named {body.name!r} already exists.") from None
-    await session.refresh(integration)
+    given = body.path_mappings
+    mappings = None if given is None else [m.model_dump() for m in given]
+    integration = await service.update_integration(
+        session, integration_id, body.name, body.enabled, mappings
+    )
     return _out(request, integration)
 
 
@@ -115,10 +107,7 @@ async def rotate_secret(
     request: Request, integration_id: uuid.UUID, _: AdminUser, session: DbSession
 ) -> IntegrationCreated:
     """A new secret; the old one stops working at once."""
-    integration = await service.get_integration(session, integration_id)
-    secret = service.new_secret()
-    integration.secret_hash = service.hash_secret(secret)
-    await session.flush()
+    integration, secret = await service.rotate_secret(session, integration_id)
     out = _out(request, integration)
     return IntegrationCreated(
         **out.model_dump(), secret=secret,

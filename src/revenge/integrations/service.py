@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.errors import Conflict, NotFound, Unauthorized
@@ -61,6 +62,38 @@ async def get_integration(session: AsyncSession, integration_id: uuid.UUID) -> I
     if found is None:
         raise NotFound(f"No integration {integration_id}.")
     return found
+
+
+async def update_integration(
+    session: AsyncSession, integration_id: uuid.UUID, name: str | None, enabled: bool | None,
+    mappings: list[dict[str, str]] | None,
+) -> Integration:  # fmt: skip
+    """Change what was given (None: unchanged); 409 when the name is taken."""
+    integration = await get_integration(session, integration_id)
+    if name is not None:
+        integration.name = name.strip()
+    if enabled is not None:
+        integration.enabled = enabled
+    if mappings is not None:
+        integration.path_mappings = mappings
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        raise Conflict(f"An integration named {name!r} already exists.") from None
+    await session.refresh(integration)
+    return integration
+
+
+async def rotate_secret(
+    session: AsyncSession, integration_id: uuid.UUID
+) -> tuple[Integration, str]:
+    """A new secret; the old one stops working when the caller commits."""
+    integration = await get_integration(session, integration_id)
+    secret = new_secret()
+    integration.secret_hash = hash_secret(secret)
+    await session.flush()
+    return integration, secret
 
 
 async def authenticate(
