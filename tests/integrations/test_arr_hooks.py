@@ -20,6 +20,7 @@ from tests.integrations.conftest import queued, run_queued, set_setting
 from tests.libraries.conftest import AS_ADMIN, LibraryMaker, Scanner
 from tests.libraries.helpers import files_by_name, rows
 from tests.support.media import make_video
+from tests.support.seed import execute
 
 
 def sonarr_download(series_path: str, relative: str) -> dict[str, Any]:
@@ -185,8 +186,15 @@ async def test_repeated_hooks_for_one_folder_coalesce_into_one_scan(
     await run_queued(clean_runtime, "integrations.scan_requested")
     assert len(await queued(clean_runtime, "libraries.scan")) == 1
     await run_queued(clean_runtime, "libraries.scan")
-    # The next run of the job (every minute while requests wait) queues the one left.
-    await scan_requested(JobContext(clean_runtime, 0, "integrations.scan_requested", 1), {})
+    # The minutely run of the job queues the one left, once no hook came for a window.
+    minutely = JobContext(clean_runtime, 0, "integrations.scan_requested", 1)
+    await scan_requested(minutely, {})
+    assert await queued(clean_runtime, "libraries.scan") == []
+    await execute(
+        clean_runtime,
+        "UPDATE integration_scan_requests SET requested_at = now() - interval '31 seconds'",
+    )
+    await scan_requested(minutely, {})
     assert [s["folders"] for s in await queued(clean_runtime, "libraries.scan")] == [
         [str(root / "Severance" / "Season 01")]
     ]

@@ -44,8 +44,13 @@ SYNC_FIRST_DELAY = 5.0
 
 
 async def scan_requested(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """After a hook's debounce window (`window`), every pending request; on the minutely
+    round, only those of libraries quiet for a window (so a burst is not cut in two)."""
+    quiet = None
+    if not payload.get("window"):
+        quiet = float(await ctx.runtime.server_settings.get(keys.HOOK_DEBOUNCE))
     async with ctx.runtime.db.transaction() as session:
-        left = await service.queue_requested_scans(session, ctx.runtime.jobs)
+        left = await service.queue_requested_scans(session, ctx.runtime.jobs, quiet)
     if left:
         log.info("%d folder scan request(s) wait for a running scan to finish", left)
 

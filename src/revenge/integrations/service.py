@@ -17,7 +17,7 @@ import posixpath
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -184,16 +184,23 @@ async def request_scan(
     """Ask for a scan of `folders` of a library; requests close together share one scan."""
     await repo.add_scan_requests(session, library_id, [posixpath.normpath(f) for f in folders])
     await jobs.enqueue(
-        session, SCAN_REQUESTED, {}, dedupe_key=SCAN_REQUESTED,
+        session, SCAN_REQUESTED, {"window": True}, dedupe_key=SCAN_REQUESTED,
         delay=timedelta(seconds=debounce) if debounce > 0 else None,
     )  # fmt: skip
 
 
-async def queue_requested_scans(session: AsyncSession, jobs: JobQueue) -> int:
+async def queue_requested_scans(
+    session: AsyncSession, jobs: JobQueue, quiet_seconds: float | None = None
+) -> int:
     """Turn pending requests into one folder scan per library; returns how many are left
-    waiting (their library is already scanning)."""
+    waiting (their library is already scanning). With `quiet_seconds`, a library asked
+    for within that time is left for its own delayed job (its burst may not be over)."""
     left = 0
+    now = datetime.now(UTC)
     for library_id, taken in (await repo.pending_scan_requests(session)).items():
+        newest = max(at for _, at in taken)
+        if quiet_seconds is not None and (now - newest).total_seconds() < quiet_seconds:
+            continue
         folders = reduce_folders({folder for folder, _ in taken})
         try:
             async with session.begin_nested():
