@@ -374,3 +374,31 @@ async def test_if_modified_since_when_the_host_sends_no_etag() -> None:
         assert (first.etag, first.last_modified) == (None, sent)
         again = await fetch_feed(f"{server.url}/feed.xml", None, first.last_modified, allow, 10**6)
         assert again.facts is None and again.last_modified == sent
+
+
+async def test_streamed_episode_plays_through_the_server_with_ranges(
+    api: httpx.AsyncClient, clean_runtime: Runtime, make_library: LibraryMaker,
+    allow_loopback: None, tmp_path: Path,
+) -> None:  # fmt: skip
+    library = await make_library("podcast", tmp_path / "podcasts")
+    host = PodcastHost("Live Show")
+    audio = _mp3(tmp_path, "live", "Live")
+    host.episodes.append(Episode("l1", "Live", datetime(2026, 11, 2, tzinfo=UTC), audio, "l1"))
+    async with LoopbackServer(host.answer) as server:
+        host.base = server.url
+        feed = await _subscribe(api, f"{server.url}/feed.xml", library, mode="stream")
+        await run_queued(clean_runtime, "podcasts.refresh")
+        items = await api.get(f"/api/v1/podcast-feeds/{feed['id']}/episodes", headers=AS_ADMIN)
+        url = f"/api/v1/podcast-feeds/{feed['id']}/episodes/{items.json()[0]['id']}/stream"
+        whole = await api.get(url, headers=AS_ADMIN)
+        assert whole.status_code == 200 and whole.content == audio
+        assert whole.headers["content-type"] == "audio/mpeg"
+        part = await api.get(url, headers={**AS_ADMIN, "Range": "bytes=100-"})
+        assert part.status_code == 206 and part.content == audio[100:]
+        assert part.headers["content-range"] == f"bytes 100-{len(audio) - 1}/{len(audio)}"
+        # The relay goes through the SSRF guard like every other outbound request.
+        await set_setting(api, "http.outbound_allowlist", [])
+        refused = await api.get(url, headers=AS_ADMIN)
+        assert refused.status_code == 502, refused.text
+        assert "not a public address" in refused.json()["detail"]
+    assert not (tmp_path / "podcasts" / "Live Show").exists()

@@ -58,30 +58,38 @@ def _size(path: Path) -> int:
         return 0
 
 
-async def _fetch(client: httpx.AsyncClient, url: str, part: Path, max_bytes: int) -> None:
+async def open_followed(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str]
+) -> httpx.Response:
+    """The streamed answer to a GET of `url`, redirects followed (each hop checked, each
+    connection guarded); the caller closes it."""
     current = httpx.URL(url)
     for _ in range(MAX_REDIRECTS + 1):
         check_url(current.scheme, current.host)
-        have = await asyncio.to_thread(_size, part)
-        headers = {"User-Agent": USER_AGENT}
-        if have:
-            headers["Range"] = f"bytes={have}-"
         request = client.build_request("GET", current, headers=headers)
         response = await client.send(request, stream=True)
-        try:
-            if response.is_redirect and response.next_request is not None:
-                current = response.next_request.url
-                continue
-            if response.status_code == 416 and have:
-                return  # the partial file already holds everything
-            if response.status_code not in (200, 206):
-                raise DownloadFailed(f"the server answered HTTP {response.status_code}")
-            resume = response.status_code == 206 and have > 0
-            await _write(response, part, have if resume else 0, max_bytes)
-        finally:
-            await response.aclose()
-        return
+        if not (response.is_redirect and response.next_request is not None):
+            return response
+        current = response.next_request.url
+        await response.aclose()
     raise DownloadFailed(f"more than {MAX_REDIRECTS} redirects")
+
+
+async def _fetch(client: httpx.AsyncClient, url: str, part: Path, max_bytes: int) -> None:
+    have = await asyncio.to_thread(_size, part)
+    headers = {"User-Agent": USER_AGENT}
+    if have:
+        headers["Range"] = f"bytes={have}-"
+    response = await open_followed(client, url, headers)
+    try:
+        if response.status_code == 416 and have:
+            return  # the partial file already holds everything
+        if response.status_code not in (200, 206):
+            raise DownloadFailed(f"the server answered HTTP {response.status_code}")
+        resume = response.status_code == 206 and have > 0
+        await _write(response, part, have if resume else 0, max_bytes)
+    finally:
+        await response.aclose()
 
 
 async def _write(response: httpx.Response, part: Path, offset: int, max_bytes: int) -> None:

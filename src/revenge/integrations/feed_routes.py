@@ -2,26 +2,28 @@
 
 Under `/api/v1/podcast-feeds` (not `/api/v1/podcasts/...`, whose `/{podcast_id}` would
 shadow it). Subscribing queues a first poll at once; later polls run hourly. Admins manage
-subscriptions; every user may list those of the libraries they can see, with each item's
-enclosure URL (how `stream` subscriptions are played: straight from the feed's host).
+subscriptions; every user may list those of the libraries they can see and play their
+items through this server (`.../episodes/{id}/stream`: how `stream` subscriptions play).
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
-from fastapi.responses import Response
+from fastapi import APIRouter, Header
+from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.activity.audit import Audit
 from revenge.api.auth import Principal
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
-from revenge.errors import BadRequest, NotFound
+from revenge.errors import BadGateway, BadRequest, NotFound, RangeNotSatisfiable
 from revenge.integrations import opml, podcasts
 from revenge.integrations import repository as repo
 from revenge.integrations.models import PodcastFeed
+from revenge.integrations.relay import RelayFailed, relay
 from revenge.integrations.schemas import (
     FeedEpisodeOut,
     FeedIn,
@@ -140,3 +142,41 @@ async def feed_episodes(
         FeedEpisodeOut.model_validate(e, from_attributes=True)
         for e in await repo.episodes_of(session, feed_id)
     ]
+
+
+_MEDIA: dict[str, dict[str, object]] = {
+    "audio/*": {},
+    "video/*": {},
+    "application/octet-stream": {},
+}
+
+
+@router.get(
+    f"{BASE}/{{feed_id}}/episodes/{{episode_id}}/stream",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": _MEDIA, "description": "The episode, as the feed's host sends it."},
+        206: {"content": _MEDIA, "description": "The part asked for with `Range`."},
+        **problem_responses({
+            416: "The feed's host cannot serve that range.",
+            502: "The feed's host is unreachable, refused, or not allowed.",
+        }),
+    },
+)  # fmt: skip
+async def stream_episode(
+    feed_id: uuid.UUID, episode_id: uuid.UUID, user: CurrentUser, session: DbSession,
+    runtime: RuntimeDep, range: Annotated[str | None, Header(max_length=200)] = None,
+) -> StreamingResponse:  # fmt: skip
+    """Play an item from the feed's host through this server (Range requests pass on)."""
+    await _visible_feed(session, user, feed_id)
+    episode = await repo.get_episode(session, feed_id, episode_id)
+    if episode is None:
+        raise NotFound(f"No episode {episode_id} in podcast feed {feed_id}.")
+    allowlist = await runtime.server_settings.outbound_allowlist()
+    try:
+        relayed = await relay(episode.enclosure_url, allowlist, range, episode.enclosure_type)
+    except RelayFailed as exc:
+        if exc.status == 416:
+            raise RangeNotSatisfiable(f"The feed's host cannot serve {range}.") from None
+        raise BadGateway(f"The episode could not be fetched: {exc}") from None
+    return StreamingResponse(relayed.body, status_code=relayed.status, headers=relayed.headers)

@@ -111,7 +111,9 @@ class FeedEpisodeOut(BaseModel):
     title: str
     description: str | None
     published_at: datetime | None
-    enclosure_url: str = Field(description="Where the episode streams from (the feed's host).")
+    enclosure_url: str = Field(
+        description="The file on the feed's host; `.../episodes/{id}/stream` relays it."
+    )
     enclosure_type: str | None
     enclosure_length: int | None
     duration_seconds: float | None
