@@ -110,7 +110,7 @@ async def bench_hooks(runtime: Runtime, library_id: uuid.UUID, root: Path, hooks
     elapsed = time.perf_counter() - started
     print(f"hooks: {hooks} Sonarr imports over {len(folders)} folders: "
           f"{hooks / elapsed:,.0f} hooks/s handled (secret check excluded)")  # fmt: skip
-    await scan_requested(JobContext(runtime, 0, "integrations.scan_requested", 1), {})
+    await scan_requested(JobContext(runtime, 0, "integrations.scan_requested", 1), {"window": True})
     async with runtime.db.sessions() as session:
         from sqlalchemy import text
 
