@@ -13,9 +13,10 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from revenge.infra.http.fetch import FetchResult
 from revenge.infra.http.guard import Allowlist
 from revenge.integrations.downloads import DownloadFailed, download
-from revenge.integrations.feeds import fetch_feed
+from revenge.integrations.feeds import fetch_feed, parse_feed
 from revenge.runtime import Runtime
 from tests.images.samples import encoded
 from tests.integrations.conftest import queued, run_queued, set_setting
@@ -402,3 +403,19 @@ async def test_streamed_episode_plays_through_the_server_with_ranges(
         assert refused.status_code == 502, refused.text
         assert "not a public address" in refused.json()["detail"]
     assert not (tmp_path / "podcasts" / "Live Show").exists()
+
+
+def test_feed_text_is_plain_and_storable() -> None:
+    """NUL (`&#0;`, which PostgreSQL text cannot hold) and markup never reach the database."""
+    document = (
+        b'<rss version="2.0"><channel><title>A&#0;B</title><item><title>x&#0;y</title>'
+        b"<guid>g-1</guid><description><![CDATA[<p>One</p><script>alert(1)</script>"
+        b'<p>Two &amp; three</p>]]></description><enclosure url="https://h.example/a.mp3"'
+        b' type="audio/mpeg" length="12"/></item><item><title>No enclosure</title></item>'
+        b"</channel></rss>"
+    )
+    facts = parse_feed(FetchResult(200, httpx.Headers(), document, "https://h.example/f", 0.0))
+    assert facts.title == "AB"
+    assert [(e.title, e.description, e.enclosure_length) for e in facts.episodes] == [
+        ("xy", "One\nTwo & three", 12)
+    ]

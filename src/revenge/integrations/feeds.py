@@ -114,17 +114,17 @@ def parse_feed(result: FetchResult) -> FeedFacts:
 
 
 def _episode(entry: Any) -> EpisodeFacts | None:
-    enclosure = next(
-        (link for link in entry.get("links", []) if link.get("rel") == "enclosure"), None
+    enclosure: dict[str, Any] = next(
+        (link for link in entry.get("links", []) if link.get("rel") == "enclosure"), {}
     )
-    if enclosure is None or not str(enclosure.get("href", "")).startswith(("http://", "https://")):
+    url = str(enclosure.get("href", ""))
+    if not url.startswith(("http://", "https://")) or "\x00" in url:
         return None
-    url = str(enclosure["href"])
     return EpisodeFacts(
-        guid=str(entry.get("id") or url)[:2000],
+        guid=str(entry.get("id") or url).replace("\x00", "")[:2000] or url,
         title=_text(entry.get("title")) or "Untitled episode",
         enclosure_url=url,
-        enclosure_type=(enclosure.get("type") or None),
+        enclosure_type=str(enclosure.get("type") or "")[:100].replace("\x00", "") or None,
         enclosure_length=_int(enclosure.get("length")),
         published_at=_when(entry.get("published_parsed") or entry.get("updated_parsed")),
         description=_plain(entry.get("summary") or entry.get("subtitle")),
@@ -136,11 +136,14 @@ def _episode(entry: Any) -> EpisodeFacts | None:
 def _image(node: Any) -> str | None:
     image = node.get("image")
     href = image.get("href") if isinstance(image, dict) else None
-    return str(href) if isinstance(href, str) and href.startswith(("http://", "https://")) else None
+    if not isinstance(href, str) or "\x00" in href:
+        return None
+    return href if href.startswith(("http://", "https://")) else None
 
 
 def _text(value: Any) -> str | None:
-    text = html.unescape(_TAGS.sub("", str(value))).strip() if value else ""
+    # PostgreSQL text cannot hold NUL, which a feed can carry as `&#0;`.
+    text = html.unescape(_TAGS.sub("", str(value))).replace("\x00", "").strip() if value else ""
     return text[:1000] or None
 
 
@@ -149,6 +152,7 @@ def _plain(value: Any) -> str | None:
     if not value:
         return None
     text = html.unescape(_TAGS.sub("", _BLOCKS.sub("\n", _HIDDEN.sub("", str(value)))))
+    text = text.replace("\x00", "")
     lines = (re.sub(r"\s+", " ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)[:20_000] or None
 
