@@ -103,6 +103,11 @@ SEMANTIC_REFUSALS: dict[str, tuple[set[int], str]] = {
     "PUT /api/v1/admin/settings/{key}": ({422}, "the value's type depends on the key"),
     "PATCH /api/v1/admin/settings": ({422}, "list entries must be networks or hosts"),
     "POST /api/v1/access-keys": ({422}, "the expiry must be in the future"),
+    "POST /api/v1/podcast-feeds": ({422}, "the library must exist and hold podcasts"),
+    "POST /api/v1/podcast-feeds/opml": (
+        {400, 422},
+        "the text must be an OPML document; the library must exist and hold podcasts",
+    ),
 }
 
 
@@ -268,6 +273,7 @@ async def _seed(runtime: Runtime, root: Path) -> World:
         world.pins["image_id"] = str(await images.record_stored(session, "fuzz", facts))
     world.pins["episode_id"] = str(episode)
     world.pins["podcast_episode_id"] = str(podcast_episode)
+    world.pins["podcast_library_id"] = str(libraries["podcast"])
     return world
 
 
@@ -332,6 +338,23 @@ def _seed_through_api(api: httpx.Client, world: World, caller: str | None, issue
     # The mock identity provider runs on loopback: allowlisted, as an admin would.
     allow = {"value": ["127.0.0.1"]}
     ok(api.put("/api/v1/admin/settings/http.outbound_allowlist", json=allow, headers=admin))
+    integration = ok(
+        api.post(
+            "/api/v1/admin/integrations",
+            json={"name": "Fuzz", "kind": "sonarr",
+                  "path_mappings": [{"remote": "/tv", "local": "/srv/tv"}]},
+            headers=admin,
+        )
+    )  # fmt: skip
+    pins["integration_id"] = integration["id"]
+    feed = ok(
+        api.post(
+            "/api/v1/podcast-feeds",
+            json={"url": "http://127.0.0.1:9/feed.xml", "library_id": pins["podcast_library_id"]},
+            headers=admin,
+        )
+    )
+    pins["feed_id"] = feed["id"]
     provider = ok(
         api.post(
             "/api/v1/admin/oidc-providers",

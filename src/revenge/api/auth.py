@@ -41,6 +41,8 @@ PUBLIC_ROUTES: set[tuple[str, str]] = {
     ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/{variant}/index.m3u8"),
     ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/subs/{track_id}.m3u8"),
     ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/{variant}/{segment}.ts"),
+    # Radarr/Sonarr/Lidarr webhooks authenticate with their integration's own secret.
+    ("POST", "/api/v1/hooks/{integration_id}"),
 }
 
 

@@ -27,6 +27,8 @@ from revenge.catalog.tv.routes import router as tv_router
 from revenge.collections.routes import router as collections_router
 from revenge.images.routes import router as images_router
 from revenge.infra.jobs.routes import router as jobs_router
+from revenge.integrations.feed_routes import router as podcast_feeds_router
+from revenge.integrations.routes import router as integrations_router
 from revenge.libraries.routes import router as libraries_router
 from revenge.notifications.routes import router as notifications_router
 from revenge.playback.audio_routes import router as audio_router
@@ -84,4 +86,6 @@ def build_router() -> APIRouter:
     router.include_router(notifications_router)
     router.include_router(playlists_router)
     router.include_router(collections_router)
+    router.include_router(integrations_router)
+    router.include_router(podcast_feeds_router)
     return router

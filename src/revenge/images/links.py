@@ -14,8 +14,9 @@ log = logging.getLogger(__name__)
 
 # Item kinds whose images are linked; the item id part of a target is `<kind>:<uuid>`.
 LINKED_KINDS = frozenset(
-    {"movie", "series", "season", "episode", "album", "artist", "track", "audiobook", "person"}
-)
+    {"movie", "series", "season", "episode", "album", "artist", "track", "audiobook", "person",
+     "podcast", "podcast_episode"}
+)  # fmt: skip
 
 
 def parse_target(target: dict[str, Any]) -> tuple[str, uuid.UUID, str] | None:

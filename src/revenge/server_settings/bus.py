@@ -50,8 +50,9 @@ class ChangeListener:
     async def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+            # Bounded: a Redis pub/sub cancelled mid-read can wait forever to unsubscribe.
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError, Exception):
+                await asyncio.wait_for(asyncio.shield(self._task), timeout=2.0)
             self._task = None
         if self._redis is not None:
             await self._redis.aclose()

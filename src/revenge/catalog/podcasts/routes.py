@@ -14,6 +14,7 @@ from revenge.catalog.podcasts import repository as repo
 from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
 from revenge.catalog.schemas import FileOut, Page, PlayableFlags, UnplayedCount, UserStateOut
 from revenge.errors import NotFound
+from revenge.images.schemas import ItemImageOut
 
 router = APIRouter()
 
@@ -24,6 +25,11 @@ class PodcastOut(UnplayedCount):
     title: str
     author: str | None
     episode_count: int
+
+
+class PodcastDetail(PodcastOut):
+    description: str | None
+    images: list[ItemImageOut]
 
 
 class PodcastEpisodeOut(PlayableFlags):
@@ -37,6 +43,7 @@ class PodcastEpisodeOut(PlayableFlags):
 
 class PodcastEpisodeDetail(PodcastEpisodeOut):
     description: str | None
+    images: list[ItemImageOut]
     files: list[FileOut]
     user_state: UserStateOut
 
@@ -70,12 +77,32 @@ async def list_podcasts(
     )
 
 
+@router.get("/{podcast_id}")
+async def get_podcast(podcast_id: uuid.UUID, browse: BrowseDep) -> PodcastDetail:
+    """One podcast (show) with its episode count and description."""
+    found = await repo.get_podcast_with_count(browse.session, podcast_id, browse.allowed)
+    if found is None:
+        raise NotFound(f"No podcast {podcast_id}.")
+    podcast, count = found
+    return PodcastDetail(
+        **_podcast(podcast, count).model_dump(),
+        description=podcast.description,
+        images=await browse.images("podcast", podcast.id),
+    )
+
+
 @router.get("/{podcast_id}/episodes")
-async def podcast_episodes(podcast_id: uuid.UUID, browse: BrowseDep) -> Page[PodcastEpisodeOut]:
-    """A podcast's episodes, newest first."""
+async def podcast_episodes(
+    request: Request, podcast_id: uuid.UUID, browse: BrowseDep
+) -> Page[PodcastEpisodeOut]:
+    """A podcast's episodes by publication date: `order=asc` oldest first, `order=desc`
+    newest first; without `order`, newest first (as podcast apps list them)."""
     if await repo.get_podcast(browse.session, podcast_id, browse.allowed) is None:
         raise NotFound(f"No podcast {podcast_id}.")
-    found, total = await repo.episodes_of(browse.session, podcast_id, browse.limit, browse.offset)
+    descending = "order" not in request.query_params or browse.descending
+    found, total = await repo.episodes_of(
+        browse.session, podcast_id, browse.limit, browse.offset, descending=descending
+    )
     items = [_episode(e) for e in found]
     await browse.flag("podcast_episode", items)
     return Page(items=items, total=total, limit=browse.limit, offset=browse.offset)
@@ -91,6 +118,7 @@ async def get_episode(episode_id: uuid.UUID, browse: BrowseDep) -> PodcastEpisod
     detail = PodcastEpisodeDetail(
         **_episode(episode).model_dump(),
         description=episode.description,
+        images=await browse.images("podcast_episode", episode.id),
         files=files.get(episode.id, []),
         user_state=states[episode.id],
     )

@@ -13,6 +13,7 @@ from revenge.catalog.tv import models as tv_models
 from revenge.collections import models as collections_models
 from revenge.images import models as images_models
 from revenge.infra.db.base import Base
+from revenge.integrations import models as integrations_models
 from revenge.libraries import models as libraries_models
 from revenge.notifications import models as notifications_models
 from revenge.playback import models as playback_models
@@ -30,6 +31,7 @@ __all__ = [
     "audiobooks_models",
     "collections_models",
     "images_models",
+    "integrations_models",
     "item_state_models",
     "libraries_models",
     "movies_models",

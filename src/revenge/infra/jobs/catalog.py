@@ -6,6 +6,7 @@ import importlib
 
 from revenge.images import jobs as images_jobs
 from revenge.infra.jobs.registry import JobRegistry
+from revenge.integrations import jobs as integrations_jobs
 from revenge.libraries import jobs as libraries_jobs
 from revenge.maintenance import jobs as maintenance_jobs
 from revenge.metadata import jobs as metadata_jobs
@@ -19,6 +20,7 @@ FEATURE_JOB_MODULES = (
     search_jobs,
     images_jobs,
     notifications_jobs,
+    integrations_jobs,
 )
 
 

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from revenge.infra.jobs.context import JobContext
 
-QUEUES = ("scan", "metadata", "images", "search", "maintenance", "notifications")
+QUEUES = (
+    "scan", "metadata", "images", "search", "maintenance", "notifications", "integrations",
+)  # fmt: skip
 
 JobFunc = Callable[["JobContext", dict[str, Any]], Awaitable[None]]
 

@@ -6,7 +6,7 @@ works with the new query understanding right after the upgrade. Downgrade leaves
 as they are: the older code reads them (its `revenge search rebuild` re-folds them its way).
 
 Revision ID: 0160
-Revises: 0130
+Revises: 0150
 """
 
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0160"
-down_revision: str | None = "0130"
+down_revision: str | None = "0150"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
