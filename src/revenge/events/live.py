@@ -138,10 +138,14 @@ def _close(viewer: Viewer) -> None:
 class LiveBus:
     """Publishes committed events to every node and feeds this node's hub."""
 
-    def __init__(self, database_url: str, redis_url: str | None, hub: LiveHub) -> None:
+    def __init__(
+        self, database_url: str, redis_url: str | None, hub: LiveHub, redis_prefix: str = ""
+    ) -> None:
         self.hub = hub
         self._redis = redis_url is not None
-        self._listener = ChangeListener(LIVE_CHANNEL, database_url, redis_url, self._received)
+        # Redis channels are server-wide: the key prefix keeps installations apart.
+        channel = f"{redis_prefix}{LIVE_CHANNEL}" if redis_url else LIVE_CHANNEL
+        self._listener = ChangeListener(channel, database_url, redis_url, self._received)
 
     async def start(self) -> None:
         await self._listener.start()
@@ -155,7 +159,7 @@ class LiveBus:
         try:
             self.hub.dispatch(LiveEvent.decode(payload))
         except (ValueError, KeyError, TypeError) as exc:
-            log.warning("ignoring a malformed live event: %s", exc)
+            log.warning("ignoring a malformed live event (%s): %.200r", exc, payload)
 
     async def publish(self, session: AsyncSession, events: Sequence[LiveEvent]) -> None:
         """Publish with the caller's transaction: NOTIFY rides it; Redis follows its commit."""

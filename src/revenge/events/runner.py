@@ -19,7 +19,8 @@ async def start_events(runtime: Runtime, *, live: bool) -> Callable[[], Awaitabl
     """Start the relay (and with `live`, this node's hub); returns the function stopping them."""
     cfg = runtime.settings.events
     hub = LiveHub(cfg.replay_buffer)
-    bus = LiveBus(runtime.db.url, runtime.settings.redis_url, hub)
+    settings = runtime.settings
+    bus = LiveBus(runtime.db.url, settings.redis_url, hub, settings.cache.redis_prefix)
     if live:
         await bus.start()
         runtime.services[HUB_KEY] = hub
