@@ -154,8 +154,9 @@ class LiveBus:
         await self._listener.close()
 
     def _received(self, payload: str | None) -> None:
-        if payload is None:
-            return  # (re)connected: nothing to do, clients replay with Last-Event-ID
+        if not payload:
+            # (Re)connected, or a Redis keep-alive answer: clients replay with Last-Event-ID.
+            return
         try:
             self.hub.dispatch(LiveEvent.decode(payload))
         except (ValueError, KeyError, TypeError) as exc:

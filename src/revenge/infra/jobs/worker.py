@@ -50,8 +50,8 @@ class ExpectedFailureLog(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
         if isinstance(exc, ExpectedJobFailure):
-            record.msg = "%s failed: %s"
-            record.args = (record.getMessage().rpartition(": ")[2], exc)
+            job = record.getMessage().rpartition(": ")[2]
+            record.msg, record.args = "%s failed: %s", (job, exc)
             record.levelno, record.levelname = logging.WARNING, "WARNING"
             record.exc_info, record.exc_text = None, None
         return True
