@@ -145,8 +145,10 @@ def live(
         f"{name}_base_url": upstream.url for name in ("tmdb", "tvdb", "musicbrainz", "coverart")
     }
     settings = make_settings(
-        tmp_path_factory.mktemp("fuzz"), database_url, redis_url, metadata=offline
-    )
+        tmp_path_factory.mktemp("fuzz"), database_url, redis_url, metadata=offline,
+        # Live-update streams end quickly, so reading one to its end is bounded.
+        events={"stream_max_seconds": 0.3},
+    )  # fmt: skip
     server = LiveServer(settings, HeaderAuthenticator())
     server.start()
     yield server
