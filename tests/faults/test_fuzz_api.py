@@ -94,9 +94,10 @@ SEMANTIC_REFUSALS: dict[str, tuple[set[int], str]] = {
     ),
     "POST /api/v1/music/albums/{album_id}/identify": ({422}, "the provider must know the id"),
     "PATCH /api/v1/admin/notifications/channels/{channel_id}": (
-        {422},
-        "settings must be of the channel's own kind",
+        {400, 422},
+        "settings must be of the channel's own kind; a body template must render JSON",
     ),
+    "POST /api/v1/admin/notifications/channels": ({400}, "a body template must render JSON"),
     "PUT /api/v1/admin/settings/{key}": ({422}, "the value's type depends on the key"),
     "PATCH /api/v1/admin/settings": ({422}, "list entries must be networks or hosts"),
     "POST /api/v1/access-keys": ({422}, "the expiry must be in the future"),

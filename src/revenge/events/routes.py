@@ -55,7 +55,7 @@ async def live_events(
     request: Request,
     principal: CurrentUser,
     runtime: RuntimeDep,
-    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=40)] = None,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
 ) -> StreamingResponse:
     """Live updates: scans, items added or changed, jobs, settings, own sessions, playback
     (administrators); only about libraries the caller may see."""
@@ -65,7 +65,9 @@ async def live_events(
     async with runtime.db.transaction() as session:
         libraries = await allowed_library_ids(session, principal)
     viewer = Viewer(principal.user_id, principal.role == "admin", libraries)
-    last = int(last_event_id) if last_event_id and last_event_id.strip().isdigit() else None
+    # Ids are ours (decimal); anything else is a client that never got one: no replay.
+    text = (last_event_id or "").strip()
+    last = int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
     hub.add(viewer, last)
     return StreamingResponse(
         _stream(request, runtime, hub, viewer, principal.session_id),
