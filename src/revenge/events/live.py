@@ -16,6 +16,7 @@ import uuid
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import text
@@ -41,6 +42,12 @@ class LiveEvent:
     library_id: uuid.UUID | None = None
     user_id: uuid.UUID | None = None
     admin_only: bool = False
+
+    @cached_property
+    def sse(self) -> bytes:
+        """The Server-Sent Events message, built once however many streams send it."""
+        data = json.dumps({**self.body, "seq": self.id}, separators=(",", ":"))
+        return f"id: {self.id}\nevent: {self.type}\ndata: {data}\n\n".encode()
 
     def encode(self, limit: int | None = None) -> str:
         raw = {

@@ -11,7 +11,6 @@ EventSource reconnects by itself).
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -22,7 +21,7 @@ from fastapi.responses import StreamingResponse
 from revenge.api.deps import CurrentUser, RuntimeDep
 from revenge.api.openapi import problem_responses
 from revenge.errors import ServiceUnavailable
-from revenge.events.live import LiveEvent, LiveHub, Viewer
+from revenge.events.live import LiveHub, Viewer
 from revenge.events.runner import live_hub
 from revenge.libraries.access import allowed_library_ids
 from revenge.runtime import Runtime
@@ -33,11 +32,6 @@ _STREAM_DOC = (
     "A stream of `id:`/`event:`/`data:` messages (data: the event as JSON with `id`, `type`,"
     " `title`, `message`, `data`, `occurred_at`) and `:` heartbeat comments."
 )
-
-
-def format_event(event: LiveEvent) -> bytes:
-    data = json.dumps({**event.body, "seq": event.id}, separators=(",", ":"))
-    return f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n".encode()
 
 
 @router.get(
@@ -97,7 +91,7 @@ async def _stream(
                 request, runtime, session_id
             ):
                 return
-            yield format_event(event)
+            yield event.sse
     finally:
         hub.remove(viewer)
 
