@@ -4,6 +4,7 @@ a loopback webhook and streamed to live clients, only to those who may see the l
 from __future__ import annotations
 
 import asyncio
+import email
 import hashlib
 import hmac
 import json
@@ -13,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
 from revenge.infra.jobs.worker import Worker
@@ -25,6 +27,7 @@ from tests.events.sse import SseClient
 from tests.services.conftest import Actors
 from tests.support.http_server import LoopbackServer, Received, Reply
 from tests.support.media import make_video
+from tests.support.services import free_port
 
 SECRET = "shared-secret"
 
@@ -215,3 +218,58 @@ async def test_last_event_id_replays_what_a_client_missed(
         await again.wait(lambda c: len(c.of("settings.changed")) >= 2)
     keys = [m.data["data"]["key"] for m in again.of("settings.changed")]
     assert keys == ["scanning.realtime", "metadata.auto_fetch"]
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, str]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content)
+        for rcpt in envelope.rcpt_tos:
+            self.messages.append((rcpt, str(message["Subject"])))
+        return "250 OK"
+
+
+async def test_email_subscribers_only_hear_about_libraries_they_may_see(
+    client: httpx.AsyncClient, actors: Actors, worker: Worker, clean_runtime: Runtime,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    await allow_loopback(client, actors)
+    inbox, port = _Inbox(), free_port()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+        resp = await client.post(
+            "/api/v1/admin/notifications/channels",
+            json={"kind": "email", "name": "mail", "events": ["system.test"],
+                  "config": {"host": "127.0.0.1", "port": port, "security": "none",
+                             "from_address": "revenge@example.org"}},
+            headers=actors.as_admin,
+        )  # fmt: skip
+        assert resp.status_code == 201, resp.text
+        shared = await _library(client, actors, tmp_path / "shared", "Shared")
+        private = await _library(client, actors, tmp_path / "private", "Private")
+        _episodes(tmp_path / "shared", "Severance", 2)
+        _episodes(tmp_path / "private", "Andor", 1)
+        access = {"all_libraries": False, "library_ids": [shared["id"]]}
+        resp = await client.put(
+            f"/api/v1/users/{actors.user.user_id}/libraries", json=access, headers=actors.as_admin
+        )
+        assert resp.status_code == 200
+        for who in (actors.as_user, actors.as_admin):
+            sub = await client.put(
+                "/api/v1/users/me/notifications", json={"events": ["item.added"]}, headers=who
+            )
+            assert sub.status_code == 200, sub.text
+        await _scan(clean_runtime, private)
+        await _scan(clean_runtime, shared)
+        await _until(lambda: len(inbox.messages) >= 3)
+        await asyncio.sleep(0.5)
+    finally:
+        smtp.stop()
+    assert sorted(inbox.messages) == [
+        ("alice@example.org", "[Revenge] 2 new episodes of Severance"),
+        ("root@example.org", "[Revenge] 1 new episode of Andor"),
+        ("root@example.org", "[Revenge] 2 new episodes of Severance"),
+    ]

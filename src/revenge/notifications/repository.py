@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import delete, literal, or_, select, text, tuple_
+from sqlalchemy import delete, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts.models import User
-from revenge.libraries.repository import visible_library_clause
+from revenge.libraries.access import may_see_library
 from revenge.notifications.models import (
     NotificationAttempt,
     NotificationChannel,
@@ -87,9 +87,7 @@ async def subscriber_emails(
     if user_id is not None:
         stmt = stmt.where(User.id == user_id)
     if library_id is not None:
-        # The one library access rule (libraries.access), applied per subscriber.
-        visible = visible_library_clause(cast(Any, User.id), literal(library_id))
-        stmt = stmt.where(or_(User.role == "admin", visible))
+        stmt = stmt.where(may_see_library(library_id))
     return [r[0] for r in await session.execute(stmt) if r[0]]
 
 
