@@ -273,3 +273,29 @@ async def test_email_subscribers_only_hear_about_libraries_they_may_see(
         ("root@example.org", "[Revenge] 1 new episode of Andor"),
         ("root@example.org", "[Revenge] 2 new episodes of Severance"),
     ]
+
+
+async def test_a_stream_stops_hearing_about_a_library_once_access_is_withdrawn(
+    client: httpx.AsyncClient, actors: Actors, served: str, clean_runtime: Runtime,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    shows = await _library(client, actors, tmp_path / "shows", "Shows")
+    grants = f"/api/v1/users/{actors.user.user_id}/libraries"
+    granted = {"all_libraries": False, "library_ids": [shows["id"]]}
+    assert (await client.put(grants, json=granted, headers=actors.as_admin)).status_code == 200
+    async with (
+        SseClient(served, actors.as_user) as alice,
+        SseClient(served, actors.as_admin) as admin,
+    ):
+        _episodes(tmp_path / "shows", "Severance", 1)
+        await _scan(clean_runtime, shows)
+        await alice.wait(lambda c: len(c.of("item.added")) == 1)
+        withdrawn = {"all_libraries": False, "library_ids": []}
+        resp = await client.put(grants, json=withdrawn, headers=actors.as_admin)
+        assert resp.status_code == 200
+        await alice.wait(lambda c: bool(c.of("access.changed")))
+        _episodes(tmp_path / "shows", "Andor", 1)
+        await _scan(clean_runtime, shows)
+        await admin.wait(lambda c: len(c.of("item.added")) == 2)
+        await asyncio.sleep(0.5)
+    assert [m.data["title"] for m in alice.of("item.added")] == ["1 new episode of Severance"]

@@ -91,9 +91,26 @@ async def _stream(
                 request, runtime, session_id
             ):
                 return
+            if event.type == "access.changed" and not await _reread_access(
+                request, runtime, viewer, session_id
+            ):
+                return
             yield event.sse
     finally:
         hub.remove(viewer)
+
+
+async def _reread_access(
+    request: Request, runtime: Runtime, viewer: Viewer, session_id: object
+) -> bool:
+    """Take the caller's new role and libraries into account (False: no longer signed in)."""
+    principal = await runtime.authenticator.authenticate(request)
+    if principal is None or principal.session_id != session_id:
+        return False
+    async with runtime.db.transaction() as session:
+        viewer.libraries = await allowed_library_ids(session, principal)
+    viewer.is_admin = principal.role == "admin"
+    return True
 
 
 async def _still_allowed(request: Request, runtime: Runtime, session_id: object) -> bool:

@@ -217,6 +217,11 @@ class EventService:
         ]
         await self.emit_many(session, events, notify=False)
 
+    async def access_changed(self, session: AsyncSession, user_id: uuid.UUID) -> None:
+        """The user's role or libraries changed: their live streams re-read what they see."""
+        event = NotificationEvent("access.changed", "What you can see changed")
+        await self.emit(session, event, Audience(user_id=user_id), notify=False)
+
     async def settings_changed(self, session: AsyncSession, key: str) -> None:
         event = NotificationEvent("settings.changed", f"Setting {key} changed", data={"key": key})
         await self.emit(session, event, EVERYONE, notify=False)

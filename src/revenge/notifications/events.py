@@ -34,6 +34,7 @@ LIVE_TYPES = (
     "playback.session",
     "settings.changed",
     "session.revoked",
+    "access.changed",
 )
 ALL_TYPES = EVENT_TYPES + LIVE_TYPES
 
