@@ -193,7 +193,7 @@ async def test_users_only_hear_about_libraries_they_may_see(
         await alice.wait(lambda c: bool(c.of("item.added")))
         await asyncio.sleep(0.3)
     assert [m.data["title"] for m in alice.of("item.added")] == ["1 new episode of Severance"]
-    libraries = {m.data["data"]["library_id"] for m in alice.messages if "data" in m.data}
+    libraries = {m.data["data"].get("library_id") for m in alice.messages}
     assert private["id"] not in libraries
     assert {m.data["title"] for m in admin.of("item.added")} == {
         "1 new episode of Severance", "2 new episodes of Andor",
