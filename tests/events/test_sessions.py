@@ -82,3 +82,21 @@ async def test_a_revoked_sessions_stream_is_closed(
         assert not on_laptop.ended.is_set()
     again = await client.get("/api/v1/events", headers=_bearer(phone))
     assert again.status_code == 401
+
+
+async def test_an_idle_stream_gets_heartbeats(
+    served: str, clean_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clean_runtime.settings.events, "heartbeat_seconds", 0.2)
+    async with httpx.AsyncClient(base_url=served, timeout=10) as http:
+        await http.post("/api/v1/setup", json={"username": "admin", "password": PASSWORD})
+        token = await _login(http, "admin", "curl")
+        seen = b""
+        async with http.stream("GET", "/api/v1/events", headers=_bearer(token)) as response:
+            assert response.status_code == 200
+            assert response.headers["content-type"].startswith("text/event-stream")
+            async for chunk in response.aiter_bytes():
+                seen += chunk
+                if seen.count(b": heartbeat\n\n") >= 3:
+                    break
+    assert seen.startswith(b": connected\n\n")

@@ -350,3 +350,6 @@ async def _write_progress(session: Any, state: ScanState, phase: str) -> None:
 async def _progress(runtime: Runtime, state: ScanState, phase: str) -> None:
     async with runtime.db.transaction() as session:
         await _write_progress(session, state, phase)
+        await runtime.events.scan_progress(
+            session, state.library_id, state.scan_id, phase, _counters(state)
+        )
