@@ -22,6 +22,16 @@ async def add(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     await session.execute(text("SELECT pg_notify(:c, '')"), {"c": OUTBOX_CHANNEL})
 
 
+async def next_ids(session: AsyncSession, count: int) -> list[int]:
+    """Event ids for live-only updates, from the outbox's own sequence (one id order)."""
+    rows = await session.execute(
+        text("SELECT nextval(pg_get_serial_sequence('event_outbox', 'id'))"
+             " FROM generate_series(1, :n)"),
+        {"n": count},
+    )  # fmt: skip
+    return [int(r[0]) for r in rows]
+
+
 async def take(session: AsyncSession, limit: int) -> list[OutboxEvent]:
     """Remove and return the oldest committed events no other relay is working on.
 

@@ -27,9 +27,11 @@ async def start_events(runtime: Runtime, *, live: bool) -> Callable[[], Awaitabl
     relay = Relay(runtime, bus)
     await relay.start()
     runtime.events.wake = relay.wake
+    runtime.events.live = bus
 
     async def stop() -> None:
         runtime.events.wake = None
+        runtime.events.live = None
         runtime.services.pop(HUB_KEY, None)
         await relay.close()
         await bus.close()

@@ -2,7 +2,10 @@
 
 Nothing here sends anything. `revenge.events.relay` turns committed outbox rows into
 `notifications.deliver` jobs and live updates, so work that rolls back announces nothing and
-work that commits is announced even if the process dies right after.
+work that commits is announced even if the process dies right after. Live-only updates
+(progress, changes: no channel hears them) skip the outbox where this process publishes live
+updates itself: they ride the caller's transaction (NOTIFY) or follow its commit (Redis), so a
+scan pays no relay round trip per batch.
 
 Who sees an event (live streams and per-user subscriptions): one user only (`user_id`),
 administrators only (`admin_only`), or everyone who may see its library (`library_id`, the
@@ -20,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.events import repository as repo
 from revenge.events.announce import describe_new_items
+from revenge.events.live import LiveBus, LiveEvent
 from revenge.infra.db.hooks import after_commit
 from revenge.notifications.events import NotificationEvent
 
@@ -39,6 +43,8 @@ class EventService:
     def __init__(self) -> None:
         # Set by this process's relay: a commit here wakes it at once (others via NOTIFY).
         self.wake: Callable[[], None] | None = None
+        # Set where this process publishes live updates (see revenge.events.runner).
+        self.live: LiveBus | None = None
 
     async def emit(
         self,
@@ -59,6 +65,13 @@ class EventService:
         notify: bool = True,
     ) -> None:
         if not events:
+            return
+        if not notify and self.live is not None:
+            ids = await repo.next_ids(session, len(events))
+            await self.live.publish(session, [
+                LiveEvent(i, e.type, e.to_json(), a.library_id, a.user_id, a.admin_only)
+                for i, (e, a) in zip(ids, events, strict=True)
+            ])  # fmt: skip
             return
         rows = [
             {
