@@ -13,6 +13,7 @@ from revenge.api import openapi, problems
 from revenge.api.middleware import RequestGuardMiddleware
 from revenge.api.router import build_router
 from revenge.config import Settings
+from revenge.events.runner import start_events
 from revenge.infra.jobs.worker import Worker
 from revenge.libraries.watcher import LibraryWatcher
 from revenge.playback.node import playback_node
@@ -32,6 +33,7 @@ def create_app(
         rt = runtime or await Runtime.create(settings)
         app.state.runtime = rt
         app.state.metrics = rt.metrics
+        stop_events = await start_events(rt, live=True)
         worker = Worker(rt) if run_worker else None
         if worker is not None:
             await worker.start()
@@ -48,6 +50,7 @@ def create_app(
             await watcher.stop()
             if worker is not None:
                 await worker.stop()
+            await stop_events()
             if runtime is None:
                 await rt.close()
 

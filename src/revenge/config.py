@@ -266,6 +266,23 @@ class NotificationSettings(BaseModel):
     smtp_timeout_seconds: float = Field(20.0, gt=0, description="SMTP conversation timeout.")
 
 
+class EventSettings(BaseModel):
+    """The event outbox relay and live updates (`GET /api/v1/events`)."""
+
+    relay_poll_seconds: float = Field(
+        2.0, gt=0, description="Longest a committed event waits if its wake-up was missed."
+    )
+    heartbeat_seconds: float = Field(
+        15.0, gt=0, description="Live streams send a comment this often (and re-check access)."
+    )
+    replay_buffer: int = Field(
+        1000, ge=10, le=100_000, description="Recent events each node keeps for Last-Event-ID."
+    )
+    stream_max_seconds: float = Field(
+        3600.0, gt=0, description="A live stream ends after this long; clients reconnect."
+    )
+
+
 class ProviderSettings(BaseModel):
     """Base URLs of third-party services not covered by `metadata` (TMDb and TheTVDB live there)."""
 
@@ -347,6 +364,7 @@ class Settings(BaseSettings):
     images: ImageSettings = Field(default_factory=ImageSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
+    events: EventSettings = Field(default_factory=EventSettings)
     providers: ProviderSettings = Field(default_factory=ProviderSettings)
     activity: ActivitySettings = Field(default_factory=ActivitySettings)
 

@@ -16,6 +16,7 @@ from revenge.activity.service import ActivityLog
 from revenge.api.auth import Authenticator, NoAuthenticator
 from revenge.apikeys.credentials import CredentialService
 from revenge.config import Settings
+from revenge.events.service import EventService
 from revenge.infra.cache import Cache, MemoryCache, TieredCache
 from revenge.infra.db import migrate
 from revenge.infra.db.engine import Database
@@ -53,6 +54,7 @@ class Runtime:
     activity: ActivityLog
     credentials: CredentialService
     notifications: NotificationService
+    events: EventService
     version: str = __version__
     embedded: EmbeddedPostgres | None = None
     authenticator: Authenticator = field(default_factory=NoAuthenticator)
@@ -99,6 +101,7 @@ class Runtime:
             activity=ActivityLog(db, settings.activity),
             credentials=CredentialService(box, http, settings),
             notifications=NotificationService(box, jobs),
+            events=EventService(),
             embedded=embedded,
         )
         runtime.build_services()

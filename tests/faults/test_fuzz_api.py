@@ -97,9 +97,10 @@ SEMANTIC_REFUSALS: dict[str, tuple[set[int], str]] = {
     ),
     "POST /api/v1/music/albums/{album_id}/identify": ({422}, "the provider must know the id"),
     "PATCH /api/v1/admin/notifications/channels/{channel_id}": (
-        {422},
-        "settings must be of the channel's own kind",
+        {400, 422},
+        "settings must be of the channel's own kind; a body template must render JSON",
     ),
+    "POST /api/v1/admin/notifications/channels": ({400}, "a body template must render JSON"),
     "PUT /api/v1/admin/settings/{key}": ({422}, "the value's type depends on the key"),
     "PATCH /api/v1/admin/settings": ({422}, "list entries must be networks or hosts"),
     "POST /api/v1/access-keys": ({422}, "the expiry must be in the future"),
@@ -153,8 +154,10 @@ def live(
         f"{name}_base_url": upstream.url for name in ("tmdb", "tvdb", "musicbrainz", "coverart")
     }
     settings = make_settings(
-        tmp_path_factory.mktemp("fuzz"), database_url, redis_url, metadata=offline
-    )
+        tmp_path_factory.mktemp("fuzz"), database_url, redis_url, metadata=offline,
+        # Live-update streams end quickly, so reading one to its end is bounded.
+        events={"stream_max_seconds": 0.3},
+    )  # fmt: skip
     server = LiveServer(settings, HeaderAuthenticator())
     server.start()
     yield server

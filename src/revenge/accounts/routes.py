@@ -133,7 +133,10 @@ async def update_user(
         for k, v in body.model_dump(exclude_unset=True).items()
         if v is not None or k not in _NOT_NULL
     }
-    return UserOut.of(await runtime.accounts.users.update(session, user_id, changes, admin))
+    updated = await runtime.accounts.users.update(session, user_id, changes, admin)
+    if {"role", "all_libraries"} & changes.keys():
+        await runtime.events.access_changed(session, user_id)
+    return UserOut.of(updated)
 
 
 @router.delete(
@@ -168,5 +171,6 @@ async def set_library_access(
     await runtime.accounts.users.set_library_access(
         session, user_id, body.all_libraries, body.library_ids
     )
+    await runtime.events.access_changed(session, user_id)
     everything, ids = await runtime.accounts.users.library_access(session, user_id)
     return LibraryAccessBody(all_libraries=everything, library_ids=ids)

@@ -25,6 +25,7 @@ from revenge.catalog.state.routes import router as item_state_router
 from revenge.catalog.tv.identify_routes import router as series_identify_router
 from revenge.catalog.tv.routes import router as tv_router
 from revenge.collections.routes import router as collections_router
+from revenge.events.routes import router as events_router
 from revenge.images.routes import router as images_router
 from revenge.infra.jobs.routes import router as jobs_router
 from revenge.integrations.feed_routes import router as podcast_feeds_router
@@ -84,6 +85,7 @@ def build_router() -> APIRouter:
     router.include_router(activity_router)
     router.include_router(credentials_router)
     router.include_router(notifications_router)
+    router.include_router(events_router)
     router.include_router(playlists_router)
     router.include_router(collections_router)
     router.include_router(integrations_router)

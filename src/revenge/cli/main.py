@@ -146,6 +146,9 @@ async def _run_worker(settings: Settings, queues: tuple[str, ...]) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    from revenge.events.runner import start_events
+
+    stop_events = await start_events(runtime, live=False)
     worker = Worker(runtime, queues)
     await worker.start()
     typer.echo(f"Revenge worker running queues: {', '.join(queues)}")
@@ -153,6 +156,7 @@ async def _run_worker(settings: Settings, queues: tuple[str, ...]) -> None:
         await stop.wait()
     finally:
         await worker.stop()
+        await stop_events()
         await runtime.close()
 
 

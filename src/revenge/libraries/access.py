@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, literal
+from sqlalchemy import ColumnElement, exists, literal, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.accounts.models import User
 from revenge.api.auth import Principal
 from revenge.errors import NotFound
 from revenge.libraries import repository as repo
+from revenge.libraries.models import LibraryAccess
 
 
 async def allowed_library_ids(session: AsyncSession, principal: Principal) -> set[uuid.UUID] | None:
@@ -46,3 +48,12 @@ async def require_library(
     allowed = await allowed_library_ids(session, principal)
     if allowed is not None and library_id not in allowed:
         raise NotFound("No such library.")
+
+
+def may_see_library(library_id: uuid.UUID) -> ColumnElement[bool]:
+    """A WHERE clause on `users` rows: the users who may see the library (the same rule,
+    asked the other way round: who receives news about it)."""
+    granted = exists().where(
+        LibraryAccess.user_id == User.id, LibraryAccess.library_id == library_id
+    )
+    return or_(User.role == "admin", User.all_libraries.is_(True), granted)

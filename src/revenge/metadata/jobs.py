@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -150,6 +152,7 @@ async def fetch(ctx: JobContext, payload: dict[str, Any]) -> None:
         raise MetadataNotWired("metadata.fetch needs a catalogue writer")
     ids = payload_item_ids(payload)
     later: list[str] = []
+    done: Counter[str] = Counter()
     wait = 0.0
     for item_id in ids:
         try:
@@ -160,10 +163,32 @@ async def fetch(ctx: JobContext, payload: dict[str, Any]) -> None:
             later.append(item_id)
             wait = max(wait, _retry_after(exc))
             continue
+        done[outcome.status] += 1
         if outcome.unavailable:
             later.append(item_id)
     if later:
         await _fetch_later(ctx, later, int(payload.get("round", 0)) + 1, wait)
+    await _announce(ctx.runtime, payload, ids, done)
+
+
+async def _announce(
+    runtime: Runtime, payload: dict[str, Any], ids: list[str], outcomes: Counter[str]
+) -> None:
+    """One `metadata.fetch.completed` per fetched batch (and a live update of its items)."""
+    if not outcomes:
+        return
+    library = uuid.UUID(payload["library_id"]) if payload.get("library_id") else None
+    items = [(k, uuid.UUID(i)) for k, _, i in (ref.partition(":") for ref in ids) if _is_uuid(i)]
+    async with runtime.db.transaction() as session:
+        await runtime.events.metadata_fetched(session, library, outcomes, items)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _short_circuited(exc: ProviderUnavailable) -> bool:

@@ -1,4 +1,9 @@
-"""Notification events: what can be sent, and the payload every channel receives."""
+"""Events: what channels can be sent, what live updates carry, and the payload of both.
+
+`EVENT_TYPES` can be delivered over channels; `USER_EVENT_TYPES` of them also to users who
+subscribe (only about libraries they may see, or about themselves); `LIVE_TYPES` only ever
+reach live-update streams (`GET /api/v1/events`).
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,26 @@ EVENT_TYPES = (
     "library.scan.failed",
     "metadata.fetch.completed",
     "item.added",
+    "playback.transcode.failed",
     "job.failed",
     "auth.login.new_device",
     "system.test",
 )
-USER_EVENT_TYPES = ("item.added",)
+USER_EVENT_TYPES = (
+    "item.added",
+    "library.scan.completed",
+    "metadata.fetch.completed",
+    "auth.login.new_device",
+)
+LIVE_TYPES = (
+    "library.scan.progress",
+    "item.changed",
+    "playback.session",
+    "settings.changed",
+    "session.revoked",
+    "access.changed",
+)
+ALL_TYPES = EVENT_TYPES + LIVE_TYPES
 
 
 @dataclass(frozen=True)
@@ -29,7 +49,7 @@ class NotificationEvent:
     occurred_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def __post_init__(self) -> None:
-        if self.type not in EVENT_TYPES:
+        if self.type not in ALL_TYPES:
             raise ValueError(f"unknown event type {self.type!r}")
 
     def to_json(self) -> dict[str, Any]:

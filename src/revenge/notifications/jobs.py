@@ -16,7 +16,7 @@ from typing import Any
 
 from pgqueuer.errors import RetryRequested
 
-from revenge.infra.jobs.context import JobContext
+from revenge.infra.jobs.context import ExpectedJobFailure, JobContext
 from revenge.infra.jobs.registry import JobRegistry
 from revenge.notifications import repository as repo
 from revenge.notifications.channels import (
@@ -24,16 +24,16 @@ from revenge.notifications.channels import (
     DeliveryError,
     DeliveryTarget,
     EmailChannel,
-    WebhookChannel,
 )
 from revenge.notifications.events import NotificationEvent
+from revenge.notifications.push import http_channel
 from revenge.notifications.service import DELIVER_TASK
 
 log = logging.getLogger(__name__)
 
 
-class DeliveryFailed(Exception):
-    """The last delivery attempt failed; the job ends as failed."""
+class DeliveryFailed(ExpectedJobFailure):
+    """The last delivery attempt failed; the job ends as failed (a warning, no traceback)."""
 
 
 async def _channel_for(ctx: JobContext, kind: str) -> Channel:
@@ -41,7 +41,7 @@ async def _channel_for(ctx: JobContext, kind: str) -> Channel:
     allowlist = await ctx.runtime.server_settings.outbound_allowlist()
     if kind == "email":
         return EmailChannel(cfg, allowlist)
-    return WebhookChannel(cfg, allowlist)
+    return http_channel(kind, cfg, allowlist)
 
 
 async def deliver(ctx: JobContext, payload: dict[str, Any]) -> None:
@@ -82,6 +82,12 @@ async def deliver(ctx: JobContext, payload: dict[str, Any]) -> None:
         )
         if status == "gave_up":
             await _report_give_up(ctx, session, event, channel_id, target, error)
+    if error is not None:
+        log.warning(
+            "%s over %s channel %s failed (attempt %d of %d): %s",
+            event.type, target.kind, channel_id, ctx.attempt,
+            rt.settings.notifications.max_attempts, error,
+        )  # fmt: skip
     if status == "failed":
         delay = rt.settings.jobs.retry_base_seconds * 2 ** (ctx.attempt - 1)
         raise RetryRequested(delay=timedelta(seconds=delay), reason=error)
@@ -109,13 +115,14 @@ async def _report_give_up(
     )
     if event.type == "job.failed":
         return  # never notify about failing failure notifications (no loops)
-    failed = NotificationEvent(
-        "job.failed",
-        "Notification delivery failed",
-        f"{event.type} could not be delivered over a {target.kind} channel: {error}",
-        {"job_id": ctx.job_id, "task": DELIVER_TASK, "channel_id": str(channel_id)},
+    await rt.events.job_failed(
+        session,
+        task=DELIVER_TASK,
+        job_id=ctx.job_id,
+        attempts=ctx.attempt,
+        error=f"{event.type} could not be delivered over a {target.kind} channel: {error}",
+        data={"channel_id": str(channel_id), "event_type": event.type},
     )
-    await rt.notifications.send(session, failed)
 
 
 def register(registry: JobRegistry) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts.models import User
+from revenge.libraries.access import may_see_library
 from revenge.notifications.models import (
     NotificationAttempt,
     NotificationChannel,
@@ -65,9 +66,16 @@ async def delete_channel(session: AsyncSession, channel_id: uuid.UUID) -> bool:
     return result.first() is not None
 
 
-async def subscriber_emails(session: AsyncSession, event_type: str) -> list[str]:
-    """Emails of enabled users subscribed to `event_type`."""
-    rows = await session.execute(
+async def subscriber_emails(
+    session: AsyncSession,
+    event_type: str,
+    *,
+    library_id: uuid.UUID | None = None,
+    user_id: uuid.UUID | None = None,
+) -> list[str]:
+    """Emails of enabled users subscribed to `event_type`: only the one user when the event
+    is about them, only users who may see the library when it is about one."""
+    stmt = (
         select(User.email)
         .join(NotificationSubscription, NotificationSubscription.user_id == User.id)
         .where(
@@ -76,7 +84,11 @@ async def subscriber_emails(session: AsyncSession, event_type: str) -> list[str]
             User.email.is_not(None),
         )
     )
-    return [r[0] for r in rows if r[0]]
+    if user_id is not None:
+        stmt = stmt.where(User.id == user_id)
+    if library_id is not None:
+        stmt = stmt.where(may_see_library(library_id))
+    return [r[0] for r in await session.execute(stmt) if r[0]]
 
 
 async def user_subscriptions(session: AsyncSession, user_id: uuid.UUID) -> list[str]:

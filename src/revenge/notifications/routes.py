@@ -14,20 +14,20 @@ from revenge.activity.audit import Audit
 from revenge.activity.schemas import decode_cursor, encode_cursor
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
-from revenge.errors import Conflict, NotFound, Unprocessable
+from revenge.errors import BadRequest, Conflict, NotFound, Unprocessable
 from revenge.notifications import repository as repo
+from revenge.notifications import templates
 from revenge.notifications.events import EVENT_TYPES, NotificationEvent
 from revenge.notifications.models import NotificationChannel
 from revenge.notifications.schemas import (
+    CONFIG_MODELS,
     AttemptOut,
     AttemptPage,
     ChannelIn,
     ChannelOut,
     ChannelPatch,
-    EmailConfig,
     Subscriptions,
     TestSent,
-    WebhookConfig,
 )
 
 router = APIRouter(tags=["notifications"])
@@ -69,18 +69,23 @@ async def list_channels(_: AdminUser, session: DbSession) -> list[ChannelOut]:
 @router.post(
     f"{ADMIN}/channels",
     status_code=201,
-    responses=problem_responses({409: "Another channel has this name."}),
+    responses=problem_responses(
+        {400: "The body template does not render JSON.", 409: "Another channel has this name."}
+    ),
 )
 async def create_channel(
     body: ChannelIn, user: AdminUser, session: DbSession, runtime: RuntimeDep, audit: Audit
 ) -> ChannelOut:
-    """Add a webhook or email channel subscribed to some event types."""
+    """Add a channel (webhook, email, ntfy, Gotify, Discord or custom JSON webhook)
+    subscribed to some event types."""
+    config = body.config.model_dump(mode="json")
+    _check_template(config)
     try:
         channel = await runtime.notifications.create_channel(
             session,
             name=body.name,
             kind=body.kind,
-            config=body.config.model_dump(mode="json"),
+            config=config,
             secret=body.secret,
             events=list(dict.fromkeys(body.events)),
             enabled=body.enabled,
@@ -99,18 +104,31 @@ async def get_channel(channel_id: uuid.UUID, _: AdminUser, session: DbSession) -
 
 
 def _merged_config(channel: NotificationChannel, patch: dict[str, Any]) -> dict[str, Any]:
-    model = WebhookConfig if channel.kind == "webhook" else EmailConfig
+    model = CONFIG_MODELS[channel.kind]
     try:
-        return model.model_validate({**channel.config, **patch}).model_dump(mode="json")
+        merged = model.model_validate({**channel.config, **patch}).model_dump(mode="json")
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise Unprocessable(f"config.{where}: {first['msg']}", field="config") from None
+    _check_template(merged)
+    return merged
+
+
+def _check_template(config: dict[str, Any]) -> None:
+    """A custom webhook's template must render JSON now, not fail at send time."""
+    if "template" in config:
+        try:
+            templates.check(str(config["template"]))
+        except templates.TemplateInvalid as exc:
+            raise BadRequest(f"config.template: {exc}", field="config.template") from None
 
 
 @router.patch(
     f"{ADMIN}/channels/{{channel_id}}",
-    responses=problem_responses({409: "Another channel has this name."}),
+    responses=problem_responses(
+        {400: "The body template does not render JSON.", 409: "Another channel has this name."}
+    ),
 )
 async def update_channel(
     channel_id: uuid.UUID,

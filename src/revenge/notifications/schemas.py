@@ -16,12 +16,15 @@ EventType = Literal[
     "library.scan.failed",
     "metadata.fetch.completed",
     "item.added",
+    "playback.transcode.failed",
     "job.failed",
     "auth.login.new_device",
     "system.test",
 ]
 assert set(EventType.__args__) == set(EVENT_TYPES)  # type: ignore[attr-defined]
-UserEventType = Literal["item.added"]
+UserEventType = Literal[
+    "item.added", "library.scan.completed", "metadata.fetch.completed", "auth.login.new_device"
+]
 assert set(UserEventType.__args__) == set(USER_EVENT_TYPES)  # type: ignore[attr-defined]
 
 
@@ -43,6 +46,59 @@ class EmailConfig(BaseModel):
     username: str | None = Field(None, max_length=255)
     from_address: EmailStr
     to: list[EmailStr] = Field(default_factory=list, max_length=50)
+
+
+class NtfyConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: HttpUrl = Field(description="The topic URL, e.g. https://ntfy.sh/my-media.")
+    priority: int = Field(3, ge=1, le=5, description="1 (min) to 5 (urgent); failures use 4+.")
+    tags: list[Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^,]+$")]] = Field(
+        default_factory=list, max_length=10
+    )
+
+
+class GotifyConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: HttpUrl = Field(description="The Gotify server, e.g. https://gotify.example.org.")
+    priority: int = Field(5, ge=0, le=10, description="Failures use 8 or more.")
+
+
+class DiscordConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: HttpUrl = Field(description="The channel's webhook URL.")
+    username: str | None = Field(None, min_length=1, max_length=80)
+
+
+Template = Annotated[
+    str,
+    Field(
+        min_length=2,
+        max_length=20_000,
+        description="Jinja2 (sandboxed) rendering the JSON body from `event`"
+        " (id, type, title, message, data, occurred_at); e.g."
+        ' `{"text": {{ event.title | tojson }}}`.',
+    ),
+]
+
+
+class CustomWebhookConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: HttpUrl
+    template: Template
+
+
+CONFIG_MODELS: dict[str, type[BaseModel]] = {
+    "webhook": WebhookConfig,
+    "email": EmailConfig,
+    "ntfy": NtfyConfig,
+    "gotify": GotifyConfig,
+    "discord": DiscordConfig,
+    "custom_webhook": CustomWebhookConfig,
+}
 
 
 Name = Annotated[str, Field(min_length=1, max_length=100)]
@@ -67,7 +123,53 @@ class EmailChannelIn(BaseModel):
     enabled: bool = True
 
 
-ChannelIn = Annotated[WebhookChannelIn | EmailChannelIn, Field(discriminator="kind")]
+class NtfyChannelIn(BaseModel):
+    kind: Literal["ntfy"]
+    name: Name
+    config: NtfyConfig
+    secret: Secret = Field(None, description="Access token (sent as a bearer token).")
+    events: list[EventType] = Field(min_length=1)
+    enabled: bool = True
+
+
+class GotifyChannelIn(BaseModel):
+    kind: Literal["gotify"]
+    name: Name
+    config: GotifyConfig
+    secret: Annotated[str, Field(min_length=1, max_length=1024)] = Field(
+        description="The Gotify application token."
+    )
+    events: list[EventType] = Field(min_length=1)
+    enabled: bool = True
+
+
+class DiscordChannelIn(BaseModel):
+    kind: Literal["discord"]
+    name: Name
+    config: DiscordConfig
+    secret: SkipJsonSchema[None] = None
+    events: list[EventType] = Field(min_length=1)
+    enabled: bool = True
+
+
+class CustomWebhookChannelIn(BaseModel):
+    kind: Literal["custom_webhook"]
+    name: Name
+    config: CustomWebhookConfig
+    secret: Secret = Field(None, description="Signs the body like the webhook channel.")
+    events: list[EventType] = Field(min_length=1)
+    enabled: bool = True
+
+
+ChannelIn = Annotated[
+    WebhookChannelIn
+    | EmailChannelIn
+    | NtfyChannelIn
+    | GotifyChannelIn
+    | DiscordChannelIn
+    | CustomWebhookChannelIn,
+    Field(discriminator="kind"),
+]
 
 
 class WebhookConfigPatch(BaseModel):
@@ -92,13 +194,62 @@ class EmailConfigPatch(BaseModel):
     to: Annotated[list[EmailStr], Field(max_length=50)] | SkipJsonSchema[None] = None
 
 
+class NtfyConfigPatch(BaseModel):
+    """ntfy settings to change; the others are kept."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: HttpUrl | SkipJsonSchema[None] = None
+    priority: Annotated[int, Field(ge=1, le=5)] | SkipJsonSchema[None] = None
+    tags: (
+        Annotated[
+            list[Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^,]+$")]],
+            Field(max_length=10),
+        ]
+        | SkipJsonSchema[None]
+    ) = None
+
+
+class GotifyConfigPatch(BaseModel):
+    """Gotify settings to change; the others are kept."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: HttpUrl | SkipJsonSchema[None] = None
+    priority: Annotated[int, Field(ge=0, le=10)] | SkipJsonSchema[None] = None
+
+
+class DiscordConfigPatch(BaseModel):
+    """Discord settings to change; the others are kept (`username` may be cleared)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: HttpUrl | SkipJsonSchema[None] = None
+    username: str | None = Field(None, min_length=1, max_length=80)
+
+
+class CustomWebhookConfigPatch(BaseModel):
+    """Custom webhook settings to change; the others are kept."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: HttpUrl | SkipJsonSchema[None] = None
+    template: Template | SkipJsonSchema[None] = None
+
+
 class ChannelPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name | None = None
-    config: WebhookConfigPatch | EmailConfigPatch | None = Field(
-        None, description="Settings of the channel's own kind to change."
-    )
+    config: (
+        WebhookConfigPatch
+        | EmailConfigPatch
+        | NtfyConfigPatch
+        | GotifyConfigPatch
+        | DiscordConfigPatch
+        | CustomWebhookConfigPatch
+        | None
+    ) = Field(None, description="Settings of the channel's own kind to change.")
     secret: Secret = Field(None, description="New secret; empty string removes it.")
     events: list[EventType] | None = Field(None, min_length=1)
     enabled: bool | None = None

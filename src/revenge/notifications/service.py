@@ -2,8 +2,9 @@
 
 Targets are the enabled channels subscribed to the event type, plus, for user events such as
 `item.added`, every subscribed user's own email address (sent through the first enabled email
-channel). The jobs are enqueued in the caller's transaction, so nothing is sent for work that
-rolls back.
+channel): only users who may see the event's library, or only the user it is about. The jobs
+are enqueued in the caller's transaction (the outbox relay's, see `revenge.events.relay`), so
+nothing is sent for work that rolls back.
 """
 
 from __future__ import annotations
@@ -28,7 +29,14 @@ class NotificationService:
         self._box = box
         self._jobs = jobs
 
-    async def send(self, session: AsyncSession, event: NotificationEvent) -> int:
+    async def send(
+        self,
+        session: AsyncSession,
+        event: NotificationEvent,
+        *,
+        library_id: uuid.UUID | None = None,
+        user_id: uuid.UUID | None = None,
+    ) -> int:
         """Enqueue one delivery job per (event, channel or recipient); how many."""
         jobs: list[tuple[str, dict[str, Any], str | None]] = []
         for channel in await repo.channels_for(session, event.type):
@@ -36,7 +44,10 @@ class NotificationService:
         if event.type in USER_EVENT_TYPES:
             transport = await repo.first_email_channel(session)
             if transport is not None:
-                for email in await repo.subscriber_emails(session, event.type):
+                emails = await repo.subscriber_emails(
+                    session, event.type, library_id=library_id, user_id=user_id
+                )
+                for email in emails:
                     jobs.append(self._job(event, transport.id, email))
         await self._jobs.enqueue_many(session, jobs)
         return len(jobs)

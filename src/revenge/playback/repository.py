@@ -124,6 +124,21 @@ async def record_file_failure(session: AsyncSession, file_id: uuid.UUID, reason:
     )
 
 
+async def failure_context(
+    session: AsyncSession, file_id: uuid.UUID, user_id: uuid.UUID
+) -> tuple[str, uuid.UUID, str] | None:
+    """The user's name, the file's library and its path, for the failure event."""
+    row = (
+        await session.execute(
+            select(User.username, MediaFile.library_id, MediaFile.path)
+            .select_from(MediaFile)
+            .join(User, User.id == user_id)
+            .where(MediaFile.id == file_id)
+        )
+    ).first()
+    return (row[0], row[1], row[2]) if row is not None else None
+
+
 async def touch_speed(session: AsyncSession, session_id: uuid.UUID, speed: float) -> None:
     """The last measured production speed (media seconds per second), without a heartbeat."""
     await session.execute(

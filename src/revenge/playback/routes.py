@@ -62,14 +62,16 @@ async def playback_decision(
     try:
         return await service.decide_item(runtime, session, user, item_id, body)
     except ProductionFailed as exc:
-        raise await _failed(runtime, body.file_id, str(exc)) from exc
+        raise await _failed(runtime, body.file_id, user.user_id, str(exc)) from exc
 
 
-async def _failed(runtime: Runtime, file_id: uuid.UUID | None, reason: str) -> MediaUnplayable:
+async def _failed(
+    runtime: Runtime, file_id: uuid.UUID | None, user_id: uuid.UUID, reason: str
+) -> MediaUnplayable:
     """Record the failure on the file (own transaction: the request's rolls back) and answer."""
     if file_id is not None:
         async with runtime.db.transaction() as session:
-            await service.record_playback_failure(session, file_id, reason)
+            await service.record_playback_failure(runtime, session, file_id, user_id, reason)
     return MediaUnplayable(reason)
 
 
@@ -149,7 +151,7 @@ async def media_segment(
     try:
         path = await playback_node(runtime).producer.segment(session_id, plan, chosen, segment)
     except ProductionFailed as exc:
-        raise await _failed(runtime, file_id, str(exc)) from exc
+        raise await _failed(runtime, file_id, caller.user_id, str(exc)) from exc
     return FileResponse(path, media_type=hls.SEGMENT_TYPE, headers={"Cache-Control": "no-store"})
 
 
@@ -173,7 +175,9 @@ async def list_sessions(_: AdminUser, session: DbSession) -> list[PlaybackSessio
     "/api/v1/admin/playback/sessions/{session_id}", status_code=204,
     responses=problem_responses({404: "No such active session."}),
 )  # fmt: skip
-async def stop_session(session_id: uuid.UUID, _: AdminUser, session: DbSession) -> Response:
+async def stop_session(
+    session_id: uuid.UUID, _: AdminUser, session: DbSession, runtime: RuntimeDep
+) -> Response:
     """Stop a playback: its playlists and segments answer 410 from now on, on every node."""
-    await service.stop_session(session, session_id, "stopped_by_admin")
+    await service.stop_session(runtime, session, session_id, "stopped_by_admin")
     return Response(status_code=204)

@@ -47,9 +47,31 @@ from revenge.streaming.service import Caller, visible_file
 _FACT_FIELDS = tuple(StreamFacts.__slots__)
 
 
-async def record_playback_failure(session: AsyncSession, file_id: uuid.UUID, reason: str) -> None:
-    """The one place a failed playback (corrupt file, unsupported codec) is recorded."""
+async def record_playback_failure(
+    runtime: Runtime, session: AsyncSession, file_id: uuid.UUID, user_id: uuid.UUID, reason: str
+) -> None:
+    """The one place a failed playback (corrupt file, unsupported codec) is recorded, and
+    announced to administrators as `playback.transcode.failed`."""
     await repo.record_file_failure(session, file_id, reason)
+    found = await repo.failure_context(session, file_id, user_id)
+    if found is None:
+        return
+    username, library_id, path = found
+    await runtime.events.transcode_failed(
+        session, user_id=user_id, username=username, item_title=os.path.basename(path),
+        library_id=library_id, reason=reason, data={"media_file_id": str(file_id)},
+    )  # fmt: skip
+
+
+async def announce_session(
+    runtime: Runtime, session: AsyncSession, action: str, row: PlaybackSession
+) -> None:
+    """A playback started or ended: a live update for administrators."""
+    await runtime.events.playback_session(session, action, {
+        "playback_session_id": str(row.id), "user_id": str(row.user_id),
+        "media_file_id": str(row.media_file_id), "item_kind": row.item_kind,
+        "item_id": str(row.item_id) if row.item_id else None, "method": row.method,
+    })  # fmt: skip
 
 
 def capabilities(request: PlaybackRequest) -> Capabilities:
@@ -199,6 +221,7 @@ async def _start(
         "media_file_id": row.id, "item_kind": row.item_kind, "item_id": row.item_id,
         "method": decision.method, "plan": plan_json, "client_name": request.client_name,
     })  # fmt: skip
+    await announce_session(runtime, session, "started", live)
     token = signer(runtime).issue(principal, file_scope(row.id), ttl)
     if row.kind == "audio":
         path = audio_path(row.id, decision)
@@ -266,15 +289,19 @@ async def admin_sessions(session: AsyncSession) -> Sequence[object]:
     return await repo.active_sessions(session)
 
 
-async def stop_session(session: AsyncSession, session_id: uuid.UUID, reason: str) -> None:
+async def stop_session(
+    runtime: Runtime, session: AsyncSession, session_id: uuid.UUID, reason: str
+) -> None:
+    row = await repo.get_session(session, session_id)
     ended = await repo.end_where(session, reason, PlaybackSession.id == session_id)
-    if not ended:
+    if not ended or row is None:
         raise NotFound(f"No active playback session {session_id}.")
+    await announce_session(runtime, session, reason, row)
 
 
 async def report_progress(
-    session: AsyncSession, user_id: uuid.UUID, item_id: uuid.UUID, session_id: uuid.UUID,
-    position: float | None, paused: bool | None, stopped: bool,
+    runtime: Runtime, session: AsyncSession, user_id: uuid.UUID, item_id: uuid.UUID,
+    session_id: uuid.UUID, position: float | None, paused: bool | None, stopped: bool,
 ) -> None:  # fmt: skip
     """A player's position/pause/stop, sent with the item state (keeps the session alive)."""
     row = await repo.get_session(session, session_id)
@@ -286,5 +313,5 @@ async def report_progress(
     if paused is not None:
         values["paused"] = paused
     await repo.touch(session, session_id, **values)
-    if stopped:
-        await repo.end_where(session, "stopped", PlaybackSession.id == session_id)
+    if stopped and await repo.end_where(session, "stopped", PlaybackSession.id == session_id):
+        await announce_session(runtime, session, "stopped", row)

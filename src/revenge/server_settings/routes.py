@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.activity.audit import Audit
 from revenge.api.deps import AdminUser, DbSession, RuntimeDep
 from revenge.errors import NotFound, Unprocessable
+from revenge.runtime import Runtime
 from revenge.server_settings.registry import InvalidSetting
 from revenge.server_settings.schemas import SettingOut, SettingsPatch, SettingValue, known_keys
 from revenge.server_settings.service import SettingChange, UnknownSetting
@@ -46,6 +48,12 @@ def _audit(audit: Audit, changes: list[SettingChange]) -> None:
         audit.resource_id = changes[0].key
 
 
+async def _announce(runtime: Runtime, session: AsyncSession, changes: list[SettingChange]) -> None:
+    """A live `settings.changed` for each key (the value is read back by who may)."""
+    for change in changes:
+        await runtime.events.settings_changed(session, change.key)
+
+
 @router.put("/api/v1/admin/settings/{key}")
 async def set_setting(
     key: Key,
@@ -63,6 +71,7 @@ async def set_setting(
     except InvalidSetting as exc:
         raise Unprocessable(str(exc), key=exc.key, field="value") from None
     _audit(audit, [change])
+    await _announce(runtime, session, [change])
     resolved = await runtime.server_settings.resolve(key)
     return SettingOut.of(resolved).model_copy(update={"value": change.new, "source": "stored"})
 
@@ -81,6 +90,7 @@ async def set_settings(
         except InvalidSetting as exc:
             raise Unprocessable(str(exc), key=exc.key, field="values") from None
     _audit(audit, changes)
+    await _announce(runtime, session, changes)
     return {c.key: c.new for c in changes}
 
 
@@ -94,5 +104,6 @@ async def reset_setting(
     except UnknownSetting:
         raise NotFound(f"No setting named {key!r}.") from None
     _audit(audit, [change])
+    await _announce(runtime, session, [change])
     resolved = await runtime.server_settings.resolve(key)
     return SettingOut.of(resolved).model_copy(update={"value": change.new, "source": change.source})

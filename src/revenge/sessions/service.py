@@ -153,6 +153,13 @@ class SessionService:
             },
         )
         self._touched[row.id] = time.monotonic()
+        await self._rt.events.signed_in(
+            session,
+            user_id=user_id,
+            device=device.device_id or client.user_agent,
+            address=client.ip,
+            description=device.device_name or device.client_name or "A browser or app",
+        )
         extra = await repo.ids_beyond_limit(session, user_id, policy.max_per_user)
         if extra:
             await self._revoke(session, "session_limit", Session.id.in_(extra))
@@ -336,6 +343,8 @@ class SessionService:
             await repo.bump_epoch(session)
             self._epoch_read_at = -EPOCH_CHECK_SECONDS  # read it again after this commits
         await self._evict([digest for digest, _ in revoked])
+        # Their live-update streams check their session again and end if it was revoked.
+        await self._rt.events.sessions_revoked(session, [user for _, user in revoked], reason)
         return revoked
 
     async def _evict(self, hashes: Sequence[bytes]) -> None:

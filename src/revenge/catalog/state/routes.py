@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.auth import Principal
-from revenge.api.deps import CurrentUser, DbSession
+from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
 from revenge.catalog.schemas import UserStateOut, state_out
 from revenge.catalog.state import repository as repo
 from revenge.catalog.state.models import UserItemState
@@ -90,13 +90,14 @@ async def _changes(
 
 @router.patch("/{kind}/{item_id}/state")
 async def update_state(
-    kind: ItemKind, item_id: uuid.UUID, body: StatePatch, user: CurrentUser, session: DbSession
-) -> UserStateOut:
+    kind: ItemKind, item_id: uuid.UUID, body: StatePatch, user: CurrentUser, session: DbSession,
+    runtime: RuntimeDep,
+) -> UserStateOut:  # fmt: skip
     """Record progress, played or favourite; a finished viewing counts one more play."""
     library_id = await _visible_library(session, user, kind, item_id)
     if body.playback_session_id is not None:
         await report_progress(
-            session, user.user_id, item_id, body.playback_session_id,
+            runtime, session, user.user_id, item_id, body.playback_session_id,
             body.position_seconds, body.paused, bool(body.stopped),
         )  # fmt: skip
     changes = await _changes(session, user, kind, item_id, body)

@@ -11,6 +11,7 @@ from revenge.catalog.podcasts import models as podcasts_models
 from revenge.catalog.state import models as item_state_models
 from revenge.catalog.tv import models as tv_models
 from revenge.collections import models as collections_models
+from revenge.events import models as events_models
 from revenge.images import models as images_models
 from revenge.infra.db.base import Base
 from revenge.integrations import models as integrations_models
@@ -30,6 +31,7 @@ __all__ = [
     "apikeys_models",
     "audiobooks_models",
     "collections_models",
+    "events_models",
     "images_models",
     "integrations_models",
     "item_state_models",

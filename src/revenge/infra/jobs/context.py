@@ -9,6 +9,12 @@ if TYPE_CHECKING:
     from revenge.runtime import Runtime
 
 
+class ExpectedJobFailure(Exception):
+    """A job failed in a way it foresaw and already recorded (e.g. a delivery target that
+    stayed unreachable): logged as a warning with this reason, without a traceback, and
+    not announced again as `job.failed` by the worker."""
+
+
 @dataclass
 class JobContext:
     runtime: Runtime

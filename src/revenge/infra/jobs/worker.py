@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 from pgqueuer import PgQueuer
 from pgqueuer.db import AsyncpgDriver
+from pgqueuer.errors import RetryRequested
 from pgqueuer.executors import DatabaseRetryEntrypointExecutor, EntrypointExecutorParameters
 from pgqueuer.models import Context, Job
 
 from revenge.infra.db.engine import connection_name
-from revenge.infra.jobs.context import JobContext
+from revenge.infra.jobs.context import ExpectedJobFailure, JobContext
 from revenge.infra.jobs.registry import QUEUES, TaskSpec
 
 if TYPE_CHECKING:
@@ -54,6 +55,36 @@ class _DroppedOnPurpose(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not (self.active and record.getMessage().startswith("Shutdown flush failed"))
+
+
+class ExpectedFailureLog(logging.Filter):
+    """pgqueuer logs every failed job with a traceback at error level; a failure the job
+    foresaw and recorded (`ExpectedJobFailure`) becomes one warning line with its reason."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, ExpectedJobFailure):
+            job = record.getMessage().rpartition(": ")[2]
+            record.msg, record.args = "%s failed: %s", (job, exc)
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+_EXPECTED_FAILURE_LOG = ExpectedFailureLog()
+logging.getLogger("pgqueuer").addFilter(_EXPECTED_FAILURE_LOG)
+
+
+async def _announce_failure(runtime: Runtime, ctx: JobContext, exc: Exception) -> None:
+    """A `job.failed` event for a job that used up its attempts (best effort)."""
+    error = str(exc) or type(exc).__name__
+    try:
+        async with runtime.db.transaction() as session:
+            await runtime.events.job_failed(
+                session, task=ctx.task, job_id=ctx.job_id, attempts=ctx.attempt, error=error
+            )
+    except Exception as report_exc:  # the database is away: the job's own record remains
+        log.warning("could not announce the failure of job %s: %s", ctx.job_id, report_exc)
 
 
 class RateLimiter:
@@ -237,8 +268,12 @@ class Worker:
             failed = False
             try:
                 await asyncio.wait_for(spec.func(ctx, payload), timeout=spec.timeout_seconds)
-            except Exception:
+            except Exception as exc:
                 failed = True
+                if ctx.attempt >= attempts and not isinstance(
+                    exc, RetryRequested | ExpectedJobFailure
+                ):
+                    await _announce_failure(runtime, ctx, exc)
                 raise
             else:
                 worker._note_finished(job)

@@ -120,6 +120,11 @@ async def run_scan(runtime: Runtime, request: ScanRequest) -> ScanState | None:
                     session, state.scan_id, status="failed", error=str(exc)[:2000],
                     finished_at=func.now(), phase=None,
                 )  # fmt: skip
+                # What the committed batches created is announced with the failure.
+                await runtime.events.scan_finished(
+                    session, library_id=state.library_id, scan_id=state.scan_id,
+                    counts=_counters(state), error=str(exc)[:2000] or type(exc).__name__,
+                )  # fmt: skip
             raise
         return state
 
@@ -283,6 +288,7 @@ async def _process_batch(
             for p in prepared
         ]
         await repo.write_files(conn, rows)
+        await runtime.events.hold_new_items(session, state.library_id, placed.new_items)
         state.items.update(placed.touched_items)
         state.failed += sum(1 for p in prepared if p.failure)
         state.probe += [
@@ -290,6 +296,9 @@ async def _process_batch(
         ]
         state.processed += len(prepared)
         await _write_progress(session, state, "reading")
+        await runtime.events.scan_progress(
+            session, state.library_id, state.scan_id, "reading", _counters(state)
+        )
 
 
 async def _finish(
@@ -323,6 +332,9 @@ async def _finish(
             session, state.scan_id, status="completed", finished_at=func.now(), phase=None,
             error=state.warning, **_counters(state),
         )  # fmt: skip
+        await runtime.events.scan_finished(
+            session, library_id=state.library_id, scan_id=state.scan_id, counts=_counters(state)
+        )
     log.info(
         "scan of library %s: %d seen, %d added, %d updated, %d moved, %d missing, %d failed",
         state.library_id, state.seen, state.added, state.updated, state.moved,
@@ -368,3 +380,6 @@ async def _write_progress(session: Any, state: ScanState, phase: str) -> None:
 async def _progress(runtime: Runtime, state: ScanState, phase: str) -> None:
     async with runtime.db.transaction() as session:
         await _write_progress(session, state, phase)
+        await runtime.events.scan_progress(
+            session, state.library_id, state.scan_id, phase, _counters(state)
+        )

@@ -1,7 +1,7 @@
 """*arr integrations, their folder scan requests, podcast feed subscriptions and items.
 
 Revision ID: 0150
-Revises: 0130
+Revises: 0140
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0150"
-down_revision: str | None = "0130"
+down_revision: str | None = "0140"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
