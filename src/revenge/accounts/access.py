@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from revenge.accounts import bruteforce
+from revenge.accounts.app_passwords import AppPasswordService
 from revenge.accounts.bruteforce import LoginLimiter
 from revenge.accounts.login import LoginService
 from revenge.accounts.passwords import Passwords
@@ -28,6 +29,7 @@ class Services:
     users: UserService
     logins: LoginService
     oidc: OidcService = field(init=False)
+    app_passwords: AppPasswordService = field(init=False)
 
     async def close(self) -> None:
         await self.logins.limiter.close()
@@ -56,5 +58,6 @@ def build(runtime: Runtime) -> Services:
     )
     runtime.authenticator = TokenAuthenticator(services, settings.server.trusted_proxies)
     services.oidc = OidcService(runtime, box, users)
+    services.app_passwords = AppPasswordService(runtime)
     runtime.cleanup_steps.extend([sessions.cleanup, bruteforce.cleanup, services.oidc.cleanup])
     return services

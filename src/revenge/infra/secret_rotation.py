@@ -29,6 +29,7 @@ SEALED_COLUMNS: list[SealedColumn] = [
     SealedColumn("provider_credentials", "encrypted_value", key_id_column="key_id"),
     SealedColumn("notification_channels", "secret_encrypted"),
     SealedColumn("oidc_providers", "client_secret_encrypted", is_text=True),
+    SealedColumn("app_passwords", "secret_encrypted", is_text=True),
 ]
 
 
