@@ -70,9 +70,7 @@ async def replace_sidecars(session: AsyncSession, found: dict[uuid.UUID, list[Si
     """Store what a probe found beside each file, in place of what was there before."""
     if not found:
         return
-    await session.execute(
-        delete(MediaSubtitle).where(MediaSubtitle.media_file_id.in_(list(found)))
-    )
+    await session.execute(delete(MediaSubtitle).where(MediaSubtitle.media_file_id.in_(list(found))))
     rows = [
         {"media_file_id": file_id, "position": position, "file_name": s.file_name,
          "format": s.format, "language": s.language, "title": s.title,

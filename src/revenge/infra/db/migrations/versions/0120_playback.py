@@ -28,9 +28,7 @@ def upgrade() -> None:
     for name, type_ in _STREAM_COLUMNS:
         op.add_column("media_streams", sa.Column(name, type_))
     op.add_column("media_files", sa.Column("playback_failure", sa.Text()))
-    op.add_column(
-        "media_files", sa.Column("playback_failed_at", sa.DateTime(timezone=True))
-    )
+    op.add_column("media_files", sa.Column("playback_failed_at", sa.DateTime(timezone=True)))
     op.create_table(
         "playback_sessions",
         sa.Column("id", sa.UUID(), server_default=sa.text("gen_random_uuid()"), nullable=False),
