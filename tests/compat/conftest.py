@@ -50,7 +50,7 @@ def _music(root: Path) -> None:
     album = root / "Pink Floyd" / "The Wall (1979)"
     make_audio(album / "01 - In the Flesh.mp3", tags={
         "title": "In the Flesh", "artist": "Pink Floyd", "album": "The Wall", "track": "1",
-        "date": "1979", "genre": "Rock", "lyrics": "So ya thought ya\nmight like to go"})  # fmt: skip
+        "date": "1979", "genre": "Rock", "lyrics": "So ya thought ya\nmight like"})  # fmt: skip
     make_audio(album / "02 - Hey You.flac", tags={
         "title": "Hey You", "artist": "Pink Floyd", "album": "The Wall", "track": "2",
         "date": "1979", "genre": "Rock"})  # fmt: skip

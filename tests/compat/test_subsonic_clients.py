@@ -121,3 +121,41 @@ def test_hidden_library_is_invisible(world: World) -> None:
     album_id = found["song"][0]["albumId"]
     hidden = httpx.get(f"{world.server.url}/rest/getAlbum", params=dict(params, id=album_id))
     assert hidden.json()["subsonic-response"]["error"]["code"] == 70
+
+
+def test_random_and_malformed_parameters_never_answer_5xx(world: World) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from revenge.compat.subsonic.registry import METHODS
+
+    names = [*sorted(METHODS), "nope", "getAlbum.view"]
+    keys = ["id", "type", "size", "offset", "query", "maxBitRate", "format", "songId",
+            "playlistId", "rating", "position", "musicFolderId", "fromYear", "toYear",
+            "genre", "count", "submission", "name", "songIndexToRemove", "time"]  # fmt: skip
+    values = st.one_of(
+        st.text(max_size=40), st.integers(-10**12, 10**12).map(str),
+        st.sampled_from(["al-" + world.ids["wall"].hex, "tr-0", "random", "byYear", "true",
+                         "", "-1", "ar-zz", "pl-" + "0" * 32]),
+    )  # fmt: skip
+    client = httpx.Client(base_url=world.server.url, timeout=30)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(names), st.dictionaries(st.sampled_from(keys), values, max_size=5),
+           st.booleans(), st.booleans())  # fmt: skip
+    def probe(name: str, params: dict[str, str], post: bool, as_json: bool) -> None:
+        sent = {**params, "apiKey": world.api_key, "c": "fuzz", "v": "1.16.1"}
+        if as_json:
+            sent["f"] = "json"
+        if post:
+            answer = client.post(f"/rest/{name}", data=sent)
+        else:
+            answer = client.get(f"/rest/{name}", params=sent)
+        assert answer.status_code < 500, (name, params, answer.text[:300])
+        kind = answer.headers.get("content-type", "")
+        assert "html" not in kind
+        if as_json and kind.startswith("application/json"):
+            assert answer.json()["subsonic-response"]["status"] in ("ok", "failed")
+
+    with client:
+        probe()

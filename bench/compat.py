@@ -1,0 +1,137 @@
+"""OpenSubsonic API under load: search3 and getAlbumList2 latency with 50 players.
+
+Seeds the 100,000-item catalogue of bench/_catalog.py (bench/load.py's seed), gives every
+simulated user a personal access key (the OpenSubsonic `apiKey`), starts
+`revenge serve --no-worker` and runs U users for D seconds; each loops: search3 for a word
+of the catalogue, or getAlbumList2 of a random type and page, then waits a think time.
+Prints p50/p95/p99 per method and the error count. Goal (2 cores): p99 < 50 ms.
+
+    .venv/bin/python bench/compat.py [--users 50] [--duration 60] [--items 100000] [--think-ms 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+import psycopg
+from _common import REPO_ROOT, scratch_database
+
+sys.path.insert(0, str(REPO_ROOT / "src"))
+sys.path.insert(0, str(REPO_ROOT / "bench"))
+
+from bench._catalog import search_queries, settle
+from load import Results, report, seed, start_server
+
+from revenge.infra.db import migrate
+from revenge.sessions.tokens import new_token, token_hash
+from tests.support.services import free_port
+
+LIST_TYPES = ("random", "newest", "alphabeticalByName", "alphabeticalByArtist", "frequent",
+              "recent", "starred", "highest", "byYear", "byGenre")  # fmt: skip
+
+
+def give_keys(url: str, users: int) -> list[str]:
+    keys = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        for n in range(users):
+            key = new_token("rvk_")
+            conn.execute(
+                "INSERT INTO access_keys (user_id, name, key_hash, prefix, scopes)"
+                " SELECT id, 'bench', %s, %s, ARRAY['read','write'] FROM users"
+                " WHERE username = %s", (token_hash(key), key[:12], f"load{n}"),
+            )  # fmt: skip
+            keys.append(key)
+    return keys
+
+
+async def player(
+    session: aiohttp.ClientSession, key: str, rng: random.Random, queries: list[str],
+    until: float, think_ms: float, results: Results,
+) -> None:  # fmt: skip
+    base = {"apiKey": key, "f": "json", "v": "1.16.1", "c": "bench"}
+    await asyncio.sleep(rng.uniform(0, max(think_ms, 1)) / 1000)
+    while time.monotonic() < until:
+        if rng.random() < 0.5:
+            name, params = "search3", {"query": rng.choice(queries), "songCount": "20"}
+        else:
+            kind = rng.choice(LIST_TYPES)
+            name = "getAlbumList2"
+            params = {"type": kind, "size": "20", "offset": str(rng.randrange(0, 200))}
+            if kind == "byYear":
+                params |= {"fromYear": "1970", "toYear": "2000"}
+            if kind == "byGenre":
+                params["genre"] = "Drama"
+        started = time.perf_counter()
+        error = None
+        try:
+            async with session.get(f"/rest/{name}.view", params=base | params) as answer:
+                body = await answer.json()
+                if body["subsonic-response"]["status"] != "ok":
+                    error = str(body["subsonic-response"]["error"]["code"])
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            error = type(exc).__name__
+        results.record(name, time.perf_counter() - started, error)
+        await asyncio.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)
+
+
+async def drive(base: str, keys: list[str], duration: float, think_ms: float) -> Results:
+    results = Results()
+    queries = search_queries(2000)
+    timeout = aiohttp.ClientTimeout(total=30)
+    sessions = [aiohttp.ClientSession(base, connector=aiohttp.TCPConnector(limit=1),
+                                      timeout=timeout) for _ in keys]  # fmt: skip
+    until = time.monotonic() + duration
+    try:
+        await asyncio.gather(*(
+            player(s, k, random.Random(n), queries, until, think_ms, results)
+            for n, (s, k) in enumerate(zip(sessions, keys, strict=True))
+        ))  # fmt: skip
+    finally:
+        for s in sessions:
+            await s.close()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--think-ms", type=float, default=500.0)
+    args = parser.parse_args()
+    data_dir = Path(tempfile.mkdtemp(prefix="revenge-compat-"))
+    with scratch_database() as url:
+        migrate.upgrade(url)
+        seed(url, data_dir, args.items, args.users)
+        keys = give_keys(url, args.users)
+        import os
+        import subprocess
+
+        env = {**os.environ, "REVENGE_DATABASE_URL": url, "REVENGE_DATA_DIR": str(data_dir),
+               "PYTHONPATH": f"{REPO_ROOT / 'src'}:{REPO_ROOT}"}  # fmt: skip
+        subprocess.run([sys.executable, "-m", "revenge", "search", "rebuild"], env=env, check=True)
+        settle(url)
+        port = free_port()
+        with tempfile.TemporaryFile() as log:
+            proc = start_server(url, data_dir, port, log)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                asyncio.run(drive(base, keys, 5, 0))  # warm up
+                started = time.monotonic()
+                results = asyncio.run(drive(base, keys, args.duration, args.think_ms))
+                report(results, time.monotonic() - started, proc.pid, args.users, args.think_ms)
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    main()
