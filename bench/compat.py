@@ -73,9 +73,9 @@ async def player(
         error = None
         try:
             async with session.get(f"/rest/{name}.view", params=base | params) as answer:
-                body = await answer.json()
-                if body["subsonic-response"]["status"] != "ok":
-                    error = str(body["subsonic-response"]["error"]["code"])
+                body = (await answer.json(content_type=None)).get("subsonic-response", {})
+                if body.get("status") != "ok":
+                    error = str(body.get("error", {}).get("code", f"http {answer.status}"))
         except (aiohttp.ClientError, TimeoutError) as exc:
             error = type(exc).__name__
         results.record(name, time.perf_counter() - started, error)
