@@ -105,7 +105,7 @@ async def _populate(rt: Runtime, tmp: Path, world: World) -> None:
         )
         boss = Principal(admin.id, "root", "admin")
         _, world.other_key = await rt.accounts.access_keys.create(
-            session, boss, name="admin", scopes=["read", "write"], expires_at=None
+            session, boss, name="admin", scopes=["read", "write", "admin"], expires_at=None
         )
         await search_index(rt).rebuild(session)
         album = await session.scalar(text("SELECT id FROM albums WHERE title = 'The Wall'"))

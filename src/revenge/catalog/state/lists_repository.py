@@ -12,14 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 async def playing_now(
     session: AsyncSession, allowed: set[uuid.UUID] | None, minutes: int
 ) -> list[Any]:
-    """Tracks whose state changed in the last minutes (a play started or was reported)."""
+    """Tracks whose play started or ended in the last minutes, latest first."""
     scope = "" if allowed is None else " AND s.library_id = ANY(:libs)"
     sql = f"""
-        SELECT s.item_id, s.user_id, u.username, s.updated_at FROM user_item_state s
+        SELECT s.item_id, s.user_id, u.username, s.last_played_at FROM user_item_state s
         JOIN users u ON u.id = s.user_id
-        WHERE s.item_kind = 'track' AND s.updated_at > now() - make_interval(mins => :m)
+        WHERE s.item_kind = 'track' AND s.last_played_at > now() - make_interval(mins => :m)
               {scope}
-        ORDER BY s.updated_at DESC LIMIT 100"""
+        ORDER BY s.last_played_at DESC LIMIT 100"""
     found = await session.execute(text(sql), {"m": minutes, "libs": list(allowed or ())})
     return list(found)
 

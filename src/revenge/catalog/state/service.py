@@ -28,8 +28,10 @@ async def _library(
 ) -> uuid.UUID:
     if kind in _TABLES:
         library_id = await repo.library_of(session, _TABLES[kind], item_id)
-    else:
+    elif kind in repo.PLAYABLE:
         library_id = await repo.item_library(session, kind, item_id)
+    else:
+        library_id = None  # playlists, shows...: nothing a user keeps state of
     allowed = await allowed_library_ids(session, user)
     if library_id is None or (allowed is not None and library_id not in allowed):
         raise NotFound(f"No {kind} {item_id}.")
@@ -56,6 +58,14 @@ async def record_play(
         "last_played_at": when or datetime.now(UTC),
     }  # fmt: skip
     return await repo.save_state(session, user.user_id, kind, item_id, library_id, changes)
+
+
+async def started_playing(
+    session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID
+) -> UserItemState:
+    """A play has just started (what "now playing" lists for a while)."""
+    changes = {"last_played_at": datetime.now(UTC)}
+    return await update(session, user, kind, item_id, changes)
 
 
 async def now_playing(session: AsyncSession, user: Principal, minutes: int = 10) -> list[Any]:

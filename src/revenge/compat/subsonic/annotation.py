@@ -60,7 +60,7 @@ async def scrobble(ctx: Ctx) -> Payload:
     submission = ctx.params.flag("submission", True)
     for n, (kind, item_id) in enumerate(targets):
         if not submission:
-            await state.update(ctx.session, ctx.principal, kind, item_id, {"position_seconds": 0})
+            await state.started_playing(ctx.session, ctx.principal, kind, item_id)
             continue
         ms = times[n] if n < len(times) else 0
         when = datetime.fromtimestamp(ms / 1000, UTC) if ms else None
@@ -76,7 +76,7 @@ async def get_now_playing(ctx: Ctx) -> Payload:
     now = datetime.now(UTC)
     entries = [
         {**shapes.song(songs[r.item_id]), "username": r.username, "playerId": 0,
-         "minutesAgo": int((now - r.updated_at).total_seconds() // 60)}
+         "minutesAgo": int((now - r.last_played_at).total_seconds() // 60)}
         for r in rows if r.item_id in songs
     ]  # fmt: skip
     return {"nowPlaying": {"entry": entries}}

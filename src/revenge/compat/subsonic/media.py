@@ -11,7 +11,9 @@ import mutagen
 from fastapi.responses import FileResponse
 from starlette.responses import Response
 
+from revenge.catalog.audiobooks import service as audiobooks
 from revenge.catalog.music import service as music
+from revenge.catalog.podcasts import service as podcasts
 from revenge.compat.subsonic.protocol import Payload, not_found
 from revenge.compat.subsonic.registry import Ctx, method
 from revenge.images import image_service
@@ -66,12 +68,19 @@ async def _cover_owner(ctx: Ctx, kind: str, item_id: uuid.UUID) -> tuple[str, uu
         rows = await music.albums(ctx.session, ctx.user_id, [item_id])
         if not rows or (ctx.allowed is not None and rows[0].library_id not in ctx.allowed):
             raise not_found("Cover art")
-    elif kind == "artist":
-        if not await music.artists(ctx.session, ctx.allowed, ctx.user_id, [item_id]):
-            raise not_found("Cover art")
-    else:
+    elif not await _visible(ctx, kind, item_id):
         raise not_found("Cover art")
     return kind, item_id
+
+
+async def _visible(ctx: Ctx, kind: str, item_id: uuid.UUID) -> bool:
+    if kind == "artist":
+        return bool(await music.artists(ctx.session, ctx.allowed, ctx.user_id, [item_id]))
+    if kind == "podcast":
+        return bool(await podcasts.shows_with_episodes(ctx.session, ctx.allowed, item_id, False))
+    if kind == "audiobook":
+        return bool(await audiobooks.by_ids(ctx.session, ctx.allowed, [item_id]))
+    return False
 
 
 @method("getCoverArt")

@@ -78,6 +78,8 @@ async def _run(runtime: Runtime, request: Request, params: Params, found: Method
     if found.public:
         return await found.handler(Ctx(runtime, request, params, None, None, None))  # type: ignore[arg-type]
     principal = await authenticate(runtime, request, params)
+    if principal.role != "admin" and await runtime.server_settings.get("maintenance.mode"):
+        raise SubsonicError(GENERIC, "The server is in maintenance mode; try again later.")
     if found.write and "write" not in principal.scopes:
         raise SubsonicError(NOT_AUTHORIZED, "This API key cannot change anything.")
     if not found.transaction:
