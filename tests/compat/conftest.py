@@ -109,6 +109,11 @@ async def _populate(rt: Runtime, tmp: Path, world: World) -> None:
         )
         await search_index(rt).rebuild(session)
         album = await session.scalar(text("SELECT id FROM albums WHERE title = 'The Wall'"))
+        # Album genres come from the metadata step (embedded tags), which needs the job
+        # worker; store what it stores for this album.
+        await session.execute(
+            text("UPDATE albums SET genres = ARRAY['Rock'] WHERE id = :a"), {"a": album}
+        )
         world.ids.update(music=music, hidden=hidden, alice=alice.id, wall=album)
     await _cover(rt, album)
 

@@ -112,9 +112,13 @@ def _lyrics_of(fd: int) -> str | None:
     tags = getattr(audio, "tags", None)
     if tags is None:
         return None
-    if hasattr(tags, "getall"):
-        frames = tags.getall("USLT")
-        return str(frames[0].text) if frames else None
+    if hasattr(tags, "getall"):  # ID3: USLT, or a TXXX frame named like the Vorbis key
+        for frame in tags.getall("USLT"):
+            return str(frame.text)
+        for frame in tags.getall("TXXX"):
+            if frame.desc.lower() in ("lyrics", "unsyncedlyrics") and frame.text:
+                return str(frame.text[0])
+        return None
     for key in ("lyrics", "unsyncedlyrics", "LYRICS", "\xa9lyr"):
         value = tags.get(key) if hasattr(tags, "get") else None
         if value:
