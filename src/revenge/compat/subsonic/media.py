@@ -112,11 +112,11 @@ def _lyrics_of(fd: int) -> str | None:
     tags = getattr(audio, "tags", None)
     if tags is None:
         return None
-    if hasattr(tags, "getall"):  # ID3: USLT, or a TXXX frame named like the Vorbis key
+    if hasattr(tags, "getall"):  # ID3: USLT, or a TXXX frame (as FFmpeg writes lyrics)
         for frame in tags.getall("USLT"):
             return str(frame.text)
         for frame in tags.getall("TXXX"):
-            if frame.desc.lower() in ("lyrics", "unsyncedlyrics") and frame.text:
+            if frame.desc.lower() in ("lyrics", "unsyncedlyrics", "uslt") and frame.text:
                 return str(frame.text[0])
         return None
     for key in ("lyrics", "unsyncedlyrics", "LYRICS", "\xa9lyr"):

@@ -69,7 +69,7 @@ class Params:
         return max(low, min(high, number))
 
     def opt_int(self, name: str) -> int | None:
-        return self.integer(name, 0, -1_000_000_000, 1_000_000_000) if self.get(name) else None
+        return self.integer(name, 0, -(2**31), 2**31) if self.get(name) else None
 
     def flag(self, name: str, default: bool) -> bool:
         raw = self.get(name)
