@@ -27,23 +27,6 @@ from revenge.runtime import Runtime
 
 router = APIRouter(tags=["subsonic"])
 
-_BINARY = {"schema": {"type": "string", "format": "binary"}}
-RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "An OpenSubsonic answer (XML, or JSON with f=json; errors too, with "
-        "status failed), or the audio or image bytes of stream, download and getCoverArt.",
-        "content": {
-            "text/xml": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "object"}},
-            "audio/*": _BINARY,
-            "image/*": _BINARY,
-            "application/octet-stream": _BINARY,
-        },
-    },
-    206: {"description": "A byte range of a streamed file.", "content": {"audio/*": _BINARY}},
-    304: {"description": "Unchanged since the ETag in `If-None-Match`."},
-    416: {"description": "The range lies outside the file."},
-}
 MethodName = Path(max_length=100, description="A Subsonic method, with or without `.view`.")
 
 
@@ -56,8 +39,11 @@ async def read_params(request: Request) -> Params:
     return Params(items)
 
 
-@router.get("/rest/{name}", response_class=Response, responses=RESPONSES)
-@router.post("/rest/{name}", response_class=Response, responses=RESPONSES)
+# Not in Revenge's OpenAPI document: this is the OpenSubsonic protocol, specified by its own
+# documents (any query parameter, any method name, answers always 200); it is fuzzed on its
+# own in the Subsonic tests.
+@router.get("/rest/{name}", response_class=Response, include_in_schema=False)
+@router.post("/rest/{name}", response_class=Response, include_in_schema=False)
 async def subsonic(request: Request, runtime: RuntimeDep, name: str = MethodName) -> Response:
     """Every OpenSubsonic method; authentication by `apiKey` or `u` with an app password."""
     params = await read_params(request)
