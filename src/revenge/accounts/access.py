@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from revenge.accounts import bruteforce
+from revenge.accounts.app_passwords import AppPasswordService
 from revenge.accounts.bruteforce import LoginLimiter
 from revenge.accounts.login import LoginService
 from revenge.accounts.passwords import Passwords
@@ -30,6 +31,7 @@ class Services:
     logins: LoginService
     two_factor: TwoFactorService
     oidc: OidcService = field(init=False)
+    app_passwords: AppPasswordService = field(init=False)
 
     async def close(self) -> None:
         await self.logins.limiter.close()
@@ -62,5 +64,6 @@ def build(runtime: Runtime) -> Services:
         services, settings.server.trusted_proxies, runtime.server_settings
     )
     services.oidc = OidcService(runtime, box, users)
+    services.app_passwords = AppPasswordService(runtime)
     runtime.cleanup_steps.extend([sessions.cleanup, bruteforce.cleanup, services.oidc.cleanup])
     return services

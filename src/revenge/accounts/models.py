@@ -138,3 +138,19 @@ class LoginFailure(Base):
     account: Mapped[str] = mapped_column(String(64), nullable=False)
     ip_address: Mapped[str | None] = mapped_column(INET)
     created_at: Mapped[datetime] = created_ts()
+
+
+class AppPassword(Base):
+    """A generated password for one Subsonic app: sealed (token auth needs the plain value)."""
+
+    __tablename__ = "app_passwords"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    secret_encrypted: Mapped[str] = mapped_column(Text, nullable=False)
+    prefix: Mapped[str] = mapped_column(String(8), nullable=False)
+    created_at: Mapped[datetime] = created_ts()
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

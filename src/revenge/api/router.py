@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from revenge.accounts.app_password_routes import router as app_passwords_router
 from revenge.accounts.auth_routes import router as auth_router
 from revenge.accounts.oidc_routes import router as oidc_router
 from revenge.accounts.registration import router as registration_router
@@ -25,6 +26,7 @@ from revenge.catalog.state.routes import router as item_state_router
 from revenge.catalog.tv.identify_routes import router as series_identify_router
 from revenge.catalog.tv.routes import router as tv_router
 from revenge.collections.routes import router as collections_router
+from revenge.compat.subsonic.routes import router as subsonic_router
 from revenge.events.routes import router as events_router
 from revenge.images.routes import router as images_router
 from revenge.infra.jobs.routes import router as jobs_router
@@ -46,7 +48,7 @@ from revenge.system.routes import router as system_router
 
 def build_router() -> APIRouter:
     # Order matters: authenticate, then refuse during maintenance, then audit changes.
-    router = APIRouter(
+    guarded = APIRouter(
         dependencies=[
             Depends(require_principal),
             Depends(maintenance_guard),
@@ -55,39 +57,44 @@ def build_router() -> APIRouter:
     )
     # Routes are matched one by one in this order (prefixes do not short-cut the walk), so
     # what players and browsers call all the time comes first; prefixes never overlap.
-    router.include_router(search_router)
-    router.include_router(movies_router, prefix="/api/v1/movies", tags=["movies"])
-    router.include_router(movie_identify_router, prefix="/api/v1/movies", tags=["movies"])
-    router.include_router(tv_router, prefix="/api/v1/tv", tags=["tv"])
-    router.include_router(series_identify_router, prefix="/api/v1/tv", tags=["tv"])
-    router.include_router(music_router, prefix="/api/v1/music", tags=["music"])
-    router.include_router(album_identify_router, prefix="/api/v1/music", tags=["music"])
-    router.include_router(item_state_router, prefix="/api/v1/items", tags=["user state"])
-    router.include_router(images_router)
-    router.include_router(streaming_router)
-    router.include_router(playback_router)
-    router.include_router(audio_router)
-    router.include_router(subtitle_router)
-    router.include_router(me_router, prefix="/api/v1/me", tags=["user state"])
-    router.include_router(audiobooks_router, prefix="/api/v1/audiobooks", tags=["audiobooks"])
-    router.include_router(podcasts_router, prefix="/api/v1/podcasts", tags=["podcasts"])
-    router.include_router(system_router)
-    router.include_router(auth_router, dependencies=[Depends(skip_audit)])
-    router.include_router(registration_router, dependencies=[Depends(skip_audit)])
-    router.include_router(oidc_router)
-    router.include_router(two_factor_router)
-    router.include_router(users_router)
-    router.include_router(sessions_router, dependencies=[Depends(skip_audit)])
-    router.include_router(access_keys_router)
-    router.include_router(jobs_router, prefix="/api/v1/admin/jobs", tags=["jobs"])
-    router.include_router(libraries_router, prefix="/api/v1/libraries", tags=["libraries"])
-    router.include_router(settings_router)
-    router.include_router(activity_router)
-    router.include_router(credentials_router)
-    router.include_router(notifications_router)
-    router.include_router(events_router)
-    router.include_router(playlists_router)
-    router.include_router(collections_router)
-    router.include_router(integrations_router)
-    router.include_router(podcast_feeds_router)
+    guarded.include_router(search_router)
+    guarded.include_router(movies_router, prefix="/api/v1/movies", tags=["movies"])
+    guarded.include_router(movie_identify_router, prefix="/api/v1/movies", tags=["movies"])
+    guarded.include_router(tv_router, prefix="/api/v1/tv", tags=["tv"])
+    guarded.include_router(series_identify_router, prefix="/api/v1/tv", tags=["tv"])
+    guarded.include_router(music_router, prefix="/api/v1/music", tags=["music"])
+    guarded.include_router(album_identify_router, prefix="/api/v1/music", tags=["music"])
+    guarded.include_router(item_state_router, prefix="/api/v1/items", tags=["user state"])
+    guarded.include_router(images_router)
+    guarded.include_router(streaming_router)
+    guarded.include_router(playback_router)
+    guarded.include_router(audio_router)
+    guarded.include_router(subtitle_router)
+    guarded.include_router(me_router, prefix="/api/v1/me", tags=["user state"])
+    guarded.include_router(audiobooks_router, prefix="/api/v1/audiobooks", tags=["audiobooks"])
+    guarded.include_router(podcasts_router, prefix="/api/v1/podcasts", tags=["podcasts"])
+    guarded.include_router(system_router)
+    guarded.include_router(auth_router, dependencies=[Depends(skip_audit)])
+    guarded.include_router(registration_router, dependencies=[Depends(skip_audit)])
+    guarded.include_router(oidc_router)
+    guarded.include_router(two_factor_router)
+    guarded.include_router(users_router)
+    guarded.include_router(sessions_router, dependencies=[Depends(skip_audit)])
+    guarded.include_router(access_keys_router)
+    guarded.include_router(jobs_router, prefix="/api/v1/admin/jobs", tags=["jobs"])
+    guarded.include_router(libraries_router, prefix="/api/v1/libraries", tags=["libraries"])
+    guarded.include_router(settings_router)
+    guarded.include_router(activity_router)
+    guarded.include_router(credentials_router)
+    guarded.include_router(notifications_router)
+    guarded.include_router(events_router)
+    guarded.include_router(playlists_router)
+    guarded.include_router(collections_router)
+    guarded.include_router(integrations_router)
+    guarded.include_router(podcast_feeds_router)
+    guarded.include_router(app_passwords_router)
+    router = APIRouter()
+    router.include_router(guarded)
+    # Subsonic clients authenticate with the protocol's own parameters, checked per method.
+    router.include_router(subsonic_router)
     return router

@@ -138,3 +138,16 @@ class ImageService:
             self.settings.max_pixels,
         )
         self.store.save_variant(path, data)
+
+
+# Which linked image stands for an item when a player asks for "its" artwork.
+_COVER_KINDS = ("cover", "poster", "primary", "thumb", "photo", "backdrop")
+
+
+async def item_cover(session: AsyncSession, item_kind: str, item_id: uuid.UUID) -> Image | None:
+    """The item's cover (or closest kind of artwork), if it has any."""
+    linked = dict(await repository.item_images(session, item_kind, item_id))
+    for kind in _COVER_KINDS:
+        if kind in linked:
+            return linked[kind]
+    return next(iter(linked.values()), None)

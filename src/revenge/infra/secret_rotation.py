@@ -30,6 +30,7 @@ SEALED_COLUMNS: list[SealedColumn] = [
     SealedColumn("notification_channels", "secret_encrypted"),
     SealedColumn("oidc_providers", "client_secret_encrypted", is_text=True),
     SealedColumn("users", "totp_secret_encrypted", is_text=True),
+    SealedColumn("app_passwords", "secret_encrypted", is_text=True),
 ]
 
 

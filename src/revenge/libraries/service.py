@@ -106,3 +106,11 @@ async def start_scan(
     if job_id is None:
         raise Conflict(f"A scan of library {library.name!r} is already queued or running.")
     return scan
+
+
+async def visible_libraries(
+    session: AsyncSession, allowed: set[uuid.UUID] | None, kinds: tuple[str, ...] = ()
+) -> list[Library]:
+    """Libraries the caller may see (of these types, when given), by name."""
+    found = [lib for lib, _ in await repo.list_libraries(session, allowed)]
+    return [lib for lib in found if not kinds or lib.type in kinds]

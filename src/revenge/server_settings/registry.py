@@ -141,6 +141,9 @@ def _defs() -> list[SettingDef]:
         SettingDef("transcoding.audio_max_concurrent", int, 8,
                    "Audio conversions for phones allowed at once on each server process"
                    " (0: audio is only sent as it is).", 0, 256),
+        SettingDef("subsonic.plain_passwords", bool, False,
+                   "Accept Subsonic app passwords sent in plain text (p=) over plain HTTP;"
+                   " over HTTPS they are always accepted."),
         SettingDef("maintenance.mode", bool, False,
                    "Only administrators may use the server while on.", public=True),
         SettingDef("activity.retention_days", int, 90,

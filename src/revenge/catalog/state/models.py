@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,4 +35,6 @@ class UserItemState(Base):
     favourite: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
     play_count: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     last_played_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # 1-5 stars, as Subsonic clients set them; None when unrated.
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
     updated_at: Mapped[datetime] = updated_ts()

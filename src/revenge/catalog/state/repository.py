@@ -69,3 +69,13 @@ async def save_state(
     state = await session.get(UserItemState, (user_id, kind, item_id), populate_existing=True)
     assert state is not None
     return state
+
+
+async def library_of(session: AsyncSession, table: str, item_id: uuid.UUID) -> uuid.UUID | None:
+    """The library of a row of a catalogue table (`table` is a trusted name)."""
+    from sqlalchemy import text
+
+    found: uuid.UUID | None = await session.scalar(
+        text(f"SELECT library_id FROM {table} WHERE id = :id"), {"id": item_id}
+    )
+    return found

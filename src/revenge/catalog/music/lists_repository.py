@@ -1,0 +1,197 @@
+"""SQL of music lists for players: album lists by kind, tracks with their file, genres.
+
+Pages are chosen first (ids in order, using the narrowest index the kind allows), then
+hydrated by id, so the per-album counts are computed for one page only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+ALBUM_ORDERS: dict[str, str] = {
+    "newest": "al.created_at DESC, al.id",
+    "alphabeticalByName": "al.sort_title, al.id",
+    "alphabeticalByArtist": "aa.sort_name NULLS LAST, al.sort_title, al.id",
+    "random": "random()",
+    "starred": "s.updated_at DESC, al.id",
+    "highest": "s.rating DESC, al.sort_title, al.id",
+    "byGenre": "al.sort_title, al.id",
+}
+
+_ALBUMS = """
+SELECT al.id, al.library_id, al.title, al.year, al.genres, al.created_at, al.album_artist_id,
+       aa.name AS artist, st.n AS song_count, st.d AS duration, s.favourite, s.rating,
+       s.updated_at AS state_at, st.played AS play_count
+FROM albums al
+LEFT JOIN artists aa ON aa.id = al.album_artist_id
+LEFT JOIN LATERAL (
+    SELECT count(*) AS n, coalesce(sum(t.duration_seconds), 0) AS d,
+           coalesce(sum(ts.play_count), 0) AS played
+    FROM tracks t
+    LEFT JOIN user_item_state ts
+           ON ts.user_id = :uid AND ts.item_kind = 'track' AND ts.item_id = t.id
+    WHERE t.album_id = al.id) st ON true
+LEFT JOIN user_item_state s ON s.user_id = :uid AND s.item_kind = 'album' AND s.item_id = al.id
+WHERE al.id = ANY(:ids)
+"""
+
+_TRACKS = """
+SELECT t.id, t.library_id, t.album_id, t.title, t.artist_id,
+       coalesce(t.artist_name, aa.name) AS artist, al.title AS album, al.year, al.genres,
+       t.track_number, t.disc_number, coalesce(t.duration_seconds, f.duration_seconds) AS duration,
+       t.created_at, f.id AS file_id, f.path, f.size, f.container, f.bit_rate,
+       s.favourite, s.rating, s.play_count, s.updated_at AS state_at
+FROM tracks t
+JOIN albums al ON al.id = t.album_id
+LEFT JOIN artists aa ON aa.id = al.album_artist_id
+LEFT JOIN LATERAL (
+    SELECT m.id, m.path, m.size, m.container, m.bit_rate, m.duration_seconds FROM media_files m
+    WHERE m.item_id = t.id AND m.item_kind = 'track' AND m.missing_since IS NULL
+    ORDER BY m.created_at LIMIT 1) f ON true
+LEFT JOIN user_item_state s ON s.user_id = :uid AND s.item_kind = 'track' AND s.item_id = t.id
+"""
+
+
+def _scope(allowed: set[uuid.UUID] | None, column: str) -> str:
+    return "" if allowed is None else f" AND {column} = ANY(:libs)"
+
+
+def _params(allowed: set[uuid.UUID] | None, **extra: Any) -> dict[str, Any]:
+    return {"libs": list(allowed or ()), **extra}
+
+
+async def album_page(
+    session: AsyncSession, allowed: set[uuid.UUID] | None, user_id: uuid.UUID, kind: str,
+    limit: int, offset: int, filters: dict[str, Any],
+) -> list[uuid.UUID]:  # fmt: skip
+    """Album ids of one page of a list kind, in order."""
+    joins, where = "", "true" + _scope(allowed, "al.library_id")
+    order = ALBUM_ORDERS.get(kind, "al.sort_title, al.id")
+    if kind in ("starred", "highest"):
+        column = "s.favourite" if kind == "starred" else "s.rating IS NOT NULL"
+        joins = " JOIN user_item_state s ON s.user_id = :uid AND s.item_kind = 'album'" \
+                f" AND s.item_id = al.id AND {column}"  # fmt: skip
+    elif kind == "alphabeticalByArtist":
+        joins = " LEFT JOIN artists aa ON aa.id = al.album_artist_id"
+    elif kind in ("frequent", "recent"):
+        return await _played_albums(session, allowed, user_id, kind, limit, offset)
+    if "genre" in filters:
+        where += " AND :genre = ANY(al.genres)"
+    if "from_year" in filters:
+        where += (
+            " AND al.year BETWEEN least(:from_year, :to_year) AND greatest(:from_year, :to_year)"
+        )
+        order = (
+            "al.year DESC, al.id" if filters["from_year"] > filters["to_year"] else "al.year, al.id"
+        )
+    sql = (
+        f"SELECT al.id FROM albums al{joins} WHERE {where} ORDER BY {order} LIMIT :lim OFFSET :off"
+    )
+    params = _params(allowed, uid=user_id, lim=limit, off=offset, **filters)
+    return [r[0] for r in await session.execute(text(sql), params)]
+
+
+async def _played_albums(
+    session: AsyncSession, allowed: set[uuid.UUID] | None, user_id: uuid.UUID, kind: str,
+    limit: int, offset: int,
+) -> list[uuid.UUID]:  # fmt: skip
+    measure = "sum(s.play_count)" if kind == "frequent" else "max(s.last_played_at)"
+    sql = f"""
+        SELECT t.album_id FROM user_item_state s JOIN tracks t ON t.id = s.item_id
+        WHERE s.user_id = :uid AND s.item_kind = 'track' AND s.play_count > 0
+              {_scope(allowed, "s.library_id")}
+        GROUP BY t.album_id ORDER BY {measure} DESC NULLS LAST, t.album_id
+        LIMIT :lim OFFSET :off"""
+    params = _params(allowed, uid=user_id, lim=limit, off=offset)
+    return [r[0] for r in await session.execute(text(sql), params)]
+
+
+async def albums_by_ids(
+    session: AsyncSession, user_id: uuid.UUID, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Any]:
+    rows = await session.execute(text(_ALBUMS), {"uid": user_id, "ids": list(ids)})
+    return {r.id: r for r in rows}
+
+
+async def albums_of_artist(
+    session: AsyncSession, allowed: set[uuid.UUID] | None, artist_id: uuid.UUID
+) -> list[uuid.UUID]:
+    sql = (
+        "SELECT al.id FROM albums al WHERE al.album_artist_id = :aid"
+        + _scope(allowed, "al.library_id")
+        + " ORDER BY al.year NULLS LAST, al.sort_title"
+    )
+    return [r[0] for r in await session.execute(text(sql), _params(allowed, aid=artist_id))]
+
+
+async def tracks(
+    session: AsyncSession, allowed: set[uuid.UUID] | None, user_id: uuid.UUID, where: str,
+    order: str, limit: int, offset: int = 0, **params: Any,
+) -> list[Any]:  # fmt: skip
+    """Tracks with their album, first file and the caller's state; `where` is trusted SQL."""
+    sql = _TRACKS + f" WHERE {where}{_scope(allowed, 't.library_id')}"
+    sql += f" ORDER BY {order} LIMIT :lim OFFSET :off"
+    found = await session.execute(
+        text(sql), _params(allowed, uid=user_id, lim=limit, off=offset, **params)
+    )
+    return list(found)
+
+
+async def artists(
+    session: AsyncSession, allowed: set[uuid.UUID] | None, user_id: uuid.UUID,
+    ids: Sequence[uuid.UUID] | None = None,
+) -> list[Any]:  # fmt: skip
+    """Album artists (or the ones named) with their visible album counts, by sort name."""
+    where = "ar.id = ANY(:ids)" if ids is not None else "true"
+    sql = f"""
+        SELECT ar.id, ar.name, ar.sort_name, ar.library_id, count(al.id) AS album_count,
+               s.favourite, s.rating, s.updated_at AS state_at
+        FROM artists ar
+        JOIN albums al ON al.album_artist_id = ar.id {_scope(allowed, "al.library_id")}
+        LEFT JOIN user_item_state s
+               ON s.user_id = :uid AND s.item_kind = 'artist' AND s.item_id = ar.id
+        WHERE {where} {_scope(allowed, "ar.library_id")}
+        GROUP BY ar.id, s.favourite, s.rating, s.updated_at
+        ORDER BY ar.sort_name, ar.id"""
+    params = _params(allowed, uid=user_id, ids=list(ids or ()))
+    return list(await session.execute(text(sql), params))
+
+
+async def starred_ids(
+    session: AsyncSession, allowed: set[uuid.UUID] | None, user_id: uuid.UUID, kind: str
+) -> list[uuid.UUID]:
+    sql = """SELECT s.item_id FROM user_item_state s WHERE s.user_id = :uid
+             AND s.item_kind = :kind AND s.favourite""" + _scope(allowed, "s.library_id")
+    sql += " ORDER BY s.updated_at DESC LIMIT 500"
+    found = await session.execute(text(sql), _params(allowed, uid=user_id, kind=kind))
+    return [r[0] for r in found]
+
+
+async def genres(session: AsyncSession, allowed: set[uuid.UUID] | None) -> list[Any]:
+    sql = f"""
+        SELECT g AS name, count(DISTINCT al.id) AS albums, count(t.id) AS songs
+        FROM albums al CROSS JOIN LATERAL unnest(al.genres) AS g
+        LEFT JOIN tracks t ON t.album_id = al.id
+        WHERE true {_scope(allowed, "al.library_id")}
+        GROUP BY g ORDER BY g"""
+    return list(await session.execute(text(sql), _params(allowed)))
+
+
+async def random_track_ids(
+    session: AsyncSession, allowed: set[uuid.UUID] | None, limit: int, filters: dict[str, Any]
+) -> list[uuid.UUID]:
+    where = "true" + _scope(allowed, "t.library_id")
+    if "genre" in filters:
+        where += " AND :genre = ANY(al.genres)"
+    if "from_year" in filters:
+        where += " AND al.year >= :from_year"
+    if "to_year" in filters:
+        where += " AND al.year <= :to_year"
+    sql = f"""SELECT t.id FROM tracks t JOIN albums al ON al.id = t.album_id WHERE {where}
+              ORDER BY random() LIMIT :lim"""
+    return [r[0] for r in await session.execute(text(sql), _params(allowed, lim=limit, **filters))]

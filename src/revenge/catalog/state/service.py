@@ -1,0 +1,77 @@
+"""Writing a user's state of an item for callers other than the native state routes.
+
+The same rules as `PATCH /api/v1/items/{kind}/{id}/state`: the item must be in a library
+the caller may see (else not found), a completed play counts once more.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.api.auth import Principal
+from revenge.catalog.state import lists_repository as lists
+from revenge.catalog.state import repository as repo
+from revenge.catalog.state.models import UserItemState
+from revenge.errors import NotFound
+from revenge.libraries.access import allowed_library_ids
+
+# Besides playable items, artists and albums can be starred and rated.
+_TABLES = {"album": "albums", "artist": "artists"}
+
+
+async def _library(
+    session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID
+) -> uuid.UUID:
+    if kind in _TABLES:
+        library_id = await repo.library_of(session, _TABLES[kind], item_id)
+    elif kind in repo.PLAYABLE:
+        library_id = await repo.item_library(session, kind, item_id)
+    else:
+        library_id = None  # playlists, shows...: nothing a user keeps state of
+    allowed = await allowed_library_ids(session, user)
+    if library_id is None or (allowed is not None and library_id not in allowed):
+        raise NotFound(f"No {kind} {item_id}.")
+    return library_id
+
+
+async def update(
+    session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID, changes: dict[str, Any]
+) -> UserItemState:
+    """Write some state columns (favourite, rating, position_seconds...) of a visible item."""
+    library_id = await _library(session, user, kind, item_id)
+    return await repo.save_state(session, user.user_id, kind, item_id, library_id, changes)
+
+
+async def record_play(
+    session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID, when: datetime | None
+) -> UserItemState:
+    """A finished play: played, one more play, resume position back to the start."""
+    library_id = await _library(session, user, kind, item_id)
+    previous = await repo.get_state(session, user.user_id, kind, item_id)
+    changes = {
+        "played": True, "position_seconds": 0.0,
+        "play_count": (previous.play_count if previous else 0) + 1,
+        "last_played_at": when or datetime.now(UTC),
+    }  # fmt: skip
+    return await repo.save_state(session, user.user_id, kind, item_id, library_id, changes)
+
+
+async def started_playing(
+    session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID
+) -> UserItemState:
+    """A play has just started (what "now playing" lists for a while)."""
+    changes = {"last_played_at": datetime.now(UTC)}
+    return await update(session, user, kind, item_id, changes)
+
+
+async def now_playing(session: AsyncSession, user: Principal, minutes: int = 10) -> list[Any]:
+    return await lists.playing_now(session, await allowed_library_ids(session, user), minutes)
+
+
+async def bookmarks(session: AsyncSession, user: Principal, kinds: list[str]) -> list[Any]:
+    allowed = await allowed_library_ids(session, user)
+    return await lists.open_positions(session, user.user_id, allowed, kinds)

@@ -1,0 +1,1 @@
+"""Protocol adapters for existing player apps, over the same services as the native API."""

@@ -1,0 +1,106 @@
+"""Subsonic envelopes: XML or JSON bodies from one nested payload, and the error codes.
+
+A payload is a dict: scalar values become XML attributes, dicts child elements, lists
+repeated child elements (of dicts, or of scalars as element text), and the key `value` an
+element's text. JSON keeps the same shape, as the OpenSubsonic spec defines it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from starlette.responses import Response
+
+from revenge import __version__
+
+API_VERSION = "1.16.1"
+XMLNS = "http://subsonic.org/restapi"
+Payload = dict[str, Any]
+
+# The spec's error codes.
+GENERIC = 0
+MISSING_PARAMETER = 10
+WRONG_CREDENTIALS = 40
+TOKEN_AUTH_NOT_SUPPORTED = 41
+AUTH_MECHANISM_NOT_SUPPORTED = 42
+CONFLICTING_AUTH = 43
+INVALID_API_KEY = 44
+NOT_AUTHORIZED = 50
+NOT_FOUND = 70
+
+
+class SubsonicError(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def not_found(what: str = "Data") -> SubsonicError:
+    return SubsonicError(NOT_FOUND, f"{what} not found.")
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _element(name: str, value: Any, out: list[str]) -> None:
+    if isinstance(value, list | tuple):
+        for item in value:
+            _element(name, item, out)
+        return
+    if not isinstance(value, dict):
+        out.append(f"<{name}>{escape(_scalar(value))}</{name}>")
+        return
+    attrs = "".join(
+        f" {k}={quoteattr(_scalar(v))}"
+        for k, v in value.items()
+        if v is not None and k != "value" and not isinstance(v, dict | list | tuple)
+    )
+    inner: list[str] = []
+    if value.get("value") is not None:
+        inner.append(escape(_scalar(value["value"])))
+    for k, v in value.items():
+        if isinstance(v, dict | list | tuple):
+            _element(k, v, inner)
+    out.append(f"<{name}{attrs}>{''.join(inner)}</{name}>" if inner else f"<{name}{attrs}/>")
+
+
+def envelope(status: str, payload: Payload) -> Payload:
+    return {
+        "status": status, "version": API_VERSION, "type": "revenge",
+        "serverVersion": __version__, "openSubsonic": True, **payload,
+    }  # fmt: skip
+
+
+def render(payload: Payload, fmt: str, status: str = "ok") -> Response:
+    """The response in the format asked for (`json`, else XML)."""
+    body = envelope(status, payload)
+    if fmt == "json":
+        data = json.dumps({"subsonic-response": _json_value(body)}, separators=(",", ":"))
+        return Response(data, media_type="application/json")
+    out: list[str] = []
+    _element("subsonic-response", {"xmlns": XMLNS, **body}, out)
+    xml = '<?xml version="1.0" encoding="UTF-8"?>' + "".join(out)
+    return Response(xml, media_type="text/xml")
+
+
+def render_error(error: SubsonicError, fmt: str) -> Response:
+    return render({"error": {"code": error.code, "message": error.message}}, fmt, "failed")

@@ -1,0 +1,58 @@
+"""The Subsonic methods by name, and what each handler gets: `Ctx`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+
+from revenge.api.auth import Principal
+from revenge.compat.subsonic.params import Params
+from revenge.compat.subsonic.protocol import Payload
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
+
+
+@dataclass
+class Ctx:
+    runtime: Runtime
+    request: Request
+    params: Params
+    principal: Principal
+    session: AsyncSession
+    allowed: set[uuid.UUID] | None
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        return self.principal.user_id
+
+
+Handler = Callable[[Ctx], Awaitable[Payload | Response]]
+
+
+@dataclass(frozen=True)
+class Method:
+    handler: Handler
+    write: bool = False
+    # Streams open their own short transaction: no connection is held while bytes flow.
+    transaction: bool = True
+    public: bool = False
+
+
+METHODS: dict[str, Method] = {}
+
+
+def method(
+    name: str, *, write: bool = False, transaction: bool = True, public: bool = False
+) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        METHODS[name] = Method(handler, write, transaction, public)
+        return handler
+
+    return register
