@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import struct
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -34,20 +35,36 @@ def make_video(
             params["x265-params"] = f"log-level=error:keyint={keyint}:min-keyint={keyint}"
         video.options = params
         audio = out.add_stream(acodec, rate=48000, layout=layout)
+        # Audio is written alongside the picture, as real files interleave them: a file with
+        # all its audio at the end makes every reader decode far ahead to find it.
+        tone = _tone(audio, seconds)
         tick = 0
         for i in range(int(seconds * fps)):
             frame = _picture(size[0], size[1], i)
             frame.pts, frame.time_base = tick, Fraction(1, fps * 2)
             tick += (1 if i % 2 else 3) if vfr else 2
             out.mux(video.encode(frame))
+            _mux_until(out, audio, tone, tick / (fps * 2))
             if tick / (fps * 2) >= seconds:
                 break
         out.mux(video.encode(None))
-        _tone(out, audio, seconds)
+        _mux_until(out, audio, tone, math.inf)
+        out.mux(audio.encode(None))
     return path
 
 
-def _tone(out: av.container.OutputContainer, audio: av.AudioStream, seconds: float) -> None:
+def _mux_until(
+    out: av.container.OutputContainer, audio: av.AudioStream, tone: Iterator[av.AudioFrame],
+    until: float,
+) -> None:  # fmt: skip
+    """Encode and write the tone's frames that start before `until` seconds."""
+    for frame in tone:
+        out.mux(audio.encode(frame))
+        if (frame.pts + frame.samples) / 48000 >= until:
+            return
+
+
+def _tone(audio: av.AudioStream, seconds: float) -> Iterator[av.AudioFrame]:
     ctx = audio.codec_context
     size = ctx.frame_size or 1024
     for i in range(int(seconds * 48000) // size):
@@ -56,5 +73,4 @@ def _tone(out: av.container.OutputContainer, audio: av.AudioStream, seconds: flo
         for plane in frame.planes:
             plane.update(data[: plane.buffer_size])
         frame.sample_rate, frame.pts = 48000, i * size
-        out.mux(audio.encode(frame))
-    out.mux(audio.encode(None))
+        yield frame
