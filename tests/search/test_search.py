@@ -175,3 +175,11 @@ async def test_broad_query_reads_titles_in_order_and_caps_totals(
     assert len(titles) == 15 and all("night" in t.split() for t in titles)
     # Every title holds the word itself: the fewer other words, the closer the match.
     assert [len(t.split()) for t in titles] == sorted(len(t.split()) for t in titles)
+
+
+async def test_a_page_of_no_results_is_refused(api: httpx.AsyncClient, catalogue: Search) -> None:
+    r = await api.get("/api/v1/search", params={"q": "heat", "limit": 0}, headers=AS_USER)
+    assert r.status_code == 400, r.text
+    assert r.json()["key"] == "limit"
+    one = await api.get("/api/v1/search", params={"q": "crew", "limit": 1}, headers=AS_USER)
+    assert one.status_code == 200 and len(one.json()["items"]) == 1

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
 from revenge.api.params import known_query_keys
+from revenge.catalog.keyset import clamp_limit
 from revenge.libraries.access import allowed_library_ids
 from revenge.search.documents import ITEM_TYPES
 from revenge.search.index import SearchQuery
@@ -38,11 +39,11 @@ async def search(
     year_from: Annotated[int | None, Query(ge=0, le=9999)] = None,
     year_to: Annotated[int | None, Query(ge=0, le=9999)] = None,
     genre: Annotated[str | None, Query(max_length=100)] = None,
-    limit: Annotated[int, Query()] = 50,
+    limit: Annotated[int, Query(json_schema_extra={"minimum": 1})] = 50,
 ) -> SearchOut:  # fmt: skip
     """Titles, names, people, genres and overviews of what the caller may see."""
     query = SearchQuery(q, _types(types), library_id, year_from, year_to, genre,
-                        max(1, min(limit, 500)))  # fmt: skip
+                        clamp_limit(limit))  # fmt: skip
     allowed = await allowed_library_ids(session, user)
     result = await search_index(runtime).search(session, query, allowed)
     items = [
