@@ -19,6 +19,7 @@ from revenge.errors import BadRequest, NotFound
 from revenge.playback import hls, service, tracks
 from revenge.playback.errors import MediaUnplayable
 from revenge.playback.node import playback_node
+from revenge.playback.plan import Plan, Variant
 from revenge.playback.producer import ProductionFailed
 from revenge.playback.schemas import PlaybackDecisionOut, PlaybackRequest, PlaybackSessionOut
 from revenge.playback.signing import FileCaller, MediaCaller
@@ -87,6 +88,13 @@ async def _session(
         return await service.hls_session(session, caller, file_id, session_id)
 
 
+def _variant(plan: Plan, name: str) -> Variant:
+    chosen = plan.variant(name)
+    if chosen is None:
+        raise BadRequest(f"No variant {name!r} in this session.")
+    return chosen
+
+
 async def _subtitles(runtime: Runtime, file_id: uuid.UUID) -> list[SubtitleTrack]:
     async with runtime.db.transaction() as session:
         return await service.subtitle_tracks(session, file_id)
@@ -127,9 +135,7 @@ async def media_playlist(
 ) -> Response:  # fmt: skip
     """Every segment of the running time (VOD), so players can seek anywhere at once."""
     _, plan = await _session(runtime, caller, file_id, session_id)
-    chosen = plan.variant(variant)
-    if chosen is None:
-        raise BadRequest(f"No variant {variant!r} in this session.")
+    chosen = _variant(plan, variant)
     token = _signed(request)
     text = hls.media(plan, chosen, lambda p: p + token)
     return Response(text, media_type=hls.MASTER_TYPE, headers={"Cache-Control": "no-store"})
@@ -142,9 +148,7 @@ async def media_segment(
 ) -> Response:  # fmt: skip
     """One segment, made on demand on whichever node receives the request."""
     _, plan = await _session(runtime, caller, file_id, session_id)
-    chosen = plan.variant(variant)
-    if chosen is None:
-        raise BadRequest(f"No variant {variant!r} in this session.")
+    chosen = _variant(plan, variant)
     count = len(plan.bounds(chosen)) - 1
     if not 0 <= segment < count:
         raise BadRequest(f"Segment {segment} is out of range: this variant has {count}.")
