@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from revenge import __version__
 from revenge.api import openapi, problems
 from revenge.api.middleware import RequestGuardMiddleware
-from revenge.api.router import build_router
+from revenge.api.router import build_routers
 from revenge.config import Settings
 from revenge.events.runner import start_events
 from revenge.infra.jobs.worker import Worker
@@ -64,7 +64,8 @@ def create_app(
     )
     problems.install(app)
     openapi.install(app)
-    app.include_router(build_router())
+    for router in build_routers():
+        app.include_router(router)
     # Added first, so it runs inside the request guard (request id, metrics, errors).
     app.add_middleware(StreamFastPath)
     app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.server.max_body_bytes)

@@ -93,8 +93,11 @@ def build_router() -> APIRouter:
     guarded.include_router(integrations_router)
     guarded.include_router(podcast_feeds_router)
     guarded.include_router(app_passwords_router)
-    router = APIRouter()
-    router.include_router(guarded)
-    # Subsonic clients authenticate with the protocol's own parameters, checked per method.
-    router.include_router(subsonic_router)
-    return router
+    return guarded
+
+
+def build_routers() -> tuple[APIRouter, ...]:
+    """What the app mounts, side by side: every level of router nesting costs each request
+    a walk, so the Subsonic routes (which authenticate with the protocol's own parameters,
+    per method) sit beside the guarded ones rather than wrapping them."""
+    return (build_router(), subsonic_router)
