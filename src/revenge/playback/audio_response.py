@@ -10,12 +10,12 @@ its slot in the concurrency limit.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from revenge.playback.converter import Conversion
+from revenge.streaming.response import until_disconnect
 
 
 class ConvertedAudioResponse(Response):
@@ -47,32 +47,11 @@ class ConvertedAudioResponse(Response):
             if scope["method"] == "HEAD":
                 await send({"type": "http.response.body", "body": b""})
                 return
-            await self._relay_until_disconnect(receive, send)
+            await until_disconnect(receive, self._relay(send))
         finally:
             await asyncio.shield(self.conversion.close())
-
-    async def _relay_until_disconnect(self, receive: Receive, send: Send) -> None:
-        sender = asyncio.ensure_future(self._relay(send))
-        watcher = asyncio.ensure_future(_wait_disconnect(receive))
-        try:
-            await asyncio.wait({sender, watcher}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in (sender, watcher):
-                task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
-            if sender.done() and not sender.cancelled():
-                sender.result()
-            else:
-                with contextlib.suppress(asyncio.CancelledError, OSError):
-                    await sender
 
     async def _relay(self, send: Send) -> None:
         while chunk := await self.conversion.read():
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
-
-
-async def _wait_disconnect(receive: Receive) -> None:
-    while (await receive())["type"] != "http.disconnect":
-        pass

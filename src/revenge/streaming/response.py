@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+from collections.abc import Coroutine
 from email.utils import formatdate, parsedate_to_datetime
+from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.responses import Response
@@ -98,16 +100,16 @@ class OpenFileResponse(Response):
             await send({"type": ZEROCOPY, "file": self.fd, "offset": part.start,
                         "count": part.length})  # fmt: skip
             return
-        await _body_until_disconnect(receive, send, self.fd, part)
+        await until_disconnect(receive, _send_body(send, self.fd, part))
 
 
 async def _start(send: Send, status: int, headers: list[tuple[bytes, bytes]]) -> None:
     await send({"type": "http.response.start", "status": status, "headers": headers})
 
 
-async def _body_until_disconnect(receive: Receive, send: Send, fd: int, part: ByteRange) -> None:
-    """Send the body; stop reading the file as soon as the client goes away."""
-    sender = asyncio.ensure_future(_send_body(send, fd, part))
+async def until_disconnect(receive: Receive, body: Coroutine[Any, Any, None]) -> None:
+    """Run `body` (what sends the response body); stop it as soon as the client goes away."""
+    sender = asyncio.ensure_future(body)
     watcher = asyncio.ensure_future(_wait_disconnect(receive))
     try:
         await asyncio.wait({sender, watcher}, return_when=asyncio.FIRST_COMPLETED)
