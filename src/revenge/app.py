@@ -19,6 +19,7 @@ from revenge.libraries.watcher import LibraryWatcher
 from revenge.playback.node import playback_node
 from revenge.runtime import Runtime
 from revenge.streaming.fastpath import StreamFastPath
+from revenge.web.routes import router as web_router
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,9 @@ def create_app(
         title="Revenge",
         version=__version__,
         lifespan=lifespan,
-        docs_url="/docs",
+        # Served by revenge.web from the package, so it works offline under the app's CSP.
+        docs_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -66,6 +69,8 @@ def create_app(
     openapi.install(app)
     for router in build_routers():
         app.include_router(router)
+    # Last: the app's pages never take a path an API route answers.
+    app.include_router(web_router)
     # Added first, so it runs inside the request guard (request id, metrics, errors).
     app.add_middleware(StreamFastPath)
     app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.server.max_body_bytes)

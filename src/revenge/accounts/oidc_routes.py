@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
@@ -20,10 +20,14 @@ from revenge.accounts.oidc_schemas import (
     ProviderUpdate,
 )
 from revenge.accounts.schemas import TokenResponse, UserOut
+from revenge.api.client import ClientInfo
 from revenge.api.deps import AdminUser, Client, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
 from revenge.errors import BadRequest, Conflict, NotFound, Unauthorized
 from revenge.sessions.service import DeviceInfo
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 router = APIRouter(tags=["oidc"])
 
@@ -173,6 +177,16 @@ async def oidc_exchange(
     body: LoginCodeExchange, request: Request, runtime: RuntimeDep, client: Client
 ) -> Response:
     """Trade the one-time login code (plus the browser's binding cookie) for session tokens."""
+    payload = await exchange_login_code(body, request, runtime, client)
+    response = Response(payload.model_dump_json(), media_type="application/json")
+    response.delete_cookie(BINDING_COOKIE, path=COOKIE_PATH)
+    return response
+
+
+async def exchange_login_code(
+    body: LoginCodeExchange, request: Request, runtime: Runtime, client: ClientInfo
+) -> TokenResponse:
+    """The session a login code opens (also for the web app's cookie variant)."""
     async with runtime.db.transaction() as session:
         flow = await runtime.accounts.oidc.take_login(session, body.login_code)
     if flow is None:
@@ -183,10 +197,7 @@ async def oidc_exchange(
             session, flow, request.cookies.get(BINDING_COOKIE)
         )
         issued = await runtime.accounts.logins.sign_in(session, user, client, device, method="oidc")
-        payload = token_response(issued, UserOut.of(user))
-    response = Response(payload.model_dump_json(), media_type="application/json")
-    response.delete_cookie(BINDING_COOKIE, path=COOKIE_PATH)
-    return response
+        return token_response(issued, UserOut.of(user))
 
 
 async def _get(session: DbSession, provider_id: uuid.UUID) -> OidcProvider:

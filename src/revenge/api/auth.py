@@ -43,7 +43,36 @@ PUBLIC_ROUTES: set[tuple[str, str]] = {
     ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/{variant}/{segment}.ts"),
     # Radarr/Sonarr/Lidarr webhooks authenticate with their integration's own secret.
     ("POST", "/api/v1/hooks/{integration_id}"),
+    # Browser sign-in: the refresh token travels in an HttpOnly cookie, checked against CSRF.
+    ("POST", "/api/v1/auth/browser/login"),
+    ("POST", "/api/v1/auth/browser/refresh"),
+    ("POST", "/api/v1/auth/browser/logout"),
+    # Beside the OIDC routes: the flow's binding cookie is sent only below their path.
+    ("POST", "/api/v1/auth/oidc/browser-exchange"),
 }
+
+# The web app (revenge.web): the same HTML shell for each of its own first path segments
+# (history routing) and its script, style and vendored files. They carry no data; every API
+# call the app makes authenticates. Lowercase and listed, so no API or client protocol path
+# (Jellyfin's `/Users`, `/Items`, ...; Subsonic's `/rest`) is ever shadowed.
+WEB_APP_SEGMENTS = (
+    "setup",
+    "login",
+    "search",
+    "libraries",
+    "movies",
+    "tv",
+    "music",
+    "audiobooks",
+    "podcasts",
+    "account",
+    "playlists",
+    "collections",
+    "admin",
+)
+PUBLIC_ROUTES |= {("GET", "/"), ("GET", "/static/{path:path}")}
+PUBLIC_ROUTES |= {("GET", f"/{segment}") for segment in WEB_APP_SEGMENTS}
+PUBLIC_ROUTES |= {("GET", f"/{segment}/{{rest:path}}") for segment in WEB_APP_SEGMENTS}
 
 
 @dataclass(frozen=True)

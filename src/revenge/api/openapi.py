@@ -87,10 +87,30 @@ def _errors_for(route: APIRoute, path: str, method: str) -> dict[str, dict[str, 
     return found
 
 
+# How callers authenticate (api.auth / accounts.authenticator), so /docs has an Authorize
+# button: a session token or access key as a bearer token, or an access key in `X-Api-Key`.
+SECURITY_SCHEMES = {
+    "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A session token (`rvs_...`, from POST /api/v1/auth/login) or a personal"
+        " access key (`rvk_...`).",
+    },
+    "apiKey": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Api-Key",
+        "description": "A personal access key (`rvk_...`).",
+    },
+}
+
+
 def build_schema(app: FastAPI) -> dict[str, Any]:
     """FastAPI's document plus the problem responses, computed once."""
     schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    schema["components"] = schema.get("components", {}) | {"securitySchemes": SECURITY_SCHEMES}
+    schema["security"] = [{"bearer": []}, {"apiKey": []}]
+    components = schema["components"].setdefault("schemas", {})
     for model in (Problem, FieldError, ValidationProblem):
         components[model.__name__] = model.model_json_schema(ref_template=_REF)
     # FastAPI's own 422 shape is never sent: our handler answers with ValidationProblem.
@@ -100,6 +120,8 @@ def build_schema(app: FastAPI) -> dict[str, Any]:
         for method in route.methods or ():
             operation = schema["paths"].get(path, {}).get(method.lower())
             if operation is not None:
+                if is_public(method, path):
+                    operation["security"] = [{}, {"bearer": []}, {"apiKey": []}]
                 responses = operation["responses"]
                 for code, response in _errors_for(route, path, method).items():
                     # A route's own description of a status (e.g. readiness 503) wins, except

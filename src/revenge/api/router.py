@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from revenge.accounts.app_password_routes import router as app_passwords_router
 from revenge.accounts.auth_routes import router as auth_router
+from revenge.accounts.browser_routes import router as browser_auth_router
 from revenge.accounts.oidc_routes import router as oidc_router
 from revenge.accounts.registration import router as registration_router
 from revenge.accounts.routes import router as users_router
@@ -75,6 +76,7 @@ def build_router() -> APIRouter:
     guarded.include_router(podcasts_router, prefix="/api/v1/podcasts", tags=["podcasts"])
     guarded.include_router(system_router)
     guarded.include_router(auth_router, dependencies=[Depends(skip_audit)])
+    guarded.include_router(browser_auth_router, dependencies=[Depends(skip_audit)])
     guarded.include_router(registration_router, dependencies=[Depends(skip_audit)])
     guarded.include_router(oidc_router)
     guarded.include_router(two_factor_router)

@@ -248,6 +248,17 @@ class SessionService:
         await session.refresh(row)
         return IssuedSession(row, access, refresh)
 
+    async def end_by_refresh(
+        self, session: AsyncSession, refresh_token: str, client: ClientInfo
+    ) -> bool:
+        """Sign out the session a refresh token belongs to (the web app's cookie)."""
+        if not _well_formed(refresh_token, REFRESH_PREFIX):
+            return False
+        found = await repo.by_refresh_hash(session, token_hash(refresh_token))
+        if found is None:
+            return False
+        return await self.invalidate(session, found[0].id, client=client)
+
     async def invalidate(
         self,
         session: AsyncSession,

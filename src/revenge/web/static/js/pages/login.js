@@ -1,0 +1,5 @@
+import { h } from '../dom.js';
+
+export default async function render(main, params) {
+  main.append(h('h1', {}, 'login'), h('p', {}, JSON.stringify(params)));
+}

@@ -1,0 +1,46 @@
+// The route table: first match wins. `page` loads the module lazily; its default export is
+// `render(main, params, ctx)`, returning an optional cleanup function. `public` pages are
+// reachable signed out; `admin` pages only for administrators; `bare` pages hide the layout.
+// Every first segment used here must be in WEB_APP_SEGMENTS (src/revenge/api/auth.py).
+export const routes = [
+  { path: '/', page: () => import('./pages/home.js') },
+  { path: '/setup', page: () => import('./pages/setup.js'), public: true, bare: true },
+  { path: '/login', page: () => import('./pages/login.js'), public: true, bare: true },
+  { path: '/search', page: () => import('./pages/search.js') },
+  { path: '/libraries/:id', page: () => import('./pages/browse.js') },
+  { path: '/movies', page: () => import('./pages/browse.js'), data: { kind: 'movies' } },
+  { path: '/movies/:id', page: () => import('./pages/movie.js') },
+  { path: '/tv', page: () => import('./pages/browse.js'), data: { kind: 'series' } },
+  { path: '/tv/:id', page: () => import('./pages/series.js') },
+  { path: '/music', page: () => import('./pages/browse.js'), data: { kind: 'albums' } },
+  { path: '/music/artists', page: () => import('./pages/browse.js'), data: { kind: 'artists' } },
+  { path: '/music/artists/:id', page: () => import('./pages/artist.js') },
+  { path: '/music/albums/:id', page: () => import('./pages/album.js') },
+  { path: '/audiobooks', page: () => import('./pages/browse.js'), data: { kind: 'audiobooks' } },
+  { path: '/audiobooks/:id', page: () => import('./pages/audiobook.js') },
+  { path: '/podcasts', page: () => import('./pages/browse.js'), data: { kind: 'podcasts' } },
+  { path: '/podcasts/:id', page: () => import('./pages/podcast.js') },
+  // Account, playlists, collections and administration rows follow here.
+];
+
+// Compiled once: '/movies/:id' -> /^\/movies\/([^/]+)$/ with the names of its parameters.
+const compiled = routes.map((route) => {
+  const names = [];
+  const pattern = route.path.replace(/:([a-zA-Z_]+)/g, (_, name) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { route, names, regex: new RegExp(`^${pattern}/?$`) };
+});
+
+export function match(pathname) {
+  for (const { route, names, regex } of compiled) {
+    const found = regex.exec(pathname);
+    if (found) {
+      const params = { ...(route.data || {}) };
+      names.forEach((name, i) => { params[name] = decodeURIComponent(found[i + 1]); });
+      return { route, params };
+    }
+  }
+  return null;
+}
