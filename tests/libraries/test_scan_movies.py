@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from revenge.runtime import Runtime
-from tests.libraries.conftest import AS_ADMIN, LibraryMaker, Scanner
+from tests.libraries.conftest import AS_ADMIN, AS_USER, LibraryMaker, Scanner
 from tests.libraries.helpers import age_missing, files_by_name, rows, run_cleanup
 from tests.support.media import make_video
 
@@ -142,6 +142,11 @@ async def test_deleted_files_are_missing_then_purged_after_grace(
     assert state.missing == 1
     heat = (await files_by_name(clean_runtime))["Heat (1995).mkv"]
     assert heat["missing_since"] is not None
+    missing = await api.get(f"/api/v1/libraries/{library['id']}/missing-files", headers=AS_ADMIN)
+    assert missing.json()["total"] == 1
+    assert missing.json()["items"][0]["path"].endswith("Heat (1995).mkv")
+    url = f"/api/v1/libraries/{library['id']}/missing-files"
+    assert (await api.get(url, headers=AS_USER)).status_code == 403
     await run_cleanup(clean_runtime)
     assert (await api.get(f"/api/v1/movies/{heat['item_id']}", headers=AS_ADMIN)).json()["files"][
         0

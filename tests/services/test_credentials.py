@@ -70,6 +70,13 @@ async def test_api_masks_and_database_dump_hides_the_key(
     assert raw is not None and PLAIN.encode() not in bytes(raw[0])
     user = await client.get("/api/v1/admin/credentials", headers=actors.as_user)
     assert user.status_code == 403
+    providers = await client.get("/api/v1/admin/credentials/providers", headers=actors.as_admin)
+    configured = {p["service"]: p["configured"] for p in providers.json()}
+    assert configured["tmdb"] is True and configured["tvdb"] is False
+    assert PLAIN not in providers.text
+    assert (
+        await client.get("/api/v1/admin/credentials/providers", headers=actors.as_user)
+    ).status_code == 403
 
 
 async def test_providers_get_plaintext_and_missing_key_is_clear(

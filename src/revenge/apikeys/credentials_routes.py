@@ -9,7 +9,12 @@ from fastapi.responses import Response
 
 from revenge.api.deps import AdminUser, DbSession, RuntimeDep
 from revenge.apikeys.credentials import KNOWN_SERVICES, CredentialService, NoProviderKey
-from revenge.apikeys.credentials_schemas import CredentialIn, CredentialOut, CredentialTest
+from revenge.apikeys.credentials_schemas import (
+    CredentialIn,
+    CredentialOut,
+    CredentialTest,
+    ProviderOut,
+)
 from revenge.apikeys.models import ProviderCredential
 from revenge.errors import BadRequest, NotFound
 from revenge.metadata.jobs import refetch_waiting_for
@@ -43,6 +48,18 @@ async def list_credentials(
     """Every stored key, masked (last 4 characters), with created/last-used times."""
     svc = runtime.credentials
     return [_out(svc, row) for row in await svc.list(session)]
+
+
+@router.get("/providers")
+async def list_providers(
+    _: AdminUser, session: DbSession, runtime: RuntimeDep
+) -> list[ProviderOut]:
+    """Every provider a key can be stored for, and whether one is."""
+    stored = {row.service for row in await runtime.credentials.list(session)}
+    return [
+        ProviderOut(service=service, name=name, configured=service in stored)
+        for service, name in KNOWN_SERVICES.items()
+    ]
 
 
 @router.get("/{service}")

@@ -11,6 +11,12 @@ class CredentialIn(BaseModel):
     value: str = Field(min_length=1, max_length=4096)
 
 
+class ProviderOut(BaseModel):
+    service: str
+    name: str
+    configured: bool
+
+
 class CredentialOut(BaseModel):
     service: str
     name: str

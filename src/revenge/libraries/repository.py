@@ -143,6 +143,22 @@ async def failed_files(
     return list(rows.scalars()), int(total or 0)
 
 
+async def missing_files(
+    session: AsyncSession, library_id: uuid.UUID, limit: int, offset: int
+) -> tuple[list[MediaFile], int]:
+    """Files the last scans no longer found, longest missing first."""
+    where = (MediaFile.library_id == library_id, MediaFile.missing_since.is_not(None))
+    total = await session.scalar(select(func.count()).where(*where))
+    rows = await session.execute(
+        select(MediaFile)
+        .where(*where)
+        .order_by(MediaFile.missing_since, MediaFile.path)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows.scalars()), int(total or 0)
+
+
 async def user_sees_all_libraries(session: AsyncSession, user_id: uuid.UUID) -> bool | None:
     """The user's `all_libraries` flag, or None when there is no such user."""
     row = await session.execute(select(User.all_libraries).where(User.id == user_id))

@@ -23,6 +23,8 @@ from revenge.libraries.schemas import (
     LibraryIn,
     LibraryOut,
     LibraryPatch,
+    MissingFile,
+    MissingFilePage,
     ScanIn,
     ScanOut,
 )
@@ -172,3 +174,22 @@ async def failed_files(
         for f in files
     ]
     return FailedFilePage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/{library_id}/missing-files")
+async def missing_files(
+    library_id: uuid.UUID,
+    _: AdminUser,
+    session: DbSession,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> MissingFilePage:
+    """Files a scan no longer found (kept until the grace period ends, then purged)."""
+    await service.get_library(session, library_id)
+    files, total = await repo.missing_files(session, library_id, limit, offset)
+    items = [
+        MissingFile(id=f.id, path=f.path, kind=f.kind, size=f.size, missing_since=f.missing_since)
+        for f in files
+        if f.missing_since is not None
+    ]
+    return MissingFilePage(items=items, total=total, limit=limit, offset=offset)

@@ -87,6 +87,21 @@ class FailedFile(BaseModel):
     updated_at: datetime
 
 
+class MissingFile(BaseModel):
+    id: uuid.UUID
+    path: str
+    kind: str
+    size: int
+    missing_since: datetime
+
+
+class MissingFilePage(BaseModel):
+    items: list[MissingFile]
+    total: int
+    limit: int
+    offset: int
+
+
 class FailedFilePage(BaseModel):
     items: list[FailedFile]
     total: int
