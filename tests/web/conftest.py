@@ -250,11 +250,11 @@ def screenshot(screenshots_dir: Path) -> Callable[[Page, str], Path]:
 
 def sign_in(page: Page, server: WebServer, username: str, password: str) -> None:
     """Sign in through the app's own form, as a person would, and wait for the app shell."""
-    page.goto(f"{server.url}/signin")
+    page.goto(f"{server.url}/login")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/signin" not in url)
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def chromium_path() -> str:

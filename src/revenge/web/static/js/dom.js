@@ -84,7 +84,7 @@ function paintBlurhash(canvas, hash) {
 }
 
 // A picture box: the blurhash paints at once, the image fades in over it when it arrives.
-export function picture({ imageId, blurhash, alt = '', width = 300, shape = 'poster' }) {
+export function picture({ imageId, blurhash, alt = '', width = 300, shape = 'poster', letter = alt }) {
   const box = h('div', { class: `picture ${shape}` });
   if (blurhash) {
     const canvas = h('canvas', { width: 32, height: 32, 'aria-hidden': 'true' });
@@ -99,7 +99,7 @@ export function picture({ imageId, blurhash, alt = '', width = 300, shape = 'pos
     }, () => img.remove());
     box.append(img);
   } else {
-    box.append(h('span', { class: 'picture-fallback', 'aria-hidden': 'true' }, alt.slice(0, 1)));
+    box.append(h('span', { class: 'picture-fallback', 'aria-hidden': 'true' }, letter.slice(0, 1)));
   }
   return box;
 }
