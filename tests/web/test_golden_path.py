@@ -12,7 +12,8 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.support.media import make_audio, make_video
-from tests.web.conftest import ADMIN, WebServer
+from tests.support.processes import wait_for
+from tests.web.conftest import ADMIN, WebServer, sign_in
 
 SECONDS = 6
 
@@ -125,3 +126,44 @@ def test_first_run_to_playing_a_movie(
     page.wait_for_url(re.compile(r"/login"))
     assert not [c for c in context.cookies() if c["name"] == "revenge_refresh"]
     screenshot(page, "login")
+
+
+def _library(server: WebServer, token: str, name: str, kind: str, folder: Path) -> str:
+    """A library made over the API, its first scan finished."""
+    body = {"name": name, "type": kind, "paths": [str(folder)]}
+    resp = server.api("POST", "/api/v1/libraries", token, json=body)
+    assert resp.status_code == 201, resp.text
+    library_id = str(resp.json()["id"])
+
+    def scanned() -> bool:
+        scans = server.api("GET", f"/api/v1/libraries/{library_id}/scans", token).json()
+        return bool(scans) and scans[0]["status"] == "completed"
+
+    wait_for(scanned, 60, f"scan of {name}")
+    return library_id
+
+
+def test_an_album_plays_on_to_the_next_track(
+    web_server: WebServer, admin_token: str, page: Page, screenshot: Callable[..., Path]
+) -> None:
+    _, music = _golden_media(web_server)
+    _library(web_server, admin_token, "Golden music", "music", music)
+    sign_in(page, web_server, *ADMIN)
+    page.get_by_role("link", name="Music", exact=True).click()
+    album = page.get_by_role("link", name=re.compile("Hours"))
+    expect(album).to_be_visible()
+    screenshot(page, "browse-music")
+    album.click()
+    expect(page.get_by_role("heading", name="Hours")).to_be_visible()
+    screenshot(page, "album")
+    page.get_by_role("button", name="Play Noon").click()
+    player = page.locator("#player")
+    expect(player.get_by_text("2 / 3")).to_be_visible()
+    screenshot(page, "player-audio")
+    # Browsing on does not stop it, and when "Noon" ends, "Dusk" follows.
+    page.get_by_role("link", name="Home", exact=True).click()
+    expect(player.get_by_text("3 / 3")).to_be_visible(timeout=30_000)
+    expect(player.locator(".now")).to_contain_text("Dusk")
+    page.wait_for_function(
+        "() => document.querySelector('#player audio').currentTime > 0.5", timeout=30_000
+    )

@@ -116,7 +116,8 @@ export function posterCard({ href, title, subtitle, imageId, blurhash, shape = '
 
 // A grid that keeps only the visible rows (plus a margin) in the DOM. `fetchMore()` resolves to
 // {items, done}; it is called when the end comes near. `render(item)` builds one cell.
-export function virtualGrid(container, { render, fetchMore, cellWidth = 160, rowHeight = 290, gap = 16 }) {
+// Rows are as tall as a cell's picture (`aspect`: height / width) plus `caption` pixels.
+export function virtualGrid(container, { render, fetchMore, cellWidth = 160, aspect = 1.5, caption = 56, gap = 16 }) {
   const items = [];
   let done = false;
   let loading = null;
@@ -125,12 +126,14 @@ export function virtualGrid(container, { render, fetchMore, cellWidth = 160, row
   const root = h('div', { class: 'vgrid' }, spacer, layer);
   container.append(root);
   let columns = 1;
+  let rowHeight = cellWidth * aspect + caption;
   let drawn = '';
   let frame = 0;
 
   function measure() {
     const width = root.clientWidth || container.clientWidth || 800;
     columns = Math.max(1, Math.floor((width + gap) / (cellWidth + gap)));
+    rowHeight = Math.ceil(((width - gap * (columns - 1)) / columns) * aspect + caption);
   }
 
   function draw() {

@@ -50,10 +50,10 @@ function folderPicker(onPick) {
       if (asked !== latest) return; // a later click won
       clear(where, 'In ', h('code', {}, listing.path));
       const rows = [];
-      if (listing.parent) rows.push(h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => open(listing.parent) }, '⬑ Up')));
+      if (listing.parent) rows.push(h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => open(listing.parent) }, '.. (up)')));
       for (const folder of listing.folders) {
         rows.push(h('li', {},
-          h('button', { type: 'button', class: 'link grow', onclick: () => open(folder.path) }, `📁 ${folder.name}`),
+          h('button', { type: 'button', class: 'link grow', onclick: () => open(folder.path) }, `${folder.name}/`),
           folder.usable
             ? h('button', { type: 'button', onclick: () => onPick(folder.path), 'aria-label': `Use ${folder.path}` }, 'Use')
             : h('span', { class: 'muted', title: folder.reason || '' }, 'not usable')));
