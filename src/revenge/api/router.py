@@ -33,6 +33,7 @@ from revenge.images.routes import router as images_router
 from revenge.infra.jobs.routes import router as jobs_router
 from revenge.integrations.feed_routes import router as podcast_feeds_router
 from revenge.integrations.routes import router as integrations_router
+from revenge.libraries.folder_browser import router as folder_browser_router
 from revenge.libraries.routes import router as libraries_router
 from revenge.notifications.routes import router as notifications_router
 from revenge.playback.audio_routes import router as audio_router
@@ -85,6 +86,7 @@ def build_router() -> APIRouter:
     guarded.include_router(access_keys_router)
     guarded.include_router(jobs_router, prefix="/api/v1/admin/jobs", tags=["jobs"])
     guarded.include_router(libraries_router, prefix="/api/v1/libraries", tags=["libraries"])
+    guarded.include_router(folder_browser_router)
     guarded.include_router(settings_router)
     guarded.include_router(activity_router)
     guarded.include_router(credentials_router)

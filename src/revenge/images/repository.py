@@ -104,6 +104,18 @@ async def item_images(
     return [(kind, image) for kind, image in (await session.execute(statement)).all()]
 
 
+async def images_of_items(
+    session: AsyncSession, item_ids: Sequence[uuid.UUID]
+) -> Sequence[tuple[uuid.UUID, str, Image]]:
+    """(item id, kind, image) of every image linked to any of these items."""
+    statement = (
+        select(ItemImage.item_id, ItemImage.kind, Image)
+        .join(Image, Image.id == ItemImage.image_id)
+        .where(ItemImage.item_id.in_(item_ids))
+    )
+    return [(i, kind, image) for i, kind, image in (await session.execute(statement)).all()]
+
+
 async def delete_orphan_links(session: AsyncSession, item_kind: str, items: Any) -> int:
     """Forget links of items of this kind no longer in `items` (their table)."""
     statement = delete(ItemImage).where(

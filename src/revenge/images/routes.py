@@ -11,11 +11,12 @@ from fastapi.responses import FileResponse, Response
 
 from revenge.api.deps import DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
-from revenge.errors import NotFound
+from revenge.errors import BadRequest, NotFound
 from revenge.images import image_service, repository
 from revenge.images.models import Image
 from revenge.images.processing import MIME_TYPES
-from revenge.images.schemas import ImageInfo
+from revenge.images.schemas import ImageInfo, ItemImageOut
+from revenge.images.service import item_covers as service_item_covers
 from revenge.playback.signing import MediaCaller, media_access
 
 # The prefix sits on the router itself so route templates match the public route list.
@@ -30,6 +31,7 @@ SAFE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; sandbox",
 }
+MAX_COVERS = 200
 Dimension = Annotated[int | None, Query(ge=1, le=10_000)]
 
 
@@ -45,6 +47,31 @@ async def _image(session: DbSession, image_id: uuid.UUID) -> Image:
     if image is None:
         raise NotFound("No such image.")
     return image
+
+
+@router.get(
+    "/covers",
+    responses=problem_responses({400: "More than 200 ids, or one is not a UUID."}),
+)
+async def item_covers(
+    session: DbSession, items: Annotated[str, Query(max_length=8000)] = ""
+) -> dict[str, ItemImageOut]:
+    """The cover of each listed item (comma-separated ids), for a page of posters at once:
+    its image id and blurhash, keyed by item id; items without artwork are left out."""
+    try:
+        ids = [uuid.UUID(part) for part in items.split(",") if part.strip()]
+    except ValueError:
+        raise BadRequest("`items` must be comma-separated UUIDs.") from None
+    if len(ids) > MAX_COVERS:
+        raise BadRequest(f"At most {MAX_COVERS} items at a time.")
+    found = await service_item_covers(session, ids) if ids else {}
+    return {
+        str(item_id): ItemImageOut(
+            id=image.id, kind=kind, blurhash=image.blurhash,
+            dominant_color=image.dominant_color, width=image.width, height=image.height,
+        )
+        for item_id, (kind, image) in found.items()
+    }  # fmt: skip
 
 
 @router.get("/{image_id}/info", response_model=ImageInfo)

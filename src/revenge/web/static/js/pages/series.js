@@ -1,5 +1,50 @@
-import { h } from '../dom.js';
+// A series: seasons, each with its episodes and watched marks; play an episode and the rest of
+// the season follows it (next episode).
+import { api } from '../api.js';
+import { h, clear } from '../dom.js';
+import { adminTools, cast, files, header } from '../details.js';
 
-export default async function render(main, params) {
-  main.append(h('h1', {}, 'series'), h('p', {}, JSON.stringify(params)));
+function episodeItem(series, e) {
+  return { kind: 'episode', id: e.id, title: e.title, subtitle: `${series.title} · S${e.season_number}E${e.number ?? '?'}` };
+}
+
+export default async function render(main, params, ctx) {
+  const draw = async () => {
+    const series = await api(`/api/v1/tv/series/${params.id}`);
+    const seasons = h('div');
+    clear(main,
+      header({
+        title: series.title, images: series.images, overview: series.overview,
+        facts: [series.year, (series.genres || []).join(', '), series.unplayed_count ? `${series.unplayed_count} unwatched` : 'All watched'],
+      }),
+      seasons, cast(series.people), files(series.extras, async (f) => (await ctx.loadPlayer()).play({ kind: 'episode', id: series.id, title: f.name, noProgress: true }, { fileId: f.id })),
+      ctx.admin ? adminTools(`/api/v1/tv/series/${series.id}`, series, { onChange: draw }) : null);
+    for (const season of series.seasons) {
+      const list = h('ol', { class: 'tracks episodes' });
+      const block = h('details', { class: 'season', open: series.seasons.length <= 2 || season.unplayed_count > 0 },
+        h('summary', {}, h('strong', {}, season.title || (season.number ? `Season ${season.number}` : 'Specials')),
+          h('span', { class: 'muted' }, ` · ${season.episode_count} episodes${season.unplayed_count ? `, ${season.unplayed_count} unwatched` : ''}`)),
+        list);
+      seasons.append(block);
+      const episodes = await api(`/api/v1/tv/seasons/${season.id}/episodes`);
+      const queue = episodes.filter((e) => !e.missing).map((e) => episodeItem(series, e));
+      clear(list, episodes.map((e) => {
+        const mark = h('button', { type: 'button', class: 'link watched', 'aria-pressed': String(e.played), 'aria-label': `${e.played ? 'Watched' : 'Not watched'}: ${e.title}` }, e.played ? '✓' : '○');
+        mark.addEventListener('click', async () => {
+          e.played = !e.played;
+          await api(`/api/v1/items/episode/${e.id}/state`, { method: 'PATCH', body: { played: e.played } });
+          mark.textContent = e.played ? '✓' : '○';
+          mark.setAttribute('aria-pressed', String(e.played));
+        });
+        return h('li', { class: e.missing ? 'missing' : null },
+          mark,
+          h('span', { class: 'grow' }, h('strong', {}, `${e.number ?? '?'}. `), e.title, e.air_date ? h('small', { class: 'muted' }, ` · ${e.air_date}`) : null),
+          e.missing ? h('span', { class: 'tag missing' }, 'missing')
+            : h('button', { type: 'button', 'aria-label': `Play ${e.title}`, onclick: async () => {
+              (await ctx.loadPlayer()).playQueue(queue, queue.findIndex((q) => q.id === e.id));
+            } }, '▶'));
+      }));
+    }
+  };
+  await draw();
 }
