@@ -248,22 +248,13 @@ def screenshot(screenshots_dir: Path) -> Callable[[Page, str], Path]:
     return take
 
 
-def sign_in(page: Page, server: WebServer, username: str, password: str, path: str = "/") -> None:
-    """Sign this browser in (cookie session through the app's own API module), then open `path`.
-
-    The sign-in form itself is walked by the sign-in page's tests; other tests only need to be
-    signed in, the way the app is after a reload: the refresh cookie restores the session.
-    """
+def sign_in(page: Page, server: WebServer, username: str, password: str) -> None:
+    """Sign in through the app's own form, as a person would, and wait for the app shell."""
     page.goto(f"{server.url}/login")
-    page.evaluate(
-        """async ([username, password]) => {
-            const api = await import('/static/js/api.js');
-            await api.login(username, password);
-        }""",
-        [username, password],
-    )
-    page.goto(f"{server.url}{path}")
-    page.wait_for_selector("main h1")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def chromium_path() -> str:

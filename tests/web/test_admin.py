@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.processes import wait_for
-from tests.web.conftest import ADMIN, ConsoleLog, WebServer, sign_in
+from tests.web.conftest import ADMIN, ConsoleLog, WebServer
+from tests.web.signed_in import open_signed_in
 
 Shot = Callable[[Page, str], Path]
 
@@ -80,7 +81,7 @@ def test_every_admin_page_loads_without_console_errors(
         "account": ("/account", "Your account"),
         "playlists": ("/playlists", "Playlists and collections"),
     }
-    sign_in(page, web_server, *ADMIN, path="/admin")
+    open_signed_in(page, web_server, *ADMIN, "/admin")
     for name, (path, title) in pages.items():
         page.goto(f"{web_server.url}{path}")
         expect(page.locator("main h1")).to_have_text(title)
@@ -100,7 +101,7 @@ def test_scan_now_shows_progress_and_finishes(
     page: Page, web_server: WebServer, admin_token: str, screenshot: Shot
 ) -> None:
     library = _library(web_server, admin_token, "movie", "movies", scan=False)
-    sign_in(page, web_server, *ADMIN, path=f"/admin/libraries/{library['id']}")
+    open_signed_in(page, web_server, *ADMIN, f"/admin/libraries/{library['id']}")
     expect(page.get_by_text("never scanned")).to_be_visible()
     page.get_by_role("button", name="Scan now").click()
     expect(page.get_by_role("status")).to_contain_text("Scan queued")
@@ -109,7 +110,8 @@ def test_scan_now_shows_progress_and_finishes(
     expect(finished).to_contain_text("2 added")
     screenshot(page, "admin-library-scanned")
     # The history is filled in when the scan ends, without a reload.
-    expect(page.locator("section", has_text="Scan history").get_by_text("completed")).to_be_visible()
+    history = page.locator("section", has_text="Scan history")
+    expect(history.get_by_text("completed")).to_be_visible()
     movies = web_server.api("GET", "/api/v1/movies", admin_token).json()
     assert {m["title"] for m in movies["items"]} >= {"Big Buck Bunny", "Sintel"}
 
@@ -118,7 +120,7 @@ def test_a_non_admin_sees_no_administration_and_gets_no_admin_data(
     page: Page, web_server: WebServer, admin_token: str, console: ConsoleLog, screenshot: Shot
 ) -> None:
     username, password = web_server.add_user(admin_token)
-    sign_in(page, web_server, username, password)
+    open_signed_in(page, web_server, username, password, "/")
     expect(page.get_by_role("link", name="Playlists")).to_be_visible()
     expect(page.get_by_role("link", name="Administration")).to_have_count(0)
     admin_calls: list[int] = []

@@ -69,6 +69,8 @@ async function cookieCall(path, body) {
 export function refresh() {
   if (!refreshing) {
     const run = async () => {
+      // No session cookies in this browser: nothing to refresh (and no refused request to log).
+      if (!csrfToken()) return false;
       try {
         setSession(await cookieCall('/api/v1/auth/browser/refresh'));
         return true;
