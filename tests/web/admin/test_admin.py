@@ -8,45 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.processes import wait_for
+from tests.web.admin.conftest import add_library, open_signed_in
 from tests.web.conftest import ADMIN, ConsoleLog, WebServer
-from tests.web.signed_in import open_signed_in
 
 Shot = Callable[[Page, str], Path]
-
-
-def _library(server: WebServer, token: str, kind: str, folder: str, scan: bool) -> dict[str, Any]:
-    resp = server.api(
-        "POST",
-        "/api/v1/libraries",
-        token,
-        json={"name": f"{folder} {uuid.uuid4().hex[:4]}", "type": kind,
-              "paths": [str(server.media / folder)], "scan": scan},
-    )  # fmt: skip
-    assert resp.status_code == 201, resp.text
-    return dict(resp.json())
-
-
-@pytest.fixture(scope="module")
-def music_library(web_server: WebServer) -> dict[str, Any]:
-    """The album of the generated media, scanned to the end (with `album` and its `tracks`)."""
-    token = web_server.token(*ADMIN)
-    library = _library(web_server, token, "music", "music", scan=True)
-    found: dict[str, Any] = {}
-
-    def scanned() -> bool:
-        albums = web_server.api("GET", "/api/v1/music/albums", token).json().get("items", [])
-        if not albums:
-            return False
-        detail = web_server.api("GET", f"/api/v1/music/albums/{albums[0]['id']}", token).json()
-        found.update(album=detail, tracks=detail["tracks"])
-        return len(detail["tracks"]) == 3
-
-    wait_for(scanned, 90, "the music library's first scan")
-    return {**library, **found}
 
 
 def test_every_admin_page_loads_without_console_errors(
@@ -100,7 +67,7 @@ def test_every_admin_page_loads_without_console_errors(
 def test_scan_now_shows_progress_and_finishes(
     page: Page, web_server: WebServer, admin_token: str, screenshot: Shot
 ) -> None:
-    library = _library(web_server, admin_token, "movie", "movies", scan=False)
+    library = add_library(web_server, admin_token, "movie", "movies", scan=False)
     open_signed_in(page, web_server, *ADMIN, f"/admin/libraries/{library['id']}")
     expect(page.get_by_text("never scanned")).to_be_visible()
     page.get_by_role("button", name="Scan now").click()
