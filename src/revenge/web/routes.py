@@ -12,11 +12,10 @@ from functools import cache
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request, Response
-from starlette.exceptions import HTTPException
-from starlette.staticfiles import StaticFiles
 
 from revenge.api.auth import WEB_APP_SEGMENTS
 from revenge.api.deps import require_principal
+from revenge.web import compressed
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -47,7 +46,6 @@ _PAGE_HEADERS = {
 _IMMUTABLE = "public, max-age=31536000, immutable"
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_principal)])
-_files = StaticFiles(directory=STATIC_DIR)
 
 
 @cache
@@ -73,15 +71,14 @@ for _segment in WEB_APP_SEGMENTS:
 @router.get("/static/{path:path}")
 async def static_file(path: str, request: Request) -> Response:
     """A file of the app; vendored files carry their version in their name, so never change."""
-    try:
-        response = await _files.get_response(path, request.scope)
-    except HTTPException as exc:
-        return Response(status_code=exc.status_code)
+    found = compressed.find(STATIC_DIR, path)
+    if found is None:
+        return Response(status_code=404)
     cached = path.startswith("vendor/")
-    response.headers["Cache-Control"] = _IMMUTABLE if cached else "no-cache"
+    headers = {"Cache-Control": _IMMUTABLE if cached else "no-cache"}
     if path.endswith(".html"):
-        response.headers.update(_PAGE_HEADERS)
-    return response
+        headers = {**headers, **_PAGE_HEADERS}
+    return compressed.file_response(found, request, headers)
 
 
 @router.get("/docs")

@@ -72,6 +72,8 @@ export function refresh() {
   if (!csrfToken()) return Promise.resolve(false);
   if (!refreshing) {
     const run = async () => {
+      // No session cookies in this browser: nothing to refresh (and no refused request to log).
+      if (!csrfToken()) return false;
       try {
         setSession(await cookieCall('/api/v1/auth/browser/refresh'));
         return true;

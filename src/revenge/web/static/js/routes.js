@@ -21,6 +21,22 @@ export const routes = [
   { path: '/podcasts', page: () => import('./pages/browse.js'), data: { kind: 'podcasts' } },
   { path: '/podcasts/:id', page: () => import('./pages/podcast.js') },
   // Account, playlists, collections and administration rows follow here.
+  { path: '/account', page: () => import('./pages/account.js') },
+  { path: '/playlists', page: () => import('./pages/playlists.js') },
+  { path: '/playlists/:kind/:id', page: () => import('./pages/playlist.js') },
+  { path: '/collections/:kind/:id', page: () => import('./pages/collection.js') },
+  { path: '/admin', page: () => import('./pages/admin.js'), admin: true },
+  { path: '/admin/libraries', page: () => import('./pages/admin-libraries.js'), admin: true },
+  { path: '/admin/libraries/:id', page: () => import('./pages/admin-library.js'), admin: true },
+  { path: '/admin/users', page: () => import('./pages/admin-users.js'), admin: true },
+  { path: '/admin/users/:id', page: () => import('./pages/admin-user.js'), admin: true },
+  { path: '/admin/jobs', page: () => import('./pages/admin-jobs.js'), admin: true },
+  { path: '/admin/jobs/:id', page: () => import('./pages/admin-job.js'), admin: true },
+  { path: '/admin/activity', page: () => import('./pages/admin-activity.js'), admin: true },
+  { path: '/admin/settings', page: () => import('./pages/admin-settings.js'), admin: true },
+  { path: '/admin/credentials', page: () => import('./pages/admin-credentials.js'), admin: true },
+  { path: '/admin/notifications', page: () => import('./pages/admin-notifications.js'), admin: true },
+  { path: '/admin/notifications/:id', page: () => import('./pages/admin-channel.js'), admin: true },
 ];
 
 // Compiled once: '/movies/:id' -> /^\/movies\/([^/]+)$/ with the names of its parameters.
