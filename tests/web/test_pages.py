@@ -109,7 +109,7 @@ def test_an_admin_edits_metadata_and_the_field_stays_locked(
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("A sheep on an island meets a salesman.")).to_be_visible()
     page.get_by_role("button", name="Edit metadata…").click()
-    expect(page.get_by_text("overview 🔒")).to_be_visible()
+    expect(page.get_by_text("overview (locked)")).to_be_visible()
     screenshot(page, "movie-edit-metadata")
     movie_id = page.url.rsplit("/", 1)[1]
     movie = web_server.api("GET", f"/api/v1/movies/{movie_id}", admin_token).json()
