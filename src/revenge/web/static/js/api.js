@@ -67,6 +67,9 @@ async function cookieCall(path, body) {
 
 // One refresh at a time in this tab, and (with the Web Locks API) across tabs.
 export function refresh() {
+  // The CSRF cookie is set with the refresh cookie and cleared with it: without it there is
+  // no browser session to refresh, and asking would only log a refusal on the console.
+  if (!csrfToken()) return Promise.resolve(false);
   if (!refreshing) {
     const run = async () => {
       // No session cookies in this browser: nothing to refresh (and no refused request to log).

@@ -32,14 +32,31 @@ export function navigate(path, { replace = false } = {}) {
 }
 
 function navLink(href, label) {
-  const here = location.pathname === href || (href !== '/' && location.pathname.startsWith(`${href}/`));
-  return h('a', { href, 'aria-current': here ? 'page' : null }, label);
+  return h('a', { href }, label);
 }
 
+// The header is built once per signed-in user (so typing in its search box survives page
+// changes); each render only moves the "current page" mark.
+let builtFor = null;
 function layout() {
   const signedIn = user();
-  if (!signedIn) { top.hidden = true; return; }
+  if (!signedIn) { top.hidden = true; builtFor = null; return; }
   top.hidden = false;
+  if (builtFor !== signedIn.id) {
+    builtFor = signedIn.id;
+    buildHeader(signedIn);
+  }
+  for (const link of top.querySelectorAll('nav a')) {
+    const href = link.getAttribute('href');
+    const here = location.pathname === href || (href !== '/' && location.pathname.startsWith(`${href}/`));
+    if (here) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  const search = top.querySelector('input[type=search]');
+  if (location.pathname !== '/search' && document.activeElement !== search) search.value = '';
+}
+
+function buildHeader(signedIn) {
   const search = h('input', {
     type: 'search', name: 'q', placeholder: 'Search', 'aria-label': 'Search everything',
     value: location.pathname === '/search' ? new URLSearchParams(location.search).get('q') || '' : '',
@@ -50,7 +67,7 @@ function layout() {
     if (location.pathname === '/search') {
       history.replaceState(null, '', target);
       window.dispatchEvent(new CustomEvent('revenge:search', { detail: q }));
-    } else navigate(target).then(() => search.focus());
+    } else navigate(target);
   });
   clear(top,
     h('a', { class: 'brand', href: '/' }, 'Revenge'),

@@ -14,7 +14,7 @@ export function coverOf(images, kinds = ['poster', 'cover', 'primary', 'thumb'])
 export function header({ title, images, shape = 'poster', facts = [], overview, actions = [], missing = false }) {
   const cover = coverOf(images);
   return h('section', { class: 'details' },
-    picture({ imageId: cover?.id, blurhash: cover?.blurhash, alt: `Cover of ${title}`, width: 400, shape }),
+    picture({ imageId: cover?.id, blurhash: cover?.blurhash, alt: `Cover of ${title}`, letter: title, width: 400, shape }),
     h('div', { class: 'stack' },
       h('h1', {}, title),
       missing ? h('p', {}, h('span', { class: 'tag missing' }, 'Missing'), ' The files of this item are gone from the library folder.') : null,

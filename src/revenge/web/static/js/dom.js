@@ -84,7 +84,7 @@ function paintBlurhash(canvas, hash) {
 }
 
 // A picture box: the blurhash paints at once, the image fades in over it when it arrives.
-export function picture({ imageId, blurhash, alt = '', width = 300, shape = 'poster' }) {
+export function picture({ imageId, blurhash, alt = '', width = 300, shape = 'poster', letter = alt }) {
   const box = h('div', { class: `picture ${shape}` });
   if (blurhash) {
     const canvas = h('canvas', { width: 32, height: 32, 'aria-hidden': 'true' });
@@ -99,7 +99,7 @@ export function picture({ imageId, blurhash, alt = '', width = 300, shape = 'pos
     }, () => img.remove());
     box.append(img);
   } else {
-    box.append(h('span', { class: 'picture-fallback', 'aria-hidden': 'true' }, alt.slice(0, 1)));
+    box.append(h('span', { class: 'picture-fallback', 'aria-hidden': 'true' }, letter.slice(0, 1)));
   }
   return box;
 }
@@ -116,7 +116,8 @@ export function posterCard({ href, title, subtitle, imageId, blurhash, shape = '
 
 // A grid that keeps only the visible rows (plus a margin) in the DOM. `fetchMore()` resolves to
 // {items, done}; it is called when the end comes near. `render(item)` builds one cell.
-export function virtualGrid(container, { render, fetchMore, cellWidth = 160, rowHeight = 290, gap = 16 }) {
+// Rows are as tall as a cell's picture (`aspect`: height / width) plus `caption` pixels.
+export function virtualGrid(container, { render, fetchMore, cellWidth = 160, aspect = 1.5, caption = 56, gap = 16 }) {
   const items = [];
   let done = false;
   let loading = null;
@@ -125,12 +126,14 @@ export function virtualGrid(container, { render, fetchMore, cellWidth = 160, row
   const root = h('div', { class: 'vgrid' }, spacer, layer);
   container.append(root);
   let columns = 1;
+  let rowHeight = cellWidth * aspect + caption;
   let drawn = '';
   let frame = 0;
 
   function measure() {
     const width = root.clientWidth || container.clientWidth || 800;
     columns = Math.max(1, Math.floor((width + gap) / (cellWidth + gap)));
+    rowHeight = Math.ceil(((width - gap * (columns - 1)) / columns) * aspect + caption);
   }
 
   function draw() {

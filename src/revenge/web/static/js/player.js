@@ -172,8 +172,8 @@ export class Player {
       h('span', { class: 'muted method' }, ` · ${file.method === 'direct' ? 'direct play' : file.method}`));
     controls.append(now);
     if (this.queue.length > 1) {
-      controls.append(h('button', { type: 'button', onclick: () => this.previous(), 'aria-label': 'Previous' }, '⏮'),
-        h('button', { type: 'button', class: 'next', onclick: () => this.next(), 'aria-label': 'Next', disabled: this.index + 1 >= this.queue.length }, '⏭'),
+      controls.append(h('button', { type: 'button', onclick: () => this.previous() }, 'Previous'),
+        h('button', { type: 'button', class: 'next', onclick: () => this.next(), disabled: this.index + 1 >= this.queue.length }, 'Next'),
         h('span', { class: 'muted' }, `${this.index + 1} / ${this.queue.length}`));
     }
     if (file.audio_tracks?.length > 1) {
@@ -194,10 +194,10 @@ export class Player {
     } else this.chapterSelect = null;
     const speed = h('select', { 'aria-label': 'Playback speed' }, SPEEDS.map((s) => h('option', { value: s, selected: s === this.speed }, `${s}×`)));
     speed.addEventListener('change', () => { this.speed = Number(speed.value); this.media.playbackRate = this.speed; });
-    controls.append(speed,
+    controls.append(...[speed,
       h('button', { type: 'button', class: 'mark-played', onclick: () => this.markPlayed() }, 'Mark played'),
       video ? h('button', { type: 'button', onclick: () => this.root.classList.toggle('mini'), 'aria-label': 'Minimise or restore the video' }, '▭') : null,
-      h('button', { type: 'button', class: 'close', onclick: () => this.stop(), 'aria-label': 'Stop and close the player' }, '✕'));
+      h('button', { type: 'button', class: 'close', onclick: () => this.stop(), 'aria-label': 'Stop and close the player' }, '✕')].filter(Boolean));
     clear(this.root, video ? this.media : null, controls, video ? null : this.media);
     if (this.queue.length > 1 && !video) {
       this.root.append(h('details', { class: 'queue' }, h('summary', {}, this.shuffled ? 'Queue (shuffled)' : 'Queue'),

@@ -18,7 +18,7 @@ export default async function render(main, params, ctx) {
           album.year, (album.genres || []).join(', '), `${album.tracks.length} tracks`],
         actions: [
           h('button', { type: 'button', class: 'primary play', disabled: !queue.length, onclick: () => play(0) }, '▶ Play'),
-          h('button', { type: 'button', disabled: queue.length < 2, onclick: () => play(Math.floor(Math.random() * queue.length), true) }, '🔀 Shuffle'),
+          h('button', { type: 'button', disabled: queue.length < 2, onclick: () => play(Math.floor(Math.random() * queue.length), true) }, 'Shuffle'),
         ],
       }),
       h('ol', { class: 'tracks' }, album.tracks.map((t) => h('li', { class: t.missing ? 'missing' : null },

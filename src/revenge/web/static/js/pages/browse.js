@@ -54,7 +54,7 @@ export default async function render(main, params) {
     const covers = {};
     grid = virtualGrid(results, {
       cellWidth: 150,
-      rowHeight: ['albums', 'artists', 'audiobooks', 'podcasts'].includes(kind) ? 210 : 280,
+      aspect: ['albums', 'artists', 'audiobooks', 'podcasts'].includes(kind) ? 1 : 1.5,
       render: (item) => itemCard(spec.item, item, covers),
       fetchMore: async () => {
         if (!first && !cursor) return { items: [], done: true };

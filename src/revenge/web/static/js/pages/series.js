@@ -35,6 +35,7 @@ export default async function render(main, params, ctx) {
           await api(`/api/v1/items/episode/${e.id}/state`, { method: 'PATCH', body: { played: e.played } });
           mark.textContent = e.played ? '✓' : '○';
           mark.setAttribute('aria-pressed', String(e.played));
+          mark.setAttribute('aria-label', `${e.played ? 'Watched' : 'Not watched'}: ${e.title}`);
         });
         return h('li', { class: e.missing ? 'missing' : null },
           mark,

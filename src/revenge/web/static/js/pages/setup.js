@@ -42,15 +42,18 @@ function folderPicker(onPick) {
   const list = h('ul', { class: 'tracks folder-list', 'aria-label': 'Folders' });
   const where = h('p', { class: 'muted' });
   const box = h('div', { class: 'panel' }, where, list);
+  let latest = 0;
   async function open(path) {
+    const asked = ++latest;
     try {
       const listing = await api('/api/v1/admin/folders', { query: { path } });
+      if (asked !== latest) return; // a later click won
       clear(where, 'In ', h('code', {}, listing.path));
       const rows = [];
-      if (listing.parent) rows.push(h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => open(listing.parent) }, '⬑ Up')));
+      if (listing.parent) rows.push(h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => open(listing.parent) }, '.. (up)')));
       for (const folder of listing.folders) {
         rows.push(h('li', {},
-          h('button', { type: 'button', class: 'link grow', onclick: () => open(folder.path) }, `📁 ${folder.name}`),
+          h('button', { type: 'button', class: 'link grow', onclick: () => open(folder.path) }, `${folder.name}/`),
           folder.usable
             ? h('button', { type: 'button', onclick: () => onPick(folder.path), 'aria-label': `Use ${folder.path}` }, 'Use')
             : h('span', { class: 'muted', title: folder.reason || '' }, 'not usable')));
@@ -62,7 +65,7 @@ function folderPicker(onPick) {
     }
   }
   open('/');
-  return box;
+  return { box, open };
 }
 
 function libraryStep(main, ctx, next) {
@@ -71,10 +74,13 @@ function libraryStep(main, ctx, next) {
   type.addEventListener('change', () => { name.value = KINDS.find(([v]) => v === type.value)[1]; });
   const path = h('input', { id: 'library-path', required: true, placeholder: '/path/to/media' });
   const status = h('div', { 'aria-live': 'polite' });
+  const picker = folderPicker((picked) => { path.value = picked; path.focus(); });
   const form = h('form', { class: 'panel stack' },
     h('h1', {}, 'Add your first library'),
-    field('Kind', type), field('Name', name), field('Folder', path),
-    folderPicker((picked) => { path.value = picked; path.focus(); }),
+    field('Kind', type), field('Name', name),
+    h('div', { class: 'field' }, h('label', { for: path.id }, 'Folder'),
+      h('div', { class: 'row' }, path, h('button', { type: 'button', onclick: () => picker.open(path.value || '/') }, 'Browse'))),
+    picker.box,
     status,
     h('div', { class: 'row' },
       h('button', { class: 'primary', type: 'submit' }, 'Add library and scan'),

@@ -1,0 +1,76 @@
+"""Every main page in Chromium: it renders without a console error (CSP violations included),
+at desktop and phone width, and leaves a screenshot under test-output/screenshots."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.support.media import make_audio, make_video
+from tests.web.conftest import ADMIN, WebServer, sign_in
+from tests.web.test_golden_path import _library
+
+
+def test_docs_work_offline_with_an_authorize_button(
+    web_server: WebServer, page: Page, screenshot: Callable[..., Path]
+) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    resp = page.goto(f"{web_server.url}/docs")
+    assert resp is not None and "unsafe-inline" not in resp.headers["content-security-policy"]
+    # The first request builds the OpenAPI document, which takes a while on a loaded machine.
+    expect(page.get_by_role("button", name=re.compile("Authorize"))).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("link", name="/api/v1/search", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Authorize", exact=True).click()
+    expect(page.get_by_role("heading", name="bearer (http, Bearer)")).to_be_visible()
+    expect(page.get_by_role("heading", name="apiKey (apiKey)")).to_be_visible()
+    screenshot(page, "docs")
+    assert all(url.startswith(web_server.url) for url in requests), requests
+
+
+def test_tv_audiobooks_and_search_pages_render(
+    web_server: WebServer, admin_token: str, page: Page, screenshot: Callable[..., Path]
+) -> None:
+    tv = web_server.media / "pages" / "tv"
+    for n in (1, 2):
+        make_video(tv / "Night Watch" / "Season 01" / f"Night Watch S01E0{n}.mkv", seconds=1)
+    books = web_server.media / "pages" / "books"
+    make_audio(
+        books / "Ann Author" / "Long Road" / "Long Road.m4b",
+        seconds=4,
+        tags={"title": "Long Road", "artist": "Ann Author", "album": "Long Road",
+              "composer": "Ned Narrator"},
+        chapters=[("Setting out", 0, 2), ("Arriving", 2, 4)],
+    )  # fmt: skip
+    _library(web_server, admin_token, "Shows", "tv", tv)
+    _library(web_server, admin_token, "Books", "audiobook", books)
+    sign_in(page, web_server, *ADMIN)
+
+    page.get_by_role("link", name="TV", exact=True).click()
+    page.get_by_role("link", name=re.compile("Night Watch")).click()
+    expect(page.get_by_role("heading", name="Night Watch")).to_be_visible()
+    expect(page.locator(".episodes li")).to_have_count(2)
+    screenshot(page, "series")
+    page.get_by_role("button", name=re.compile("Not watched")).first.click()
+    expect(page.get_by_role("button", name=re.compile("^Watched")).first).to_be_visible()
+
+    page.get_by_role("link", name="Audiobooks", exact=True).click()
+    page.get_by_role("link", name=re.compile("Long Road")).click()
+    expect(page.get_by_role("heading", name="Long Road")).to_be_visible()
+    expect(page.locator(".chapters li")).to_have_count(2)
+    screenshot(page, "audiobook")
+    page.get_by_role("button", name="Play from Arriving").click()
+    page.wait_for_function(
+        "() => document.querySelector('#player audio')?.currentTime >= 2", timeout=30_000
+    )
+    expect(page.get_by_label("Chapter")).to_have_value("1")
+
+    page.get_by_role("link", name="Movies", exact=True).click()
+    screenshot(page, "browse-movies")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("link", name="Home", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("Recently added"))).not_to_have_count(0)
+    screenshot(page, "home-phone")
