@@ -273,3 +273,40 @@ async def test_unknown_or_unreachable_provider(
     assert resp.status_code == 502, resp.text
     assert resp.headers["content-type"] == "application/problem+json"
     assert "could not be reached" in resp.json()["detail"]
+
+
+async def test_oidc_sign_in_gives_the_browser_a_cookie_session(
+    client: httpx.AsyncClient, admin: dict[str, Any], issuer: str
+) -> None:
+    await add_provider(client, admin, issuer)
+    await set_claims(issuer, "sub-web", preferred_username="webby", groups=[])
+    callback = await authorize(await start(client, return_to="/login"), "sub-web")
+    location = (await client.get(callback)).headers["location"]
+    assert location.startswith("/login#login_code=")
+    code = dict(parse_qsl(urlsplit(location).fragment))["login_code"]
+    origin = {"Origin": "http://testserver"}
+
+    cross = await client.post(
+        "/api/v1/auth/oidc/browser-exchange",
+        json={"login_code": code},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert cross.status_code == 403
+    resp = await client.post(
+        "/api/v1/auth/oidc/browser-exchange", json={"login_code": code}, headers=origin
+    )
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert "refresh_token" not in body and body["user"]["username"] == "webby"
+    assert "revenge_refresh" in client.cookies and "revenge_oidc" not in client.cookies
+    me = await client.get("/api/v1/users/me", headers=bearer(body["access_token"]))
+    assert me.json()["username"] == "webby"
+    refreshed = await client.post(
+        "/api/v1/auth/browser/refresh", headers={"X-CSRF-Token": client.cookies["revenge_csrf"]}
+    )
+    assert refreshed.status_code == 200 and refreshed.json()["user"]["username"] == "webby"
+    # The code worked once.
+    again = await client.post(
+        "/api/v1/auth/oidc/browser-exchange", json={"login_code": code}, headers=origin
+    )
+    assert again.status_code == 401

@@ -10,7 +10,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.support.media import make_audio, make_video
-from tests.web.conftest import ADMIN, WebServer, sign_in
+from tests.web.conftest import ADMIN, ConsoleLog, WebServer, sign_in
 from tests.web.test_golden_path import _library
 
 
@@ -74,3 +74,43 @@ def test_tv_audiobooks_and_search_pages_render(
     page.get_by_role("link", name="Home", exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("Recently added"))).not_to_have_count(0)
     screenshot(page, "home-phone")
+
+
+def test_a_session_ended_elsewhere_signs_the_app_out_with_a_reason(
+    web_server: WebServer, page: Page, console: ConsoleLog, screenshot: Callable[..., Path]
+) -> None:
+    admin = web_server.token(*ADMIN)
+    name, password = web_server.add_user(admin)
+    sign_in(page, web_server, name, password)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    # "Sign out everywhere" from another device ends this browser's session too.
+    other = web_server.token(name, password)
+    assert web_server.api("DELETE", "/api/v1/sessions", other).status_code in (200, 204)
+    page.get_by_role("link", name="Movies", exact=True).click()
+    page.wait_for_url(re.compile(r"/login\?ended=1"))
+    expect(page.get_by_text("signed out because your session ended")).to_be_visible()
+    screenshot(page, "login-session-ended")
+    # The server refused the old tokens (401s on the console): expected here.
+    assert all("401" in e for e in console.errors), console.errors
+    console.errors.clear()
+
+
+def test_an_admin_edits_metadata_and_the_field_stays_locked(
+    web_server: WebServer, admin_token: str, page: Page, screenshot: Callable[..., Path]
+) -> None:
+    movies = web_server.media / "pages" / "movies"
+    make_video(movies / "Cosmos Laundromat (2015)" / "Cosmos Laundromat (2015).mp4", seconds=1)
+    _library(web_server, admin_token, "Short films", "movie", movies)
+    sign_in(page, web_server, *ADMIN)
+    page.get_by_role("link", name="Movies", exact=True).click()
+    page.get_by_role("link", name=re.compile("Cosmos Laundromat")).click()
+    page.get_by_role("button", name="Edit metadata…").click()
+    page.get_by_label("overview").fill("A sheep on an island meets a salesman.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("A sheep on an island meets a salesman.")).to_be_visible()
+    page.get_by_role("button", name="Edit metadata…").click()
+    expect(page.get_by_text("overview (locked)")).to_be_visible()
+    screenshot(page, "movie-edit-metadata")
+    movie_id = page.url.rsplit("/", 1)[1]
+    movie = web_server.api("GET", f"/api/v1/movies/{movie_id}", admin_token).json()
+    assert "overview" in movie["locked_fields"]

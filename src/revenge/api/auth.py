@@ -70,7 +70,7 @@ WEB_APP_SEGMENTS = (
     "collections",
     "admin",
 )
-PUBLIC_ROUTES |= {("GET", "/"), ("GET", "/static/{path:path}")}
+PUBLIC_ROUTES |= {("GET", "/"), ("GET", "/favicon.ico"), ("GET", "/static/{path:path}")}
 PUBLIC_ROUTES |= {("GET", f"/{segment}") for segment in WEB_APP_SEGMENTS}
 PUBLIC_ROUTES |= {("GET", f"/{segment}/{{rest:path}}") for segment in WEB_APP_SEGMENTS}
 

@@ -81,6 +81,16 @@ async def static_file(path: str, request: Request) -> Response:
     return compressed.file_response(found, request, headers)
 
 
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """Browsers ask for it on every page, the API's JSON included."""
+    return Response(
+        _page("icon.svg"),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 @router.get("/docs")
 async def docs() -> Response:
     """Swagger UI from the package: works offline and under the same CSP."""

@@ -86,7 +86,7 @@ export function adminTools(base, item, { fields = EDITABLE, onChange }) {
       const input = name === 'overview' ? h('textarea', { id: `edit-${name}`, rows: 4 }, String(value)) : h('input', { id: `edit-${name}`, value: String(value), type: name === 'year' ? 'number' : 'text' });
       const unlock = h('input', { type: 'checkbox', id: `unlock-${name}`, disabled: !locked.has(name) });
       inputs[name] = { input, unlock };
-      return h('div', { class: 'field' }, h('label', { for: input.id }, name.replace('_', ' '), locked.has(name) ? ' 🔒' : ''), input,
+      return h('div', { class: 'field' }, h('label', { for: input.id }, name.replace('_', ' '), locked.has(name) ? ' (locked)' : ''), input,
         locked.has(name) ? h('label', { class: 'row' }, unlock, 'Unlock (let providers change it again)') : null);
     });
     const status = h('div');

@@ -1,6 +1,7 @@
 // Catalogue items across kinds: their page, their cover, their card.
 import { api } from './api.js';
 import { posterCard } from './dom.js';
+import { addToPlaylistButton } from './playlist-add.js';
 
 export const KIND_LABELS = {
   movie: 'Movies', series: 'TV shows', episode: 'Episodes', artist: 'Artists', album: 'Albums',
@@ -56,4 +57,11 @@ export function itemCard(kind, item, covers = {}, extra = {}) {
     badge: item.played ? '✓' : item.missing ? 'missing' : item.unplayed_count ? String(item.unplayed_count) : null,
     ...extra,
   });
+}
+
+// A compact "+" beside a row (track, episode, podcast episode) that adds it to a playlist.
+export function addButton(item) {
+  const button = addToPlaylistButton(item, { label: '+' });
+  button.setAttribute('aria-label', `Add ${item.title} to a playlist`);
+  return button;
 }

@@ -2,6 +2,7 @@
 import { api } from '../api.js';
 import { h, clear, formatDuration } from '../dom.js';
 import { header } from '../details.js';
+import { addToPlaylistButton } from '../playlist-add.js';
 
 export default async function render(main, params, ctx) {
   const book = await api(`/api/v1/audiobooks/${params.id}`);
@@ -18,7 +19,8 @@ export default async function render(main, params, ctx) {
       facts: [(book.authors || []).length && `by ${book.authors.join(', ')}`, (book.narrators || []).length && `read by ${book.narrators.join(', ')}`,
         book.series_name && `${book.series_name}${book.series_position ? ` #${book.series_position}` : ''}`, book.year, formatDuration(book.duration_seconds)],
       actions: book.missing ? [] : [h('button', { type: 'button', class: 'primary play', onclick: () => play() },
-        state.position_seconds > 5 && !state.played ? `▶ Resume from ${formatDuration(state.position_seconds)}` : '▶ Play')],
+        state.position_seconds > 5 && !state.played ? `▶ Resume from ${formatDuration(state.position_seconds)}` : '▶ Play'),
+      addToPlaylistButton({ type: 'audiobook', id: book.id, title: book.title })],
     }),
     book.chapters.length ? h('section', {}, h('h2', {}, 'Chapters'), h('ol', { class: 'tracks chapters' }, book.chapters.map((c) => h('li', {},
       h('span', { class: 'grow' }, c.title), h('span', { class: 'muted' }, formatDuration(c.start_seconds)),

@@ -77,7 +77,7 @@ export default async function render(main, params, ctx) {
   try {
     libraries = await api('/api/v1/libraries');
     await loadShelves();
-    await pollScans();
+    if (ctx.admin) await pollScans(); // scan progress is for administrators
   } catch (error) {
     main.append(errorBox(error));
   }

@@ -2,6 +2,7 @@
 import { api } from '../api.js';
 import { h, clear, formatDuration } from '../dom.js';
 import { adminTools, cast, files, header } from '../details.js';
+import { addToPlaylistButton } from '../playlist-add.js';
 
 export default async function render(main, params, ctx) {
   const draw = async () => {
@@ -18,6 +19,7 @@ export default async function render(main, params, ctx) {
         await api(`/api/v1/items/movie/${movie.id}/state`, { method: 'PATCH', body: { played: !state.played } });
         draw();
       } }, state.played ? '✓ Watched' : 'Mark watched'),
+      addToPlaylistButton({ type: 'movie', id: movie.id, title: movie.title }),
     ];
     clear(main,
       header({

@@ -2,6 +2,7 @@
 import { api } from '../api.js';
 import { h, clear, formatDuration } from '../dom.js';
 import { header } from '../details.js';
+import { addButton } from '../items.js';
 
 export default async function render(main, params, ctx) {
   const [podcast, page] = await Promise.all([
@@ -15,6 +16,7 @@ export default async function render(main, params, ctx) {
     h('ol', { class: 'tracks' }, page.items.map((e) => h('li', { class: e.missing ? 'missing' : null },
       h('span', { 'aria-label': e.played ? 'Played' : 'Not played' }, e.played ? '✓' : '○'),
       h('span', { class: 'grow' }, e.title, h('br'), h('small', { class: 'muted' }, [e.published_on, formatDuration(e.duration_seconds)].filter(Boolean).join(' · '))),
+      addButton({ type: 'podcast_episode', id: e.id, title: e.title }),
       e.missing ? h('span', { class: 'tag missing' }, 'missing')
         : h('button', { type: 'button', 'aria-label': `Play ${e.title}`, onclick: async () => (await ctx.loadPlayer()).playQueue(queue, queue.findIndex((q) => q.id === e.id)) }, '▶')))));
 }

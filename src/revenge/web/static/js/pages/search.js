@@ -22,7 +22,6 @@ export default async function render(main, params, ctx) {
     const signal = controller.signal;
     try {
       const found = await api('/api/v1/search', { query: { q, limit: 60 }, signal });
-      const covers = await loadCovers(found.items.map((i) => i.id)).catch(() => ({}));
       if (signal.aborted) return;
       const groups = new Map();
       for (const hit of found.items) {
@@ -30,11 +29,18 @@ export default async function render(main, params, ctx) {
         groups.get(hit.type).push(hit);
       }
       const kinds = [...groups.keys()].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
-      clear(results, kinds.length
+      const draw = (covers) => clear(results, kinds.length
         ? kinds.map((kind) => h('section', { class: 'search-group', dataset: { kind } },
           h('h2', {}, KIND_LABELS[kind] || kind),
           h('div', { class: 'grid' }, groups.get(kind).map((hit) => itemCard(kind, hit, covers)))))
         : h('p', { class: 'muted' }, `Nothing matches “${q}”.`));
+      // Results first, their covers a moment later: the covers cost a second round trip.
+      draw({});
+      if (found.items.length) {
+        loadCovers(found.items.map((i) => i.id)).then((covers) => {
+          if (!signal.aborted && Object.keys(covers).length) draw(covers);
+        }, () => {});
+      }
       results.dataset.query = q;
     } catch (error) {
       if (error.name !== 'AbortError') clear(results, errorBox(error));
@@ -43,7 +49,7 @@ export default async function render(main, params, ctx) {
 
   function schedule(q) {
     clearTimeout(timer);
-    timer = setTimeout(() => run(q), 80);
+    timer = setTimeout(() => run(q), 30);
   }
   input.addEventListener('input', () => {
     history.replaceState(null, '', input.value ? `/search?q=${encodeURIComponent(input.value)}` : '/search');

@@ -3,6 +3,8 @@
 import { api } from '../api.js';
 import { h, clear } from '../dom.js';
 import { adminTools, cast, files, header } from '../details.js';
+import { addToPlaylistButton } from '../playlist-add.js';
+import { addButton } from '../items.js';
 
 function episodeItem(series, e) {
   return { kind: 'episode', id: e.id, title: e.title, subtitle: `${series.title} · S${e.season_number}E${e.number ?? '?'}` };
@@ -16,6 +18,7 @@ export default async function render(main, params, ctx) {
       header({
         title: series.title, images: series.images, overview: series.overview,
         facts: [series.year, (series.genres || []).join(', '), series.unplayed_count ? `${series.unplayed_count} unwatched` : 'All watched'],
+        actions: ctx.admin ? [addToPlaylistButton({ type: 'series', id: series.id, title: series.title }, { label: 'Add to collection' })] : [],
       }),
       seasons, cast(series.people), files(series.extras, async (f) => (await ctx.loadPlayer()).play({ kind: 'episode', id: series.id, title: f.name, noProgress: true }, { fileId: f.id })),
       ctx.admin ? adminTools(`/api/v1/tv/series/${series.id}`, series, { onChange: draw }) : null);
@@ -40,6 +43,7 @@ export default async function render(main, params, ctx) {
         return h('li', { class: e.missing ? 'missing' : null },
           mark,
           h('span', { class: 'grow' }, h('strong', {}, `${e.number ?? '?'}. `), e.title, e.air_date ? h('small', { class: 'muted' }, ` · ${e.air_date}`) : null),
+          addButton({ type: 'episode', id: e.id, title: e.title }),
           e.missing ? h('span', { class: 'tag missing' }, 'missing')
             : h('button', { type: 'button', 'aria-label': `Play ${e.title}`, onclick: async () => {
               (await ctx.loadPlayer()).playQueue(queue, queue.findIndex((q) => q.id === e.id));
