@@ -267,6 +267,15 @@ def search(
     return shown, direct
 
 
+def idle_frames(context: BrowserContext, url: str) -> list[float]:
+    """Frame gaps of a page with nothing to do (a short text file): the machine's own floor."""
+    page = context.new_page()
+    page.goto(f"{url}/static/vendor/blurhash-2.0.5.LICENSE")
+    gaps = list(page.evaluate(SCROLL)["gaps"])
+    page.close()
+    return gaps
+
+
 def scroll(context: BrowserContext, url: str, library: uuid.UUID) -> dict[str, Any]:
     page = context.new_page()
     page.goto(f"{url}/libraries/{library}")
@@ -313,6 +322,7 @@ def run(db_url: str, base: Path, items: int, runs: int, queries: int) -> None:
         context = signed_in(browser, url, viewport={"width": 1280, "height": 800})
         shown, direct = search(context, url, search_queries(queries))
         scrolled = scroll(context, url, library)
+        idle = idle_frames(context, url)
         browser.close()
     print(f"{items:,} items; Chromium headless on loopback; load average {load_before} before,"
           f" {loadavg()} after ({os.cpu_count()} cores)")  # fmt: skip
@@ -338,6 +348,8 @@ def run(db_url: str, base: Path, items: int, runs: int, queries: int) -> None:
     print(f"  longest frame {max(gaps):.1f} ms, p99 {pct(gaps, 99):.1f} ms,"
           f" frames over 50 ms: {sum(g > 50 for g in gaps)}; long tasks: {len(tasks)},"
           f" longest {max(tasks, default=0):.0f} ms (goal: no frame > 50 ms)")  # fmt: skip
+    print(f"  baseline: a page doing nothing, {len(idle)} frames: longest {max(idle):.1f} ms,"
+          f" p99 {pct(idle, 99):.1f} ms, over 50 ms: {sum(g > 50 for g in idle)}")  # fmt: skip
 
 
 def main() -> None:

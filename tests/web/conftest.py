@@ -159,7 +159,9 @@ def admin_token(web_server: WebServer) -> str:
     return web_server.token(*ADMIN)
 
 
-@pytest.fixture(scope="session")
+# Per module: while Playwright's sync API runs, an event loop is running in this thread, and
+# the async HTTP tests that follow in the same session could not start theirs.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(

@@ -55,6 +55,18 @@ def test_every_admin_page_loads_without_console_errors(
         page.wait_for_load_state("networkidle")
         expect(page.locator("main .error")).to_have_count(0)
         screenshot(page, name)
+    # At phone width, in dark mode: nothing wider than the screen (tables scroll in their box).
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.emulate_media(color_scheme="dark")
+    for name in ("admin", "admin-library", "admin-jobs", "admin-settings", "account"):
+        page.goto(f"{web_server.url}{pages[name][0]}")
+        expect(page.locator("main h1")).to_have_text(pages[name][1])
+        page.wait_for_load_state("networkidle")
+        wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert wide <= 0, f"{name} is {wide}px wider than a phone"
+        screenshot(page, f"{name}-phone-dark")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.emulate_media(color_scheme="light")
     # Content the pages are for, not just their headings.
     page.goto(f"{web_server.url}/admin/settings")
     expect(page.get_by_label("maintenance.mode")).not_to_be_checked()
