@@ -30,6 +30,7 @@ PASSWORD = "correct horse battery staple"
 class JellyfinWorld:
     server: LiveServer
     api_key: str = ""
+    admin_key: str = ""
     ids: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -72,7 +73,11 @@ async def _populate(rt: Runtime, tmp: Path, world: JellyfinWorld) -> None:
         alice = await rt.accounts.users.create(
             session, NewUser("alice", PASSWORD, all_libraries=False)
         )
-        await rt.accounts.users.create(session, NewUser("root", PASSWORD, "admin"))
+        root = await rt.accounts.users.create(session, NewUser("root", PASSWORD, "admin"))
+        _, world.admin_key = await rt.accounts.access_keys.create(
+            session, Principal(root.id, "root", "admin"), name="admin",
+            scopes=["read", "write", "admin"], expires_at=None,
+        )  # fmt: skip
         for name in ("movies", "tv", "music"):
             await session.execute(
                 text("INSERT INTO library_access (library_id, user_id) VALUES (:l, :u)"),
