@@ -30,8 +30,10 @@ def _urls(template: str, values: list[str]) -> list[str]:
     names = _PARAM.findall(template)
     out = []
     for combo in itertools.product(values, repeat=len(names)) if names else [()]:
-        filled = iter(combo)
-        out.append(_PARAM.sub(lambda _: next(filled), template))
+        url = template
+        for name, value in zip(names, combo, strict=True):
+            url = re.sub(r"{" + name + r"(?::[^}]+)?}", value, url, count=1)
+        out.append(url)
     return out[:12]
 
 
