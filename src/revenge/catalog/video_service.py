@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,41 +20,58 @@ from revenge.catalog.browse import Browse
 from revenge.catalog.me import repository as home
 from revenge.catalog.movies import repository as movies
 from revenge.catalog.movies.models import Movie
+from revenge.catalog.totals import CatalogTotals
 from revenge.catalog.tv import repository as tv
 from revenge.catalog.tv.models import Episode, Season, Series
 from revenge.images.repository import item_images
+from revenge.infra.cache import Cache
 
 Allowed = set[uuid.UUID] | None
 MOVIE_SORTS = tuple(movies.SORTS)
 SERIES_SORTS = tuple(tv.SERIES_SORTS)
 
 
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page of a list, in which order; `cache` keeps list totals between requests."""
+
+    library_id: uuid.UUID | None
+    sort: str
+    descending: bool
+    limit: int
+    offset: int
+    cache: Cache | None = None
+
+
 def _browse(
-    session: AsyncSession, user: Principal, allowed: Allowed, library_id: uuid.UUID | None,
-    descending: bool, limit: int, offset: int,
-) -> Browse:  # fmt: skip
-    order = "desc" if descending else "asc"
-    return Browse(user, session, allowed, library_id, order, limit, offset)
+    session: AsyncSession, user: Principal, allowed: Allowed, wanted: PageRequest
+) -> Browse:
+    order = "desc" if wanted.descending else "asc"
+    totals = CatalogTotals(wanted.cache) if wanted.cache is not None else None
+    return Browse(
+        user, session, allowed, wanted.library_id, order, wanted.limit, wanted.offset,
+        totals=totals,
+    )  # fmt: skip
 
 
 async def movie_page(
-    session: AsyncSession, user: Principal, allowed: Allowed, library_id: uuid.UUID | None,
-    sort: str, descending: bool, limit: int, offset: int, filters: dict[str, Any],
+    session: AsyncSession, user: Principal, allowed: Allowed, wanted: PageRequest,
+    filters: dict[str, Any],
 ) -> tuple[list[Movie], int]:  # fmt: skip
     """A page of movies in one of MOVIE_SORTS, and the total; filters as the native list."""
-    browse = _browse(session, user, allowed, library_id, descending, limit, offset)
-    wanted = movies.MovieFilters(user.user_id, **filters)
-    rows, total, _ = await movies.list_movies(session, browse, sort, wanted)
+    browse = _browse(session, user, allowed, wanted)
+    chosen = movies.MovieFilters(user.user_id, **filters)
+    rows, total, _ = await movies.list_movies(session, browse, wanted.sort, chosen)
     return rows, total
 
 
 async def series_page(
-    session: AsyncSession, user: Principal, allowed: Allowed, library_id: uuid.UUID | None,
-    sort: str, descending: bool, limit: int, offset: int, filters: dict[str, Any],
+    session: AsyncSession, user: Principal, allowed: Allowed, wanted: PageRequest,
+    filters: dict[str, Any],
 ) -> tuple[list[Series], int]:  # fmt: skip
-    browse = _browse(session, user, allowed, library_id, descending, limit, offset)
-    wanted = tv.SeriesFilters(user.user_id, **filters)
-    rows, total, _ = await tv.list_series(session, browse, sort, wanted)
+    browse = _browse(session, user, allowed, wanted)
+    chosen = tv.SeriesFilters(user.user_id, **filters)
+    rows, total, _ = await tv.list_series(session, browse, wanted.sort, chosen)
     return rows, total
 
 

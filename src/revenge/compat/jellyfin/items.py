@@ -109,10 +109,8 @@ async def _movies(ctx: Ctx, library_id: uuid.UUID | None) -> Dto:
     if ctx.q.get("Genres"):
         filters["genre"] = (ctx.q.get("Genres") or "").split("|")[0][:100]
     sort, desc = _sort(ctx, video.MOVIE_SORTS)
-    rows, total = await video.movie_page(
-        ctx.session, ctx.principal, ctx.allowed, library_id, sort, desc, max(limit, 1), start,
-        filters,
-    )  # fmt: skip
+    wanted = video.PageRequest(library_id, sort, desc, max(limit, 1), start, ctx.runtime.cache)
+    rows, total = await video.movie_page(ctx.session, ctx.principal, ctx.allowed, wanted, filters)
     return page(await movies_dto(ctx, rows[:limit]), total, start)
 
 
@@ -120,10 +118,8 @@ async def _series(ctx: Ctx, library_id: uuid.UUID | None) -> Dto:
     start, limit = _page_args(ctx)
     filters = {k: v for k, v in _filters(ctx).items() if k != "favourite"}
     sort, desc = _sort(ctx, video.SERIES_SORTS)
-    rows, total = await video.series_page(
-        ctx.session, ctx.principal, ctx.allowed, library_id, sort, desc, max(limit, 1), start,
-        filters,
-    )  # fmt: skip
+    wanted = video.PageRequest(library_id, sort, desc, max(limit, 1), start, ctx.runtime.cache)
+    rows, total = await video.series_page(ctx.session, ctx.principal, ctx.allowed, wanted, filters)
     return page(await series_dto(ctx, rows[:limit]), total, start)
 
 
