@@ -8,7 +8,8 @@ each loops: search3 for a word of the catalogue, or getAlbumList2 of a random ty
 or (as a Jellyfin app with the same key as its token) a page of `/Items` (movies by name,
 year or date added, or music albums), then waits a think time. Then times Jellyfin
 sign-ins (`/Users/AuthenticateByName`, one argon2id verification each), one after another.
-Prints p50/p95/p99 per call and the error count. Goal (2 cores): p99 < 50 ms for the lists and search, sign-in p50 < 50 ms.
+Prints p50/p95/p99 per call and the error count.
+Goal (2 cores): p99 < 50 ms for the lists and search, sign-in p50 < 50 ms.
 
     .venv/bin/python bench/compat.py [--users 50] [--duration 60] [--items 100000] [--think-ms 500]
 """
