@@ -32,6 +32,7 @@ def _client(world: JellyfinWorld, user: str = "alice", password: str = PASSWORD)
     client.config.app("Revenge tests", "1.0", "pytest", "device-1")
     client.config.http("revenge-tests/1.0")
     client.config.data["auth.ssl"] = False
+    client.jellyfin.default_timeout = 60  # its 5 s is short on a loaded test machine
     state = client.auth.connect_to_address(world.url)
     # ServerSignIn: the public info was understood (name, id, version).
     assert state["State"] == CONNECTION_STATE["ServerSignIn"], state
@@ -72,6 +73,22 @@ def test_sign_in_views_and_browsing(jf_world: JellyfinWorld) -> None:
     tracks = api.get_user_items(include_item_types="Audio", recursive=True)
     assert _names(tracks) == {"In the Flesh"}
     assert tracks["Items"][0]["Album"] == "The Wall"
+    latest = api.get_recently_added(limit=10)
+    assert {"Big Buck Bunny", "Sintel", "Night Shift", "The Wall"} <= {i["Name"] for i in latest}
+
+
+def test_next_up_and_playlists(jf_world: JellyfinWorld) -> None:
+    api = _client(jf_world).jellyfin
+    show = api.get_user_items(include_item_types="Series", recursive=True)["Items"][0]
+    first, second = api.get_episodes(show["Id"])["Items"]
+    assert api.get_next()["Items"] == []
+    api.item_played(first["Id"], True)
+    assert [e["Id"] for e in api.get_next(limit=5)["Items"]] == [second["Id"]]
+    movie = api.search_media_items(term="sintel", media="Movie")["Items"][0]
+    made = api.new_playlist("Watch later", [movie["Id"], second["Id"]])
+    listed = api.get_playlist_items(made["Id"])
+    assert [i["Name"] for i in listed["Items"]] == ["Sintel", second["Name"]]
+    assert "Watch later" in _names(api.get_playlists())
 
 
 def test_search(jf_world: JellyfinWorld) -> None:
