@@ -10,21 +10,25 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
+from revenge.api.auth import Principal, is_public
 from revenge.api.deps import check_principal, get_runtime
 from revenge.compat.jellyfin.auth import principal_of
 from revenge.compat.jellyfin.params import Query
 from revenge.errors import Unauthorized
 from revenge.libraries.access import allowed_library_ids
 from revenge.runtime import Runtime
+from revenge.server_settings.guard import refuse_in_maintenance
 
 
 async def guard(request: Request) -> None:
-    """A valid token unless the route is on the public list (Jellyfin's own public ones)."""
+    """A valid token unless the route is on the public list (Jellyfin's own public ones);
+    during maintenance, administrators only (sign-in and discovery stay open)."""
     runtime: Runtime = request.app.state.runtime
     principal = await principal_of(runtime, request)
-    route = request.scope.get("route")
-    check_principal(request.method, getattr(route, "path", request.url.path), principal)
+    template = getattr(request.scope.get("route"), "path", request.url.path)
+    check_principal(request.method, template, principal)
+    if not is_public(request.method, template):
+        await refuse_in_maintenance(runtime, principal, template)
 
 
 # Not in Revenge's OpenAPI document: this is Jellyfin's API, documented by Jellyfin.
