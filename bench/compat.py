@@ -1,12 +1,15 @@
-"""OpenSubsonic API under load: search3 and getAlbumList2 latency with 50 players.
+"""Subsonic and Jellyfin APIs under load: search3, getAlbumList2 and /Items with 50 players.
 
-Seeds a music library of 100,000 items by COPY (2% artists, 10% albums of ~11 tracks, the
-rest tracks; titles from bench/_catalog.py's vocabulary), with stars and plays for every
-simulated user, builds the search index, gives every user a personal access key (the
-OpenSubsonic `apiKey`), starts
-`revenge serve --no-worker` and runs U users for D seconds; each loops: search3 for a word
-of the catalogue, or getAlbumList2 of a random type and page, then waits a think time.
-Prints p50/p95/p99 per method and the error count. Goal (2 cores): p99 < 50 ms.
+Seeds 100,000 items by COPY: a fifth movies, the rest music (2% artists, 10% albums of ~11
+tracks, the rest tracks; titles from bench/_catalog.py's vocabulary), with stars and plays for
+every simulated user, builds the search index, gives every user a personal access key (the
+OpenSubsonic `apiKey`), starts `revenge serve --no-worker` and runs U users for D seconds;
+each loops: search3 for a word of the catalogue, or getAlbumList2 of a random type and page,
+or (as a Jellyfin app with the same key as its token) a page of `/Items` (movies by name,
+year or date added, or music albums), then waits a think time. Then times Jellyfin
+sign-ins (`/Users/AuthenticateByName`, one argon2id verification each), one after another.
+Prints p50/p95/p99 per call and the error count.
+Goal (2 cores): p99 < 50 ms for the lists and search, sign-in p50 < 50 ms.
 
     .venv/bin/python bench/compat.py [--users 50] [--duration 60] [--items 100000] [--think-ms 500]
 """
@@ -94,6 +97,33 @@ def seed_music(url: str, items: int, users: int) -> None:
         conn.execute("ANALYZE")
 
 
+def seed_movies(url: str, count: int) -> None:
+    """A movie library (Jellyfin apps browse it through `/Items`)."""
+    titles = Titles(11)
+    library = uuid.uuid4()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("INSERT INTO libraries (id, name, type) VALUES (%s, 'Movies', 'movie')",
+                     (library,))  # fmt: skip
+        rows = []
+        for n in range(count):
+            title = titles.title()
+            rows.append((uuid.uuid4(), library, f"m{n}", title, title.lower(), 1950 + n % 75,
+                         [titles.rng.choice(GENRES)]))  # fmt: skip
+        _copy(conn, "COPY movies (id, library_id, group_key, title, sort_title, year, genres)"
+              " FROM STDIN", rows)  # fmt: skip
+        conn.execute("ANALYZE movies")
+
+
+def give_password(url: str, username: str, password: str) -> None:
+    """A password for one seeded user, hashed as the server hashes them."""
+    from revenge.accounts.passwords import Passwords
+    from revenge.config import Settings
+
+    hashed = asyncio.run(Passwords(Settings().auth).hash(password))
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE users SET password_hash = %s WHERE username = %s", (hashed, username))
+
+
 def give_keys(url: str, users: int) -> list[str]:
     keys = []
     with psycopg.connect(url, autocommit=True) as conn:
@@ -115,7 +145,10 @@ async def player(
     base = {"apiKey": key, "f": "json", "v": "1.16.1", "c": "bench"}
     await asyncio.sleep(rng.uniform(0, max(think_ms, 1)) / 1000)
     while time.monotonic() < until:
-        if rng.random() < 0.5:
+        roll = rng.random()
+        if roll < 1 / 3:
+            await jellyfin_items(session, key, rng, results)
+        elif roll < 2 / 3:
             name, params = "search3", {"query": rng.choice(queries), "songCount": "20"}
         else:
             kind = rng.choice(LIST_TYPES)
@@ -125,6 +158,9 @@ async def player(
                 params |= {"fromYear": "1970", "toYear": "2000"}
             if kind == "byGenre":
                 params["genre"] = rng.choice(GENRES)
+        if roll < 1 / 3:
+            await asyncio.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)
+            continue
         started = time.perf_counter()
         error = None
         try:
@@ -136,6 +172,51 @@ async def player(
             error = type(exc).__name__
         results.record(name, time.perf_counter() - started, error)
         await asyncio.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)
+
+
+JELLYFIN_AUTH = 'MediaBrowser Client="bench", Device="bench", DeviceId="{}", Version="1.0"'
+_ITEM_PAGES = (
+    {"IncludeItemTypes": "Movie", "SortBy": "SortName", "SortOrder": "Ascending"},
+    {"IncludeItemTypes": "Movie", "SortBy": "DateCreated", "SortOrder": "Descending"},
+    {"IncludeItemTypes": "Movie", "SortBy": "ProductionYear", "SortOrder": "Descending"},
+    {"IncludeItemTypes": "MusicAlbum", "SortBy": "SortName"},
+)
+
+
+async def jellyfin_items(
+    session: aiohttp.ClientSession, key: str, rng: random.Random, results: Results
+) -> None:
+    """One page of `/Items` as a Jellyfin app's library grid asks for it."""
+    start = str(50 * rng.randrange(0, 20))
+    params = {**rng.choice(_ITEM_PAGES), "Recursive": "true", "Limit": "50", "StartIndex": start}
+    headers = {"Authorization": JELLYFIN_AUTH.format(key[-8:]) + f', Token="{key}"'}
+    started = time.perf_counter()
+    error = None
+    try:
+        async with session.get("/Items", params=params, headers=headers) as answer:
+            body = await answer.json(content_type=None)
+            if answer.status != 200 or not body.get("Items"):
+                error = f"http {answer.status}"
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        error = type(exc).__name__
+    results.record("jellyfin /Items", time.perf_counter() - started, error)
+
+
+async def sign_ins(base: str, username: str, password: str, count: int) -> Results:
+    """Jellyfin sign-ins one after another (each is an argon2id verification)."""
+    results = Results()
+    async with aiohttp.ClientSession(base) as session:
+        for n in range(count):
+            headers = {"Authorization": JELLYFIN_AUTH.format(f"device{n}")}
+            started = time.perf_counter()
+            body = {"Username": username, "Pw": password}
+            async with session.post(
+                "/Users/AuthenticateByName", headers=headers, json=body
+            ) as answer:
+                ok = answer.status == 200 and (await answer.json()).get("AccessToken")
+            results.record("jellyfin sign-in", time.perf_counter() - started,
+                           None if ok else f"http {answer.status}")  # fmt: skip
+    return results
 
 
 async def drive(base: str, keys: list[str], duration: float, think_ms: float) -> Results:
@@ -167,8 +248,11 @@ def main() -> None:
     with scratch_database() as url:
         migrate.upgrade(url)
         started = time.perf_counter()
-        seed_music(url, args.items, args.users)
-        print(f"seeded {args.items:,} music items and {args.users} users"
+        movies = args.items // 5
+        seed_music(url, args.items - movies, args.users)
+        seed_movies(url, movies)
+        give_password(url, "load0", "bench password 123")
+        print(f"seeded {args.items:,} movie and music items and {args.users} users"
               f" in {time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
         keys = give_keys(url, args.users)
         import os
@@ -187,6 +271,9 @@ def main() -> None:
                 started = time.monotonic()
                 results = asyncio.run(drive(base, keys, args.duration, args.think_ms))
                 report(results, time.monotonic() - started, proc.pid, args.users, args.think_ms)
+                started = time.monotonic()
+                logins = asyncio.run(sign_ins(base, "load0", "bench password 123", 40))
+                report(logins, time.monotonic() - started, proc.pid, 1, 0)
             finally:
                 proc.send_signal(signal.SIGTERM)
                 proc.wait(timeout=60)

@@ -12,6 +12,8 @@ from revenge import __version__
 from revenge.api import openapi, problems
 from revenge.api.middleware import RequestGuardMiddleware
 from revenge.api.router import build_routers
+from revenge.compat.jellyfin.paths import JellyfinPaths
+from revenge.compat.jellyfin.paths import middleware_paths as jellyfin_paths
 from revenge.config import Settings
 from revenge.events.runner import start_events
 from revenge.infra.jobs.worker import Worker
@@ -73,5 +75,6 @@ def create_app(
     app.include_router(web_router)
     # Added first, so it runs inside the request guard (request id, metrics, errors).
     app.add_middleware(StreamFastPath)
+    app.add_middleware(JellyfinPaths, paths=jellyfin_paths())
     app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.server.max_body_bytes)
     return app

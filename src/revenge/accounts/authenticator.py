@@ -44,6 +44,11 @@ class TokenAuthenticator:
         credential = bearer_credential(request)
         if credential is None:
             return None
+        return await self.authenticate_credential(credential, request)
+
+    async def authenticate_credential(self, credential: str, request: Request) -> Principal | None:
+        """The principal of a credential however it arrived (the protocol adapters read
+        theirs from their own headers or query parameters)."""
         if credential.startswith(KEY_PREFIX):
             key = await self._services.access_keys.validate(credential)
             return key.principal() if key is not None else None

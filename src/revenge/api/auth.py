@@ -41,6 +41,15 @@ PUBLIC_ROUTES: set[tuple[str, str]] = {
     ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/{variant}/index.m3u8"),
     ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/subs/{track_id}.m3u8"),
     ("GET", "/api/v1/playback/hls/{file_id}/{session_id}/{variant}/{segment}.ts"),
+    # The Jellyfin-compatible API: what Jellyfin itself answers without a token.
+    ("GET", "/System/Info/Public"),
+    ("GET", "/System/Ping"),
+    ("POST", "/System/Ping"),
+    ("POST", "/Users/AuthenticateByName"),
+    ("GET", "/Users/Public"),
+    ("GET", "/Branding/Configuration"),
+    ("GET", "/Branding/Css"),
+    ("GET", "/QuickConnect/Enabled"),
     # Radarr/Sonarr/Lidarr webhooks authenticate with their integration's own secret.
     ("POST", "/api/v1/hooks/{integration_id}"),
     # Browser sign-in: the refresh token travels in an HttpOnly cookie, checked against CSRF.
@@ -99,11 +108,18 @@ class Authenticator(Protocol):
 
     async def authenticate(self, request: Request) -> Principal | None: ...
 
+    async def authenticate_credential(self, credential: str, request: Request) -> Principal | None:
+        """A credential found elsewhere than the native headers (protocol adapters)."""
+        ...
+
 
 class NoAuthenticator:
     """Used until an account system is wired in: nobody is authenticated."""
 
     async def authenticate(self, request: Request) -> Principal | None:
+        return None
+
+    async def authenticate_credential(self, credential: str, request: Request) -> Principal | None:
         return None
 
 

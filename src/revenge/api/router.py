@@ -27,6 +27,7 @@ from revenge.catalog.state.routes import router as item_state_router
 from revenge.catalog.tv.identify_routes import router as series_identify_router
 from revenge.catalog.tv.routes import router as tv_router
 from revenge.collections.routes import router as collections_router
+from revenge.compat.jellyfin.routes import router as jellyfin_router
 from revenge.compat.subsonic.routes import router as subsonic_router
 from revenge.events.routes import router as events_router
 from revenge.images.routes import router as images_router
@@ -102,6 +103,6 @@ def build_router() -> APIRouter:
 
 def build_routers() -> tuple[APIRouter, ...]:
     """What the app mounts, side by side: every level of router nesting costs each request
-    a walk, so the Subsonic routes (which authenticate with the protocol's own parameters,
-    per method) sit beside the guarded ones rather than wrapping them."""
-    return (build_router(), subsonic_router)
+    a walk, so the Subsonic and Jellyfin routes (which authenticate with their protocols'
+    own credentials) sit beside the guarded ones rather than wrapping them."""
+    return (build_router(), subsonic_router, jellyfin_router)

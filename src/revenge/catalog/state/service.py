@@ -75,3 +75,21 @@ async def now_playing(session: AsyncSession, user: Principal, minutes: int = 10)
 async def bookmarks(session: AsyncSession, user: Principal, kinds: list[str]) -> list[Any]:
     allowed = await allowed_library_ids(session, user)
     return await lists.open_positions(session, user.user_id, allowed, kinds)
+
+
+# Progress at or past this fraction of the running time counts as a play (as the native
+# state route counts it).
+PLAYED_FRACTION = 0.9
+
+
+async def record_progress(
+    session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID, position: float,
+    finished: bool = False,
+) -> UserItemState:  # fmt: skip
+    """A player's position; at the end (or when `finished`, a stop near the end) a play."""
+    duration = await repo.main_duration(session, item_id)
+    if duration and position >= PLAYED_FRACTION * duration:
+        previous = await repo.get_state(session, user.user_id, kind, item_id)
+        if finished or not (previous and previous.played):
+            return await record_play(session, user, kind, item_id, None)
+    return await update(session, user, kind, item_id, {"position_seconds": position})
