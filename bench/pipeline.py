@@ -7,7 +7,7 @@ and `revenge serve` (API + job worker) with TMDb limited to `--rate` requests/s;
 movie and a TV library through the API (each queues its first scan) and watches.
 
 Prints: seconds until every movie and series is listed by the API (`/api/v1/movies`,
-`/api/v1/series` totals) and every episode catalogued; until every item is matched; until
+`/api/v1/tv/series` totals) and every episode catalogued; until every item is matched; until
 every movie and series poster is stored with its blurhash; the TMDb API requests made (by
 kind); the requests the catalogue needs (one per search of a distinct title without a known
 id, one details request per title with `append_to_response`, one per season, one for
@@ -175,7 +175,7 @@ def watch(
             listed = not_before = 0
             if "listed" not in reached:
                 movies = api.get("/api/v1/movies", params={"limit": 1}).json()["total"]
-                series = api.get("/api/v1/series", params={"limit": 1}).json()["total"]
+                series = api.get("/api/v1/tv/series", params={"limit": 1}).json()["total"]
                 episodes = conn.execute(COUNTS["episodes"]).fetchone()[0]  # type: ignore[index]
                 listed = movies + series + episodes
                 if (
