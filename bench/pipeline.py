@@ -231,10 +231,14 @@ def run(db_url: str, base: Path, args: argparse.Namespace) -> None:
                     )
                     made.raise_for_status()
                 bound = needed / args.rate
-                reached = watch(api, db_url, tmdb, want, timeout=args.timeout or bound * 3 + 120)
+                reached = watch(api, db_url, tmdb, want, timeout=args.timeout or bound * 20 + 300)
         finally:
             proc.terminate()
-            proc.wait(30)
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         if len(reached) < 3:
             log.seek(0)
             print(log.read().decode(errors="replace")[-3000:])
