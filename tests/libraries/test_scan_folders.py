@@ -106,3 +106,16 @@ def test_network_mounts_are_not_trusted() -> None:
     assert _mount_type("/mnt/nas/Movies", mounts) == "nfs4"
     assert _mount_type("/mnt/nas/local/x", mounts) == "xfs"
     assert _mount_type("/srv/media", mounts) == "ext4"
+
+
+def test_a_root_written_with_a_trailing_slash_is_walked_once(tmp_path: Path) -> None:
+    from revenge.libraries.scanner.walk import VIDEO_EXTENSIONS, walk
+
+    (tmp_path / "m" / "Heat (1995)").mkdir(parents=True)
+    (tmp_path / "m" / "Heat (1995)" / "Heat (1995).mkv").touch()
+    _age_folders(tmp_path / "m")
+    root = f"{tmp_path / 'm'}/"
+    first = walk([root], VIDEO_EXTENSIONS, None, {})
+    again = walk([root], VIDEO_EXTENSIONS, None, first.folders)
+    assert len(first.files) == 1 and again.files == []
+    assert len(again.unchanged_folders) == 2  # the root and the film's folder, skipped

@@ -113,8 +113,12 @@ class _Walker:
         if self.children is None:
             self.children = {}
             for path in self.snapshot:
-                self.children.setdefault(os.path.dirname(path), []).append(path)
-        return self.children.get(folder, [])
+                bare = path.rstrip(os.sep)
+                parent = os.path.dirname(bare)
+                if parent != bare:  # "/" is nobody's child
+                    self.children.setdefault(parent, []).append(path)
+        # `dirname` never ends in a separator; a root given with one must still find its own.
+        return self.children.get(folder.rstrip(os.sep) or os.sep, [])
 
     def walk_folder(self, top: str, trust: bool) -> int:
         """Walk `top` recursively; return how many media files were found.
@@ -128,6 +132,8 @@ class _Walker:
         folders = self.result.folders
         while stack:
             folder, via_link = stack.pop()
+            if folder in folders:
+                continue  # reached twice (a root given with a trailing separator, say)
             try:
                 mtime: int | None = os.stat(folder).st_mtime_ns
                 if trust and not via_link and mtime == self.snapshot.get(folder):
