@@ -1,9 +1,12 @@
 """Scanner speed on a synthetic 50,000-file tree (movies, TV, music; empty files).
 
 Prints, in one run: the time `find -printf` takes to walk the tree; the initial scan time
-(probing excluded: probe jobs are queued, not run) and files/s; an unchanged rescan and its
-ratio to `find`; a rescan after touching 100 files.
-Goals: initial scan >= 5,000 files/s; unchanged rescan <= 2x `find`.
+(probing excluded: probe jobs are queued, not run) and files/s; three rounds of `find` then
+an unchanged incremental rescan, each with its ratio; a rescan after replacing 100 files the
+way downloaders do (written beside, renamed over: their folders' mtimes change).
+Goals: initial scan >= 5,000 files/s; unchanged rescan <= 1.5x `find` in every round.
+An incremental rescan skips folders whose mtime is unchanged (see scanner/walk.py); a file
+rewritten in place inside an unchanged folder is left to the watcher and to full scans.
 
     python bench/scan.py [--files 50000] [--keep DIR]
 
@@ -126,9 +129,11 @@ def count_files(base: Path) -> list[Path]:
     return [p for p in base.rglob("*") if p.is_file()]
 
 
-def touch_some(files: list[Path], count: int) -> None:
+def replace_some(files: list[Path], count: int) -> None:
     for path in random.Random(1).sample(files, count):
-        path.write_bytes(b"x")
+        part = path.with_name(path.name + ".part")
+        part.write_bytes(b"x")
+        part.replace(path)
 
 
 async def bench(db_url: str, base: Path, total: int) -> None:
@@ -143,20 +148,28 @@ async def bench(db_url: str, base: Path, total: int) -> None:
     try:
         libraries = await create_libraries(runtime, roots)
         initial, _ = await scan_all(runtime, libraries)
-        unchanged, _ = await scan_all(runtime, libraries)
-        unchanged = min(unchanged, (await scan_all(runtime, libraries))[0])
-        touch_some(all_files, 100)
+        # Folders made seconds before a scan are listed again next time (same-tick races).
+        await asyncio.sleep(2.5)
+        await scan_all(runtime, libraries)
+        rounds = []
+        for _ in range(3):
+            round_find = find_time(base)
+            rounds.append((round_find, (await scan_all(runtime, libraries))[0]))
+        replace_some(all_files, 100)
         touched_time, touched = await scan_all(runtime, libraries)
     finally:
         await runtime.close()
     rate = files / initial
     print(f"files:                     {files}")
-    print(f"find -printf:              {find:.3f} s")
+    print(f"find -printf:              {find:.3f} s  (best of 3)")
     print(f"initial scan:              {initial:.3f} s  ({rate:,.0f} files/s; goal >= 5,000)")
-    print(
-        f"unchanged rescan:          {unchanged:.3f} s  ({unchanged / find:.2f}x find; goal <= 2x)"
-    )
-    print(f"rescan, 100 files touched: {touched_time:.3f} s  ({touched} files re-read)")
+    for n, (round_find, unchanged) in enumerate(rounds, 1):
+        print(
+            f"unchanged rescan, round {n}: {unchanged:.3f} s vs find {round_find:.3f} s"
+            f"  ({unchanged / round_find:.2f}x find; goal <= 1.5x)"
+        )
+    print(f"rescan, 100 files replaced: {touched_time:.3f} s  ({touched} files re-read)")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 def main() -> None:

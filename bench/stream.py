@@ -3,12 +3,16 @@
 Prints MB/s for the whole file in one request, and for the file fetched as consecutive
 1 MiB range requests over one keep-alive connection, for Revenge (through a signed media
 URL, as a player would) and for nginx (sendfile on), rounds alternating between the two.
-Goal: Revenge >= 70% of nginx.
+Each round also times 2,000 one-byte range requests on one connection: the cost of a
+request itself, in microseconds, for both servers.
+Goal: 1 MiB ranges >= 70% of nginx in every round.
 
     python bench/stream.py [--size-mb 1024] [--rounds 3]
 
 Database: REVENGE_BENCH_DATABASE_URL or REVENGE_TEST_DATABASE_URL (a server URL; a scratch
-database is created on it), else an embedded PostgreSQL. nginx must be on PATH.
+database is created on it), else an embedded PostgreSQL. nginx must be on PATH or in
+/usr/sbin (Debian/Ubuntu: `apt-get install -y nginx` as root; the bench starts its own
+instance on a free loopback port with its own config, the system service is not used).
 """
 
 from __future__ import annotations
@@ -111,6 +115,32 @@ def measure(port: int, path: str, size: int, rounds: int) -> tuple[float, float]
     return full, ranged
 
 
+def per_request_us(port: int, path: str, count: int = 2000) -> float:
+    """Microseconds per one-byte range request on one keep-alive connection."""
+    client = Client(port)
+    try:
+        for _ in range(50):  # warm-up
+            client.get(path, "bytes=0-0")
+        start = time.perf_counter()
+        for n in range(count):
+            client.get(path, f"bytes={n}-{n}")
+        return (time.perf_counter() - start) / count * 1e6
+    finally:
+        client.close()
+
+
+def find_nginx() -> str:
+    found = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else ""
+    )
+    if not found:
+        sys.exit(
+            "nginx is not installed: on Debian/Ubuntu run `apt-get install -y nginx` as root"
+            " (only the binary is used; the bench runs its own instance on a loopback port)."
+        )
+    return found
+
+
 def make_file(path: Path, size_mb: int) -> None:
     block = os.urandom(MIB)
     with path.open("wb") as f:
@@ -190,30 +220,37 @@ def run(db_url: str, base: Path, size_mb: int, rounds: int) -> None:
     nginx_port = free_port()
     conf = base / "nginx.conf"
     conf.write_text(NGINX_CONF.format(base=base, port=nginx_port, root=media_dir))
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    nginx = find_nginx()
     port = free_port()
     env = {**os.environ, "REVENGE_DATABASE_URL": db_url, "REVENGE_DATA_DIR": str(data_dir),
            "PYTHONPATH": f"{REPO_ROOT / 'src'}:{os.environ.get('PYTHONPATH', '')}"}  # fmt: skip
     cmd = [sys.executable, "-m", "revenge", "serve", "--port", str(port), "--no-worker"]
     path = f"/api/v1/stream/{file_id}?token={token}"
-    results = {"nginx": (0.0, 0.0), "revenge": (0.0, 0.0)}
+    rows: list[dict[str, tuple[float, float, float]]] = []
     with running([nginx, "-c", str(conf), "-p", str(base)], nginx_port), running(cmd, port, env):
         if os.environ.get("BENCH_PROBE"):
             subprocess.run([sys.executable, os.environ["BENCH_PROBE"], str(port), path])
         # Rounds alternate between the two servers, so a neighbour's load on a shared
         # machine weighs on both sides of the ratio alike.
         for _ in range(rounds):
+            row = {}
             for name, target, url in (("nginx", nginx_port, "/movie.mkv"), ("revenge", port, path)):
                 full, ranged = measure(target, url, size, 1)
-                best = results[name]
-                results[name] = (max(best[0], full), max(best[1], ranged))
+                row[name] = (full, ranged, per_request_us(target, url))
+            rows.append(row)
 
-    (nf, nr), (rf, rr) = results["nginx"], results["revenge"]
-    print(f"file: {size / MIB:.0f} MiB, best of {rounds}, one connection, loopback")
-    print(f"{'':24}{'nginx':>12}{'revenge':>12}{'ratio':>8}")
-    print(f"{'full file (MB/s)':24}{nf:12,.0f}{rf:12,.0f}{rf / nf:8.0%}")
-    print(f"{'1 MiB ranges (MB/s)':24}{nr:12,.0f}{rr:12,.0f}{rr / nr:8.0%}")
-    print("goal: revenge >= 70% of nginx")
+    print(f"file: {size / MIB:.0f} MiB, one connection, loopback; load {_load()}")
+    print(f"{'round':6}{'':22}{'nginx':>10}{'revenge':>10}{'ratio':>8}")
+    for n, row in enumerate(rows, 1):
+        (nf, nr, nu), (rf, rr, ru) = row["nginx"], row["revenge"]
+        print(f"{n:<6}{'full file (MB/s)':22}{nf:10,.0f}{rf:10,.0f}{rf / nf:8.0%}")
+        print(f"{'':6}{'1 MiB ranges (MB/s)':22}{nr:10,.0f}{rr:10,.0f}{rr / nr:8.0%}")
+        print(f"{'':6}{'per request (us)':22}{nu:10,.0f}{ru:10,.0f}{ru / nu:7.1f}x")
+    print("goal: 1 MiB ranges >= 70% of nginx in every round")
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:

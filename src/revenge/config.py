@@ -203,6 +203,13 @@ class MetadataSettings(BaseModel):
         description="Items of a batch whose provider was down are fetched again after this"
         " delay (doubling each round).",
     )
+    fetch_concurrency: int = Field(
+        8,
+        ge=1,
+        le=64,
+        description="Items one process identifies at once (across its metadata jobs): enough"
+        " answers awaited side by side to keep the providers' rate limits busy.",
+    )
     tmdb_base_url: str = Field("https://api.themoviedb.org/3", description="TMDb API v3.")
     tmdb_rate_per_second: float = Field(20.0, gt=0, description="TMDb requests per second.")
     tvdb_base_url: str = Field("https://api4.thetvdb.com/v4", description="TheTVDB API v4.")

@@ -210,7 +210,10 @@ async def test_rescan_after_a_change_touches_only_that_file(
     unchanged = await scan(library)
     assert (unchanged.added, unchanged.updated, unchanged.processed) == (0, 0, 0)
     before = await files_by_name(clean_runtime)
-    make_video(root / "Film 3 (2003).mkv", seconds=1.0)
+    # Written beside and renamed over, as downloaders and copies do: a file rewritten in
+    # place inside an unchanged folder is left to the watcher and full scans (scanner.walk).
+    make_video(root / "Film 3 (2003).part.mkv", seconds=1.0)
+    (root / "Film 3 (2003).part.mkv").replace(root / "Film 3 (2003).mkv")
     state = await scan(library)
     assert (state.added, state.updated, state.processed, state.moved) == (0, 1, 1, 0)
     after = await files_by_name(clean_runtime)

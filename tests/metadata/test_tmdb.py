@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -197,3 +199,34 @@ async def test_responses_are_cached_without_the_key(
     assert all(KEY not in key for key in cache._data)
     await provider.search_movie("The Matrix", 1999, "de-DE")
     assert len(api.calls("/search/movie")) == 2
+
+
+async def test_the_same_search_asked_at_once_is_sent_once(
+    api: FakeApi, http_client: httpx.AsyncClient
+) -> None:
+    api.latency = 0.05
+    api.json("/search/movie", "tmdb/search_movie_matrix")
+    provider = tmdb(api, http_client, cache=MemoryCache(100, 3600))
+
+    answers = await asyncio.gather(
+        *(provider.search_movie("The Matrix", 1999, "en-US") for _ in range(5)),
+        provider.search_movie("The Matrix", 2003, "en-US"),
+    )
+
+    assert all(a[0].provider_id == "603" for a in answers)
+    years = sorted(call.query["year"] for call in api.calls("/search/movie"))
+    assert years == ["1999", "2003"]  # one request per distinct title and year
+
+
+async def test_a_series_and_its_episodes_take_one_details_request(
+    api: FakeApi, http_client: httpx.AsyncClient
+) -> None:
+    api.json("/tv/1396", "tmdb/tv_1396")
+    api.json("/tv/1396/season/1", "tmdb/tv_1396_season_1")
+    provider = tmdb(api, http_client, cache=MemoryCache(100, 3600))
+
+    series = await provider.series_details("1396", "en-US")
+    episodes = await provider.episodes("1396", None, "default", "en-US")
+
+    assert series.title == "Breaking Bad" and episodes
+    assert len(api.calls("/tv/1396")) == 1

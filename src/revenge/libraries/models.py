@@ -60,6 +60,19 @@ class LibraryPath(Base):
     path: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
 
 
+class LibraryFolder(Base):
+    """A folder a scan listed, with its mtime: incremental scans skip it while unchanged."""
+
+    __tablename__ = "library_folders"
+
+    library_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("libraries.id", ondelete="CASCADE"), primary_key=True
+    )
+    path: Mapped[str] = mapped_column(Text, primary_key=True)
+    # None: list the folder on every scan (reached through a link, or changed too recently).
+    mtime_ns: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class LibraryScan(Base):
     __tablename__ = "library_scans"
     __table_args__ = (

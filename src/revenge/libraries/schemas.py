@@ -28,7 +28,11 @@ class LibraryIn(BaseModel):
     paths: list[Folder] = Field(min_length=1, max_length=32)
     enabled: bool = True
     preferred_language: str | None = Field(None, max_length=16)
-    scan_settings: dict[str, Any] = Field(default_factory=dict)
+    scan_settings: dict[str, Any] = Field(
+        default_factory=dict,
+        description='Scan options; {"full_walk": true} lists every folder on every rescan'
+        " (for disks whose folder mtimes cannot be trusted; network mounts are detected).",
+    )
     scan: bool = Field(True, description="Queue a full scan of the new library right away.")
 
 

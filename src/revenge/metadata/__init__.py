@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from revenge.metadata.breaker import CircuitBreaker, build_breaker
@@ -26,6 +27,8 @@ class MetadataFeature:
     writer: CatalogWriter
     limiter: RateLimiter
     breaker: CircuitBreaker
+    # Items being identified at once in this process, over all its metadata jobs.
+    slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
 
 
 def install(runtime: Runtime, keys: KeySource, writer: CatalogWriter) -> MetadataFeature:
@@ -38,6 +41,7 @@ def install(runtime: Runtime, keys: KeySource, writer: CatalogWriter) -> Metadat
         settings.metadata, runtime.http, limiter, keys, runtime.cache, breaker
     )
     service = MetadataService(registry, settings.metadata)
-    feature = MetadataFeature(service, writer, limiter, breaker)
+    slots = asyncio.Semaphore(settings.metadata.fetch_concurrency)
+    feature = MetadataFeature(service, writer, limiter, breaker, slots)
     runtime.services["metadata"] = feature
     return feature

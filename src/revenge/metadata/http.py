@@ -66,6 +66,7 @@ class ProviderHttp:
         self.breaker = breaker
         self._sleep = sleep
         self.requests_sent = 0
+        self._in_flight: dict[str, asyncio.Future[bytes]] = {}
 
     @property
     def name(self) -> str:
@@ -80,20 +81,53 @@ class ProviderHttp:
         headers: Mapping[str, str] | None = None,
         cache: bool = True,
     ) -> Any:
-        """GET a JSON document, from the cache when a fresh copy is there."""
+        """GET a JSON document, from the cache when a fresh copy is there.
+
+        Items identified side by side often ask the same thing at once (the episodes of one
+        season, two copies of one film): while a cacheable request is on its way, the same
+        request waits for its answer instead of being sent again (and spending the rate
+        limit twice).
+        """
         clean = {k: v for k, v in (params or {}).items() if v is not None}
-        key = self._cache_key(path, clean)
-        use_cache = cache and self.cache is not None and self.policy.cache_ttl > 0
-        if use_cache and self.cache is not None:
-            hit = await self.cache.get(key)
-            if hit is not None:
-                return json.loads(hit)
         query = {**clean, **{k: v for k, v in (secret_params or {}).items() if v is not None}}
+        if not (cache and self.cache is not None and self.policy.cache_ttl > 0):
+            return _json(self.name, await self.request("GET", path, params=query, headers=headers))
+        key = self._cache_key(path, clean)
+        pending = self._in_flight.get(key)
+        if pending is not None:
+            return json.loads(await asyncio.shield(pending))
+        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = future
+        try:
+            content = await self._cached_or_sent(path, query, headers, key)
+        except BaseException as exc:
+            # Waiters share the outcome; a cancelled sender (its job stopped) leaves them a
+            # transient error, so their items are fetched again later.
+            shared = (
+                exc
+                if isinstance(exc, Exception)
+                else ProviderUnavailable(self.name, "the same request was cancelled")
+            )
+            future.set_exception(shared)
+            future.exception()  # marked as retrieved: with no waiter, nothing is logged
+            raise
+        finally:
+            del self._in_flight[key]
+        future.set_result(content)
+        return json.loads(content)
+
+    async def _cached_or_sent(
+        self, path: str, query: Params, headers: Mapping[str, str] | None, key: str
+    ) -> bytes:
+        """The raw answer from the cache, else from the provider (then cached)."""
+        assert self.cache is not None
+        hit = await self.cache.get(key)
+        if hit is not None:
+            return hit
         response = await self.request("GET", path, params=query, headers=headers)
-        data = _json(self.name, response)
-        if use_cache and self.cache is not None:
-            await self.cache.set(key, response.content, self.policy.cache_ttl)
-        return data
+        _json(self.name, response)  # an invalid answer raises here and is not cached
+        await self.cache.set(key, response.content, self.policy.cache_ttl)
+        return response.content
 
     async def post_json(
         self, path: str, body: Any, *, headers: Mapping[str, str] | None = None

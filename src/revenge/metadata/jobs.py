@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections import Counter
@@ -153,22 +154,48 @@ async def fetch(ctx: JobContext, payload: dict[str, Any]) -> None:
     ids = payload_item_ids(payload)
     later: list[str] = []
     done: Counter[str] = Counter()
-    wait = 0.0
-    for item_id in ids:
-        try:
-            outcome = await fetch_item(ctx.runtime, feature, item_id)
-        except ProviderUnavailable as exc:
-            if len(ids) == 1 and not _short_circuited(exc):
-                raise
-            later.append(item_id)
-            wait = max(wait, _retry_after(exc))
-            continue
+    waits: list[float] = [0.0]
+
+    async def one(item_id: str) -> None:
+        async with feature.slots:
+            try:
+                outcome = await fetch_item(ctx.runtime, feature, item_id)
+            except ProviderUnavailable as exc:
+                if len(ids) == 1 and not _short_circuited(exc):
+                    raise
+                later.append(item_id)
+                waits.append(_retry_after(exc))
+                return
         done[outcome.status] += 1
         if outcome.unavailable:
             later.append(item_id)
+
+    # Items are identified side by side (see `fetch_concurrency`): one at a time, a batch
+    # waited on each answer in turn and left the providers' rate limits mostly unused.
+    # Parents go first, as a group: an identified series lets its episodes match by id.
+    for group in _parents_first(ids):
+        if len(group) == 1:
+            await one(group[0])  # a single item's error reaches the queue as it is
+            continue
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                for item_id in group:
+                    tasks.create_task(one(item_id))
+        except BaseExceptionGroup as failed:
+            # The others were cancelled; the job fails (and is retried) as it did on the
+            # first error when items were fetched one by one.
+            raise failed.exceptions[0] from None
     if later:
-        await _fetch_later(ctx, later, int(payload.get("round", 0)) + 1, wait)
+        await _fetch_later(ctx, sorted(later, key=ids.index), int(payload.get("round", 0)) + 1,
+                           max(waits))  # fmt: skip
     await _announce(ctx.runtime, payload, ids, done)
+
+
+def _parents_first(ids: list[str]) -> list[list[str]]:
+    """`ids` (already sorted parents first) split into the parents and the rest."""
+    parents = [i for i in ids if i.partition(":")[0] in _KIND_ORDER]
+    rest = [i for i in ids if i.partition(":")[0] not in _KIND_ORDER]
+    return [group for group in (parents, rest) if group]
 
 
 async def _announce(

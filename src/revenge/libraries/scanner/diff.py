@@ -40,6 +40,8 @@ class Diff:
     restored: list[tuple[str, FoundFile]] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
     unchanged: int = 0
+    # Known files of folders the walk skipped as unchanged (never loaded, see `scan`).
+    skipped: int = 0
 
     def paths_needing_rows(self) -> list[str]:
         return [p for p, _ in self.changed] + [p for p, _ in self.restored] + self.gone

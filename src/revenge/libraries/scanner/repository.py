@@ -44,6 +44,72 @@ async def load_known(conn: AsyncConnection[Any], library_id: uuid.UUID) -> dict[
         return {row[0]: row[1:] for row in await cur.fetchall()}
 
 
+# A file's folder is one the walk skipped as unchanged: in the snapshot with an mtime, and
+# not among the snapshot folders the walk listed (or found gone), passed as %(listed)s.
+_IN_SKIPPED = (
+    "EXISTS (SELECT 1 FROM library_folders f WHERE f.library_id = %(library)s"
+    " AND f.path = m.folder AND f.mtime_ns IS NOT NULL AND f.path <> ALL(%(listed)s::text[]))"
+)
+
+
+async def load_known_outside(
+    conn: AsyncConnection[Any], library_id: uuid.UUID, listed: list[str]
+) -> tuple[dict[str, KnownRow], int]:
+    """Rows outside the folders a walk skipped, and how many present files those hold.
+
+    `listed` is the part of the stored folder snapshot the walk did not skip; the rest of
+    the snapshot is what it skipped (only the scan holding the library's lock writes it).
+    Sending the few listed folders keeps an unchanged rescan from loading every row.
+    """
+    args = {"library": library_id, "listed": listed}
+    async with conn.cursor(binary=True) as cur:
+        await cur.execute(
+            "SELECT path, size, mtime_ns, inode, missing_since IS NOT NULL FROM media_files m"
+            f" WHERE library_id = %(library)s AND NOT {_IN_SKIPPED}",
+            args,
+        )
+        rows = {row[0]: row[1:] for row in await cur.fetchall()}
+        await cur.execute(
+            "SELECT count(*) FROM media_files m WHERE library_id = %(library)s"
+            f" AND missing_since IS NULL AND {_IN_SKIPPED}",
+            args,
+        )
+        found = await cur.fetchone()
+    return rows, int(found[0]) if found else 0
+
+
+async def load_folders(conn: AsyncConnection[Any], library_id: uuid.UUID) -> dict[str, int | None]:
+    """The library's folder snapshot: folder path -> mtime (None: list it every time)."""
+    async with conn.cursor(binary=True) as cur:
+        await cur.execute(
+            "SELECT path, mtime_ns FROM library_folders WHERE library_id = %s", [library_id]
+        )
+        return {path: mtime for path, mtime in await cur.fetchall()}
+
+
+async def save_folders(
+    conn: AsyncConnection[Any],
+    library_id: uuid.UUID,
+    changed: Sequence[tuple[str, int | None]],
+    gone: Sequence[str],
+) -> None:
+    """Write the folders whose mtime changed and drop the folders no longer there."""
+    async with conn.cursor() as cur:
+        if gone:
+            await cur.execute(
+                "DELETE FROM library_folders WHERE library_id = %s AND path = ANY(%s::text[])",
+                [library_id, list(gone)],
+            )
+        if changed:
+            paths, mtimes = zip(*changed, strict=True)
+            await cur.execute(
+                "INSERT INTO library_folders (library_id, path, mtime_ns)"
+                " SELECT %s, u.path, u.mtime FROM unnest(%s::text[], %s::int8[]) AS u(path, mtime)"
+                " ON CONFLICT (library_id, path) DO UPDATE SET mtime_ns = EXCLUDED.mtime_ns",
+                [library_id, list(paths), list(mtimes)],
+            )
+
+
 async def load_rows(
     conn: AsyncConnection[Any], library_id: uuid.UUID, paths: list[str]
 ) -> dict[str, Known]:

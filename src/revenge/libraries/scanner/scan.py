@@ -80,6 +80,8 @@ class ScanState:
     warning: str | None = None
     # Set when an earlier scan of the library stopped part-way (see `_resume`).
     unfinished_since: datetime | None = None
+    # The library's `scan_settings.full_walk`: never skip unchanged folders (see `walk`).
+    full_walk: bool = False
 
 
 def lock_key(library_id: uuid.UUID) -> int:
@@ -155,7 +157,11 @@ async def _start(runtime: Runtime, request: ScanRequest) -> ScanState | None:
             session, scan_id, status="running", phase="walking", started_at=func.now()
         )
         roots = (await lib_repo.paths_by_library(session, [library.id])).get(library.id, [])
-    return ScanState(scan_id, library.id, library.type, roots, unfinished_since=unfinished_since)
+    full_walk = bool((library.scan_settings or {}).get("full_walk", False))
+    return ScanState(
+        scan_id, library.id, library.type, roots,
+        unfinished_since=unfinished_since, full_walk=full_walk,
+    )  # fmt: skip
 
 
 async def _resume(runtime: Runtime, state: ScanState) -> None:
@@ -186,6 +192,35 @@ async def _load_known(runtime: Runtime, library_id: uuid.UUID) -> dict[str, Know
     async with runtime.db.transaction() as session:
         with gc_paused():
             return await repo.load_known(await repo.raw(session), library_id)
+
+
+async def _load_known_outside(
+    runtime: Runtime, library_id: uuid.UUID, listed: list[str]
+) -> tuple[dict[str, KnownRow], int]:
+    async with runtime.db.transaction() as session:
+        return await repo.load_known_outside(await repo.raw(session), library_id, listed)
+
+
+async def _load_folders(runtime: Runtime, library_id: uuid.UUID) -> dict[str, int | None]:
+    async with runtime.db.transaction() as session:
+        with gc_paused():
+            return await repo.load_folders(await repo.raw(session), library_id)
+
+
+def _folder_changes(
+    state: ScanState, walked: WalkResult, before: dict[str, int | None]
+) -> tuple[list[tuple[str, int | None]], list[str]]:
+    """Snapshot rows to write and to drop after this walk (only under what it walked)."""
+    after = walked.folders
+    changed = [(p, m) for p, m in after.items() if p not in before or before[p] != m]
+    tops = walked.walked_tops
+    gone = [
+        p
+        for p in before
+        if p not in after
+        and (any(within(p, t) for t in tops) or not any(within(p, r) for r in state.roots))
+    ]
+    return changed, gone
 
 
 async def _load_rows(runtime: Runtime, library_id: uuid.UUID, paths: list[str]) -> dict[str, Known]:
@@ -219,15 +254,30 @@ def _scope(
 async def _scan(runtime: Runtime, request: ScanRequest, state: ScanState) -> None:
     cataloguer = cataloguer_for(state.library_type)
     await _resume(runtime, state)
+    before = await _load_folders(runtime, state.library_id)
+    # Only an incremental scan of the whole library skips unchanged folders: a "full" scan
+    # re-reads everything (in-place changes too), and a scan of named folders (the watcher
+    # saw something change in them) lists those folders whatever their mtime says.
+    # A library can opt out (`scan_settings.full_walk`) when its disk lies about mtimes in a
+    # way the mount table does not show (a local mount of a synced or remote folder).
+    skip = request.scan_type == "incremental" and request.folders is None and not state.full_walk
     # Walk, then load: side by side (on two cores shared with PostgreSQL) they were slower.
-    walked = await asyncio.to_thread(walk, state.roots, cataloguer.extensions, request.folders)
-    known = await _load_known(runtime, state.library_id)
+    walked = await asyncio.to_thread(
+        walk, state.roots, cataloguer.extensions, request.folders, before if skip else None
+    )
+    skipped = 0
+    if walked.unchanged_folders:
+        listed = [p for p in before if p not in walked.unchanged_folders]
+        known, skipped = await _load_known_outside(runtime, state.library_id, listed)
+    else:
+        known = await _load_known(runtime, state.library_id)
     diff = compare(
         walked.files, known, _scope(state, walked, request.folders, known),
         reread_all=request.scan_type == "full",
     )  # fmt: skip
-    state.seen = len(walked.files)
-    await _skip_unsettled(runtime, state, diff)
+    diff.skipped = skipped
+    state.seen = len(walked.files) + skipped
+    await _skip_unsettled(runtime, state, diff, walked)
     if diff.new or diff.changed:
         await _progress(runtime, state, "reading")
     needed = diff.paths_needing_rows()
@@ -249,7 +299,7 @@ async def _scan(runtime: Runtime, request: ScanRequest, state: ScanState) -> Non
     for start in range(0, len(work), batch_size):
         await _process_batch(runtime, state, cataloguer, work[start : start + batch_size])
     restored = [full[p].id for p, _ in diff.restored]
-    await _finish(runtime, state, gone, restored, moves)
+    await _finish(runtime, state, gone, restored, moves, _folder_changes(state, walked, before))
     # What changed may be a subtitle file beside an unchanged video, or a video moved with
     # its subtitle files (moves are not probed again).
     folders = {*(request.folders or ()), *(os.path.dirname(f.path) for _, f, _ in moves)}
@@ -258,12 +308,17 @@ async def _scan(runtime: Runtime, request: ScanRequest, state: ScanState) -> Non
             await refresh_subtitles(session, state.library_id, sorted(folders))
 
 
-async def _skip_unsettled(runtime: Runtime, state: ScanState, diff: Diff) -> None:
+async def _skip_unsettled(
+    runtime: Runtime, state: ScanState, diff: Diff, walked: WalkResult
+) -> None:
     """Leave files still being copied for a later scan (see `settle`)."""
     reading = [*diff.new, *(f for _, f in diff.changed)]
     busy = await still_written(reading, runtime.settings.scanning.settle_seconds)
     if not busy:
         return
+    for path in busy:
+        # The next scan must list the folder again to pick the file up once it settles.
+        walked.folders[os.path.dirname(path)] = None
     diff.new = [f for f in diff.new if f.path not in busy]
     diff.changed = [(p, f) for p, f in diff.changed if p not in busy]
     state.warning = state.warning or (
@@ -307,6 +362,7 @@ async def _finish(
     vanished: list[Known],
     restored: list[uuid.UUID],
     moves: list[tuple[Known, Any, str]],
+    folders: tuple[list[tuple[str, int | None]], list[str]],
 ) -> None:
     cataloguer = cataloguer_for(state.library_type)
     moved_ids = {row.id for row, _, _ in moves}
@@ -323,6 +379,8 @@ async def _finish(
             ],
         )
         await repo.set_missing(conn, gone, restored)
+        # Written with what the scan catalogued: a failed scan keeps the old snapshot.
+        await repo.save_folders(conn, state.library_id, *folders)
         affected = await repo.items_of_files(conn, [*moved_ids, *gone])
         item_ids = {i for _, i in state.items} | {i for _, i in affected}
         if item_ids:

@@ -120,7 +120,11 @@ class TmdbProvider:
         if season_type != "default":
             raise ProviderNotFound(self.name, f"no {season_type} episode order")
         if season is None:
-            show = await self._get(f"/tv/{provider_id}", {"language": language})
+            # The very request `series_details` makes: answered from the cache (or the same
+            # request in flight), not sent a second time.
+            show = await self._get(
+                f"/tv/{provider_id}", {"append_to_response": APPEND, "language": language}
+            )
             seasons = [int(s["season_number"]) for s in show.get("seasons", [])]
         else:
             seasons = [season]
