@@ -69,6 +69,8 @@ def test_tv_audiobooks_and_search_pages_render(
     expect(page.get_by_label("Chapter")).to_have_value("1")
 
     page.get_by_role("link", name="Movies", exact=True).click()
+    expect(page.locator("main .toolbar .muted")).to_have_text(re.compile(r"^\d+ items?$"))
+    expect(page.get_by_text("null", exact=True)).to_have_count(0)
     screenshot(page, "browse-movies")
     page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_role("link", name="Home", exact=True).click()

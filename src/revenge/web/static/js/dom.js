@@ -116,45 +116,68 @@ export function posterCard({ href, title, subtitle, imageId, blurhash, shape = '
 
 // A grid that keeps only the visible rows (plus a margin) in the DOM. `fetchMore()` resolves to
 // {items, done}; it is called when the end comes near. `render(item)` builds one cell.
-// Rows are as tall as a cell's picture (`aspect`: height / width) plus `caption` pixels.
+// Rows are as tall as a cell's picture (`aspect`: height / width) plus `caption` pixels. Cells
+// are placed absolutely and kept while visible, so a scroll step builds only the row that
+// comes into view (and a new page of items builds nothing until it is scrolled to).
 export function virtualGrid(container, { render, fetchMore, cellWidth = 160, aspect = 1.5, caption = 56, gap = 16 }) {
   const items = [];
   let done = false;
   let loading = null;
-  const spacer = h('div', { class: 'vgrid-spacer' });
-  const layer = h('div', { class: 'vgrid-layer', role: 'list' });
-  const root = h('div', { class: 'vgrid' }, spacer, layer);
+  const root = h('div', { class: 'vgrid', role: 'list' });
   container.append(root);
+  const cells = new Map(); // item index -> its cell, for the indexes in the page
   let columns = 1;
+  let columnWidth = cellWidth;
   let rowHeight = cellWidth * aspect + caption;
-  let drawn = '';
   let frame = 0;
 
   function measure() {
     const width = root.clientWidth || container.clientWidth || 800;
     columns = Math.max(1, Math.floor((width + gap) / (cellWidth + gap)));
-    rowHeight = Math.ceil(((width - gap * (columns - 1)) / columns) * aspect + caption);
+    columnWidth = (width - gap * (columns - 1)) / columns;
+    rowHeight = Math.ceil(columnWidth * aspect + caption);
+    for (const cell of cells.values()) cell.remove();
+    cells.clear();
+  }
+
+  function cell(i) {
+    const row = Math.floor(i / columns);
+    const column = i % columns;
+    return h('div', {
+      class: 'vgrid-cell', role: 'listitem',
+      style: {
+        width: `${columnWidth}px`, height: `${rowHeight}px`,
+        transform: `translate(${column * (columnWidth + gap)}px, ${row * (rowHeight + gap)}px)`,
+      },
+    }, render(items[i], i));
   }
 
   function draw() {
     frame = 0;
+    const step = rowHeight + gap;
     const rows = Math.ceil(items.length / columns);
-    spacer.style.height = `${rows * (rowHeight + gap)}px`;
+    root.style.height = `${rows * step}px`;
     const top = root.getBoundingClientRect().top;
-    const first = Math.max(0, Math.floor(-top / (rowHeight + gap)) - 2);
-    const last = Math.min(rows, Math.ceil((window.innerHeight - top) / (rowHeight + gap)) + 2);
-    const key = `${first}:${last}:${columns}:${items.length}`;
-    if (key !== drawn) {
-      drawn = key;
-      layer.style.transform = `translateY(${first * (rowHeight + gap)}px)`;
-      layer.style.gridTemplateColumns = `repeat(${columns}, minmax(0, 1fr))`;
-      const cells = [];
-      for (let i = first * columns; i < Math.min(items.length, last * columns); i++) {
-        cells.push(h('div', { class: 'vgrid-cell', role: 'listitem', style: { height: `${rowHeight}px` } }, render(items[i], i)));
-      }
-      layer.replaceChildren(...cells);
+    const firstRow = Math.max(0, Math.floor(-top / step) - 2);
+    const lastRow = Math.min(rows, Math.ceil((window.innerHeight - top) / step) + 2);
+    const from = firstRow * columns;
+    const to = Math.min(items.length, lastRow * columns);
+    for (const [i, el] of cells) {
+      if (i < from || i >= to) { el.remove(); cells.delete(i); }
     }
-    if (!done && !loading && last >= rows - 3) more();
+    // New cells go before or after the ones kept, so the DOM (and Tab) order stays the visual one.
+    const kept = cells.size ? Math.min(...cells.keys()) : to;
+    const before = document.createDocumentFragment();
+    const after = document.createDocumentFragment();
+    for (let i = from; i < to; i++) {
+      if (cells.has(i)) continue;
+      const el = cell(i);
+      cells.set(i, el);
+      (i < kept ? before : after).append(el);
+    }
+    root.prepend(before);
+    root.append(after);
+    if (!done && !loading && lastRow >= rows - 3) more();
   }
 
   function schedule() { if (!frame) frame = requestAnimationFrame(draw); }
@@ -163,11 +186,11 @@ export function virtualGrid(container, { render, fetchMore, cellWidth = 160, asp
     loading = fetchMore().then((page) => {
       items.push(...page.items);
       done = page.done;
-    }).finally(() => { loading = null; drawn = ''; schedule(); });
+    }).finally(() => { loading = null; schedule(); });
     return loading;
   }
 
-  function onResize() { measure(); drawn = ''; schedule(); }
+  function onResize() { measure(); schedule(); }
   window.addEventListener('scroll', schedule, { passive: true });
   window.addEventListener('resize', onResize);
   measure();
@@ -175,7 +198,7 @@ export function virtualGrid(container, { render, fetchMore, cellWidth = 160, asp
   return {
     items,
     get done() { return done; },
-    refresh: () => { drawn = ''; schedule(); },
+    refresh: () => { measure(); schedule(); },
     destroy() {
       window.removeEventListener('scroll', schedule);
       window.removeEventListener('resize', onResize);

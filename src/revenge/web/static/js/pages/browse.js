@@ -40,8 +40,8 @@ export default async function render(main, params) {
     ? h('nav', { class: 'row', 'aria-label': 'Music' }, h('a', { href: '/music', 'aria-current': kind === 'albums' ? 'page' : null }, 'Albums'), h('a', { href: '/music/artists', 'aria-current': kind === 'artists' ? 'page' : null }, 'Artists'))
     : null;
   const results = h('div');
-  main.append(h('h1', {}, library ? library.name : spec.title), tabs,
-    h('div', { class: 'toolbar' }, sort, order, played, genre, count), results);
+  main.append(...[h('h1', {}, library ? library.name : spec.title), tabs,
+    h('div', { class: 'toolbar' }, sort, order, played, genre, count), results].filter(Boolean));
 
   let grid = null;
   function start() {

@@ -24,6 +24,7 @@ export default async function render(main, params, ctx) {
   let timer = null;
   let stopped = false;
   let wasScanning = false;
+  let polls = 0;
 
   async function loadShelves() {
     const [resume, next, recent] = await Promise.all([
@@ -68,16 +69,19 @@ export default async function render(main, params, ctx) {
     }
     if (stopped) return;
     clear(scans, lines);
-    if (wasScanning && !scanning) await loadShelves().catch(() => {});
-    else if (scanning) await loadShelves().catch(() => {});
+    // New items show while a scan runs (every few polls) and once more when it ends.
+    polls += 1;
+    if ((wasScanning && !scanning) || (scanning && polls % 3 === 0)) await loadShelves().catch(() => {});
     wasScanning = scanning;
     timer = setTimeout(pollScans, scanning ? 1000 : 5000);
   }
 
   try {
     libraries = await api('/api/v1/libraries');
-    await loadShelves();
+    // Scans first: one that ends after this look is seen ending by a later poll, which shows
+    // its items; one that ended before it is already in the shelves loaded next.
     if (ctx.admin) await pollScans(); // scan progress is for administrators
+    await loadShelves();
   } catch (error) {
     main.append(errorBox(error));
   }
