@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from revenge import __version__
 from revenge.api import openapi, problems
 from revenge.api.middleware import RequestGuardMiddleware
+from revenge.api.auth import WEB_APP_SEGMENTS
 from revenge.api.router import build_routers
 from revenge.compat.jellyfin.paths import JellyfinPaths
 from revenge.compat.jellyfin.paths import middleware_paths as jellyfin_paths
@@ -75,6 +76,6 @@ def create_app(
     app.include_router(web_router)
     # Added first, so it runs inside the request guard (request id, metrics, errors).
     app.add_middleware(StreamFastPath)
-    app.add_middleware(JellyfinPaths, paths=jellyfin_paths())
+    app.add_middleware(JellyfinPaths, paths=jellyfin_paths(), keep=WEB_APP_SEGMENTS)
     app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.server.max_body_bytes)
     return app

@@ -55,6 +55,20 @@ async def test_the_app_never_shadows_api_or_client_protocol_paths(
     assert (await client.get("/openapi.json")).headers["content-type"] == "application/json"
 
 
+async def test_app_pages_sharing_a_first_segment_with_jellyfin_open_in_a_browser(
+    client: httpx.AsyncClient,
+) -> None:
+    html = {"Accept": "text/html,application/xhtml+xml"}
+    for path in ("/search", "/playlists", "/playlists/abc"):
+        resp = await client.get(path, headers=html)
+        assert resp.status_code == 200, path
+        assert resp.headers["content-type"].startswith("text/html"), path
+    # A Jellyfin client asking for JSON in any spelling still reaches the Jellyfin route.
+    for path in ("/search/hints?SearchTerm=x", "/Search/Hints?SearchTerm=x"):
+        resp = await client.get(path, headers={"Accept": "application/json"})
+        assert resp.status_code == 401, path
+
+
 async def test_static_files_are_served_and_confined(client: httpx.AsyncClient) -> None:
     script = await client.get("/static/js/app.js")
     assert script.status_code == 200
