@@ -10,13 +10,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from revenge.api.deps import DbSession, RuntimeDep
+from revenge.api.media import media_access
 from revenge.api.openapi import problem_responses
 from revenge.errors import NotFound
 from revenge.images import image_service, repository
 from revenge.images.models import Image
 from revenge.images.processing import MIME_TYPES
 from revenge.images.schemas import ImageInfo
-from revenge.playback.signing import MediaCaller, media_access
+from revenge.playback.signing import MediaCaller
 
 # The prefix sits on the router itself so route templates match the public route list.
 router = APIRouter(prefix="/api/v1/images", tags=["images"])

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
-from revenge.api.deps import admin_user
 from revenge.catalog import identify as shared
 from revenge.catalog.metadata_writer import item_ref, reindex
 from revenge.catalog.music import metadata_repository as meta_repo
 from revenge.catalog.music import repository as repo
 from revenge.catalog.music.models import Album
 from revenge.errors import NotFound
+from revenge.identity import Principal
+from revenge.identity.principal import require_admin
 from revenge.libraries.access import allowed_library_ids
 from revenge.metadata.matching import Scored
 from revenge.metadata.protocols import MusicProvider
@@ -35,7 +35,7 @@ async def album_for_admin(
     found = await repo.get_album(session, album_id, allowed)
     if found is None:
         raise NotFound(f"No album {album_id}.")
-    await admin_user(principal)
+    require_admin(principal)
     return found
 
 

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
-from revenge.api.deps import admin_user
 from revenge.catalog import identify as shared
 from revenge.catalog.metadata_writer import item_ref, reindex
 from revenge.catalog.tv import metadata_repository as meta_repo
 from revenge.catalog.tv import repository as repo
 from revenge.catalog.tv.models import Series
 from revenge.errors import NotFound
+from revenge.identity import Principal
+from revenge.identity.principal import require_admin
 from revenge.libraries.access import allowed_library_ids
 from revenge.metadata.matching import Scored
 from revenge.metadata.protocols import TvProvider
@@ -34,7 +34,7 @@ async def series_for_admin(
     series = await repo.get_series(session, series_id, allowed)
     if series is None:
         raise NotFound(f"No series {series_id}.")
-    await admin_user(principal)
+    require_admin(principal)
     return series
 
 

@@ -1,8 +1,8 @@
 """Imports every feature's tables so the metadata (and Alembic) sees the whole schema."""
 
+from revenge.access_keys import models as access_keys_models
 from revenge.accounts import models as accounts_models
 from revenge.activity import models as activity_models
-from revenge.apikeys import models as apikeys_models
 from revenge.catalog.audiobooks import models as audiobooks_models
 from revenge.catalog.movies import models as movies_models
 from revenge.catalog.music import models as music_models
@@ -16,6 +16,7 @@ from revenge.images import models as images_models
 from revenge.infra.db.base import Base
 from revenge.integrations import models as integrations_models
 from revenge.libraries import models as libraries_models
+from revenge.metadata.provider_credentials import models as provider_credentials_models
 from revenge.notifications import models as notifications_models
 from revenge.playback import models as playback_models
 from revenge.playback import subtitle_models
@@ -26,9 +27,9 @@ from revenge.sessions import models as sessions_models
 
 __all__ = [
     "Base",
+    "access_keys_models",
     "accounts_models",
     "activity_models",
-    "apikeys_models",
     "audiobooks_models",
     "collections_models",
     "events_models",
@@ -43,6 +44,7 @@ __all__ = [
     "playback_models",
     "playlists_models",
     "podcasts_models",
+    "provider_credentials_models",
     "search_models",
     "server_settings_models",
     "sessions_models",
