@@ -19,6 +19,10 @@ from revenge.infra.storage.base import StoredObject, check_key
 if TYPE_CHECKING:
     from obstore import ObjectMeta
 
+# obstore raises the built-in FileNotFoundError for a missing object (NotFoundError in some
+# versions).
+_MISSING = (FileNotFoundError, NotFoundError)
+
 
 def _object(key: str, meta: ObjectMeta) -> StoredObject:
     return StoredObject(key, int(meta["size"]), meta["last_modified"])
@@ -72,7 +76,7 @@ class ObjectStorage:
         try:
             result = await obstore.get_async(self._store, check_key(key))
             return bytes(await result.bytes_async())
-        except NotFoundError:
+        except _MISSING:
             return None
 
     async def get_range(self, key: str, start: int, end: int) -> bytes:
@@ -83,7 +87,7 @@ class ObjectStorage:
     async def download(self, key: str, target: Path) -> bool:
         try:
             result = await obstore.get_async(self._store, check_key(key))
-        except NotFoundError:
+        except _MISSING:
             return False
         partial = target.with_name(target.name + ".partial")
         with partial.open("wb") as handle:
@@ -95,7 +99,7 @@ class ObjectStorage:
     async def stat(self, key: str) -> StoredObject | None:
         try:
             return _object(key, await obstore.head_async(self._store, check_key(key)))
-        except NotFoundError:
+        except _MISSING:
             return None
 
     async def list_prefix(self, prefix: str) -> list[StoredObject]:
