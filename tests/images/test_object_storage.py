@@ -82,7 +82,7 @@ async def test_served_from_a_bucket_exactly_as_from_the_data_directory(
     assert from_bucket[0][2] == data and from_bucket[2][2] == data[:100]
     assert from_bucket[2][1]["content-range"] == f"bytes 0-99/{len(data)}"
     # The original and the two variants rendered on first request are in the bucket.
-    keys = s3.keys()
+    keys = s3.object_keys()
     assert len(keys) == 3 and sum(k.startswith("images/variants/") for k in keys) == 2, keys
 
 
@@ -90,7 +90,7 @@ async def test_a_missing_object_is_404(
     clean_runtime: Runtime, client: httpx.AsyncClient, s3: S3Server, s3_images: ImageService
 ) -> None:
     url = f"/api/v1/images/{await stored(clean_runtime, s3_images, encoded('PNG', (50, 50)))}"
-    await s3_images.store.storage.delete(*s3.keys())
+    await s3_images.store.storage.delete(*s3.object_keys())
     with header_auth(clean_runtime):
         assert (await client.get(url, headers=USER)).status_code == 404
         assert (await client.get(url, params={"width": 64}, headers=USER)).status_code == 404

@@ -46,7 +46,7 @@ class S3Server:
             "REVENGE_STORAGE__S3_ALLOW_HTTP": "true",
         }
 
-    def keys(self) -> list[str]:
+    def object_keys(self) -> list[str]:
         """Every key in the bucket, read over the S3 API (ListObjectsV2)."""
         resp = httpx.get(f"{self.endpoint}/{self.bucket}", params={"list-type": "2"})
         resp.raise_for_status()
