@@ -12,11 +12,11 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.auth import is_public
-from revenge.api.middleware import user_id_var
 from revenge.errors import Unauthorized
 from revenge.identity import ClientInfo, Principal
 from revenge.identity.client import client_info
 from revenge.identity.principal import require_admin, require_scope_for
+from revenge.infra.logs import user_id_var
 from revenge.runtime import Runtime
 
 

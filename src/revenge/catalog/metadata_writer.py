@@ -28,16 +28,17 @@ from revenge.catalog.music.models import Album
 from revenge.catalog.people.repository import photos_to_fetch
 from revenge.catalog.tv.metadata_writer import EpisodeWriter, SeriesWriter
 from revenge.catalog.tv.models import Episode, Series
+from revenge.images.tasks import download_jobs
+from revenge.infra.jobs.types import enqueue_many
+from revenge.metadata.tasks import FetchMetadata, fetch_metadata
 from revenge.metadata.writer import FetchOutcome, ItemFacts
+from revenge.search.tasks import IndexedItem, IndexItems, index_items
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-SEARCH_INDEX = "search.index"
-IMAGES_DOWNLOAD = "images.download"
-METADATA_FETCH = "metadata.fetch"
 __all__ = ["CatalogMetadataWriter", "item_ref", "movie_values", "parse_ref", "reindex"]
 
 
@@ -96,16 +97,10 @@ class CatalogMetadataWriter:
         if saved is None:
             return
         await reindex_many(self._runtime, session, saved.library_id, saved.reindex)
-        if IMAGES_DOWNLOAD in self._runtime.registry.tasks:
-            artwork = [*saved.artwork, *await _photos(session, outcome.item_id)]
-            jobs: list[tuple[str, dict[str, Any], str | None]] = [
-                (IMAGES_DOWNLOAD, p, f"images:{p['target']['item_id']}:{p['target']['kind']}")
-                for p in artwork
-            ]
-            if jobs:
-                await self._runtime.jobs.enqueue_many(session, jobs)
-        if saved.refetch and METADATA_FETCH in self._runtime.registry.tasks:
-            await self._runtime.jobs.enqueue(session, METADATA_FETCH, {"item_ids": saved.refetch})
+        artwork = [*saved.artwork, *await _photos(session, outcome.item_id)]
+        await enqueue_many(session, download_jobs(artwork))
+        if saved.refetch:
+            await fetch_metadata.enqueue(session, FetchMetadata(item_ids=saved.refetch))
 
     async def record_unmatched(self, session: AsyncSession, outcome: FetchOutcome) -> None:
         routed = self._route(outcome.item_id)
@@ -181,11 +176,8 @@ async def reindex_many(
     items: Sequence[tuple[str, uuid.UUID]],
 ) -> None:
     """Queue one search job rebuilding the documents of `items`."""
-    if not items or SEARCH_INDEX not in runtime.registry.tasks:
+    if not items:
         return
-    payload = {
-        "library_id": str(library_id),
-        "items": [{"kind": kind, "id": str(item_id)} for kind, item_id in items],
-    }
+    indexed = [IndexedItem(kind=kind, id=item_id) for kind, item_id in items]
     # No dedupe key: a run already in progress may have read the item before this change.
-    await runtime.jobs.enqueue(session, SEARCH_INDEX, payload)
+    await index_items.enqueue(session, IndexItems(library_id=library_id, items=indexed))

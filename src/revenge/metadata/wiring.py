@@ -32,7 +32,7 @@ def build(runtime: Runtime) -> MetadataFeature:
     from revenge.images.links import ItemImageLinker
 
     feature = install(runtime, CredentialKeys(runtime), CatalogMetadataWriter(runtime))
-    runtime.services["image_linker"] = ItemImageLinker()
+    runtime.image_linker = ItemImageLinker()
     for part in (feature.limiter, feature.breaker):
         close = getattr(part, "close", None)
         if close is not None:
