@@ -43,7 +43,7 @@ from revenge.system.routes import router as system_router
 
 def _include_module(guarded: APIRouter, module: ContentModule) -> None:
     """A content module's own routes, then the identify routes of its kinds."""
-    routers = [*module.routes()]
+    routers = [module.routes()]
     routers += [identify_router(k.identify()) for k in module.kinds if k.identify is not None]
     for router in routers:
         guarded.include_router(router, prefix=module.prefix, tags=[module.tag])

@@ -13,6 +13,7 @@ Declarations are imported by low features (search, collections, images), so ever
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -26,6 +27,18 @@ if TYPE_CHECKING:
     from revenge.metadata.kinds import ProviderKind
 
 Media = Literal["video", "audio"]
+
+
+def lazy(target: str, package: str | None = None, *, build: bool = False) -> Callable[[], Any]:
+    """A factory of `module:name` (relative to `package`), imported when first called;
+    `build` calls what it names (a class) for a fresh instance."""
+    module, _, name = target.partition(":")
+
+    def load() -> Any:
+        found = getattr(importlib.import_module(module, package), name)
+        return found() if build else found
+
+    return load
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +91,7 @@ class ContentModule:
     library_type: str
     kinds: tuple[ContentKind, ...]
     cataloguer: Callable[[], Cataloguer]
-    routes: Callable[[], Sequence[APIRouter]]
+    routes: Callable[[], APIRouter]
     prefix: str
     tag: str
     # Modules holding its tables, for the schema and migrations.

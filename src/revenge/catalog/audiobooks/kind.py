@@ -2,49 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
 from revenge.catalog.audiobooks import kind_repository as q
 from revenge.catalog.audiobooks.models import Audiobook
-from revenge.catalog.kinds import ContentKind, ContentModule
-
-if TYPE_CHECKING:
-    from fastapi import APIRouter
-
-    from revenge.catalog.metadata_fields import KindMetadata
-    from revenge.catalog.types import Cataloguer
-    from revenge.metadata.kinds import ProviderKind
-
-
-def _cataloguer() -> Cataloguer:
-    from revenge.catalog.audiobooks.cataloguer import AudiobooksCataloguer
-
-    return AudiobooksCataloguer()
-
-
-def _routes() -> Sequence[APIRouter]:
-    from revenge.catalog.audiobooks.routes import router
-
-    return (router,)
-
-
-def _writer() -> KindMetadata:
-    from revenge.catalog.audiobooks.metadata_writer import AudiobookWriter
-
-    return AudiobookWriter()
-
-
-def _providers() -> ProviderKind:
-    from revenge.catalog.audiobooks.providers import AUDIOBOOK
-
-    return AUDIOBOOK
-
+from revenge.catalog.kinds import ContentKind, ContentModule, lazy
 
 AUDIOBOOK = ContentKind(
     name="audiobook", model=Audiobook, reference=q.audiobook_reference,
     search=q.AUDIOBOOK_SEARCH, playable=True, top_level=True, media="audio",
-    collection="audio", writer=_writer, providers=_providers,
+    collection="audio",
+    writer=lazy(".metadata_writer:AudiobookWriter", __package__, build=True),
+    providers=lazy(".providers:AUDIOBOOK", __package__),
 )  # fmt: skip
 # A place in a playlist: the audiobook's id and a chapter position, not a row of its own.
 CHAPTER = ContentKind(
@@ -52,7 +19,8 @@ CHAPTER = ContentKind(
     images=False,
 )  # fmt: skip
 MODULE = ContentModule(
-    library_type="audiobook", kinds=(AUDIOBOOK, CHAPTER), cataloguer=_cataloguer,
-    routes=_routes, prefix="/api/v1/audiobooks", tag="audiobooks",
-    models=("revenge.catalog.audiobooks.models",),
+    library_type="audiobook", kinds=(AUDIOBOOK, CHAPTER), prefix="/api/v1/audiobooks",
+    tag="audiobooks",
+    cataloguer=lazy(".cataloguer:AudiobooksCataloguer", __package__, build=True),
+    routes=lazy(".routes:router", __package__), models=(f"{__package__}.models",),
 )  # fmt: skip
