@@ -31,6 +31,7 @@ from revenge.metadata.service import SearchFailed
 from revenge.metadata.types import ExternalIds, ItemKind
 
 if TYPE_CHECKING:
+    from revenge.catalog.kinds import ContentKind
     from revenge.metadata import MetadataFeature
     from revenge.runtime import Runtime
 
@@ -226,6 +227,10 @@ def metadata_out(model: type[BaseModel], item: Any) -> BaseModel:
     return model(**values)
 
 
+# (session, item id, libraries the caller may see) -> the row, or (row, artist name)
+Getter = Callable[[AsyncSession, uuid.UUID, set[uuid.UUID] | None], Awaitable[Any]]
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class IdentifySpec:
     """A kind that people identify and edit by hand, and the routes that do it.
@@ -237,7 +242,7 @@ class IdentifySpec:
     kind: ItemKind
     model: Any
     path: str
-    get: Callable[[AsyncSession, uuid.UUID, set[uuid.UUID] | None], Awaitable[Any]]
+    get: Getter
     capability: type
     editable: tuple[str, ...]
     choice: type[BaseModel]
@@ -297,3 +302,20 @@ async def edit(
     await edit_item(session, spec.model, item.id, values)
     await reindex(runtime, session, item.library_id, spec.kind, item.id)
     await session.refresh(item)
+
+
+def identify_spec(
+    kind: ContentKind, get: Getter, capability: type, providers: tuple[str, ...],
+    ids: tuple[str, ...], *, path: str, names: tuple[str, str, str], first_year: int = 1850,
+    provider_text: str = "A metadata provider of this kind.",
+) -> IdentifySpec:  # fmt: skip
+    """The identify routes of `kind`: its editable fields, the providers a person may pick
+    from, the provider ids it answers with, and its schemas' names (choice, edit, answer)."""
+    editable = kind.editable
+    return IdentifySpec(
+        kind=cast(ItemKind, kind.name), model=kind.model, path=path, get=get,
+        capability=capability, editable=editable,
+        choice=choice_model(names[0], providers, provider_text),
+        edit=edit_model(names[1], editable, first_year),
+        out=metadata_out_model(names[2], editable, ids), first_year=first_year,
+    )  # fmt: skip
