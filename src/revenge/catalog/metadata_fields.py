@@ -170,6 +170,14 @@ class RowWriter:
     def values(self, meta: ItemMetadata, row: Any) -> dict[str, Any]:
         raise NotImplementedError
 
+    async def describe(self, session: AsyncSession, ref: str, row: Any) -> ItemFacts:
+        """What the providers are asked about the row `ref`."""
+        raise NotImplementedError
+
+    async def facts(self, session: AsyncSession, ref: str, item_id: uuid.UUID) -> ItemFacts | None:
+        row = await self.row(session, item_id)
+        return None if row is None else await self.describe(session, ref, row)
+
     async def after_save(
         self, session: AsyncSession, row: Any, meta: ItemMetadata, outcome: FetchOutcome,
         saved: Saved,

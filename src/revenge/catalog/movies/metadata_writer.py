@@ -57,10 +57,7 @@ class MovieWriter(RowWriter):
     store = staticmethod(repo.save)
     kind = "movie"
 
-    async def facts(self, session: AsyncSession, ref: str, item_id: uuid.UUID) -> ItemFacts | None:
-        row = await repo.movie(session, item_id)
-        if row is None:
-            return None
+    async def describe(self, session: AsyncSession, ref: str, row: Movie) -> ItemFacts:
         path = await repo.main_file_path(session, row.id)
         return ItemFacts(
             item_id=ref,
