@@ -7,6 +7,7 @@ and a `[server]` table in the config file.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 from pathlib import Path
@@ -27,8 +28,6 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
-
-from revenge.infra.http.guard import validate_allowlist_entry
 
 log = logging.getLogger(__name__)
 
@@ -438,3 +437,23 @@ def _describe(exc: ValidationError) -> str:
     first = exc.errors()[0]
     key = ".".join(str(part) for part in first["loc"]) or "<root>"
     return f"invalid setting {key!r}: {first['msg']} (got {first.get('input')!r})"
+
+
+def validate_allowlist_entry(entry: str) -> str:
+    """Normalise one allowlist entry, raising ValueError when it is neither host nor network."""
+    value = entry.strip().lower()
+    if not value:
+        raise ValueError("empty entry")
+    try:
+        return str(ipaddress.ip_network(value.strip("[]"), strict=False))
+    except ValueError:
+        pass
+    name = value[2:] if value.startswith("*.") else value
+    labels = name.rstrip(".").split(".")
+    if not all(label and len(label) <= 63 and _is_label(label) for label in labels):
+        raise ValueError(f"{entry!r} is not a host name, IP address or network")
+    return value
+
+
+def _is_label(label: str) -> bool:
+    return all(c.isalnum() or c == "-" for c in label) and not label.startswith("-")

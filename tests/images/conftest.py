@@ -26,11 +26,11 @@ async def images(clean_runtime: Runtime, tmp_path: Path) -> AsyncIterator[ImageS
     settings = ImageSettings(max_download_bytes=2 * 1024 * 1024)
     fetcher = SafeFetcher(Allowlist.parse(["127.0.0.1"]), timeout=5)
     service = ImageService(tmp_path / "data", settings, fetcher)
-    previous = clean_runtime.services.get("images")
-    clean_runtime.services["images"] = service
+    previous = clean_runtime.images
+    clean_runtime.images = service
     yield service
     await fetcher.aclose()
     if previous is None:
-        clean_runtime.services.pop("images", None)
+        clean_runtime.images = None
     else:
-        clean_runtime.services["images"] = previous
+        clean_runtime.images = previous

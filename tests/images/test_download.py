@@ -113,15 +113,15 @@ async def test_local_file_and_embedded_cover(
         async def link(self, session: object, target: dict[str, str], image_id: uuid.UUID) -> None:
             linked.append((target, image_id))
 
-    previous = clean_runtime.services.get("image_linker")
-    clean_runtime.services["image_linker"] = Linker()
+    previous = clean_runtime.image_linker
+    clean_runtime.image_linker = Linker()
     try:
         await download(
             ctx(clean_runtime), {"path": str(poster), "target": {"item_id": "m1", "kind": "poster"}}
         )
         await download(ctx(clean_runtime), {"embedded": str(song)})
     finally:
-        clean_runtime.services["image_linker"] = previous
+        clean_runtime.image_linker = previous
     sources = dict(rows(clean_runtime, "SELECT source, status FROM image_sources"))
     assert sources == {f"file:{poster}": "stored", f"embedded:{song}": "stored"}
     assert rows(clean_runtime, "SELECT count(*) FROM images") == [(2,)]

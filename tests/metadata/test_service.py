@@ -70,10 +70,10 @@ async def feature(
         installed = MetadataFeature(
             MetadataService(registry, settings), writer, MemoryRateLimiter(), breaker
         )
-        wired = clean_runtime.services.get("metadata")
-        clean_runtime.services["metadata"] = installed
+        wired = clean_runtime.metadata
+        clean_runtime.metadata = installed
         yield installed
-        clean_runtime.services["metadata"] = wired
+        clean_runtime.metadata = wired
 
 
 def ctx(runtime: Runtime, task: str = "metadata.fetch") -> JobContext:

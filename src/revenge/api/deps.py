@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.auth import Principal, is_public
 from revenge.api.client import ClientInfo, client_info
-from revenge.api.middleware import user_id_var
 from revenge.errors import Forbidden, Unauthorized
+from revenge.infra.logs import user_id_var
 from revenge.runtime import Runtime
 
 

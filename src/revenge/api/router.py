@@ -24,7 +24,6 @@ from revenge.collections.routes import router as collections_router
 from revenge.compat.subsonic.routes import router as subsonic_router
 from revenge.events.routes import router as events_router
 from revenge.images.routes import router as images_router
-from revenge.infra.jobs.routes import router as jobs_router
 from revenge.integrations.feed_routes import router as podcast_feeds_router
 from revenge.integrations.routes import router as integrations_router
 from revenge.libraries.routes import router as libraries_router
@@ -38,6 +37,7 @@ from revenge.server_settings.guard import maintenance_guard
 from revenge.server_settings.routes import router as settings_router
 from revenge.sessions.routes import router as sessions_router
 from revenge.streaming.routes import router as streaming_router
+from revenge.system.job_routes import router as jobs_router
 from revenge.system.routes import router as system_router
 
 

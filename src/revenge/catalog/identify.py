@@ -59,7 +59,7 @@ def candidates_out(ranked: list[Scored]) -> list[CandidateOut]:
 
 
 def metadata_feature(runtime: Runtime) -> MetadataFeature:
-    feature: MetadataFeature | None = runtime.services.get("metadata")
+    feature: MetadataFeature | None = runtime.metadata
     if feature is None:
         raise ServiceUnavailable("Metadata providers are not set up on this server.")
     return feature

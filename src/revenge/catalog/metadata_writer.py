@@ -18,20 +18,21 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.metadata_fields import KindMetadata, Stale, outcome_reason
+from revenge.catalog.metadata_fields import Collector, KindMetadata, Stale, outcome_reason
 from revenge.catalog.movies.metadata_writer import movie_values
 from revenge.catalog.people.repository import photos_to_fetch
 from revenge.catalog.registry import KINDS
+from revenge.images.tasks import download_jobs
+from revenge.infra.jobs.types import enqueue_many
+from revenge.metadata.tasks import FetchMetadata, fetch_metadata
 from revenge.metadata.writer import FetchOutcome, ItemFacts
+from revenge.search.tasks import IndexedItem, IndexItems, index_items
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-SEARCH_INDEX = "search.index"
-IMAGES_DOWNLOAD = "images.download"
-METADATA_FETCH = "metadata.fetch"
 __all__ = ["CatalogMetadataWriter", "item_ref", "movie_values", "parse_ref", "reindex"]
 
 
@@ -57,9 +58,10 @@ def kind_writers() -> dict[str, KindMetadata]:
 class CatalogMetadataWriter:
     """`CatalogWriter` over the catalogue tables; runs on the caller's session."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, collect: Collector | None = None) -> None:
         self._runtime = runtime
         self._kinds = kind_writers()
+        self._collect = collect
 
     def _route(self, ref: str) -> tuple[KindMetadata, uuid.UUID] | None:
         parsed = parse_ref(ref)
@@ -78,17 +80,14 @@ class CatalogMetadataWriter:
         saved = await routed[0].save(session, routed[1], outcome)
         if saved is None:
             return
+        if self._collect is not None:
+            for membership in saved.collections:
+                await self._collect(session, saved.library_id, membership)
         await reindex_many(self._runtime, session, saved.library_id, saved.reindex)
-        if IMAGES_DOWNLOAD in self._runtime.registry.tasks:
-            artwork = [*saved.artwork, *await _photos(session, outcome.item_id)]
-            jobs: list[tuple[str, dict[str, Any], str | None]] = [
-                (IMAGES_DOWNLOAD, p, f"images:{p['target']['item_id']}:{p['target']['kind']}")
-                for p in artwork
-            ]
-            if jobs:
-                await self._runtime.jobs.enqueue_many(session, jobs)
-        if saved.refetch and METADATA_FETCH in self._runtime.registry.tasks:
-            await self._runtime.jobs.enqueue(session, METADATA_FETCH, {"item_ids": saved.refetch})
+        artwork = [*saved.artwork, *await _photos(session, outcome.item_id)]
+        await enqueue_many(session, download_jobs(artwork))
+        if saved.refetch:
+            await fetch_metadata.enqueue(session, FetchMetadata(item_ids=saved.refetch))
 
     async def record_unmatched(self, session: AsyncSession, outcome: FetchOutcome) -> None:
         routed = self._route(outcome.item_id)
@@ -166,11 +165,8 @@ async def reindex_many(
     items: Sequence[tuple[str, uuid.UUID]],
 ) -> None:
     """Queue one search job rebuilding the documents of `items`."""
-    if not items or SEARCH_INDEX not in runtime.registry.tasks:
+    if not items:
         return
-    payload = {
-        "library_id": str(library_id),
-        "items": [{"kind": kind, "id": str(item_id)} for kind, item_id in items],
-    }
+    indexed = [IndexedItem(kind=kind, id=item_id) for kind, item_id in items]
     # No dedupe key: a run already in progress may have read the item before this change.
-    await runtime.jobs.enqueue(session, SEARCH_INDEX, payload)
+    await index_items.enqueue(session, IndexItems(library_id=library_id, items=indexed))

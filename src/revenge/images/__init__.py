@@ -13,10 +13,10 @@ if TYPE_CHECKING:
 
 def image_service(runtime: Runtime) -> ImageService:
     """The runtime's image service, built on first use (its fetcher is closed with the runtime)."""
-    service: ImageService | None = runtime.services.get("images")
+    service = runtime.images
     if service is None:
         fetcher = SafeFetcher(runtime.server_settings.outbound_allowlist)
         runtime.closers.append(fetcher.aclose)
         service = ImageService(runtime.settings.data_dir, runtime.settings.images, fetcher)
-        runtime.services["images"] = service
+        runtime.images = service
     return service

@@ -1,6 +1,6 @@
 """Metadata: providers (TMDb, TheTVDB, MusicBrainz, NFO, embedded tags), matching, merging.
 
-`install(runtime, keys, writer)` builds the feature and puts it in `runtime.services`; the
+`install(runtime, keys, writer)` builds the feature and sets `runtime.metadata`; the
 `metadata.*` jobs find it there.
 """
 
@@ -43,5 +43,5 @@ def install(
     )
     service = MetadataService(registry, settings.metadata)
     feature = MetadataFeature(service, writer, limiter, breaker)
-    runtime.services["metadata"] = feature
+    runtime.metadata = feature
     return feature

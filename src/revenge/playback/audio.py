@@ -137,11 +137,10 @@ async def find_file_audio(
 
 def converters(runtime: Runtime) -> AudioConverters:
     """This process's converters (their spare child is stopped with the runtime)."""
-    found = runtime.services.get("audio_converters")
+    found = runtime.audio_converters
     if found is None:
-        found = runtime.services["audio_converters"] = AudioConverters()
+        found = runtime.audio_converters = AudioConverters()
         runtime.closers.append(found.close)
-    assert isinstance(found, AudioConverters)
     return found
 
 

@@ -141,10 +141,9 @@ def _binding(principal: Principal) -> tuple[str, str]:
 
 def signer(runtime: Runtime) -> MediaSigner:
     """The process's signer, keyed from the cluster-wide secret key file."""
-    found = runtime.services.get("media_signer")
-    if not isinstance(found, MediaSigner):
-        found = MediaSigner(runtime.secrets.derive_key("media-url-v1"))
-        runtime.services["media_signer"] = found
+    found = runtime.media_signer
+    if found is None:
+        found = runtime.media_signer = MediaSigner(runtime.secrets.derive_key("media-url-v1"))
     return found
 
 

@@ -162,12 +162,14 @@ class PostgresSearchIndex:
         if found is None or not found.required:
             return SearchResult()
         phrase = found.phrase
+        filters, filter_params = repo.filters(
+            allowed, query.library_id, query.types, query.year_from, query.year_to, query.genre
+        )
         params: dict[str, Any] = {
-            "phrase": phrase, "prefix": _like(phrase) + "%", "query": found.tsquery(),
+            "phrase": phrase, "prefix": repo.like_prefix(phrase), "query": found.tsquery(),
             "direct": found.tsquery(exact=True), "limit": query.limit,
             "candidates": max(CANDIDATES, 2 * query.limit), "cap": self.count_cap,
-        } | _filter_params(query, allowed)  # fmt: skip
-        filters = _filters(query, allowed)
+        } | filter_params  # fmt: skip
         result = SearchResult()
         rows: list[Any] = []
         if min(vocab.titles_with_prefix(w.text) for w in found.required) > self.broad_titles:
@@ -186,34 +188,3 @@ class PostgresSearchIndex:
                 row["names"], row["year"], list(row["genres"]), score,
             ))  # fmt: skip
         return result
-
-
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _filters(query: SearchQuery, allowed: set[uuid.UUID] | None) -> list[str]:
-    found = []
-    if allowed is not None:
-        found.append("d.library_id IN :libraries")
-    if query.library_id is not None:
-        found.append("d.library_id = :library_id")
-    if query.types:
-        found.append("d.item_type IN :types")
-    if query.year_from is not None:
-        found.append("d.year >= :year_from")
-    if query.year_to is not None:
-        found.append("d.year <= :year_to")
-    if query.genre:
-        found.append(":genre = ANY (d.genres)")
-    return found
-
-
-def _filter_params(query: SearchQuery, allowed: set[uuid.UUID] | None) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "library_id": query.library_id, "types": list(query.types),
-        "year_from": query.year_from, "year_to": query.year_to, "genre": query.genre,
-    }  # fmt: skip
-    if allowed is not None:
-        params["libraries"] = list(allowed) or [uuid.UUID(int=0)]
-    return {k: v for k, v in params.items() if v not in (None, [])}

@@ -69,10 +69,9 @@ TokenParam = Annotated[
 
 def recent_grants(runtime: Runtime) -> TTLCache[tuple[object, ...], tuple[Caller, StreamFile]]:
     """Who was just allowed which file: players send bursts of range requests for one file."""
-    grants = runtime.services.get("stream_grants")
+    grants = runtime.stream_grants
     if grants is None:
-        grants = runtime.services["stream_grants"] = TTLCache(4096, GRANT_SECONDS)
-    assert isinstance(grants, TTLCache)
+        grants = runtime.stream_grants = TTLCache(4096, GRANT_SECONDS)
     return grants
 
 

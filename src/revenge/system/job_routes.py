@@ -13,7 +13,7 @@ from revenge.api.params import known_query_keys
 from revenge.errors import Conflict, NotFound
 from revenge.infra.jobs import repository as repo
 from revenge.infra.jobs.registry import QUEUES, JobRegistry
-from revenge.infra.jobs.schemas import (
+from revenge.system.job_schemas import (
     Enqueued,
     JobAttempt,
     JobDetail,

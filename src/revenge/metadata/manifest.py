@@ -1,0 +1,12 @@
+"""The metadata feature as the composition root sees it."""
+
+from __future__ import annotations
+
+from revenge.infra.manifest import Feature, Schedule
+from revenge.metadata import jobs, tasks
+
+FEATURE = Feature(
+    name="metadata",
+    jobs=(jobs.fetch, jobs.refresh),
+    schedules=(Schedule("metadata.refresh.hourly", "41 * * * *", tasks.refresh_metadata),),
+)
