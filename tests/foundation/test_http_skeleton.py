@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from revenge.runtime import Runtime
-from tests.support.auth import ADMIN, header_auth, metrics_scraper
+from revenge.testing.auth import ADMIN, header_auth, metrics_scraper
 
 PROBLEM = "application/problem+json"
 

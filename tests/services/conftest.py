@@ -10,7 +10,7 @@ import pytest
 
 from revenge.identity import Principal
 from revenge.runtime import Runtime
-from tests.support.auth import HeaderAuthenticator, header_auth
+from revenge.testing.auth import HeaderAuthenticator, header_auth
 
 
 @dataclass
