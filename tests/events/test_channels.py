@@ -27,7 +27,7 @@ from revenge.runtime import Runtime
 from revenge.testing.http_server import LoopbackServer, Received, Reply
 from revenge.testing.services import free_port
 from tests.events.conftest import allow_loopback
-from tests.services.conftest import Actors
+from tests.support.actors import Actors
 from tests.support.media import make_video
 
 CHANNELS = "/api/v1/admin/notifications/channels"

@@ -26,7 +26,7 @@ from revenge.testing.http_server import LoopbackServer, Received, Reply
 from revenge.testing.services import free_port
 from tests.events.conftest import allow_loopback
 from tests.events.sse import SseClient
-from tests.services.conftest import Actors
+from tests.support.actors import Actors
 from tests.support.media import make_video
 
 SECRET = "shared-secret"

@@ -15,6 +15,7 @@ from revenge.metadata.breaker import CircuitBreaker
 from revenge.metadata.http import ProviderHttp
 from revenge.metadata.ratelimit import Limit, MemoryRateLimiter
 from revenge.metadata.registry import provider_policies
+from tests.support.actors import actors, test_auth
 from tests.support.fake_api import FakeApi, fake_api
 
 
@@ -58,3 +59,6 @@ def provider_http(
     return ProviderHttp(
         client, policy, MemoryRateLimiter(), cache, sleep=sleeps or Sleeps(), breaker=circuit
     )
+
+
+__all__ = ["actors", "test_auth"]

@@ -22,7 +22,7 @@ from revenge.notifications.events import NotificationEvent
 from revenge.runtime import Runtime
 from revenge.testing.http_server import LoopbackServer, Received, Reply
 from revenge.testing.services import free_port
-from tests.services.conftest import Actors
+from tests.support.actors import Actors
 
 SECRET = "webhook-shared-secret"
 

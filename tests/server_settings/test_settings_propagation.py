@@ -15,7 +15,7 @@ import pytest
 from revenge.runtime import Runtime
 from revenge.testing.services import free_port
 from tests.conftest import REPO_ROOT
-from tests.services.conftest import Actors
+from tests.support.actors import Actors
 
 
 def _start(

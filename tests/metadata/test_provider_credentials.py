@@ -21,7 +21,7 @@ from revenge.infra.secrets import SecretBox, SecretError, key_id_of, read_key_fi
 from revenge.metadata.provider_credentials.service import CredentialService, NoProviderKey
 from revenge.runtime import Runtime
 from revenge.testing.http_server import LoopbackServer, Received, Reply
-from tests.services.conftest import Actors
+from tests.support.actors import Actors
 
 PLAIN = "tmdb-secret-key-7f3a9c"
 
