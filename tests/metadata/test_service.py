@@ -10,6 +10,7 @@ import httpx
 import psycopg
 import pytest
 
+from revenge.catalog.registry import KINDS
 from revenge.config import MetadataSettings
 from revenge.infra.jobs.context import JobContext
 from revenge.metadata import MetadataFeature
@@ -63,6 +64,7 @@ async def feature(
             MemoryRateLimiter(),
             StaticKeys(tmdb="k" * 32, tvdb="key"),
             breaker=breaker,
+            kinds=[k.providers() for k in KINDS if k.providers is not None],
         )
         writer = MemoryWriter()
         installed = MetadataFeature(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,12 +16,21 @@ from revenge.catalog import list_flags
 from revenge.catalog import repository as repo
 from revenge.catalog.keyset import clamp_limit
 from revenge.catalog.people.repository import credits_of
-from revenge.catalog.schemas import FileOut, PersonOut, UserStateOut, file_out, state_out
+from revenge.catalog.schemas import (
+    FileOut,
+    Page,
+    PersonOut,
+    UserStateOut,
+    file_out,
+    state_out,
+)
 from revenge.catalog.totals import CatalogTotals
-from revenge.errors import BadRequest
+from revenge.errors import BadRequest, NotFound
 from revenge.images.repository import item_images
 from revenge.images.schemas import ItemImageOut
 from revenge.libraries.access import allowed_library_ids
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -52,6 +61,22 @@ class Browse:
     @property
     def descending(self) -> bool:
         return self.order == "desc"
+
+    async def one(
+        self, get: Callable[[AsyncSession, uuid.UUID, set[uuid.UUID] | None], Awaitable[T | None]],
+        label: str, item_id: uuid.UUID,
+    ) -> T:  # fmt: skip
+        """`get(session, id, allowed)`'s row; 404 when it is missing or hidden from the caller."""
+        found = await get(self.session, item_id, self.allowed)
+        if found is None:
+            raise NotFound(f"No {label} {item_id}.")
+        return found
+
+    def page(self, items: list[T], total: int, following: str | None = None) -> Page[T]:
+        """One page of a listing at this request's limit and offset."""
+        return Page(
+            items=items, total=total, limit=self.limit, offset=self.offset, next_cursor=following
+        )
 
     async def files(self, item_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[FileOut]]:
         found = await repo.files_for_items(self.session, item_ids)

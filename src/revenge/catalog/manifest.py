@@ -1,25 +1,20 @@
-"""The catalog feature as the composition root sees it."""
+"""The catalog feature as the composition root sees it: the tables of every content kind
+(from the kind registry) plus people and per-user item state."""
 
 from __future__ import annotations
 
-from revenge.catalog.audiobooks import models as catalog_audiobooks_models
-from revenge.catalog.movies import models as catalog_movies_models
-from revenge.catalog.music import models as catalog_music_models
-from revenge.catalog.people import models as catalog_people_models
-from revenge.catalog.podcasts import models as catalog_podcasts_models
-from revenge.catalog.state import models as catalog_state_models
-from revenge.catalog.tv import models as catalog_tv_models
+import importlib
+
+from revenge.catalog.people import models as people_models
+from revenge.catalog.registry import KINDS
+from revenge.catalog.state import models as state_models
 from revenge.infra.manifest import Feature
 
 FEATURE = Feature(
     name="catalog",
     models=(
-        catalog_audiobooks_models,
-        catalog_movies_models,
-        catalog_music_models,
-        catalog_people_models,
-        catalog_podcasts_models,
-        catalog_state_models,
-        catalog_tv_models,
+        *(importlib.import_module(name) for name in KINDS.model_modules()),
+        people_models,
+        state_models,
     ),
 )

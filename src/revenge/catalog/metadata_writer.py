@@ -1,10 +1,10 @@
 """The catalogue side of metadata: facts about items and storing what providers found.
 
-Item ids are `<kind>:<uuid>`. Each content kind answers through its own module
-(`catalog/<kind>/metadata_writer.py`, SQL in its `metadata_repository.py`); this dispatcher
-routes by kind and does what is common: status and reason, search reindexing, artwork that a
-save discovered for other items. Tracks and artists are described through their album (one
-MusicBrainz release answers for every track), so they have no writer of their own.
+Item ids are `<kind>:<uuid>`. Each content kind answers through the writer its declaration
+names (`catalog/<kind>/metadata_writer.py`, SQL in its `metadata_repository.py`); this
+dispatcher routes by kind and does what is common: status and reason, search reindexing,
+artwork that a save discovered for other items. Tracks and artists are described through
+their album (one MusicBrainz release answers for every track), so they have no writer.
 """
 
 from __future__ import annotations
@@ -18,16 +18,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.audiobooks.metadata_writer import AudiobookWriter
-from revenge.catalog.audiobooks.models import Audiobook
 from revenge.catalog.metadata_fields import KindMetadata, Stale, outcome_reason
-from revenge.catalog.movies.metadata_writer import MovieWriter, movie_values
-from revenge.catalog.movies.models import Movie
-from revenge.catalog.music.metadata_writer import AlbumWriter
-from revenge.catalog.music.models import Album
+from revenge.catalog.movies.metadata_writer import movie_values
 from revenge.catalog.people.repository import photos_to_fetch
-from revenge.catalog.tv.metadata_writer import EpisodeWriter, SeriesWriter
-from revenge.catalog.tv.models import Episode, Series
+from revenge.catalog.registry import KINDS
 from revenge.images.tasks import download_jobs
 from revenge.infra.jobs.types import enqueue_many
 from revenge.metadata.tasks import FetchMetadata, fetch_metadata
@@ -57,19 +51,8 @@ def parse_ref(ref: str) -> tuple[str, uuid.UUID] | None:
 
 
 def kind_writers() -> dict[str, KindMetadata]:
-    return {
-        "movie": MovieWriter(),
-        "series": SeriesWriter(),
-        "episode": EpisodeWriter(),
-        "album": AlbumWriter(),
-        "audiobook": AudiobookWriter(),
-    }
-
-
-# The tables behind `kind_writers`, for questions asked of every kind at once.
-_MODELS: dict[str, Any] = {
-    "movie": Movie, "series": Series, "episode": Episode, "album": Album, "audiobook": Audiobook,
-}  # fmt: skip
+    """The writer of every kind that declares one."""
+    return {k.name: k.writer() for k in KINDS if k.writer is not None}
 
 
 class CatalogMetadataWriter:
@@ -116,7 +99,8 @@ class CatalogMetadataWriter:
         # Not through `mark`: that stamps the fetch time, and an item waiting for a provider
         # must stay due for the next refresh.
         parsed = parse_ref(item_id)
-        model = _MODELS.get(parsed[0]) if parsed else None
+        kind = KINDS.get(parsed[0]) if parsed else None
+        model = kind.model if kind is not None and kind.writer is not None else None
         if parsed is not None and model is not None:
             await session.execute(
                 update(model).where(model.id == parsed[1]).values(metadata_reason=reason[:2000])
@@ -125,7 +109,8 @@ class CatalogMetadataWriter:
     async def waiting_for(self, session: AsyncSession, provider: str, limit: int) -> list[str]:
         """Items not matched whose reason names `provider` (no key, down...), oldest first."""
         found: list[str] = []
-        for kind, model in _MODELS.items():
+        for kind in self._kinds:
+            model = KINDS[kind].model
             rows = await session.execute(
                 select(model.id)
                 .where(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -57,3 +58,18 @@ class Cataloguer(Protocol):
     ) -> None: ...
 
     async def purge_orphans(self, session: AsyncSession) -> int: ...
+
+
+class BaseCataloguer:
+    """What most content modules share: nothing left to do once a scan's files are placed,
+    and orphans removed by their repository's `delete_orphans`."""
+
+    delete_orphans: staticmethod[[AsyncSession], Awaitable[int]]
+
+    async def finish(
+        self, conn: AsyncConnection[Any], library_id: uuid.UUID, item_ids: set[uuid.UUID]
+    ) -> None:
+        return None
+
+    async def purge_orphans(self, session: AsyncSession) -> int:
+        return await self.delete_orphans(session)

@@ -8,15 +8,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.catalog.registry import KINDS
 from revenge.images import repository
 
 log = logging.getLogger(__name__)
 
-# Item kinds whose images are linked; the item id part of a target is `<kind>:<uuid>`.
-LINKED_KINDS = frozenset(
-    {"movie", "series", "season", "episode", "album", "artist", "track", "audiobook", "person",
-     "podcast", "podcast_episode"}
-)  # fmt: skip
+# Item kinds whose images are linked (and people's photos); the item id part of a target is
+# `<kind>:<uuid>`.
+LINKED_KINDS = frozenset({*KINDS.names(lambda k: k.images), "person"})
 
 
 def parse_target(target: dict[str, Any]) -> tuple[str, uuid.UUID, str] | None:

@@ -29,9 +29,11 @@ class CredentialKeys:
 def build(runtime: Runtime) -> MetadataFeature:
     """Install the metadata feature with the catalogue writer, stored keys and image links."""
     from revenge.catalog.metadata_writer import CatalogMetadataWriter
+    from revenge.catalog.registry import KINDS
     from revenge.images.links import ItemImageLinker
 
-    feature = install(runtime, CredentialKeys(runtime), CatalogMetadataWriter(runtime))
+    kinds = [k.providers() for k in KINDS if k.providers is not None]
+    feature = install(runtime, CredentialKeys(runtime), CatalogMetadataWriter(runtime), kinds)
     runtime.image_linker = ItemImageLinker()
     for part in (feature.limiter, feature.breaker):
         close = getattr(part, "close", None)

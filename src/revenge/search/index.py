@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.infra.db.engine import Database
 from revenge.search import documents, ranking
+from revenge.search import documents_repository as documents_repo
 from revenge.search import repository as repo
 from revenge.search.query import plan
 from revenge.search.vocabulary import Vocabulary
@@ -115,11 +116,11 @@ class PostgresSearchIndex:
             if item_type in documents.ITEM_TYPES:
                 by_type.setdefault(item_type, set()).add(item_id)
         for item_type, ids in list(by_type.items()):
-            for parent_type, parent_ids in await documents.parents(session, item_type, ids):
+            for parent_type, parent_ids in await documents_repo.parents(session, item_type, ids):
                 by_type.setdefault(parent_type, set()).update(parent_ids)
         written = 0
         for item_type, ids in by_type.items():
-            docs = list(await documents.load(session, item_type, list(ids)))
+            docs = list(await documents_repo.load(session, item_type, list(ids)))
             written += await self._write(session, docs)
             await repo.delete(session, item_type, list(ids - {d.item_id for d in docs}))
         return written
@@ -128,7 +129,7 @@ class PostgresSearchIndex:
         await repo.delete_all(session)
         total = 0
         for item_type in documents.ITEM_TYPES:
-            total += await self._write(session, await documents.load(session, item_type, None))
+            total += await self._write(session, await documents_repo.load(session, item_type, None))
         self.vocabulary = Vocabulary(await repo.vocabulary(session))
         return total
 
