@@ -10,9 +10,9 @@ import importlib
 
 from sqlalchemy import MetaData
 
+from revenge.access_keys.manifest import FEATURE as ACCESS_KEYS
 from revenge.accounts.manifest import FEATURE as ACCOUNTS
 from revenge.activity.manifest import FEATURE as ACTIVITY
-from revenge.apikeys.manifest import FEATURE as APIKEYS
 from revenge.catalog.manifest import FEATURE as CATALOG
 from revenge.collections.manifest import FEATURE as COLLECTIONS
 from revenge.events.manifest import FEATURE as EVENTS
@@ -41,7 +41,7 @@ FEATURES: tuple[Feature, ...] = (
     INTEGRATIONS,
     ACCOUNTS,
     ACTIVITY,
-    APIKEYS,
+    ACCESS_KEYS,
     CATALOG,
     COLLECTIONS,
     EVENTS,

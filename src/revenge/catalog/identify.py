@@ -17,12 +17,12 @@ from pydantic import BaseModel, Field, create_model
 from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
-from revenge.api.deps import admin_user
 from revenge.api.openapi import problem_responses
 from revenge.catalog.metadata_repository import edit_item
 from revenge.catalog.text import sort_title
 from revenge.errors import BadRequest, NotFound, ServiceUnavailable, Unprocessable
+from revenge.identity import Principal
+from revenge.identity.principal import require_admin
 from revenge.libraries.access import allowed_library_ids
 from revenge.metadata.errors import NoProviderKey, ProviderError, ProviderNotFound
 from revenge.metadata.jobs import enqueue_artwork
@@ -260,7 +260,7 @@ async def item_for_admin(
     found = await spec.get(session, item_id, allowed)
     if found is None:
         raise NotFound(f"No {spec.kind} {item_id}.")
-    await admin_user(principal)
+    require_admin(principal)
     return found if isinstance(found, tuple) else (found, None)
 
 

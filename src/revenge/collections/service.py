@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
 from revenge.browse.items import ItemKey, describe
 from revenge.browse.positions import between
 from revenge.collections import repository as repo
@@ -25,6 +24,7 @@ from revenge.collections.schemas import (
     MemberRef,
 )
 from revenge.errors import NotFound, Unprocessable
+from revenge.identity import Principal
 from revenge.libraries.access import allowed_library_ids
 
 
