@@ -133,10 +133,11 @@ class Runtime:
     def build_services(self) -> None:
         """Build the feature services on top of the infrastructure."""
         from revenge.accounts.access import build as build_accounts
+        from revenge.collections.service import collect
         from revenge.metadata.wiring import build as build_metadata
 
         self.accounts = build_accounts(self)
-        build_metadata(self)
+        build_metadata(self, collect)
         self.cleanup_steps.append(purge_step(self.settings.scanning, self.cache))
 
     async def _start_services(self) -> None:

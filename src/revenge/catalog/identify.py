@@ -17,13 +17,9 @@ from pydantic import BaseModel, Field, create_model
 from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.openapi import problem_responses
 from revenge.catalog.metadata_repository import edit_item
 from revenge.catalog.text import sort_title
 from revenge.errors import BadRequest, NotFound, ServiceUnavailable, Unprocessable
-from revenge.identity import Principal
-from revenge.identity.principal import require_admin
-from revenge.libraries.access import allowed_library_ids
 from revenge.metadata.errors import NoProviderKey, ProviderError, ProviderNotFound
 from revenge.metadata.jobs import enqueue_artwork
 from revenge.metadata.matching import Scored
@@ -44,26 +40,6 @@ class CandidateOut(BaseModel):
     year: int | None
     overview: str | None
     confidence: float
-
-
-# What identify and edit routes may answer besides success, documented once for every kind:
-# the item is looked up first (404 when hidden), then the caller must be an administrator.
-ADMIN_ONLY = {403: "The caller is not an administrator."}
-SEARCH_RESPONSES = problem_responses(
-    {
-        **ADMIN_ONLY,
-        400: "No provider for this kind is set up (no API key stored).",
-        503: "No metadata provider could answer.",
-    }
-)
-CHOOSE_RESPONSES = problem_responses(
-    {
-        **ADMIN_ONLY,
-        400: "The provider is not set up on this server.",
-        503: "The provider could not answer.",
-    }
-)
-EDIT_RESPONSES = problem_responses(ADMIN_ONLY)
 
 
 class IdentifyChoice(BaseModel):
@@ -249,19 +225,6 @@ class IdentifySpec:
     edit: type[BaseModel]
     out: type[BaseModel]
     first_year: int = 1850
-
-
-async def item_for_admin(
-    session: AsyncSession, principal: Principal, spec: IdentifySpec, item_id: uuid.UUID
-) -> tuple[Any, str | None]:
-    """The item (and its artist) if the caller may see it (else 404) and is an administrator
-    (else 403)."""
-    allowed = await allowed_library_ids(session, principal)
-    found = await spec.get(session, item_id, allowed)
-    if found is None:
-        raise NotFound(f"No {spec.kind} {item_id}.")
-    require_admin(principal)
-    return found if isinstance(found, tuple) else (found, None)
 
 
 async def search_item(

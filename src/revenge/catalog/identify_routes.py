@@ -13,20 +13,50 @@ from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
+from revenge.api.openapi import problem_responses
 from revenge.catalog import identify
-from revenge.catalog.identify import (
-    CHOOSE_RESPONSES,
-    EDIT_RESPONSES,
-    SEARCH_RESPONSES,
-    CandidateOut,
-    IdentifySpec,
-    candidates_out,
-    metadata_out,
-)
+from revenge.catalog.identify import CandidateOut, IdentifySpec, candidates_out, metadata_out
+from revenge.errors import NotFound
+from revenge.identity import Principal
+from revenge.identity.principal import require_admin
+from revenge.libraries.access import allowed_library_ids
 
 Endpoint = Callable[..., Coroutine[Any, Any, Any]]
+
+# What identify and edit routes may answer besides success, documented once for every kind:
+# the item is looked up first (404 when hidden), then the caller must be an administrator.
+ADMIN_ONLY = {403: "The caller is not an administrator."}
+SEARCH_RESPONSES = problem_responses(
+    {
+        **ADMIN_ONLY,
+        400: "No provider for this kind is set up (no API key stored).",
+        503: "No metadata provider could answer.",
+    }
+)
+CHOOSE_RESPONSES = problem_responses(
+    {
+        **ADMIN_ONLY,
+        400: "The provider is not set up on this server.",
+        503: "The provider could not answer.",
+    }
+)
+EDIT_RESPONSES = problem_responses(ADMIN_ONLY)
+
+
+async def item_for_admin(
+    session: AsyncSession, principal: Principal, spec: IdentifySpec, item_id: uuid.UUID
+) -> tuple[Any, str | None]:
+    """The item (and its artist) if the caller may see it (else 404) and is an administrator
+    (else 403)."""
+    allowed = await allowed_library_ids(session, principal)
+    found = await spec.get(session, item_id, allowed)
+    if found is None:
+        raise NotFound(f"No {spec.kind} {item_id}.")
+    require_admin(principal)
+    return found if isinstance(found, tuple) else (found, None)
 
 
 def _param(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> Any:
@@ -55,12 +85,12 @@ def identify_router(spec: IdentifySpec) -> APIRouter:
     year_query = Query(ge=spec.first_year, le=2200)
 
     async def search_candidates(**kw: Any) -> list[CandidateOut]:
-        found = await identify.item_for_admin(kw["session"], kw["user"], spec, kw[id_name])
+        found = await item_for_admin(kw["session"], kw["user"], spec, kw[id_name])
         ranked = await identify.search_item(kw["runtime"], spec, found, kw["q"], kw["year"])
         return candidates_out(ranked)
 
     async def apply_match(**kw: Any) -> Any:
-        item, _ = await identify.item_for_admin(kw["session"], kw["user"], spec, kw[id_name])
+        item, _ = await item_for_admin(kw["session"], kw["user"], spec, kw[id_name])
         choice = kw["choice"]
         await identify.choose_item(
             kw["runtime"], kw["session"], spec, item, choice.provider, choice.id
@@ -68,7 +98,7 @@ def identify_router(spec: IdentifySpec) -> APIRouter:
         return metadata_out(spec.out, item)
 
     async def edit_metadata(**kw: Any) -> Any:
-        item, _ = await identify.item_for_admin(kw["session"], kw["user"], spec, kw[id_name])
+        item, _ = await item_for_admin(kw["session"], kw["user"], spec, kw[id_name])
         edit = kw["edit"]
         changes = edit.model_dump(include=edit.model_fields_set - {"unlock"})
         await identify.edit(kw["runtime"], kw["session"], spec, item, changes, edit.unlock)

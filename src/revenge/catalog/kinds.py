@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class ContentModule:
     prefix: str
     tag: str
     # Modules holding its tables, for the schema and migrations.
-    models: tuple[str, ...] = field(default=())
+    models: tuple[ModuleType, ...] = field(default=())
 
 
 class KindRegistry:
@@ -140,6 +141,6 @@ class KindRegistry:
     def cataloguers(self) -> list[Cataloguer]:
         return [self.cataloguer(m.library_type) for m in self.modules]
 
-    def model_modules(self) -> tuple[str, ...]:
-        """Dotted names of every module's table modules."""
+    def model_modules(self) -> tuple[ModuleType, ...]:
+        """Every module's table modules."""
         return tuple(dict.fromkeys(name for m in self.modules for name in m.models))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -129,6 +129,24 @@ class Saved:
     artwork: list[dict[str, Any]] = field(default_factory=list)
     # Items to fetch again because what they depend on changed (`<kind>:<uuid>` ids).
     refetch: list[str] = field(default_factory=list)
+    # Provider collections the item belongs to (a film series), kept by the collections
+    # feature when it is wired in.
+    collections: list[Membership] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """An item's place in a provider's collection: (source, external id, name) and the item."""
+
+    source: str
+    external_id: str
+    name: str
+    item_kind: str
+    item_id: uuid.UUID
+
+
+# Adds an item to the automatic collection a provider named, on the caller's session.
+Collector = Callable[[AsyncSession, uuid.UUID, Membership], Awaitable[None]]
 
 
 Stale = tuple[uuid.UUID, datetime | None]
@@ -169,6 +187,14 @@ class RowWriter:
 
     def values(self, meta: ItemMetadata, row: Any) -> dict[str, Any]:
         raise NotImplementedError
+
+    async def describe(self, session: AsyncSession, ref: str, row: Any) -> ItemFacts:
+        """What the providers are asked about the row `ref`."""
+        raise NotImplementedError
+
+    async def facts(self, session: AsyncSession, ref: str, item_id: uuid.UUID) -> ItemFacts | None:
+        row = await self.row(session, item_id)
+        return None if row is None else await self.describe(session, ref, row)
 
     async def after_save(
         self, session: AsyncSession, row: Any, meta: ItemMetadata, outcome: FetchOutcome,

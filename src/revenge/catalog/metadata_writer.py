@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.metadata_fields import KindMetadata, Stale, outcome_reason
+from revenge.catalog.metadata_fields import Collector, KindMetadata, Stale, outcome_reason
 from revenge.catalog.movies.metadata_writer import movie_values
 from revenge.catalog.people.repository import photos_to_fetch
 from revenge.catalog.registry import KINDS
@@ -58,9 +58,10 @@ def kind_writers() -> dict[str, KindMetadata]:
 class CatalogMetadataWriter:
     """`CatalogWriter` over the catalogue tables; runs on the caller's session."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, collect: Collector | None = None) -> None:
         self._runtime = runtime
         self._kinds = kind_writers()
+        self._collect = collect
 
     def _route(self, ref: str) -> tuple[KindMetadata, uuid.UUID] | None:
         parsed = parse_ref(ref)
@@ -79,6 +80,9 @@ class CatalogMetadataWriter:
         saved = await routed[0].save(session, routed[1], outcome)
         if saved is None:
             return
+        if self._collect is not None:
+            for membership in saved.collections:
+                await self._collect(session, saved.library_id, membership)
         await reindex_many(self._runtime, session, saved.library_id, saved.reindex)
         artwork = [*saved.artwork, *await _photos(session, outcome.item_id)]
         await enqueue_many(session, download_jobs(artwork))

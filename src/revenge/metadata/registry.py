@@ -106,11 +106,7 @@ def build_provider_registry(
         "tvdb": TvdbProvider(http("tvdb"), keys),
         "musicbrainz": MusicBrainzProvider(http("musicbrainz"), CoverArtArchive(http("coverart"))),
     }
-    order = {
-        "movie": settings.movie_providers,
-        "tv": settings.tv_providers,
-        "music": settings.music_providers,
-        "audiobook": settings.audiobook_providers,
-    }
+    # Each library type's order is the `<type>_providers` setting.
+    order = {k.library_type: getattr(settings, f"{k.library_type}_providers") for k in kinds}
     local: list[LocalSource] = [NfoSource(), EmbeddedTagsSource(), LocalArtworkSource()]
     return ProviderRegistry(providers, order, local, {k.kind: k for k in kinds})

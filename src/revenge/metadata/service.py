@@ -83,8 +83,10 @@ class MetadataService:
     async def identify(self, facts: ItemFacts) -> FetchOutcome:
         """Match the item and merge every source's answer into one outcome."""
         local = await self._read_local(facts)
-        # An episode's folders name its series: only the file's own name speaks for it.
-        depth = 1 if facts.kind == "episode" else 3
+        # An episode's folders name its series: for a kind looked up through its parent,
+        # only the file's own name speaks for it.
+        described = self.registry.kinds.get(facts.kind)
+        depth = 1 if described is not None and described.lookup_as else 3
         ids = facts.ids.merged(ids_from_path(facts.path, depth))
         for s in local:
             ids = ids.merged(s.metadata.ids)

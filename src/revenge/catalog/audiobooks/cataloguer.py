@@ -13,14 +13,9 @@ from revenge.catalog.audiobooks.placement import BookPlan, plan_book
 from revenge.catalog.text import sort_title
 from revenge.catalog.types import BaseCataloguer, FileToPlace, Placed, Placement
 from revenge.libraries.naming import display_case, nfc, numbered_title
-from revenge.libraries.scanner.walk import AUDIO_EXTENSIONS
 
 
-class AudiobooksCataloguer(BaseCataloguer):
-    delete_orphans = staticmethod(repo.delete_orphans)
-    media_kind = "audio"
-    extensions = AUDIO_EXTENSIONS
-
+class AudiobooksCataloguer(BaseCataloguer, media="audio", orphans=repo.delete_orphans):
     async def place(
         self, conn: AsyncConnection[Any], library_id: uuid.UUID, files: list[FileToPlace]
     ) -> Placed:

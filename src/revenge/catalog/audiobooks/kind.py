@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from revenge.catalog.audiobooks import kind_repository as q
+from revenge.catalog.audiobooks import models
 from revenge.catalog.audiobooks.models import Audiobook
 from revenge.catalog.kinds import ContentKind, ContentModule, lazy
 
@@ -22,5 +23,5 @@ MODULE = ContentModule(
     library_type="audiobook", kinds=(AUDIOBOOK, CHAPTER), prefix="/api/v1/audiobooks",
     tag="audiobooks",
     cataloguer=lazy(".cataloguer:AudiobooksCataloguer", __package__, build=True),
-    routes=lazy(".routes:router", __package__), models=(f"{__package__}.models",),
+    routes=lazy(".routes:router", __package__), models=(models,),
 )  # fmt: skip

@@ -42,10 +42,7 @@ class AudiobookWriter(RowWriter):
     store = staticmethod(repo.save_book)
     kind = "audiobook"
 
-    async def facts(self, session: AsyncSession, ref: str, item_id: uuid.UUID) -> ItemFacts | None:
-        row = await repo.book(session, item_id)
-        if row is None:
-            return None
+    async def describe(self, session: AsyncSession, ref: str, row: Any) -> ItemFacts:
         file = await repo.book_file(session, row.id)
         authors = (await repo.credited(session, row.id))["author"]
         return ItemFacts(

@@ -11,14 +11,9 @@ from revenge.catalog.movies import repository as repo
 from revenge.catalog.movies.placement import MoviePlan, plan_movie
 from revenge.catalog.text import sort_title
 from revenge.catalog.types import BaseCataloguer, FileToPlace, Placed, Placement
-from revenge.libraries.scanner.walk import VIDEO_EXTENSIONS
 
 
-class MoviesCataloguer(BaseCataloguer):
-    delete_orphans = staticmethod(repo.delete_orphans)
-    media_kind = "video"
-    extensions = VIDEO_EXTENSIONS
-
+class MoviesCataloguer(BaseCataloguer, media="video", orphans=repo.delete_orphans):
     async def place(
         self, conn: AsyncConnection[Any], library_id: uuid.UUID, files: list[FileToPlace]
     ) -> Placed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from revenge.catalog.kinds import ContentKind, ContentModule, lazy
 from revenge.catalog.movies import kind_repository as q
+from revenge.catalog.movies import models
 from revenge.catalog.movies.models import Movie
 
 MOVIE = ContentKind(
@@ -17,5 +18,5 @@ MOVIE = ContentKind(
 MODULE = ContentModule(
     library_type="movie", kinds=(MOVIE,), prefix="/api/v1/movies", tag="movies",
     cataloguer=lazy(".cataloguer:MoviesCataloguer", __package__, build=True),
-    routes=lazy(".routes:router", __package__), models=(f"{__package__}.models",),
+    routes=lazy(".routes:router", __package__), models=(models,),
 )  # fmt: skip

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.metadata_fields import (
+    Membership,
     RowWriter,
     Saved,
     Stale,
@@ -22,7 +23,6 @@ from revenge.catalog.metadata_fields import (
 )
 from revenge.catalog.movies import metadata_repository as repo
 from revenge.catalog.movies.models import Movie
-from revenge.collections.service import add_member, ensure_collection
 from revenge.metadata.types import ExternalIds, ItemMetadata
 from revenge.metadata.writer import FetchOutcome, ItemFacts
 
@@ -57,10 +57,7 @@ class MovieWriter(RowWriter):
     store = staticmethod(repo.save)
     kind = "movie"
 
-    async def facts(self, session: AsyncSession, ref: str, item_id: uuid.UUID) -> ItemFacts | None:
-        row = await repo.movie(session, item_id)
-        if row is None:
-            return None
+    async def describe(self, session: AsyncSession, ref: str, row: Movie) -> ItemFacts:
         path = await repo.main_file_path(session, row.id)
         return ItemFacts(
             item_id=ref,
@@ -83,15 +80,10 @@ class MovieWriter(RowWriter):
         self, session: AsyncSession, row: Movie, meta: ItemMetadata, outcome: FetchOutcome,
         saved: Saved,
     ) -> None:  # fmt: skip
-        await _collection(session, row, meta)
+        ref = meta.collection
+        if ref is not None and ref.ids.tmdb and ref.name:
+            found = Membership("tmdb", ref.ids.tmdb, ref.name, "movie", row.id)
+            saved.collections.append(found)
 
     async def stale(self, session: AsyncSession, before: datetime, limit: int) -> Sequence[Stale]:
         return await repo.stale(session, before, limit)
-
-
-async def _collection(session: AsyncSession, row: Movie, meta: ItemMetadata) -> None:
-    ref = meta.collection
-    if ref is None or not ref.ids.tmdb or not ref.name:
-        return
-    cid = await ensure_collection(session, row.library_id, "tmdb", ref.ids.tmdb, ref.name)
-    await add_member(session, cid, "movie", row.id)

@@ -11,7 +11,6 @@ from revenge.catalog.music import repository as repo
 from revenge.catalog.music.placement import TrackPlan, plan_track
 from revenge.catalog.text import norm, sort_title
 from revenge.catalog.types import BaseCataloguer, FileToPlace, Placed, Placement
-from revenge.libraries.scanner.walk import AUDIO_EXTENSIONS
 
 
 def _plan(file: FileToPlace) -> TrackPlan:
@@ -21,11 +20,7 @@ def _plan(file: FileToPlace) -> TrackPlan:
     return plan
 
 
-class MusicCataloguer(BaseCataloguer):
-    delete_orphans = staticmethod(repo.delete_orphans)
-    media_kind = "audio"
-    extensions = AUDIO_EXTENSIONS
-
+class MusicCataloguer(BaseCataloguer, media="audio", orphans=repo.delete_orphans):
     async def place(
         self, conn: AsyncConnection[Any], library_id: uuid.UUID, files: list[FileToPlace]
     ) -> Placed:

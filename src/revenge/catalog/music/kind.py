@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from revenge.catalog.kinds import ContentKind, ContentModule, lazy
 from revenge.catalog.music import kind_repository as q
+from revenge.catalog.music import models
 from revenge.catalog.music.models import Album, Artist, Track
 
 # Tracks and artists are described through their album (one release answers for every
@@ -27,5 +28,5 @@ TRACK = ContentKind(
 MODULE = ContentModule(
     library_type="music", kinds=(ARTIST, ALBUM, TRACK), prefix="/api/v1/music", tag="music",
     cataloguer=lazy(".cataloguer:MusicCataloguer", __package__, build=True),
-    routes=lazy(".routes:router", __package__), models=(f"{__package__}.models",),
+    routes=lazy(".routes:router", __package__), models=(models,),
 )  # fmt: skip

@@ -11,14 +11,9 @@ from revenge.catalog.podcasts import repository as repo
 from revenge.catalog.podcasts.placement import plan_podcast_episode
 from revenge.catalog.text import sort_title
 from revenge.catalog.types import BaseCataloguer, FileToPlace, Placed, Placement
-from revenge.libraries.scanner.walk import AUDIO_EXTENSIONS
 
 
-class PodcastsCataloguer(BaseCataloguer):
-    delete_orphans = staticmethod(repo.delete_orphans)
-    media_kind = "audio"
-    extensions = AUDIO_EXTENSIONS
-
+class PodcastsCataloguer(BaseCataloguer, media="audio", orphans=repo.delete_orphans):
     async def place(
         self, conn: AsyncConnection[Any], library_id: uuid.UUID, files: list[FileToPlace]
     ) -> Placed:

@@ -11,7 +11,6 @@ from revenge.catalog.text import sort_title
 from revenge.catalog.tv import repository as repo
 from revenge.catalog.tv.placement import EpisodePlan, plan_episode
 from revenge.catalog.types import BaseCataloguer, FileToPlace, Placed, Placement
-from revenge.libraries.scanner.walk import VIDEO_EXTENSIONS
 
 
 def _series_rows(plans: list[EpisodePlan]) -> dict[str, dict[str, Any]]:
@@ -32,11 +31,7 @@ def _series_rows(plans: list[EpisodePlan]) -> dict[str, dict[str, Any]]:
     return rows
 
 
-class TvCataloguer(BaseCataloguer):
-    delete_orphans = staticmethod(repo.delete_orphans)
-    media_kind = "video"
-    extensions = VIDEO_EXTENSIONS
-
+class TvCataloguer(BaseCataloguer, media="video", orphans=repo.delete_orphans):
     async def place(
         self, conn: AsyncConnection[Any], library_id: uuid.UUID, files: list[FileToPlace]
     ) -> Placed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from revenge.catalog.kinds import ContentKind, ContentModule, lazy
 from revenge.catalog.tv import kind_repository as q
+from revenge.catalog.tv import models
 from revenge.catalog.tv.models import Episode, Season, Series
 
 SERIES = ContentKind(
@@ -24,5 +25,5 @@ EPISODE = ContentKind(
 MODULE = ContentModule(
     library_type="tv", kinds=(SERIES, SEASON, EPISODE), prefix="/api/v1/tv", tag="tv",
     cataloguer=lazy(".cataloguer:TvCataloguer", __package__, build=True),
-    routes=lazy(".routes:router", __package__), models=(f"{__package__}.models",),
+    routes=lazy(".routes:router", __package__), models=(models,),
 )  # fmt: skip

@@ -85,10 +85,7 @@ class SeriesWriter(RowWriter):
     store = staticmethod(repo.save_series)
     kind = "series"
 
-    async def facts(self, session: AsyncSession, ref: str, item_id: uuid.UUID) -> ItemFacts | None:
-        row = await repo.series(session, item_id)
-        if row is None:
-            return None
+    async def describe(self, session: AsyncSession, ref: str, row: Series) -> ItemFacts:
         roots = await shared.library_roots(session, row.library_id)
         options, language = await shared.library_options(session, row.library_id)
         return ItemFacts(
