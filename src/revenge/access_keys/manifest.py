@@ -1,4 +1,4 @@
-"""The access keys feature as the composition root sees it."""
+"""The personal access keys feature as the composition root sees it."""
 
 from __future__ import annotations
 
