@@ -11,7 +11,7 @@ import ipaddress
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import (
@@ -235,6 +235,36 @@ class ImageSettings(BaseModel):
     )
 
 
+class StorageSettings(BaseModel):
+    """Stored files (artwork, backups): a local folder, or S3-compatible object storage."""
+
+    backend: Literal["local", "s3"] = Field(
+        "local", description="local: a folder (default the data directory); s3: a bucket."
+    )
+    path: Path | None = Field(
+        None, description="Folder of the local backend; unset uses the data directory."
+    )
+    s3_bucket: str | None = Field(None, description="Bucket of the s3 backend.")
+    s3_endpoint: str | None = Field(
+        None, description="S3 API URL for MinIO, Ceph, Garage...; unset uses AWS."
+    )
+    s3_region: str = Field("us-east-1", description="Region of the bucket.")
+    s3_access_key_id: str | None = Field(None, description="Access key id of the s3 backend.")
+    s3_secret_access_key: SecretStr | None = Field(
+        None, description="Secret access key of the s3 backend."
+    )
+    s3_prefix: str = Field("", description="Key prefix inside the bucket, e.g. revenge/.")
+    s3_allow_http: bool = Field(
+        False, description="Allow a plain-HTTP endpoint (a server on a trusted network only)."
+    )
+
+    @model_validator(mode="after")
+    def _bucket_for_s3(self) -> StorageSettings:
+        if self.backend == "s3" and not self.s3_bucket:
+            raise ValueError("storage.s3_bucket is required with storage.backend = 's3'")
+        return self
+
+
 class HttpSettings(BaseModel):
     """Outbound HTTP to user-supplied URLs (webhooks, artwork)."""
 
@@ -361,6 +391,7 @@ class Settings(BaseSettings):
     metadata: MetadataSettings = Field(default_factory=MetadataSettings)
     playback: PlaybackSettings = Field(default_factory=PlaybackSettings)
     images: ImageSettings = Field(default_factory=ImageSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
     events: EventSettings = Field(default_factory=EventSettings)

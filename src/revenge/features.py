@@ -7,12 +7,13 @@ imports a feature; what it needs from them (tables, jobs) comes from these manif
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from sqlalchemy import MetaData
 
+from revenge.access_keys.manifest import FEATURE as ACCESS_KEYS
 from revenge.accounts.manifest import FEATURE as ACCOUNTS
 from revenge.activity.manifest import FEATURE as ACTIVITY
-from revenge.apikeys.manifest import FEATURE as APIKEYS
 from revenge.catalog.manifest import FEATURE as CATALOG
 from revenge.collections.manifest import FEATURE as COLLECTIONS
 from revenge.events.manifest import FEATURE as EVENTS
@@ -31,6 +32,9 @@ from revenge.search.manifest import FEATURE as SEARCH
 from revenge.server_settings.manifest import FEATURE as SERVER_SETTINGS
 from revenge.sessions.manifest import FEATURE as SESSIONS
 
+if TYPE_CHECKING:
+    from revenge.catalog.metadata_fields import Collector
+
 FEATURES: tuple[Feature, ...] = (
     MAINTENANCE,
     LIBRARIES,
@@ -41,7 +45,7 @@ FEATURES: tuple[Feature, ...] = (
     INTEGRATIONS,
     ACCOUNTS,
     ACTIVITY,
-    APIKEYS,
+    ACCESS_KEYS,
     CATALOG,
     COLLECTIONS,
     EVENTS,
@@ -55,6 +59,13 @@ FEATURES: tuple[Feature, ...] = (
 def schema() -> MetaData:
     """Every table of every feature (their model modules are imported by the manifests)."""
     return Base.metadata
+
+
+def collector() -> Collector:
+    """Where provider collections an item belongs to are kept (the collections feature)."""
+    from revenge.collections.service import collect
+
+    return collect
 
 
 def build_job_registry(extra_modules: list[str] | None = None) -> JobRegistry:

@@ -13,11 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge import __version__
 from revenge.activity.service import ActivityLog
-from revenge.api.auth import Authenticator, NoAuthenticator
-from revenge.apikeys.credentials import CredentialService
 from revenge.config import Settings
 from revenge.events.service import EventService
-from revenge.features import build_job_registry
+from revenge.features import build_job_registry, collector
+from revenge.identity.authenticator import Authenticator, NoAuthenticator
 from revenge.infra.cache import Cache, MemoryCache, TieredCache
 from revenge.infra.db import migrate
 from revenge.infra.db.engine import Database
@@ -27,6 +26,7 @@ from revenge.infra.jobs.registry import JobRegistry
 from revenge.infra.metrics import CacheStats, Metrics
 from revenge.infra.secrets import SecretBox
 from revenge.libraries.cleanup import purge_step
+from revenge.metadata.provider_credentials.service import CredentialService
 from revenge.notifications.service import NotificationService
 from revenge.server_settings.service import ServerSettingsService
 
@@ -133,11 +133,10 @@ class Runtime:
     def build_services(self) -> None:
         """Build the feature services on top of the infrastructure."""
         from revenge.accounts.access import build as build_accounts
-        from revenge.collections.service import collect
         from revenge.metadata.wiring import build as build_metadata
 
         self.accounts = build_accounts(self)
-        build_metadata(self, collect)
+        build_metadata(self, collector())
         self.cleanup_steps.append(purge_step(self.settings.scanning, self.cache))
 
     async def _start_services(self) -> None:

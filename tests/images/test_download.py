@@ -48,8 +48,9 @@ async def test_identical_images_are_stored_once(
     sources = rows(clean_runtime, "SELECT status, image_id FROM image_sources")
     assert len(sources) == 2 and {s[1] for s in sources} == {stored[0][0]}
     assert len(server.calls("/a/poster.jpg")) == 1
-    files = list((images.store.root / "originals").rglob("*.jpg"))
-    assert len(files) == 1 and files[0].read_bytes() == poster
+    files = await images.store.storage.list_prefix("images/originals/")
+    assert len(files) == 1 and files[0].key.endswith(".jpg")
+    assert await images.store.storage.get(files[0].key) == poster
 
 
 @pytest.mark.parametrize(
@@ -83,7 +84,7 @@ async def test_refusals_are_recorded_with_the_reason(
     assert (source, status, image_id) == (url, "refused", None)
     assert str(reason).startswith(f"{code}: ")
     assert rows(clean_runtime, "SELECT count(*) FROM images") == [(0,)]
-    assert not (images.store.root / "originals").exists()
+    assert await images.store.storage.list_prefix("images/originals/") == []
 
 
 async def test_server_errors_are_retried_by_the_queue(

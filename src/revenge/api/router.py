@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from revenge.access_keys.routes import router as access_keys_router
 from revenge.accounts.app_password_routes import router as app_passwords_router
 from revenge.accounts.auth_routes import router as auth_router
 from revenge.accounts.oidc_routes import router as oidc_router
-from revenge.accounts.registration import router as registration_router
+from revenge.accounts.registration_routes import router as registration_router
 from revenge.accounts.routes import router as users_router
 from revenge.accounts.two_factor_routes import router as two_factor_router
-from revenge.activity.audit import audit_changes, skip_audit
 from revenge.activity.routes import router as activity_router
+from revenge.api.audit import audit_changes, skip_audit
 from revenge.api.deps import require_principal
-from revenge.apikeys.access_keys_routes import router as access_keys_router
-from revenge.apikeys.credentials_routes import router as credentials_router
+from revenge.api.guards import maintenance_guard
 from revenge.catalog.identify_routes import identify_router
 from revenge.catalog.kinds import ContentModule
 from revenge.catalog.me.routes import router as me_router
@@ -27,13 +27,13 @@ from revenge.images.routes import router as images_router
 from revenge.integrations.feed_routes import router as podcast_feeds_router
 from revenge.integrations.routes import router as integrations_router
 from revenge.libraries.routes import router as libraries_router
+from revenge.metadata.provider_credentials.routes import router as credentials_router
 from revenge.notifications.routes import router as notifications_router
 from revenge.playback.audio_routes import router as audio_router
 from revenge.playback.routes import router as playback_router
 from revenge.playback.subtitle_routes import router as subtitle_router
 from revenge.playlists.routes import router as playlists_router
 from revenge.search.routes import router as search_router
-from revenge.server_settings.guard import maintenance_guard
 from revenge.server_settings.routes import router as settings_router
 from revenge.sessions.routes import router as sessions_router
 from revenge.streaming.routes import router as streaming_router

@@ -15,12 +15,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
-from revenge.api.deps import CurrentUser, DbSession, RuntimeDep, admin_user
+from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
 from revenge.catalog import identify
 from revenge.catalog.identify import CandidateOut, IdentifySpec, candidates_out, metadata_out
 from revenge.errors import NotFound
+from revenge.identity import Principal
+from revenge.identity.principal import require_admin
 from revenge.libraries.access import allowed_library_ids
 
 Endpoint = Callable[..., Coroutine[Any, Any, Any]]
@@ -54,7 +55,7 @@ async def item_for_admin(
     found = await spec.get(session, item_id, allowed)
     if found is None:
         raise NotFound(f"No {spec.kind} {item_id}.")
-    await admin_user(principal)
+    require_admin(principal)
     return found if isinstance(found, tuple) else (found, None)
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
 from revenge.browse.items import ItemKey, describe
 from revenge.browse.positions import between
 from revenge.catalog.metadata_fields import Membership
@@ -26,6 +25,7 @@ from revenge.collections.schemas import (
     MemberRef,
 )
 from revenge.errors import NotFound, Unprocessable
+from revenge.identity import Principal
 from revenge.libraries.access import allowed_library_ids
 
 

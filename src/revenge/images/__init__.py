@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from revenge.images.fetch import SafeFetcher
 from revenge.images.service import ImageService
+from revenge.infra.storage import open_storage
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
@@ -17,6 +18,8 @@ def image_service(runtime: Runtime) -> ImageService:
     if service is None:
         fetcher = SafeFetcher(runtime.server_settings.outbound_allowlist)
         runtime.closers.append(fetcher.aclose)
-        service = ImageService(runtime.settings.data_dir, runtime.settings.images, fetcher)
+        settings = runtime.settings
+        storage = open_storage(settings.storage, settings.data_dir)
+        service = ImageService(storage, settings.images, fetcher)
         runtime.images = service
     return service

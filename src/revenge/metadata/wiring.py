@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from revenge.apikeys.credentials import NoProviderKey as NoStoredKey
 from revenge.metadata import MetadataFeature, install
 from revenge.metadata.errors import NoProviderKey
+from revenge.metadata.provider_credentials.service import NoProviderKey as NoStoredKey
 
 if TYPE_CHECKING:
     from revenge.catalog.metadata_fields import Collector

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
-from revenge.api.auth import Principal
 from revenge.errors import BadRequest, NotFound
+from revenge.identity import Principal
 from revenge.libraries.access import allowed_library_ids
 from revenge.playback import audio_repository as repo
 from revenge.playback.audio_repository import AudioFile

@@ -16,9 +16,9 @@ from cachetools import TTLCache
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
-from revenge.api.auth import Principal
 from revenge.api.deps import CurrentUser, RuntimeDep, optional_principal
 from revenge.api.openapi import problem_responses
+from revenge.identity import Principal
 from revenge.playback.signing import file_scope, playback_ttl, resolve_caller, signer
 from revenge.runtime import Runtime
 from revenge.streaming import service

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from revenge.catalog.audiobooks import repository as repo
 from revenge.catalog.audiobooks.models import Audiobook
-from revenge.catalog.browse import BrowseDep
+from revenge.catalog.browse_routes import BrowseDep
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.schemas import FileOut, Page, PlayableFlags, UserStateOut
 from revenge.images.schemas import ItemImageOut

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from revenge.catalog.browse import BrowseDep
+from revenge.catalog.browse_routes import BrowseDep
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.podcasts import repository as repo
 from revenge.catalog.podcasts.models import Podcast, PodcastEpisode

@@ -10,12 +10,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
 from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
 from revenge.catalog.schemas import UserStateOut, state_out
 from revenge.catalog.state import repository as repo
 from revenge.catalog.state.models import UserItemState
 from revenge.catalog.state.service import visible_library
+from revenge.identity import Principal
 from revenge.playback.service import report_progress
 
 router = APIRouter()

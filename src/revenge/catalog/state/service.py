@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
 from revenge.catalog.state import lists_repository as lists
 from revenge.catalog.state import repository as repo
 from revenge.catalog.state.models import UserItemState
 from revenge.errors import NotFound
+from revenge.identity import Principal
 from revenge.libraries.access import allowed_library_ids
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from revenge.catalog.browse import BrowseDep, YearFilter
+from revenge.catalog.browse_routes import BrowseDep, YearFilter
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.schemas import (
     FileOut,

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.apikeys import credentials_repository as repo
-from revenge.apikeys.models import ProviderCredential
 from revenge.config import Settings
 from revenge.infra.secrets import SecretBox
+from revenge.metadata.provider_credentials import repository as repo
+from revenge.metadata.provider_credentials.models import ProviderCredential
 
 KNOWN_SERVICES = {
     "tmdb": "The Movie Database",

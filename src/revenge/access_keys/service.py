@@ -1,32 +1,30 @@
 """Personal access keys: created by a user for scripts, shown once, stored as a SHA-256 hash.
 
 A key is `rvk_` + 256 random bits. Its scopes (`read`, `write`, `admin`) can only narrow what
-its owner may do; `admin` is offered only to administrators. Validation follows the session
-service's cache discipline (share-locked read, cache written under the lock, revocation evicts
-after taking the row lock), so a revoked key is refused everywhere once revoke returns.
+its owner may do; `admin` is offered only to administrators. Validation goes through the same
+credential store as sessions (identity.credentials), so a revoked key is refused everywhere
+once revoke returns.
 """
 
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from cachetools import TTLCache
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from revenge.access_keys import repository as repo
+from revenge.access_keys.models import AccessKey
 from revenge.activity.seam import record
-from revenge.api.auth import ALL_SCOPES, Principal
-from revenge.api.client import ClientInfo
-from revenge.apikeys import access_keys_repository as repo
-from revenge.apikeys.models import AccessKey
 from revenge.errors import Conflict, Forbidden, Unprocessable
-from revenge.sessions.policy import ACTIVITY_WRITE_INTERVAL, CACHE_TTL_SECONDS
-from revenge.sessions.tokens import MAX_TOKEN_LENGTH, cache_key, new_token, token_hash
+from revenge.identity import ALL_SCOPES, Principal
+from revenge.identity.client import ClientInfo
+from revenge.identity.credentials import CredentialKind, CredentialStore
+from revenge.identity.tokens import new_token, token_hash
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
@@ -46,6 +44,10 @@ class KeyIdentity:
     role: str
     scopes: tuple[str, ...]
     expires_at: float | None
+
+    @property
+    def credential_id(self) -> uuid.UUID:
+        return self.key_id
 
     def usable(self, now: float) -> bool:
         return self.expires_at is None or now < self.expires_at
@@ -95,7 +97,14 @@ class AccessKeyService:
 
     def __init__(self, runtime: Runtime) -> None:
         self._rt = runtime
-        self._touched: TTLCache[uuid.UUID, float] = TTLCache(100_000, ACTIVITY_WRITE_INTERVAL)
+        kind = CredentialKind(
+            cache_namespace="akey",
+            prefix=KEY_PREFIX,
+            decode=KeyIdentity.decode,
+            load=_load,
+            touch=_touch,
+        )
+        self.store = CredentialStore(kind, runtime.cache, runtime.db)
 
     async def create(
         self,
@@ -158,7 +167,7 @@ class AccessKeyService:
         digest = await repo.revoke(session, user_id, key_id)
         if digest is None:
             return False
-        await self._rt.cache.delete(cache_key("akey", digest))
+        await self.store.evict([digest])
         await record(
             self._rt,
             session,
@@ -173,51 +182,38 @@ class AccessKeyService:
 
     async def validate(self, secret: str) -> KeyIdentity | None:
         """The key a secret belongs to, if usable: cache first, then the database."""
-        if not secret.startswith(KEY_PREFIX) or len(secret) > MAX_TOKEN_LENGTH:
-            return None
-        digest = token_hash(secret)
-        key = cache_key("akey", digest)
-        now = time.time()
-        raw = await self._rt.cache.get(key)
-        identity = KeyIdentity.decode(raw) if raw is not None else None
-        if identity is None or not identity.usable(now):
-            identity = await self._validate_from_db(digest, key, now)
-            if identity is None:
-                return None
-        await self._touch(identity.key_id)
+        identity = await self.store.lookup(secret, KeyIdentity.usable)
+        if identity is not None:
+            await self.store.touch(identity.key_id)
         return identity
 
-    async def _validate_from_db(self, digest: bytes, key: str, now: float) -> KeyIdentity | None:
-        async with self._rt.db.engine.connect() as conn, conn.begin():
-            row = await repo.validation_row(conn, digest)
-            if row is None or row.disabled:
-                return None
-            identity = KeyIdentity(
-                key_id=row.id,
-                user_id=row.user_id,
-                username=row.username,
-                role=row.role,
-                scopes=tuple(row.scopes),
-                expires_at=row.expires_at.timestamp() if row.expires_at else None,
-            )
-            if not identity.usable(now):
-                return None
-            ttl = CACHE_TTL_SECONDS
-            if identity.expires_at is not None:
-                ttl = min(ttl, identity.expires_at - now)
-            await self._rt.cache.set(key, identity.encode(), ttl)
-        return identity
+    def accepts(self, credential: str) -> bool:
+        """As a credential backend of the authenticator: `rvk_` secrets are keys."""
+        return credential.startswith(KEY_PREFIX)
 
-    async def _touch(self, key_id: uuid.UUID) -> None:
-        """Track last use: at most one database write a minute per key and node."""
-        if key_id in self._touched:
-            return
-        self._touched[key_id] = time.monotonic()
-        async with self._rt.db.transaction() as session:
-            await repo.touch(session, key_id)
+    async def principal(self, credential: str, ip: str | None) -> Principal | None:
+        identity = await self.validate(credential)
+        return identity.principal() if identity is not None else None
 
     async def forget_cached(self, session: AsyncSession, user_id: uuid.UUID) -> None:
         """Drop a user's cached keys (after disabling them or changing their role)."""
         hashes = await repo.active_hashes(session, user_id)
-        if hashes:
-            await self._rt.cache.delete(*(cache_key("akey", h) for h in hashes))
+        await self.store.evict(hashes)
+
+
+async def _load(conn: AsyncConnection, digest: bytes) -> KeyIdentity | None:
+    row = await repo.validation_row(conn, digest)
+    if row is None or row.disabled:
+        return None
+    return KeyIdentity(
+        key_id=row.id,
+        user_id=row.user_id,
+        username=row.username,
+        role=row.role,
+        scopes=tuple(row.scopes),
+        expires_at=row.expires_at.timestamp() if row.expires_at else None,
+    )
+
+
+async def _touch(session: AsyncSession, key_id: uuid.UUID, ip: str | None) -> None:
+    await repo.touch(session, key_id)

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.apikeys.models import ProviderCredential
+from revenge.metadata.provider_credentials.models import ProviderCredential
 
 
 async def list_all(session: AsyncSession) -> list[ProviderCredential]:

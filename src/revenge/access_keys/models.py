@@ -1,4 +1,4 @@
-"""Provider credentials (encrypted) and personal access keys (hashed)."""
+"""Personal access keys, stored as SHA-256 hashes."""
 
 from __future__ import annotations
 
@@ -9,22 +9,7 @@ from sqlalchemy import ARRAY, DateTime, ForeignKey, Index, LargeBinary, String, 
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
-
-
-class ProviderCredential(Base):
-    __tablename__ = "provider_credentials"
-
-    id: Mapped[uuid.UUID] = uuid_pk()
-    service: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    encrypted_value: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
-    key_id: Mapped[str] = mapped_column(String(64), nullable=False)
-    created_by: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[datetime] = created_ts()
-    updated_at: Mapped[datetime] = updated_ts()
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+from revenge.infra.db.base import Base, created_ts, uuid_pk
 
 
 class AccessKey(Base):

@@ -1,4 +1,4 @@
-"""Random bearer secrets and the hashes they are stored as."""
+"""Random bearer secrets, the hashes they are stored as, and their cache keys."""
 
 from __future__ import annotations
 

@@ -17,9 +17,9 @@ from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from revenge.api.auth import Principal
 from revenge.api.deps import RuntimeDep, optional_principal
 from revenge.errors import AppError
+from revenge.identity import Principal
 
 _ACTIONS = {"POST": "create", "PUT": "update", "PATCH": "update", "DELETE": "delete"}
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from revenge.apikeys.models import AccessKey
+from revenge.access_keys.models import AccessKey
 
 Scope = Literal["read", "write", "admin"]
 

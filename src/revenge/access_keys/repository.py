@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from revenge.access_keys.models import AccessKey
 from revenge.accounts.models import User
-from revenge.apikeys.models import AccessKey
 from revenge.infra.db.locks import no_wait_for_disk
 
 

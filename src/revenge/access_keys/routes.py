@@ -6,9 +6,9 @@ import uuid
 
 from fastapi import APIRouter, Response
 
+from revenge.access_keys.schemas import AccessKeyCreate, AccessKeyCreated, AccessKeyOut
 from revenge.api.deps import Client, CurrentUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
-from revenge.apikeys.access_keys_schemas import AccessKeyCreate, AccessKeyCreated, AccessKeyOut
 from revenge.errors import NotFound
 
 router = APIRouter(prefix="/api/v1/access-keys", tags=["access keys"])

@@ -8,11 +8,19 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from revenge.api.deps import AdminUser, DbSession, RuntimeDep
-from revenge.apikeys.credentials import KNOWN_SERVICES, CredentialService, NoProviderKey
-from revenge.apikeys.credentials_schemas import CredentialIn, CredentialOut, CredentialTest
-from revenge.apikeys.models import ProviderCredential
 from revenge.errors import BadRequest, NotFound
 from revenge.metadata.jobs import refetch_waiting_for
+from revenge.metadata.provider_credentials.models import ProviderCredential
+from revenge.metadata.provider_credentials.schemas import (
+    CredentialIn,
+    CredentialOut,
+    CredentialTest,
+)
+from revenge.metadata.provider_credentials.service import (
+    KNOWN_SERVICES,
+    CredentialService,
+    NoProviderKey,
+)
 
 router = APIRouter(prefix="/api/v1/admin/credentials", tags=["credentials"])
 
