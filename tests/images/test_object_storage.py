@@ -47,13 +47,11 @@ async def s3_images(clean_runtime: Runtime, s3: S3Server) -> AsyncIterator[Image
     fetcher = SafeFetcher(Allowlist.parse(["127.0.0.1"]), timeout=5)
     storage = open_storage(s3.settings(), Path("/nonexistent"))
     service = ImageService(storage, ImageSettings(), fetcher)
-    previous = clean_runtime.services.get("images")
-    clean_runtime.services["images"] = service
+    previous = clean_runtime.images
+    clean_runtime.images = service
     yield service
     await fetcher.aclose()
-    clean_runtime.services.pop("images", None)
-    if previous is not None:
-        clean_runtime.services["images"] = previous
+    clean_runtime.images = previous
 
 
 async def answers(client: httpx.AsyncClient, url: str) -> list[tuple[int, dict[str, str], bytes]]:
@@ -73,7 +71,7 @@ async def test_served_from_a_bucket_exactly_as_from_the_data_directory(
     url = f"/api/v1/images/{await stored(clean_runtime, s3_images, data)}"
     with header_auth(clean_runtime):
         from_bucket = await answers(client, url)
-        clean_runtime.services["images"] = images
+        clean_runtime.images = images
         await stored(clean_runtime, images, data)
         from_disk = await answers(client, url)
     assert from_bucket == from_disk

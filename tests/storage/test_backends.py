@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from revenge.config import StorageSettings
+from revenge.config import ConfigError, StorageSettings, load_settings
 from revenge.infra.storage import LocalStorage, ObjectStorage, Storage, open_storage
 from revenge.infra.storage.base import InvalidKey
 from tests.support.object_storage import S3Server, s3_server
@@ -80,3 +80,23 @@ def test_settings_choose_the_backend(tmp_path: Path, s3: S3Server) -> None:
     assert isinstance(open_storage(s3.settings(), tmp_path), ObjectStorage)
     with pytest.raises(ValueError, match="s3_bucket"):
         StorageSettings(backend="s3")
+
+
+def test_storage_settings_from_the_file_and_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REVENGE_DATA_DIR", str(tmp_path))
+    assert load_settings().storage.backend == "local"
+    (tmp_path / "revenge.toml").write_text(
+        '[storage]\nbackend = "s3"\ns3_bucket = "art"\ns3_endpoint = "https://minio.lan:9000"\n'
+    )
+    monkeypatch.setenv("REVENGE_STORAGE__S3_BUCKET", "posters")
+    monkeypatch.setenv("REVENGE_STORAGE__S3_SECRET_ACCESS_KEY", "hidden")
+    settings = load_settings().storage
+    assert (settings.backend, settings.s3_bucket) == ("s3", "posters")
+    assert settings.s3_endpoint == "https://minio.lan:9000"
+    assert "hidden" not in repr(settings)
+    (tmp_path / "revenge.toml").write_text('[storage]\nbackend = "s3"\n')
+    monkeypatch.delenv("REVENGE_STORAGE__S3_BUCKET")
+    with pytest.raises(ConfigError, match="s3_bucket"):
+        load_settings()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from revenge.infra.manifest import Feature, Schedule
 from revenge.metadata import jobs, tasks
-from revenge.metadata.provider_credentials import models as provider_credentials_models
+from revenge.metadata.provider_credentials import models
 
 FEATURE = Feature(
     name="metadata",
-    models=(provider_credentials_models,),
+    models=(models,),
     jobs=(jobs.fetch, jobs.refresh),
     schedules=(Schedule("metadata.refresh.hourly", "41 * * * *", tasks.refresh_metadata),),
 )
