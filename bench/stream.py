@@ -37,11 +37,11 @@ sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
-from revenge.api.auth import Principal
+from revenge.identity import Principal
 from revenge.infra.db import migrate
 from revenge.infra.secrets import SecretBox
 from revenge.playback.signing import MediaSigner, file_scope
-from tests.support.services import free_port, fresh_database, postgres_server
+from revenge.testing.services import free_port, fresh_database, postgres_server
 
 MIB = 1024 * 1024
 NGINX_CONF = """

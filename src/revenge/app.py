@@ -10,8 +10,8 @@ from fastapi import FastAPI
 
 from revenge import __version__
 from revenge.api import openapi, problems
-from revenge.api.middleware import RequestGuardMiddleware
 from revenge.api.auth import WEB_APP_SEGMENTS
+from revenge.api.middleware import RequestGuardMiddleware
 from revenge.api.router import build_routers
 from revenge.compat.jellyfin.paths import JellyfinPaths
 from revenge.compat.jellyfin.paths import middleware_paths as jellyfin_paths
@@ -21,7 +21,7 @@ from revenge.infra.jobs.worker import Worker
 from revenge.libraries.watcher import LibraryWatcher
 from revenge.playback.node import playback_node
 from revenge.runtime import Runtime
-from revenge.streaming.fastpath import StreamFastPath
+from revenge.streaming.fast_routes import StreamFastPath
 from revenge.web.routes import router as web_router
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import text
 
 from revenge.accounts.service import NewUser
-from revenge.api.auth import Principal
 from revenge.config import Settings
+from revenge.identity import Principal
 from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.libraries.schemas import LibraryIn
 from revenge.libraries.service import create_library

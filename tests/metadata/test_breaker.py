@@ -20,6 +20,7 @@ import pytest
 import redis
 from sqlalchemy import text
 
+from revenge.features import collector
 from revenge.metadata import MetadataFeature
 from revenge.metadata.breaker import (
     BreakerPolicy,
@@ -215,7 +216,7 @@ async def wired(
     clean_runtime: Runtime, provider: Provider, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[MetadataFeature]:
     """The runtime's metadata feature calling the local TMDb, with short timeouts."""
-    previous = clean_runtime.services["metadata"]
+    previous = clean_runtime.metadata
     for name, value in {
         "tmdb_base_url": provider.api.url,
         "request_timeout_seconds": 0.3,
@@ -226,9 +227,9 @@ async def wired(
         "retry_later_seconds": 1.0,
     }.items():
         monkeypatch.setattr(clean_runtime.settings.metadata, name, value)
-    feature = build(clean_runtime)
+    feature = build(clean_runtime, collector())
     yield feature
-    clean_runtime.services["metadata"] = previous
+    clean_runtime.metadata = previous
     # The runtime (and its Redis prefix) outlives this test: leave no open breaker behind.
     settings = clean_runtime.settings
     assert settings.redis_url is not None

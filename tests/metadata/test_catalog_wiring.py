@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
+from revenge.features import collector
 from revenge.infra.jobs.context import JobContext
 from revenge.metadata import MetadataFeature
 from revenge.metadata.jobs import fetch
@@ -41,11 +42,11 @@ async def wired(
     clean_runtime: Runtime, tmdb: FakeApi, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[MetadataFeature]:
     """The runtime's real metadata feature, rebuilt to call the local TMDb."""
-    previous = clean_runtime.services["metadata"]
+    previous = clean_runtime.metadata
     monkeypatch.setattr(clean_runtime.settings.metadata, "tmdb_base_url", tmdb.url)
-    feature = build(clean_runtime)
+    feature = build(clean_runtime, collector())
     yield feature
-    clean_runtime.services["metadata"] = previous
+    clean_runtime.metadata = previous
 
 
 def ctx(runtime: Runtime) -> JobContext:

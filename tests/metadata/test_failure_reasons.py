@@ -8,11 +8,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from revenge.features import collector
 from revenge.metadata import MetadataFeature
 from revenge.metadata.errors import ProviderUnavailable
 from revenge.metadata.jobs import fetch
 from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
+from revenge.testing.services import free_port
 from tests.libraries.conftest import (  # noqa: F401
     AS_ADMIN,
     LibraryMaker,
@@ -24,7 +26,6 @@ from tests.libraries.conftest import (  # noqa: F401
 from tests.metadata.tv_support import ctx, queued, rows, run_fetches
 from tests.support.media import make_video
 from tests.support.seed import execute
-from tests.support.services import free_port
 
 
 @pytest.fixture
@@ -32,14 +33,14 @@ async def unreachable_tmdb(
     clean_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[MetadataFeature]:
     """TMDb at an address where nothing listens, failing fast."""
-    previous = clean_runtime.services["metadata"]
+    previous = clean_runtime.metadata
     metadata = clean_runtime.settings.metadata
     monkeypatch.setattr(metadata, "tmdb_base_url", f"http://127.0.0.1:{free_port()}/3")
     monkeypatch.setattr(metadata, "max_retries", 0)
     monkeypatch.setattr(metadata, "breaker_failures", 0)
-    feature = build(clean_runtime)
+    feature = build(clean_runtime, collector())
     yield feature
-    clean_runtime.services["metadata"] = previous
+    clean_runtime.metadata = previous
 
 
 async def test_reason_is_shown_follows_a_stored_key_and_identify_agrees(

@@ -12,12 +12,15 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from revenge.images.jobs import DOWNLOAD, download
+from revenge.features import collector
+from revenge.images.jobs import download
+from revenge.images.tasks import download_image
 from revenge.infra.jobs.context import JobContext
 from revenge.metadata import MetadataFeature
 from revenge.metadata.jobs import fetch
 from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
+from revenge.testing.auth import USER
 from tests.images.samples import encoded
 from tests.libraries.conftest import (  # noqa: F401
     AS_ADMIN,
@@ -29,9 +32,10 @@ from tests.libraries.conftest import (  # noqa: F401
     scan,
 )
 from tests.metadata.test_catalog_wiring import MATRIX_OVERVIEW, ctx, movies, queued, store_tmdb_key
-from tests.support.auth import USER
 from tests.support.fake_api import FakeApi, Reply, fake_api, fixture
 from tests.support.media import make_video
+
+DOWNLOAD = download_image.name
 
 Made = tuple[dict[str, Any], str]
 
@@ -53,14 +57,14 @@ async def wired(
     clean_runtime: Runtime, tmdb: FakeApi, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[MetadataFeature]:
     """The real metadata feature over the local TMDb; its host allowlisted for image fetches."""
-    previous = clean_runtime.services["metadata"]
+    previous = clean_runtime.metadata
     monkeypatch.setattr(clean_runtime.settings.metadata, "tmdb_base_url", tmdb.url)
     monkeypatch.setattr(clean_runtime.settings.http, "outbound_allowlist", ["127.0.0.1"])
-    monkeypatch.delitem(clean_runtime.services, "images", raising=False)
+    monkeypatch.setattr(clean_runtime, "images", None)
     await store_tmdb_key(clean_runtime)
-    feature = build(clean_runtime)
+    feature = build(clean_runtime, collector())
     yield feature
-    clean_runtime.services["metadata"] = previous
+    clean_runtime.metadata = previous
 
 
 @pytest.fixture

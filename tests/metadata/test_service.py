@@ -10,6 +10,7 @@ import httpx
 import psycopg
 import pytest
 
+from revenge.catalog.registry import KINDS
 from revenge.config import MetadataSettings
 from revenge.infra.jobs.context import JobContext
 from revenge.metadata import MetadataFeature
@@ -21,8 +22,7 @@ from revenge.metadata.registry import build_provider_registry
 from revenge.metadata.service import MetadataService
 from revenge.metadata.writer import ItemFacts
 from revenge.runtime import Runtime
-from tests.metadata.conftest import StaticKeys
-from tests.metadata.memory_writer import MemoryWriter
+from revenge.testing import MemoryWriter, StaticKeys
 from tests.metadata.test_nfo import MOVIE_NFO
 from tests.support.fake_api import FakeApi, Reply, fake_api, fixture
 
@@ -63,15 +63,16 @@ async def feature(
             MemoryRateLimiter(),
             StaticKeys(tmdb="k" * 32, tvdb="key"),
             breaker=breaker,
+            kinds=[k.providers() for k in KINDS if k.providers is not None],
         )
         writer = MemoryWriter()
         installed = MetadataFeature(
             MetadataService(registry, settings), writer, MemoryRateLimiter(), breaker
         )
-        wired = clean_runtime.services.get("metadata")
-        clean_runtime.services["metadata"] = installed
+        wired = clean_runtime.metadata
+        clean_runtime.metadata = installed
         yield installed
-        clean_runtime.services["metadata"] = wired
+        clean_runtime.metadata = wired
 
 
 def ctx(runtime: Runtime, task: str = "metadata.fetch") -> JobContext:

@@ -20,10 +20,10 @@ from revenge.accounts.oidc_schemas import (
     ProviderUpdate,
 )
 from revenge.accounts.schemas import TokenResponse, UserOut
-from revenge.api.client import ClientInfo
 from revenge.api.deps import AdminUser, Client, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
 from revenge.errors import BadRequest, Conflict, NotFound, Unauthorized
+from revenge.identity.client import ClientInfo
 from revenge.sessions.service import DeviceInfo
 
 if TYPE_CHECKING:

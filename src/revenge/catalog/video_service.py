@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
 from revenge.catalog import repository as catalog_repo
 from revenge.catalog.browse import Browse
 from revenge.catalog.me import repository as home
@@ -23,6 +22,7 @@ from revenge.catalog.movies.models import Movie
 from revenge.catalog.totals import CatalogTotals
 from revenge.catalog.tv import repository as tv
 from revenge.catalog.tv.models import Episode, Season, Series
+from revenge.identity import Principal
 from revenge.images.repository import item_images
 from revenge.infra.cache import Cache
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
-from revenge.api.auth import Principal
-from revenge.api.client import client_info
 from revenge.errors import Unauthorized
+from revenge.identity import Principal
+from revenge.identity.client import client_info
 from revenge.sessions.service import DeviceInfo
 
 if TYPE_CHECKING:

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal, is_public
+from revenge.api.auth import is_public
 from revenge.api.deps import check_principal, get_runtime
 from revenge.compat.jellyfin.auth import principal_of
 from revenge.compat.jellyfin.params import Query
 from revenge.errors import Unauthorized
+from revenge.identity import Principal
 from revenge.libraries.access import allowed_library_ids
 from revenge.runtime import Runtime
 from revenge.server_settings.guard import refuse_in_maintenance

@@ -12,8 +12,9 @@ import uuid
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
+from revenge.api.files import stored_file_response
 from revenge.catalog import video_service as video
 from revenge.catalog.music import service as music
 from revenge.compat.jellyfin.auth import token_of
@@ -72,14 +73,21 @@ async def image(item_id: str, image_type: str, request: Request, index: str = "0
             raise NotFound("No such image.")
         service = image_service(ctx.runtime)
         width, height = _size(ctx)
+        stored: str | None
         if width is None and height is None:
-            path, mime = service.store.original_path(found.content_hash, found.format), found.format
+            stored = service.store.original_key(found.content_hash, found.format)
+            mime = found.format
         else:
-            path, mime = await service.variant(found, width, height, "jpeg"), "jpeg"
-    if not path.is_file():
+            stored, mime = await service.variant(found, width, height, "jpeg"), "jpeg"
+        headers = {"Cache-Control": "private, max-age=86400"}
+        response = None
+        if stored is not None:
+            response = await stored_file_response(
+                service.store.storage, stored, request, MIME_TYPES[mime], headers
+            )
+    if response is None:
         raise NotFound("No such image.")
-    headers = {"Cache-Control": "private, max-age=86400"}
-    return FileResponse(path, media_type=MIME_TYPES[mime], headers=headers)
+    return response
 
 
 def _split(value: Any) -> list[str]:
