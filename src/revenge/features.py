@@ -7,6 +7,7 @@ imports a feature; what it needs from them (tables, jobs) comes from these manif
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from sqlalchemy import MetaData
 
@@ -30,6 +31,9 @@ from revenge.playlists.manifest import FEATURE as PLAYLISTS
 from revenge.search.manifest import FEATURE as SEARCH
 from revenge.server_settings.manifest import FEATURE as SERVER_SETTINGS
 from revenge.sessions.manifest import FEATURE as SESSIONS
+
+if TYPE_CHECKING:
+    from revenge.catalog.metadata_fields import Collector
 
 FEATURES: tuple[Feature, ...] = (
     MAINTENANCE,
@@ -55,6 +59,13 @@ FEATURES: tuple[Feature, ...] = (
 def schema() -> MetaData:
     """Every table of every feature (their model modules are imported by the manifests)."""
     return Base.metadata
+
+
+def collector() -> Collector:
+    """Where provider collections an item belongs to are kept (the collections feature)."""
+    from revenge.collections.service import collect
+
+    return collect
 
 
 def build_job_registry(extra_modules: list[str] | None = None) -> JobRegistry:

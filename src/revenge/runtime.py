@@ -15,7 +15,7 @@ from revenge import __version__
 from revenge.activity.service import ActivityLog
 from revenge.config import Settings
 from revenge.events.service import EventService
-from revenge.features import build_job_registry
+from revenge.features import build_job_registry, collector
 from revenge.identity.authenticator import Authenticator, NoAuthenticator
 from revenge.infra.cache import Cache, MemoryCache, TieredCache
 from revenge.infra.db import migrate
@@ -133,11 +133,10 @@ class Runtime:
     def build_services(self) -> None:
         """Build the feature services on top of the infrastructure."""
         from revenge.accounts.access import build as build_accounts
-        from revenge.collections.service import collect
         from revenge.metadata.wiring import build as build_metadata
 
         self.accounts = build_accounts(self)
-        build_metadata(self, collect)
+        build_metadata(self, collector())
         self.cleanup_steps.append(purge_step(self.settings.scanning, self.cache))
 
     async def _start_services(self) -> None:

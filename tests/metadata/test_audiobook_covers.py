@@ -12,6 +12,7 @@ from mutagen.id3 import APIC, ID3
 from mutagen.mp4 import MP4, MP4Cover
 from PIL import Image
 
+from revenge.features import collector
 from revenge.images.jobs import download
 from revenge.images.tasks import download_image
 from revenge.metadata import MetadataFeature
@@ -46,7 +47,7 @@ async def local_only(
     previous = clean_runtime.metadata
     monkeypatch.setattr(clean_runtime.settings.metadata, "audiobook_providers", [])
     monkeypatch.setattr(clean_runtime, "images", None)
-    yield build(clean_runtime)
+    yield build(clean_runtime, collector())
     clean_runtime.metadata = previous
 
 

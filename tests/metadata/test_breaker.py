@@ -20,6 +20,7 @@ import pytest
 import redis
 from sqlalchemy import text
 
+from revenge.features import collector
 from revenge.metadata import MetadataFeature
 from revenge.metadata.breaker import (
     BreakerPolicy,
@@ -226,7 +227,7 @@ async def wired(
         "retry_later_seconds": 1.0,
     }.items():
         monkeypatch.setattr(clean_runtime.settings.metadata, name, value)
-    feature = build(clean_runtime)
+    feature = build(clean_runtime, collector())
     yield feature
     clean_runtime.metadata = previous
     # The runtime (and its Redis prefix) outlives this test: leave no open breaker behind.

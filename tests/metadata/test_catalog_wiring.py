@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
+from revenge.features import collector
 from revenge.infra.jobs.context import JobContext
 from revenge.metadata import MetadataFeature
 from revenge.metadata.jobs import fetch
@@ -43,7 +44,7 @@ async def wired(
     """The runtime's real metadata feature, rebuilt to call the local TMDb."""
     previous = clean_runtime.metadata
     monkeypatch.setattr(clean_runtime.settings.metadata, "tmdb_base_url", tmdb.url)
-    feature = build(clean_runtime)
+    feature = build(clean_runtime, collector())
     yield feature
     clean_runtime.metadata = previous
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from revenge.features import collector
 from revenge.metadata import MetadataFeature
 from revenge.metadata.errors import ProviderUnavailable
 from revenge.metadata.jobs import fetch
@@ -37,7 +38,7 @@ async def unreachable_tmdb(
     monkeypatch.setattr(metadata, "tmdb_base_url", f"http://127.0.0.1:{free_port()}/3")
     monkeypatch.setattr(metadata, "max_retries", 0)
     monkeypatch.setattr(metadata, "breaker_failures", 0)
-    feature = build(clean_runtime)
+    feature = build(clean_runtime, collector())
     yield feature
     clean_runtime.metadata = previous
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from revenge.features import collector
 from revenge.images.jobs import download
 from revenge.images.tasks import download_image
 from revenge.infra.jobs.context import JobContext
@@ -61,7 +62,7 @@ async def wired(
     monkeypatch.setattr(clean_runtime.settings.http, "outbound_allowlist", ["127.0.0.1"])
     monkeypatch.setattr(clean_runtime, "images", None)
     await store_tmdb_key(clean_runtime)
-    feature = build(clean_runtime)
+    feature = build(clean_runtime, collector())
     yield feature
     clean_runtime.metadata = previous
 

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from revenge.features import collector
 from revenge.images.jobs import download
 from revenge.images.tasks import download_image
 from revenge.infra.jobs.context import JobContext
@@ -87,7 +88,7 @@ async def wired(
     monkeypatch.setattr(settings.metadata, "tmdb_base_url", tmdb.url)
     monkeypatch.setattr(settings.http, "outbound_allowlist", ["127.0.0.1"])
     monkeypatch.setattr(clean_runtime, "images", None)
-    yield build(clean_runtime)
+    yield build(clean_runtime, collector())
     clean_runtime.metadata = previous
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from revenge.features import collector
 from revenge.metadata import MetadataFeature
 from revenge.metadata.jobs import fetch
 from revenge.metadata.wiring import build
@@ -61,7 +62,7 @@ async def wired(
     monkeypatch.setattr(settings, "tvdb_base_url", tvdb.url)
     monkeypatch.setattr(settings, "tv_providers", ["tmdb"])
     await store_tmdb_key(clean_runtime)
-    yield build(clean_runtime)
+    yield build(clean_runtime, collector())
     clean_runtime.metadata = previous
 
 
@@ -220,7 +221,7 @@ async def test_tvdb_folder_id_and_absolute_episode_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(clean_runtime.settings.metadata, "tv_providers", ["tvdb"])
-    feature = build(clean_runtime)
+    feature = build(clean_runtime, collector())
     async with clean_runtime.db.transaction() as session:
         await clean_runtime.credentials.put(session, "tvdb", "tvdb-project-key", None)
     show = tmp_path / "tv" / "Breaking Bad {tvdb-81189}"

@@ -108,29 +108,21 @@ def identify_router(spec: IdentifySpec) -> APIRouter:
         _param("q", Annotated[str | None, Query(min_length=1, max_length=300)], None),
         _param("year", Annotated[int | None, year_query], None),
     ]
-    router.add_api_route(
-        f"{item_path}/identify",
-        _signed(search_candidates, common + search_params),
-        methods=["GET"],
-        response_model=list[CandidateOut],
-        responses=SEARCH_RESPONSES,
-        description=f"Provider candidates for the {spec.kind}, best first, each with its "
-        "confidence (0..1).",
-    )
-    router.add_api_route(
-        f"{item_path}/identify",
-        _signed(apply_match, [common[0], _param("choice", spec.choice), *common[1:]]),
-        methods=["POST"],
-        response_model=spec.out,
-        responses=CHOOSE_RESPONSES,
-        description=f"Apply the chosen provider record to the {spec.kind} and mark it matched.",
-    )
-    router.add_api_route(
-        f"{item_path}/metadata",
-        _signed(edit_metadata, [common[0], _param("edit", spec.edit), *common[1:]]),
-        methods=["PATCH"],
-        response_model=spec.out,
-        responses=EDIT_RESPONSES,
-        description="Set fields by hand; they are locked so later fetches keep them.",
-    )
+    routes = (
+        ("identify", "GET", search_candidates, search_params, list[CandidateOut],
+         SEARCH_RESPONSES, f"Provider candidates for the {spec.kind}, best first, each with "
+         "its confidence (0..1)."),
+        ("identify", "POST", apply_match, [_param("choice", spec.choice)], spec.out,
+         CHOOSE_RESPONSES,
+         f"Apply the chosen provider record to the {spec.kind} and mark it matched."),
+        ("metadata", "PATCH", edit_metadata, [_param("edit", spec.edit)], spec.out,
+         EDIT_RESPONSES, "Set fields by hand; they are locked so later fetches keep them."),
+    )  # fmt: skip
+    for tail, method, endpoint, extra, answer, responses, text in routes:
+        # Bodies follow the path parameter, queries follow the dependencies, as before.
+        params = common + extra if method == "GET" else [common[0], *extra, *common[1:]]
+        router.add_api_route(
+            f"{item_path}/{tail}", _signed(endpoint, params), methods=[method],
+            response_model=answer, responses=responses, description=text,
+        )  # fmt: skip
     return router

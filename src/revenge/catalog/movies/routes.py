@@ -13,8 +13,6 @@ from revenge.catalog.keyset import check_keys
 from revenge.catalog.movies import repository as repo
 from revenge.catalog.movies.models import Movie
 from revenge.catalog.schemas import FileOut, Page, PersonOut, PlayableFlags, UserStateOut
-from revenge.images.models import Image
-from revenge.images.repository import item_images
 from revenge.images.schemas import ItemImageOut
 
 router = APIRouter()
@@ -55,17 +53,6 @@ def _out(movie: Movie) -> MovieOut:
 FILTERS = ("genre", "year", "year_from", "year_to", "played", "favourite")
 
 
-def _image_out(kind: str, image: Image) -> ItemImageOut:
-    return ItemImageOut(
-        id=image.id,
-        kind=kind,
-        blurhash=image.blurhash,
-        dominant_color=image.dominant_color,
-        width=image.width,
-        height=image.height,
-    )
-
-
 @router.get("")
 async def list_movies(
     request: Request,
@@ -96,7 +83,6 @@ async def get_movie(movie_id: uuid.UUID, browse: BrowseDep) -> MovieDetail:
     movie = await browse.one(repo.get_movie, "movie", movie_id)
     files = await browse.files([movie.id])
     states = await browse.states([movie.id])
-    images = await item_images(browse.session, "movie", movie.id)
     detail = MovieDetail(
         **_out(movie).model_dump(exclude={"genres"}),
         original_title=movie.original_title,
@@ -105,7 +91,7 @@ async def get_movie(movie_id: uuid.UUID, browse: BrowseDep) -> MovieDetail:
         locked_fields=list(movie.locked_fields or ()),
         metadata_status=movie.metadata_status,
         metadata_reason=movie.metadata_reason,
-        images=[_image_out(kind, image) for kind, image in images],
+        images=await browse.images("movie", movie.id),
         people=await browse.people("movie", movie.id),
         files=files.get(movie.id, []),
         user_state=states[movie.id],
