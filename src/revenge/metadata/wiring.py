@@ -27,7 +27,7 @@ class CredentialKeys:
             raise NoProviderKey(service, str(exc)) from exc
 
 
-def build(runtime: Runtime, collect: Collector | None = None) -> MetadataFeature:
+def build(runtime: Runtime, collect: Collector) -> MetadataFeature:
     """Install the metadata feature with the catalogue writer, stored keys and image links;
     `collect` keeps the provider collections items belong to."""
     from revenge.catalog.image_links import ItemImageLinker
