@@ -13,7 +13,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
-from tests.support.services import fresh_database, postgres_server
+from revenge.testing.services import fresh_database, postgres_server
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from revenge.identity import Principal
 from revenge.infra.db import migrate
 from revenge.infra.secrets import SecretBox
 from revenge.playback.signing import MediaSigner, file_scope
-from tests.support.services import free_port, fresh_database, postgres_server
+from revenge.testing.services import free_port, fresh_database, postgres_server
 
 RATE = 20_000_000 // 8  # bytes per second of one 20 Mbit/s player
 CHUNK = 64 * 1024

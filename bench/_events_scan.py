@@ -21,8 +21,8 @@ from revenge.infra.jobs.worker import Worker
 from revenge.libraries import repository as lib_repo
 from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.runtime import Runtime
-from tests.support.http_server import LoopbackServer, Received, Reply
-from tests.support.services import free_port
+from revenge.testing.http_server import LoopbackServer, Received, Reply
+from revenge.testing.services import free_port
 
 SERIES, EPISODES = 20, 25
 HOOKS, EMAIL_USERS = 5, 3

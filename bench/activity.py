@@ -28,7 +28,7 @@ from revenge.activity.service import ActivityLog
 from revenge.config import ActivitySettings
 from revenge.infra.db import migrate
 from revenge.infra.db.engine import Database
-from tests.support.services import fresh_database
+from revenge.testing.services import fresh_database
 
 SERVER = os.environ.get("REVENGE_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 USERS = 2000

@@ -26,7 +26,7 @@ from revenge.identity.client import ClientInfo
 from revenge.identity.tokens import cache_key, token_hash
 from revenge.infra.db import migrate
 from revenge.runtime import Runtime
-from tests.support.services import fresh_database, postgres_server, redis_server
+from revenge.testing.services import fresh_database, postgres_server, redis_server
 
 CLIENT = ClientInfo(ip="192.0.2.1", user_agent="bench")
 

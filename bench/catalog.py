@@ -43,7 +43,7 @@ from bench._catalog import load, search_queries, settle
 from bench.stream import running
 
 from revenge.infra.db import migrate
-from tests.support.services import free_port, fresh_database, postgres_server
+from revenge.testing.services import free_port, fresh_database, postgres_server
 
 SERVE = """
 import sys
@@ -52,7 +52,7 @@ from revenge.app import create_app
 from revenge.config import load_settings
 from revenge.infra import logs
 from revenge.streaming.zerocopy import ZeroCopyApp
-from tests.support.auth import HeaderAuthenticator
+from revenge.testing.auth import HeaderAuthenticator
 
 class SignIn:
     def __init__(self, app):

@@ -36,7 +36,7 @@ from load import Results, report, start_server
 
 from revenge.identity.tokens import new_token, token_hash
 from revenge.infra.db import migrate
-from tests.support.services import free_port
+from revenge.testing.services import free_port
 
 LIST_TYPES = ("random", "newest", "alphabeticalByName", "alphabeticalByArtist", "frequent",
               "recent", "starred", "highest", "byYear", "byGenre")  # fmt: skip

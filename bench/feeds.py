@@ -28,7 +28,7 @@ from revenge.integrations import service
 from revenge.integrations.feeds import parse_feed
 from revenge.integrations.jobs import refresh, scan_requested
 from revenge.runtime import Runtime
-from tests.support.http_server import LoopbackServer, Received, Reply
+from revenge.testing.http_server import LoopbackServer, Received, Reply
 
 ITEMS = 300
 

@@ -20,7 +20,7 @@ from revenge.config import Settings
 from revenge.infra.db import migrate
 from revenge.infra.jobs.worker import Worker
 from revenge.runtime import Runtime
-from tests.support import jobs_plugin
+from revenge.testing import jobs_plugin
 
 
 async def run(url: str, total: int) -> None:

@@ -41,7 +41,7 @@ import httpx
 import psycopg
 from _common import REPO_ROOT, percentile, scratch_database
 
-from tests.support.services import free_port
+from revenge.testing.services import free_port
 
 # The server runs this tree's code; seed and migrate with the same code.
 sys.path.insert(0, str(REPO_ROOT / "src"))

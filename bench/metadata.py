@@ -22,7 +22,7 @@ from revenge.metadata.http import ProviderHttp
 from revenge.metadata.providers.tmdb import TmdbProvider
 from revenge.metadata.ratelimit import Limit, MemoryRateLimiter
 from revenge.metadata.registry import provider_policies
-from tests.metadata.conftest import StaticKeys
+from revenge.testing import StaticKeys
 from tests.support.fake_api import fake_api
 
 LATENCY = 0.05

@@ -43,8 +43,8 @@ from revenge.infra.db import migrate
 from revenge.playback.audio import converters
 from revenge.playback.converter import Job
 from revenge.runtime import Runtime
+from revenge.testing.auth import USER, HeaderAuthenticator
 from tests.conftest import make_settings
-from tests.support.auth import USER, HeaderAuthenticator
 from tests.support.live_server import LiveServer
 from tests.support.seed import add_file, add_library, add_track, add_users, execute
 

@@ -55,7 +55,7 @@ from rapidfuzz import fuzz, process, utils
 from revenge.infra.db import migrate
 from revenge.infra.db.engine import Database
 from revenge.search.index import PostgresSearchIndex, SearchQuery
-from tests.support.services import fresh_database, postgres_server
+from revenge.testing.services import fresh_database, postgres_server
 
 DATA = Path(__file__).resolve().parent / "data"
 ARTICLES = ("the ", "a ", "an ")

@@ -34,7 +34,7 @@ from revenge.config import Settings
 from revenge.infra.db import migrate
 from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.runtime import Runtime
-from tests.support.services import fresh_database, postgres_server
+from revenge.testing.services import fresh_database, postgres_server
 
 WORDS = (
     "Dark", "Night", "Star", "River", "Silent", "Golden", "Lost", "City", "Last", "Kingdom",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from _common import REPO_ROOT
 
-from tests.support.services import free_port
+from revenge.testing.services import free_port
 
 
 def start_once(data_dir: Path) -> float:

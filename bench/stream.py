@@ -37,7 +37,7 @@ from revenge.identity import Principal
 from revenge.infra.db import migrate
 from revenge.infra.secrets import SecretBox
 from revenge.playback.signing import MediaSigner, file_scope
-from tests.support.services import free_port, fresh_database, postgres_server
+from revenge.testing.services import free_port, fresh_database, postgres_server
 
 MIB = 1024 * 1024
 NGINX_CONF = """

@@ -18,7 +18,7 @@ from revenge.catalog.totals import CatalogTotals
 from revenge.config import Settings
 from revenge.infra.db import migrate
 from revenge.runtime import Runtime
-from tests.support.services import fresh_database, postgres_server, redis_server
+from revenge.testing.services import fresh_database, postgres_server, redis_server
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))

@@ -15,9 +15,9 @@ from revenge.errors import TooManyRequests
 from revenge.identity.client import ClientInfo
 from revenge.identity.tokens import cache_key, token_hash
 from revenge.runtime import Runtime
+from revenge.testing.services import PrivateRedis
 from tests.accounts.conftest import PASSWORD, make_user
 from tests.conftest import make_settings, truncate_all
-from tests.support.services import PrivateRedis
 
 CLIENT = ClientInfo(ip="198.51.100.4", user_agent="test")
 

@@ -15,9 +15,9 @@ from revenge.app import create_app
 from revenge.identity.tokens import cache_key, token_hash
 from revenge.runtime import Runtime
 from revenge.sessions.policy import EPOCH_CHECK_SECONDS
+from revenge.testing.services import PrivateRedis
 from tests.accounts.conftest import PASSWORD, bearer, login, make_user
 from tests.conftest import make_settings, truncate_all
-from tests.support.services import PrivateRedis
 from tests.support.tcp_proxy import TcpProxy
 
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from revenge.runtime import Runtime
-from tests.support.auth import USER, header_auth
+from revenge.testing.auth import USER, header_auth
 from tests.support.seed import add_file, add_library, add_users, execute
 
 AS_ADMIN = {"x-test-user": "admin"}

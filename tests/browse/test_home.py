@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 
 from revenge.runtime import Runtime
+from revenge.testing.auth import USER
 from tests.browse.conftest import AS_ADMIN, AS_USER, Libraries, give_duration
-from tests.support.auth import USER
 from tests.support.seed import (
     add_episode,
     add_library,

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from revenge.runtime import Runtime
+from revenge.testing.auth import USER
 from tests.browse.conftest import AS_ADMIN, AS_USER, all_pages
-from tests.support.auth import USER
 from tests.support.seed import add_audiobook, add_library, execute
 
 # Adds one item titled `title` from `year`; returns its id.

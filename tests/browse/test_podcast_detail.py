@@ -8,8 +8,8 @@ import uuid
 import httpx
 
 from revenge.runtime import Runtime
+from revenge.testing.auth import USER
 from tests.browse.conftest import AS_ADMIN, AS_USER
-from tests.support.auth import USER
 from tests.support.seed import add_library, add_podcast_episode, execute
 
 

@@ -13,8 +13,8 @@ from fastapi import FastAPI
 
 from revenge.infra.jobs.worker import Worker
 from revenge.runtime import Runtime
-from tests.services.conftest import Actors, actors, test_auth
-from tests.support.services import free_port
+from revenge.testing.services import free_port
+from tests.support.actors import Actors, actors, test_auth
 
 __all__ = ["actors", "test_auth"]
 

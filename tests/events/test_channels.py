@@ -24,11 +24,11 @@ from revenge.infra.jobs.worker import Worker
 from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.notifications.events import NotificationEvent
 from revenge.runtime import Runtime
+from revenge.testing.http_server import LoopbackServer, Received, Reply
+from revenge.testing.services import free_port
 from tests.events.conftest import allow_loopback
-from tests.services.conftest import Actors
-from tests.support.http_server import LoopbackServer, Received, Reply
+from tests.support.actors import Actors
 from tests.support.media import make_video
-from tests.support.services import free_port
 
 CHANNELS = "/api/v1/admin/notifications/channels"
 GOTIFY_TOKEN = "AbCdEf.123"

@@ -15,7 +15,7 @@ from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.metadata.jobs import fetch
 from revenge.runtime import Runtime
 from tests.events.sse import SseClient
-from tests.services.conftest import Actors
+from tests.support.actors import Actors
 from tests.support.media import make_video
 
 

@@ -22,12 +22,12 @@ from revenge.libraries.scanner import scan as scan_module
 from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.notifications.events import NotificationEvent
 from revenge.runtime import Runtime
+from revenge.testing.http_server import LoopbackServer, Received, Reply
+from revenge.testing.services import free_port
 from tests.events.conftest import allow_loopback
 from tests.events.sse import SseClient
-from tests.services.conftest import Actors
-from tests.support.http_server import LoopbackServer, Received, Reply
+from tests.support.actors import Actors
 from tests.support.media import make_video
-from tests.support.services import free_port
 
 SECRET = "shared-secret"
 

@@ -12,7 +12,7 @@ from revenge.playback import repository as playback_repo
 from revenge.playback import service as playback
 from revenge.runtime import Runtime
 from tests.events.sse import SseClient
-from tests.services.conftest import Actors
+from tests.support.actors import Actors
 from tests.support.media import make_video
 from tests.support.seed import add_file, add_library, add_movie
 

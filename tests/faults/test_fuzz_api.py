@@ -43,9 +43,9 @@ from schemathesis.checks import (
 
 from revenge.images import image_service
 from revenge.runtime import Runtime
+from revenge.testing.auth import ADMIN, USER, HeaderAuthenticator, header_auth
 from tests.conftest import make_settings, truncate_all
 from tests.images.samples import encoded
-from tests.support.auth import ADMIN, USER, HeaderAuthenticator, header_auth
 from tests.support.fake_api import FakeApi, Reply, fake_api, fixture
 from tests.support.live_server import LiveServer
 from tests.support.seed import (

@@ -15,13 +15,13 @@ import psycopg
 import pytest
 
 from revenge.runtime import Runtime
+from revenge.testing.services import free_port
 from tests.support.processes import lines, revenge_env, start_revenge, wait_for
-from tests.support.services import free_port
 
 
 @pytest.fixture
 async def rt(clean_runtime: Runtime) -> Runtime:
-    from tests.support import jobs_plugin
+    from revenge.testing import jobs_plugin
 
     if "testing.audited" not in clean_runtime.registry.tasks:
         jobs_plugin.register(clean_runtime.registry)
@@ -34,7 +34,7 @@ def serve(database_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[
     env = revenge_env(
         REVENGE_DATABASE_URL=database_url,
         REVENGE_DATA_DIR=str(tmp_path / "data"),
-        REVENGE_JOBS__EXTRA_MODULES=json.dumps(["tests.support.jobs_plugin"]),
+        REVENGE_JOBS__EXTRA_MODULES=json.dumps(["revenge.testing.jobs_plugin"]),
         REVENGE_JOBS__GRACE_SECONDS="10",
         # Entries stay buffered until shutdown, which must write them.
         REVENGE_ACTIVITY__FLUSH_INTERVAL_SECONDS="60",

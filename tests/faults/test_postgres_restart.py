@@ -17,9 +17,9 @@ import psycopg
 import pytest
 
 from revenge.infra.db import migrate
+from revenge.testing.services import free_port
 from tests.support.processes import lines, revenge_env, start_revenge, wait_for
 from tests.support.restartable_pg import RestartablePostgres
-from tests.support.services import free_port
 
 ENDPOINTS = ("/api/v1/system/info", "/health/ready")
 
@@ -44,7 +44,7 @@ def server(
     env = revenge_env(
         REVENGE_DATABASE_URL=url,
         REVENGE_DATA_DIR=str(tmp_path / "data"),
-        REVENGE_JOBS__EXTRA_MODULES=json.dumps(["tests.support.jobs_plugin"]),
+        REVENGE_JOBS__EXTRA_MODULES=json.dumps(["revenge.testing.jobs_plugin"]),
         REVENGE_JOBS__HEARTBEAT_SECONDS="2",
         REVENGE_JOBS__RETRY_BASE_SECONDS="0.2",
     )

@@ -91,7 +91,7 @@ def start_worker(
         REVENGE_DATA_DIR=str(tmp_path / "data"),
         # The key stored by the test is sealed with the test runtime's master key.
         REVENGE_SECRET_KEY_FILE=str(clean_runtime.settings.key_file),
-        REVENGE_JOBS__EXTRA_MODULES=json.dumps(["tests.support.jobs_plugin"]),
+        REVENGE_JOBS__EXTRA_MODULES=json.dumps(["revenge.testing.jobs_plugin"]),
         REVENGE_JOBS__RETRY_BASE_SECONDS=str(JOB_RETRY_BASE),
         REVENGE_JOBS__POLL_SECONDS="0.2",
         REVENGE_METADATA__TMDB_BASE_URL=tmdb.api.url,

@@ -11,9 +11,9 @@ import pytest
 
 from revenge.app import create_app
 from revenge.runtime import Runtime
+from revenge.testing.auth import header_auth
+from revenge.testing.services import PrivateRedis
 from tests.conftest import make_settings
-from tests.support.auth import header_auth
-from tests.support.services import PrivateRedis
 from tests.support.waiting import eventually
 
 # (path, caller) pairs driven concurrently; None is an anonymous caller.

@@ -35,7 +35,7 @@ def worker_env(database_url: str, tmp_path: Path) -> dict[str, str]:
     env = revenge_env(
         REVENGE_DATABASE_URL=database_url,
         REVENGE_DATA_DIR=str(tmp_path / "data"),
-        REVENGE_JOBS__EXTRA_MODULES=json.dumps(["tests.support.jobs_plugin"]),
+        REVENGE_JOBS__EXTRA_MODULES=json.dumps(["revenge.testing.jobs_plugin"]),
         REVENGE_JOBS__HEARTBEAT_SECONDS="2",
         REVENGE_JOBS__POLL_SECONDS="0.5",
         REVENGE_JOBS__RETRY_BASE_SECONDS="0.2",
@@ -91,7 +91,7 @@ def terminate(proc: subprocess.Popen[bytes]) -> tuple[int, float]:
 
 @pytest.fixture
 async def rt(clean_runtime: Runtime) -> Runtime:
-    from tests.support import jobs_plugin
+    from revenge.testing import jobs_plugin
 
     if "testing.audited" not in clean_runtime.registry.tasks:
         jobs_plugin.register(clean_runtime.registry)

@@ -12,8 +12,8 @@ import httpx
 import psycopg
 
 from revenge.runtime import Runtime
+from revenge.testing.auth import ADMIN, HeaderAuthenticator
 from tests.conftest import make_settings
-from tests.support.auth import ADMIN, HeaderAuthenticator
 from tests.support.live_server import LiveServer
 
 KEY = "transcoding.max_concurrent"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 
 from revenge.runtime import Runtime
-from tests.support.auth import metrics_scraper
+from revenge.testing.auth import ADMIN, header_auth, metrics_scraper
 
 PROBLEM = "application/problem+json"
 
@@ -65,17 +67,23 @@ async def test_bad_bodies_get_problem_answers(
     assert resp.json()["status"] == status
 
 
-async def test_chunked_oversized_body_is_413(client: httpx.AsyncClient) -> None:
-    async def chunks():  # type: ignore[no-untyped-def]
+async def test_chunked_oversized_body_is_413(
+    client: httpx.AsyncClient, clean_runtime: Runtime
+) -> None:
+    """An administrator's chunked body (no Content-Length) is cut off at the limit: 413 only."""
+
+    async def chunks() -> AsyncIterator[bytes]:
         for _ in range(12):
             yield b"x" * (1024 * 1024)
 
-    resp = await client.post(
-        "/api/v1/admin/jobs/1/retry",
-        headers={"content-type": "application/json"},
-        content=chunks(),
-    )
-    assert resp.status_code in {401, 413}
+    with header_auth(clean_runtime) as auth:
+        resp = await client.post(
+            "/api/v1/libraries",
+            headers={"content-type": "application/json", **auth.headers(ADMIN)},
+            content=chunks(),
+        )
+    assert resp.status_code == 413
+    assert resp.headers["content-type"].startswith(PROBLEM)
 
 
 async def test_metrics_exposes_http_counters(

@@ -6,7 +6,7 @@ import psycopg
 
 from revenge.features import schema
 from revenge.infra.db import migrate
-from tests.support.services import fresh_database
+from revenge.testing.services import fresh_database
 
 
 def _tables(url: str) -> set[str]:

@@ -10,7 +10,7 @@ import pytest
 from pydantic import SecretStr
 
 from revenge.runtime import Runtime
-from tests.support.auth import header_auth
+from revenge.testing.auth import header_auth
 
 CHUNK = 256 * 1024
 

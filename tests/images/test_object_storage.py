@@ -15,9 +15,9 @@ from revenge.images.service import ImageService
 from revenge.infra.http import Allowlist
 from revenge.infra.storage import open_storage
 from revenge.runtime import Runtime
+from revenge.testing.auth import header_auth
 from tests.images.samples import encoded
 from tests.images.test_routes import USER, stored
-from tests.support.auth import header_auth
 from tests.support.object_storage import S3Server, s3_server
 
 COMPARED = (

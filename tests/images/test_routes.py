@@ -10,8 +10,8 @@ from PIL import Image
 
 from revenge.images.service import ImageService
 from revenge.runtime import Runtime
+from revenge.testing.auth import header_auth
 from tests.images.samples import encoded
-from tests.support.auth import header_auth
 
 USER = {"X-Test-User": "user"}
 

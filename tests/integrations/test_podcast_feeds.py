@@ -18,12 +18,12 @@ from revenge.infra.http.guard import Allowlist
 from revenge.integrations.downloads import DownloadFailed, download
 from revenge.integrations.feeds import fetch_feed, parse_feed
 from revenge.runtime import Runtime
+from revenge.testing.auth import USER
+from revenge.testing.http_server import LoopbackServer, Received, Reply
 from tests.images.samples import encoded
 from tests.integrations.conftest import queued, run_queued, set_setting
 from tests.libraries.conftest import AS_ADMIN, AS_USER, LibraryMaker
 from tests.libraries.helpers import rows
-from tests.support.auth import USER
-from tests.support.http_server import LoopbackServer, Received, Reply
 from tests.support.media import make_audio
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from revenge.infra.jobs.worker import Worker
 from revenge.runtime import Runtime
-from tests.support import jobs_plugin
-from tests.support.auth import header_auth
+from revenge.testing import jobs_plugin
+from revenge.testing.auth import header_auth
 from tests.support.processes import lines
 from tests.support.waiting import eventually
 

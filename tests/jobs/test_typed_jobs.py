@@ -17,8 +17,8 @@ from revenge.metadata.tasks import fetch_metadata
 from revenge.notifications.tasks import deliver_notification
 from revenge.runtime import Runtime
 from revenge.search.tasks import index_items
+from revenge.testing.auth import ADMIN, header_auth
 from tests.libraries.helpers import rows
-from tests.support.auth import ADMIN, header_auth
 from tests.support.media import make_video
 from tests.support.waiting import eventually
 

@@ -12,7 +12,7 @@ import pytest
 
 from revenge.libraries.scanner.scan import ScanRequest, ScanState, run_scan
 from revenge.runtime import Runtime
-from tests.support.auth import ADMIN, USER, header_auth
+from revenge.testing.auth import ADMIN, USER, header_auth
 
 AS_ADMIN = {"x-test-user": "admin"}
 AS_USER = {"x-test-user": "user"}

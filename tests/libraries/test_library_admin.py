@@ -11,8 +11,8 @@ import pytest
 from revenge.libraries import folders
 from revenge.libraries.repository import database_data_dir
 from revenge.runtime import Runtime
+from revenge.testing.auth import USER
 from tests.libraries.conftest import AS_ADMIN, AS_USER, LibraryMaker, Scanner
-from tests.support.auth import USER
 from tests.support.media import make_video
 
 

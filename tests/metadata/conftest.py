@@ -12,23 +12,11 @@ import pytest
 from revenge.config import MetadataSettings
 from revenge.infra.cache import MemoryCache
 from revenge.metadata.breaker import CircuitBreaker
-from revenge.metadata.errors import NoProviderKey
 from revenge.metadata.http import ProviderHttp
 from revenge.metadata.ratelimit import Limit, MemoryRateLimiter
 from revenge.metadata.registry import provider_policies
+from tests.support.actors import actors, test_auth
 from tests.support.fake_api import FakeApi, fake_api
-
-
-class StaticKeys:
-    """KeySource over a dict; a missing service raises NoProviderKey."""
-
-    def __init__(self, **keys: str) -> None:
-        self.keys = keys
-
-    async def get(self, service: str) -> str:
-        if service not in self.keys:
-            raise NoProviderKey(service, "no API key configured")
-        return self.keys[service]
 
 
 class Sleeps:
@@ -71,3 +59,6 @@ def provider_http(
     return ProviderHttp(
         client, policy, MemoryRateLimiter(), cache, sleep=sleeps or Sleeps(), breaker=circuit
     )
+
+
+__all__ = ["actors", "test_auth"]

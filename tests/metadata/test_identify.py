@@ -20,6 +20,7 @@ from revenge.metadata import MetadataFeature
 from revenge.metadata.jobs import fetch
 from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
+from revenge.testing.auth import USER
 from tests.images.samples import encoded
 from tests.libraries.conftest import (  # noqa: F401
     AS_ADMIN,
@@ -31,7 +32,6 @@ from tests.libraries.conftest import (  # noqa: F401
     scan,
 )
 from tests.metadata.test_catalog_wiring import MATRIX_OVERVIEW, ctx, movies, queued, store_tmdb_key
-from tests.support.auth import USER
 from tests.support.fake_api import FakeApi, Reply, fake_api, fixture
 from tests.support.media import make_video
 

@@ -6,7 +6,7 @@ import asyncio
 import time
 
 from revenge.metadata.ratelimit import Limit, MemoryRateLimiter, RedisRateLimiter
-from tests.support.services import free_port
+from revenge.testing.services import free_port
 
 
 def test_limit_from_rate() -> None:

@@ -22,8 +22,7 @@ from revenge.metadata.registry import build_provider_registry
 from revenge.metadata.service import MetadataService
 from revenge.metadata.writer import ItemFacts
 from revenge.runtime import Runtime
-from tests.metadata.conftest import StaticKeys
-from tests.metadata.memory_writer import MemoryWriter
+from revenge.testing import MemoryWriter, StaticKeys
 from tests.metadata.test_nfo import MOVIE_NFO
 from tests.support.fake_api import FakeApi, Reply, fake_api, fixture
 

@@ -14,7 +14,8 @@ from revenge.metadata.errors import (
     ProviderUnavailable,
 )
 from revenge.metadata.providers.tmdb import TmdbProvider
-from tests.metadata.conftest import Sleeps, StaticKeys, provider_http
+from revenge.testing import StaticKeys
+from tests.metadata.conftest import Sleeps, provider_http
 from tests.support.fake_api import FakeApi, Reply, fixture
 
 KEY = "0123456789abcdef0123456789abcdef"

@@ -8,7 +8,8 @@ import pytest
 from revenge.metadata.errors import ProviderAuthError, ProviderNotFound
 from revenge.metadata.providers.tvdb import TvdbProvider
 from revenge.metadata.types import ExternalIds
-from tests.metadata.conftest import StaticKeys, provider_http
+from revenge.testing import StaticKeys
+from tests.metadata.conftest import provider_http
 from tests.support.fake_api import FakeApi, Reply, Seen, fixture
 
 APIKEY = "tvdb-project-key"

@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from revenge.cli.main import register_commands
 from revenge.infra.db import migrate
 from revenge.infra.storage import open_storage
+from revenge.testing.services import free_port, fresh_database
 from tests.support.object_storage import s3_server
-from tests.support.services import free_port, fresh_database
 
 runner = CliRunner()
 

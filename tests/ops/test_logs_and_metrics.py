@@ -16,8 +16,8 @@ from sqlalchemy import text
 from revenge.api.deps import CurrentUser
 from revenge.infra.logs import JsonFormatter
 from revenge.runtime import Runtime
-from tests.support import jobs_plugin
-from tests.support.auth import USER, header_auth, metrics_scraper
+from revenge.testing import jobs_plugin
+from revenge.testing.auth import USER, header_auth, metrics_scraper
 
 log = logging.getLogger("revenge.test.ops")
 

@@ -194,7 +194,7 @@ async def test_conversion_limit_and_switch(
 async def test_every_audio_item_kind_plays(
     api: httpx.AsyncClient, clean_runtime: Runtime, tmp_path: Path
 ) -> None:
-    from tests.support.auth import USER
+    from revenge.testing.auth import USER
     from tests.support.seed import add_audiobook, add_podcast_episode
 
     for kind, make in (("audiobook", add_audiobook), ("podcast", add_podcast_episode)):
@@ -234,7 +234,7 @@ async def test_protocol_adapters_stream_an_item_by_its_id(
     api: httpx.AsyncClient, clean_runtime: Runtime, tmp_path: Path
 ) -> None:
     """What Subsonic's `stream` calls: an item id, format, bitrate and offset -> a response."""
-    from tests.support.auth import USER
+    from revenge.testing.auth import USER
     from tests.support.seed import add_audiobook
 
     root = tmp_path / "books"

@@ -17,10 +17,10 @@ from revenge.errors import ServiceUnavailable
 from revenge.playback.audio import converters
 from revenge.playback.converter import Job
 from revenge.runtime import Runtime
+from revenge.testing.auth import USER, HeaderAuthenticator
 from tests.conftest import make_settings, truncate_all
 from tests.playback.audio_media import make_noise
 from tests.playback.conftest import AS_USER, add_audio_item
-from tests.support.auth import USER, HeaderAuthenticator
 from tests.support.live_server import LiveServer
 from tests.support.seed import add_library, add_users
 

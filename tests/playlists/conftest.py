@@ -11,7 +11,7 @@ import pytest
 
 from revenge.identity import Principal
 from revenge.runtime import Runtime
-from tests.support.auth import USER, header_auth
+from revenge.testing.auth import USER, header_auth
 from tests.support.seed import (
     OTHER_USER,
     add_audiobook,

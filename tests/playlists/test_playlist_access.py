@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from revenge.testing.auth import USER
 from tests.playlists.conftest import AS_ADMIN, AS_OTHER, AS_USER, Catalogue
-from tests.support.auth import USER
 
 URL = "/api/v1/playlists"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 
 from revenge.runtime import Runtime
+from revenge.testing.auth import USER
 from tests.playlists.conftest import AS_USER, Catalogue
-from tests.support.auth import USER
 from tests.support.seed import execute
 
 URL = "/api/v1/playlists"

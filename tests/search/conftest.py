@@ -11,8 +11,8 @@ import pytest
 from revenge.infra.jobs.context import JobContext
 from revenge.runtime import Runtime
 from revenge.search.jobs import index as index_job
+from revenge.testing.auth import USER
 from tests.playlists.conftest import api
-from tests.support.auth import USER
 from tests.support.seed import (
     add_audiobook,
     add_episode,

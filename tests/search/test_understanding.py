@@ -16,9 +16,9 @@ import pytest
 from revenge.infra.jobs.context import JobContext
 from revenge.runtime import Runtime
 from revenge.search.jobs import index as index_job
+from revenge.testing.auth import USER
 from tests.libraries.conftest import LibraryMaker, Scanner, make_library, scan
 from tests.playlists.conftest import AS_ADMIN, AS_USER
-from tests.support.auth import USER
 from tests.support.media import make_audio
 from tests.support.seed import (
     add_episode,

@@ -14,8 +14,8 @@ from revenge.identity import Principal
 from revenge.playback.signing import file_scope, signer
 from revenge.runtime import Runtime
 from revenge.streaming.routes import recent_grants
+from revenge.testing.auth import ADMIN, USER
 from tests.streaming.conftest import AS_ADMIN, AS_USER, CONTENT, Media
-from tests.support.auth import ADMIN, USER
 from tests.support.seed import OTHER_USER, add_file, add_library, add_movie, execute
 
 

@@ -8,8 +8,8 @@ import httpx
 
 from revenge.playback.signing import file_scope, signer
 from revenge.runtime import Runtime
+from revenge.testing.auth import USER, HeaderAuthenticator
 from tests.streaming.conftest import AS_ADMIN, AS_USER, CONTENT, Media
-from tests.support.auth import USER, HeaderAuthenticator
 
 
 async def test_access_key_without_read_scope_is_refused(

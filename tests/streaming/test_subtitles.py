@@ -6,8 +6,8 @@ import httpx
 
 from revenge.playback.signing import file_scope, signer
 from revenge.runtime import Runtime
+from revenge.testing.auth import USER
 from tests.streaming.conftest import AS_USER, Media
-from tests.support.auth import USER
 
 SRT = b"1\n00:00:01,000 --> 00:00:02,000\nHello\n"
 

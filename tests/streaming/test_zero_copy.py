@@ -14,9 +14,9 @@ from revenge.config import Settings
 from revenge.playback.signing import file_scope, signer
 from revenge.runtime import Runtime
 from revenge.streaming.zerocopy import ZeroCopyApp
+from revenge.testing.auth import USER
+from revenge.testing.services import free_port
 from tests.streaming.conftest import CONTENT, Media
-from tests.support.auth import USER
-from tests.support.services import free_port
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import httpx
 
+from revenge.testing.services import free_port
 from tests.support.processes import revenge_env, start_revenge, wait_for
-from tests.support.services import free_port
 
 
 @dataclass

@@ -18,7 +18,7 @@ from revenge.app import create_app
 from revenge.config import Settings
 from revenge.identity.authenticator import Authenticator
 from revenge.runtime import Runtime
-from tests.support.services import free_port
+from revenge.testing.services import free_port
 
 T = TypeVar("T")
 

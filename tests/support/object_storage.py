@@ -11,7 +11,7 @@ import httpx
 from moto.server import ThreadedMotoServer
 
 from revenge.config import StorageSettings
-from tests.support.services import free_port
+from revenge.testing.services import free_port
 
 ACCESS_KEY = "revenge-test"
 SECRET_KEY = "revenge-test-secret"

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from revenge.catalog.totals import CatalogTotals
 from revenge.runtime import Runtime
-from tests.support.auth import ADMIN, USER
+from revenge.testing.auth import ADMIN, USER
 
 OTHER_USER = uuid.UUID(int=3)
 

@@ -7,7 +7,7 @@ import contextlib
 import socket
 import threading
 
-from tests.support.services import free_port
+from revenge.testing.services import free_port
 
 
 class TcpProxy:

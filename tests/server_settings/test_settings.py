@@ -13,7 +13,7 @@ from revenge.server_settings import repository as settings_repo
 from revenge.server_settings.registry import REGISTRY
 from revenge.server_settings.service import ServerSettingsService
 from tests.conftest import make_settings
-from tests.services.conftest import Actors
+from tests.support.actors import Actors
 
 PROBLEM = "application/problem+json"
 REQUIRED_KEYS = {

@@ -1,4 +1,4 @@
-"""Real PostgreSQL and Redis for tests: the machine's when named, else embedded ones."""
+"""PostgreSQL and Redis for tests and benchmarks: the machine's, or embedded ones."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def postgres_server() -> Iterator[str]:
     import pgserver
 
     pgdata = Path(tempfile.mkdtemp(prefix="revenge-test-pg-"))
-    server = pgserver.get_server(pgdata, cleanup_mode="delete")
+    server = pgserver.get_server(pgdata, cleanup_mode="delete")  # type: ignore[attr-defined]
     try:
         yield str(server.get_uri())
     finally:

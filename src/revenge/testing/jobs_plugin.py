@@ -14,6 +14,12 @@ from revenge.infra.jobs.context import JobContext
 from revenge.infra.jobs.registry import JobRegistry
 
 
+def _first_run(path: str, job_id: int) -> bool:
+    """Whether this job has not started before (small files: read in place)."""
+    file = Path(path)
+    return not file.exists() or f"start {job_id} " not in file.read_text()
+
+
 def _append(path: str, line: str) -> None:
     with Path(path).open("a") as fh:
         fh.write(line + "\n")
@@ -21,8 +27,7 @@ def _append(path: str, line: str) -> None:
 
 async def record(ctx: JobContext, payload: dict[str, Any]) -> None:
     """Write `start`, sleep `seconds` (with `slow_once`, only on the first run), write `done`."""
-    path = Path(payload["path"])
-    first_run = not path.exists() or f"start {ctx.job_id} " not in path.read_text()
+    first_run = _first_run(payload["path"], ctx.job_id)
     _append(payload["path"], f"start {ctx.job_id} attempt={ctx.attempt}")
     if first_run or not payload.get("slow_once"):
         await asyncio.sleep(float(payload.get("seconds", 0)))
@@ -38,15 +43,16 @@ async def flaky(ctx: JobContext, payload: dict[str, Any]) -> None:
 
 async def audited(ctx: JobContext, payload: dict[str, Any]) -> None:
     """Like `record` (same payload), plus an activity entry at the start and end of each run."""
-    entry = {"module": "testing", "resource_type": "job", "resource_id": str(ctx.job_id)}
-    ctx.runtime.activity.log(action="job.start", details={"attempt": ctx.attempt}, **entry)
-    path = Path(payload["path"])
-    first_run = not path.exists() or f"start {ctx.job_id} " not in path.read_text()
+    log, job = ctx.runtime.activity.log, str(ctx.job_id)
+    log("testing", "job.start", resource_type="job", resource_id=job,
+        details={"attempt": ctx.attempt})  # fmt: skip
+    first_run = _first_run(payload["path"], ctx.job_id)
     _append(payload["path"], f"start {ctx.job_id} attempt={ctx.attempt}")
     if first_run or not payload.get("slow_once"):
         await asyncio.sleep(float(payload.get("seconds", 0)))
     _append(payload["path"], f"done {ctx.job_id}")
-    ctx.runtime.activity.log(action="job.done", details={"attempt": ctx.attempt}, **entry)
+    log("testing", "job.done", resource_type="job", resource_id=job,
+        details={"attempt": ctx.attempt})  # fmt: skip
 
 
 async def noop(ctx: JobContext, payload: dict[str, Any]) -> None:

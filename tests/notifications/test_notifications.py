@@ -20,9 +20,9 @@ from aiosmtpd.controller import Controller
 from revenge.infra.jobs.worker import Worker
 from revenge.notifications.events import NotificationEvent
 from revenge.runtime import Runtime
-from tests.services.conftest import Actors
-from tests.support.http_server import LoopbackServer, Received, Reply
-from tests.support.services import free_port
+from revenge.testing.http_server import LoopbackServer, Received, Reply
+from revenge.testing.services import free_port
+from tests.support.actors import Actors
 
 SECRET = "webhook-shared-secret"
 

@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from revenge.runtime import Runtime
+from revenge.testing.services import free_port
 from tests.conftest import REPO_ROOT
-from tests.services.conftest import Actors
-from tests.support.services import free_port
+from tests.support.actors import Actors
 
 
 def _start(

@@ -1,4 +1,4 @@
-"""An in-memory CatalogWriter standing in for the catalogue tables in tests."""
+"""An in-memory CatalogWriter standing in for the catalogue tables (metadata tests, benches)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from revenge.metadata.writer import FetchOutcome, ItemFacts
 
 
 class MemoryWriter:
+    """The catalogue writer of metadata fetches, over dicts; `add` seeds items."""
+
     def __init__(self) -> None:
         self.items: dict[str, ItemFacts] = {}
         self.saved: dict[str, FetchOutcome] = {}

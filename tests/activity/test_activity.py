@@ -12,7 +12,7 @@ from revenge.activity.retention import retention_step
 from revenge.activity.service import ActivityLog
 from revenge.config import ActivitySettings
 from revenge.runtime import Runtime
-from tests.services.conftest import Actors
+from tests.support.actors import Actors
 
 
 def _count(url: str, where: str = "true", params: tuple[object, ...] = ()) -> int:

@@ -20,8 +20,8 @@ from revenge.infra import secret_rotation
 from revenge.infra.secrets import SecretBox, SecretError, key_id_of, read_key_file
 from revenge.metadata.provider_credentials.service import CredentialService, NoProviderKey
 from revenge.runtime import Runtime
-from tests.services.conftest import Actors
-from tests.support.http_server import LoopbackServer, Received, Reply
+from revenge.testing.http_server import LoopbackServer, Received, Reply
+from tests.support.actors import Actors
 
 PLAIN = "tmdb-secret-key-7f3a9c"
 

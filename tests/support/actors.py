@@ -1,4 +1,4 @@
-"""Fixtures for the global services: authenticated admin/user clients over the shared app."""
+"""Signed-in actors for API tests: an administrator and a user behind the test authenticator."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from revenge.identity import Principal
 from revenge.runtime import Runtime
-from tests.support.auth import HeaderAuthenticator, header_auth
+from revenge.testing.auth import HeaderAuthenticator, header_auth
 
 
 @dataclass

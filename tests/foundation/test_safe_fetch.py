@@ -16,7 +16,7 @@ from revenge.infra.http import (
     is_public_address,
     safe_fetch,
 )
-from tests.support.http_server import LoopbackServer, Received, Reply
+from revenge.testing.http_server import LoopbackServer, Received, Reply
 
 BLOCKED_HOSTS = ["127.0.0.1", "[::1]", "169.254.169.254", "0x7f000001", "2130706433", "127.1"]
 
