@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from pgqueuer import Queries
 from pgqueuer.ports.driver import Driver
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.infra.jobs.connection import TransactionDriver, raw_connection
@@ -78,7 +78,15 @@ class JobType(Generic[P]):
         return (await enqueue_many(session, jobs, delay=delay, priority=priority))[0]
 
     def parse(self, raw: dict[str, Any]) -> P:
-        return self.payload.model_validate(raw)
+        """The payload; a malformed one fails the job with a short reason (its `job.failed`
+        event and the admin job list show it)."""
+        try:
+            return self.payload.model_validate(raw)
+        except ValidationError as exc:
+            reasons = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'payload'}: {e['msg']}" for e in exc.errors()
+            )
+            raise ValueError(f"badly formed {self.name} payload: {reasons}") from None
 
     def handler(self, func: Callable[[JobContext, P], Awaitable[None]]) -> JobHandler[P]:
         """Decorator binding the function that runs this job (registered by its feature)."""
