@@ -15,7 +15,9 @@ from revenge.errors import Forbidden, Unauthorized
 from revenge.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+# Dependencies are `async def` even when they never wait: FastAPI runs a plain `def`
+# dependency in a worker thread, a thread hop on every request that uses it.
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -98,7 +100,7 @@ async def admin_user(principal: CurrentUser) -> Principal:
 AdminUser = Annotated[Principal, Depends(admin_user)]
 
 
-def request_client(request: Request, runtime: RuntimeDep) -> ClientInfo:
+async def request_client(request: Request, runtime: RuntimeDep) -> ClientInfo:
     """The caller's address (trusted proxies honoured) and user agent."""
     return client_info(request, runtime.settings.server.trusted_proxies)
 
