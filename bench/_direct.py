@@ -10,7 +10,7 @@ from pathlib import Path
 
 from stream import make_file, running, seed
 
-from revenge.api.auth import Principal
+from revenge.identity import Principal
 from revenge.infra.db import migrate
 from revenge.infra.secrets import SecretBox
 from revenge.playback.signing import MediaSigner, file_scope

@@ -21,11 +21,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from revenge.accounts.service import NewUser
-from revenge.api.client import ClientInfo
 from revenge.config import Settings
+from revenge.identity.client import ClientInfo
+from revenge.identity.tokens import cache_key, token_hash
 from revenge.infra.db import migrate
 from revenge.runtime import Runtime
-from revenge.sessions.tokens import cache_key, token_hash
 from tests.support.services import fresh_database, postgres_server, redis_server
 
 CLIENT = ClientInfo(ip="192.0.2.1", user_agent="bench")

@@ -34,8 +34,8 @@ sys.path.insert(0, str(REPO_ROOT / "bench"))
 from bench._catalog import Titles, search_queries, settle
 from load import Results, report, start_server
 
+from revenge.identity.tokens import new_token, token_hash
 from revenge.infra.db import migrate
-from revenge.sessions.tokens import new_token, token_hash
 from tests.support.services import free_port
 
 LIST_TYPES = ("random", "newest", "alphabeticalByName", "alphabeticalByArtist", "frequent",

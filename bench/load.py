@@ -54,6 +54,7 @@ from revenge.config import AuthSettings
 from revenge.images.processing import inspect_image
 from revenge.images.store import ImageStore
 from revenge.infra.db import migrate
+from revenge.infra.storage import LocalStorage
 
 PASSWORD = "load-test-password"
 POSTERS = 200
@@ -140,7 +141,7 @@ def _poster(n: int) -> bytes:
 def seed(url: str, data_dir: Path, items: int, users: int) -> tuple[list[str], list[str]]:
     """Catalogue, posters of the first movies, accounts; (movie ids, image ids)."""
     load(url, items)
-    store = ImageStore(data_dir)
+    store = ImageStore(LocalStorage(data_dir))
     auth = AuthSettings()
     hashed = PasswordHasher(auth.argon2_time_cost, auth.argon2_memory_kib,
                             parallelism=auth.argon2_parallelism).hash(PASSWORD)  # fmt: skip
@@ -149,7 +150,7 @@ def seed(url: str, data_dir: Path, items: int, users: int) -> tuple[list[str], l
         images = []
         for n in range(POSTERS):
             facts = inspect_image(_poster(n), 50_000_000)
-            store.save_original(facts.content_hash, facts.format, _poster(n))
+            asyncio.run(store.save_original(facts.content_hash, facts.format, _poster(n)))
             image_id = uuid.uuid4()
             conn.execute(
                 "INSERT INTO images (id, content_hash, format, width, height, size_bytes,"

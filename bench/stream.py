@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
-from revenge.api.auth import Principal
+from revenge.identity import Principal
 from revenge.infra.db import migrate
 from revenge.infra.secrets import SecretBox
 from revenge.playback.signing import MediaSigner, file_scope

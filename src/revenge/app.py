@@ -18,7 +18,7 @@ from revenge.infra.jobs.worker import Worker
 from revenge.libraries.watcher import LibraryWatcher
 from revenge.playback.node import playback_node
 from revenge.runtime import Runtime
-from revenge.streaming.fastpath import StreamFastPath
+from revenge.streaming.fast_routes import StreamFastPath
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,11 @@ and a `[server]` table in the config file.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import (
@@ -27,8 +28,6 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
-
-from revenge.infra.http.guard import validate_allowlist_entry
 
 log = logging.getLogger(__name__)
 
@@ -236,6 +235,36 @@ class ImageSettings(BaseModel):
     )
 
 
+class StorageSettings(BaseModel):
+    """Stored files (artwork, backups): a local folder, or S3-compatible object storage."""
+
+    backend: Literal["local", "s3"] = Field(
+        "local", description="local: a folder (default the data directory); s3: a bucket."
+    )
+    path: Path | None = Field(
+        None, description="Folder of the local backend; unset uses the data directory."
+    )
+    s3_bucket: str | None = Field(None, description="Bucket of the s3 backend.")
+    s3_endpoint: str | None = Field(
+        None, description="S3 API URL for MinIO, Ceph, Garage...; unset uses AWS."
+    )
+    s3_region: str = Field("us-east-1", description="Region of the bucket.")
+    s3_access_key_id: str | None = Field(None, description="Access key id of the s3 backend.")
+    s3_secret_access_key: SecretStr | None = Field(
+        None, description="Secret access key of the s3 backend."
+    )
+    s3_prefix: str = Field("", description="Key prefix inside the bucket, e.g. revenge/.")
+    s3_allow_http: bool = Field(
+        False, description="Allow a plain-HTTP endpoint (a server on a trusted network only)."
+    )
+
+    @model_validator(mode="after")
+    def _bucket_for_s3(self) -> StorageSettings:
+        if self.backend == "s3" and not self.s3_bucket:
+            raise ValueError("storage.s3_bucket is required with storage.backend = 's3'")
+        return self
+
+
 class HttpSettings(BaseModel):
     """Outbound HTTP to user-supplied URLs (webhooks, artwork)."""
 
@@ -362,6 +391,7 @@ class Settings(BaseSettings):
     metadata: MetadataSettings = Field(default_factory=MetadataSettings)
     playback: PlaybackSettings = Field(default_factory=PlaybackSettings)
     images: ImageSettings = Field(default_factory=ImageSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
     events: EventSettings = Field(default_factory=EventSettings)
@@ -438,3 +468,23 @@ def _describe(exc: ValidationError) -> str:
     first = exc.errors()[0]
     key = ".".join(str(part) for part in first["loc"]) or "<root>"
     return f"invalid setting {key!r}: {first['msg']} (got {first.get('input')!r})"
+
+
+def validate_allowlist_entry(entry: str) -> str:
+    """Normalise one allowlist entry, raising ValueError when it is neither host nor network."""
+    value = entry.strip().lower()
+    if not value:
+        raise ValueError("empty entry")
+    try:
+        return str(ipaddress.ip_network(value.strip("[]"), strict=False))
+    except ValueError:
+        pass
+    name = value[2:] if value.startswith("*.") else value
+    labels = name.rstrip(".").split(".")
+    if not all(label and len(label) <= 63 and _is_label(label) for label in labels):
+        raise ValueError(f"{entry!r} is not a host name, IP address or network")
+    return value
+
+
+def _is_label(label: str) -> bool:
+    return all(c.isalnum() or c == "-" for c in label) and not label.startswith("-")

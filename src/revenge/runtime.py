@@ -13,25 +13,35 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge import __version__
 from revenge.activity.service import ActivityLog
-from revenge.api.auth import Authenticator, NoAuthenticator
-from revenge.apikeys.credentials import CredentialService
 from revenge.config import Settings
 from revenge.events.service import EventService
+from revenge.features import build_job_registry
+from revenge.identity.authenticator import Authenticator, NoAuthenticator
 from revenge.infra.cache import Cache, MemoryCache, TieredCache
 from revenge.infra.db import migrate
 from revenge.infra.db.engine import Database
 from revenge.infra.embedded_pg import EmbeddedPostgres
-from revenge.infra.jobs.catalog import build_registry
 from revenge.infra.jobs.queue import JobQueue
 from revenge.infra.jobs.registry import JobRegistry
 from revenge.infra.metrics import CacheStats, Metrics
 from revenge.infra.secrets import SecretBox
 from revenge.libraries.cleanup import purge_step
+from revenge.metadata.provider_credentials.service import CredentialService
 from revenge.notifications.service import NotificationService
 from revenge.server_settings.service import ServerSettingsService
 
 if TYPE_CHECKING:
+    from cachetools import TTLCache
+
     from revenge.accounts.access import Services as AccountServices
+    from revenge.events.live import LiveHub
+    from revenge.images.jobs import ImageLinker
+    from revenge.images.service import ImageService
+    from revenge.metadata import MetadataFeature
+    from revenge.playback.converter import AudioConverters
+    from revenge.playback.node import PlaybackNode
+    from revenge.playback.signing import MediaSigner
+    from revenge.search.index import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +69,22 @@ class Runtime:
     embedded: EmbeddedPostgres | None = None
     authenticator: Authenticator = field(default_factory=NoAuthenticator)
     cleanup_steps: list[CleanupStep] = field(default_factory=list)
-    services: dict[str, Any] = field(default_factory=dict)
     closers: list[Closer] = field(default_factory=list)
     # Users, sessions, access keys, OIDC (built by accounts.access.build).
     accounts: AccountServices = field(init=False)
+    # Feature services: built by `build_services`, or by their feature on first use.
+    metadata: MetadataFeature | None = None
+    image_linker: ImageLinker | None = None
+    images: ImageService | None = None
+    search: SearchIndex | None = None
+    live_hub: LiveHub | None = None
+    media_signer: MediaSigner | None = None
+    playback_node: PlaybackNode | None = None
+    audio_converters: AudioConverters | None = None
+    # Process-local memories of the streaming and subtitle routes.
+    stream_grants: TTLCache[Any, Any] | None = None
+    subtitle_documents: TTLCache[str, bytes] | None = None
+    subtitle_slots: asyncio.Semaphore | None = None
 
     @classmethod
     async def create(cls, settings: Settings, *, apply_migrations: bool = True) -> Runtime:
@@ -82,7 +104,7 @@ class Runtime:
             tiered = TieredCache(settings.redis_url, local, settings.cache.redis_prefix)
             await tiered.start()
             cache = stats = tiered
-        registry = build_registry(settings.jobs.extra_modules)
+        registry = build_job_registry(settings.jobs.extra_modules)
         db = Database(url, settings.database)
         jobs = JobQueue(registry)
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
@@ -111,10 +133,11 @@ class Runtime:
     def build_services(self) -> None:
         """Build the feature services on top of the infrastructure."""
         from revenge.accounts.access import build as build_accounts
+        from revenge.collections.service import collect
         from revenge.metadata.wiring import build as build_metadata
 
         self.accounts = build_accounts(self)
-        build_metadata(self)
+        build_metadata(self, collect)
         self.cleanup_steps.append(purge_step(self.settings.scanning, self.cache))
 
     async def _start_services(self) -> None:

@@ -99,7 +99,7 @@ async def test_expired_key_and_past_expiry(
     headers = {"X-Api-Key": (await create_key(client, token, expires_at=soon)).json()["key"]}
     assert (await client.get("/api/v1/users/me", headers=headers)).status_code == 200
     real = time.time
-    monkeypatch.setattr("revenge.apikeys.access_keys.time.time", lambda: real() + 86400 + 1)
+    monkeypatch.setattr("revenge.identity.credentials.time.time", lambda: real() + 86400 + 1)
     assert (await client.get("/api/v1/users/me", headers=headers)).status_code == 401
 
 

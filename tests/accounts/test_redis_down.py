@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from revenge.api.client import ClientInfo
 from revenge.errors import TooManyRequests
+from revenge.identity.client import ClientInfo
+from revenge.identity.tokens import cache_key, token_hash
 from revenge.runtime import Runtime
-from revenge.sessions.tokens import cache_key, token_hash
 from tests.accounts.conftest import PASSWORD, make_user
 from tests.conftest import make_settings, truncate_all
 from tests.support.services import PrivateRedis

@@ -12,9 +12,9 @@ import pytest
 import redis
 
 from revenge.app import create_app
+from revenge.identity.tokens import cache_key, token_hash
 from revenge.runtime import Runtime
 from revenge.sessions.policy import EPOCH_CHECK_SECONDS
-from revenge.sessions.tokens import cache_key, token_hash
 from tests.accounts.conftest import PASSWORD, bearer, login, make_user
 from tests.conftest import make_settings, truncate_all
 from tests.support.services import PrivateRedis

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select, text
 
 from revenge.activity.models import ActivityEntry
+from revenge.identity.tokens import cache_key, token_hash
 from revenge.runtime import Runtime
 from revenge.sessions import repository as repo
 from revenge.sessions.service import SessionIdentity
-from revenge.sessions.tokens import cache_key, token_hash
 from tests.accounts.conftest import bearer, login, make_user
 
 
@@ -232,7 +232,7 @@ async def test_activity_is_written_at_most_once_a_minute(
             age = await session.execute(text("SELECT now() - last_activity_at FROM sessions"))
             return float(age.scalar_one().total_seconds())
 
-    clean_runtime.accounts.sessions._touched.clear()  # as if the last write was long ago
+    clean_runtime.accounts.sessions.store._touched.clear()  # as if the last write was long ago
     assert await age_after_backdating(1) < 60  # used: written
     assert await age_after_backdating(5) >= 600  # used again within the minute: no write
     resp = await client.post("/api/v1/sessions/current/activity", headers=headers)
@@ -271,7 +271,7 @@ def _uuid(value: str) -> Any:
 
 
 def _client() -> Any:
-    from revenge.api.client import ClientInfo
+    from revenge.identity.client import ClientInfo
 
     return ClientInfo(ip="192.0.2.1", user_agent="test")
 

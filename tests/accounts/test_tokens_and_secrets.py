@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from revenge.api.auth import Principal
+from revenge.identity import Principal
 from revenge.infra.secrets import SecretBox
 from revenge.playback.signing import MediaSigner
 

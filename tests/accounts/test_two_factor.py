@@ -13,7 +13,7 @@ import pyotp
 
 from revenge.accounts import repository as users_repo
 from revenge.accounts.bruteforce import PER_MINUTE
-from revenge.api.client import ClientInfo
+from revenge.identity.client import ClientInfo
 from revenge.runtime import Runtime
 from tests.accounts.conftest import PASSWORD, bearer, login, make_user
 

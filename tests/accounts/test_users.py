@@ -13,11 +13,11 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from revenge.accounts.passwords import Passwords
-from revenge.api.auth import Principal
 from revenge.cli.main import app as cli_app
 from revenge.cli.user import app as user_cli
 from revenge.config import AuthSettings
 from revenge.errors import NotFound
+from revenge.identity import Principal
 from revenge.libraries.access import allowed_library_ids, require_library
 from revenge.runtime import Runtime
 from tests.accounts.conftest import PASSWORD, bearer, login, make_user

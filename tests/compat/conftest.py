@@ -15,8 +15,8 @@ from PIL import Image as PILImage
 from sqlalchemy import text
 
 from revenge.accounts.service import NewUser
-from revenge.api.auth import Principal
 from revenge.config import Settings
+from revenge.identity import Principal
 from revenge.images import image_service
 from revenge.images.repository import link_item_image
 from revenge.libraries.scanner.scan import ScanRequest, run_scan

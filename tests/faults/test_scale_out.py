@@ -5,7 +5,9 @@ Checked for real, through the nodes' HTTP APIs: a session revoked through node A
 node B at once although B had it cached; a server setting changed through A is read and
 enforced by B; a scan queued through A is worked by exactly one worker and its items are seen
 through B; the realtime watcher runs on exactly one node, and another node takes over when
-that one is killed.
+that one is killed. Stored files are in S3-compatible object storage (moto's S3 API): a poster
+beside a movie, stored by a worker, is served by an API node that has a data directory of its
+own.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ import psycopg
 import pytest
 
 from revenge.libraries.watcher import WATCHER_LOCK
+from tests.images.samples import encoded
 from tests.support.cluster import Cluster, Node, run_cluster
 from tests.support.media import make_video
+from tests.support.object_storage import S3Server, s3_server
 from tests.support.services import PrivateRedis, fresh_database
 from tests.support.waiting import eventually
 
@@ -32,10 +36,17 @@ PASSWORD = "correct horse battery staple"
 # Nothing listens on port 9: a metadata lookup fails at once instead of reaching the internet.
 NOWHERE = "http://127.0.0.1:9"
 METRICS_TOKEN = "scale-out-metrics-token"
+POSTER = encoded("JPEG", (200, 300))
 
 
 @pytest.fixture
-def cluster(pg_server_url: str, tmp_path: Path) -> Iterator[tuple[Cluster, str]]:
+def s3() -> Iterator[S3Server]:
+    with s3_server() as server:
+        yield server
+
+
+@pytest.fixture
+def cluster(pg_server_url: str, tmp_path: Path, s3: S3Server) -> Iterator[tuple[Cluster, str]]:
     redis = PrivateRedis()
     redis.start()
     try:
@@ -51,6 +62,7 @@ def cluster(pg_server_url: str, tmp_path: Path) -> Iterator[tuple[Cluster, str]]
                 "REVENGE_METADATA__MUSICBRAINZ_BASE_URL": NOWHERE,
                 "REVENGE_METADATA__MAX_RETRIES": "0",
                 "REVENGE_SERVER__METRICS_TOKEN": METRICS_TOKEN,
+                **s3.env(),
             }
             realtime = {"REVENGE_SCANNING__REALTIME": "true"}
             with run_cluster(tmp_path, common, api_env=realtime) as running:
@@ -179,6 +191,7 @@ async def check_scan(
     """A scan queued through A runs on exactly one worker; B shows its items."""
     for title in ("Heat (1995)", "Alien (1979)", "Ronin (1998)"):
         movie(root, title)
+    (root / "Heat (1995)" / "poster.jpg").write_bytes(POSTER)
     body = {"name": "Movies", "type": "movie", "paths": [str(root)]}
     resp = await a.post("/api/v1/libraries", json=body, headers=bearer(token))
     assert resp.status_code == 201, resp.text
@@ -208,6 +221,31 @@ async def check_scan(
     ran = [n for n in cluster.nodes if f"scan of library {library_id}" in n.output()]
     assert len(ran) == 1 and ran[0] in cluster.workers, [n.name for n in ran]
     return library_id
+
+
+async def check_artwork(cluster: Cluster, s3: S3Server, b: httpx.AsyncClient, token: str) -> None:
+    """The poster beside Heat, stored by a worker, is served by B from the bucket."""
+    listed = (await b.get("/api/v1/movies", params={"limit": 100}, headers=bearer(token))).json()
+    heat = next(m["id"] for m in listed["items"] if m["title"] == "Heat")
+
+    async def poster() -> str | None:
+        detail = (await b.get(f"/api/v1/movies/{heat}", headers=bearer(token))).json()
+        found = [i["id"] for i in detail.get("images", []) if i["kind"] == "poster"]
+        return found[0] if found else None
+
+    async def linked() -> bool:
+        return await poster() is not None
+
+    await eventually(linked, timeout=20, what="the poster to be stored and linked")
+    served = await b.get(f"/api/v1/images/{await poster()}", headers=bearer(token))
+    assert served.status_code == 200 and served.content == POSTER
+    assert served.headers["content-type"] == "image/jpeg"
+    assert served.headers["cache-control"] == "private, max-age=31536000, immutable"
+    assert [k for k in s3.object_keys() if k.startswith("images/originals/")], s3.object_keys()
+    # In the bucket only: no node (API nodes serve no jobs) kept it in its data directory.
+    for node in cluster.nodes:
+        data_dir = node.log.with_suffix("")
+        assert data_dir.is_dir() and not list(data_dir.glob("images/**/*.jpg")), node.name
 
 
 def scan_jobs(database_url: str) -> dict[int, list[str]]:
@@ -304,7 +342,7 @@ async def drop_and_see(
 
 
 async def test_two_api_nodes_and_two_workers_share_one_database_and_redis(
-    cluster: tuple[Cluster, str], tmp_path: Path
+    cluster: tuple[Cluster, str], tmp_path: Path, s3: S3Server
 ) -> None:
     running, database_url = cluster
     node_a, node_b = running.apis
@@ -319,5 +357,6 @@ async def test_two_api_nodes_and_two_workers_share_one_database_and_redis(
         token = await check_sessions(database_url, a, b)
         token = await check_settings(a, b, token)
         library_id = await check_scan(running, database_url, a, b, token, root)
+        await check_artwork(running, s3, b, token)
         clients = {node_a.name: a, node_b.name: b}
         await check_watcher(running, database_url, clients, token, library_id, root, staging)

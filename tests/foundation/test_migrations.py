@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import psycopg
 
+from revenge.features import schema
 from revenge.infra.db import migrate
-from revenge.infra.db.models import Base
 from tests.support.services import fresh_database
 
 
@@ -19,7 +19,7 @@ def test_upgrade_downgrade_upgrade(pg_server_url: str) -> None:
     with fresh_database(pg_server_url, "revenge_migr") as url:
         migrate.upgrade(url)
         tables = _tables(url)
-        assert set(Base.metadata.tables) <= tables
+        assert set(schema().tables) <= tables
         assert "pgqueuer" in tables
         migrate.downgrade(url, "base")
         assert _tables(url) <= {"alembic_version"}
@@ -78,6 +78,6 @@ def test_models_match_migrations(database_url: str) -> None:
                 "include_object": lambda obj, name, *_: name not in EXPRESSION_INDEXES,
             },
         )
-        diff = compare_metadata(ctx, Base.metadata)
+        diff = compare_metadata(ctx, schema())
     engine.dispose()
     assert diff == []

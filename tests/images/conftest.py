@@ -11,6 +11,7 @@ from revenge.config import ImageSettings
 from revenge.images.fetch import SafeFetcher
 from revenge.images.service import ImageService
 from revenge.infra.http import Allowlist
+from revenge.infra.storage import LocalStorage
 from revenge.runtime import Runtime
 from tests.support.fake_api import FakeApi, fake_api
 
@@ -25,12 +26,12 @@ def server() -> Iterator[FakeApi]:
 async def images(clean_runtime: Runtime, tmp_path: Path) -> AsyncIterator[ImageService]:
     settings = ImageSettings(max_download_bytes=2 * 1024 * 1024)
     fetcher = SafeFetcher(Allowlist.parse(["127.0.0.1"]), timeout=5)
-    service = ImageService(tmp_path / "data", settings, fetcher)
-    previous = clean_runtime.services.get("images")
-    clean_runtime.services["images"] = service
+    service = ImageService(LocalStorage(tmp_path / "data"), settings, fetcher)
+    previous = clean_runtime.images
+    clean_runtime.images = service
     yield service
     await fetcher.aclose()
     if previous is None:
-        clean_runtime.services.pop("images", None)
+        clean_runtime.images = None
     else:
-        clean_runtime.services["images"] = previous
+        clean_runtime.images = previous

@@ -48,8 +48,9 @@ async def test_identical_images_are_stored_once(
     sources = rows(clean_runtime, "SELECT status, image_id FROM image_sources")
     assert len(sources) == 2 and {s[1] for s in sources} == {stored[0][0]}
     assert len(server.calls("/a/poster.jpg")) == 1
-    files = list((images.store.root / "originals").rglob("*.jpg"))
-    assert len(files) == 1 and files[0].read_bytes() == poster
+    files = await images.store.storage.list_prefix("images/originals/")
+    assert len(files) == 1 and files[0].key.endswith(".jpg")
+    assert await images.store.storage.get(files[0].key) == poster
 
 
 @pytest.mark.parametrize(
@@ -83,7 +84,7 @@ async def test_refusals_are_recorded_with_the_reason(
     assert (source, status, image_id) == (url, "refused", None)
     assert str(reason).startswith(f"{code}: ")
     assert rows(clean_runtime, "SELECT count(*) FROM images") == [(0,)]
-    assert not (images.store.root / "originals").exists()
+    assert await images.store.storage.list_prefix("images/originals/") == []
 
 
 async def test_server_errors_are_retried_by_the_queue(
@@ -113,15 +114,15 @@ async def test_local_file_and_embedded_cover(
         async def link(self, session: object, target: dict[str, str], image_id: uuid.UUID) -> None:
             linked.append((target, image_id))
 
-    previous = clean_runtime.services.get("image_linker")
-    clean_runtime.services["image_linker"] = Linker()
+    previous = clean_runtime.image_linker
+    clean_runtime.image_linker = Linker()
     try:
         await download(
             ctx(clean_runtime), {"path": str(poster), "target": {"item_id": "m1", "kind": "poster"}}
         )
         await download(ctx(clean_runtime), {"embedded": str(song)})
     finally:
-        clean_runtime.services["image_linker"] = previous
+        clean_runtime.image_linker = previous
     sources = dict(rows(clean_runtime, "SELECT source, status FROM image_sources"))
     assert sources == {f"file:{poster}": "stored", f"embedded:{song}": "stored"}
     assert rows(clean_runtime, "SELECT count(*) FROM images") == [(2,)]

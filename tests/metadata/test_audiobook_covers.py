@@ -12,7 +12,8 @@ from mutagen.id3 import APIC, ID3
 from mutagen.mp4 import MP4, MP4Cover
 from PIL import Image
 
-from revenge.images.jobs import DOWNLOAD, download
+from revenge.images.jobs import download
+from revenge.images.tasks import download_image
 from revenge.metadata import MetadataFeature
 from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
@@ -28,6 +29,8 @@ from tests.metadata.test_music_and_people import job
 from tests.metadata.tv_support import queued, rows, run_fetches
 from tests.support.media import make_audio
 
+DOWNLOAD = download_image.name
+
 
 def _jpeg(color: tuple[int, int, int], size: int) -> bytes:
     out = io.BytesIO()
@@ -40,11 +43,11 @@ async def local_only(
     clean_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[MetadataFeature]:
     """Metadata from the files alone (no remote provider for audiobooks)."""
-    previous = clean_runtime.services["metadata"]
+    previous = clean_runtime.metadata
     monkeypatch.setattr(clean_runtime.settings.metadata, "audiobook_providers", [])
-    monkeypatch.delitem(clean_runtime.services, "images", raising=False)
+    monkeypatch.setattr(clean_runtime, "images", None)
     yield build(clean_runtime)
-    clean_runtime.services["metadata"] = previous
+    clean_runtime.metadata = previous
 
 
 def _books_on_disk(root: Path) -> None:

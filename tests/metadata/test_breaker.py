@@ -215,7 +215,7 @@ async def wired(
     clean_runtime: Runtime, provider: Provider, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[MetadataFeature]:
     """The runtime's metadata feature calling the local TMDb, with short timeouts."""
-    previous = clean_runtime.services["metadata"]
+    previous = clean_runtime.metadata
     for name, value in {
         "tmdb_base_url": provider.api.url,
         "request_timeout_seconds": 0.3,
@@ -228,7 +228,7 @@ async def wired(
         monkeypatch.setattr(clean_runtime.settings.metadata, name, value)
     feature = build(clean_runtime)
     yield feature
-    clean_runtime.services["metadata"] = previous
+    clean_runtime.metadata = previous
     # The runtime (and its Redis prefix) outlives this test: leave no open breaker behind.
     settings = clean_runtime.settings
     assert settings.redis_url is not None

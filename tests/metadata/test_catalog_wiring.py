@@ -41,11 +41,11 @@ async def wired(
     clean_runtime: Runtime, tmdb: FakeApi, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[MetadataFeature]:
     """The runtime's real metadata feature, rebuilt to call the local TMDb."""
-    previous = clean_runtime.services["metadata"]
+    previous = clean_runtime.metadata
     monkeypatch.setattr(clean_runtime.settings.metadata, "tmdb_base_url", tmdb.url)
     feature = build(clean_runtime)
     yield feature
-    clean_runtime.services["metadata"] = previous
+    clean_runtime.metadata = previous
 
 
 def ctx(runtime: Runtime) -> JobContext:

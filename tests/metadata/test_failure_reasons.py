@@ -32,14 +32,14 @@ async def unreachable_tmdb(
     clean_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[MetadataFeature]:
     """TMDb at an address where nothing listens, failing fast."""
-    previous = clean_runtime.services["metadata"]
+    previous = clean_runtime.metadata
     metadata = clean_runtime.settings.metadata
     monkeypatch.setattr(metadata, "tmdb_base_url", f"http://127.0.0.1:{free_port()}/3")
     monkeypatch.setattr(metadata, "max_retries", 0)
     monkeypatch.setattr(metadata, "breaker_failures", 0)
     feature = build(clean_runtime)
     yield feature
-    clean_runtime.services["metadata"] = previous
+    clean_runtime.metadata = previous
 
 
 async def test_reason_is_shown_follows_a_stored_key_and_identify_agrees(

@@ -12,7 +12,8 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from revenge.images.jobs import DOWNLOAD, download
+from revenge.images.jobs import download
+from revenge.images.tasks import download_image
 from revenge.infra.jobs.context import JobContext
 from revenge.metadata import MetadataFeature
 from revenge.metadata.jobs import fetch
@@ -32,6 +33,8 @@ from tests.metadata.test_catalog_wiring import MATRIX_OVERVIEW, ctx, movies, que
 from tests.support.auth import USER
 from tests.support.fake_api import FakeApi, Reply, fake_api, fixture
 from tests.support.media import make_video
+
+DOWNLOAD = download_image.name
 
 Made = tuple[dict[str, Any], str]
 
@@ -53,14 +56,14 @@ async def wired(
     clean_runtime: Runtime, tmdb: FakeApi, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[MetadataFeature]:
     """The real metadata feature over the local TMDb; its host allowlisted for image fetches."""
-    previous = clean_runtime.services["metadata"]
+    previous = clean_runtime.metadata
     monkeypatch.setattr(clean_runtime.settings.metadata, "tmdb_base_url", tmdb.url)
     monkeypatch.setattr(clean_runtime.settings.http, "outbound_allowlist", ["127.0.0.1"])
-    monkeypatch.delitem(clean_runtime.services, "images", raising=False)
+    monkeypatch.setattr(clean_runtime, "images", None)
     await store_tmdb_key(clean_runtime)
     feature = build(clean_runtime)
     yield feature
-    clean_runtime.services["metadata"] = previous
+    clean_runtime.metadata = previous
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from revenge.images.jobs import DOWNLOAD, download
+from revenge.images.jobs import download
+from revenge.images.tasks import download_image
 from revenge.infra.jobs.context import JobContext
 from revenge.metadata import MetadataFeature
 from revenge.metadata.wiring import build
@@ -29,6 +30,8 @@ from tests.metadata.test_catalog_wiring import library_on_disk, queued, store_tm
 from tests.metadata.tv_support import rows, run_fetches
 from tests.support.fake_api import FakeApi, Reply, fake_api, fixture
 from tests.support.media import make_audio
+
+DOWNLOAD = download_image.name
 
 RELEASE = "0b6b4ba0-d36f-47bd-b4ea-6a5b91842d29"
 RADIOHEAD = "a74b1b7f-71a5-4011-9441-d0b5e4122711"
@@ -77,15 +80,15 @@ async def wired(
     tmdb: FakeApi,
     monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[MetadataFeature]:
-    previous = clean_runtime.services["metadata"]
+    previous = clean_runtime.metadata
     settings = clean_runtime.settings
     monkeypatch.setattr(settings.metadata, "musicbrainz_base_url", musicbrainz.url)
     monkeypatch.setattr(settings.metadata, "coverart_base_url", coverart.url)
     monkeypatch.setattr(settings.metadata, "tmdb_base_url", tmdb.url)
     monkeypatch.setattr(settings.http, "outbound_allowlist", ["127.0.0.1"])
-    monkeypatch.delitem(clean_runtime.services, "images", raising=False)
+    monkeypatch.setattr(clean_runtime, "images", None)
     yield build(clean_runtime)
-    clean_runtime.services["metadata"] = previous
+    clean_runtime.metadata = previous
 
 
 def job(runtime: Runtime, task: str) -> JobContext:

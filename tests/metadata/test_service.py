@@ -10,6 +10,7 @@ import httpx
 import psycopg
 import pytest
 
+from revenge.catalog.registry import KINDS
 from revenge.config import MetadataSettings
 from revenge.infra.jobs.context import JobContext
 from revenge.metadata import MetadataFeature
@@ -63,15 +64,16 @@ async def feature(
             MemoryRateLimiter(),
             StaticKeys(tmdb="k" * 32, tvdb="key"),
             breaker=breaker,
+            kinds=[k.providers() for k in KINDS if k.providers is not None],
         )
         writer = MemoryWriter()
         installed = MetadataFeature(
             MetadataService(registry, settings), writer, MemoryRateLimiter(), breaker
         )
-        wired = clean_runtime.services.get("metadata")
-        clean_runtime.services["metadata"] = installed
+        wired = clean_runtime.metadata
+        clean_runtime.metadata = installed
         yield installed
-        clean_runtime.services["metadata"] = wired
+        clean_runtime.metadata = wired
 
 
 def ctx(runtime: Runtime, task: str = "metadata.fetch") -> JobContext:

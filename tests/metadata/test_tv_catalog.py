@@ -55,14 +55,14 @@ async def wired(
     clean_runtime: Runtime, tmdb: FakeApi, tvdb: FakeApi, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[MetadataFeature]:
     """The real metadata feature over the local TMDb (TV from TMDb only unless changed)."""
-    previous = clean_runtime.services["metadata"]
+    previous = clean_runtime.metadata
     settings = clean_runtime.settings.metadata
     monkeypatch.setattr(settings, "tmdb_base_url", tmdb.url)
     monkeypatch.setattr(settings, "tvdb_base_url", tvdb.url)
     monkeypatch.setattr(settings, "tv_providers", ["tmdb"])
     await store_tmdb_key(clean_runtime)
     yield build(clean_runtime)
-    clean_runtime.services["metadata"] = previous
+    clean_runtime.metadata = previous
 
 
 async def test_tv_library_with_nfo_gets_exact_matches(
@@ -236,7 +236,7 @@ async def test_tvdb_folder_id_and_absolute_episode_order(
         i=library["id"],
     )
     await scan(library)
-    assert feature is clean_runtime.services["metadata"]
+    assert feature is clean_runtime.metadata
     await run_fetches(clean_runtime)
 
     assert tvdb.calls("/search") == []  # the folder's id is an exact match

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import http.server
 import socket
@@ -16,6 +17,8 @@ from typer.testing import CliRunner
 
 from revenge.cli.main import register_commands
 from revenge.infra.db import migrate
+from revenge.infra.storage import open_storage
+from tests.support.object_storage import s3_server
 from tests.support.services import free_port, fresh_database
 
 runner = CliRunner()
@@ -127,6 +130,41 @@ def test_backup_then_restore_into_an_empty_database(pg_server_url: str, tmp_path
             REVENGE_DATA_DIR=str(target_dir),
         )  # fmt: skip
         assert code == 1 and "not empty" in out
+
+
+def test_backup_and_restore_with_files_in_object_storage(
+    pg_server_url: str, tmp_path: Path
+) -> None:
+    """Artwork in a bucket is archived, the archive goes to the bucket, restore puts it back."""
+    poster = "images/originals/ab/abcdef.jpg"
+    with (
+        s3_server() as s3, fresh_database(pg_server_url) as source,
+        fresh_database(pg_server_url) as target,
+    ):  # fmt: skip
+        migrate.upgrade(source)
+        bucket = open_storage(s3.settings(), tmp_path)
+        asyncio.run(bucket.put(poster, b"\xff\xd8jpeg"))
+        code, out = revenge(
+            ["backup"], REVENGE_DATABASE_URL=source, REVENGE_DATA_DIR=str(tmp_path / "source"),
+            **s3.env(),
+        )  # fmt: skip
+        assert code == 0, out
+        backups = [k for k in s3.object_keys() if k.startswith("backups/")]
+        assert len(backups) == 1 and f"{backups[0]} in bucket {s3.bucket}" in out
+        assert not (tmp_path / "source" / "backups").exists()
+        archive = tmp_path / "backup.tar.gz"
+        assert asyncio.run(bucket.download(backups[0], archive))
+        with tarfile.open(archive) as tar:
+            assert f"data/{poster}" in tar.getnames()
+
+        asyncio.run(bucket.delete(poster))
+        code, out = revenge(
+            ["restore", str(archive)], REVENGE_DATABASE_URL=target,
+            REVENGE_DATA_DIR=str(tmp_path / "target"), **s3.env(),
+        )  # fmt: skip
+        assert code == 0, out
+        assert asyncio.run(bucket.get(poster)) == b"\xff\xd8jpeg"
+        assert not (tmp_path / "target" / "images").exists()
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(database_url: str, tmp_path: Path) -> None:

@@ -95,7 +95,7 @@ async def test_a_token_from_another_server_key_is_refused(
 async def test_images_take_a_signed_url_for_that_image_only(
     client: httpx.AsyncClient, clean_runtime: Runtime, tmp_path: Path
 ) -> None:
-    from revenge.api.auth import Principal
+    from revenge.identity import Principal
 
     image_id = uuid.uuid4()
     await make_user(clean_runtime, "looker")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from revenge.api.auth import Principal
+from revenge.identity import Principal
 from revenge.runtime import Runtime
 from tests.support.auth import HeaderAuthenticator, header_auth
 

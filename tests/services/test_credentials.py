@@ -15,10 +15,10 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
-from revenge.apikeys.credentials import CredentialService, NoProviderKey
 from revenge.cli import keys as keys_cli
 from revenge.infra import secret_rotation
 from revenge.infra.secrets import SecretBox, SecretError, key_id_of, read_key_file
+from revenge.metadata.provider_credentials.service import CredentialService, NoProviderKey
 from revenge.runtime import Runtime
 from tests.services.conftest import Actors
 from tests.support.http_server import LoopbackServer, Received, Reply

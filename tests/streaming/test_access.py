@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from revenge.api.auth import Principal
+from revenge.identity import Principal
 from revenge.playback.signing import file_scope, signer
 from revenge.runtime import Runtime
 from revenge.streaming.routes import recent_grants

@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from sqlalchemy import text
 from starlette.requests import Request
 
-from revenge.api.auth import Principal
+from revenge.identity import Principal
 from revenge.runtime import Runtime
 
 HEADER = "X-Test-User"

@@ -14,9 +14,9 @@ from typing import TypeVar
 
 import uvicorn
 
-from revenge.api.auth import Authenticator
 from revenge.app import create_app
 from revenge.config import Settings
+from revenge.identity.authenticator import Authenticator
 from revenge.runtime import Runtime
 from tests.support.services import free_port
 

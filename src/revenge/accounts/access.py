@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from revenge.access_keys.service import AccessKeyService
 from revenge.accounts import bruteforce
 from revenge.accounts.app_passwords import AppPasswordService
 from revenge.accounts.bruteforce import LoginLimiter
@@ -12,7 +13,6 @@ from revenge.accounts.login import LoginService
 from revenge.accounts.passwords import Passwords
 from revenge.accounts.service import UserService
 from revenge.accounts.two_factor import TwoFactorService
-from revenge.apikeys.access_keys import AccessKeyService
 from revenge.infra.secrets import SecretBox
 from revenge.sessions.service import SessionService
 
@@ -39,7 +39,7 @@ class Services:
 
 def build(runtime: Runtime) -> Services:
     """Build the services, install the authenticator and the cleanup steps."""
-    from revenge.accounts.authenticator import TokenAuthenticator
+    from revenge.accounts.authenticator import token_authenticator
     from revenge.accounts.oidc_service import OidcService
 
     settings = runtime.settings
@@ -60,7 +60,7 @@ def build(runtime: Runtime) -> Services:
         logins=logins,
         two_factor=two_factor,
     )
-    runtime.authenticator = TokenAuthenticator(
+    runtime.authenticator = token_authenticator(
         services, settings.server.trusted_proxies, runtime.server_settings
     )
     services.oidc = OidcService(runtime, box, users)

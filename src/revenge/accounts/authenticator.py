@@ -1,55 +1,36 @@
-"""The authenticator: session tokens and personal access keys, from headers only.
+"""The sign-in session backend of the authenticator (identity.authenticator).
 
-`Authorization: Bearer <token>` carries either a session token (`rvs_...`) or an access key
-(`rvk_...`); `X-Api-Key: rvk_...` carries an access key. Query strings are never read here
-(signed media tokens are checked by the media routes, see playback.signing).
+A session of an administrator who signed in with a password alone, while the server requires
+two factors for administrators, yields a principal held back from administrator actions.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from starlette.requests import Request
-
-from revenge.accounts.access import Services
 from revenge.accounts.two_factor import REQUIRE_FOR_ADMINS
-from revenge.api.auth import Principal
-from revenge.api.client import client_ip
-from revenge.apikeys.access_keys import KEY_PREFIX
+from revenge.identity import Principal
+from revenge.identity.authenticator import TokenAuthenticator
+from revenge.identity.tokens import SESSION_PREFIX
 
 if TYPE_CHECKING:
+    from revenge.accounts.access import Services
     from revenge.server_settings.service import ServerSettingsService
+    from revenge.sessions.service import SessionService
 
 
-def bearer_credential(request: Request) -> str | None:
-    """The credential a request carries in its headers, if any."""
-    header = request.headers.get("authorization")
-    if header:
-        scheme, _, value = header.partition(" ")
-        return value.strip() or None if scheme.lower() == "bearer" else None
-    return request.headers.get("x-api-key") or None
+class SessionBackend:
+    """Session tokens (`rvs_...`) as a credential backend."""
 
-
-class TokenAuthenticator:
-    """Implements api.auth.Authenticator over the session and access key services."""
-
-    def __init__(
-        self, services: Services, trusted_proxies: list[str], settings: ServerSettingsService
-    ) -> None:
-        self._services = services
-        self._proxies = trusted_proxies
+    def __init__(self, sessions: SessionService, settings: ServerSettingsService) -> None:
+        self._sessions = sessions
         self._settings = settings
 
-    async def authenticate(self, request: Request) -> Principal | None:
-        credential = bearer_credential(request)
-        if credential is None:
-            return None
-        if credential.startswith(KEY_PREFIX):
-            key = await self._services.access_keys.validate(credential)
-            return key.principal() if key is not None else None
-        found = await self._services.sessions.validate(
-            credential, ip=client_ip(request, self._proxies)
-        )
+    def accepts(self, credential: str) -> bool:
+        return credential.startswith(SESSION_PREFIX)
+
+    async def principal(self, credential: str, ip: str | None) -> Principal | None:
+        found = await self._sessions.validate(credential, ip=ip)
         if found is None:
             return None
         held = (
@@ -64,3 +45,11 @@ class TokenAuthenticator:
             session_id=found.session_id,
             needs_second_factor=held,
         )
+
+
+def token_authenticator(
+    services: Services, trusted_proxies: list[str], settings: ServerSettingsService
+) -> TokenAuthenticator:
+    """Access keys first (their prefix is theirs alone), then sign-in sessions."""
+    backends = (services.access_keys, SessionBackend(services.sessions, settings))
+    return TokenAuthenticator(backends, trusted_proxies)

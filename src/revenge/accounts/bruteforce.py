@@ -25,10 +25,9 @@ from datetime import UTC, datetime, timedelta
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
-from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.accounts.models import LoginFailure
+from revenge.accounts import login_failures_repository as repo
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +90,7 @@ class LoginLimiter:
         return max(waits) if waits else None
 
     async def record_failure(self, session: AsyncSession, account: str, ip: str | None) -> None:
-        session.add(LoginFailure(account=account, ip_address=ip))
-        await session.flush()
+        await repo.add(session, account, ip)
         if self._redis is None:
             return
         now = time.time()
@@ -126,23 +124,10 @@ class LoginLimiter:
 async def _db_counts(
     session: AsyncSession, account: str | None, ip: str | None, *, exact_ip: bool = False
 ) -> tuple[int, int]:
-    now = datetime.now(UTC)
-    recent = LoginFailure.created_at > now - timedelta(minutes=1)
-    stmt = select(func.count().filter(recent), func.count()).where(
-        LoginFailure.created_at > now - timedelta(hours=1)
-    )
-    if account is not None:
-        stmt = stmt.where(LoginFailure.account == account)
-    if ip is not None:
-        stmt = stmt.where(LoginFailure.ip_address == ip)
-    elif exact_ip:
-        stmt = stmt.where(LoginFailure.ip_address.is_(None))
-    minute, hour = (await session.execute(stmt)).one()
-    return int(minute), int(hour)
+    return await repo.counts(session, datetime.now(UTC), account, ip, exact_ip=exact_ip)
 
 
 async def cleanup(session: AsyncSession) -> int:
     """Forget failures older than the longest window (maintenance step)."""
     cutoff = datetime.now(UTC) - timedelta(hours=2)
-    result = await session.execute(delete(LoginFailure).where(LoginFailure.created_at < cutoff))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return await repo.delete_before(session, cutoff)

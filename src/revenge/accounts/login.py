@@ -19,8 +19,8 @@ from revenge.accounts.models import User
 from revenge.accounts.passwords import MAX_LENGTH, Passwords
 from revenge.accounts.two_factor import TwoFactorService
 from revenge.activity.seam import record
-from revenge.api.client import ClientInfo
 from revenge.errors import AppError, TooManyRequests, Unauthorized
+from revenge.identity.client import ClientInfo
 from revenge.sessions import repository as sessions_repo
 from revenge.sessions.service import DeviceInfo, IssuedSession, SessionService
 

@@ -13,7 +13,6 @@ import hmac
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,15 +20,11 @@ from revenge.accounts.bruteforce import account_key
 from revenge.accounts.schemas import DisplayName, Email, NewPassword, Username, UserOut
 from revenge.accounts.service import NewUser
 from revenge.activity.seam import record
-from revenge.api.client import ClientInfo
-from revenge.api.deps import Client, RuntimeDep
-from revenge.api.openapi import problem_responses
 from revenge.errors import AppError, Forbidden, TooManyRequests
+from revenge.identity.client import ClientInfo
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
-
-router = APIRouter(tags=["auth"])
 
 ENABLED = "auth.registration_enabled"
 INVITE_CODE = "auth.registration_invite_code"
@@ -88,25 +83,3 @@ async def register_user(
         resource_type="user", resource_id=str(user.id), ip_address=client.ip,
     )  # fmt: skip
     return Registered(user=UserOut.of(user))
-
-
-@router.post(
-    "/api/v1/auth/register",
-    status_code=201,
-    responses=problem_responses(
-        {
-            403: "Registration is closed, or the invite code is wrong.",
-            409: "The username is taken.",
-            429: "Too many failed attempts; retry after `Retry-After` seconds.",
-        }
-    ),
-)
-async def register(body: RegisterRequest, runtime: RuntimeDep, client: Client) -> UserOut:
-    """Create one's own account while registration is open; then sign in as usual."""
-    # The transaction is committed before a refusal is answered: failures must count.
-    async with runtime.db.transaction() as session:
-        outcome = await register_user(runtime, session, body, client)
-    if outcome.error is not None:
-        raise outcome.error
-    assert outcome.user is not None
-    return outcome.user

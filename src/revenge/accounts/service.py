@@ -19,12 +19,12 @@ from revenge.accounts.models import User
 from revenge.accounts.passwords import Passwords, check_policy
 from revenge.accounts.schemas import USERNAME_PATTERN
 from revenge.activity.seam import record
-from revenge.api.auth import Principal
-from revenge.api.client import ClientInfo
 from revenge.errors import Conflict, NotFound, Unprocessable
+from revenge.identity import Principal
+from revenge.identity.client import ClientInfo
 
 if TYPE_CHECKING:
-    from revenge.apikeys.access_keys import AccessKeyService
+    from revenge.access_keys.service import AccessKeyService
     from revenge.runtime import Runtime
     from revenge.sessions.service import SessionService
 

@@ -1,14 +1,6 @@
-"""Who is calling: the principal, the authenticator seam, and the public route list."""
+"""The public route list: the routes reachable without credentials (identity has the rest)."""
 
 from __future__ import annotations
-
-import uuid
-from dataclasses import dataclass, field
-from typing import Protocol
-
-from starlette.requests import Request
-
-ALL_SCOPES = frozenset({"read", "write", "admin"})
 
 # (method, path template) pairs reachable without credentials. Everything else needs them.
 PUBLIC_ROUTES: set[tuple[str, str]] = {
@@ -44,38 +36,6 @@ PUBLIC_ROUTES: set[tuple[str, str]] = {
     # Radarr/Sonarr/Lidarr webhooks authenticate with their integration's own secret.
     ("POST", "/api/v1/hooks/{integration_id}"),
 }
-
-
-@dataclass(frozen=True)
-class Principal:
-    """An authenticated caller: a user through a session or a personal access key."""
-
-    user_id: uuid.UUID
-    username: str
-    role: str
-    session_id: uuid.UUID | None = None
-    access_key_id: uuid.UUID | None = None
-    scopes: frozenset[str] = field(default=ALL_SCOPES)
-    # An administrator signed in with a password alone while the server requires two
-    # factors for administrators: no administrator actions until they turn it on.
-    needs_second_factor: bool = False
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin" and "admin" in self.scopes and not self.needs_second_factor
-
-
-class Authenticator(Protocol):
-    """Turns a request's credentials into a principal, or None when there are none/invalid."""
-
-    async def authenticate(self, request: Request) -> Principal | None: ...
-
-
-class NoAuthenticator:
-    """Used until an account system is wired in: nobody is authenticated."""
-
-    async def authenticate(self, request: Request) -> Principal | None:
-        return None
 
 
 def is_public(method: str, path_template: str) -> bool:

@@ -1,4 +1,7 @@
-"""FastAPI dependencies: runtime, database session (the request's transaction), principal."""
+"""FastAPI dependencies: runtime, database session (the request's transaction), principal.
+
+Thin wrappers: who the caller is and what they may do is decided in `revenge.identity`.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal, is_public
-from revenge.api.client import ClientInfo, client_info
-from revenge.api.middleware import user_id_var
-from revenge.errors import Forbidden, Unauthorized
+from revenge.api.auth import is_public
+from revenge.errors import Unauthorized
+from revenge.identity import ClientInfo, Principal
+from revenge.identity.client import client_info
+from revenge.identity.principal import require_admin, require_scope_for
+from revenge.infra.logs import user_id_var
 from revenge.runtime import Runtime
 
 
@@ -52,9 +57,6 @@ async def optional_principal(request: Request, runtime: RuntimeDep) -> Principal
     return await principal_of(request, runtime)
 
 
-_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
 async def require_principal(
     request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
 ) -> Principal | None:
@@ -69,9 +71,7 @@ def check_principal(method: str, template: str, principal: Principal | None) -> 
     if principal is None and not is_public(method, template):
         raise Unauthorized()
     if principal is not None:
-        needed = "read" if method in _READ_METHODS else "write"
-        if needed not in principal.scopes:
-            raise Forbidden(f"This access key lacks the {needed!r} scope.")
+        require_scope_for(method, principal)
 
 
 async def current_user(
@@ -86,15 +86,8 @@ CurrentUser = Annotated[Principal, Depends(current_user)]
 
 
 async def admin_user(principal: CurrentUser) -> Principal:
-    """Admin-only routes are checked here and nowhere else."""
-    if principal.needs_second_factor:
-        raise Forbidden(
-            "Administrators must turn on two-factor sign-in first (POST /api/v1/me/2fa/setup).",
-            second_factor_required=True,
-        )
-    if not principal.is_admin:
-        raise Forbidden("This action needs an administrator.")
-    return principal
+    """Admin-only routes: identity.principal.require_admin."""
+    return require_admin(principal)
 
 
 AdminUser = Annotated[Principal, Depends(admin_user)]

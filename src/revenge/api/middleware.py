@@ -10,7 +10,6 @@ served here as a script or page.
 
 from __future__ import annotations
 
-import contextvars
 import json
 import logging
 import secrets
@@ -19,13 +18,11 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from revenge.infra.logs import request_id_var, user_id_var
 from revenge.infra.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
-request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
-# The authenticated caller of the current request, for log records; set where it is resolved.
-user_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("user_id", default=None)
 
 _BODY_METHODS = {b"POST", b"PUT", b"PATCH"}
 _JSON_TYPES = ("application/json", "application/merge-patch+json")

@@ -4,46 +4,49 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from revenge.access_keys.routes import router as access_keys_router
 from revenge.accounts.app_password_routes import router as app_passwords_router
 from revenge.accounts.auth_routes import router as auth_router
 from revenge.accounts.oidc_routes import router as oidc_router
-from revenge.accounts.registration import router as registration_router
+from revenge.accounts.registration_routes import router as registration_router
 from revenge.accounts.routes import router as users_router
 from revenge.accounts.two_factor_routes import router as two_factor_router
-from revenge.activity.audit import audit_changes, skip_audit
 from revenge.activity.routes import router as activity_router
+from revenge.api.audit import audit_changes, skip_audit
 from revenge.api.deps import require_principal
-from revenge.apikeys.access_keys_routes import router as access_keys_router
-from revenge.apikeys.credentials_routes import router as credentials_router
-from revenge.catalog.audiobooks.routes import router as audiobooks_router
+from revenge.api.guards import maintenance_guard
+from revenge.catalog.identify_routes import identify_router
+from revenge.catalog.kinds import ContentModule
 from revenge.catalog.me.routes import router as me_router
-from revenge.catalog.movies.identify_routes import router as movie_identify_router
-from revenge.catalog.movies.routes import router as movies_router
-from revenge.catalog.music.identify_routes import router as album_identify_router
-from revenge.catalog.music.routes import router as music_router
-from revenge.catalog.podcasts.routes import router as podcasts_router
+from revenge.catalog.registry import KINDS
 from revenge.catalog.state.routes import router as item_state_router
-from revenge.catalog.tv.identify_routes import router as series_identify_router
-from revenge.catalog.tv.routes import router as tv_router
 from revenge.collections.routes import router as collections_router
 from revenge.compat.subsonic.routes import router as subsonic_router
 from revenge.events.routes import router as events_router
 from revenge.images.routes import router as images_router
-from revenge.infra.jobs.routes import router as jobs_router
 from revenge.integrations.feed_routes import router as podcast_feeds_router
 from revenge.integrations.routes import router as integrations_router
 from revenge.libraries.routes import router as libraries_router
+from revenge.metadata.provider_credentials.routes import router as credentials_router
 from revenge.notifications.routes import router as notifications_router
 from revenge.playback.audio_routes import router as audio_router
 from revenge.playback.routes import router as playback_router
 from revenge.playback.subtitle_routes import router as subtitle_router
 from revenge.playlists.routes import router as playlists_router
 from revenge.search.routes import router as search_router
-from revenge.server_settings.guard import maintenance_guard
 from revenge.server_settings.routes import router as settings_router
 from revenge.sessions.routes import router as sessions_router
 from revenge.streaming.routes import router as streaming_router
+from revenge.system.job_routes import router as jobs_router
 from revenge.system.routes import router as system_router
+
+
+def _include_module(guarded: APIRouter, module: ContentModule) -> None:
+    """A content module's own routes, then the identify routes of its kinds."""
+    routers = [module.routes()]
+    routers += [identify_router(k.identify()) for k in module.kinds if k.identify is not None]
+    for router in routers:
+        guarded.include_router(router, prefix=module.prefix, tags=[module.tag])
 
 
 def build_router() -> APIRouter:
@@ -58,12 +61,8 @@ def build_router() -> APIRouter:
     # Routes are matched one by one in this order (prefixes do not short-cut the walk), so
     # what players and browsers call all the time comes first; prefixes never overlap.
     guarded.include_router(search_router)
-    guarded.include_router(movies_router, prefix="/api/v1/movies", tags=["movies"])
-    guarded.include_router(movie_identify_router, prefix="/api/v1/movies", tags=["movies"])
-    guarded.include_router(tv_router, prefix="/api/v1/tv", tags=["tv"])
-    guarded.include_router(series_identify_router, prefix="/api/v1/tv", tags=["tv"])
-    guarded.include_router(music_router, prefix="/api/v1/music", tags=["music"])
-    guarded.include_router(album_identify_router, prefix="/api/v1/music", tags=["music"])
+    for module in KINDS.modules:
+        _include_module(guarded, module)
     guarded.include_router(item_state_router, prefix="/api/v1/items", tags=["user state"])
     guarded.include_router(images_router)
     guarded.include_router(streaming_router)
@@ -71,8 +70,6 @@ def build_router() -> APIRouter:
     guarded.include_router(audio_router)
     guarded.include_router(subtitle_router)
     guarded.include_router(me_router, prefix="/api/v1/me", tags=["user state"])
-    guarded.include_router(audiobooks_router, prefix="/api/v1/audiobooks", tags=["audiobooks"])
-    guarded.include_router(podcasts_router, prefix="/api/v1/podcasts", tags=["podcasts"])
     guarded.include_router(system_router)
     guarded.include_router(auth_router, dependencies=[Depends(skip_audit)])
     guarded.include_router(registration_router, dependencies=[Depends(skip_audit)])

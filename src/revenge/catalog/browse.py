@@ -1,27 +1,32 @@
-"""Query parameters and helpers shared by every browse endpoint."""
+"""What every browse endpoint shares: who asks, what they may see, which page in which order."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any, TypeVar
 
-from fastapi import Depends, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
-from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
 from revenge.catalog import list_flags
 from revenge.catalog import repository as repo
-from revenge.catalog.keyset import clamp_limit
 from revenge.catalog.people.repository import credits_of
-from revenge.catalog.schemas import FileOut, PersonOut, UserStateOut, file_out, state_out
+from revenge.catalog.schemas import (
+    FileOut,
+    Page,
+    PersonOut,
+    UserStateOut,
+    file_out,
+    state_out,
+)
 from revenge.catalog.totals import CatalogTotals
-from revenge.errors import BadRequest
+from revenge.errors import NotFound
+from revenge.identity import Principal
 from revenge.images.repository import item_images
 from revenge.images.schemas import ItemImageOut
-from revenge.libraries.access import allowed_library_ids
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -52,6 +57,22 @@ class Browse:
     @property
     def descending(self) -> bool:
         return self.order == "desc"
+
+    async def one(
+        self, get: Callable[[AsyncSession, uuid.UUID, set[uuid.UUID] | None], Awaitable[T | None]],
+        label: str, item_id: uuid.UUID,
+    ) -> T:  # fmt: skip
+        """`get(session, id, allowed)`'s row; 404 when it is missing or hidden from the caller."""
+        found = await get(self.session, item_id, self.allowed)
+        if found is None:
+            raise NotFound(f"No {label} {item_id}.")
+        return found
+
+    def page(self, items: list[T], total: int, following: str | None = None) -> Page[T]:
+        """One page of a listing at this request's limit and offset."""
+        return Page(
+            items=items, total=total, limit=self.limit, offset=self.offset, next_cursor=following
+        )
 
     async def files(self, item_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[FileOut]]:
         found = await repo.files_for_items(self.session, item_ids)
@@ -92,34 +113,3 @@ class Browse:
     async def states(self, item_ids: list[uuid.UUID]) -> dict[uuid.UUID, UserStateOut]:
         found = await repo.user_states(self.session, self.principal.user_id, item_ids)
         return {i: state_out(found.get(i)) for i in item_ids}
-
-
-# Documented as at least 1; checked by `clamp_limit` so a bad value answers 400, like the
-# other query parameters this module checks, and a large one is capped rather than refused.
-PageSize = Annotated[int, Query(json_schema_extra={"minimum": 1})]
-
-
-async def browse_params(
-    user: CurrentUser,
-    session: DbSession,
-    runtime: RuntimeDep,
-    library_id: uuid.UUID | None = None,
-    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
-    limit: PageSize = 50,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
-) -> Browse:
-    allowed = await allowed_library_ids(session, user)
-    if cursor is not None and offset:
-        raise BadRequest("Use either a cursor or an offset, not both.")
-    return Browse(
-        user, session, allowed, library_id, order, clamp_limit(limit), offset, cursor,
-        CatalogTotals(runtime.cache),
-    )  # fmt: skip
-
-
-BrowseDep = Annotated[Browse, Depends(browse_params)]
-
-
-# Years as PostgreSQL integers hold them; wider values could never match.
-YearFilter = Annotated[int | None, Query(ge=0, le=9999)]

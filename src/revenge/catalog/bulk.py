@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from psycopg import AsyncConnection
@@ -46,3 +47,18 @@ async def upsert_keyed(
     found = {key: rid for rid, key, _ in returned}
     created = {rid for rid, _, inserted in returned if inserted}
     return found, created
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedUpsert:
+    """`upsert_keyed` bound to one table: called with (conn, library_id, rows)."""
+
+    table: str
+    columns: Sequence[tuple[str, str]]
+    refresh: Sequence[str] = ()
+
+    async def __call__(
+        self, conn: AsyncConnection[Any], library_id: uuid.UUID,
+        rows: Mapping[str, Mapping[str, Any]],
+    ) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:  # fmt: skip
+        return await upsert_keyed(conn, self.table, library_id, rows, self.columns, self.refresh)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
+
+from revenge.infra.db.base import created_ts, updated_ts, uuid_pk
 
 
 def library_fk() -> Mapped[uuid.UUID]:
@@ -50,3 +52,42 @@ def metadata_reason() -> Mapped[str | None]:
 
 def metadata_fetched_at() -> Mapped[datetime | None]:
     return mapped_column(DateTime(timezone=True))
+
+
+class CatalogRow:
+    """What every catalogue item's row has: its id, library, the key its files are grouped
+    by, and timestamps."""
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    library_id: Mapped[uuid.UUID] = library_fk()
+    group_key: Mapped[str] = group_key()
+    created_at: Mapped[datetime] = created_ts()
+    updated_at: Mapped[datetime] = updated_ts()
+
+
+class MetadataState:
+    """How the last metadata fetch went, for items described by providers."""
+
+    metadata_status: Mapped[str | None] = metadata_status()
+    metadata_reason: Mapped[str | None] = metadata_reason()
+    metadata_fetched_at: Mapped[datetime | None] = metadata_fetched_at()
+
+
+def listed(
+    table: str, sort: str = "sort_title", order: str = "title", *, added: bool = True
+) -> tuple[Index, ...]:
+    """The indexes of a browsable table: one row per group key and library, listing by sort
+    title (per library and across them) and, for top-level items, by date added."""
+    found = [
+        Index(f"uq_{table}_library_group", "library_id", "group_key", unique=True),
+        Index(f"ix_{table}_library_sort", "library_id", sort),
+        Index(f"ix_{table}_{order}_order", sort, "id"),
+    ]
+    if added:
+        found.append(Index(f"ix_{table}_added", "created_at", "id"))
+    return tuple(found)
+
+
+def grouped(table: str) -> Index:
+    """One row per group key and library."""
+    return Index(f"uq_{table}_library_group", "library_id", "group_key", unique=True)

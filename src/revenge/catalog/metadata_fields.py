@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.people.repository import Credit
+from revenge.catalog.people.repository import Credit, replace_credits
 from revenge.catalog.text import norm, sort_title
 from revenge.metadata.types import ExternalIds, ItemMetadata, Person
 from revenge.metadata.writer import FetchOutcome, ItemFacts
@@ -129,6 +129,24 @@ class Saved:
     artwork: list[dict[str, Any]] = field(default_factory=list)
     # Items to fetch again because what they depend on changed (`<kind>:<uuid>` ids).
     refetch: list[str] = field(default_factory=list)
+    # Provider collections the item belongs to (a film series), kept by the collections
+    # feature when it is wired in.
+    collections: list[Membership] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """An item's place in a provider's collection: (source, external id, name) and the item."""
+
+    source: str
+    external_id: str
+    name: str
+    item_kind: str
+    item_id: uuid.UUID
+
+
+# Adds an item to the automatic collection a provider named, on the caller's session.
+Collector = Callable[[AsyncSession, uuid.UUID, Membership], Awaitable[None]]
 
 
 Stale = tuple[uuid.UUID, datetime | None]
@@ -154,3 +172,54 @@ class KindMetadata(Protocol):
     async def stale(self, session: AsyncSession, before: datetime, limit: int) -> Sequence[Stale]:
         """Items never fetched or fetched before `before`, oldest first, with that time."""
         ...
+
+
+class RowWriter:
+    """The save every kind's writer does: its values and the fetch status on its row, then
+    its credits; `after_save` adds what is particular to the kind."""
+
+    kind: str
+    # Writes columns of one row: (session, item id, values).
+    store: staticmethod[[AsyncSession, uuid.UUID, dict[str, Any]], Awaitable[None]]
+
+    async def row(self, session: AsyncSession, item_id: uuid.UUID) -> Any:
+        raise NotImplementedError
+
+    def values(self, meta: ItemMetadata, row: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def describe(self, session: AsyncSession, ref: str, row: Any) -> ItemFacts:
+        """What the providers are asked about the row `ref`."""
+        raise NotImplementedError
+
+    async def facts(self, session: AsyncSession, ref: str, item_id: uuid.UUID) -> ItemFacts | None:
+        row = await self.row(session, item_id)
+        return None if row is None else await self.describe(session, ref, row)
+
+    async def after_save(
+        self, session: AsyncSession, row: Any, meta: ItemMetadata, outcome: FetchOutcome,
+        saved: Saved,
+    ) -> None:  # fmt: skip
+        return None
+
+    async def save(
+        self, session: AsyncSession, item_id: uuid.UUID, outcome: FetchOutcome
+    ) -> Saved | None:
+        row = await self.row(session, item_id)
+        if row is None or outcome.metadata is None:
+            return None
+        meta = outcome.metadata
+        await self.store(session, row.id, self.values(meta, row) | status_values(outcome))
+        if meta.people:
+            await replace_credits(session, self.kind, row.id, credits(meta))
+        saved = Saved(row.library_id, [(self.kind, row.id)])
+        await self.after_save(session, row, meta, outcome, saved)
+        return saved
+
+    async def mark(self, session: AsyncSession, item_id: uuid.UUID, values: dict[str, Any]) -> None:
+        await self.store(session, item_id, values)
+
+
+def locked(row: Any) -> frozenset[str]:
+    """The fields a person locked on a catalogue row."""
+    return frozenset(row.locked_fields or ())

@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.libraries.models import Library, LibraryPath, MediaFile
@@ -53,3 +53,12 @@ async def library_options(
         )
     ).first()
     return (dict(row[0] or {}), row[1]) if row else ({}, None)
+
+
+async def edit_item(
+    session: AsyncSession, model: Any, item_id: uuid.UUID, values: dict[str, Any]
+) -> None:
+    """Set the given columns of a catalogue row (a person's edit: the fetch time is left
+    alone)."""
+    stmt = update(model).where(model.id == item_id).values(**values, updated_at=func.now())
+    await session.execute(stmt)

@@ -1,10 +1,10 @@
 """The catalogue side of metadata: facts about items and storing what providers found.
 
-Item ids are `<kind>:<uuid>`. Each content kind answers through its own module
-(`catalog/<kind>/metadata_writer.py`, SQL in its `metadata_repository.py`); this dispatcher
-routes by kind and does what is common: status and reason, search reindexing, artwork that a
-save discovered for other items. Tracks and artists are described through their album (one
-MusicBrainz release answers for every track), so they have no writer of their own.
+Item ids are `<kind>:<uuid>`. Each content kind answers through the writer its declaration
+names (`catalog/<kind>/metadata_writer.py`, SQL in its `metadata_repository.py`); this
+dispatcher routes by kind and does what is common: status and reason, search reindexing,
+artwork that a save discovered for other items. Tracks and artists are described through
+their album (one MusicBrainz release answers for every track), so they have no writer.
 """
 
 from __future__ import annotations
@@ -18,26 +18,21 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.audiobooks.metadata_writer import AudiobookWriter
-from revenge.catalog.audiobooks.models import Audiobook
-from revenge.catalog.metadata_fields import KindMetadata, Stale, outcome_reason
-from revenge.catalog.movies.metadata_writer import MovieWriter, movie_values
-from revenge.catalog.movies.models import Movie
-from revenge.catalog.music.metadata_writer import AlbumWriter
-from revenge.catalog.music.models import Album
+from revenge.catalog.metadata_fields import Collector, KindMetadata, Stale, outcome_reason
+from revenge.catalog.movies.metadata_writer import movie_values
 from revenge.catalog.people.repository import photos_to_fetch
-from revenge.catalog.tv.metadata_writer import EpisodeWriter, SeriesWriter
-from revenge.catalog.tv.models import Episode, Series
+from revenge.catalog.registry import KINDS
+from revenge.images.tasks import download_jobs
+from revenge.infra.jobs.types import enqueue_many
+from revenge.metadata.tasks import FetchMetadata, fetch_metadata
 from revenge.metadata.writer import FetchOutcome, ItemFacts
+from revenge.search.tasks import IndexedItem, IndexItems, index_items
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-SEARCH_INDEX = "search.index"
-IMAGES_DOWNLOAD = "images.download"
-METADATA_FETCH = "metadata.fetch"
 __all__ = ["CatalogMetadataWriter", "item_ref", "movie_values", "parse_ref", "reindex"]
 
 
@@ -56,27 +51,17 @@ def parse_ref(ref: str) -> tuple[str, uuid.UUID] | None:
 
 
 def kind_writers() -> dict[str, KindMetadata]:
-    return {
-        "movie": MovieWriter(),
-        "series": SeriesWriter(),
-        "episode": EpisodeWriter(),
-        "album": AlbumWriter(),
-        "audiobook": AudiobookWriter(),
-    }
-
-
-# The tables behind `kind_writers`, for questions asked of every kind at once.
-_MODELS: dict[str, Any] = {
-    "movie": Movie, "series": Series, "episode": Episode, "album": Album, "audiobook": Audiobook,
-}  # fmt: skip
+    """The writer of every kind that declares one."""
+    return {k.name: k.writer() for k in KINDS if k.writer is not None}
 
 
 class CatalogMetadataWriter:
     """`CatalogWriter` over the catalogue tables; runs on the caller's session."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, collect: Collector | None = None) -> None:
         self._runtime = runtime
         self._kinds = kind_writers()
+        self._collect = collect
 
     def _route(self, ref: str) -> tuple[KindMetadata, uuid.UUID] | None:
         parsed = parse_ref(ref)
@@ -95,17 +80,14 @@ class CatalogMetadataWriter:
         saved = await routed[0].save(session, routed[1], outcome)
         if saved is None:
             return
+        if self._collect is not None:
+            for membership in saved.collections:
+                await self._collect(session, saved.library_id, membership)
         await reindex_many(self._runtime, session, saved.library_id, saved.reindex)
-        if IMAGES_DOWNLOAD in self._runtime.registry.tasks:
-            artwork = [*saved.artwork, *await _photos(session, outcome.item_id)]
-            jobs: list[tuple[str, dict[str, Any], str | None]] = [
-                (IMAGES_DOWNLOAD, p, f"images:{p['target']['item_id']}:{p['target']['kind']}")
-                for p in artwork
-            ]
-            if jobs:
-                await self._runtime.jobs.enqueue_many(session, jobs)
-        if saved.refetch and METADATA_FETCH in self._runtime.registry.tasks:
-            await self._runtime.jobs.enqueue(session, METADATA_FETCH, {"item_ids": saved.refetch})
+        artwork = [*saved.artwork, *await _photos(session, outcome.item_id)]
+        await enqueue_many(session, download_jobs(artwork))
+        if saved.refetch:
+            await fetch_metadata.enqueue(session, FetchMetadata(item_ids=saved.refetch))
 
     async def record_unmatched(self, session: AsyncSession, outcome: FetchOutcome) -> None:
         routed = self._route(outcome.item_id)
@@ -121,7 +103,8 @@ class CatalogMetadataWriter:
         # Not through `mark`: that stamps the fetch time, and an item waiting for a provider
         # must stay due for the next refresh.
         parsed = parse_ref(item_id)
-        model = _MODELS.get(parsed[0]) if parsed else None
+        kind = KINDS.get(parsed[0]) if parsed else None
+        model = kind.model if kind is not None and kind.writer is not None else None
         if parsed is not None and model is not None:
             await session.execute(
                 update(model).where(model.id == parsed[1]).values(metadata_reason=reason[:2000])
@@ -130,7 +113,8 @@ class CatalogMetadataWriter:
     async def waiting_for(self, session: AsyncSession, provider: str, limit: int) -> list[str]:
         """Items not matched whose reason names `provider` (no key, down...), oldest first."""
         found: list[str] = []
-        for kind, model in _MODELS.items():
+        for kind in self._kinds:
+            model = KINDS[kind].model
             rows = await session.execute(
                 select(model.id)
                 .where(
@@ -181,11 +165,8 @@ async def reindex_many(
     items: Sequence[tuple[str, uuid.UUID]],
 ) -> None:
     """Queue one search job rebuilding the documents of `items`."""
-    if not items or SEARCH_INDEX not in runtime.registry.tasks:
+    if not items:
         return
-    payload = {
-        "library_id": str(library_id),
-        "items": [{"kind": kind, "id": str(item_id)} for kind, item_id in items],
-    }
+    indexed = [IndexedItem(kind=kind, id=item_id) for kind, item_id in items]
     # No dedupe key: a run already in progress may have read the item before this change.
-    await runtime.jobs.enqueue(session, SEARCH_INDEX, payload)
+    await index_items.enqueue(session, IndexItems(library_id=library_id, items=indexed))

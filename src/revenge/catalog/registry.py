@@ -1,22 +1,25 @@
-"""Library type -> the content module that catalogues its files."""
+"""The content modules this server knows, in the order features list them.
+
+Adding a kind is a new package under `catalog/` declaring its `MODULE` in `kind.py`, and its
+line here.
+"""
 
 from __future__ import annotations
 
-from revenge.catalog.audiobooks.cataloguer import AudiobooksCataloguer
-from revenge.catalog.movies.cataloguer import MoviesCataloguer
-from revenge.catalog.music.cataloguer import MusicCataloguer
-from revenge.catalog.podcasts.cataloguer import PodcastsCataloguer
-from revenge.catalog.tv.cataloguer import TvCataloguer
-from revenge.catalog.types import Cataloguer
+from typing import TYPE_CHECKING
 
-CATALOGUERS: dict[str, Cataloguer] = {
-    "movie": MoviesCataloguer(),
-    "tv": TvCataloguer(),
-    "music": MusicCataloguer(),
-    "audiobook": AudiobooksCataloguer(),
-    "podcast": PodcastsCataloguer(),
-}
+from revenge.catalog.audiobooks.kind import MODULE as AUDIOBOOKS
+from revenge.catalog.kinds import KindRegistry
+from revenge.catalog.movies.kind import MODULE as MOVIES
+from revenge.catalog.music.kind import MODULE as MUSIC
+from revenge.catalog.podcasts.kind import MODULE as PODCASTS
+from revenge.catalog.tv.kind import MODULE as TV
+
+if TYPE_CHECKING:
+    from revenge.catalog.types import Cataloguer
+
+KINDS = KindRegistry([MOVIES, TV, MUSIC, AUDIOBOOKS, PODCASTS])
 
 
 def cataloguer_for(library_type: str) -> Cataloguer:
-    return CATALOGUERS[library_type]
+    return KINDS.cataloguer(library_type)

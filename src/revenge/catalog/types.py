@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -10,6 +11,7 @@ from psycopg import AsyncConnection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.libraries.scanner.audio import AudioFacts
+from revenge.libraries.scanner.walk import AUDIO_EXTENSIONS, VIDEO_EXTENSIONS
 
 
 @dataclass(slots=True)
@@ -57,3 +59,33 @@ class Cataloguer(Protocol):
     ) -> None: ...
 
     async def purge_orphans(self, session: AsyncSession) -> int: ...
+
+
+_EXTENSIONS = {"audio": AUDIO_EXTENSIONS, "video": VIDEO_EXTENSIONS}
+
+
+class BaseCataloguer:
+    """What most content modules share: the files of their media kind, nothing left to do
+    once a scan's files are placed, and orphans removed by their repository's function.
+
+    Declared in the class line: `class X(BaseCataloguer, media="audio", orphans=...)`.
+    """
+
+    media_kind: str
+    extensions: frozenset[str]
+    delete_orphans: staticmethod[[AsyncSession], Awaitable[int]]
+
+    def __init_subclass__(
+        cls, *, media: str, orphans: Callable[[AsyncSession], Awaitable[int]], **kw: Any
+    ) -> None:
+        super().__init_subclass__(**kw)
+        cls.media_kind, cls.extensions = media, _EXTENSIONS[media]
+        cls.delete_orphans = staticmethod(orphans)
+
+    async def finish(
+        self, conn: AsyncConnection[Any], library_id: uuid.UUID, item_ids: set[uuid.UUID]
+    ) -> None:
+        return None
+
+    async def purge_orphans(self, session: AsyncSession) -> int:
+        return await self.delete_orphans(session)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from revenge.catalog.registry import KINDS
 from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
 
 
@@ -44,65 +46,35 @@ class AudioCollection(_CollectionColumns, Base):
     __table_args__ = (_external("audio_collections"),)
 
 
-class VideoCollectionMovie(Base):
-    __tablename__ = "video_collection_movies"
+def _member_table(collection: type[Base], item_table: str, item_column: str) -> type[Base]:
+    """The ordered members of one item kind in one collection table."""
+    table = f"{collection.__tablename__.removesuffix('s')}_{item_table}"
+    columns: dict[str, Any] = {
+        "__tablename__": table,
+        "collection_id": mapped_column(
+            UUID(as_uuid=True),
+            ForeignKey(f"{collection.__tablename__}.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        item_column: mapped_column(UUID(as_uuid=True), primary_key=True),
+        "position": mapped_column(Float, nullable=False),
+    }
+    name = collection.__name__ + "".join(p.title() for p in item_column[:-3].split("_"))
+    return type(name, (Base,), columns)
 
-    collection_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("video_collections.id", ondelete="CASCADE"), primary_key=True
+
+COLLECTIONS: dict[str, Any] = {"video": VideoCollection, "audio": AudioCollection}
+# Member table and its item column, by item kind: one per kind a collection may hold (a
+# series or an album is one member; its episodes or tracks are not listed one by one).
+MEMBERS: dict[str, tuple[Any, str]] = {
+    kind.name: (
+        _member_table(COLLECTIONS[kind.collection], kind.table, f"{kind.name}_id"),
+        f"{kind.name}_id",
     )
-    movie_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    position: Mapped[float] = mapped_column(Float, nullable=False)
-
-
-class VideoCollectionEpisode(Base):
-    __tablename__ = "video_collection_episodes"
-
-    collection_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("video_collections.id", ondelete="CASCADE"), primary_key=True
-    )
-    episode_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    position: Mapped[float] = mapped_column(Float, nullable=False)
-
-
-class AudioCollectionTrack(Base):
-    __tablename__ = "audio_collection_tracks"
-
-    collection_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("audio_collections.id", ondelete="CASCADE"), primary_key=True
-    )
-    track_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    position: Mapped[float] = mapped_column(Float, nullable=False)
-
-
-class AudioCollectionAudiobook(Base):
-    __tablename__ = "audio_collection_audiobooks"
-
-    collection_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("audio_collections.id", ondelete="CASCADE"), primary_key=True
-    )
-    audiobook_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    position: Mapped[float] = mapped_column(Float, nullable=False)
-
-
-class VideoCollectionSeries(Base):
-    """A whole series as one member (its episodes are not listed one by one)."""
-
-    __tablename__ = "video_collection_series"
-
-    collection_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("video_collections.id", ondelete="CASCADE"), primary_key=True
-    )
-    series_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    position: Mapped[float] = mapped_column(Float, nullable=False)
-
-
-class AudioCollectionAlbum(Base):
-    """A whole album as one member."""
-
-    __tablename__ = "audio_collection_albums"
-
-    collection_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("audio_collections.id", ondelete="CASCADE"), primary_key=True
-    )
-    album_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    position: Mapped[float] = mapped_column(Float, nullable=False)
+    for kind in KINDS
+    if kind.collection is not None
+}
+MEMBER_TYPES = {
+    media: KINDS.names(lambda k, media=media: k.collection == media)  # type: ignore[misc]
+    for media in COLLECTIONS
+}

@@ -9,31 +9,9 @@ from sqlalchemy import delete, func, literal, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.collections.models import (
-    AudioCollection,
-    AudioCollectionAlbum,
-    AudioCollectionAudiobook,
-    AudioCollectionTrack,
-    VideoCollection,
-    VideoCollectionEpisode,
-    VideoCollectionMovie,
-    VideoCollectionSeries,
-)
+from revenge.collections.models import COLLECTIONS, MEMBER_TYPES, MEMBERS
 
-COLLECTIONS: dict[str, Any] = {"video": VideoCollection, "audio": AudioCollection}
-# Member table and its item column, by item type.
-MEMBERS: dict[str, tuple[Any, str]] = {
-    "movie": (VideoCollectionMovie, "movie_id"),
-    "episode": (VideoCollectionEpisode, "episode_id"),
-    "track": (AudioCollectionTrack, "track_id"),
-    "audiobook": (AudioCollectionAudiobook, "audiobook_id"),
-    "series": (VideoCollectionSeries, "series_id"),
-    "album": (AudioCollectionAlbum, "album_id"),
-}
-MEMBER_TYPES = {
-    "video": ("movie", "series", "episode"),
-    "audio": ("album", "track", "audiobook"),
-}
+__all__ = ["COLLECTIONS", "MEMBERS", "MEMBER_TYPES"]
 
 
 async def get(session: AsyncSession, kind: str, collection_id: uuid.UUID) -> Any:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from revenge.catalog.registry import KINDS
+
 CollectionKind = Literal["video", "audio"]
-MemberType = Literal["movie", "series", "episode", "album", "track", "audiobook"]
+# The kinds a collection may hold, as their declarations say (a string to the type checker).
+if TYPE_CHECKING:
+    MemberType = str
+else:
+    MemberType = Literal[KINDS.names(lambda k: k.collection)]
 
 
 class CollectionCreate(BaseModel):

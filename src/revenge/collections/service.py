@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
 from revenge.browse.items import ItemKey, describe
 from revenge.browse.positions import between
+from revenge.catalog.metadata_fields import Membership
 from revenge.collections import repository as repo
 from revenge.collections.schemas import (
     CollectionCreate,
@@ -25,6 +25,7 @@ from revenge.collections.schemas import (
     MemberRef,
 )
 from revenge.errors import NotFound, Unprocessable
+from revenge.identity import Principal
 from revenge.libraries.access import allowed_library_ids
 
 
@@ -53,6 +54,12 @@ async def add_member(
         raise Unprocessable(f"A {kind} collection cannot hold {item_type} items.")
     position = await repo.last_position(session, kind, collection_id) + 1.0
     return await repo.add_member(session, collection_id, item_type, item_id, position)
+
+
+async def collect(session: AsyncSession, library_id: uuid.UUID, found: Membership) -> None:
+    """Add an item to the automatic collection its provider named (a film series)."""
+    cid = await ensure_collection(session, library_id, found.source, found.external_id, found.name)
+    await add_member(session, cid, found.item_kind, found.item_id)
 
 
 async def readable(session: AsyncSession, user: Principal, kind: str, cid: uuid.UUID) -> Any:

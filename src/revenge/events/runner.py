@@ -12,8 +12,6 @@ from revenge.events.relay import Relay
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
 
-HUB_KEY = "events.hub"
-
 
 async def start_events(runtime: Runtime, *, live: bool) -> Callable[[], Awaitable[None]]:
     """Start the relay (and with `live`, this node's hub); returns the function stopping them."""
@@ -23,7 +21,7 @@ async def start_events(runtime: Runtime, *, live: bool) -> Callable[[], Awaitabl
     bus = LiveBus(runtime.db.url, settings.redis_url, hub, settings.cache.redis_prefix)
     if live:
         await bus.start()
-        runtime.services[HUB_KEY] = hub
+        runtime.live_hub = hub
     relay = Relay(runtime, bus)
     await relay.start()
     runtime.events.wake = relay.wake
@@ -32,7 +30,7 @@ async def start_events(runtime: Runtime, *, live: bool) -> Callable[[], Awaitabl
     async def stop() -> None:
         runtime.events.wake = None
         runtime.events.live = None
-        runtime.services.pop(HUB_KEY, None)
+        runtime.live_hub = None
         await relay.close()
         await bus.close()
 
@@ -40,5 +38,4 @@ async def start_events(runtime: Runtime, *, live: bool) -> Callable[[], Awaitabl
 
 
 def live_hub(runtime: Runtime) -> LiveHub | None:
-    hub = runtime.services.get(HUB_KEY)
-    return hub if isinstance(hub, LiveHub) else None
+    return runtime.live_hub

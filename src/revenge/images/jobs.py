@@ -11,12 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from revenge.images import image_service, repository
 from revenge.images.errors import ImageRefused
 from revenge.images.service import source_key
+from revenge.images.tasks import DownloadImage, download_image
 from revenge.infra.jobs.context import JobContext
-from revenge.infra.jobs.registry import JobRegistry
 
 log = logging.getLogger(__name__)
-
-DOWNLOAD = "images.download"
 
 
 class ImageLinker(Protocol):
@@ -27,15 +25,16 @@ class ImageLinker(Protocol):
     ) -> None: ...
 
 
-async def download(ctx: JobContext, payload: dict[str, Any]) -> None:
-    """Payload: `url` | `path` | `embedded` (audio file), optional `target`, `force`."""
+@download_image.handler
+async def download(ctx: JobContext, job: DownloadImage) -> None:
     runtime = ctx.runtime
     service = image_service(runtime)
+    payload = job.as_dict()
     source = source_key(payload)
-    image_id = None if payload.get("force") else await _already_stored(ctx, source)
+    image_id = None if job.force else await _already_stored(ctx, source)
     if image_id is None:
         try:
-            facts = await service.acquire(payload, await _roots(ctx, payload))
+            facts = await service.acquire(payload, await _roots(ctx, job))
         except ImageRefused as exc:
             log.info("image %s refused: %s", source, exc)
             async with runtime.db.transaction() as session:
@@ -46,14 +45,14 @@ async def download(ctx: JobContext, payload: dict[str, Any]) -> None:
     async with runtime.db.transaction() as session:
         if image_id is None:
             image_id = await service.record_stored(session, source, facts)
-        linker: ImageLinker | None = runtime.services.get("image_linker")
-        if linker is not None and payload.get("target"):
-            await linker.link(session, payload["target"], image_id)
+        linker = runtime.image_linker
+        if linker is not None and job.target is not None:
+            await linker.link(session, job.target.model_dump(exclude_none=True), image_id)
 
 
-async def _roots(ctx: JobContext, payload: dict[str, Any]) -> list[str]:
+async def _roots(ctx: JobContext, job: DownloadImage) -> list[str]:
     """The library folders, for a payload naming a local file (nothing for a URL)."""
-    if payload.get("url"):
+    if job.url:
         return []
     async with ctx.runtime.db.transaction() as session:
         return await repository.library_roots(session)
@@ -64,7 +63,3 @@ async def _already_stored(ctx: JobContext, source: str) -> uuid.UUID | None:
     async with ctx.runtime.db.transaction() as session:
         row = await repository.get_source(session, source)
     return row.image_id if row is not None and row.status == "stored" else None
-
-
-def register(registry: JobRegistry) -> None:
-    registry.task(DOWNLOAD, queue="images", max_attempts=4, timeout_seconds=120)(download)

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 
 from revenge.api.deps import DbSession, RuntimeDep
+from revenge.api.files import stored_file_response
+from revenge.api.media import media_access
 from revenge.api.openapi import problem_responses
 from revenge.errors import NotFound
 from revenge.images import image_service, repository
 from revenge.images.models import Image
 from revenge.images.processing import MIME_TYPES
 from revenge.images.schemas import ImageInfo
-from revenge.playback.signing import MediaCaller, media_access
+from revenge.playback.signing import MediaCaller
 
 # The prefix sits on the router itself so route templates match the public route list.
 router = APIRouter(prefix="/api/v1/images", tags=["images"])
@@ -84,19 +85,23 @@ async def get_image(
     service = image_service(runtime)
     if width is None and height is None and format is None:
         etag = f'"{image.content_hash}"'
-        path: Path = service.store.original_path(image.content_hash, image.format)
+        key: str | None = service.store.original_key(image.content_hash, image.format)
         media_type = MIME_TYPES[image.format]
     else:
         fmt = format or "webp"
         w, h = service.variant_box(width, height)
         etag = f'"{image.content_hash}-{w}x{h}.{fmt}"'
         media_type = MIME_TYPES[fmt]
-        path = service.store.variant_path(image.content_hash, w, h, fmt)
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, **SAFE_HEADERS}
     if _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     if width is not None or height is not None or format is not None:
-        path = await service.variant(image, width, height, format or "webp")
-    if not path.is_file():
+        key = await service.variant(image, width, height, format or "webp")
+    response = None
+    if key is not None:
+        response = await stored_file_response(
+            service.store.storage, key, request, media_type, headers
+        )
+    if response is None:
         raise NotFound("The image file is missing from the data directory.")
-    return FileResponse(path, media_type=media_type, headers=headers)
+    return response

@@ -10,7 +10,6 @@ import asyncio
 import os
 import uuid
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +28,7 @@ from revenge.images.processing import (
     render_variant,
 )
 from revenge.images.store import ImageStore, snap_size
+from revenge.infra.storage import Storage
 from revenge.streaming.files import open_confined
 
 
@@ -54,11 +54,11 @@ def source_key(payload: dict[str, Any]) -> str:
 
 
 class ImageService:
-    def __init__(self, data_dir: Path, settings: ImageSettings, fetcher: Fetcher) -> None:
+    def __init__(self, storage: Storage, settings: ImageSettings, fetcher: Fetcher) -> None:
         self.settings = settings
-        self.store = ImageStore(data_dir)
+        self.store = ImageStore(storage)
         self.fetcher = fetcher
-        self._rendering: dict[Path, asyncio.Lock] = {}
+        self._rendering: dict[str, asyncio.Lock] = {}
 
     async def acquire(self, payload: dict[str, Any], roots: Sequence[str] = ()) -> ImageFacts:
         """Fetch or read the image a payload names, verify it and store the file.
@@ -78,7 +78,7 @@ class ImageService:
 
     async def acquire_bytes(self, data: bytes) -> ImageFacts:
         facts = await asyncio.to_thread(inspect_image, data, self.settings.max_pixels)
-        await asyncio.to_thread(self.store.save_original, facts.content_hash, facts.format, data)
+        await self.store.save_original(facts.content_hash, facts.format, data)
         return facts
 
     def _read_file(self, path: str, roots: list[str]) -> bytes:
@@ -113,23 +113,28 @@ class ImageService:
 
     async def variant(
         self, image: Image, width: int | None, height: int | None, fmt: VariantFormat
-    ) -> Path:
-        """The cached variant file, rendered on first request."""
+    ) -> str | None:
+        """The stored variant's key, rendered on first request; None: the original is gone."""
         w, h = self.variant_box(width, height)
-        path = self.store.variant_path(image.content_hash, w, h, fmt)
-        if path.exists():
-            return path
-        lock = self._rendering.setdefault(path, asyncio.Lock())
+        key = self.store.variant_key(image.content_hash, w, h, fmt)
+        if await self.store.exists(key):
+            return key
+        lock = self._rendering.setdefault(key, asyncio.Lock())
         async with lock:
-            if not path.exists():
-                await asyncio.to_thread(self._render, image, w, h, fmt, path)
-        self._rendering.pop(path, None)
-        return path
+            if not await self.store.exists(key):
+                original = await self.store.read(
+                    self.store.original_key(image.content_hash, image.format)
+                )
+                if original is None:
+                    return None
+                data = await asyncio.to_thread(self._render, image, original, w, h, fmt)
+                await self.store.save_variant(key, data, fmt)
+        self._rendering.pop(key, None)
+        return key
 
-    def _render(self, image: Image, w: int, h: int, fmt: VariantFormat, path: Path) -> None:
+    def _render(self, image: Image, original: bytes, w: int, h: int, fmt: VariantFormat) -> bytes:
         cap = self.settings.max_variant_size
-        original = self.store.original_path(image.content_hash, image.format).read_bytes()
-        data = render_variant(
+        return render_variant(
             original,
             cast(ImageFormat, image.format),
             w or cap,
@@ -137,7 +142,6 @@ class ImageService:
             fmt,
             self.settings.max_pixels,
         )
-        self.store.save_variant(path, data)
 
 
 # Which linked image stands for an item when a player asks for "its" artwork.

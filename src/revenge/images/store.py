@@ -1,12 +1,9 @@
-"""Files on disk: originals by content hash, resized variants cached next to them."""
+"""Stored artwork: originals by content hash, resized variants cached next to them."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
-from revenge.images.processing import EXTENSIONS
+from revenge.images.processing import EXTENSIONS, MIME_TYPES
+from revenge.infra.storage import Storage
 
 # Requested sizes snap up to this ladder, so one image has at most a few hundred variants
 # on disk however many sizes clients ask for.
@@ -41,48 +38,42 @@ def snap_size(value: int | None, maximum: int) -> int | None:
     return maximum
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class ImageStore:
-    """`<data_dir>/images/originals/ab/<hash>.<ext>` and `.../variants/ab/<hash>_WxH.<fmt>`."""
+    """`images/originals/ab/<hash>.<ext>` and `images/variants/ab/<hash>_WxH.<fmt>` in storage.
 
-    def __init__(self, data_dir: Path) -> None:
-        self.root = data_dir / "images"
+    With the local backend on the data directory these are the paths artwork always had."""
 
-    def original_path(self, content_hash: str, fmt: str) -> Path:
-        return self.root / "originals" / content_hash[:2] / f"{content_hash}.{EXTENSIONS[fmt]}"
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
 
-    def variant_path(
+    def original_key(self, content_hash: str, fmt: str) -> str:
+        return f"images/originals/{content_hash[:2]}/{content_hash}.{EXTENSIONS[fmt]}"
+
+    def variant_key(
         self, content_hash: str, width: int | None, height: int | None, fmt: str
-    ) -> Path:
+    ) -> str:
         name = f"{content_hash}_{width or 0}x{height or 0}.{EXTENSIONS[fmt]}"
-        return self.root / "variants" / content_hash[:2] / name
+        return f"images/variants/{content_hash[:2]}/{name}"
 
-    def save_original(self, content_hash: str, fmt: str, data: bytes) -> Path:
-        """Store once: an identical image already on disk is left as it is."""
-        path = self.original_path(content_hash, fmt)
-        if not path.exists():
-            _write_atomic(path, data)
-        return path
+    async def save_original(self, content_hash: str, fmt: str, data: bytes) -> str:
+        """Store once: an identical image already stored is left as it is."""
+        key = self.original_key(content_hash, fmt)
+        if await self.storage.stat(key) is None:
+            await self.storage.put(key, data, MIME_TYPES[fmt])
+        return key
 
-    def save_variant(self, path: Path, data: bytes) -> None:
-        _write_atomic(path, data)
+    async def save_variant(self, key: str, data: bytes, fmt: str) -> None:
+        await self.storage.put(key, data, MIME_TYPES[fmt])
 
-    def remove(self, content_hash: str, fmt: str) -> None:
+    async def exists(self, key: str) -> bool:
+        return await self.storage.stat(key) is not None
+
+    async def read(self, key: str) -> bytes | None:
+        return await self.storage.get(key)
+
+    async def remove(self, content_hash: str, fmt: str) -> None:
         """Delete an original and every cached variant of it."""
-        self.original_path(content_hash, fmt).unlink(missing_ok=True)
-        variants = self.root / "variants" / content_hash[:2]
-        if variants.is_dir():
-            for variant in variants.glob(f"{content_hash}_*"):
-                variant.unlink(missing_ok=True)
+        variants = await self.storage.list_prefix(
+            f"images/variants/{content_hash[:2]}/{content_hash}_"
+        )
+        await self.storage.delete(self.original_key(content_hash, fmt), *(v.key for v in variants))

@@ -66,8 +66,14 @@ def _run(args: list[str]) -> None:
         raise BackupError(f"{tool} failed: {result.stderr.strip() or result.stdout.strip()}")
 
 
-def backup(database_url: str, data_dir: Path, output: Path) -> dict[str, Any]:
-    """Write the archive to `output`; returns its manifest."""
+def backup(
+    database_url: str, data_dir: Path, output: Path, stored: dict[str, Path] | None = None
+) -> dict[str, Any]:
+    """Write the archive to `output`; returns its manifest.
+
+    `stored` names folders kept outside the data directory (stored files in another folder or
+    fetched from object storage) that are archived as if they were in it, e.g. `images`."""
+    stored = stored or {}
     url = libpq_url(database_url)
     manifest = {
         "format": FORMAT,
@@ -91,8 +97,11 @@ def backup(database_url: str, data_dir: Path, output: Path) -> dict[str, Any]:
             tar.add(manifest_file, MANIFEST_NAME)
             tar.add(dump, DUMP_NAME)
             for entry in sorted(data_dir.iterdir()) if data_dir.is_dir() else []:
-                if entry.name not in EXCLUDED and entry.resolve() != partial.resolve():
+                skip = EXCLUDED | stored.keys()
+                if entry.name not in skip and entry.resolve() != partial.resolve():
                     tar.add(entry, f"data/{entry.name}")
+            for name, folder in sorted(stored.items()):
+                tar.add(folder, f"data/{name}")
     # Renamed only when complete: a crash never leaves a truncated archive under the name.
     partial.replace(output)
     return manifest

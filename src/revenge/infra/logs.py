@@ -5,12 +5,16 @@ Each JSON record carries the request id and, once the caller is authenticated, i
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import sys
 from datetime import UTC, datetime
 
-from revenge.api.middleware import request_id_var, user_id_var
+# The current request's id and authenticated caller, on every log record; set by the HTTP
+# layer (the request guard, and where the caller is resolved).
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+user_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("user_id", default=None)
 
 
 class JsonFormatter(logging.Formatter):

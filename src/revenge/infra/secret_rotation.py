@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import text
-
+from revenge.infra import secrets_repository as repo
 from revenge.infra.db.engine import Database
 from revenge.infra.secrets import SecretBox
 
@@ -36,36 +35,24 @@ SEALED_COLUMNS: list[SealedColumn] = [
 
 async def _reseal_batch(db: Database, box: SecretBox, col: SealedColumn, batch: int) -> int:
     prefix = box.key_id + ":"
-    current = (
-        f"left({col.column}, :n) = :prefix"
-        if col.is_text
-        else f"substring({col.column} from 1 for :n) = :prefix"
-    )
-    select_sql = (
-        f"SELECT {col.pk}, {col.column} FROM {col.table} WHERE {col.column} IS NOT NULL"
-        f" AND NOT ({current}) LIMIT :batch FOR UPDATE SKIP LOCKED"
-    )
-    key_set = f", {col.key_id_column} = :kid" if col.key_id_column else ""
-    update_sql = f"UPDATE {col.table} SET {col.column} = :value{key_set} WHERE {col.pk} = :pk"
     marker: str | bytes = prefix if col.is_text else prefix.encode()
     async with db.transaction() as session:
-        rows = (
-            await session.execute(
-                text(select_sql), {"n": len(prefix), "prefix": marker, "batch": batch}
-            )
-        ).all()
+        rows = await repo.lock_stale(
+            session, col.table, col.column, col.pk, col.is_text, marker, batch
+        )
         for pk, sealed in rows:
             raw = sealed.encode("ascii") if isinstance(sealed, str) else bytes(sealed)
             fresh = box.encrypt(box.decrypt(raw))
             value: str | bytes = fresh.decode("ascii") if col.is_text else fresh
-            await session.execute(text(update_sql), {"value": value, "kid": box.key_id, "pk": pk})
+            await repo.store(
+                session, col.table, col.column, col.pk, col.key_id_column, pk, value, box.key_id
+            )
     return len(rows)
 
 
 async def _table_exists(db: Database, table: str) -> bool:
     async with db.sessions() as session:
-        found = await session.execute(text("SELECT to_regclass(:t)"), {"t": table})
-        return found.scalar() is not None
+        return await repo.table_exists(session, table)
 
 
 async def reseal_all(db: Database, box: SecretBox, batch: int = 200) -> dict[str, int]:

@@ -10,19 +10,18 @@ cataloguer never overwrites a show's or episode's title or description.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.podcasts import repository as catalog
 from revenge.catalog.text import sort_title
+from revenge.images.tasks import DownloadImage, ImageTarget, download_image
 from revenge.infra.jobs.queue import JobQueue
+from revenge.infra.jobs.types import QueuedJob, enqueue_many
 from revenge.integrations import repository as repo
 from revenge.integrations.models import PodcastFeed, PodcastFeedEpisode
-
-IMAGES_DOWNLOAD = "images.download"
-SEARCH_INDEX = "search.index"
+from revenge.search.tasks import IndexedItem, IndexItems, index_items
 
 
 async def apply_to_catalogue(session: AsyncSession, jobs: JobQueue, feed: PodcastFeed) -> int:
@@ -63,20 +62,18 @@ async def _queue_follow_ups(
     session: AsyncSession, jobs: JobQueue, feed: PodcastFeed, podcast_id: uuid.UUID,
     applied: list[tuple[PodcastFeedEpisode, uuid.UUID]],
 ) -> None:  # fmt: skip
-    queued: list[tuple[str, dict[str, Any], str | None]] = []
+    queued: list[QueuedJob] = []
     art = [("podcast", podcast_id, feed.image_url)]
     art += [
         ("podcast_episode", episode_id, e.image_url)
         for e, episode_id in applied
         if e.image_url and e.image_url != feed.image_url
     ]
-    if IMAGES_DOWNLOAD in jobs.registry.tasks:
-        for kind, item_id, url in art:
-            if url:
-                target = {"item_id": f"{kind}:{item_id}", "item_kind": kind, "kind": "poster"}
-                queued.append((IMAGES_DOWNLOAD, {"url": url, "target": target},
-                               f"images:{kind}:{item_id}:poster"))  # fmt: skip
-    if SEARCH_INDEX in jobs.registry.tasks:
-        items = [{"kind": "podcast_episode", "id": str(i)} for _, i in applied]
-        queued.append((SEARCH_INDEX, {"library_id": str(feed.library_id), "items": items}, None))
-    await jobs.enqueue_many(session, queued)
+    for kind, item_id, url in art:
+        if url:
+            target = ImageTarget(item_id=f"{kind}:{item_id}", item_kind=kind, kind="poster")
+            image = DownloadImage(url=url, target=target)
+            queued.append(download_image.job(image, image.dedupe_key()))
+    items = [IndexedItem(kind="podcast_episode", id=i) for _, i in applied]
+    queued.append(index_items.job(IndexItems(library_id=feed.library_id, items=items)))
+    await enqueue_many(session, queued)

@@ -15,11 +15,11 @@ from fastapi import APIRouter, Header
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.activity.audit import Audit
-from revenge.api.auth import Principal
+from revenge.api.audit import Audit
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
 from revenge.errors import BadGateway, BadRequest, NotFound, RangeNotSatisfiable
+from revenge.identity import Principal
 from revenge.integrations import opml, podcasts
 from revenge.integrations import repository as repo
 from revenge.integrations.models import PodcastFeed

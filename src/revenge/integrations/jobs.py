@@ -18,36 +18,44 @@ import logging
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.infra.jobs.context import JobContext
-from revenge.infra.jobs.registry import JobRegistry
+from revenge.infra.jobs.types import NoPayload, enqueue_many
 from revenge.integrations import podcasts, service
 from revenge.integrations import repository as repo
 from revenge.integrations import settings as keys
 from revenge.integrations.downloads import DownloadFailed, download
 from revenge.integrations.feed_catalogue import apply_to_catalogue
 from revenge.integrations.feeds import FeedRefused, fetch_feed
-from revenge.integrations.podcasts import REFRESH, Plan
+from revenge.integrations.podcasts import Plan
+from revenge.integrations.tasks import (
+    RefreshFeed,
+    ScanRequested,
+    SyncFeed,
+    poll_feeds,
+    refresh_feed,
+    sync_feed,
+)
+from revenge.integrations.tasks import scan_requested as scan_requested_job
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-POLL = "podcasts.poll"
-SYNC = "podcasts.sync"
 SYNC_ROUNDS = 8
 SYNC_FIRST_DELAY = 5.0
 
 
-async def scan_requested(ctx: JobContext, payload: dict[str, Any]) -> None:
+@scan_requested_job.handler
+async def scan_requested(ctx: JobContext, payload: ScanRequested) -> None:
     """After a hook's debounce window (`window`), every pending request; on the minutely
     round, only those of libraries quiet for a window (so a burst is not cut in two)."""
     quiet = None
-    if not payload.get("window"):
+    if not payload.window:
         quiet = float(await ctx.runtime.server_settings.get(keys.HOOK_DEBOUNCE))
     async with ctx.runtime.db.transaction() as session:
         left = await service.queue_requested_scans(session, ctx.runtime.jobs, quiet)
@@ -55,19 +63,20 @@ async def scan_requested(ctx: JobContext, payload: dict[str, Any]) -> None:
         log.info("%d folder scan request(s) wait for a running scan to finish", left)
 
 
-async def poll(ctx: JobContext, payload: dict[str, Any]) -> None:
+@poll_feeds.handler
+async def poll(ctx: JobContext, payload: NoPayload) -> None:
     """Queue a refresh of every subscribed feed (each in its own job: one slow or broken
     feed neither delays nor fails the others)."""
     async with ctx.runtime.db.transaction() as session:
         ids = await repo.feed_ids(session)
-        await ctx.runtime.jobs.enqueue_many(
-            session, [(REFRESH, {"feed_id": str(i)}, f"{REFRESH}:{i}") for i in ids]
-        )
+        jobs = [refresh_feed.job(RefreshFeed(feed_id=i), podcasts.refresh_key(i)) for i in ids]
+        await enqueue_many(session, jobs)
 
 
-async def refresh(ctx: JobContext, payload: dict[str, Any]) -> None:
+@refresh_feed.handler
+async def refresh(ctx: JobContext, payload: RefreshFeed) -> None:
     runtime = ctx.runtime
-    feed_id = uuid.UUID(payload["feed_id"])
+    feed_id = payload.feed_id
     async with runtime.db.transaction() as session:
         feed = await repo.get_feed(session, feed_id)
     if feed is None:
@@ -87,7 +96,7 @@ async def refresh(ctx: JobContext, payload: dict[str, Any]) -> None:
         added = await podcasts.apply_feed(session, feed, fetched)
         feed = await repo.get_feed(session, feed_id)
         plan = await podcasts.plan_downloads(session, feed, keep) if feed else None
-    log.info("podcast feed %s: %s, %d new item(s)", payload["feed_id"],
+    log.info("podcast feed %s: %s, %d new item(s)", payload.feed_id,
              "unchanged" if fetched.facts is None else "changed", added)  # fmt: skip
     if plan is not None and (plan.download or plan.remove):
         await _carry_out(ctx, feed_id, plan)
@@ -124,24 +133,15 @@ async def _carry_out(ctx: JobContext, feed_id: uuid.UUID, plan: Plan) -> None:
 
 async def _queue_sync(session: AsyncSession, runtime: Runtime, feed_id: uuid.UUID, n: int) -> None:
     delay = timedelta(seconds=SYNC_FIRST_DELAY * 2**n)
-    await runtime.jobs.enqueue(session, SYNC, {"feed_id": str(feed_id), "round": n}, delay=delay)
+    await sync_feed.enqueue(session, SyncFeed(feed_id=feed_id, round=n), delay=delay)
 
 
-async def sync(ctx: JobContext, payload: dict[str, Any]) -> None:
+@sync_feed.handler
+async def sync(ctx: JobContext, payload: SyncFeed) -> None:
     """Apply the feed's details to downloads the scan has catalogued since."""
-    feed_id, n = uuid.UUID(payload["feed_id"]), int(payload.get("round", 0))
+    feed_id, n = payload.feed_id, payload.round
     async with ctx.runtime.db.transaction() as session:
         feed = await repo.get_feed(session, feed_id)
         left = await apply_to_catalogue(session, ctx.runtime.jobs, feed) if feed else 0
         if left and n + 1 < SYNC_ROUNDS:
             await _queue_sync(session, ctx.runtime, feed_id, n + 1)
-
-
-def register(registry: JobRegistry) -> None:
-    registry.task(service.SCAN_REQUESTED, queue="integrations", concurrency_limit=1)(scan_requested)
-    registry.schedule("integrations.scan_requested.minutely", "* * * * *", service.SCAN_REQUESTED)
-    registry.task(POLL, queue="integrations", concurrency_limit=1)(poll)
-    registry.task(REFRESH, queue="integrations", concurrency_limit=2, max_attempts=2,
-                  timeout_seconds=6 * 3600)(refresh)  # fmt: skip
-    registry.task(SYNC, queue="integrations", max_attempts=3)(sync)
-    registry.schedule("podcasts.poll.hourly", "41 * * * *", POLL)

@@ -28,9 +28,9 @@ from revenge.integrations import repository as repo
 from revenge.integrations.feeds import FeedFacts, FetchedFeed
 from revenge.integrations.models import PodcastFeed, PodcastFeedEpisode
 from revenge.integrations.opml import Outline
+from revenge.integrations.tasks import RefreshFeed, refresh_feed
 from revenge.libraries.scanner.walk import AUDIO_EXTENSIONS
 
-REFRESH = "podcasts.refresh"
 _MIME_EXTENSIONS = {
     "audio/mpeg": "mp3", "audio/mp3": "mp3", "audio/mp4": "m4a", "audio/x-m4a": "m4a",
     "audio/aac": "aac", "audio/ogg": "ogg", "audio/opus": "opus", "audio/flac": "flac",
@@ -65,10 +65,15 @@ async def subscribe(
 
 async def queue_refresh(session: AsyncSession, jobs: JobQueue, feed_id: uuid.UUID) -> bool:
     """Queue a poll of one feed; False when one is already queued or running."""
-    job = await jobs.enqueue(
-        session, REFRESH, {"feed_id": str(feed_id)}, dedupe_key=f"{REFRESH}:{feed_id}"
+    job = await refresh_feed.enqueue(
+        session, RefreshFeed(feed_id=feed_id), dedupe_key=refresh_key(feed_id)
     )
     return job is not None
+
+
+def refresh_key(feed_id: uuid.UUID) -> str:
+    """One queued or running refresh per feed."""
+    return f"{refresh_feed.name}:{feed_id}"
 
 
 async def import_outlines(

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
 
-from revenge.activity.audit import Audit
+from revenge.api.audit import Audit
 from revenge.api.deps import AdminUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
 from revenge.errors import Conflict, NotFound

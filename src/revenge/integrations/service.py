@@ -28,13 +28,12 @@ from revenge.infra.jobs.queue import JobQueue
 from revenge.integrations import arr
 from revenge.integrations import repository as repo
 from revenge.integrations.models import Integration
+from revenge.integrations.tasks import ScanRequested, scan_requested
 from revenge.libraries import service as libraries
 from revenge.libraries.scanner.walk import within
 from revenge.libraries.watcher import reduce_folders
 
 log = logging.getLogger(__name__)
-
-SCAN_REQUESTED = "integrations.scan_requested"
 
 
 def hash_secret(secret: str) -> str:
@@ -183,8 +182,8 @@ async def request_scan(
 ) -> None:  # fmt: skip
     """Ask for a scan of `folders` of a library; requests close together share one scan."""
     await repo.add_scan_requests(session, library_id, [posixpath.normpath(f) for f in folders])
-    await jobs.enqueue(
-        session, SCAN_REQUESTED, {"window": True}, dedupe_key=SCAN_REQUESTED,
+    await scan_requested.enqueue(
+        session, ScanRequested(window=True), dedupe_key=scan_requested.name,
         delay=timedelta(seconds=debounce) if debounce > 0 else None,
     )  # fmt: skip
 

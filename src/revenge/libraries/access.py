@@ -13,8 +13,8 @@ from sqlalchemy import ColumnElement, exists, literal, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts.models import User
-from revenge.api.auth import Principal
 from revenge.errors import NotFound
+from revenge.identity import Principal
 from revenge.libraries import repository as repo
 from revenge.libraries.models import LibraryAccess
 

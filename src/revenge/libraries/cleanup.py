@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.registry import CATALOGUERS
+from revenge.catalog.registry import KINDS
 from revenge.catalog.totals import CatalogTotals
 from revenge.config import ScanningSettings
 from revenge.infra.cache import Cache
@@ -24,7 +24,7 @@ def purge_step(
 
     async def purge_missing_media(session: AsyncSession) -> int:
         removed = await purge_missing(session, settings.missing_grace_hours * 3600)
-        for cataloguer in CATALOGUERS.values():
+        for cataloguer in KINDS.cataloguers():
             removed += await cataloguer.purge_orphans(session)
         if removed:
             CatalogTotals(cache).changed(session)

@@ -11,36 +11,40 @@ import uuid
 from typing import Any
 
 from revenge.infra.jobs.context import JobContext
-from revenge.infra.jobs.registry import JobRegistry
+from revenge.infra.jobs.types import NoPayload
 from revenge.libraries import repository as lib_repo
 from revenge.libraries.probe import Prober
 from revenge.libraries.scanner import repository as scan_repo
 from revenge.libraries.scanner.scan import ScanRequest, run_scan
+from revenge.libraries.tasks import (
+    ProbeFiles,
+    ScanLibrary,
+    probe_files,
+    scan_dedupe_key,
+    scan_library,
+)
+from revenge.libraries.tasks import scan_due as scan_due_job
 from revenge.playback.subtitle_names import discover as discover_subtitles
 from revenge.playback.subtitle_repository import replace_sidecars
 
 log = logging.getLogger(__name__)
 
 
-def scan_dedupe_key(library_id: uuid.UUID | str) -> str:
-    """One queued or running scan per library, whoever asks for it."""
-    return f"libraries.scan:{library_id}"
-
-
-async def scan(ctx: JobContext, payload: dict[str, Any]) -> None:
-    """Payload: library_id, type ("full"/"incremental"), optional scan_id and folders."""
+@scan_library.handler
+async def scan(ctx: JobContext, payload: ScanLibrary) -> None:
     request = ScanRequest(
-        library_id=uuid.UUID(payload["library_id"]),
-        scan_type=payload.get("type", "incremental"),
-        scan_id=uuid.UUID(payload["scan_id"]) if payload.get("scan_id") else None,
-        folders=payload.get("folders"),
+        library_id=payload.library_id,
+        scan_type=payload.type,
+        scan_id=payload.scan_id,
+        folders=payload.folders,
     )
     await run_scan(ctx.runtime, request)
 
 
-async def probe(ctx: JobContext, payload: dict[str, Any]) -> None:
+@probe_files.handler
+async def probe(ctx: JobContext, payload: ProbeFiles) -> None:
     """Probe a batch of video files; each failure is stored on its file, never raised."""
-    ids = [uuid.UUID(i) for i in payload.get("file_ids", [])]
+    ids = list(payload.file_ids)
     async with ctx.runtime.db.transaction() as session:
         files = await scan_repo.files_to_probe(session, ids)
     prober = Prober(ctx.runtime.settings.scanning.probe_timeout_seconds)
@@ -58,7 +62,8 @@ async def probe(ctx: JobContext, payload: dict[str, Any]) -> None:
             await replace_sidecars(session, sidecars)
 
 
-async def scan_due(ctx: JobContext, payload: dict[str, Any]) -> None:
+@scan_due_job.handler
+async def scan_due(ctx: JobContext, payload: NoPayload) -> None:
     """Queue a full scan of every enabled library whose last completed full scan is older
     than the `scanning.interval_hours` server setting (0: never)."""
     hours = int(await ctx.runtime.server_settings.get("scanning.interval_hours"))
@@ -66,16 +71,8 @@ async def scan_due(ctx: JobContext, payload: dict[str, Any]) -> None:
         return
     async with ctx.runtime.db.transaction() as session:
         for library_id in await lib_repo.libraries_due_for_scan(session, hours):
-            await ctx.runtime.jobs.enqueue(
+            await scan_library.enqueue(
                 session,
-                "libraries.scan",
-                {"library_id": str(library_id), "type": "full"},
+                ScanLibrary(library_id=library_id, type="full"),
                 dedupe_key=scan_dedupe_key(library_id),
             )
-
-
-def register(registry: JobRegistry) -> None:
-    registry.task("libraries.scan", queue="scan", max_attempts=3)(scan)
-    registry.task("libraries.probe", queue="scan", concurrency_limit=2, max_attempts=3)(probe)
-    registry.task("libraries.scan_due", queue="scan", concurrency_limit=1)(scan_due)
-    registry.schedule("libraries.scan_due.hourly", "23 * * * *", "libraries.scan_due")

@@ -24,8 +24,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
 
-LIBRARY_TYPES = ("movie", "tv", "music", "audiobook", "podcast")
-
 
 class Library(Base):
     __tablename__ = "libraries"

@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from revenge.api.auth import Principal
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
 from revenge.api.params import DateTimeParam
 from revenge.catalog.totals import CatalogTotals
 from revenge.errors import NotFound
+from revenge.identity import Principal
 from revenge.libraries import repository as repo
 from revenge.libraries import service
 from revenge.libraries.access import allowed_library_ids

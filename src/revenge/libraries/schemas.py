@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from revenge.api.text import NOT_BLANK
+from revenge.catalog.registry import KINDS
 
-LibraryType = Literal["movie", "tv", "music", "audiobook", "podcast"]
+# One per registered content module (a string to the type checker).
+if TYPE_CHECKING:
+    LibraryType = str
+else:
+    LibraryType = Literal[tuple(m.library_type for m in KINDS.modules)]
 ScanType = Literal["full", "incremental"]
 
 

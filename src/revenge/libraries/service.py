@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,9 +11,9 @@ from revenge.errors import BadRequest, Conflict, NotFound
 from revenge.infra.jobs.queue import JobQueue
 from revenge.libraries import repository as repo
 from revenge.libraries.folders import check_folders
-from revenge.libraries.jobs import scan_dedupe_key
 from revenge.libraries.models import Library, LibraryScan
 from revenge.libraries.schemas import LibraryIn, LibraryPatch
+from revenge.libraries.tasks import ScanLibrary, scan_dedupe_key, scan_library
 
 
 async def _other_folders(session: AsyncSession, except_id: uuid.UUID | None) -> dict[str, str]:
@@ -93,16 +92,8 @@ async def start_scan(
     if not library.enabled:
         raise Conflict(f"Library {library.name!r} is disabled.")
     scan = await repo.create_scan(session, library_id, scan_type, folders)
-    payload: dict[str, Any] = {
-        "library_id": str(library_id),
-        "type": scan_type,
-        "scan_id": str(scan.id),
-    }
-    if folders is not None:
-        payload["folders"] = folders
-    job_id = await jobs.enqueue(
-        session, "libraries.scan", payload, dedupe_key=scan_dedupe_key(library_id)
-    )
+    payload = ScanLibrary(library_id=library_id, type=scan_type, scan_id=scan.id, folders=folders)
+    job_id = await scan_library.enqueue(session, payload, dedupe_key=scan_dedupe_key(library_id))
     if job_id is None:
         raise Conflict(f"A scan of library {library.name!r} is already queued or running.")
     return scan

@@ -21,12 +21,12 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
 from watchfiles import awatch
 
+from revenge.infra.db.locks import advisory_lock
 from revenge.libraries import repository as repo
-from revenge.libraries.jobs import scan_dedupe_key
 from revenge.libraries.scanner.walk import within
+from revenge.libraries.tasks import ScanLibrary, scan_dedupe_key, scan_library
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
@@ -116,12 +116,8 @@ class LibraryWatcher:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
 
     async def _hold_lock_and_watch(self) -> None:
-        ns, key = WATCHER_LOCK
-        async with self.runtime.db.engine.connect() as conn:
-            sql = text("SELECT pg_try_advisory_lock(:ns, :key)")
-            got = (await conn.execute(sql, {"ns": ns, "key": key})).scalar()
-            await conn.commit()
-            if not got:
+        async with advisory_lock(self.runtime.db.engine, *WATCHER_LOCK) as held:
+            if held is None:
                 return
             self.active.set()
             log.info("this node runs the library watcher")
@@ -137,10 +133,6 @@ class LibraryWatcher:
             finally:
                 self.active.clear()
                 self._watched = set()
-                with contextlib.suppress(Exception):
-                    unlock = text("SELECT pg_advisory_unlock(:ns, :key)")
-                    await conn.execute(unlock, {"ns": ns, "key": key})
-                    await conn.commit()
 
     async def catch_up(self) -> None:
         """Queue an incremental scan of every enabled library.
@@ -153,9 +145,9 @@ class LibraryWatcher:
             libraries = await repo.list_libraries(session, None)
             for library, _ in libraries:
                 if library.enabled:
-                    payload = {"library_id": str(library.id), "type": "incremental"}
-                    await self.runtime.jobs.enqueue(
-                        session, "libraries.scan", payload, dedupe_key=scan_dedupe_key(library.id)
+                    payload = ScanLibrary(library_id=library.id, type="incremental")
+                    await scan_library.enqueue(
+                        session, payload, dedupe_key=scan_dedupe_key(library.id)
                     )
         log.info("queued catch-up scans of %d library(ies)", len(libraries))
 
@@ -200,10 +192,10 @@ class LibraryWatcher:
         """Queue one incremental scan per library with pending folders."""
         for library_id in list(self.pending):
             folders = reduce_folders(self.pending[library_id])
-            payload = {"library_id": str(library_id), "type": "incremental", "folders": folders}
+            payload = ScanLibrary(library_id=library_id, type="incremental", folders=folders)
             async with self.runtime.db.transaction() as session:
-                job_id = await self.runtime.jobs.enqueue(
-                    session, "libraries.scan", payload, dedupe_key=scan_dedupe_key(library_id)
+                job_id = await scan_library.enqueue(
+                    session, payload, dedupe_key=scan_dedupe_key(library_id)
                 )
             if job_id is not None:
                 del self.pending[library_id]

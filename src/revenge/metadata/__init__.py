@@ -1,15 +1,17 @@
 """Metadata: providers (TMDb, TheTVDB, MusicBrainz, NFO, embedded tags), matching, merging.
 
-`install(runtime, keys, writer)` builds the feature and puts it in `runtime.services`; the
+`install(runtime, keys, writer)` builds the feature and sets `runtime.metadata`; the
 `metadata.*` jobs find it there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from revenge.metadata.breaker import CircuitBreaker, build_breaker
+from revenge.metadata.kinds import ProviderKind
 from revenge.metadata.protocols import KeySource
 from revenge.metadata.ratelimit import RateLimiter, build_rate_limiter
 from revenge.metadata.registry import build_provider_registry
@@ -28,16 +30,18 @@ class MetadataFeature:
     breaker: CircuitBreaker
 
 
-def install(runtime: Runtime, keys: KeySource, writer: CatalogWriter) -> MetadataFeature:
-    """Build providers over the runtime's HTTP client and cache; rate limits and breakers are
-    shared through Redis."""
+def install(
+    runtime: Runtime, keys: KeySource, writer: CatalogWriter, kinds: Sequence[ProviderKind]
+) -> MetadataFeature:
+    """Build providers for `kinds` over the runtime's HTTP client and cache; rate limits and
+    breakers are shared through Redis."""
     settings = runtime.settings
     limiter = build_rate_limiter(settings.redis_url, settings.cache.redis_prefix)
     breaker = build_breaker(settings.redis_url, settings.cache.redis_prefix)
     registry = build_provider_registry(
-        settings.metadata, runtime.http, limiter, keys, runtime.cache, breaker
+        settings.metadata, runtime.http, limiter, keys, runtime.cache, breaker, kinds
     )
     service = MetadataService(registry, settings.metadata)
     feature = MetadataFeature(service, writer, limiter, breaker)
-    runtime.services["metadata"] = feature
+    runtime.metadata = feature
     return feature

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.images.tasks import download_jobs
 from revenge.infra.jobs.context import JobContext
-from revenge.infra.jobs.registry import JobRegistry
+from revenge.infra.jobs.types import NoPayload, enqueue_many
 from revenge.metadata.breaker import ProviderCircuitOpen
 from revenge.metadata.errors import ProviderUnavailable
 from revenge.metadata.providers.local_artwork import EMBEDDED_PREFIX
 from revenge.metadata.service import ProvidersUnavailable
+from revenge.metadata.tasks import FetchMetadata, fetch_metadata, refresh_metadata
 from revenge.metadata.writer import FetchOutcome, ItemFacts
 
 if TYPE_CHECKING:
@@ -25,13 +27,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FETCH = "metadata.fetch"
-REFRESH = "metadata.refresh"
-IMAGES_DOWNLOAD = "images.download"
 # Artwork worth downloading at once; the rest stays as URLs until a client asks for it.
 PRIMARY_ARTWORK = ("poster", "backdrop", "logo", "cover", "banner", "still")
-# Parents first within a batch: an identified series lets its episodes match by id.
-_KIND_ORDER = {"series": 0, "album": 0, "artist": 0}
 BATCH_MAX_ROUNDS = 5
 # Items re-fetched when a provider becomes usable (a key stored), and per job.
 REFETCH_LIMIT = 5000
@@ -43,8 +40,7 @@ class MetadataNotWired(RuntimeError):
 
 
 def _feature(runtime: Runtime) -> MetadataFeature | None:
-    feature: MetadataFeature | None = runtime.services.get("metadata")
-    return feature
+    return runtime.metadata
 
 
 async def fetch_item(runtime: Runtime, feature: MetadataFeature, item_id: str) -> FetchOutcome:
@@ -76,14 +72,14 @@ async def refetch_waiting_for(runtime: Runtime, session: AsyncSession, provider:
     """Queue a fetch of the items left unmatched because of `provider` (after its key was
     stored, say), so their metadata and reason follow the change; the number queued."""
     feature = _feature(runtime)
-    if feature is None or FETCH not in runtime.registry.tasks:
+    if feature is None:
         return 0
     refs = await feature.writer.waiting_for(session, provider, REFETCH_LIMIT)
-    jobs: list[tuple[str, dict[str, Any], str | None]] = [
-        (FETCH, {"item_ids": refs[i : i + REFETCH_BATCH]}, None)
+    jobs = [
+        fetch_metadata.job(FetchMetadata(item_ids=refs[i : i + REFETCH_BATCH]))
         for i in range(0, len(refs), REFETCH_BATCH)
     ]
-    await runtime.jobs.enqueue_many(session, jobs)
+    await enqueue_many(session, jobs)
     return len(refs)
 
 
@@ -111,31 +107,11 @@ def artwork_payloads(facts: ItemFacts, outcome: FetchOutcome) -> list[dict[str, 
 async def enqueue_artwork(
     runtime: Runtime, session: AsyncSession, facts: ItemFacts, outcome: FetchOutcome
 ) -> None:
-    if IMAGES_DOWNLOAD not in runtime.registry.tasks:
-        return
-    jobs: list[tuple[str, dict[str, Any], str | None]] = [
-        (IMAGES_DOWNLOAD, p, f"images:{facts.item_id}:{p['target']['kind']}")
-        for p in artwork_payloads(facts, outcome)
-    ]
-    await runtime.jobs.enqueue_many(session, jobs)
+    await enqueue_many(session, download_jobs(artwork_payloads(facts, outcome)))
 
 
-def payload_item_ids(payload: dict[str, Any]) -> list[str]:
-    """Writer item ids (`<kind>:<uuid>`) of a payload.
-
-    Scans send `items: [{"kind", "id"}]`; retries and refreshes send `item_ids`; one item
-    may come as `item_id`.
-    """
-    if payload.get("items"):
-        ids = [f"{i['kind']}:{i['id']}" for i in payload["items"]]
-    elif payload.get("item_ids"):
-        ids = [str(i) for i in payload["item_ids"]]
-    else:
-        ids = [str(payload["item_id"])] if payload.get("item_id") else []
-    return sorted(ids, key=lambda ref: _KIND_ORDER.get(ref.partition(":")[0], 1))
-
-
-async def fetch(ctx: JobContext, payload: dict[str, Any]) -> None:
+@fetch_metadata.handler
+async def fetch(ctx: JobContext, payload: FetchMetadata) -> None:
     """Fetch one item or a batch (see `payload_item_ids`); outages retry later.
 
     An item a provider could not be asked about (down, timing out, its breaker open) is
@@ -150,7 +126,7 @@ async def fetch(ctx: JobContext, payload: dict[str, Any]) -> None:
     feature = _feature(ctx.runtime)
     if feature is None:
         raise MetadataNotWired("metadata.fetch needs a catalogue writer")
-    ids = payload_item_ids(payload)
+    ids = payload.writer_ids()
     later: list[str] = []
     done: Counter[str] = Counter()
     wait = 0.0
@@ -167,17 +143,17 @@ async def fetch(ctx: JobContext, payload: dict[str, Any]) -> None:
         if outcome.unavailable:
             later.append(item_id)
     if later:
-        await _fetch_later(ctx, later, int(payload.get("round", 0)) + 1, wait)
+        await _fetch_later(ctx, later, (payload.round or 0) + 1, wait)
     await _announce(ctx.runtime, payload, ids, done)
 
 
 async def _announce(
-    runtime: Runtime, payload: dict[str, Any], ids: list[str], outcomes: Counter[str]
+    runtime: Runtime, payload: FetchMetadata, ids: list[str], outcomes: Counter[str]
 ) -> None:
     """One `metadata.fetch.completed` per fetched batch (and a live update of its items)."""
     if not outcomes:
         return
-    library = uuid.UUID(payload["library_id"]) if payload.get("library_id") else None
+    library = payload.library_id
     items = [(k, uuid.UUID(i)) for k, _, i in (ref.partition(":") for ref in ids) if _is_uuid(i)]
     async with runtime.db.transaction() as session:
         await runtime.events.metadata_fetched(session, library, outcomes, items)
@@ -212,12 +188,13 @@ async def _fetch_later(ctx: JobContext, items: list[str], rounds: int, wait: flo
     delay = max(base * 2 ** (rounds - 1), wait)
     log.info("metadata.fetch: %d items fetched again in %.0fs", len(items), delay)
     async with ctx.runtime.db.transaction() as session:
-        await ctx.runtime.jobs.enqueue(
-            session, FETCH, {"item_ids": items, "round": rounds}, delay=timedelta(seconds=delay)
+        await fetch_metadata.enqueue(
+            session, FetchMetadata(item_ids=items, round=rounds), delay=timedelta(seconds=delay)
         )
 
 
-async def refresh(ctx: JobContext, payload: dict[str, Any]) -> None:
+@refresh_metadata.handler
+async def refresh(ctx: JobContext, payload: NoPayload) -> None:
     """Re-fetch stale items in batches spread over `refresh_spread_seconds`."""
     feature = _feature(ctx.runtime)
     if feature is None:
@@ -231,17 +208,10 @@ async def refresh(ctx: JobContext, payload: dict[str, Any]) -> None:
         batches = [stale[i : i + size] for i in range(0, len(stale), size)]
         spacing = settings.refresh_spread_seconds / max(1, len(batches))
         for n, batch in enumerate(batches):
-            await ctx.runtime.jobs.enqueue(
+            await fetch_metadata.enqueue(
                 session,
-                FETCH,
-                {"item_ids": batch},
-                dedupe_key=f"{FETCH}:refresh:{batch[0]}",
+                FetchMetadata(item_ids=batch),
+                dedupe_key=f"{fetch_metadata.name}:refresh:{batch[0]}",
                 delay=timedelta(seconds=n * spacing),
             )
     log.info("metadata.refresh queued %d items in %d batches", len(stale), len(batches))
-
-
-def register(registry: JobRegistry) -> None:
-    registry.task(FETCH, queue="metadata", max_attempts=5, timeout_seconds=900)(fetch)
-    registry.task(REFRESH, queue="metadata", concurrency_limit=1)(refresh)
-    registry.schedule("metadata.refresh.hourly", "41 * * * *", REFRESH)

@@ -1,4 +1,8 @@
-"""The provider registry: which providers answer for which library type, in settings order."""
+"""The provider registry: which providers answer for which library type, in settings order.
+
+Which kinds exist, and which provider protocol describes each, is told by the content
+packages (`ProviderKind`), not listed here.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +16,8 @@ from revenge.config import MetadataSettings
 from revenge.infra.cache import Cache
 from revenge.metadata.breaker import BreakerPolicy, CircuitBreaker
 from revenge.metadata.http import ProviderHttp, ProviderPolicy
-from revenge.metadata.protocols import (
-    AudiobookProvider,
-    KeySource,
-    LocalSource,
-    MovieProvider,
-    MusicProvider,
-    Provider,
-    TvProvider,
-)
+from revenge.metadata.kinds import ProviderKind
+from revenge.metadata.protocols import KeySource, LocalSource, Provider
 from revenge.metadata.providers.embedded import EmbeddedTagsSource
 from revenge.metadata.providers.local_artwork import LocalArtworkSource
 from revenge.metadata.providers.musicbrainz import CoverArtArchive, MusicBrainzProvider
@@ -30,36 +27,19 @@ from revenge.metadata.providers.tvdb import TvdbProvider
 from revenge.metadata.ratelimit import Limit, RateLimiter
 from revenge.metadata.types import ItemKind
 
-LIBRARY_OF_KIND: dict[ItemKind, str] = {
-    "movie": "movie",
-    "series": "tv",
-    "episode": "tv",
-    "album": "music",
-    "artist": "music",
-    "track": "music",
-    "audiobook": "audiobook",
-}
-_CAPABILITY: dict[ItemKind, type] = {
-    "movie": MovieProvider,
-    "series": TvProvider,
-    "episode": TvProvider,
-    "album": MusicProvider,
-    "artist": MusicProvider,
-    "track": MusicProvider,
-    "audiobook": AudiobookProvider,
-}
-
 
 @dataclass
 class ProviderRegistry:
     providers: dict[str, Provider]
     order: Mapping[str, Sequence[str]]
     local_sources: list[LocalSource] = field(default_factory=list)
+    kinds: Mapping[str, ProviderKind] = field(default_factory=dict)
 
     def remote_for(self, kind: ItemKind) -> list[Provider]:
         """Providers able to describe `kind`, in the order configured for its library type."""
-        names = self.order.get(LIBRARY_OF_KIND[kind], ())
-        capability = _CAPABILITY[kind]
+        described = self.kinds[kind]
+        names = self.order.get(described.library_type, ())
+        capability = described.capability
         return [
             p
             for name in names
@@ -113,6 +93,7 @@ def build_provider_registry(
     keys: KeySource,
     cache: Cache | None = None,
     breaker: CircuitBreaker | None = None,
+    kinds: Sequence[ProviderKind] = (),
 ) -> ProviderRegistry:
     """Every built-in provider over one shared HTTP client, limiter, cache and breaker."""
     policies = provider_policies(settings)
@@ -125,11 +106,7 @@ def build_provider_registry(
         "tvdb": TvdbProvider(http("tvdb"), keys),
         "musicbrainz": MusicBrainzProvider(http("musicbrainz"), CoverArtArchive(http("coverart"))),
     }
-    order = {
-        "movie": settings.movie_providers,
-        "tv": settings.tv_providers,
-        "music": settings.music_providers,
-        "audiobook": settings.audiobook_providers,
-    }
+    # Each library type's order is the `<type>_providers` setting.
+    order = {k.library_type: getattr(settings, f"{k.library_type}_providers") for k in kinds}
     local: list[LocalSource] = [NfoSource(), EmbeddedTagsSource(), LocalArtworkSource()]
-    return ProviderRegistry(providers, order, local)
+    return ProviderRegistry(providers, order, local, {k.kind: k for k in kinds})

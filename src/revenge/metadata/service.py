@@ -25,15 +25,9 @@ from revenge.metadata.errors import (
 )
 from revenge.metadata.matching import MatchDecision, MatchQuery, Scored, decide
 from revenge.metadata.merge import SourcedMetadata, merge
-from revenge.metadata.protocols import (
-    AudiobookProvider,
-    MovieProvider,
-    MusicProvider,
-    Provider,
-    TvProvider,
-)
+from revenge.metadata.protocols import Provider
 from revenge.metadata.registry import ProviderRegistry
-from revenge.metadata.types import Artwork, Candidate, ExternalIds, ItemKind, ItemMetadata
+from revenge.metadata.types import Candidate, ExternalIds, ItemKind, ItemMetadata
 from revenge.metadata.writer import FetchOutcome, ItemFacts, OutcomeStatus, ProviderMatch
 
 log = logging.getLogger(__name__)
@@ -89,8 +83,10 @@ class MetadataService:
     async def identify(self, facts: ItemFacts) -> FetchOutcome:
         """Match the item and merge every source's answer into one outcome."""
         local = await self._read_local(facts)
-        # An episode's folders name its series: only the file's own name speaks for it.
-        depth = 1 if facts.kind == "episode" else 3
+        # An episode's folders name its series: for a kind looked up through its parent,
+        # only the file's own name speaks for it.
+        described = self.registry.kinds.get(facts.kind)
+        depth = 1 if described is not None and described.lookup_as else 3
         ids = facts.ids.merged(ids_from_path(facts.path, depth))
         for s in local:
             ids = ids.merged(s.metadata.ids)
@@ -166,13 +162,13 @@ class MetadataService:
         gathered: _Gathered,
     ) -> ExternalIds:
         """Add this provider's answer to `gathered`; return the ids known afterwards."""
-        lookup_kind: ItemKind = "series" if facts.kind == "episode" else facts.kind
-        lookup_ids = facts.parent_ids.merged(ids) if facts.kind == "episode" else ids
-        provider_id = await provider.resolve_id(lookup_kind, lookup_ids)
+        parent = self.registry.kinds[facts.kind].lookup_as
+        lookup_ids = facts.parent_ids.merged(ids) if parent else ids
+        provider_id = await provider.resolve_id(parent or facts.kind, lookup_ids)
         if provider_id is not None:
             match = ProviderMatch(provider.name, provider_id, "id", 1.0)
-        elif facts.kind == "episode":
-            raise ProviderNotFound(provider.name, "the series is not identified yet")
+        elif parent:
+            raise ProviderNotFound(provider.name, f"the {parent} is not identified yet")
         else:
             candidates = await self._search(provider, facts, query.title, query.year)
             decision = decide(
@@ -186,71 +182,24 @@ class MetadataService:
         meta = await self._details(provider, facts, match.provider_id)
         gathered.remote.append(SourcedMetadata(provider.name, meta))
         gathered.matches.append(match)
-        return ids if facts.kind == "episode" else ids.merged(meta.ids)
+        return ids if parent else ids.merged(meta.ids)
 
     async def _search(
         self, p: Provider, facts: ItemFacts, title: str, year: int | None
     ) -> list[Candidate]:
-        lang = facts.language or self.settings.language
-        kind = facts.kind
-        if kind == "movie" and isinstance(p, MovieProvider):
-            return await p.search_movie(title, year, lang)
-        if kind == "series" and isinstance(p, TvProvider):
-            return await p.search_series(title, year, lang)
-        if kind == "audiobook" and isinstance(p, AudiobookProvider):
-            return await p.search_audiobook(title, facts.artist, year)
-        if isinstance(p, MusicProvider):
-            if kind == "album":
-                return await p.search_album(title, facts.artist, year)
-            if kind == "artist":
-                return await p.search_artist(title)
-            if kind == "track":
-                return await p.search_recording(title, facts.artist)
-        return []
+        described = self.registry.kinds[facts.kind]
+        if not isinstance(p, described.capability):
+            return []
+        return await described.search(
+            p, facts, title, year, facts.language or self.settings.language
+        )
 
     async def _details(self, p: Provider, facts: ItemFacts, pid: str) -> ItemMetadata:
+        described = self.registry.kinds[facts.kind]
+        if not isinstance(p, described.capability):
+            raise ProviderNotFound(p.name, f"cannot describe a {facts.kind}")
         lang = facts.language or self.settings.language
-        kind = facts.kind
-        if kind == "movie" and isinstance(p, MovieProvider):
-            return await p.movie_details(pid, lang)
-        if kind == "series" and isinstance(p, TvProvider):
-            meta = await p.series_details(pid, lang)
-            episodes = await p.episodes(pid, None, facts.season_type, lang)
-            return replace(meta, episodes=tuple(episodes))
-        if kind == "episode" and isinstance(p, TvProvider):
-            return await self._episode(p, facts, pid, lang)
-        if kind == "audiobook" and isinstance(p, AudiobookProvider):
-            return await p.audiobook_details(pid)
-        if isinstance(p, MusicProvider):
-            if kind == "album":
-                return await p.album_details(pid)
-            if kind == "artist":
-                return await p.artist_details(pid)
-            if kind == "track":
-                return await p.recording_details(pid)
-        raise ProviderNotFound(p.name, f"cannot describe a {kind}")
-
-    async def _episode(
-        self, provider: TvProvider, facts: ItemFacts, series_id: str, lang: str
-    ) -> ItemMetadata:
-        absolute = facts.season_type == "absolute"
-        season = None if absolute else facts.season
-        for e in await provider.episodes(series_id, season, facts.season_type, lang):
-            number = e.absolute_number if absolute else e.number
-            if number == facts.episode and (season is None or e.season == season):
-                return ItemMetadata(
-                    kind="episode",
-                    title=e.title,
-                    overview=e.overview,
-                    release_date=e.air_date,
-                    year=int(e.air_date[:4]) if e.air_date else None,
-                    season=e.season,
-                    episode=e.number,
-                    runtime_minutes=e.runtime_minutes,
-                    ids=e.ids,
-                    artwork=(Artwork("still", e.still_url),) if e.still_url else (),
-                )
-        raise ProviderNotFound(provider.name, f"no episode S{facts.season}E{facts.episode}")
+        return await described.details(p, facts, pid, lang)
 
     def _outcome(
         self,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from revenge.apikeys.credentials import NoProviderKey as NoStoredKey
 from revenge.metadata import MetadataFeature, install
 from revenge.metadata.errors import NoProviderKey
+from revenge.metadata.provider_credentials.service import NoProviderKey as NoStoredKey
 
 if TYPE_CHECKING:
+    from revenge.catalog.metadata_fields import Collector
     from revenge.runtime import Runtime
 
 
@@ -26,13 +27,18 @@ class CredentialKeys:
             raise NoProviderKey(service, str(exc)) from exc
 
 
-def build(runtime: Runtime) -> MetadataFeature:
-    """Install the metadata feature with the catalogue writer, stored keys and image links."""
+def build(runtime: Runtime, collect: Collector | None = None) -> MetadataFeature:
+    """Install the metadata feature with the catalogue writer, stored keys and image links;
+    `collect` keeps the provider collections items belong to."""
+    from revenge.catalog.image_links import ItemImageLinker
     from revenge.catalog.metadata_writer import CatalogMetadataWriter
-    from revenge.images.links import ItemImageLinker
+    from revenge.catalog.registry import KINDS
 
-    feature = install(runtime, CredentialKeys(runtime), CatalogMetadataWriter(runtime))
-    runtime.services["image_linker"] = ItemImageLinker()
+    kinds = [k.providers() for k in KINDS if k.providers is not None]
+    feature = install(
+        runtime, CredentialKeys(runtime), CatalogMetadataWriter(runtime, collect), kinds
+    )
+    runtime.image_linker = ItemImageLinker()
     for part in (feature.limiter, feature.breaker):
         close = getattr(part, "close", None)
         if close is not None:

@@ -17,7 +17,6 @@ from typing import Any
 from pgqueuer.errors import RetryRequested
 
 from revenge.infra.jobs.context import ExpectedJobFailure, JobContext
-from revenge.infra.jobs.registry import JobRegistry
 from revenge.notifications import repository as repo
 from revenge.notifications.channels import (
     Channel,
@@ -27,7 +26,7 @@ from revenge.notifications.channels import (
 )
 from revenge.notifications.events import NotificationEvent
 from revenge.notifications.push import http_channel
-from revenge.notifications.service import DELIVER_TASK
+from revenge.notifications.tasks import DeliverNotification, deliver_notification
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +43,13 @@ async def _channel_for(ctx: JobContext, kind: str) -> Channel:
     return http_channel(kind, cfg, allowlist)
 
 
-async def deliver(ctx: JobContext, payload: dict[str, Any]) -> None:
+@deliver_notification.handler
+async def deliver(ctx: JobContext, payload: DeliverNotification) -> None:
     """Send one notification; retry with backoff; give up after the configured attempts."""
     rt = ctx.runtime
-    event = NotificationEvent.from_json(payload["event"])
-    channel_id = uuid.UUID(payload["channel_id"])
-    recipient: str | None = payload.get("recipient")
+    event = NotificationEvent.from_json(payload.event)
+    channel_id = payload.channel_id
+    recipient = payload.recipient
     async with rt.db.transaction() as session:
         channel = await repo.get_channel(session, channel_id)
         target = rt.notifications.target(channel, recipient) if channel else None
@@ -117,20 +117,9 @@ async def _report_give_up(
         return  # never notify about failing failure notifications (no loops)
     await rt.events.job_failed(
         session,
-        task=DELIVER_TASK,
+        task=deliver_notification.name,
         job_id=ctx.job_id,
         attempts=ctx.attempt,
         error=f"{event.type} could not be delivered over a {target.kind} channel: {error}",
         data={"channel_id": str(channel_id), "event_type": event.type},
     )
-
-
-def register(registry: JobRegistry) -> None:
-    # max_attempts=1: the job schedules its own retries (RetryRequested) and decides the end.
-    registry.task(
-        DELIVER_TASK,
-        queue="notifications",
-        concurrency_limit=20,
-        max_attempts=1,
-        timeout_seconds=120,
-    )(deliver)

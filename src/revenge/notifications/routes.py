@@ -10,8 +10,8 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from revenge.activity.audit import Audit
 from revenge.activity.schemas import decode_cursor, encode_cursor
+from revenge.api.audit import Audit
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
 from revenge.errors import BadRequest, Conflict, NotFound, Unprocessable

@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.infra.jobs.queue import JobQueue
+from revenge.infra.jobs.types import QueuedJob, enqueue_many
 from revenge.infra.secrets import SecretBox
 from revenge.notifications import repository as repo
 from revenge.notifications.channels import DeliveryTarget
 from revenge.notifications.events import USER_EVENT_TYPES, NotificationEvent
 from revenge.notifications.models import NotificationChannel
-
-DELIVER_TASK = "notifications.deliver"
+from revenge.notifications.tasks import DeliverNotification, deliver_notification
 
 
 class NotificationService:
@@ -38,7 +38,7 @@ class NotificationService:
         user_id: uuid.UUID | None = None,
     ) -> int:
         """Enqueue one delivery job per (event, channel or recipient); how many."""
-        jobs: list[tuple[str, dict[str, Any], str | None]] = []
+        jobs: list[QueuedJob] = []
         for channel in await repo.channels_for(session, event.type):
             jobs.append(self._job(event, channel.id, None))
         if event.type in USER_EVENT_TYPES:
@@ -49,22 +49,23 @@ class NotificationService:
                 )
                 for email in emails:
                     jobs.append(self._job(event, transport.id, email))
-        await self._jobs.enqueue_many(session, jobs)
+        await enqueue_many(session, jobs)
         return len(jobs)
 
     async def send_to_channel(
         self, session: AsyncSession, channel_id: uuid.UUID, event: NotificationEvent
     ) -> int | None:
         """Enqueue a delivery to one channel regardless of its subscriptions (tests)."""
-        return (await self._jobs.enqueue_many(session, [self._job(event, channel_id, None)]))[0]
+        return (await enqueue_many(session, [self._job(event, channel_id, None)]))[0]
 
     @staticmethod
-    def _job(
-        event: NotificationEvent, channel_id: uuid.UUID, recipient: str | None
-    ) -> tuple[str, dict[str, Any], str | None]:
-        payload = {"event": event.to_json(), "channel_id": str(channel_id), "recipient": recipient}
-        key = f"notify:{event.id}:{channel_id}:{recipient or ''}"
-        return (DELIVER_TASK, payload, key)
+    def _job(event: NotificationEvent, channel_id: uuid.UUID, recipient: str | None) -> QueuedJob:
+        payload = DeliverNotification(
+            event=event.to_json(), channel_id=channel_id, recipient=recipient
+        )
+        return deliver_notification.job(
+            payload, f"notify:{event.id}:{channel_id}:{recipient or ''}"
+        )
 
     def seal(self, secret: str | None) -> bytes | None:
         return self._box.encrypt(secret.encode()) if secret else None

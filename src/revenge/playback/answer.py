@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from revenge.api.auth import Principal
+from revenge.identity import Principal
 from revenge.libraries.models import MediaFile
 from revenge.playback import tracks
 from revenge.playback.decision import Decision, FileFacts, StreamFacts, container_name

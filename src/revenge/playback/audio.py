@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
-from revenge.api.auth import Principal
 from revenge.errors import BadRequest, NotFound
+from revenge.identity import Principal
 from revenge.libraries.access import allowed_library_ids
 from revenge.playback import audio_repository as repo
 from revenge.playback.audio_repository import AudioFile
@@ -137,11 +137,10 @@ async def find_file_audio(
 
 def converters(runtime: Runtime) -> AudioConverters:
     """This process's converters (their spare child is stopped with the runtime)."""
-    found = runtime.services.get("audio_converters")
+    found = runtime.audio_converters
     if found is None:
-        found = runtime.services["audio_converters"] = AudioConverters()
+        found = runtime.audio_converters = AudioConverters()
         runtime.closers.append(found.close)
-    assert isinstance(found, AudioConverters)
     return found
 
 

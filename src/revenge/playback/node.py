@@ -64,7 +64,7 @@ class PlaybackNode:
 
 def playback_node(runtime: Runtime) -> PlaybackNode:
     """The node's playback machinery (made on first use, started by the app's lifespan)."""
-    node = runtime.services.get("playback_node")
-    if not isinstance(node, PlaybackNode):
-        node = runtime.services["playback_node"] = PlaybackNode(runtime)
+    node = runtime.playback_node
+    if node is None:
+        node = runtime.playback_node = PlaybackNode(runtime)
     return node

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse, Response
 
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
+from revenge.api.media import FileCaller
 from revenge.api.openapi import problem_responses
 from revenge.errors import BadRequest, NotFound
 from revenge.playback import hls, service, tracks
@@ -22,7 +23,7 @@ from revenge.playback.node import playback_node
 from revenge.playback.plan import Plan, Variant
 from revenge.playback.producer import ProductionFailed
 from revenge.playback.schemas import PlaybackDecisionOut, PlaybackRequest, PlaybackSessionOut
-from revenge.playback.signing import FileCaller, MediaCaller
+from revenge.playback.signing import MediaCaller
 from revenge.playback.subtitles import SubtitleTrack, vtt_path
 from revenge.runtime import Runtime
 

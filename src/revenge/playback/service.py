@@ -10,8 +10,8 @@ from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
 from revenge.errors import BadRequest, NotFound, ServiceUnavailable
+from revenge.identity import Principal
 from revenge.libraries.models import MediaFile, MediaStream
 from revenge.libraries.scanner.repository import save_probes
 from revenge.playback import repository as repo

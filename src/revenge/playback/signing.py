@@ -26,15 +26,10 @@ import hashlib
 import hmac
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
 
-from fastapi import Depends, Query, Request
-
-from revenge.api.auth import Principal
-from revenge.api.deps import RuntimeDep, optional_principal
 from revenge.errors import Unauthorized
+from revenge.identity import Principal
 from revenge.playback import access_repository as repo
 from revenge.runtime import Runtime
 
@@ -141,10 +136,9 @@ def _binding(principal: Principal) -> tuple[str, str]:
 
 def signer(runtime: Runtime) -> MediaSigner:
     """The process's signer, keyed from the cluster-wide secret key file."""
-    found = runtime.services.get("media_signer")
-    if not isinstance(found, MediaSigner):
-        found = MediaSigner(runtime.secrets.derive_key("media-url-v1"))
-        runtime.services["media_signer"] = found
+    found = runtime.media_signer
+    if found is None:
+        found = runtime.media_signer = MediaSigner(runtime.secrets.derive_key("media-url-v1"))
     return found
 
 
@@ -178,13 +172,6 @@ def caller_from_principal(principal: Principal) -> MediaCaller:
     )
 
 
-MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
-TokenParam = Annotated[
-    str | None,
-    Query(max_length=MAX_TOKEN_LENGTH, description="A signed media token (from a media URL)."),
-]
-
-
 async def resolve_caller(
     runtime: Runtime, principal: Principal | None, token: str | None, scope: str
 ) -> MediaCaller:
@@ -196,22 +183,3 @@ async def resolve_caller(
         if caller is not None:
             return caller
     raise Unauthorized("Sign in or use a valid, unexpired media URL.")
-
-
-def media_access(kind: str, param: str) -> Callable[..., Awaitable[MediaCaller]]:
-    """A dependency: the caller of a route whose path parameter `param` names a `kind` scope.
-
-    E.g. `Depends(media_access("file", "file_id"))` accepts credentials in headers or a token
-    issued for `file:<file_id>`. List the route in `api.auth.PUBLIC_ROUTES`.
-    """
-
-    async def dependency(
-        request: Request, runtime: RuntimeDep, principal: MaybePrincipal, token: TokenParam = None
-    ) -> MediaCaller:
-        scope = f"{kind}:{request.path_params.get(param, '')}"
-        return await resolve_caller(runtime, principal, token, scope)
-
-    return dependency
-
-
-FileCaller = Annotated[MediaCaller, Depends(media_access("file", "file_id"))]

@@ -13,11 +13,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from revenge.api.auth import Principal
 from revenge.api.deps import CurrentUser, RuntimeDep
+from revenge.api.media import FileCaller
 from revenge.api.openapi import problem_responses
+from revenge.identity import Principal
 from revenge.playback import subtitles
-from revenge.playback.signing import FileCaller, caller_from_principal, playback_ttl
+from revenge.playback.signing import caller_from_principal, playback_ttl
 from revenge.playback.subtitle_repository import VideoFile
 from revenge.playback.subtitle_schemas import SubtitleTrackOut
 from revenge.playback.tracks import track_out

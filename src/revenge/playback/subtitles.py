@@ -173,18 +173,16 @@ async def webvtt(runtime: Runtime, video: VideoFile, track: SubtitleTrack) -> by
 def _recent(runtime: Runtime) -> TTLCache[str, bytes]:
     """Documents this process made lately: the shared cache keeps an in-process entry only
     seconds, and a track read from inside a large video is worth keeping longer."""
-    found = runtime.services.get("subtitle_documents")
+    found = runtime.subtitle_documents
     if found is None:
-        found = runtime.services["subtitle_documents"] = TTLCache(RECENT_DOCUMENTS, CACHE_SECONDS)
-    assert isinstance(found, TTLCache)
+        found = runtime.subtitle_documents = TTLCache(RECENT_DOCUMENTS, CACHE_SECONDS)
     return found
 
 
 def _slots(runtime: Runtime) -> asyncio.Semaphore:
-    found = runtime.services.get("subtitle_slots")
+    found = runtime.subtitle_slots
     if found is None:
-        found = runtime.services["subtitle_slots"] = asyncio.Semaphore(_CONVERSIONS)
-    assert isinstance(found, asyncio.Semaphore)
+        found = runtime.subtitle_slots = asyncio.Semaphore(_CONVERSIONS)
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from revenge.api.auth import Principal
+from revenge.identity import Principal
 from revenge.playback.signing import file_scope, sign_url
 from revenge.playback.subtitle_schemas import SubtitleTrackOut
 from revenge.playback.subtitles import SubtitleTrack, vtt_path

@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
 from revenge.browse.items import AUDIO_TYPES, VIDEO_TYPES, ItemKey, describe, visible
 from revenge.browse.positions import between
 from revenge.errors import Forbidden, NotFound, Unprocessable
+from revenge.identity import Principal
 from revenge.libraries.access import allowed_library_ids
 from revenge.playlists import repository as repo
 from revenge.playlists.schemas import (

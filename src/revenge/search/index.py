@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.infra.db.engine import Database
 from revenge.search import documents, ranking
+from revenge.search import documents_repository as documents_repo
 from revenge.search import repository as repo
 from revenge.search.query import plan
 from revenge.search.vocabulary import Vocabulary
@@ -115,11 +116,11 @@ class PostgresSearchIndex:
             if item_type in documents.ITEM_TYPES:
                 by_type.setdefault(item_type, set()).add(item_id)
         for item_type, ids in list(by_type.items()):
-            for parent_type, parent_ids in await documents.parents(session, item_type, ids):
+            for parent_type, parent_ids in await documents_repo.parents(session, item_type, ids):
                 by_type.setdefault(parent_type, set()).update(parent_ids)
         written = 0
         for item_type, ids in by_type.items():
-            docs = list(await documents.load(session, item_type, list(ids)))
+            docs = list(await documents_repo.load(session, item_type, list(ids)))
             written += await self._write(session, docs)
             await repo.delete(session, item_type, list(ids - {d.item_id for d in docs}))
         return written
@@ -128,7 +129,7 @@ class PostgresSearchIndex:
         await repo.delete_all(session)
         total = 0
         for item_type in documents.ITEM_TYPES:
-            total += await self._write(session, await documents.load(session, item_type, None))
+            total += await self._write(session, await documents_repo.load(session, item_type, None))
         self.vocabulary = Vocabulary(await repo.vocabulary(session))
         return total
 
@@ -161,12 +162,14 @@ class PostgresSearchIndex:
         if found is None or not found.required:
             return SearchResult()
         phrase = found.phrase
+        filters, filter_params = repo.filters(
+            allowed, query.library_id, query.types, query.year_from, query.year_to, query.genre
+        )
         params: dict[str, Any] = {
-            "phrase": phrase, "prefix": _like(phrase) + "%", "query": found.tsquery(),
+            "phrase": phrase, "prefix": repo.like_prefix(phrase), "query": found.tsquery(),
             "direct": found.tsquery(exact=True), "limit": query.limit,
             "candidates": max(CANDIDATES, 2 * query.limit), "cap": self.count_cap,
-        } | _filter_params(query, allowed)  # fmt: skip
-        filters = _filters(query, allowed)
+        } | filter_params  # fmt: skip
         result = SearchResult()
         rows: list[Any] = []
         if min(vocab.titles_with_prefix(w.text) for w in found.required) > self.broad_titles:
@@ -185,34 +188,3 @@ class PostgresSearchIndex:
                 row["names"], row["year"], list(row["genres"]), score,
             ))  # fmt: skip
         return result
-
-
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _filters(query: SearchQuery, allowed: set[uuid.UUID] | None) -> list[str]:
-    found = []
-    if allowed is not None:
-        found.append("d.library_id IN :libraries")
-    if query.library_id is not None:
-        found.append("d.library_id = :library_id")
-    if query.types:
-        found.append("d.item_type IN :types")
-    if query.year_from is not None:
-        found.append("d.year >= :year_from")
-    if query.year_to is not None:
-        found.append("d.year <= :year_to")
-    if query.genre:
-        found.append(":genre = ANY (d.genres)")
-    return found
-
-
-def _filter_params(query: SearchQuery, allowed: set[uuid.UUID] | None) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "library_id": query.library_id, "types": list(query.types),
-        "year_from": query.year_from, "year_to": query.year_to, "genre": query.genre,
-    }  # fmt: skip
-    if allowed is not None:
-        params["libraries"] = list(allowed) or [uuid.UUID(int=0)]
-    return {k: v for k, v in params.items() if v not in (None, [])}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -142,3 +143,39 @@ async def search_broad(
     session: AsyncSession, params: dict[str, Any], filters: list[str]
 ) -> list[Any]:
     return await _run(session, _BROAD, params, filters)
+
+
+def like_prefix(text: str) -> str:
+    """A LIKE pattern matching what starts with `text` (its wildcards taken literally)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def filters(
+    allowed: set[uuid.UUID] | None,
+    library_id: uuid.UUID | None,
+    types: Sequence[str],
+    year_from: int | None,
+    year_to: int | None,
+    genre: str | None,
+) -> tuple[list[str], dict[str, Any]]:
+    """The WHERE conditions on documents `d` of a search, and their parameters."""
+    found = []
+    if allowed is not None:
+        found.append("d.library_id IN :libraries")
+    if library_id is not None:
+        found.append("d.library_id = :library_id")
+    if types:
+        found.append("d.item_type IN :types")
+    if year_from is not None:
+        found.append("d.year >= :year_from")
+    if year_to is not None:
+        found.append("d.year <= :year_to")
+    if genre:
+        found.append(":genre = ANY (d.genres)")
+    params: dict[str, Any] = {
+        "library_id": library_id, "types": list(types),
+        "year_from": year_from, "year_to": year_to, "genre": genre,
+    }  # fmt: skip
+    if allowed is not None:
+        params["libraries"] = list(allowed) or [uuid.UUID(int=0)]
+    return found, {k: v for k, v in params.items() if v not in (None, [])}

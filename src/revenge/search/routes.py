@@ -15,6 +15,7 @@ from revenge.search.documents import ITEM_TYPES
 from revenge.search.index import SearchQuery
 from revenge.search.schemas import RebuildOut, SearchHitOut, SearchOut
 from revenge.search.service import search_index
+from revenge.search.tasks import IndexItems, index_items
 
 router = APIRouter(tags=["search"], dependencies=[Depends(known_query_keys)])
 
@@ -63,7 +64,7 @@ async def search(
 @router.post("/api/v1/admin/search/rebuild", status_code=202)
 async def rebuild(runtime: RuntimeDep, admin: AdminUser, session: DbSession) -> RebuildOut:
     """Queue a full rebuild of the search index."""
-    job_id = await runtime.jobs.enqueue(
-        session, "search.index", {"rebuild": True}, dedupe_key="search.rebuild"
+    job_id = await index_items.enqueue(
+        session, IndexItems(rebuild=True), dedupe_key="search.rebuild"
     )
     return RebuildOut(job_id=job_id)

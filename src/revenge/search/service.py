@@ -12,8 +12,7 @@ if TYPE_CHECKING:  # the runtime imports the job catalogue, which imports this m
 
 def search_index(runtime: Runtime) -> SearchIndex:
     """The index of this process, made on first use and kept in the runtime."""
-    index = runtime.services.get("search")
+    index = runtime.search
     if index is None:
-        index = runtime.services["search"] = PostgresSearchIndex(runtime.db)
-    assert isinstance(index, PostgresSearchIndex)
+        index = runtime.search = PostgresSearchIndex(runtime.db)
     return index

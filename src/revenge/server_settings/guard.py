@@ -6,13 +6,8 @@ load balancers keep working and an administrator can still sign in.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Depends, Request
-
-from revenge.api.auth import Principal
-from revenge.api.deps import RuntimeDep, optional_principal
 from revenge.errors import ServiceUnavailable
+from revenge.identity import Principal
 from revenge.runtime import Runtime
 
 EXEMPT_ROUTES = {
@@ -36,16 +31,6 @@ class MaintenanceMode(ServiceUnavailable):
             retry_after=60,
             maintenance=True,
         )
-
-
-async def maintenance_guard(
-    request: Request,
-    runtime: RuntimeDep,
-    principal: Annotated[Principal | None, Depends(optional_principal)],
-) -> None:
-    """Router-wide: 503 for non-admin requests while maintenance mode is on."""
-    template: str = getattr(request.scope.get("route"), "path", request.url.path)
-    await refuse_in_maintenance(runtime, principal, template)
 
 
 async def refuse_in_maintenance(

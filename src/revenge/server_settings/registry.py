@@ -11,8 +11,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from revenge.config import Settings
-from revenge.infra.http.guard import validate_allowlist_entry
+from revenge.config import Settings, validate_allowlist_entry
 
 DAY = 86400
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.activity.audit import Audit
+from revenge.api.audit import Audit
 from revenge.api.deps import AdminUser, DbSession, RuntimeDep
 from revenge.errors import NotFound, Unprocessable
 from revenge.runtime import Runtime

@@ -8,10 +8,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
 
-# At most one activity write per session per node in this many seconds.
-ACTIVITY_WRITE_INTERVAL = 60.0
-# Longest a validated session is trusted from the cache before the database is asked again.
-CACHE_TTL_SECONDS = 30.0
 # Longest a node goes without reading the revocation epoch from PostgreSQL (service docstring).
 EPOCH_CHECK_SECONDS = 1.0
 

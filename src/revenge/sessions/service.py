@@ -27,29 +27,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from cachetools import TTLCache
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from revenge.activity.seam import record
-from revenge.api.client import ClientInfo
-from revenge.sessions import repository as repo
-from revenge.sessions.models import Session
-from revenge.sessions.policy import (
-    ACTIVITY_WRITE_INTERVAL,
-    CACHE_TTL_SECONDS,
-    EPOCH_CHECK_SECONDS,
-    SessionPolicy,
-    session_policy,
-)
-from revenge.sessions.tokens import (
+from revenge.identity.client import ClientInfo
+from revenge.identity.credentials import CredentialKind, CredentialStore
+from revenge.identity.tokens import (
     MAX_TOKEN_LENGTH,
     REFRESH_PREFIX,
     SESSION_PREFIX,
-    cache_key,
     new_token,
     token_hash,
 )
+from revenge.sessions import repository as repo
+from revenge.sessions.models import Session
+from revenge.sessions.policy import EPOCH_CHECK_SECONDS, SessionPolicy, session_policy
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
@@ -70,6 +63,10 @@ class SessionIdentity:
     epoch: int = 0
     # Signed in with a password and a second factor, or through an identity provider.
     second_factor: bool = False
+
+    @property
+    def credential_id(self) -> uuid.UUID:
+        return self.session_id
 
     def usable(self, now: float, idle_timeout: float) -> bool:
         return now < self.expires_at and now - self.last_activity_at <= idle_timeout
@@ -115,8 +112,14 @@ class SessionService:
 
     def __init__(self, runtime: Runtime) -> None:
         self._rt = runtime
-        # Sessions whose activity this node wrote recently (the write throttle).
-        self._touched: TTLCache[uuid.UUID, float] = TTLCache(100_000, ACTIVITY_WRITE_INTERVAL)
+        kind = CredentialKind(
+            cache_namespace="session",
+            prefix=SESSION_PREFIX,
+            decode=SessionIdentity.decode,
+            load=self._load,
+            touch=repo.touch,
+        )
+        self.store = CredentialStore(kind, runtime.cache, runtime.db)
         self._epoch = 0
         self._epoch_read_at = -EPOCH_CHECK_SECONDS
 
@@ -152,7 +155,7 @@ class SessionService:
                 "expires_at": datetime.now(UTC) + timedelta(seconds=policy.absolute_lifetime),
             },
         )
-        self._touched[row.id] = time.monotonic()
+        self.store.mark_used(row.id)
         await self._rt.events.signed_in(
             session,
             user_id=user_id,
@@ -167,47 +170,36 @@ class SessionService:
 
     async def validate(self, token: str, *, ip: str | None = None) -> SessionIdentity | None:
         """The session a token belongs to, if usable: cache first, then the database."""
-        if not _well_formed(token, SESSION_PREFIX):
+        if not self.store.well_formed(token):
             return None
-        digest = token_hash(token)
-        key = cache_key("session", digest)
-        policy, now = await self.policy(), time.time()
-        raw = await self._rt.cache.get(key)
-        identity = SessionIdentity.decode(raw) if raw is not None else None
-        if (
-            identity is None
-            or not identity.usable(now, policy.idle_timeout)
-            or identity.epoch < await self.current_epoch()
-        ):
-            identity = await self._validate_from_db(digest, key, now, policy)
-            if identity is None:
-                return None
-        await self.update_activity(identity.session_id, ip)
+        policy = await self.policy()
+
+        def usable(found: SessionIdentity, now: float) -> bool:
+            return found.usable(now, policy.idle_timeout)
+
+        async def still_current(found: SessionIdentity) -> bool:
+            return found.epoch >= await self.current_epoch()
+
+        identity = await self.store.lookup(token, usable, still_current)
+        if identity is not None:
+            await self.update_activity(identity.session_id, ip)
         return identity
 
-    async def _validate_from_db(
-        self, digest: bytes, key: str, now: float, policy: SessionPolicy
-    ) -> SessionIdentity | None:
-        async with self._rt.db.engine.connect() as conn, conn.begin():
-            row = await repo.validation_row(conn, digest)
-            if row is None or row.disabled:
-                return None
-            identity = SessionIdentity(
-                session_id=row.id,
-                user_id=row.user_id,
-                username=row.username,
-                role=row.role,
-                expires_at=row.expires_at.timestamp(),
-                last_activity_at=row.last_activity_at.timestamp(),
-                epoch=int(row.epoch or 0),
-                second_factor=row.auth_method != "password" or row.totp_enabled_at is not None,
-            )
-            self._epoch = max(self._epoch, identity.epoch)
-            if not identity.usable(now, policy.idle_timeout):
-                return None
-            # Written while the rows are share-locked: see the module docstring.
-            ttl = min(CACHE_TTL_SECONDS, identity.expires_at - now)
-            await self._rt.cache.set(key, identity.encode(), ttl)
+    async def _load(self, conn: AsyncConnection, digest: bytes) -> SessionIdentity | None:
+        row = await repo.validation_row(conn, digest)
+        if row is None or row.disabled:
+            return None
+        identity = SessionIdentity(
+            session_id=row.id,
+            user_id=row.user_id,
+            username=row.username,
+            role=row.role,
+            expires_at=row.expires_at.timestamp(),
+            last_activity_at=row.last_activity_at.timestamp(),
+            epoch=int(row.epoch or 0),
+            second_factor=row.auth_method != "password" or row.totp_enabled_at is not None,
+        )
+        self._epoch = max(self._epoch, identity.epoch)
         return identity
 
     async def current_epoch(self) -> int:
@@ -242,9 +234,9 @@ class SessionService:
         if disabled or idle or row.expires_at.timestamp() <= now:
             return None
         access, refresh = new_token(SESSION_PREFIX), new_token(REFRESH_PREFIX)
-        old_key = cache_key("session", row.token_hash)
+        old_hash = row.token_hash
         await repo.rotate(session, row, token_hash(access), token_hash(refresh), client.ip)
-        await self._rt.cache.delete(old_key)
+        await self.store.evict([old_hash])
         await session.refresh(row)
         return IssuedSession(row, access, refresh)
 
@@ -313,12 +305,7 @@ class SessionService:
 
     async def update_activity(self, session_id: uuid.UUID, ip: str | None) -> bool:
         """Record use of a session: at most one database write a minute per session."""
-        if session_id in self._touched:
-            return False
-        self._touched[session_id] = time.monotonic()
-        async with self._rt.db.transaction() as session:
-            await repo.touch(session, session_id, ip)
-        return True
+        return await self.store.touch(session_id, ip)
 
     async def forget_cached(self, session: AsyncSession, user_id: uuid.UUID) -> None:
         """Drop a user's cached sessions (after a role change); call after updating the user."""
@@ -348,8 +335,7 @@ class SessionService:
         return revoked
 
     async def _evict(self, hashes: Sequence[bytes]) -> None:
-        if hashes:
-            await self._rt.cache.delete(*(cache_key("session", h) for h in hashes))
+        await self.store.evict(hashes)
 
     async def _audit(
         self,

@@ -16,9 +16,9 @@ from cachetools import TTLCache
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
-from revenge.api.auth import Principal
 from revenge.api.deps import CurrentUser, RuntimeDep, optional_principal
 from revenge.api.openapi import problem_responses
+from revenge.identity import Principal
 from revenge.playback.signing import file_scope, playback_ttl, resolve_caller, signer
 from revenge.runtime import Runtime
 from revenge.streaming import service
@@ -69,10 +69,9 @@ TokenParam = Annotated[
 
 def recent_grants(runtime: Runtime) -> TTLCache[tuple[object, ...], tuple[Caller, StreamFile]]:
     """Who was just allowed which file: players send bursts of range requests for one file."""
-    grants = runtime.services.get("stream_grants")
+    grants = runtime.stream_grants
     if grants is None:
-        grants = runtime.services["stream_grants"] = TTLCache(4096, GRANT_SECONDS)
-    assert isinstance(grants, TTLCache)
+        grants = runtime.stream_grants = TTLCache(4096, GRANT_SECONDS)
     return grants
 
 

@@ -15,10 +15,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
-from revenge.api.auth import Principal
 from revenge.api.deps import RuntimeDep, optional_principal
 from revenge.api.openapi import problem_responses
 from revenge.errors import Forbidden, Unauthorized
+from revenge.identity import Principal
 from revenge.infra.jobs import repository as jobs_repository
 from revenge.runtime import Runtime
 from revenge.system import repository

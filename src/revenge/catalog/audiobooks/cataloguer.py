@@ -7,20 +7,15 @@ from collections import defaultdict
 from typing import Any
 
 from psycopg import AsyncConnection
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.audiobooks import repository as repo
 from revenge.catalog.audiobooks.placement import BookPlan, plan_book
 from revenge.catalog.text import sort_title
-from revenge.catalog.types import FileToPlace, Placed, Placement
+from revenge.catalog.types import BaseCataloguer, FileToPlace, Placed, Placement
 from revenge.libraries.naming import display_case, nfc, numbered_title
-from revenge.libraries.scanner.walk import AUDIO_EXTENSIONS
 
 
-class AudiobooksCataloguer:
-    media_kind = "audio"
-    extensions = AUDIO_EXTENSIONS
-
+class AudiobooksCataloguer(BaseCataloguer, media="audio", orphans=repo.delete_orphans):
     async def place(
         self, conn: AsyncConnection[Any], library_id: uuid.UUID, files: list[FileToPlace]
     ) -> Placed:
@@ -68,9 +63,6 @@ class AudiobooksCataloguer:
             known = [r["duration_seconds"] for r in by_book.get(book_id, [])]
             durations[book_id] = sum(d for d in known if d) or None
         await repo.replace_chapters(conn, chapters, durations)
-
-    async def purge_orphans(self, session: AsyncSession) -> int:
-        return await repo.delete_orphans(session)
 
 
 def _chapters(files: list[dict[str, Any]]) -> list[tuple[str, uuid.UUID, float, float | None]]:

@@ -17,15 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.audiobooks import metadata_repository as repo
 from revenge.catalog.metadata_fields import (
+    RowWriter,
     Saved,
     Stale,
-    credits,
     id_values,
-    status_values,
     text_values,
     title_values,
 )
-from revenge.catalog.people.repository import replace_credits
 from revenge.metadata.types import ExternalIds, ItemMetadata
 from revenge.metadata.writer import FetchOutcome, ItemFacts
 
@@ -40,11 +38,11 @@ def book_values(meta: ItemMetadata) -> dict[str, Any]:
     return values | id_values(meta.ids, none, ("musicbrainz",))
 
 
-class AudiobookWriter:
-    async def facts(self, session: AsyncSession, ref: str, item_id: uuid.UUID) -> ItemFacts | None:
-        row = await repo.book(session, item_id)
-        if row is None:
-            return None
+class AudiobookWriter(RowWriter):
+    store = staticmethod(repo.save_book)
+    kind = "audiobook"
+
+    async def describe(self, session: AsyncSession, ref: str, row: Any) -> ItemFacts:
         file = await repo.book_file(session, row.id)
         authors = (await repo.credited(session, row.id))["author"]
         return ItemFacts(
@@ -58,25 +56,23 @@ class AudiobookWriter:
             current=ItemMetadata(kind="audiobook", ids=ExternalIds(musicbrainz=row.musicbrainz_id)),
         )
 
-    async def save(
-        self, session: AsyncSession, item_id: uuid.UUID, outcome: FetchOutcome
-    ) -> Saved | None:
-        row = await repo.book(session, item_id)
-        if row is None or outcome.metadata is None:
-            return None
-        meta = outcome.metadata
-        await repo.save_book(session, row.id, book_values(meta) | status_values(outcome))
-        if meta.people:
-            await replace_credits(session, "audiobook", row.id, credits(meta))
-            known = await repo.credited(session, row.id)
-            for role in ("author", "narrator"):
-                if not known.get(role):
-                    names = list(dict.fromkeys(p.name for p in meta.people if p.role == role))
-                    await repo.add_people(session, row.id, role, names)
-        return Saved(row.library_id, [("audiobook", row.id)])
+    async def row(self, session: AsyncSession, item_id: uuid.UUID) -> Any:
+        return await repo.book(session, item_id)
 
-    async def mark(self, session: AsyncSession, item_id: uuid.UUID, values: dict[str, Any]) -> None:
-        await repo.save_book(session, item_id, values)
+    def values(self, meta: ItemMetadata, row: Any) -> dict[str, Any]:
+        return book_values(meta)
+
+    async def after_save(
+        self, session: AsyncSession, row: Any, meta: ItemMetadata, outcome: FetchOutcome,
+        saved: Saved,
+    ) -> None:  # fmt: skip
+        if not meta.people:
+            return
+        known = await repo.credited(session, row.id)
+        for role in ("author", "narrator"):
+            if not known.get(role):
+                names = list(dict.fromkeys(p.name for p in meta.people if p.role == role))
+                await repo.add_people(session, row.id, role, names)
 
     async def stale(self, session: AsyncSession, before: datetime, limit: int) -> Sequence[Stale]:
         return await repo.stale_books(session, before, limit)

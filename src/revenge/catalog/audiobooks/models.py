@@ -3,35 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from revenge.catalog.columns import (
-    group_key,
-    library_fk,
-    metadata_fetched_at,
-    metadata_reason,
-    metadata_status,
+    CatalogRow,
+    MetadataState,
+    listed,
     text_array,
 )
-from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
+from revenge.infra.db.base import Base
 
 
-class Audiobook(Base):
+class Audiobook(CatalogRow, MetadataState, Base):
     __tablename__ = "audiobooks"
-    __table_args__ = (
-        Index("uq_audiobooks_library_group", "library_id", "group_key", unique=True),
-        Index("ix_audiobooks_library_sort", "library_id", "sort_title"),
-        Index("ix_audiobooks_title_order", "sort_title", "id"),
-        Index("ix_audiobooks_added", "created_at", "id"),
-    )
+    __table_args__ = (*listed("audiobooks"),)
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    library_id: Mapped[uuid.UUID] = library_fk()
-    group_key: Mapped[str] = group_key()
     title: Mapped[str] = mapped_column(Text, nullable=False)
     sort_title: Mapped[str] = mapped_column(Text, nullable=False)
     series_name: Mapped[str | None] = mapped_column(Text)
@@ -43,11 +32,6 @@ class Audiobook(Base):
     asin: Mapped[str | None] = mapped_column(String(20))
     musicbrainz_id: Mapped[str | None] = mapped_column(String(36))
     genres: Mapped[list[str] | None] = text_array()
-    metadata_status: Mapped[str | None] = metadata_status()
-    metadata_reason: Mapped[str | None] = metadata_reason()
-    metadata_fetched_at: Mapped[datetime | None] = metadata_fetched_at()
-    created_at: Mapped[datetime] = created_ts()
-    updated_at: Mapped[datetime] = updated_ts()
 
 
 class AudiobookPerson(Base):

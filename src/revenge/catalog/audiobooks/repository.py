@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.audiobooks.models import Audiobook, AudiobookChapter, AudiobookPerson
-from revenge.catalog.bulk import upsert_keyed
+from revenge.catalog.bulk import KeyedUpsert
 from revenge.catalog.people.repository import delete_orphan_credits
 from revenge.catalog.repository import (
     delete_orphan_states,
@@ -39,10 +39,7 @@ _BOOKS = (
 )
 
 
-async def upsert_books(
-    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
-) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
-    return await upsert_keyed(conn, "audiobooks", library_id, rows, _BOOKS)
+upsert_books = KeyedUpsert("audiobooks", _BOOKS)
 
 
 async def replace_people(

@@ -11,10 +11,9 @@ from pydantic import BaseModel
 
 from revenge.catalog.audiobooks import repository as repo
 from revenge.catalog.audiobooks.models import Audiobook
-from revenge.catalog.browse import BrowseDep
+from revenge.catalog.browse_routes import BrowseDep
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.schemas import FileOut, Page, PlayableFlags, UserStateOut
-from revenge.errors import NotFound
 from revenge.images.schemas import ItemImageOut
 
 router = APIRouter()
@@ -74,16 +73,12 @@ async def list_audiobooks(
     people = await repo.people_of(browse.session, [b.id for b in books])
     items = [_out(b, people[b.id]) for b in books]
     await browse.flag("audiobook", items)
-    return Page(
-        items=items, total=total, limit=browse.limit, offset=browse.offset, next_cursor=following
-    )
+    return browse.page(items, total, following)
 
 
 @router.get("/{book_id}")
 async def get_audiobook(book_id: uuid.UUID, browse: BrowseDep) -> AudiobookDetail:
-    book = await repo.get_book(browse.session, book_id, browse.allowed)
-    if book is None:
-        raise NotFound(f"No audiobook {book_id}.")
+    book = await browse.one(repo.get_book, "audiobook", book_id)
     people = await repo.people_of(browse.session, [book.id])
     chapters = [
         ChapterOut.model_validate(c, from_attributes=True)

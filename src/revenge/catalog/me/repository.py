@@ -8,23 +8,14 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.audiobooks.models import Audiobook
-from revenge.catalog.movies.models import Movie
-from revenge.catalog.music.models import Album
-from revenge.catalog.podcasts.models import Podcast
+from revenge.catalog.registry import KINDS
 from revenge.catalog.repository import main_duration, scoped
 from revenge.catalog.state.models import UserItemState
 from revenge.catalog.state.repository import PLAYABLE
-from revenge.catalog.tv.models import Episode, Series
+from revenge.catalog.tv.models import Episode
 
 # What "recently added" lists: the top-level item of every module.
-TOP_LEVEL: dict[str, Any] = {
-    "movie": Movie,
-    "series": Series,
-    "album": Album,
-    "audiobook": Audiobook,
-    "podcast": Podcast,
-}
+TOP_LEVEL = KINDS.where(lambda k: k.top_level)
 # Progress between these fractions of the running time counts as "in progress".
 RESUME_FROM = 0.05
 RESUME_UNTIL = 0.90
@@ -35,7 +26,7 @@ async def recently_added(
 ) -> list[tuple[str, Any]]:
     """Newest items across modules; each module's newest `limit` rows, merged."""
     found: list[tuple[str, Any]] = []
-    for kind, model in TOP_LEVEL.items():
+    for kind, model in ((k.name, k.model) for k in TOP_LEVEL):
         stmt = scoped(select(model), model.library_id, allowed, None)
         stmt = stmt.order_by(model.created_at.desc(), model.id.desc()).limit(limit)
         found += [(kind, row) for row in (await session.execute(stmt)).scalars()]
@@ -64,7 +55,7 @@ async def in_progress(
 async def items_by_id(
     session: AsyncSession, kind: str, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, Any]:
-    model = PLAYABLE[kind]
+    model = KINDS[kind].model
     rows = await session.execute(select(model).where(model.id.in_(ids)))
     return {row.id: row for row in rows.scalars()}
 

@@ -6,19 +6,14 @@ import uuid
 from typing import Any
 
 from psycopg import AsyncConnection
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.movies import repository as repo
 from revenge.catalog.movies.placement import MoviePlan, plan_movie
 from revenge.catalog.text import sort_title
-from revenge.catalog.types import FileToPlace, Placed, Placement
-from revenge.libraries.scanner.walk import VIDEO_EXTENSIONS
+from revenge.catalog.types import BaseCataloguer, FileToPlace, Placed, Placement
 
 
-class MoviesCataloguer:
-    media_kind = "video"
-    extensions = VIDEO_EXTENSIONS
-
+class MoviesCataloguer(BaseCataloguer, media="video", orphans=repo.delete_orphans):
     async def place(
         self, conn: AsyncConnection[Any], library_id: uuid.UUID, files: list[FileToPlace]
     ) -> Placed:
@@ -47,11 +42,3 @@ class MoviesCataloguer:
         placed.touched_items = [("movie", i) for i in set(ids.values())]
         placed.new_items = [("movie", i) for i in created]
         return placed
-
-    async def finish(
-        self, conn: AsyncConnection[Any], library_id: uuid.UUID, item_ids: set[uuid.UUID]
-    ) -> None:
-        return None
-
-    async def purge_orphans(self, session: AsyncSession) -> int:
-        return await repo.delete_orphans(session)

@@ -44,9 +44,3 @@ async def stale(
         .limit(limit)
     )
     return [(i, t) for i, t in (await session.execute(stmt)).all()]
-
-
-async def edit(session: AsyncSession, movie_id: uuid.UUID, values: dict[str, Any]) -> None:
-    """Set the given columns (a person's edit: the fetch time is left alone)."""
-    stmt = update(Movie).where(Movie.id == movie_id).values(**values, updated_at=func.now())
-    await session.execute(stmt)

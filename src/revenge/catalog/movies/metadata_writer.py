@@ -11,19 +11,18 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.metadata_fields import (
+    Membership,
+    RowWriter,
     Saved,
     Stale,
-    credits,
     id_values,
+    locked,
     score_values,
-    status_values,
     text_values,
     title_values,
 )
 from revenge.catalog.movies import metadata_repository as repo
 from revenge.catalog.movies.models import Movie
-from revenge.catalog.people.repository import replace_credits
-from revenge.collections.service import add_member, ensure_collection
 from revenge.metadata.types import ExternalIds, ItemMetadata
 from revenge.metadata.writer import FetchOutcome, ItemFacts
 
@@ -54,11 +53,11 @@ def movie_values(meta: ItemMetadata, locked: frozenset[str]) -> dict[str, Any]:
     return values | id_values(meta.ids, locked) | score_values(meta, locked)
 
 
-class MovieWriter:
-    async def facts(self, session: AsyncSession, ref: str, item_id: uuid.UUID) -> ItemFacts | None:
-        row = await repo.movie(session, item_id)
-        if row is None:
-            return None
+class MovieWriter(RowWriter):
+    store = staticmethod(repo.save)
+    kind = "movie"
+
+    async def describe(self, session: AsyncSession, ref: str, row: Movie) -> ItemFacts:
         path = await repo.main_file_path(session, row.id)
         return ItemFacts(
             item_id=ref,
@@ -71,30 +70,20 @@ class MovieWriter:
             current=_current(row),
         )
 
-    async def save(
-        self, session: AsyncSession, item_id: uuid.UUID, outcome: FetchOutcome
-    ) -> Saved | None:
-        row = await repo.movie(session, item_id)
-        if row is None or outcome.metadata is None:
-            return None
-        meta = outcome.metadata
-        values = movie_values(meta, frozenset(row.locked_fields or ())) | status_values(outcome)
-        await repo.save(session, row.id, values)
-        if meta.people:
-            await replace_credits(session, "movie", row.id, credits(meta))
-        await _collection(session, row, meta)
-        return Saved(row.library_id, [("movie", row.id)])
+    async def row(self, session: AsyncSession, item_id: uuid.UUID) -> Movie | None:
+        return await repo.movie(session, item_id)
 
-    async def mark(self, session: AsyncSession, item_id: uuid.UUID, values: dict[str, Any]) -> None:
-        await repo.save(session, item_id, values)
+    def values(self, meta: ItemMetadata, row: Movie) -> dict[str, Any]:
+        return movie_values(meta, locked(row))
+
+    async def after_save(
+        self, session: AsyncSession, row: Movie, meta: ItemMetadata, outcome: FetchOutcome,
+        saved: Saved,
+    ) -> None:  # fmt: skip
+        ref = meta.collection
+        if ref is not None and ref.ids.tmdb and ref.name:
+            found = Membership("tmdb", ref.ids.tmdb, ref.name, "movie", row.id)
+            saved.collections.append(found)
 
     async def stale(self, session: AsyncSession, before: datetime, limit: int) -> Sequence[Stale]:
         return await repo.stale(session, before, limit)
-
-
-async def _collection(session: AsyncSession, row: Movie, meta: ItemMetadata) -> None:
-    ref = meta.collection
-    if ref is None or not ref.ids.tmdb or not ref.name:
-        return
-    cid = await ensure_collection(session, row.library_id, "tmdb", ref.ids.tmdb, ref.name)
-    await add_member(session, cid, "movie", row.id)

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-
-from sqlalchemy import Boolean, DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import Boolean, Float, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.catalog.columns import group_key, library_fk
-from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
+from revenge.catalog.columns import CatalogRow, MetadataState, listed
+from revenge.infra.db.base import Base
 
 
-class Movie(Base):
+class Movie(CatalogRow, MetadataState, Base):
     __tablename__ = "movies"
     __table_args__ = (
-        Index("uq_movies_library_group", "library_id", "group_key", unique=True),
-        Index("ix_movies_library_sort", "library_id", "sort_title"),
-        Index("ix_movies_title_order", "sort_title", "id"),
-        Index("ix_movies_added", "created_at", "id"),
+        *listed("movies"),
         Index("ix_movies_year", "year", "id"),
         Index("ix_movies_genres", "genres", postgresql_using="gin"),
         Index("ix_movies_rating", "community_rating", "id"),
     )
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    library_id: Mapped[uuid.UUID] = library_fk()
-    group_key: Mapped[str] = group_key()
     title: Mapped[str] = mapped_column(Text, nullable=False)
     sort_title: Mapped[str] = mapped_column(Text, nullable=False)
     original_title: Mapped[str | None] = mapped_column(Text)
@@ -45,8 +36,3 @@ class Movie(Base):
     locked_fields: Mapped[list[str]] = mapped_column(
         ARRAY(Text), nullable=False, server_default="{}"
     )
-    metadata_status: Mapped[str | None] = mapped_column(String(16))
-    metadata_reason: Mapped[str | None] = mapped_column(Text)
-    metadata_fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = created_ts()
-    updated_at: Mapped[datetime] = updated_ts()

@@ -6,11 +6,10 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from psycopg import AsyncConnection
 from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.bulk import upsert_keyed
+from revenge.catalog.bulk import KeyedUpsert
 from revenge.catalog.movies.models import Movie
 from revenge.catalog.people.repository import delete_orphan_credits
 from revenge.catalog.repository import (
@@ -45,10 +44,7 @@ if TYPE_CHECKING:
     from revenge.catalog.browse import Browse
 
 
-async def upsert_movies(
-    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
-) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
-    return await upsert_keyed(conn, "movies", library_id, rows, _COLUMNS)
+upsert_movies = KeyedUpsert("movies", _COLUMNS)
 
 
 async def delete_orphans(session: AsyncSession) -> int:

@@ -8,12 +8,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from revenge.catalog.browse import BrowseDep, YearFilter
+from revenge.catalog.browse_routes import BrowseDep, YearFilter
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.movies import repository as repo
 from revenge.catalog.movies.models import Movie
 from revenge.catalog.schemas import FileOut, Page, PersonOut, PlayableFlags, UserStateOut
-from revenge.errors import NotFound
 from revenge.images.models import Image
 from revenge.images.repository import item_images
 from revenge.images.schemas import ItemImageOut
@@ -88,18 +87,13 @@ async def list_movies(
     movies, total, following = await repo.list_movies(browse.session, browse, sort, filters)
     items = [_out(m) for m in movies]
     await browse.flag("movie", items)
-    return Page(
-        items=items, total=total, limit=browse.limit, offset=browse.offset,
-        next_cursor=following,
-    )  # fmt: skip
+    return browse.page(items, total, following)
 
 
 @router.get("/{movie_id}")
 async def get_movie(movie_id: uuid.UUID, browse: BrowseDep) -> MovieDetail:
     """One movie with its files (versions, parts, extras), streams and images."""
-    movie = await repo.get_movie(browse.session, movie_id, browse.allowed)
-    if movie is None:
-        raise NotFound(f"No movie {movie_id}.")
+    movie = await browse.one(repo.get_movie, "movie", movie_id)
     files = await browse.files([movie.id])
     states = await browse.states([movie.id])
     images = await item_images(browse.session, "movie", movie.id)

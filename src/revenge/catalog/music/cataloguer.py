@@ -6,13 +6,11 @@ import uuid
 from typing import Any
 
 from psycopg import AsyncConnection
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.music import repository as repo
 from revenge.catalog.music.placement import TrackPlan, plan_track
 from revenge.catalog.text import norm, sort_title
-from revenge.catalog.types import FileToPlace, Placed, Placement
-from revenge.libraries.scanner.walk import AUDIO_EXTENSIONS
+from revenge.catalog.types import BaseCataloguer, FileToPlace, Placed, Placement
 
 
 def _plan(file: FileToPlace) -> TrackPlan:
@@ -22,10 +20,7 @@ def _plan(file: FileToPlace) -> TrackPlan:
     return plan
 
 
-class MusicCataloguer:
-    media_kind = "audio"
-    extensions = AUDIO_EXTENSIONS
-
+class MusicCataloguer(BaseCataloguer, media="audio", orphans=repo.delete_orphans):
     async def place(
         self, conn: AsyncConnection[Any], library_id: uuid.UUID, files: list[FileToPlace]
     ) -> Placed:
@@ -64,14 +59,6 @@ class MusicCataloguer:
         ]
         del new_artists, new_albums
         return placed
-
-    async def finish(
-        self, conn: AsyncConnection[Any], library_id: uuid.UUID, item_ids: set[uuid.UUID]
-    ) -> None:
-        return None
-
-    async def purge_orphans(self, session: AsyncSession) -> int:
-        return await repo.delete_orphans(session)
 
 
 def _track_row(

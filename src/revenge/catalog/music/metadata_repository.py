@@ -43,13 +43,6 @@ async def save_album(session: AsyncSession, album_id: uuid.UUID, values: dict[st
     )
 
 
-async def edit_album(session: AsyncSession, album_id: uuid.UUID, values: dict[str, Any]) -> None:
-    """A person's edit: the fetch time is left alone."""
-    await session.execute(
-        update(Album).where(Album.id == album_id).values(**values, updated_at=func.now())
-    )
-
-
 async def set_track_ids(session: AsyncSession, ids: dict[uuid.UUID, str]) -> None:
     """MusicBrainz recording ids of tracks that had none (tags win when they carry one)."""
     for track_id, mbid in ids.items():

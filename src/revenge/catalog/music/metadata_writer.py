@@ -16,17 +16,16 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.metadata_fields import (
+    RowWriter,
     Saved,
     Stale,
-    credits,
     id_values,
-    status_values,
+    locked,
     text_values,
     title_values,
 )
 from revenge.catalog.music import metadata_repository as repo
 from revenge.catalog.music.models import Album
-from revenge.catalog.people.repository import replace_credits
 from revenge.metadata.types import ExternalIds, ItemMetadata, TrackMetadata
 from revenge.metadata.writer import FetchOutcome, ItemFacts
 
@@ -58,7 +57,10 @@ def track_ids(rows: Sequence[Any], found: Sequence[TrackMetadata]) -> dict[uuid.
     }
 
 
-class AlbumWriter:
+class AlbumWriter(RowWriter):
+    store = staticmethod(repo.save_album)
+    kind = "album"
+
     async def facts(self, session: AsyncSession, ref: str, item_id: uuid.UUID) -> ItemFacts | None:
         found = await repo.album(session, item_id)
         if found is None:
@@ -78,28 +80,23 @@ class AlbumWriter:
             current=_current(row),
         )
 
-    async def save(
-        self, session: AsyncSession, item_id: uuid.UUID, outcome: FetchOutcome
-    ) -> Saved | None:
+    async def row(self, session: AsyncSession, item_id: uuid.UUID) -> Album | None:
         found = await repo.album(session, item_id)
-        if found is None or outcome.metadata is None:
-            return None
-        row, _ = found
-        meta = outcome.metadata
-        values = album_values(meta, frozenset(row.locked_fields or ())) | status_values(outcome)
-        await repo.save_album(session, row.id, values)
-        if meta.people:
-            await replace_credits(session, "album", row.id, credits(meta))
-            artist_mbid = next((p.ids.musicbrainz for p in meta.people if p.ids.musicbrainz), None)
-            if artist_mbid and row.album_artist_id is not None and not row.is_compilation:
-                await repo.set_artist_id(session, row.album_artist_id, artist_mbid)
+        return found[0] if found is not None else None
+
+    def values(self, meta: ItemMetadata, row: Album) -> dict[str, Any]:
+        return album_values(meta, locked(row))
+
+    async def after_save(
+        self, session: AsyncSession, row: Album, meta: ItemMetadata, outcome: FetchOutcome,
+        saved: Saved,
+    ) -> None:  # fmt: skip
+        artist_mbid = next((p.ids.musicbrainz for p in meta.people if p.ids.musicbrainz), None)
+        if artist_mbid and row.album_artist_id is not None and not row.is_compilation:
+            await repo.set_artist_id(session, row.album_artist_id, artist_mbid)
         if meta.tracks:
             rows = await repo.tracks(session, row.id)
             await repo.set_track_ids(session, track_ids(rows, meta.tracks))
-        return Saved(row.library_id, [("album", row.id)])
-
-    async def mark(self, session: AsyncSession, item_id: uuid.UUID, values: dict[str, Any]) -> None:
-        await repo.save_album(session, item_id, values)
 
     async def stale(self, session: AsyncSession, before: datetime, limit: int) -> Sequence[Stale]:
         return await repo.stale_albums(session, before, limit)

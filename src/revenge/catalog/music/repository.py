@@ -9,7 +9,7 @@ from psycopg import AsyncConnection
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.bulk import upsert_keyed
+from revenge.catalog.bulk import KeyedUpsert
 from revenge.catalog.music.models import Album, Artist, Track, TrackArtist
 from revenge.catalog.people.repository import delete_orphan_credits
 from revenge.catalog.repository import (
@@ -46,24 +46,16 @@ _TRACKS = (
 )
 
 
-async def upsert_artists(
-    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
-) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
-    return await upsert_keyed(conn, "artists", library_id, rows, _ARTISTS)
+upsert_artists = KeyedUpsert("artists", _ARTISTS)
 
 
-async def upsert_albums(
-    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
-) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
-    return await upsert_keyed(conn, "albums", library_id, rows, _ALBUMS)
+upsert_albums = KeyedUpsert("albums", _ALBUMS)
 
 
-async def upsert_tracks(
-    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
-) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
-    # Tags are the source of these facts; a retagged file updates its track.
-    refresh = ("artist_id", "artist_name", "duration_seconds", "musicbrainz_id")
-    return await upsert_keyed(conn, "tracks", library_id, rows, _TRACKS, refresh)
+# Tags are the source of these facts; a retagged file updates its track.
+upsert_tracks = KeyedUpsert(
+    "tracks", _TRACKS, refresh=("artist_id", "artist_name", "duration_seconds", "musicbrainz_id")
+)
 
 
 async def replace_track_artists(

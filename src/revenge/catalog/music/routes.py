@@ -8,12 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from revenge.catalog.browse import BrowseDep
+from revenge.catalog.browse_routes import BrowseDep
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.music import repository as repo
 from revenge.catalog.music.models import Album, Track
 from revenge.catalog.schemas import FileOut, Page, PersonOut, PlayableFlags, UserStateOut
-from revenge.errors import NotFound
 from revenge.images.schemas import ItemImageOut
 
 router = APIRouter()
@@ -99,9 +98,7 @@ async def list_artists(
     check_keys(request, sort, repo.ARTIST_SORTS, ARTIST_FILTERS)
     found, total, following = await repo.list_artists(browse.session, browse, sort)
     items = [ArtistOut.model_validate(a, from_attributes=True) for a in found]
-    return Page(
-        items=items, total=total, limit=browse.limit, offset=browse.offset, next_cursor=following
-    )
+    return browse.page(items, total, following)
 
 
 @router.get("/albums")
@@ -115,17 +112,13 @@ async def list_albums(
     check_keys(request, sort, repo.ALBUM_SORTS, ALBUM_FILTERS)
     found, total, following = await repo.list_albums(browse.session, browse, sort, artist_id)
     items = [_album(a, name, n) for a, name, n in found]
-    return Page(
-        items=items, total=total, limit=browse.limit, offset=browse.offset, next_cursor=following
-    )
+    return browse.page(items, total, following)
 
 
 @router.get("/albums/{album_id}")
 async def get_album(album_id: uuid.UUID, browse: BrowseDep) -> AlbumDetail:
     """An album with its tracks in disc and track order."""
-    found = await repo.get_album(browse.session, album_id, browse.allowed)
-    if found is None:
-        raise NotFound(f"No album {album_id}.")
+    found = await browse.one(repo.get_album, "album", album_id)
     album, artist = found
     rows = await repo.tracks_of(browse.session, album_id)
     artists = await repo.artists_of(browse.session, [t.id for t in rows])
@@ -144,9 +137,7 @@ async def get_album(album_id: uuid.UUID, browse: BrowseDep) -> AlbumDetail:
 
 @router.get("/tracks/{track_id}")
 async def get_track(track_id: uuid.UUID, browse: BrowseDep) -> TrackDetail:
-    track = await repo.get_track(browse.session, track_id, browse.allowed)
-    if track is None:
-        raise NotFound(f"No track {track_id}.")
+    track = await browse.one(repo.get_track, "track", track_id)
     files = await browse.files([track.id])
     states = await browse.states([track.id])
     artists = await repo.artists_of(browse.session, [track.id])

@@ -139,3 +139,11 @@ async def delete_orphan_credits(session: AsyncSession, item_kind: str, items: An
         delete(ItemPerson).where(ItemPerson.item_kind == item_kind, gone)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def credited_names(kind: str) -> str:
+    """SQL of the names credited on the row `m` of `kind`, in billing order (`kind` is a
+    trusted constant), for search documents."""
+    return f"""(SELECT string_agg(p.name, ' ' ORDER BY ip.position) FROM item_people ip
+               JOIN people p ON p.id = ip.person_id
+               WHERE ip.item_kind = '{kind}' AND ip.item_id = m.id)"""

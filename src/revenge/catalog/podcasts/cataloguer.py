@@ -6,19 +6,14 @@ import uuid
 from typing import Any
 
 from psycopg import AsyncConnection
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.podcasts import repository as repo
 from revenge.catalog.podcasts.placement import plan_podcast_episode
 from revenge.catalog.text import sort_title
-from revenge.catalog.types import FileToPlace, Placed, Placement
-from revenge.libraries.scanner.walk import AUDIO_EXTENSIONS
+from revenge.catalog.types import BaseCataloguer, FileToPlace, Placed, Placement
 
 
-class PodcastsCataloguer:
-    media_kind = "audio"
-    extensions = AUDIO_EXTENSIONS
-
+class PodcastsCataloguer(BaseCataloguer, media="audio", orphans=repo.delete_orphans):
     async def place(
         self, conn: AsyncConnection[Any], library_id: uuid.UUID, files: list[FileToPlace]
     ) -> Placed:
@@ -57,11 +52,3 @@ class PodcastsCataloguer:
         placed.new_items = [("podcast_episode", i) for i in created]
         placed.touched_items = [("podcast_episode", i) for i in set(episode_ids.values())]
         return placed
-
-    async def finish(
-        self, conn: AsyncConnection[Any], library_id: uuid.UUID, item_ids: set[uuid.UUID]
-    ) -> None:
-        return None
-
-    async def purge_orphans(self, session: AsyncSession) -> int:
-        return await repo.delete_orphans(session)

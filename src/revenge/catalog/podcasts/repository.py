@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from psycopg import AsyncConnection
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.bulk import upsert_keyed
+from revenge.catalog.bulk import KeyedUpsert
 from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
 from revenge.catalog.repository import (
     delete_orphan_states,
@@ -34,17 +33,10 @@ _EPISODES = (
 )
 
 
-async def upsert_podcasts(
-    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
-) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
-    return await upsert_keyed(conn, "podcasts", library_id, rows, _PODCASTS)
+upsert_podcasts = KeyedUpsert("podcasts", _PODCASTS)
 
 
-async def upsert_episodes(
-    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
-) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
-    refresh = ("duration_seconds",)
-    return await upsert_keyed(conn, "podcast_episodes", library_id, rows, _EPISODES, refresh)
+upsert_episodes = KeyedUpsert("podcast_episodes", _EPISODES, refresh=("duration_seconds",))
 
 
 async def delete_orphans(session: AsyncSession) -> int:

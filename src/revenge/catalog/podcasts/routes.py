@@ -8,12 +8,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from revenge.catalog.browse import BrowseDep
+from revenge.catalog.browse_routes import BrowseDep
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.podcasts import repository as repo
 from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
 from revenge.catalog.schemas import FileOut, Page, PlayableFlags, UnplayedCount, UserStateOut
-from revenge.errors import NotFound
 from revenge.images.schemas import ItemImageOut
 
 router = APIRouter()
@@ -72,17 +71,13 @@ async def list_podcasts(
     found, total, following = await repo.list_podcasts(browse.session, browse, sort)
     items = [_podcast(p, n) for p, n in found]
     await browse.count_unplayed("podcast", items)
-    return Page(
-        items=items, total=total, limit=browse.limit, offset=browse.offset, next_cursor=following
-    )
+    return browse.page(items, total, following)
 
 
 @router.get("/{podcast_id}")
 async def get_podcast(podcast_id: uuid.UUID, browse: BrowseDep) -> PodcastDetail:
     """One podcast (show) with its episode count and description."""
-    found = await repo.get_podcast_with_count(browse.session, podcast_id, browse.allowed)
-    if found is None:
-        raise NotFound(f"No podcast {podcast_id}.")
+    found = await browse.one(repo.get_podcast_with_count, "podcast", podcast_id)
     podcast, count = found
     return PodcastDetail(
         **_podcast(podcast, count).model_dump(),
@@ -97,22 +92,19 @@ async def podcast_episodes(
 ) -> Page[PodcastEpisodeOut]:
     """A podcast's episodes by publication date: `order=asc` oldest first, `order=desc`
     newest first; without `order`, newest first (as podcast apps list them)."""
-    if await repo.get_podcast(browse.session, podcast_id, browse.allowed) is None:
-        raise NotFound(f"No podcast {podcast_id}.")
+    await browse.one(repo.get_podcast, "podcast", podcast_id)
     descending = "order" not in request.query_params or browse.descending
     found, total = await repo.episodes_of(
         browse.session, podcast_id, browse.limit, browse.offset, descending=descending
     )
     items = [_episode(e) for e in found]
     await browse.flag("podcast_episode", items)
-    return Page(items=items, total=total, limit=browse.limit, offset=browse.offset)
+    return browse.page(items, total)
 
 
 @router.get("/episodes/{episode_id}")
 async def get_episode(episode_id: uuid.UUID, browse: BrowseDep) -> PodcastEpisodeDetail:
-    episode = await repo.get_episode(browse.session, episode_id, browse.allowed)
-    if episode is None:
-        raise NotFound(f"No podcast episode {episode_id}.")
+    episode = await browse.one(repo.get_episode, "podcast episode", episode_id)
     files = await browse.files([episode.id])
     states = await browse.states([episode.id])
     detail = PodcastEpisodeDetail(

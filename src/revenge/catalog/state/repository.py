@@ -9,26 +9,18 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.audiobooks.models import Audiobook
-from revenge.catalog.movies.models import Movie
-from revenge.catalog.music.models import Track
-from revenge.catalog.podcasts.models import PodcastEpisode
+from revenge.catalog.registry import KINDS
 from revenge.catalog.state.models import UserItemState
-from revenge.catalog.tv.models import Episode
 from revenge.libraries.models import MediaFile
 
-# Item kinds a user can play, with the table holding them.
-PLAYABLE: dict[str, Any] = {
-    "movie": Movie,
-    "episode": Episode,
-    "track": Track,
-    "audiobook": Audiobook,
-    "podcast_episode": PodcastEpisode,
-}
+# Item kinds a user can play.
+PLAYABLE = KINDS.names(lambda k: k.playable)
+# Besides playable items, these can be starred and rated (albums, artists).
+RATEABLE = KINDS.names(lambda k: k.rateable)
 
 
 async def item_library(session: AsyncSession, kind: str, item_id: uuid.UUID) -> uuid.UUID | None:
-    model = PLAYABLE[kind]
+    model = KINDS[kind].model
     found: uuid.UUID | None = await session.scalar(
         select(model.library_id).where(model.id == item_id)
     )
@@ -69,13 +61,3 @@ async def save_state(
     state = await session.get(UserItemState, (user_id, kind, item_id), populate_existing=True)
     assert state is not None
     return state
-
-
-async def library_of(session: AsyncSession, table: str, item_id: uuid.UUID) -> uuid.UUID | None:
-    """The library of a row of a catalogue table (`table` is a trusted name)."""
-    from sqlalchemy import text
-
-    found: uuid.UUID | None = await session.scalar(
-        text(f"SELECT library_id FROM {table} WHERE id = :id"), {"id": item_id}
-    )
-    return found

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
 from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
 from revenge.catalog.schemas import UserStateOut, state_out
 from revenge.catalog.state import repository as repo
 from revenge.catalog.state.models import UserItemState
-from revenge.errors import NotFound
-from revenge.libraries.access import allowed_library_ids
+from revenge.catalog.state.service import visible_library
+from revenge.identity import Principal
 from revenge.playback.service import report_progress
 
 router = APIRouter()
@@ -24,7 +23,11 @@ router = APIRouter()
 # Progress at or past this fraction of the running time marks the item played.
 PLAYED_FRACTION = 0.9
 
-ItemKind = Literal["movie", "episode", "track", "audiobook", "podcast_episode"]
+# The kinds a user plays, as the registry declares them (a string to the type checker).
+if TYPE_CHECKING:
+    ItemKind = str
+else:
+    ItemKind = Literal[repo.PLAYABLE]
 
 
 class StatePatch(BaseModel):
@@ -41,21 +44,11 @@ class StatePatch(BaseModel):
 _PLAYER_FIELDS = {"playback_session_id", "paused", "stopped"}
 
 
-async def _visible_library(
-    session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID
-) -> uuid.UUID:
-    library_id = await repo.item_library(session, kind, item_id)
-    allowed = await allowed_library_ids(session, user)
-    if library_id is None or (allowed is not None and library_id not in allowed):
-        raise NotFound(f"No {kind} {item_id}.")
-    return library_id
-
-
 @router.get("/{kind}/{item_id}/state")
 async def get_state(
     kind: ItemKind, item_id: uuid.UUID, user: CurrentUser, session: DbSession
 ) -> UserStateOut:
-    await _visible_library(session, user, kind, item_id)
+    await visible_library(session, user, kind, item_id)
     return state_out(await repo.get_state(session, user.user_id, kind, item_id))
 
 
@@ -94,7 +87,7 @@ async def update_state(
     runtime: RuntimeDep,
 ) -> UserStateOut:  # fmt: skip
     """Record progress, played or favourite; a finished viewing counts one more play."""
-    library_id = await _visible_library(session, user, kind, item_id)
+    library_id = await visible_library(session, user, kind, item_id)
     if body.playback_session_id is not None:
         await report_progress(
             runtime, session, user.user_id, item_id, body.playback_session_id,

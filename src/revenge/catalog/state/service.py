@@ -12,23 +12,18 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.api.auth import Principal
 from revenge.catalog.state import lists_repository as lists
 from revenge.catalog.state import repository as repo
 from revenge.catalog.state.models import UserItemState
 from revenge.errors import NotFound
+from revenge.identity import Principal
 from revenge.libraries.access import allowed_library_ids
 
-# Besides playable items, artists and albums can be starred and rated.
-_TABLES = {"album": "albums", "artist": "artists"}
 
-
-async def _library(
+async def visible_library(
     session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID
 ) -> uuid.UUID:
-    if kind in _TABLES:
-        library_id = await repo.library_of(session, _TABLES[kind], item_id)
-    elif kind in repo.PLAYABLE:
+    if kind in repo.RATEABLE or kind in repo.PLAYABLE:
         library_id = await repo.item_library(session, kind, item_id)
     else:
         library_id = None  # playlists, shows...: nothing a user keeps state of
@@ -42,7 +37,7 @@ async def update(
     session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID, changes: dict[str, Any]
 ) -> UserItemState:
     """Write some state columns (favourite, rating, position_seconds...) of a visible item."""
-    library_id = await _library(session, user, kind, item_id)
+    library_id = await visible_library(session, user, kind, item_id)
     return await repo.save_state(session, user.user_id, kind, item_id, library_id, changes)
 
 
@@ -50,7 +45,7 @@ async def record_play(
     session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID, when: datetime | None
 ) -> UserItemState:
     """A finished play: played, one more play, resume position back to the start."""
-    library_id = await _library(session, user, kind, item_id)
+    library_id = await visible_library(session, user, kind, item_id)
     previous = await repo.get_state(session, user.user_id, kind, item_id)
     changes = {
         "played": True, "position_seconds": 0.0,

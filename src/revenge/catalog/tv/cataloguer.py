@@ -6,13 +6,11 @@ import uuid
 from typing import Any
 
 from psycopg import AsyncConnection
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.text import sort_title
 from revenge.catalog.tv import repository as repo
 from revenge.catalog.tv.placement import EpisodePlan, plan_episode
-from revenge.catalog.types import FileToPlace, Placed, Placement
-from revenge.libraries.scanner.walk import VIDEO_EXTENSIONS
+from revenge.catalog.types import BaseCataloguer, FileToPlace, Placed, Placement
 
 
 def _series_rows(plans: list[EpisodePlan]) -> dict[str, dict[str, Any]]:
@@ -33,10 +31,7 @@ def _series_rows(plans: list[EpisodePlan]) -> dict[str, dict[str, Any]]:
     return rows
 
 
-class TvCataloguer:
-    media_kind = "video"
-    extensions = VIDEO_EXTENSIONS
-
+class TvCataloguer(BaseCataloguer, media="video", orphans=repo.delete_orphans):
     async def place(
         self, conn: AsyncConnection[Any], library_id: uuid.UUID, files: list[FileToPlace]
     ) -> Placed:
@@ -77,14 +72,6 @@ class TvCataloguer:
             ("series", i) for i in set(series_ids.values())
         ]
         return placed
-
-    async def finish(
-        self, conn: AsyncConnection[Any], library_id: uuid.UUID, item_ids: set[uuid.UUID]
-    ) -> None:
-        return None
-
-    async def purge_orphans(self, session: AsyncSession) -> int:
-        return await repo.delete_orphans(session)
 
 
 def _placement(

@@ -65,13 +65,6 @@ async def episode_ids(session: AsyncSession, series_id: uuid.UUID) -> list[uuid.
     return list((await session.execute(stmt)).scalars())
 
 
-async def edit_series(session: AsyncSession, series_id: uuid.UUID, values: dict[str, Any]) -> None:
-    """A person's edit: the fetch time is left alone."""
-    await session.execute(
-        update(Series).where(Series.id == series_id).values(**values, updated_at=func.now())
-    )
-
-
 async def stale_series(
     session: AsyncSession, before: datetime, limit: int
 ) -> Sequence[tuple[uuid.UUID, datetime | None]]:

@@ -18,17 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog import metadata_repository as shared
 from revenge.catalog.metadata_fields import (
+    RowWriter,
     Saved,
     Stale,
-    credits,
     id_values,
+    locked,
     parse_date,
     score_values,
-    status_values,
     text_values,
     title_values,
 )
-from revenge.catalog.people.repository import replace_credits
 from revenge.catalog.tv import metadata_repository as repo
 from revenge.catalog.tv.models import Episode, Series
 from revenge.metadata.types import EpisodeMetadata, ExternalIds, ItemMetadata, SeasonType
@@ -82,11 +81,11 @@ def episode_values(meta: ItemMetadata) -> dict[str, Any]:
     return values | score_values(meta, frozenset())
 
 
-class SeriesWriter:
-    async def facts(self, session: AsyncSession, ref: str, item_id: uuid.UUID) -> ItemFacts | None:
-        row = await repo.series(session, item_id)
-        if row is None:
-            return None
+class SeriesWriter(RowWriter):
+    store = staticmethod(repo.save_series)
+    kind = "series"
+
+    async def describe(self, session: AsyncSession, ref: str, row: Series) -> ItemFacts:
         roots = await shared.library_roots(session, row.library_id)
         options, language = await shared.library_options(session, row.library_id)
         return ItemFacts(
@@ -106,28 +105,22 @@ class SeriesWriter:
             ),
         )  # fmt: skip
 
-    async def save(
-        self, session: AsyncSession, item_id: uuid.UUID, outcome: FetchOutcome
-    ) -> Saved | None:
-        row = await repo.series(session, item_id)
-        if row is None or outcome.metadata is None:
-            return None
-        meta = outcome.metadata
-        values = series_values(meta, frozenset(row.locked_fields or ())) | status_values(outcome)
-        await repo.save_series(session, row.id, values)
-        if meta.people:
-            await replace_credits(session, "series", row.id, credits(meta))
-        saved = Saved(row.library_id, [("series", row.id)])
+    async def row(self, session: AsyncSession, item_id: uuid.UUID) -> Series | None:
+        return await repo.series(session, item_id)
+
+    def values(self, meta: ItemMetadata, row: Series) -> dict[str, Any]:
+        return series_values(meta, locked(row))
+
+    async def after_save(
+        self, session: AsyncSession, row: Series, meta: ItemMetadata, outcome: FetchOutcome,
+        saved: Saved,
+    ) -> None:  # fmt: skip
         if any(m.method == "user" for m in outcome.matches):
             # A person corrected the match: every episode is described again, its own NFO
             # still winning, against the series they picked.
             saved.refetch = [f"episode:{i}" for i in await repo.episode_ids(session, row.id)]
         elif meta.episodes:
             await _fill_episodes(session, row.id, meta.episodes, outcome, saved)
-        return saved
-
-    async def mark(self, session: AsyncSession, item_id: uuid.UUID, values: dict[str, Any]) -> None:
-        await repo.save_series(session, item_id, values)
 
     async def stale(self, session: AsyncSession, before: datetime, limit: int) -> Sequence[Stale]:
         return await repo.stale_series(session, before, limit)
@@ -167,7 +160,10 @@ async def _fill_episodes(
             saved.artwork.append({"url": found.still_url, "target": target})
 
 
-class EpisodeWriter:
+class EpisodeWriter(RowWriter):
+    store = staticmethod(repo.save_episode)
+    kind = "episode"
+
     async def facts(self, session: AsyncSession, ref: str, item_id: uuid.UUID) -> ItemFacts | None:
         row = await repo.episode(session, item_id)
         parent = await repo.series(session, row.series_id) if row is not None else None
@@ -192,20 +188,11 @@ class EpisodeWriter:
             current=ItemMetadata(kind="episode", title=row.title, overview=row.overview),
         )
 
-    async def save(
-        self, session: AsyncSession, item_id: uuid.UUID, outcome: FetchOutcome
-    ) -> Saved | None:
-        row = await repo.episode(session, item_id)
-        if row is None or outcome.metadata is None:
-            return None
-        meta = outcome.metadata
-        await repo.save_episode(session, row.id, episode_values(meta) | status_values(outcome))
-        if meta.people:
-            await replace_credits(session, "episode", row.id, credits(meta))
-        return Saved(row.library_id, [("episode", row.id)])
+    async def row(self, session: AsyncSession, item_id: uuid.UUID) -> Episode | None:
+        return await repo.episode(session, item_id)
 
-    async def mark(self, session: AsyncSession, item_id: uuid.UUID, values: dict[str, Any]) -> None:
-        await repo.save_episode(session, item_id, values)
+    def values(self, meta: ItemMetadata, row: Episode) -> dict[str, Any]:
+        return episode_values(meta)
 
     async def stale(self, session: AsyncSession, before: datetime, limit: int) -> Sequence[Stale]:
         return await repo.stale_episodes(session, before, limit)

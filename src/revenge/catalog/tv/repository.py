@@ -6,11 +6,10 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from psycopg import AsyncConnection
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.bulk import upsert_keyed
+from revenge.catalog.bulk import KeyedUpsert
 from revenge.catalog.people.repository import delete_orphan_credits
 from revenge.catalog.repository import (
     delete_orphan_states,
@@ -54,24 +53,16 @@ _EPISODES = (
 )
 
 
-async def upsert_series(
-    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
-) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
-    return await upsert_keyed(conn, "series", library_id, rows, _SERIES)
+upsert_series = KeyedUpsert("series", _SERIES)
 
 
-async def upsert_seasons(
-    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
-) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
-    return await upsert_keyed(conn, "seasons", library_id, rows, _SEASONS)
+upsert_seasons = KeyedUpsert("seasons", _SEASONS)
 
 
-async def upsert_episodes(
-    conn: AsyncConnection[Any], library_id: uuid.UUID, rows: dict[str, dict[str, Any]]
-) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:
-    # The file decides which season an episode sits in; a move between seasons follows it.
-    refresh = ("season_id", "season_number", "ending_number")
-    return await upsert_keyed(conn, "episodes", library_id, rows, _EPISODES, refresh)
+# The file decides which season an episode sits in; a move between seasons follows it.
+upsert_episodes = KeyedUpsert(
+    "episodes", _EPISODES, refresh=("season_id", "season_number", "ending_number")
+)
 
 
 async def delete_orphans(session: AsyncSession) -> int:

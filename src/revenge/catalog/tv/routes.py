@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from revenge.catalog.browse import BrowseDep, YearFilter
+from revenge.catalog.browse_routes import BrowseDep, YearFilter
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.schemas import (
     FileOut,
@@ -20,7 +20,6 @@ from revenge.catalog.schemas import (
 )
 from revenge.catalog.tv import repository as repo
 from revenge.catalog.tv.models import Episode
-from revenge.errors import NotFound
 from revenge.images.schemas import ItemImageOut
 
 router = APIRouter()
@@ -105,17 +104,13 @@ async def list_series(
     found, total, following = await repo.list_series(browse.session, browse, sort, filters)
     items = [SeriesOut.model_validate(s, from_attributes=True) for s in found]
     await browse.count_unplayed("series", items)
-    return Page(
-        items=items, total=total, limit=browse.limit, offset=browse.offset, next_cursor=following
-    )
+    return browse.page(items, total, following)
 
 
 @router.get("/series/{series_id}")
 async def get_series(series_id: uuid.UUID, browse: BrowseDep) -> SeriesDetail:
     """A series with its seasons (specials are season 0) and its extras."""
-    series = await repo.get_series(browse.session, series_id, browse.allowed)
-    if series is None:
-        raise NotFound(f"No series {series_id}.")
+    series = await browse.one(repo.get_series, "series", series_id)
     seasons = [
         SeasonOut(id=s.id, number=s.number, title=s.title, episode_count=n)
         for s, n in await repo.seasons_of(browse.session, series_id)
@@ -140,9 +135,7 @@ async def get_series(series_id: uuid.UUID, browse: BrowseDep) -> SeriesDetail:
 
 @router.get("/seasons/{season_id}/episodes")
 async def season_episodes(season_id: uuid.UUID, browse: BrowseDep) -> list[EpisodeOut]:
-    season = await repo.get_season(browse.session, season_id, browse.allowed)
-    if season is None:
-        raise NotFound(f"No season {season_id}.")
+    await browse.one(repo.get_season, "season", season_id)
     episodes = [_episode(e) for e in await repo.episodes_of(browse.session, season_id)]
     await browse.flag("episode", episodes)
     return episodes
@@ -150,9 +143,7 @@ async def season_episodes(season_id: uuid.UUID, browse: BrowseDep) -> list[Episo
 
 @router.get("/episodes/{episode_id}")
 async def get_episode(episode_id: uuid.UUID, browse: BrowseDep) -> EpisodeDetail:
-    episode = await repo.get_episode(browse.session, episode_id, browse.allowed)
-    if episode is None:
-        raise NotFound(f"No episode {episode_id}.")
+    episode = await browse.one(repo.get_episode, "episode", episode_id)
     files = await browse.files([episode.id])
     states = await browse.states([episode.id])
     detail = EpisodeDetail(

@@ -20,8 +20,6 @@ from starlette.requests import Request
 
 from revenge.accounts.bruteforce import account_key
 from revenge.activity.seam import record
-from revenge.api.auth import ALL_SCOPES, Principal
-from revenge.api.client import ClientInfo, client_info
 from revenge.compat.subsonic.params import Params
 from revenge.compat.subsonic.protocol import (
     AUTH_MECHANISM_NOT_SUPPORTED,
@@ -32,6 +30,8 @@ from revenge.compat.subsonic.protocol import (
     WRONG_CREDENTIALS,
     SubsonicError,
 )
+from revenge.identity import ALL_SCOPES, Principal
+from revenge.identity.client import ClientInfo, client_info
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime

@@ -8,9 +8,9 @@ import uuid
 from typing import Any
 
 import mutagen
-from fastapi.responses import FileResponse
 from starlette.responses import Response
 
+from revenge.api.files import stored_file_response
 from revenge.catalog.audiobooks import service as audiobooks
 from revenge.catalog.music import service as music
 from revenge.catalog.podcasts import service as podcasts
@@ -92,15 +92,22 @@ async def get_cover_art(ctx: Ctx) -> Response:
         raise not_found("Cover art")
     service = image_service(ctx.runtime)
     size = ctx.params.integer("size", 0, 0, 10_000) or None
+    key: str | None
     if size is None:
-        path = service.store.original_path(image.content_hash, image.format)
+        key = service.store.original_key(image.content_hash, image.format)
         mime = MIME_TYPES[image.format]
     else:
-        path = await service.variant(image, size, size, "jpeg")
+        key = await service.variant(image, size, size, "jpeg")
         mime = MIME_TYPES["jpeg"]
-    if not path.is_file():
+    headers = {"Cache-Control": "private, max-age=86400"}
+    response = None
+    if key is not None:
+        response = await stored_file_response(
+            service.store.storage, key, ctx.request, mime, headers
+        )
+    if response is None:
         raise not_found("Cover art")
-    return FileResponse(path, media_type=mime, headers={"Cache-Control": "private, max-age=86400"})
+    return response
 
 
 def _lyrics_of(fd: int) -> str | None:

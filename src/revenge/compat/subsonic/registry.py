@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from revenge.api.auth import Principal
 from revenge.compat.subsonic.params import Params
 from revenge.compat.subsonic.protocol import Payload
+from revenge.identity import Principal
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime

@@ -1,8 +1,38 @@
-"""Helpers for short transactions that only take row locks."""
+"""Locks: PostgreSQL advisory locks held across transactions, and short row-lock
+transactions."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func
+import contextlib
+from collections.abc import AsyncIterator
+
+from sqlalchemy import ColumnElement, func, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+
+@contextlib.asynccontextmanager
+async def advisory_lock(
+    engine: AsyncEngine, namespace: int, key: int
+) -> AsyncIterator[AsyncConnection | None]:
+    """Try to take the session-level advisory lock (namespace, key) on a connection of its
+    own, without waiting: yields that connection while the lock is held (for the caller's
+    own statements), or None when another session holds it. Released on leaving the block;
+    a failed unlock means the connection is gone, and the lock went with it."""
+    args = {"ns": namespace, "key": key}
+    async with engine.connect() as conn:
+        got = bool(
+            (await conn.execute(text("SELECT pg_try_advisory_lock(:ns, :key)"), args)).scalar()
+        )
+        await conn.commit()
+        if not got:
+            yield None
+            return
+        try:
+            yield conn
+        finally:
+            with contextlib.suppress(Exception):
+                await conn.execute(text("SELECT pg_advisory_unlock(:ns, :key)"), args)
+                await conn.commit()
 
 
 def no_wait_for_disk() -> ColumnElement[str]:

@@ -143,23 +143,3 @@ def check_destination(host: str, ip: IPAddress, allowlist: Allowlist) -> None:
             f"refusing to connect to {host} ({ip}): not a public address;"
             " an admin can allow it in http.outbound_allowlist"
         )
-
-
-def validate_allowlist_entry(entry: str) -> str:
-    """Normalise one allowlist entry, raising ValueError when it is neither host nor network."""
-    value = entry.strip().lower()
-    if not value:
-        raise ValueError("empty entry")
-    try:
-        return str(ipaddress.ip_network(value.strip("[]"), strict=False))
-    except ValueError:
-        pass
-    name = value[2:] if value.startswith("*.") else value
-    labels = name.rstrip(".").split(".")
-    if not all(label and len(label) <= 63 and _is_label(label) for label in labels):
-        raise ValueError(f"{entry!r} is not a host name, IP address or network")
-    return value
-
-
-def _is_label(label: str) -> bool:
-    return all(c.isalnum() or c == "-" for c in label) and not label.startswith("-")

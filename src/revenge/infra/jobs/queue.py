@@ -1,41 +1,15 @@
-"""Enqueueing jobs inside the caller's transaction, so they exist only if it commits."""
+"""Enqueueing jobs by name, for what only knows a name: schedules, the admin's "run now",
+and plugin jobs. Features enqueue through their typed `JobType` handles instead."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
-from pgqueuer import Queries
-from pgqueuer.ports.driver import Driver
-from psycopg import AsyncConnection, AsyncRawCursor
-from psycopg.rows import dict_row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.infra.jobs.registry import JobRegistry
-
-
-class _TransactionDriver:
-    """Just enough of pgqueuer's Driver to run its enqueue SQL on our open transaction."""
-
-    def __init__(self, connection: AsyncConnection[Any]) -> None:
-        self._connection = connection
-
-    async def fetch(self, query: str, *args: object) -> list[dict[str, object]]:
-        cursor = AsyncRawCursor(self._connection, row_factory=dict_row)
-        await cursor.execute(query, args or None)
-        return await cursor.fetchall()
-
-    async def execute(self, query: str, *args: object) -> str:
-        cursor = AsyncRawCursor(self._connection)
-        await cursor.execute(query, args or None)
-        return cursor.statusmessage or ""
-
-
-async def _raw_connection(session: AsyncSession) -> AsyncConnection[Any]:
-    conn = await session.connection()
-    raw = await conn.get_raw_connection()
-    return cast(AsyncConnection[Any], raw.driver_connection)
+from revenge.infra.jobs.types import QueuedJob, enqueue_many
 
 
 class JobQueue:
@@ -69,18 +43,8 @@ class JobQueue:
         priority: int = 0,
     ) -> list[int | None]:
         """Add many jobs in one statement: (task, payload, dedupe key) each."""
-        if not jobs:
-            return []
         for task, _, _ in jobs:
             if task not in self.registry.tasks:
                 raise KeyError(f"unknown job {task!r}")
-        queries = Queries(cast(Driver, _TransactionDriver(await _raw_connection(session))))
-        ids = await queries.enqueue(
-            [task for task, _, _ in jobs],
-            [json.dumps(payload).encode() for _, payload, _ in jobs],
-            [priority] * len(jobs),
-            [delay] * len(jobs),
-            [key for _, _, key in jobs],
-            on_conflict="skip",
-        )
-        return [int(i) if i is not None else None for i in ids]
+        queued = [QueuedJob(task, payload, key) for task, payload, key in jobs]
+        return await enqueue_many(session, queued, delay=delay, priority=priority)

@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from revenge.infra.jobs.types import JobHandler, JobType
+
 if TYPE_CHECKING:
     from revenge.infra.jobs.context import JobContext
 
@@ -73,8 +75,22 @@ class JobRegistry:
 
         return register
 
-    def schedule(self, name: str, cron: str, task: str) -> None:
+    def add(self, handler: JobHandler[Any]) -> None:
+        """Register a typed job's handler (it parses each payload into the job's model)."""
+        job = handler.job
+        self.task(
+            job.name,
+            queue=job.queue,
+            concurrency_limit=job.concurrency_limit,
+            rate_per_second=job.rate_per_second,
+            max_attempts=job.max_attempts,
+            timeout_seconds=job.timeout_seconds,
+        )(handler)
+
+    def schedule(self, name: str, cron: str, task: str | JobType[Any]) -> None:
         """Enqueue the registered job `task` on every tick of `cron`."""
+        if isinstance(task, JobType):
+            task = task.name
         if name in self.schedules:
             raise ValueError(f"schedule {name!r} registered twice")
         if task not in self.tasks:

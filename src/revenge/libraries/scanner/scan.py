@@ -21,11 +21,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, text
+from sqlalchemy import func
 
 from revenge.catalog.registry import cataloguer_for
 from revenge.catalog.totals import CatalogTotals
 from revenge.catalog.types import FileToPlace
+from revenge.infra.db.locks import advisory_lock
+from revenge.infra.jobs.types import QueuedJob, enqueue_many
 from revenge.libraries import repository as lib_repo
 from revenge.libraries.scanner import repository as repo
 from revenge.libraries.scanner.diff import (
@@ -39,7 +41,10 @@ from revenge.libraries.scanner.diff import (
 from revenge.libraries.scanner.prepare import file_row, fingerprint_many, prepare
 from revenge.libraries.scanner.settle import still_written
 from revenge.libraries.scanner.walk import WalkResult, gc_paused, walk, within
+from revenge.libraries.tasks import ProbeFiles, probe_files
+from revenge.metadata.tasks import FetchMetadata, ItemRef, fetch_metadata
 from revenge.playback.subtitle_scan import refresh_folders as refresh_subtitles
+from revenge.search.tasks import IndexedItem, IndexItems, index_items
 
 if TYPE_CHECKING:
     from revenge.infra.db.engine import Database
@@ -89,18 +94,8 @@ def lock_key(library_id: uuid.UUID) -> int:
 @asynccontextmanager
 async def library_lock(db: Database, library_id: uuid.UUID) -> AsyncIterator[bool]:
     """Hold the library's scan lock for the block; yields False when another scan has it."""
-    args = {"ns": _LOCK_NAMESPACE, "key": lock_key(library_id)}
-    async with db.engine.connect() as conn:
-        got = bool(
-            (await conn.execute(text("SELECT pg_try_advisory_lock(:ns, :key)"), args)).scalar()
-        )
-        await conn.commit()
-        try:
-            yield got
-        finally:
-            if got:
-                await conn.execute(text("SELECT pg_advisory_unlock(:ns, :key)"), args)
-                await conn.commit()
+    async with advisory_lock(db.engine, _LOCK_NAMESPACE, lock_key(library_id)) as held:
+        yield held is not None
 
 
 async def run_scan(runtime: Runtime, request: ScanRequest) -> ScanState | None:
@@ -345,20 +340,22 @@ async def _finish(
 async def _enqueue_follow_ups(runtime: Runtime, session: Any, state: ScanState) -> None:
     """Batched follow-up jobs: probing of video files, metadata (unless the
     `metadata.auto_fetch` setting is off) and search of items."""
-    library = str(state.library_id)
-    items = sorted(({"kind": k, "id": str(i)} for k, i in state.items), key=lambda d: d["id"])
+    library = state.library_id
+    items = sorted(((k, str(i)) for k, i in state.items), key=lambda pair: pair[1])
     fetch = bool(await runtime.server_settings.get("metadata.auto_fetch"))
-    jobs: list[tuple[str, dict[str, Any], str | None]] = []
+    jobs: list[QueuedJob] = []
     for start in range(0, len(items), FOLLOW_UP_CHUNK):
         chunk = items[start : start + FOLLOW_UP_CHUNK]
         if fetch:
-            jobs.append(("metadata.fetch", {"library_id": library, "items": chunk}, None))
-        jobs.append(("search.index", {"library_id": library, "items": chunk}, None))
+            refs = [ItemRef(kind=k, id=i) for k, i in chunk]
+            jobs.append(fetch_metadata.job(FetchMetadata(library_id=library, items=refs)))
+        indexed = [IndexedItem(kind=k, id=uuid.UUID(i)) for k, i in chunk]
+        jobs.append(index_items.job(IndexItems(library_id=library, items=indexed)))
     probe = list(dict.fromkeys(state.probe))
     for start in range(0, len(probe), PROBE_CHUNK):
-        ids = [str(i) for i in probe[start : start + PROBE_CHUNK]]
-        jobs.append(("libraries.probe", {"library_id": library, "file_ids": ids}, None))
-    await runtime.jobs.enqueue_many(session, jobs)
+        ids = probe[start : start + PROBE_CHUNK]
+        jobs.append(probe_files.job(ProbeFiles(library_id=library, file_ids=ids)))
+    await enqueue_many(session, jobs)
 
 
 def _counters(state: ScanState) -> dict[str, int]:

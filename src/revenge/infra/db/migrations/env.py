@@ -12,10 +12,11 @@ from alembic import context
 from sqlalchemy import Connection, create_engine, pool, text
 
 from revenge.infra.db.engine import sqlalchemy_url
-from revenge.infra.db.models import Base
 
 config = context.config
-target_metadata = Base.metadata
+# Migrations are written by hand; comparing with the models (`revenge.features.schema()`) is
+# for whoever passes it here. infra imports no feature, so it is not imported by default.
+target_metadata = config.attributes.get("target_metadata")
 
 MIGRATION_LOCK = (0x5C4, 0x316)
 

@@ -1,1 +1,0 @@
-"""apikeys feature."""

@@ -1,0 +1,45 @@
+"""The browse routes' shared query parameters, read into a `Browse` (HTTP layer)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
+from revenge.catalog.browse import Browse
+from revenge.catalog.keyset import clamp_limit
+from revenge.catalog.totals import CatalogTotals
+from revenge.errors import BadRequest
+from revenge.libraries.access import allowed_library_ids
+
+# Documented as at least 1; checked by `clamp_limit` so a bad value answers 400, like the
+# other query parameters this module checks, and a large one is capped rather than refused.
+PageSize = Annotated[int, Query(json_schema_extra={"minimum": 1})]
+
+
+async def browse_params(
+    user: CurrentUser,
+    session: DbSession,
+    runtime: RuntimeDep,
+    library_id: uuid.UUID | None = None,
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
+    limit: PageSize = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> Browse:
+    allowed = await allowed_library_ids(session, user)
+    if cursor is not None and offset:
+        raise BadRequest("Use either a cursor or an offset, not both.")
+    return Browse(
+        user, session, allowed, library_id, order, clamp_limit(limit), offset, cursor,
+        CatalogTotals(runtime.cache),
+    )  # fmt: skip
+
+
+BrowseDep = Annotated[Browse, Depends(browse_params)]
+
+
+# Years as PostgreSQL integers hold them; wider values could never match.
+YearFilter = Annotated[int | None, Query(ge=0, le=9999)]

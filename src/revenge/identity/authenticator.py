@@ -1,0 +1,64 @@
+"""The authenticator: turns a request's credentials into a principal, from headers only.
+
+`Authorization: Bearer <token>` carries either a session token (`rvs_...`) or an access key
+(`rvk_...`); `X-Api-Key: rvk_...` carries an access key. Query strings are never read here
+(signed media tokens are checked by the media routes, see playback.signing). Each kind of
+credential is a backend; the first one that accepts a credential's prefix decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from starlette.requests import Request
+
+from revenge.identity.client import client_ip
+from revenge.identity.principal import Principal
+
+
+class Authenticator(Protocol):
+    """Turns a request's credentials into a principal, or None when there are none/invalid."""
+
+    async def authenticate(self, request: Request) -> Principal | None: ...
+
+
+class NoAuthenticator:
+    """Used until an account system is wired in: nobody is authenticated."""
+
+    async def authenticate(self, request: Request) -> Principal | None:
+        return None
+
+
+class CredentialBackend(Protocol):
+    """One kind of bearer credential (sessions, personal access keys)."""
+
+    def accepts(self, credential: str) -> bool: ...
+
+    async def principal(self, credential: str, ip: str | None) -> Principal | None: ...
+
+
+def bearer_credential(request: Request) -> str | None:
+    """The credential a request carries in its headers, if any."""
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, value = header.partition(" ")
+        return value.strip() or None if scheme.lower() == "bearer" else None
+    return request.headers.get("x-api-key") or None
+
+
+class TokenAuthenticator:
+    """Implements Authenticator over credential backends, tried in order."""
+
+    def __init__(self, backends: Sequence[CredentialBackend], trusted_proxies: list[str]) -> None:
+        self._backends = tuple(backends)
+        self._proxies = trusted_proxies
+
+    async def authenticate(self, request: Request) -> Principal | None:
+        credential = bearer_credential(request)
+        if credential is None:
+            return None
+        for backend in self._backends:
+            if backend.accepts(credential):
+                return await backend.principal(credential, client_ip(request, self._proxies))
+        return None

@@ -1,0 +1,1 @@
+"""Provider credentials: API keys for TMDb, TheTVDB and other metadata sources, sealed at rest."""
