@@ -20,7 +20,9 @@ from revenge.infra.logs import user_id_var
 from revenge.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+# Dependencies are `async def` even when they never wait: FastAPI runs a plain `def`
+# dependency in a worker thread, a thread hop on every request that uses it.
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -91,7 +93,7 @@ async def admin_user(principal: CurrentUser) -> Principal:
 AdminUser = Annotated[Principal, Depends(admin_user)]
 
 
-def request_client(request: Request, runtime: RuntimeDep) -> ClientInfo:
+async def request_client(request: Request, runtime: RuntimeDep) -> ClientInfo:
     """The caller's address (trusted proxies honoured) and user agent."""
     return client_info(request, runtime.settings.server.trusted_proxies)
 

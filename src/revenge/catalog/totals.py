@@ -61,8 +61,28 @@ class CatalogTotals:
         return total
 
 
+# SQL text by statement shape (SQLAlchemy's cache key, as its own compiled cache uses):
+# compiling a list's count statement anew cost more than the cached total saved on a page.
+_SQL: dict[Any, str] = {}
+_SQL_MAX = 1024
+
+
 def _digest(stmt: Select[Any]) -> str:
     """The statement's SQL and bound values: equal for equal lists, whoever asks."""
-    compiled = stmt.compile(dialect=_DIALECT)
-    params = sorted((k, repr(v)) for k, v in compiled.params.items())
-    return hashlib.blake2b(f"{compiled}|{params}".encode(), digest_size=16).hexdigest()
+    shape = stmt._generate_cache_key()
+    if shape is None:  # a construct SQLAlchemy cannot cache: compile it whole
+        compiled = stmt.compile(dialect=_DIALECT)
+        params = sorted((k, repr(v)) for k, v in compiled.params.items())
+        return _hash(f"{compiled}|{params}")
+    sql = _SQL.get(shape.key)
+    if sql is None:
+        if len(_SQL) >= _SQL_MAX:
+            _SQL.clear()
+        sql = _SQL[shape.key] = str(stmt.compile(dialect=_DIALECT))
+    # The cache key lists the bound values in the order the statement's shape fixes.
+    values = [repr(b.effective_value) for b in shape.bindparams]
+    return _hash(f"{sql}|{values}")
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 
 from revenge.config import DatabaseSettings
 from revenge.infra.db.hooks import wait_after_commit
+from revenge.infra.db.liveness import ping_idle_connections
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -49,8 +50,6 @@ class Database:
             pool_size=cfg.pool_size,
             max_overflow=cfg.max_overflow,
             pool_timeout=cfg.pool_timeout,
-            # A restarted PostgreSQL leaves dead sockets in the pool; pre-ping drops them.
-            pool_pre_ping=True,
             connect_args={
                 "application_name": connection_name(),
                 "connect_timeout": cfg.connect_timeout,
@@ -61,6 +60,8 @@ class Database:
                 "keepalives_count": 3,
             },
         )
+        # A restarted PostgreSQL leaves dead sockets in the pool: idle ones are pinged first.
+        ping_idle_connections(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
