@@ -22,9 +22,15 @@ from revenge.runtime import Runtime
 
 # Dependencies are `async def` even when they never wait: FastAPI runs a plain `def`
 # dependency in a worker thread, a thread hop on every request that uses it.
-async def get_runtime(request: Request) -> Runtime:
+def app_runtime(request: Request) -> Runtime:
+    """The process's runtime, for code that is handed the request itself."""
     runtime: Runtime = request.app.state.runtime
     return runtime
+
+
+async def get_runtime(request: Request) -> Runtime:
+    # A coroutine: FastAPI would run a plain function in a worker thread on every request.
+    return app_runtime(request)
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]

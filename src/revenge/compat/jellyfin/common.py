@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.auth import is_public
-from revenge.api.deps import check_principal, get_runtime
+from revenge.api.deps import app_runtime, check_principal
 from revenge.compat.jellyfin.auth import principal_of
 from revenge.compat.jellyfin.params import Query
 from revenge.errors import Unauthorized
@@ -61,7 +61,7 @@ class Ctx:
 @asynccontextmanager
 async def context(request: Request) -> AsyncIterator[Ctx]:
     """The caller's context in one transaction (committed when the block ends)."""
-    runtime = get_runtime(request)
+    runtime = app_runtime(request)
     principal = await principal_of(runtime, request)
     if principal is None:
         raise Unauthorized()

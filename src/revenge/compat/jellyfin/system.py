@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from revenge import __version__
-from revenge.api.deps import get_runtime
+from revenge.api.deps import app_runtime
 from revenge.compat.jellyfin import shapes
 from revenge.compat.jellyfin.auth import client_of, sign_in
 from revenge.compat.jellyfin.common import context, router, server_id
@@ -32,12 +32,12 @@ async def _public_info(runtime: Runtime, request: Request) -> dict[str, Any]:
 
 @router.get("/System/Info/Public")
 async def public_info(request: Request) -> dict[str, Any]:
-    return await _public_info(get_runtime(request), request)
+    return await _public_info(app_runtime(request), request)
 
 
 @router.get("/System/Info")
 async def system_info(request: Request) -> dict[str, Any]:
-    info = await _public_info(get_runtime(request), request)
+    info = await _public_info(app_runtime(request), request)
     return {**info, "ServerVersion": __version__, "CanSelfRestart": False,
             "HasPendingRestart": False, "SupportsLibraryMonitor": True,
             "OperatingSystemDisplayName": "", "WebSocketPortNumber": 0}  # fmt: skip
@@ -86,7 +86,7 @@ async def _credentials(request: Request) -> tuple[str, str]:
 @router.post("/Users/AuthenticateByName")
 async def authenticate_by_name(request: Request) -> dict[str, Any]:
     """Sign in: a Revenge session whose token is the `AccessToken`."""
-    runtime = get_runtime(request)
+    runtime = app_runtime(request)
     name, password = await _credentials(request)
     issued, user = await sign_in(runtime, request, name, password)
     server = server_id(runtime)
