@@ -38,7 +38,7 @@ import httpx
 import psycopg
 from _common import REPO_ROOT, scratch_database
 
-from tests.support.services import free_port
+from revenge.testing.services import free_port
 
 sys.path.insert(0, str(REPO_ROOT / "src"))
 

@@ -50,7 +50,7 @@ from bench.stream import running
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from revenge.infra.db import migrate
-from tests.support.services import free_port, fresh_database, postgres_server
+from revenge.testing.services import free_port, fresh_database, postgres_server
 
 USER, PASSWORD = "bench", "bench-password-1"
 LIBRARY_ITEMS = 10_000
