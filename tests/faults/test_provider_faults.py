@@ -243,7 +243,9 @@ async def test_batch_with_a_hanging_provider_ends_quickly_and_is_fetched_later(
     start_worker(breaker_failures="2", breaker_cooldown_seconds="60", retry_later_seconds="600")
     wait_for(lambda: job_state(database_url, batch) == "successful", 20, "the batch to end")
     took = time.monotonic() - started
-    assert len(tmdb.of("Hanging")) == 2 * (RETRIES + 1)  # two failed calls, then no more
+    # Items are fetched side by side (metadata.fetch_concurrency, 8 by default): the calls in
+    # flight when the breaker opens fail, then no more are made.
+    assert 2 * (RETRIES + 1) <= len(tmdb.of("Hanging")) <= 8 * (RETRIES + 1)
 
     # Every item is left for a follow-up fetch after the delay; none is marked unmatched.
     (follow_up,) = query(

@@ -40,7 +40,19 @@ _STREAM_DOC = (
     responses={
         200: {
             "description": _STREAM_DOC,
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            # Each server-sent event, as a client's event source reads it.
+            "content": {
+                "text/event-stream": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "event": {"type": "string"},
+                            "id": {"type": "string"},
+                            "data": {"type": "string", "description": "The event, as JSON."},
+                        },
+                    }
+                }
+            },
         },
         **problem_responses({503: "This node does not serve live updates."}),
     },

@@ -33,6 +33,9 @@ SAFE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; sandbox",
 }
 MAX_COVERS = 200
+_UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+# Comma-separated UUIDs, so the schema says what the route accepts.
+_UUID_LIST = f"^({_UUID}(,{_UUID})*)?$"
 Dimension = Annotated[int | None, Query(ge=1, le=10_000)]
 
 
@@ -55,7 +58,8 @@ async def _image(session: DbSession, image_id: uuid.UUID) -> Image:
     responses=problem_responses({400: "More than 200 ids, or one is not a UUID."}),
 )
 async def item_covers(
-    session: DbSession, items: Annotated[str, Query(max_length=8000)] = ""
+    session: DbSession,
+    items: Annotated[str, Query(max_length=MAX_COVERS * 37, pattern=_UUID_LIST)] = "",
 ) -> dict[str, ItemImageOut]:
     """The cover of each listed item (comma-separated ids), for a page of posters at once:
     its image id and blurhash, keyed by item id; items without artwork are left out."""

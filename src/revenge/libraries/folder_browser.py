@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from revenge.api.deps import AdminUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
-from revenge.errors import BadRequest
+from revenge.errors import BadRequest, Forbidden, NotFound
 from revenge.libraries import repository as repo
 from revenge.libraries.folders import SYSTEM_TREES, _inside, _other_users_home, check_folder
 
@@ -55,13 +55,14 @@ def _closed(real: Path, data_dir: Path, forbidden: Iterable[str]) -> bool:
 
 def list_folders(raw: str, data_dir: Path, forbidden: list[str]) -> FolderListing:
     """Sub-folders of `raw`, or BadRequest saying why it cannot be shown."""
-    if not raw.startswith("/") or "\x00" in raw or ".." in Path(raw).parts:
-        raise BadRequest("`path` must be an absolute folder path without '..'.")
+    if not raw.startswith("/") or "\x00" in raw:
+        raise BadRequest("`path` must be an absolute folder path.")
+    # Every check below is made on the resolved path, so '..' and symlinks lead nowhere else.
     real = Path(os.path.realpath(raw))
     if not real.is_dir() or not os.access(real, os.R_OK | os.X_OK):
-        raise BadRequest(f"{raw!r} is not a folder the server can read.")
+        raise NotFound(f"{raw!r} is not a folder the server can read.")
     if _closed(real, data_dir, forbidden):
-        raise BadRequest(f"{raw!r} cannot hold a library.")
+        raise Forbidden(f"{raw!r} cannot hold a library.")
     found: list[FolderOut] = []
     with os.scandir(real) as entries:
         for entry in sorted(entries, key=lambda e: e.name.lower()):
@@ -89,13 +90,19 @@ def _folder(name: str, path: str, data_dir: Path, forbidden: list[str]) -> Folde
 
 @router.get(
     "/api/v1/admin/folders",
-    responses=problem_responses({400: "The folder cannot be read or cannot hold a library."}),
+    responses=problem_responses(
+        {
+            400: "The path is not absolute.",
+            403: "The folder cannot hold a library.",
+            404: "No folder the server can read there.",
+        }
+    ),
 )
 async def browse_folders(
     _: AdminUser,
     session: DbSession,
     runtime: RuntimeDep,
-    path: Annotated[str, Query(max_length=4096)] = "/",
+    path: Annotated[str, Query(max_length=4096, pattern="^/[^\x00]*$")] = "/",
 ) -> FolderListing:
     """The sub-folders of a folder on the server, for picking a library's folders."""
     database = await repo.database_data_dir(session)

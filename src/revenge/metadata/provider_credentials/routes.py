@@ -14,8 +14,8 @@ from revenge.metadata.provider_credentials.models import ProviderCredential
 from revenge.metadata.provider_credentials.schemas import (
     CredentialIn,
     CredentialOut,
+    CredentialProviderOut,
     CredentialTest,
-    ProviderOut,
 )
 from revenge.metadata.provider_credentials.service import (
     KNOWN_SERVICES,
@@ -57,11 +57,11 @@ async def list_credentials(
 @router.get("/providers")
 async def list_providers(
     _: AdminUser, session: DbSession, runtime: RuntimeDep
-) -> list[ProviderOut]:
+) -> list[CredentialProviderOut]:
     """Every provider a key can be stored for, and whether one is."""
     stored = {row.service for row in await runtime.credentials.list(session)}
     return [
-        ProviderOut(service=service, name=name, configured=service in stored)
+        CredentialProviderOut(service=service, name=name, configured=service in stored)
         for service, name in KNOWN_SERVICES.items()
     ]
 

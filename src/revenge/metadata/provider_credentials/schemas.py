@@ -11,7 +11,7 @@ class CredentialIn(BaseModel):
     value: str = Field(min_length=1, max_length=4096)
 
 
-class ProviderOut(BaseModel):
+class CredentialProviderOut(BaseModel):
     service: str
     name: str
     configured: bool
