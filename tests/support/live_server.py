@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -25,7 +26,10 @@ T = TypeVar("T")
 
 class LiveServer:
     def __init__(self, settings: Settings, authenticator: Authenticator | None = None) -> None:
-        self.settings = settings
+        # Its own Redis key prefix: sign-in limits, breakers and cached totals of one test's server
+        # must not carry over to the next test's (they share the run's Redis for an hour).
+        cache = settings.cache.model_copy(update={"redis_prefix": f"live-{uuid.uuid4().hex[:8]}:"})
+        self.settings = settings.model_copy(update={"cache": cache})
         self.authenticator = authenticator
         self.port = free_port()
         self._server: uvicorn.Server | None = None
