@@ -50,6 +50,7 @@ from bench.stream import running
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from revenge.infra.db import migrate
+from revenge.testing.browser import Quiet
 from revenge.testing.services import free_port, fresh_database, postgres_server
 
 USER, PASSWORD = "bench", "bench-password-1"
@@ -235,8 +236,9 @@ def home(browser: Browser, url: str, runs: int) -> dict[str, list[float]]:
 def first_page_bytes(browser: Browser, url: str) -> list[dict[str, Any]]:
     context = signed_in(browser, url)
     page = context.new_page()
+    quiet = Quiet(page)
     open_home(page, url)
-    page.wait_for_load_state("networkidle")
+    quiet.wait()
     assets = list(page.evaluate(ASSETS))
     context.close()
     return assets
@@ -278,9 +280,10 @@ def idle_frames(context: BrowserContext, url: str) -> list[float]:
 
 def scroll(context: BrowserContext, url: str, library: uuid.UUID) -> dict[str, Any]:
     page = context.new_page()
+    quiet = Quiet(page)
     page.goto(f"{url}/libraries/{library}")
     page.wait_for_selector(".vgrid-cell")
-    page.wait_for_load_state("networkidle")
+    quiet.wait()
     found = dict(page.evaluate(SCROLL))
     found["count"] = page.locator("main .toolbar .muted").inner_text()
     page.close()

@@ -10,6 +10,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from revenge.testing.browser import Quiet
 from tests.web.admin.conftest import add_library, open_signed_in
 from tests.web.conftest import ADMIN, ConsoleLog, WebServer
 
@@ -49,10 +50,11 @@ def test_every_admin_page_loads_without_console_errors(
         "playlists": ("/playlists", "Playlists and collections"),
     }
     open_signed_in(page, web_server, *ADMIN, "/admin")
+    quiet = Quiet(page)
     for name, (path, title) in pages.items():
         page.goto(f"{web_server.url}{path}")
         expect(page.locator("main h1")).to_have_text(title)
-        page.wait_for_load_state("networkidle")
+        quiet.wait()
         expect(page.locator("main .error")).to_have_count(0)
         screenshot(page, name)
     # At phone width, in dark mode: nothing wider than the screen (tables scroll in their box).
@@ -61,7 +63,7 @@ def test_every_admin_page_loads_without_console_errors(
     for name in ("admin", "admin-library", "admin-jobs", "admin-settings", "account"):
         page.goto(f"{web_server.url}{pages[name][0]}")
         expect(page.locator("main h1")).to_have_text(pages[name][1])
-        page.wait_for_load_state("networkidle")
+        quiet.wait()
         wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert wide <= 0, f"{name} is {wide}px wider than a phone"
         screenshot(page, f"{name}-phone-dark")
@@ -80,7 +82,11 @@ def test_scan_now_shows_progress_and_finishes(
     page: Page, web_server: WebServer, admin_token: str, screenshot: Shot
 ) -> None:
     library = add_library(web_server, admin_token, "movie", "movies", scan=False)
-    open_signed_in(page, web_server, *ADMIN, f"/admin/libraries/{library['id']}")
+    # Progress follows the live event stream, signed in by header (never a token in the URL).
+    with page.expect_request("**/api/v1/events") as stream:
+        open_signed_in(page, web_server, *ADMIN, f"/admin/libraries/{library['id']}")
+    assert stream.value.url == f"{web_server.url}/api/v1/events"
+    assert stream.value.headers["authorization"].startswith("Bearer ")
     expect(page.get_by_text("never scanned")).to_be_visible()
     page.get_by_role("button", name="Scan now").click()
     expect(page.get_by_role("status")).to_contain_text("Scan queued")

@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { h, clear, errorBox } from '../dom.js';
 import { action, adminPage, bytes, field, form, input, live, outcome, section, table, when } from '../panels.js';
+import { onLive, SCAN_EVENTS } from '../live.js';
 
 export const TYPES = { movie: 'Movies', tv: 'TV shows', music: 'Music', audiobook: 'Audiobooks', podcast: 'Podcasts' };
 const ACTIVE = new Set(['queued', 'running']);
@@ -33,15 +34,16 @@ export function scanSummary(scan) {
     scan.error ? h('p', { class: 'error' }, scan.error) : null);
 }
 
-// Keeps `el` showing the library's latest scan: every second while one is queued or running,
-// every ten seconds otherwise (a scan started elsewhere shows up). Returns the stop function.
+// Keeps `el` showing the library's latest scan: read again at each live scan event of this
+// library, and without one every five seconds while a scan is queued or running, every thirty
+// otherwise (a stream cut by a proxy must not freeze the page). Returns the stop function.
 export function scanProgress(el, libraryId, { onFinish } = {}) {
   let timer = 0;
   let stopped = false;
   let wasActive = false;
   let round = 0;
   async function tick(mine) {
-    let delay = 10_000;
+    let delay = 30_000;
     try {
       const [scan] = await api(`/api/v1/libraries/${libraryId}/scans`, { query: { limit: 1 } });
       if (stopped || mine !== round) return;
@@ -49,7 +51,7 @@ export function scanProgress(el, libraryId, { onFinish } = {}) {
       const active = Boolean(scan && ACTIVE.has(scan.status));
       if (wasActive && !active && onFinish) onFinish(scan);
       wasActive = active;
-      if (active) delay = 1000;
+      if (active) delay = 5000;
     } catch (error) {
       if (stopped || mine !== round) return;
       clear(el, errorBox(error));
@@ -59,7 +61,10 @@ export function scanProgress(el, libraryId, { onFinish } = {}) {
   // Asked again at once (after "Scan now"), without a second polling loop.
   function restart() { round += 1; clearTimeout(timer); tick(round); }
   restart();
-  const stop = () => { stopped = true; clearTimeout(timer); };
+  const unsubscribe = onLive(SCAN_EVENTS, (event) => {
+    if (event.data?.library_id === libraryId) restart();
+  });
+  const stop = () => { stopped = true; clearTimeout(timer); unsubscribe(); };
   stop.restart = restart;
   return stop;
 }

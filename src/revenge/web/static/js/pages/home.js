@@ -2,6 +2,7 @@
 import { api } from '../api.js';
 import { h, clear, errorBox } from '../dom.js';
 import { itemCard, loadCovers } from '../items.js';
+import { onLive, SCAN_EVENTS } from '../live.js';
 
 function shelf(title, cards) {
   if (!cards.length) return null;
@@ -25,6 +26,10 @@ export default async function render(main, params, ctx) {
   let stopped = false;
   let wasScanning = false;
   let polls = 0;
+  let running = false;
+  let again = false;
+  let shelvesTimer = null;
+  const unsubscribe = [];
 
   async function loadShelves() {
     const [resume, next, recent] = await Promise.all([
@@ -51,9 +56,24 @@ export default async function render(main, params, ctx) {
     clear(shelves, shown);
   }
 
-  // Scan progress by polling each library's latest scan (works on every node and proxy).
+  // Scan progress: each library's latest scan, read again whenever a live scan event arrives,
+  // and now and then without one (a stream cut by a proxy must not freeze the page).
   async function pollScans() {
     if (stopped) return;
+    if (running) { again = true; return; }
+    running = true;
+    clearTimeout(timer);
+    try {
+      await readScans();
+    } finally {
+      running = false;
+    }
+    if (stopped) return;
+    timer = setTimeout(pollScans, again ? 0 : wasScanning ? 5000 : 30000);
+    again = false;
+  }
+
+  async function readScans() {
     const lines = [];
     let scanning = false;
     for (const library of libraries) {
@@ -73,17 +93,31 @@ export default async function render(main, params, ctx) {
     polls += 1;
     if ((wasScanning && !scanning) || (scanning && polls % 3 === 0)) await loadShelves().catch(() => {});
     wasScanning = scanning;
-    timer = setTimeout(pollScans, scanning ? 1000 : 5000);
+  }
+
+  // New items reach the shelves as they are announced (one reload for a burst of them).
+  function itemsAdded() {
+    clearTimeout(shelvesTimer);
+    shelvesTimer = setTimeout(() => { if (!stopped) loadShelves().catch(() => {}); }, 500);
   }
 
   try {
     libraries = await api('/api/v1/libraries');
     // Scans first: one that ends after this look is seen ending by a later poll, which shows
     // its items; one that ended before it is already in the shelves loaded next.
-    if (ctx.admin) await pollScans(); // scan progress is for administrators
+    unsubscribe.push(onLive(['item.added'], itemsAdded));
+    if (ctx.admin) { // scan progress is for administrators
+      unsubscribe.push(onLive(SCAN_EVENTS, () => pollScans()));
+      await pollScans();
+    }
     await loadShelves();
   } catch (error) {
     main.append(errorBox(error));
   }
-  return () => { stopped = true; clearTimeout(timer); };
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    clearTimeout(shelvesTimer);
+    unsubscribe.forEach((stop) => stop());
+  };
 }

@@ -1,5 +1,5 @@
-// A series: seasons, each with its episodes and watched marks; play an episode and the rest of
-// the season follows it (next episode).
+// A series: seasons, each with its episodes and watched marks; play an episode and the episodes
+// after it follow, into the next season (specials play on among the specials).
 import { api } from '../api.js';
 import { h, clear } from '../dom.js';
 import { adminTools, cast, files, header } from '../details.js';
@@ -22,15 +22,18 @@ export default async function render(main, params, ctx) {
       }),
       seasons, cast(series.people), files(series.extras, async (f) => (await ctx.loadPlayer()).play({ kind: 'episode', id: series.id, title: f.name, noProgress: true }, { fileId: f.id })),
       ctx.admin ? adminTools(`/api/v1/tv/series/${series.id}`, series, { onChange: draw }) : null);
-    for (const season of series.seasons) {
+    const lists = await Promise.all(series.seasons.map((season) => api(`/api/v1/tv/seasons/${season.id}/episodes`)));
+    const playable = (episodes) => episodes.filter((e) => !e.missing).map((e) => episodeItem(series, e));
+    const numbered = series.seasons.flatMap((season, i) => (season.number ? playable(lists[i]) : []));
+    series.seasons.forEach((season, i) => {
       const list = h('ol', { class: 'tracks episodes' });
       const block = h('details', { class: 'season', open: series.seasons.length <= 2 || season.unplayed_count > 0 },
         h('summary', {}, h('strong', {}, season.title || (season.number ? `Season ${season.number}` : 'Specials')),
           h('span', { class: 'muted' }, ` · ${season.episode_count} episodes${season.unplayed_count ? `, ${season.unplayed_count} unwatched` : ''}`)),
         list);
       seasons.append(block);
-      const episodes = await api(`/api/v1/tv/seasons/${season.id}/episodes`);
-      const queue = episodes.filter((e) => !e.missing).map((e) => episodeItem(series, e));
+      const episodes = lists[i];
+      const queue = season.number ? numbered : playable(episodes);
       clear(list, episodes.map((e) => {
         const mark = h('button', { type: 'button', class: 'link watched', 'aria-pressed': String(e.played), 'aria-label': `${e.played ? 'Watched' : 'Not watched'}: ${e.title}` }, e.played ? '✓' : '○');
         mark.addEventListener('click', async () => {
@@ -49,7 +52,7 @@ export default async function render(main, params, ctx) {
               (await ctx.loadPlayer()).playQueue(queue, queue.findIndex((q) => q.id === e.id));
             } }, '▶'));
       }));
-    }
+    });
   };
   await draw();
 }
