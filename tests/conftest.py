@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
+import redis.asyncio as aioredis
 from fastapi import FastAPI
 
 from revenge.app import create_app
@@ -95,12 +96,28 @@ def truncate_all(database_url: str) -> None:
             )
 
 
+async def clear_login_limits(runtime: Runtime) -> None:
+    """Failed-login counters live in Redis across tests; every test starts from zero."""
+    url = runtime.settings.redis_url
+    if not url:
+        return
+    redis: aioredis.Redis = aioredis.from_url(url)
+    try:
+        prefix = runtime.settings.cache.redis_prefix + "loginfail:"
+        keys = [k async for k in redis.scan_iter(match=prefix + "*")]
+        if keys:
+            await redis.delete(*keys)
+    finally:
+        await redis.aclose()
+
+
 @pytest.fixture
 async def clean_runtime(runtime: Runtime, database_url: str) -> Runtime:
     """The shared runtime over an emptied database and cache."""
     await runtime.activity.flush()
     truncate_all(database_url)
     runtime.local_cache.clear()
+    await clear_login_limits(runtime)
     await CatalogTotals(runtime.cache).bump()
     runtime.server_settings.invalidate()
     return runtime

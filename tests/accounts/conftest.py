@@ -7,10 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-import redis.asyncio as aioredis
 
 from revenge.accounts.service import NewUser
 from revenge.runtime import Runtime
+from tests.conftest import clear_login_limits
 
 PASSWORD = "correct horse battery"
 
@@ -38,21 +38,6 @@ async def login(
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-async def clear_login_limits(runtime: Runtime) -> None:
-    """Failed-login counters live in Redis across tests; every test starts from zero."""
-    url = runtime.settings.redis_url
-    if not url:
-        return
-    redis: aioredis.Redis = aioredis.from_url(url)
-    try:
-        prefix = runtime.settings.cache.redis_prefix + "loginfail:"
-        keys = [k async for k in redis.scan_iter(match=prefix + "*")]
-        if keys:
-            await redis.delete(*keys)
-    finally:
-        await redis.aclose()
 
 
 @pytest.fixture(autouse=True)
