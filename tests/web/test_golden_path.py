@@ -174,11 +174,11 @@ def test_the_last_episode_of_a_season_plays_on_into_the_next_season(
 ) -> None:
     shows = web_server.media / "golden" / "shows"
     for season, number, title in ((1, 1, "Pilot"), (1, 2, "Fallout"), (2, 1, "Return")):
-        name = f"Night Watch - S{season:02d}E{number:02d} - {title}.mp4"
-        make_video(shows / "Night Watch" / f"Season {season}" / name, seconds=1)
+        name = f"Harbour Lights - S{season:02d}E{number:02d} - {title}.mp4"
+        make_video(shows / "Harbour Lights" / f"Season {season}" / name, seconds=1)
     _library(web_server, admin_token, "Golden shows", "tv", shows)
     found = web_server.api("GET", "/api/v1/tv/series", admin_token, params={"limit": 200})
-    (series,) = [s for s in found.json()["items"] if s["title"] == "Night Watch"]
+    (series,) = [s for s in found.json()["items"] if s["title"] == "Harbour Lights"]
     sign_in(page, web_server, *ADMIN)
     page.goto(f"{web_server.url}/tv/{series['id']}")
     page.get_by_role("button", name="Play Fallout").click()
