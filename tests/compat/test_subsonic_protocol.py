@@ -146,3 +146,27 @@ def test_app_password_revoked_and_plain_password_setting(world: World) -> None:
         assert me.delete(f"/api/v1/me/app-passwords/{listed[0]['id']}").status_code == 204
     revoked = httpx.get(url, params=token(world, "alice", world.app_password)).json()
     assert revoked["subsonic-response"]["error"]["code"] == 41
+
+
+def test_access_changed_by_an_administrator_holds_from_the_next_request(world: World) -> None:
+    """What a user may see travels with their cached credentials; an administrator's change
+    of it must still reach the very next request, by API key and by app password alike."""
+    by_key = {**BASE, "apiKey": world.api_key}
+    by_password = token(world, "alice", world.app_password)
+
+    def folders(auth: dict[str, str]) -> list[str]:
+        url = f"{world.server.url}/rest/getMusicFolders"
+        body = httpx.get(url, params=auth, timeout=30).json()["subsonic-response"]
+        assert body["status"] == "ok", body
+        return sorted(f["name"] for f in body["musicFolders"].get("musicFolder", []))
+
+    assert folders(by_key) == ["Music"] and folders(by_password) == ["Music"]
+    url = f"/api/v1/users/{world.ids['alice']}/libraries"
+    with world.native(world.other_key) as admin:
+        revoked = admin.put(url, json={"all_libraries": False, "library_ids": []})
+        assert revoked.status_code == 200, revoked.text
+        assert folders(by_key) == [] and folders(by_password) == []
+        assert not any(call(world, "search3", query="wall")["searchResult3"].values())
+        widened = admin.put(url, json={"all_libraries": True})
+        assert widened.status_code == 200, widened.text
+    assert folders(by_key) == ["Music", "Secret"] and folders(by_password) == ["Music", "Secret"]

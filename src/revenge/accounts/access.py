@@ -14,6 +14,7 @@ from revenge.accounts.passwords import Passwords
 from revenge.accounts.service import UserService
 from revenge.accounts.two_factor import TwoFactorService
 from revenge.infra.secrets import SecretBox
+from revenge.libraries.scope import LibraryScopes
 from revenge.sessions.service import SessionService
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class Services:
     users: UserService
     logins: LoginService
     two_factor: TwoFactorService
+    library_scopes: LibraryScopes
     oidc: OidcService = field(init=False)
     app_passwords: AppPasswordService = field(init=False)
 
@@ -50,7 +52,8 @@ def build(runtime: Runtime) -> Services:
     limiter = LoginLimiter(settings.redis_url, settings.cache.redis_prefix)
     two_factor = TwoFactorService(runtime, sessions)
     logins = LoginService(runtime, passwords, sessions, limiter, two_factor)
-    users = UserService(runtime, passwords, sessions, keys)
+    scopes = LibraryScopes(runtime.cache, runtime.db)
+    users = UserService(runtime, passwords, sessions, keys, scopes)
     services = Services(
         secrets=box,
         passwords=passwords,
@@ -59,6 +62,7 @@ def build(runtime: Runtime) -> Services:
         users=users,
         logins=logins,
         two_factor=two_factor,
+        library_scopes=scopes,
     )
     runtime.authenticator = token_authenticator(
         services, settings.server.trusted_proxies, runtime.server_settings

@@ -50,6 +50,7 @@ class SessionBackend:
 def token_authenticator(
     services: Services, trusted_proxies: list[str], settings: ServerSettingsService
 ) -> TokenAuthenticator:
-    """Access keys first (their prefix is theirs alone), then sign-in sessions."""
+    """Access keys first (their prefix is theirs alone), then sign-in sessions; every
+    principal carries its user's library scope."""
     backends = (services.access_keys, SessionBackend(services.sessions, settings))
-    return TokenAuthenticator(backends, trusted_proxies)
+    return TokenAuthenticator(backends, trusted_proxies, services.library_scopes.attach)

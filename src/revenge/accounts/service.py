@@ -25,6 +25,7 @@ from revenge.identity.client import ClientInfo
 
 if TYPE_CHECKING:
     from revenge.access_keys.service import AccessKeyService
+    from revenge.libraries.scope import LibraryScopes
     from revenge.runtime import Runtime
     from revenge.sessions.service import SessionService
 
@@ -60,8 +61,10 @@ class UserService:
         passwords: Passwords,
         sessions: SessionService,
         keys: AccessKeyService,
+        scopes: LibraryScopes,
     ) -> None:
         self._rt = runtime
+        self._scopes = scopes
         self.passwords = passwords
         self._sessions = sessions
         self._keys = keys
@@ -195,13 +198,17 @@ class UserService:
         all_libraries: bool,
         library_ids: Sequence[uuid.UUID],
     ) -> None:
-        user = await self.get(session, user_id)
+        # Locked first, evicted after: see libraries.scope.
+        user = await repo.get(session, user_id, lock=True)
+        if user is None:
+            raise NotFound("No such user.")
         wanted = list(dict.fromkeys(library_ids))
         missing = set(wanted) - await repo.existing_libraries(session, wanted)
         if missing:
             raise Unprocessable(f"No such library: {sorted(map(str, missing))[0]}.")
         user.all_libraries = all_libraries
         await repo.replace_library_access(session, user_id, wanted)
+        await self._scopes.forget(user_id)
 
     async def apply_role(self, session: AsyncSession, user: User, role: str) -> None:
         """Set a role from an identity provider's groups; the last admin is never demoted."""
@@ -221,6 +228,7 @@ class UserService:
     async def _forget_cached(self, session: AsyncSession, user_id: uuid.UUID) -> None:
         await self._sessions.forget_cached(session, user_id)
         await self._keys.forget_cached(session, user_id)
+        await self._scopes.forget(user_id)
 
     async def _audit(
         self, session: AsyncSession, actor: Principal, action: str, user: User, fields: list[str]

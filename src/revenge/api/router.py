@@ -16,6 +16,7 @@ from revenge.activity.routes import router as activity_router
 from revenge.api.audit import audit_changes, skip_audit
 from revenge.api.deps import require_principal
 from revenge.api.guards import maintenance_guard
+from revenge.api.routing import FirstSegmentRouter
 from revenge.catalog.identify_routes import identify_router
 from revenge.catalog.kinds import ContentModule
 from revenge.catalog.me.routes import router as me_router
@@ -54,7 +55,7 @@ def _include_module(guarded: APIRouter, module: ContentModule) -> None:
 
 def build_router() -> APIRouter:
     # Order matters: authenticate, then refuse during maintenance, then audit changes.
-    guarded = APIRouter(
+    guarded = FirstSegmentRouter(
         dependencies=[
             Depends(require_principal),
             Depends(maintenance_guard),

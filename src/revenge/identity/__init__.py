@@ -4,6 +4,6 @@ Services import this package; the HTTP layer (`api.deps`) only wraps it in FastA
 """
 
 from revenge.identity.client import ClientInfo
-from revenge.identity.principal import ALL_SCOPES, Principal
+from revenge.identity.principal import ALL_SCOPES, LibraryScope, Principal
 
-__all__ = ["ALL_SCOPES", "ClientInfo", "Principal"]
+__all__ = ["ALL_SCOPES", "ClientInfo", "LibraryScope", "Principal"]

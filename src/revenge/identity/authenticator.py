@@ -8,7 +8,7 @@ credential is a backend; the first one that accepts a credential's prefix decide
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from starlette.requests import Request
@@ -54,12 +54,26 @@ def bearer_credential(request: Request) -> str | None:
     return request.headers.get("x-api-key") or None
 
 
-class TokenAuthenticator:
-    """Implements Authenticator over credential backends, tried in order."""
+Complete = Callable[[Principal], Awaitable[Principal]]
 
-    def __init__(self, backends: Sequence[CredentialBackend], trusted_proxies: list[str]) -> None:
+
+async def _as_is(principal: Principal) -> Principal:
+    return principal
+
+
+class TokenAuthenticator:
+    """Implements Authenticator over credential backends, tried in order; `complete` adds
+    what every principal carries beyond its credential (the libraries its user may see)."""
+
+    def __init__(
+        self,
+        backends: Sequence[CredentialBackend],
+        trusted_proxies: list[str],
+        complete: Complete = _as_is,
+    ) -> None:
         self._backends = tuple(backends)
         self._proxies = trusted_proxies
+        self._complete = complete
 
     async def authenticate(self, request: Request) -> Principal | None:
         credential = bearer_credential(request)
@@ -72,5 +86,6 @@ class TokenAuthenticator:
         theirs from their own headers or query parameters)."""
         for backend in self._backends:
             if backend.accepts(credential):
-                return await backend.principal(credential, client_ip(request, self._proxies))
+                found = await backend.principal(credential, client_ip(request, self._proxies))
+                return None if found is None else await self._complete(found)
         return None

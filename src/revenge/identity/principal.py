@@ -12,6 +12,15 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
+class LibraryScope:
+    """The libraries a user may see, as read when they authenticated: every library (the
+    `all_libraries` flag) or exactly the granted ones."""
+
+    every: bool
+    granted: frozenset[uuid.UUID] = frozenset()
+
+
+@dataclass(frozen=True)
 class Principal:
     """An authenticated caller: a user through a session or a personal access key."""
 
@@ -24,6 +33,9 @@ class Principal:
     # An administrator signed in with a password alone while the server requires two
     # factors for administrators: no administrator actions until they turn it on.
     needs_second_factor: bool = False
+    # Filled on authentication from a cache kept in step with access changes, so a request
+    # needs no query to know what it may see; None when not known (then it is read).
+    libraries: LibraryScope | None = None
 
     @property
     def is_admin(self) -> bool:

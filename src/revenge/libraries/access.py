@@ -24,6 +24,8 @@ async def allowed_library_ids(session: AsyncSession, principal: Principal) -> se
     # The role decides, not the key's scopes: a read-only key of an admin still reads all.
     if principal.role == "admin":
         return None
+    if principal.libraries is not None:
+        return None if principal.libraries.every else set(principal.libraries.granted)
     sees_all = await repo.user_sees_all_libraries(session, principal.user_id)
     if sees_all is None:
         return set()
@@ -38,6 +40,9 @@ def library_filter(
     """A WHERE clause limiting rows (by their library id column) to what the caller may see."""
     if principal.role == "admin":
         return literal(True)
+    scope = principal.libraries
+    if scope is not None:
+        return literal(True) if scope.every else library_id_column.in_(sorted(scope.granted))
     return repo.visible_library_clause(principal.user_id, library_id_column)
 
 

@@ -176,6 +176,18 @@ def visible_library_clause(
     return or_(sees_all, granted)
 
 
+async def locked_scope(
+    session: AsyncSession, user_id: uuid.UUID
+) -> tuple[bool, set[uuid.UUID]] | None:
+    """(all-libraries flag, granted ids) of a user, their row share-locked; None: no user."""
+    flag = await session.scalar(
+        select(User.all_libraries).where(User.id == user_id).with_for_update(read=True)
+    )
+    if flag is None:
+        return None
+    return bool(flag), set() if flag else await granted_library_ids(session, user_id)
+
+
 async def granted_library_ids(session: AsyncSession, user_id: uuid.UUID) -> set[uuid.UUID]:
     rows = await session.execute(
         select(LibraryAccess.library_id).where(LibraryAccess.user_id == user_id)

@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.auth import is_public
 from revenge.api.deps import app_runtime, check_principal
+from revenge.api.routing import FirstSegmentRouter
 from revenge.compat.jellyfin.auth import principal_of
 from revenge.compat.jellyfin.params import Query
 from revenge.errors import Unauthorized
@@ -34,7 +35,9 @@ async def guard(request: Request) -> None:
 
 # Not in Revenge's OpenAPI document: this is Jellyfin's API, documented by Jellyfin.
 # Paths match without regard to case through `paths.JellyfinPaths`.
-router = APIRouter(include_in_schema=False, tags=["jellyfin"], dependencies=[Depends(guard)])
+router = FirstSegmentRouter(
+    include_in_schema=False, tags=["jellyfin"], dependencies=[Depends(guard)]
+)
 
 
 def server_id(runtime: Runtime) -> str:
@@ -59,12 +62,14 @@ class Ctx:
 
 
 @asynccontextmanager
-async def context(request: Request) -> AsyncIterator[Ctx]:
-    """The caller's context in one transaction (committed when the block ends)."""
+async def context(request: Request, *, reading: bool = False) -> AsyncIterator[Ctx]:
+    """The caller's context in one transaction (committed when the block ends), or in a
+    session that only reads (`Database.reading`) for the routes that write nothing."""
     runtime = app_runtime(request)
     principal = await principal_of(runtime, request)
     if principal is None:
         raise Unauthorized()
-    async with runtime.db.transaction() as session:
+    opened = runtime.db.reading() if reading else runtime.db.transaction()
+    async with opened as session:
         allowed = await allowed_library_ids(session, principal)
         yield Ctx(runtime, request, Query(request), principal, session, allowed, server_id(runtime))

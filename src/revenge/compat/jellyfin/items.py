@@ -48,7 +48,7 @@ async def views(ctx: Ctx) -> Dto:
 @router.get("/Users/{user_id}/Views")
 @router.get("/Library/MediaFolders")
 async def user_views(request: Request) -> Dto:
-    async with context(request) as ctx:
+    async with context(request, reading=True) as ctx:
         return await views(ctx)
 
 
@@ -266,7 +266,7 @@ async def query_items(ctx: Ctx) -> Dto:
 @router.get("/Items")
 @router.get("/Users/{user_id}/Items")
 async def items(request: Request) -> Dto:
-    async with context(request) as ctx:
+    async with context(request, reading=True) as ctx:
         return await query_items(ctx)
 
 
@@ -280,7 +280,7 @@ async def resume(ctx: Ctx) -> Dto:
 @router.get("/UserItems/Resume")
 @router.get("/Users/{user_id}/Items/Resume")
 async def resume_items(request: Request) -> Dto:
-    async with context(request) as ctx:
+    async with context(request, reading=True) as ctx:
         return await resume(ctx)
 
 
@@ -288,7 +288,7 @@ async def resume_items(request: Request) -> Dto:
 @router.get("/Users/{user_id}/Items/Latest")
 async def latest(request: Request) -> list[Dto]:
     """A bare list, as Jellyfin answers it."""
-    async with context(request) as ctx:
+    async with context(request, reading=True) as ctx:
         limit = ctx.q.integer("Limit", 20, 1, 100)
         parent = parse(ctx.q.get("ParentId"))
         rows = await video.recently_added(ctx.session, ctx.allowed, 100 if parent else limit)
@@ -299,7 +299,7 @@ async def latest(request: Request) -> list[Dto]:
 
 @router.get("/Shows/NextUp")
 async def next_up(request: Request) -> Dto:
-    async with context(request) as ctx:
+    async with context(request, reading=True) as ctx:
         start, limit = _page_args(ctx)
         rows = await video.next_up(ctx.session, ctx.user_id, ctx.allowed, start + limit)
         wanted = parse(ctx.q.get("SeriesId"))
@@ -311,14 +311,14 @@ async def next_up(request: Request) -> Dto:
 
 @router.get("/Shows/{series_id}/Seasons")
 async def show_seasons(series_id: str, request: Request) -> Dto:
-    async with context(request) as ctx:
+    async with context(request, reading=True) as ctx:
         found = parse(series_id)
         return await seasons_page(ctx, found[1]) if found and found[0] == "series" else EMPTY
 
 
 @router.get("/Shows/{series_id}/Episodes")
 async def show_episodes(series_id: str, request: Request) -> Dto:
-    async with context(request) as ctx:
+    async with context(request, reading=True) as ctx:
         found = parse(series_id)
         if found is None or found[0] != "series":
             return EMPTY
@@ -347,7 +347,7 @@ async def one(ctx: Ctx, item_id: str) -> Dto:
 @router.get("/Items/{item_id}")
 @router.get("/Users/{user_id}/Items/{item_id}")
 async def item(item_id: str, request: Request) -> Dto:
-    async with context(request) as ctx:
+    async with context(request, reading=True) as ctx:
         dto = await one(ctx, item_id)
         if dto.get("MediaType") == "Video" and "mediasources" in ctx.q.words("Fields"):
             from revenge.compat.jellyfin.media import media_sources
@@ -358,7 +358,7 @@ async def item(item_id: str, request: Request) -> Dto:
 
 @router.get("/Search/Hints")
 async def search_hints(request: Request) -> Dto:
-    async with context(request) as ctx:
+    async with context(request, reading=True) as ctx:
         term = ctx.q.get("SearchTerm") or ""
         types = tuple(TYPES[t] for t in ctx.q.words("IncludeItemTypes") if t in TYPES)
         found = await search(ctx, term, types, ctx.q.integer("Limit", 20, 1, 100)) if term else []

@@ -81,7 +81,7 @@ async def _by_api_key(
         async with runtime.db.transaction() as session:
             await _refuse(runtime, session, API_KEY_ACCOUNT, client, "bad_api_key", None)
         raise SubsonicError(INVALID_API_KEY, "Invalid API key.")
-    principal = found.principal()
+    principal = await runtime.accounts.library_scopes.attach(found.principal())
     _log_success(runtime, principal, client, params, "api_key")
     return principal
 
@@ -117,6 +117,7 @@ async def _by_app_password(
         await _refuse(runtime, session, account, client, "bad_password", user)
         raise SubsonicError(WRONG_CREDENTIALS, "Wrong username or password.")
     principal = Principal(user.id, user.username, user.role, scopes=ALL_SCOPES)
+    principal = await runtime.accounts.library_scopes.attach(principal)
     _log_success(runtime, principal, client, params, "app_password")
     return principal
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Path, Request
+from fastapi import Path, Request
 from starlette.responses import Response
 
 from revenge.api.deps import RuntimeDep
+from revenge.api.routing import FirstSegmentRouter
 from revenge.compat.subsonic import annotation, browsing, media, playlists, podcasts  # noqa: F401
 from revenge.compat.subsonic.auth import authenticate
 from revenge.compat.subsonic.params import Params
@@ -25,7 +26,7 @@ from revenge.errors import AppError, Forbidden, NotFound
 from revenge.libraries.access import allowed_library_ids
 from revenge.runtime import Runtime
 
-router = APIRouter(tags=["subsonic"])
+router = FirstSegmentRouter(tags=["subsonic"])
 
 MethodName = Path(max_length=100, description="A Subsonic method, with or without `.view`.")
 
@@ -70,7 +71,8 @@ async def _run(runtime: Runtime, request: Request, params: Params, found: Method
         raise SubsonicError(NOT_AUTHORIZED, "This API key cannot change anything.")
     if not found.transaction:
         return await found.handler(Ctx(runtime, request, params, principal, None, None))  # type: ignore[arg-type]
-    async with runtime.db.transaction() as session:
+    opened = runtime.db.transaction() if found.write else runtime.db.reading()
+    async with opened as session:
         allowed = await allowed_library_ids(session, principal)
         return await found.handler(Ctx(runtime, request, params, principal, session, allowed))
 
