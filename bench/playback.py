@@ -32,7 +32,7 @@ import av
 from revenge.config import PlaybackSettings
 from revenge.playback.plan import Variant
 from revenge.playback.producer import SegmentProducer
-from tests.playback.media import make_video
+from revenge.testing.video import make_video
 
 HD = (1920, 1080)
 COPY = Variant("original", "copy", 1920, 1080, 8_000_000, "aac")

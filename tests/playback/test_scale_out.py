@@ -19,9 +19,9 @@ import m3u8
 import pytest
 from cryptography.fernet import Fernet
 
+from revenge.testing.cluster import Cluster, run_cluster
 from revenge.testing.services import PrivateRedis, fresh_database
-from tests.playback.media import make_video
-from tests.support.cluster import Cluster, run_cluster
+from revenge.testing.video import make_video
 from tests.support.waiting import eventually
 
 PASSWORD = "correct horse battery staple"
