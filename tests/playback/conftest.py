@@ -50,7 +50,7 @@ async def library(
     yield Library(clean_runtime, root, library_id, bearer(signed_in["access_token"]), user_id)
     node = playback_node(clean_runtime)
     for session_id in node.producer.sessions_on_disk():
-        node.producer.remove(session_id)
+        await node.producer.remove(session_id)
 
 
 AS_USER = {"x-test-user": "user"}
