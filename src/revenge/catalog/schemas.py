@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, Field
 
 from revenge.catalog.state.models import UserItemState
+from revenge.images.schemas import ItemImageOut
 
 T = TypeVar("T")
 
@@ -87,6 +88,43 @@ class UserStateOut(BaseModel):
     favourite: bool = False
     play_count: int = 0
     last_played_at: datetime | None = None
+
+
+class FetchedOut(BaseModel):
+    """On the detail of an item providers describe: how its last metadata fetch went."""
+
+    metadata_status: str | None
+    # Why the last fetch ended as it did: a provider down, no API key, no match...
+    metadata_reason: str | None = None
+
+
+class EditableOut(FetchedOut):
+    """On the detail of an item people may edit: the fields they locked against fetches."""
+
+    locked_fields: list[str]
+
+
+class Illustrated(BaseModel):
+    images: list[ItemImageOut]
+
+
+class Credited(Illustrated):
+    people: list[PersonOut]
+
+
+class PlayedOut(BaseModel):
+    """On the detail of a playable item: its files and the caller's state of it."""
+
+    files: list[FileOut]
+    user_state: UserStateOut
+
+
+def fetched(row: Any) -> dict[str, Any]:
+    """The fetch status (and locked fields, where the row has them) of a catalogue row."""
+    found = {"metadata_status": row.metadata_status, "metadata_reason": row.metadata_reason}
+    if hasattr(row, "locked_fields"):
+        found["locked_fields"] = list(row.locked_fields or ())
+    return found
 
 
 def file_out(entry: dict[str, Any], show_path: bool) -> FileOut:
