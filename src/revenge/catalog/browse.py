@@ -122,16 +122,8 @@ class Browse:
 
     async def people(self, item_kind: str, item_id: uuid.UUID) -> list[PersonOut]:
         """Credits on the item in billing order."""
-        return [
-            PersonOut(
-                person_id=c.person_id,
-                name=c.name,
-                role=c.role,
-                character=c.character,
-                photo_id=c.photo_id,
-            )
-            for c in await credits_of(self.session, item_kind, item_id)
-        ]
+        credits = await credits_of(self.session, item_kind, item_id)
+        return [PersonOut.model_validate(c, from_attributes=True) for c in credits]
 
     async def images(self, item_kind: str, item_id: uuid.UUID) -> list[ItemImageOut]:
         """The item's linked artwork, one image per kind."""

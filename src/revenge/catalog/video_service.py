@@ -1,4 +1,4 @@
-"""Movies and TV for protocol adapters: pages, single items, seasons, episodes, home rows.
+"""Movies and TV for protocol adapters: pages, single items, seasons, episodes.
 
 The native routes read the same repositories through `Browse`; adapters (the Jellyfin API)
 call these functions instead, so they never touch a repository. Every function takes the
@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog import repository as catalog_repo
 from revenge.catalog.browse import Browse
-from revenge.catalog.me import service as home
 from revenge.catalog.movies import service as movies
 from revenge.catalog.movies.models import Movie
 from revenge.catalog.totals import CatalogTotals
@@ -132,23 +131,3 @@ async def states(
 async def images(session: AsyncSession, kind: str, item_id: uuid.UUID) -> dict[str, Any]:
     """The item's artwork by kind (poster, backdrop, thumb, logo, cover...)."""
     return dict(await item_images(session, kind, item_id))
-
-
-async def recently_added(
-    session: AsyncSession, allowed: Allowed, limit: int
-) -> list[tuple[str, Any]]:
-    return await home.recently_added(session, allowed, limit)
-
-
-async def in_progress(
-    session: AsyncSession, user_id: uuid.UUID, allowed: Allowed, limit: int
-) -> list[tuple[str, Any, float]]:
-    """(kind, row, position seconds) of items started and not finished, latest first."""
-    found = await home.in_progress(session, user_id, allowed, limit)
-    return [(kind, row, position) for kind, row, position, _ in found]
-
-
-async def next_up(
-    session: AsyncSession, user_id: uuid.UUID, allowed: Allowed, limit: int
-) -> list[Episode]:
-    return await home.next_up(session, user_id, allowed, limit)

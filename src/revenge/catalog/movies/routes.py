@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -12,28 +11,23 @@ from revenge.catalog.browse_routes import BrowseDep, YearFilter
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.movies import service
 from revenge.catalog.movies.models import Movie
-from revenge.catalog.schemas import Credited, EditableOut, Page, PlayableFlags, PlayedOut, fetched
+from revenge.catalog.schemas import (
+    FeaturedDetail,
+    FeaturedOut,
+    Page,
+    PlayableFlags,
+    PlayedOut,
+    fetched,
+)
 
 router = APIRouter()
 
 
-class MovieOut(PlayableFlags):
-    id: uuid.UUID
-    library_id: uuid.UUID
-    title: str
-    year: int | None
+class MovieOut(PlayableFlags, FeaturedOut):
     is_3d: bool
-    tmdb_id: str | None
-    imdb_id: str | None
-    genres: list[str] | None
-    community_rating: float | None
-    runtime_minutes: int | None
-    created_at: datetime
 
 
-class MovieDetail(MovieOut, EditableOut, Credited, PlayedOut):
-    original_title: str | None
-    overview: str | None
+class MovieDetail(MovieOut, FeaturedDetail, PlayedOut):
     genres: list[str]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -12,7 +12,8 @@ from revenge.catalog.browse_routes import BrowseDep, YearFilter
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.schemas import (
     Credited,
-    EditableOut,
+    FeaturedDetail,
+    FeaturedOut,
     FetchedOut,
     FileOut,
     Page,
@@ -27,18 +28,8 @@ from revenge.catalog.tv.models import Episode, Series
 router = APIRouter()
 
 
-class SeriesOut(UnplayedCount):
-    id: uuid.UUID
-    library_id: uuid.UUID
-    title: str
-    year: int | None
+class SeriesOut(UnplayedCount, FeaturedOut):
     tvdb_id: str | None
-    tmdb_id: str | None
-    imdb_id: str | None
-    genres: list[str] | None
-    community_rating: float | None
-    runtime_minutes: int | None
-    created_at: datetime
 
 
 class SeasonOut(UnplayedCount):
@@ -48,9 +39,7 @@ class SeasonOut(UnplayedCount):
     episode_count: int
 
 
-class SeriesDetail(SeriesOut, EditableOut, Credited):
-    original_title: str | None
-    overview: str | None
+class SeriesDetail(SeriesOut, FeaturedDetail):
     seasons: list[SeasonOut]
     extras: list[FileOut]
 
