@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Row, Select, delete, func, select
@@ -165,6 +166,25 @@ async def children(
     model = parent.class_
     rows = await session.execute(select(model).where(parent == parent_id).order_by(*order))
     return list(rows.scalars())
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """Optional narrowing of a list: years, and `played` by the caller (`user_id`)."""
+
+    user_id: uuid.UUID
+    year_from: int | None = None
+    year_to: int | None = None
+    played: bool | None = None
+
+
+def in_years(stmt: SelectT, year: Any, f: ListFilters) -> SelectT:
+    """The statement narrowed to the filters' years (each bound optional)."""
+    if f.year_from is not None:
+        stmt = stmt.where(year >= f.year_from)
+    if f.year_to is not None:
+        stmt = stmt.where(year <= f.year_to)
+    return stmt
 
 
 def state_flag(user_id: uuid.UUID, kind: str, id_col: Any, flag: Any) -> ColumnElement[bool]:

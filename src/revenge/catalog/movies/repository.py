@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from revenge.catalog.bulk import KeyedUpsert
 from revenge.catalog.movies.models import Movie
 from revenge.catalog.repository import (
+    ListFilters,
+    in_years,
     keyset_page,
     main_duration,
     no_files_left,
@@ -43,24 +44,17 @@ async def delete_orphans(session: AsyncSession) -> int:
 
 
 @dataclass(frozen=True)
-class MovieFilters:
-    """Optional narrowing of the movie list; played and favourite are the caller's."""
+class MovieFilters(ListFilters):
+    """The movie list's narrowing: also by genre, and by the caller's favourites."""
 
-    user_id: uuid.UUID
     genre: str | None = None
-    year_from: int | None = None
-    year_to: int | None = None
-    played: bool | None = None
     favourite: bool | None = None
 
 
 def _filtered(stmt: Select[Any], f: MovieFilters) -> Select[Any]:
     if f.genre is not None:
         stmt = stmt.where(Movie.genres.contains([f.genre]))
-    if f.year_from is not None:
-        stmt = stmt.where(Movie.year >= f.year_from)
-    if f.year_to is not None:
-        stmt = stmt.where(Movie.year <= f.year_to)
+    stmt = in_years(stmt, Movie.year, f)
     for wanted, flag in ((f.played, UserItemState.played), (f.favourite, UserItemState.favourite)):
         if wanted is not None:
             clause = state_flag(f.user_id, "movie", Movie.id, flag)

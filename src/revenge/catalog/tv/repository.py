@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, delete, func, select
@@ -11,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import KeyedUpsert
 from revenge.catalog.repository import (
+    ListFilters,
     children,
+    in_years,
     keyset_page,
     no_files_left,
     purge_orphans,
@@ -58,21 +59,12 @@ async def delete_orphans(session: AsyncSession) -> int:
     return await purge_orphans(session, deletes, states=gone, credits=gone)
 
 
-@dataclass(frozen=True)
-class SeriesFilters:
-    """Optional narrowing of the series list; played means every episode played by the caller."""
-
-    user_id: uuid.UUID
-    year_from: int | None = None
-    year_to: int | None = None
-    played: bool | None = None
+# The series list's narrowing; played means every episode played by the caller.
+SeriesFilters = ListFilters
 
 
 def _filtered(stmt: Select[Any], f: SeriesFilters) -> Select[Any]:
-    if f.year_from is not None:
-        stmt = stmt.where(Series.year >= f.year_from)
-    if f.year_to is not None:
-        stmt = stmt.where(Series.year <= f.year_to)
+    stmt = in_years(stmt, Series.year, f)
     if f.played is not None:
         unplayed = (
             select(Episode.id)
