@@ -48,6 +48,16 @@ async def db_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 DbSession = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
+async def read_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+    """For handlers that only read: no transaction, so no BEGIN and COMMIT round trips
+    (`Database.reading`)."""
+    async with runtime.db.reading() as session:
+        yield session
+
+
+ReadSession = Annotated[AsyncSession, Depends(read_session, scope="function")]
+
+
 async def principal_of(request: Request, runtime: Runtime) -> Principal | None:
     """The caller, authenticated once per request and remembered on the request."""
     if "principal" not in request.scope.setdefault("state", {}):

@@ -1,4 +1,6 @@
-"""The browse routes' shared query parameters, read into a `Browse` (HTTP layer)."""
+"""The browse routes' shared query parameters, read into a `Browse` (HTTP layer).
+
+Every browse route only reads (GET), so its session is a reading one: no transaction."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
-from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
+from revenge.api.deps import CurrentUser, ReadSession, RuntimeDep
 from revenge.catalog.browse import Browse
 from revenge.catalog.keyset import clamp_limit
 from revenge.catalog.totals import CatalogTotals
@@ -21,7 +23,7 @@ PageSize = Annotated[int, Query(json_schema_extra={"minimum": 1})]
 
 async def browse_params(
     user: CurrentUser,
-    session: DbSession,
+    session: ReadSession,
     runtime: RuntimeDep,
     library_id: uuid.UUID | None = None,
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",

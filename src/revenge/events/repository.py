@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, exists, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -101,18 +101,20 @@ async def describe(
 async def remember_origins(
     session: AsyncSession, user_id: uuid.UUID, origins: Sequence[tuple[str, str]]
 ) -> tuple[bool, list[tuple[str, str]]]:
-    """Record where a user signed in from: (had signed in before, origins new to them)."""
-    known = await session.scalar(
-        select(SignInOrigin.user_id).where(SignInOrigin.user_id == user_id).limit(1)
-    )
+    """Record where a user signed in from: (had signed in before, origins new to them).
+
+    One statement: the subquery in RETURNING sees the table as it was before the insert."""
+    before = select(exists().where(SignInOrigin.user_id == user_id)).scalar_subquery()
     stmt = (
         insert(SignInOrigin)
         .values([{"user_id": user_id, "kind": k, "value": v} for k, v in origins])
         .on_conflict_do_nothing()
-        .returning(SignInOrigin.kind, SignInOrigin.value)
+        .returning(SignInOrigin.kind, SignInOrigin.value, before)
     )
-    added = [(r[0], r[1]) for r in await session.execute(stmt)]
-    return known is not None, added
+    rows = list(await session.execute(stmt))
+    if not rows:  # every origin was known already
+        return True, []
+    return bool(rows[0][2]), [(r[0], r[1]) for r in rows]
 
 
 async def forget_origins(session: AsyncSession, user_id: uuid.UUID) -> None:

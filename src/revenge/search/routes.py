@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
+from revenge.api.deps import AdminUser, CurrentUser, DbSession, ReadSession, RuntimeDep
 from revenge.api.params import known_query_keys
 from revenge.catalog.keyset import clamp_limit
 from revenge.libraries.access import allowed_library_ids
@@ -31,7 +31,7 @@ def _types(raw: str | None) -> tuple[str, ...]:
 
 @router.get("/api/v1/search")
 async def search(
-    runtime: RuntimeDep, user: CurrentUser, session: DbSession,
+    runtime: RuntimeDep, user: CurrentUser, session: ReadSession,
     q: Annotated[str, Query(min_length=1, max_length=200)],
     types: Annotated[
         str | None, Query(pattern=_TYPES, description="Comma-separated item types.")

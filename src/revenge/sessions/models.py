@@ -25,6 +25,8 @@ from revenge.infra.db.base import Base, created_ts, uuid_pk
 
 class Session(Base):
     __tablename__ = "sessions"
+    # The INSERT returns the server-made columns (ids, times): no read after it.
+    __mapper_args__ = {"eager_defaults": True}
     __table_args__ = (
         Index("uq_sessions_token_hash", "token_hash", unique=True),
         Index("uq_sessions_refresh_token_hash", "refresh_token_hash", unique=True),

@@ -19,8 +19,7 @@ from revenge.sessions.models import RetiredRefreshToken, Session, SessionEpoch
 async def insert_session(session: AsyncSession, values: dict[str, Any]) -> Session:
     row = Session(**values)
     session.add(row)
-    await session.flush()
-    await session.refresh(row)
+    await session.flush()  # server defaults come back with the INSERT (eager_defaults)
     return row
 
 
