@@ -10,7 +10,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,6 +41,23 @@ def check_username(username: str) -> str:
     return username
 
 
+class LibraryGrants(Protocol):
+    """The libraries a user is granted (the libraries feature's table, above this one in the
+    layer order; the composition root passes `revenge.libraries.repository`)."""
+
+    async def user_library_ids(
+        self, session: AsyncSession, user_id: uuid.UUID
+    ) -> list[uuid.UUID]: ...
+
+    async def existing_library_ids(
+        self, session: AsyncSession, ids: Sequence[uuid.UUID]
+    ) -> set[uuid.UUID]: ...
+
+    async def replace_library_access(
+        self, session: AsyncSession, user_id: uuid.UUID, ids: Sequence[uuid.UUID]
+    ) -> None: ...
+
+
 @dataclass(frozen=True)
 class NewUser:
     username: str
@@ -60,11 +77,13 @@ class UserService:
         passwords: Passwords,
         sessions: SessionService,
         keys: AccessKeyService,
+        grants: LibraryGrants,
     ) -> None:
         self._rt = runtime
         self.passwords = passwords
         self._sessions = sessions
         self._keys = keys
+        self._grants = grants
 
     async def setup(self, session: AsyncSession, new: NewUser) -> User:
         """Create the first administrator; refused once any user exists."""
@@ -186,7 +205,7 @@ class UserService:
         self, session: AsyncSession, user_id: uuid.UUID
     ) -> tuple[bool, list[uuid.UUID]]:
         user = await self.get(session, user_id)
-        return user.all_libraries, await repo.library_ids(session, user_id)
+        return user.all_libraries, await self._grants.user_library_ids(session, user_id)
 
     async def set_library_access(
         self,
@@ -197,11 +216,11 @@ class UserService:
     ) -> None:
         user = await self.get(session, user_id)
         wanted = list(dict.fromkeys(library_ids))
-        missing = set(wanted) - await repo.existing_libraries(session, wanted)
+        missing = set(wanted) - await self._grants.existing_library_ids(session, wanted)
         if missing:
             raise Unprocessable(f"No such library: {sorted(map(str, missing))[0]}.")
         user.all_libraries = all_libraries
-        await repo.replace_library_access(session, user_id, wanted)
+        await self._grants.replace_library_access(session, user_id, wanted)
 
     async def apply_role(self, session: AsyncSession, user: User, role: str) -> None:
         """Set a role from an identity provider's groups; the last admin is never demoted."""

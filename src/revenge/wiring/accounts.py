@@ -1,4 +1,5 @@
-"""The account services of one process, built once and kept on the Runtime."""
+"""The account services of one process (users, sessions, access keys, OIDC: several
+features, so built here at the root), built once and kept on the Runtime."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from revenge.accounts.passwords import Passwords
 from revenge.accounts.service import UserService
 from revenge.accounts.two_factor import TwoFactorService
 from revenge.infra.secrets import SecretBox
+from revenge.libraries import repository as libraries_repo
 from revenge.sessions.service import SessionService
 
 if TYPE_CHECKING:
@@ -50,7 +52,7 @@ def build(runtime: Runtime) -> Services:
     limiter = LoginLimiter(settings.redis_url, settings.cache.redis_prefix)
     two_factor = TwoFactorService(runtime, sessions)
     logins = LoginService(runtime, passwords, sessions, limiter, two_factor)
-    users = UserService(runtime, passwords, sessions, keys)
+    users = UserService(runtime, passwords, sessions, keys, libraries_repo)
     services = Services(
         secrets=box,
         passwords=passwords,
