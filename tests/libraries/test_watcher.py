@@ -21,10 +21,10 @@ from revenge.libraries.watcher import (
 from revenge.runtime import Runtime
 from revenge.scanning.jobs import scan as scan_job
 from revenge.scanning.jobs import scan_due
+from revenge.testing.seed import execute
 from tests.libraries.conftest import AS_ADMIN, LibraryMaker, Scanner
 from tests.libraries.helpers import files_by_name, rows
 from tests.support.media import make_video
-from tests.support.seed import execute
 
 
 async def _queued_scans(runtime: Runtime) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from revenge.infra.jobs.context import JobContext
 from revenge.metadata import MetadataFeature
 from revenge.runtime import Runtime
 from revenge.search.jobs import index as index_job
+from revenge.testing.fake_api import FakeApi, Reply, fake_api, fixture
 from revenge.wiring.metadata import build
 from tests.images.samples import encoded
 from tests.libraries.conftest import (  # noqa: F401
@@ -29,7 +30,6 @@ from tests.libraries.conftest import (  # noqa: F401
 )
 from tests.metadata.test_catalog_wiring import library_on_disk, queued, store_tmdb_key
 from tests.metadata.tv_support import rows, run_fetches
-from tests.support.fake_api import FakeApi, Reply, fake_api, fixture
 from tests.support.media import make_audio
 
 DOWNLOAD = download_image.name

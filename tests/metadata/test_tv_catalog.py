@@ -13,6 +13,7 @@ from revenge.features import collector
 from revenge.metadata import MetadataFeature
 from revenge.metadata.jobs import fetch
 from revenge.runtime import Runtime
+from revenge.testing.fake_api import FakeApi
 from revenge.wiring.metadata import build
 from tests.libraries.conftest import (  # noqa: F401
     AS_ADMIN,
@@ -36,7 +37,6 @@ from tests.metadata.tv_support import (
     tvdb_server,
     write_show,
 )
-from tests.support.fake_api import FakeApi
 
 BB = ["Breaking Bad - S01E01.mkv", "Breaking Bad - S01E02.mkv"]
 
