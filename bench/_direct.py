@@ -13,7 +13,7 @@ from stream import make_file, running, seed
 from revenge.identity import Principal
 from revenge.infra.db import migrate
 from revenge.infra.secrets import SecretBox
-from revenge.playback.signing import MediaSigner, file_scope
+from revenge.streaming.signing import MediaSigner, file_scope
 from revenge.testing.services import free_port, fresh_database, postgres_server
 
 RATE = 20_000_000 // 8  # bytes per second of one 20 Mbit/s player

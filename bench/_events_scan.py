@@ -19,8 +19,8 @@ from revenge.config import Settings
 from revenge.events.runner import start_events
 from revenge.infra.jobs.worker import Worker
 from revenge.libraries import repository as lib_repo
-from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.runtime import Runtime
+from revenge.scanning.scan import ScanRequest, run_scan
 from revenge.testing.http_server import LoopbackServer, Received, Reply
 from revenge.testing.services import free_port
 

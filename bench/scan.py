@@ -35,8 +35,8 @@ os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
 from revenge.config import Settings
 from revenge.infra.db import migrate
-from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.runtime import Runtime
+from revenge.scanning.scan import ScanRequest, run_scan
 from revenge.testing.services import fresh_database, postgres_server
 
 WORDS = (

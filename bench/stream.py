@@ -40,7 +40,7 @@ os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 from revenge.identity import Principal
 from revenge.infra.db import migrate
 from revenge.infra.secrets import SecretBox
-from revenge.playback.signing import MediaSigner, file_scope
+from revenge.streaming.signing import MediaSigner, file_scope
 from revenge.testing.services import free_port, fresh_database, postgres_server
 
 MIB = 1024 * 1024

@@ -12,7 +12,6 @@ from revenge import __version__
 from revenge.api import openapi, problems
 from revenge.api.auth import WEB_APP_SEGMENTS
 from revenge.api.middleware import RequestGuardMiddleware
-from revenge.api.router import build_routers
 from revenge.compat.jellyfin.paths import JellyfinPaths
 from revenge.compat.jellyfin.paths import middleware_paths as jellyfin_paths
 from revenge.config import Settings
@@ -20,6 +19,7 @@ from revenge.events.runner import start_events
 from revenge.infra.jobs.worker import Worker
 from revenge.libraries.watcher import LibraryWatcher
 from revenge.playback.node import playback_node
+from revenge.routes import build_routers
 from revenge.runtime import Runtime
 from revenge.streaming.fast_routes import StreamFastPath
 from revenge.web.routes import router as web_router

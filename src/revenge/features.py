@@ -28,6 +28,7 @@ from revenge.metadata.manifest import FEATURE as METADATA
 from revenge.notifications.manifest import FEATURE as NOTIFICATIONS
 from revenge.playback.manifest import FEATURE as PLAYBACK
 from revenge.playlists.manifest import FEATURE as PLAYLISTS
+from revenge.scanning.manifest import FEATURE as SCANNING
 from revenge.search.manifest import FEATURE as SEARCH
 from revenge.server_settings.manifest import FEATURE as SERVER_SETTINGS
 from revenge.sessions.manifest import FEATURE as SESSIONS
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 FEATURES: tuple[Feature, ...] = (
     MAINTENANCE,
     LIBRARIES,
+    SCANNING,
     METADATA,
     SEARCH,
     IMAGES,

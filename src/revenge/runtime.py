@@ -25,23 +25,23 @@ from revenge.infra.jobs.queue import JobQueue
 from revenge.infra.jobs.registry import JobRegistry
 from revenge.infra.metrics import CacheStats, Metrics
 from revenge.infra.secrets import SecretBox
-from revenge.libraries.cleanup import purge_step
 from revenge.metadata.provider_credentials.service import CredentialService
 from revenge.notifications.service import NotificationService
+from revenge.scanning.cleanup import purge_step
 from revenge.server_settings.service import ServerSettingsService
 
 if TYPE_CHECKING:
     from cachetools import TTLCache
 
-    from revenge.accounts.access import Services as AccountServices
     from revenge.events.live import LiveHub
     from revenge.images.jobs import ImageLinker
     from revenge.images.service import ImageService
     from revenge.metadata import MetadataFeature
     from revenge.playback.converter import AudioConverters
     from revenge.playback.node import PlaybackNode
-    from revenge.playback.signing import MediaSigner
     from revenge.search.index import SearchIndex
+    from revenge.streaming.signing import MediaSigner
+    from revenge.wiring.accounts import Services as AccountServices
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class Runtime:
     authenticator: Authenticator = field(default_factory=NoAuthenticator)
     cleanup_steps: list[CleanupStep] = field(default_factory=list)
     closers: list[Closer] = field(default_factory=list)
-    # Users, sessions, access keys, OIDC (built by accounts.access.build).
+    # Users, sessions, access keys, OIDC (built by wiring.accounts.build).
     accounts: AccountServices = field(init=False)
     # Feature services: built by `build_services`, or by their feature on first use.
     metadata: MetadataFeature | None = None
@@ -132,8 +132,8 @@ class Runtime:
 
     def build_services(self) -> None:
         """Build the feature services on top of the infrastructure."""
-        from revenge.accounts.access import build as build_accounts
-        from revenge.metadata.wiring import build as build_metadata
+        from revenge.wiring.accounts import build as build_accounts
+        from revenge.wiring.metadata import build as build_metadata
 
         self.accounts = build_accounts(self)
         build_metadata(self, collector())

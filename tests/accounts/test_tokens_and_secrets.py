@@ -10,7 +10,7 @@ import pytest
 
 from revenge.identity import Principal
 from revenge.infra.secrets import SecretBox
-from revenge.playback.signing import MediaSigner
+from revenge.streaming.signing import MediaSigner
 
 
 def test_media_token_is_for_one_scope_one_user_one_session_and_a_short_time(
@@ -32,5 +32,5 @@ def test_media_token_is_for_one_scope_one_user_one_session_and_a_short_time(
     other_server = MediaSigner(other_box.derive_key("media-url-v1"))
     assert other_server.verify(token, "file:1") is None
     real = time.time
-    monkeypatch.setattr("revenge.playback.signing.time.time", lambda: real() + 61)
+    monkeypatch.setattr("revenge.streaming.signing.time.time", lambda: real() + 61)
     assert tokens.verify(token, "file:1") is None

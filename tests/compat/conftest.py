@@ -19,10 +19,10 @@ from revenge.config import Settings
 from revenge.identity import Principal
 from revenge.images import image_service
 from revenge.images.repository import link_item_image
-from revenge.libraries.scanner.scan import ScanRequest, run_scan
-from revenge.libraries.schemas import LibraryIn
-from revenge.libraries.service import create_library
 from revenge.runtime import Runtime
+from revenge.scanning.scan import ScanRequest, run_scan
+from revenge.scanning.schemas import LibraryIn
+from revenge.scanning.service import create_library
 from revenge.search.service import search_index
 from revenge.testing.live_server import LiveServer
 from tests.compat.jellyfin_world import jf_world  # noqa: F401  (the Jellyfin tests' server)

@@ -14,10 +14,10 @@ from sqlalchemy import text
 from revenge.accounts.service import NewUser
 from revenge.config import Settings
 from revenge.identity import Principal
-from revenge.libraries.scanner.scan import ScanRequest, run_scan
-from revenge.libraries.schemas import LibraryIn
-from revenge.libraries.service import create_library
 from revenge.runtime import Runtime
+from revenge.scanning.scan import ScanRequest, run_scan
+from revenge.scanning.schemas import LibraryIn
+from revenge.scanning.service import create_library
 from revenge.search.service import search_index
 from revenge.testing.live_server import LiveServer
 from revenge.testing.video import make_video

@@ -21,9 +21,9 @@ import httpx
 import pytest
 
 from revenge.infra.jobs.worker import Worker
-from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.notifications.events import NotificationEvent
 from revenge.runtime import Runtime
+from revenge.scanning.scan import ScanRequest, run_scan
 from revenge.testing.http_server import LoopbackServer, Received, Reply
 from revenge.testing.services import free_port
 from tests.events.conftest import allow_loopback

@@ -11,9 +11,9 @@ import pytest
 
 from revenge.infra.jobs.context import JobContext
 from revenge.infra.jobs.worker import Worker
-from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.metadata.jobs import fetch
 from revenge.runtime import Runtime
+from revenge.scanning.scan import ScanRequest, run_scan
 from tests.events.sse import SseClient
 from tests.support.actors import Actors
 from tests.support.media import make_video

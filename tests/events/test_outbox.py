@@ -18,10 +18,10 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
 from revenge.infra.jobs.worker import Worker
-from revenge.libraries.scanner import scan as scan_module
-from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.notifications.events import NotificationEvent
 from revenge.runtime import Runtime
+from revenge.scanning import scan as scan_module
+from revenge.scanning.scan import ScanRequest, run_scan
 from revenge.testing.http_server import LoopbackServer, Received, Reply
 from revenge.testing.services import free_port
 from tests.events.conftest import allow_loopback

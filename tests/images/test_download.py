@@ -12,9 +12,9 @@ from revenge.images.errors import ImageRefused
 from revenge.images.jobs import download
 from revenge.images.service import ImageService
 from revenge.infra.jobs.context import JobContext
-from revenge.libraries.schemas import LibraryIn
-from revenge.libraries.service import create_library
 from revenge.runtime import Runtime
+from revenge.scanning.schemas import LibraryIn
+from revenge.scanning.service import create_library
 from revenge.testing.fake_api import FakeApi, Reply
 from tests.images.samples import NOT_AN_IMAGE, SVG, encoded, png_bomb
 from tests.metadata.test_embedded import tag_mp3

@@ -12,13 +12,13 @@ import psycopg
 from revenge.images.jobs import download
 from revenge.images.service import ImageService
 from revenge.infra.jobs.context import JobContext
-from revenge.libraries.schemas import LibraryIn
-from revenge.libraries.service import create_library
 from revenge.metadata.jobs import artwork_payloads
 from revenge.metadata.providers.local_artwork import LocalArtworkSource
 from revenge.metadata.providers.nfo import NfoSource
 from revenge.metadata.writer import FetchOutcome, ItemFacts
 from revenge.runtime import Runtime
+from revenge.scanning.schemas import LibraryIn
+from revenge.scanning.service import create_library
 from tests.images.samples import encoded
 
 NFO = """<?xml version="1.0" encoding="UTF-8"?>

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from revenge.catalog.index_tasks import index_items
 from revenge.images.tasks import download_image
 from revenge.infra.jobs.worker import Worker
 from revenge.integrations.tasks import refresh_feed, scan_requested, sync_feed
@@ -16,7 +17,6 @@ from revenge.libraries.tasks import ScanLibrary, probe_files, scan_library
 from revenge.metadata.tasks import fetch_metadata
 from revenge.notifications.tasks import deliver_notification
 from revenge.runtime import Runtime
-from revenge.search.tasks import index_items
 from revenge.testing.auth import ADMIN, header_auth
 from tests.libraries.helpers import rows
 from tests.support.media import make_video

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from revenge.libraries.scanner.scan import ScanRequest, ScanState, run_scan
 from revenge.runtime import Runtime
+from revenge.scanning.scan import ScanRequest, ScanState, run_scan
 from revenge.testing.auth import ADMIN, USER, header_auth
 
 AS_ADMIN = {"x-test-user": "admin"}

@@ -70,7 +70,7 @@ async def test_probe_job_reads_streams_and_marks_bad_files(
     library = await make_library("movie", root)
     state = await scan(library)
     from revenge.infra.jobs.context import JobContext
-    from revenge.libraries.jobs import probe
+    from revenge.scanning.jobs import probe
 
     await probe(
         JobContext(clean_runtime, 0, "libraries.probe", 1),

@@ -11,9 +11,9 @@ import httpx
 from fastapi import FastAPI
 
 from revenge.infra.jobs.context import JobContext
-from revenge.libraries.jobs import scan as scan_job
 from revenge.libraries.watcher import LibraryWatcher
 from revenge.runtime import Runtime
+from revenge.scanning.jobs import scan as scan_job
 from revenge.testing.seed import execute
 from tests.libraries.conftest import AS_ADMIN, LibraryMaker, Scanner
 from tests.libraries.helpers import files_by_name, rows

@@ -12,8 +12,6 @@ import httpx
 from fastapi import FastAPI
 
 from revenge.infra.jobs.context import JobContext
-from revenge.libraries.jobs import scan as scan_job
-from revenge.libraries.jobs import scan_due
 from revenge.libraries.watcher import (
     WATCHER_LOCK,
     LibraryWatcher,
@@ -21,6 +19,8 @@ from revenge.libraries.watcher import (
     reduce_folders,
 )
 from revenge.runtime import Runtime
+from revenge.scanning.jobs import scan as scan_job
+from revenge.scanning.jobs import scan_due
 from revenge.testing.seed import execute
 from tests.libraries.conftest import AS_ADMIN, LibraryMaker, Scanner
 from tests.libraries.helpers import files_by_name, rows

@@ -16,8 +16,8 @@ from revenge.features import collector
 from revenge.images.jobs import download
 from revenge.images.tasks import download_image
 from revenge.metadata import MetadataFeature
-from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
+from revenge.wiring.metadata import build
 from tests.libraries.conftest import (  # noqa: F401
     AS_ADMIN,
     LibraryMaker,

@@ -36,9 +36,9 @@ from revenge.metadata.errors import (
 )
 from revenge.metadata.http import ProviderHttp
 from revenge.metadata.jobs import fetch
-from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
 from revenge.testing.fake_api import FakeApi, Reply, Seen, fake_api, fixture
+from revenge.wiring.metadata import build
 from tests.libraries.conftest import LibraryMaker, Scanner, api, make_library, scan  # noqa: F401
 from tests.metadata.conftest import provider_http
 from tests.metadata.test_catalog_wiring import ctx, movies, queued, store_tmdb_key

@@ -15,9 +15,9 @@ from revenge.features import collector
 from revenge.infra.jobs.context import JobContext
 from revenge.metadata import MetadataFeature
 from revenge.metadata.jobs import fetch
-from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
 from revenge.testing.fake_api import FakeApi, fake_api
+from revenge.wiring.metadata import build
 from tests.libraries.conftest import LibraryMaker, Scanner, api, make_library, scan  # noqa: F401
 from tests.support.media import make_video
 

@@ -12,10 +12,10 @@ from revenge.features import collector
 from revenge.metadata import MetadataFeature
 from revenge.metadata.errors import ProviderUnavailable
 from revenge.metadata.jobs import fetch
-from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
 from revenge.testing.seed import execute
 from revenge.testing.services import free_port
+from revenge.wiring.metadata import build
 from tests.libraries.conftest import (  # noqa: F401
     AS_ADMIN,
     LibraryMaker,

@@ -18,10 +18,10 @@ from revenge.images.tasks import download_image
 from revenge.infra.jobs.context import JobContext
 from revenge.metadata import MetadataFeature
 from revenge.metadata.jobs import fetch
-from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
 from revenge.testing.auth import USER
 from revenge.testing.fake_api import FakeApi, Reply, fake_api, fixture
+from revenge.wiring.metadata import build
 from tests.images.samples import encoded
 from tests.libraries.conftest import (  # noqa: F401
     AS_ADMIN,

@@ -15,10 +15,10 @@ from revenge.images.jobs import download
 from revenge.images.tasks import download_image
 from revenge.infra.jobs.context import JobContext
 from revenge.metadata import MetadataFeature
-from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
 from revenge.search.jobs import index as index_job
 from revenge.testing.fake_api import FakeApi, Reply, fake_api, fixture
+from revenge.wiring.metadata import build
 from tests.images.samples import encoded
 from tests.libraries.conftest import (  # noqa: F401
     AS_ADMIN,

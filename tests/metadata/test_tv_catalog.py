@@ -12,9 +12,9 @@ import pytest
 from revenge.features import collector
 from revenge.metadata import MetadataFeature
 from revenge.metadata.jobs import fetch
-from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
 from revenge.testing.fake_api import FakeApi
+from revenge.wiring.metadata import build
 from tests.libraries.conftest import (  # noqa: F401
     AS_ADMIN,
     AS_USER,

@@ -13,8 +13,8 @@ from starlette.responses import Response
 
 from revenge.errors import NotFound
 from revenge.playback.audio import AudioRequest, stream_item_audio
-from revenge.playback.signing import MediaCaller
 from revenge.runtime import Runtime
+from revenge.streaming.signing import MediaCaller
 from revenge.testing.seed import OTHER_USER, add_file, add_library, add_movie, execute
 from tests.playback.audio_media import decode, loud_from, make_noise
 from tests.playback.conftest import AS_USER, AudioItem, add_audio_item

@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from revenge.playback.signing import file_scope, image_scope, signer
 from revenge.runtime import Runtime
 from revenge.streaming.routes import recent_grants
+from revenge.streaming.signing import file_scope, image_scope, signer
 from revenge.testing.seed import add_file, add_library, execute
 from tests.accounts.conftest import bearer, login, make_user
 
@@ -78,7 +78,7 @@ async def test_an_expired_signed_url_is_refused(
 ) -> None:
     _, _, url, _, _ = await _setup(client, clean_runtime, tmp_path)
     real = time.time
-    monkeypatch.setattr("revenge.playback.signing.time.time", lambda: real() + 3 * 3600)
+    monkeypatch.setattr("revenge.streaming.signing.time.time", lambda: real() + 3 * 3600)
     recent_grants(clean_runtime).clear()
     assert (await client.get(url)).status_code == 401
 

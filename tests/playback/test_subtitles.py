@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from revenge.infra.jobs.context import JobContext
-from revenge.libraries.jobs import probe
-from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.playback.subtitle_names import describe
 from revenge.runtime import Runtime
+from revenge.scanning.jobs import probe
+from revenge.scanning.scan import ScanRequest, run_scan
 from revenge.testing.auth import USER
 from revenge.testing.seed import add_file, add_library, add_movie, execute
 from tests.playback.conftest import AS_USER

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from revenge.identity import Principal
-from revenge.playback.signing import file_scope, signer
 from revenge.runtime import Runtime
 from revenge.streaming.routes import recent_grants
+from revenge.streaming.signing import file_scope, signer
 from revenge.testing.auth import ADMIN, USER
 from revenge.testing.seed import OTHER_USER, add_file, add_library, add_movie, execute
 from tests.streaming.conftest import AS_ADMIN, AS_USER, CONTENT, Media
@@ -139,7 +139,7 @@ async def test_expired_token_is_refused(
 ) -> None:
     fresh = signer(clean_runtime).issue(USER, file_scope(media.file_id), ttl=60)
     real = time.time
-    monkeypatch.setattr("revenge.playback.signing.time.time", lambda: real() + 61)
+    monkeypatch.setattr("revenge.streaming.signing.time.time", lambda: real() + 61)
     r = await api.get(f"/api/v1/stream/{media.file_id}", params={"token": fresh})
     assert r.status_code == 401
     monkeypatch.undo()

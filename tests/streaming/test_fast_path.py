@@ -6,8 +6,8 @@ import dataclasses
 
 import httpx
 
-from revenge.playback.signing import file_scope, signer
 from revenge.runtime import Runtime
+from revenge.streaming.signing import file_scope, signer
 from revenge.testing.auth import USER, HeaderAuthenticator
 from tests.streaming.conftest import AS_ADMIN, AS_USER, CONTENT, Media
 

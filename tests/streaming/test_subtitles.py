@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from revenge.playback.signing import file_scope, signer
 from revenge.runtime import Runtime
+from revenge.streaming.signing import file_scope, signer
 from revenge.testing.auth import USER
 from tests.streaming.conftest import AS_USER, Media
 

@@ -11,8 +11,8 @@ import uvicorn
 
 from revenge.app import create_app
 from revenge.config import Settings
-from revenge.playback.signing import file_scope, signer
 from revenge.runtime import Runtime
+from revenge.streaming.signing import file_scope, signer
 from revenge.streaming.zerocopy import ZeroCopyApp
 from revenge.testing.auth import USER
 from revenge.testing.services import free_port

@@ -6,13 +6,18 @@ audit rows, the revocation after a reused refresh token) before the error is ret
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import APIRouter, Response
 
 from revenge.accounts.schemas import LoginRequest, RefreshRequest, TokenResponse, UserOut
 from revenge.api.deps import Client, CurrentUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
 from revenge.errors import Unauthorized
-from revenge.sessions.service import DeviceInfo, IssuedSession
+from revenge.identity.client import DeviceInfo
+
+if TYPE_CHECKING:
+    from revenge.sessions.service import IssuedSession
 
 router = APIRouter(tags=["auth"])
 

@@ -14,9 +14,9 @@ from revenge.identity.authenticator import TokenAuthenticator
 from revenge.identity.tokens import SESSION_PREFIX
 
 if TYPE_CHECKING:
-    from revenge.accounts.access import Services
     from revenge.server_settings.service import ServerSettingsService
     from revenge.sessions.service import SessionService
+    from revenge.wiring.accounts import Services
 
 
 class SessionBackend:

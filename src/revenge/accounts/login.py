@@ -20,12 +20,11 @@ from revenge.accounts.passwords import MAX_LENGTH, Passwords
 from revenge.accounts.two_factor import TwoFactorService
 from revenge.activity.seam import record
 from revenge.errors import AppError, TooManyRequests, Unauthorized
-from revenge.identity.client import ClientInfo
-from revenge.sessions import repository as sessions_repo
-from revenge.sessions.service import DeviceInfo, IssuedSession, SessionService
+from revenge.identity.client import ClientInfo, DeviceInfo
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
+    from revenge.sessions.service import IssuedSession, SessionService
 
 BAD_CREDENTIALS = "Invalid username or password."
 
@@ -123,7 +122,7 @@ class LoginService:
         action: str = "login_failed",
     ) -> TooManyRequests | None:
         """The 429 when this caller must wait (recorded in the account's activity), else None."""
-        known = user is not None and await sessions_repo.signed_in_before(
+        known = user is not None and await self._sessions.signed_in_before(
             session, user.id, device.device_id if device else None, client.ip
         )
         wait = await self.limiter.retry_after(session, account, client.ip, known_device=known)

@@ -23,8 +23,7 @@ from revenge.accounts.schemas import TokenResponse, UserOut
 from revenge.api.deps import AdminUser, Client, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
 from revenge.errors import BadRequest, Conflict, NotFound, Unauthorized
-from revenge.identity.client import ClientInfo
-from revenge.sessions.service import DeviceInfo
+from revenge.identity.client import ClientInfo, DeviceInfo
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime

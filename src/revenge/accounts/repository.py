@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import delete, exists, func, select, text
+from sqlalchemy import exists, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts.models import OidcLink, User
-from revenge.libraries.models import Library, LibraryAccess
 
 # Serialises first-run setup and last-admin checks across nodes (pg_advisory_xact_lock key).
 ACCOUNTS_LOCK = 0x5245_5655_5345_5253
@@ -65,26 +64,6 @@ async def other_active_admins(session: AsyncSession, user_id: uuid.UUID) -> int:
         User.role == "admin", User.disabled.is_(False), User.id != user_id
     )
     return int((await session.execute(stmt)).scalar_one())
-
-
-async def library_ids(session: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
-    stmt = select(LibraryAccess.library_id).where(LibraryAccess.user_id == user_id)
-    return list((await session.execute(stmt)).scalars())
-
-
-async def existing_libraries(session: AsyncSession, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-    if not ids:
-        return set()
-    stmt = select(Library.id).where(Library.id.in_(ids))
-    return set((await session.execute(stmt)).scalars())
-
-
-async def replace_library_access(
-    session: AsyncSession, user_id: uuid.UUID, ids: Sequence[uuid.UUID]
-) -> None:
-    await session.execute(delete(LibraryAccess).where(LibraryAccess.user_id == user_id))
-    session.add_all(LibraryAccess(user_id=user_id, library_id=i) for i in ids)
-    await session.flush()
 
 
 async def link_for(session: AsyncSession, issuer: str, subject: str) -> OidcLink | None:

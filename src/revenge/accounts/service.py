@@ -10,7 +10,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,6 +42,23 @@ def check_username(username: str) -> str:
     return username
 
 
+class LibraryGrants(Protocol):
+    """The libraries a user is granted (the libraries feature's table, above this one in the
+    layer order; the composition root passes `revenge.libraries.repository`)."""
+
+    async def user_library_ids(
+        self, session: AsyncSession, user_id: uuid.UUID
+    ) -> list[uuid.UUID]: ...
+
+    async def existing_library_ids(
+        self, session: AsyncSession, ids: Sequence[uuid.UUID]
+    ) -> set[uuid.UUID]: ...
+
+    async def replace_library_access(
+        self, session: AsyncSession, user_id: uuid.UUID, ids: Sequence[uuid.UUID]
+    ) -> None: ...
+
+
 @dataclass(frozen=True)
 class NewUser:
     username: str
@@ -61,6 +78,7 @@ class UserService:
         passwords: Passwords,
         sessions: SessionService,
         keys: AccessKeyService,
+        grants: LibraryGrants,
         scopes: LibraryScopes,
     ) -> None:
         self._rt = runtime
@@ -68,6 +86,7 @@ class UserService:
         self.passwords = passwords
         self._sessions = sessions
         self._keys = keys
+        self._grants = grants
 
     async def setup(self, session: AsyncSession, new: NewUser) -> User:
         """Create the first administrator; refused once any user exists."""
@@ -189,7 +208,7 @@ class UserService:
         self, session: AsyncSession, user_id: uuid.UUID
     ) -> tuple[bool, list[uuid.UUID]]:
         user = await self.get(session, user_id)
-        return user.all_libraries, await repo.library_ids(session, user_id)
+        return user.all_libraries, await self._grants.user_library_ids(session, user_id)
 
     async def set_library_access(
         self,
@@ -203,11 +222,11 @@ class UserService:
         if user is None:
             raise NotFound("No such user.")
         wanted = list(dict.fromkeys(library_ids))
-        missing = set(wanted) - await repo.existing_libraries(session, wanted)
+        missing = set(wanted) - await self._grants.existing_library_ids(session, wanted)
         if missing:
             raise Unprocessable(f"No such library: {sorted(map(str, missing))[0]}.")
         user.all_libraries = all_libraries
-        await repo.replace_library_access(session, user_id, wanted)
+        await self._grants.replace_library_access(session, user_id, wanted)
         await self._scopes.forget(user_id)
 
     async def apply_role(self, session: AsyncSession, user: User, role: str) -> None:

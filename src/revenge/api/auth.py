@@ -23,7 +23,7 @@ PUBLIC_ROUTES: set[tuple[str, str]] = {
     ("GET", "/api/v1/auth/oidc/callback"),
     ("POST", "/api/v1/auth/oidc/exchange"),
     # Media routes check credentials themselves: a session/key, or a signed media token in the
-    # query (playback.signing).
+    # query (streaming.signing).
     ("GET", "/api/v1/stream/{file_id}"),
     ("GET", "/api/v1/stream/{file_id}/subtitles/{name}"),
     ("GET", "/api/v1/stream/{file_id}/audio"),

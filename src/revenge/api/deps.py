@@ -6,7 +6,7 @@ Thin wrappers: who the caller is and what they may do is decided in `revenge.ide
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +17,11 @@ from revenge.identity import ClientInfo, Principal
 from revenge.identity.client import client_info
 from revenge.identity.principal import require_admin, require_scope_for
 from revenge.infra.logs import user_id_var
-from revenge.runtime import Runtime
+
+if TYPE_CHECKING:
+    # The runtime is the composition root, above this layer: the alias below names it as a
+    # string so that no feature reaches the root through `api.deps` at run time.
+    from revenge.runtime import Runtime
 
 
 # Dependencies are `async def` even when they never wait: FastAPI runs a plain `def`
@@ -33,7 +37,7 @@ async def get_runtime(request: Request) -> Runtime:
     return app_runtime(request)
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+RuntimeDep = Annotated["Runtime", Depends(get_runtime)]
 
 
 async def db_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:

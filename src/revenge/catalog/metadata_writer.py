@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.catalog.index_tasks import IndexedItem, IndexItems, index_items
 from revenge.catalog.metadata_fields import Collector, KindMetadata, Stale, outcome_reason
 from revenge.catalog.movies.metadata_writer import movie_values
 from revenge.catalog.people.repository import photos_to_fetch
@@ -26,7 +27,6 @@ from revenge.images.tasks import download_jobs
 from revenge.infra.jobs.types import enqueue_many
 from revenge.metadata.tasks import FetchMetadata, fetch_metadata
 from revenge.metadata.writer import FetchOutcome, ItemFacts
-from revenge.search.tasks import IndexedItem, IndexItems, index_items
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import StreamingResponse
@@ -24,7 +24,9 @@ from revenge.errors import ServiceUnavailable
 from revenge.events.live import LiveHub, Viewer
 from revenge.events.runner import live_hub
 from revenge.libraries.access import allowed_library_ids
-from revenge.runtime import Runtime
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 router = APIRouter(tags=["events"])
 

@@ -2,7 +2,7 @@
 
 `Authorization: Bearer <token>` carries either a session token (`rvs_...`) or an access key
 (`rvk_...`); `X-Api-Key: rvk_...` carries an access key. Query strings are never read here
-(signed media tokens are checked by the media routes, see playback.signing). Each kind of
+(signed media tokens are checked by the media routes, see streaming.signing). Each kind of
 credential is a backend; the first one that accepts a credential's prefix decides.
 """
 

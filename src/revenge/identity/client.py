@@ -22,6 +22,16 @@ class ClientInfo:
     user_agent: str | None
 
 
+@dataclass(frozen=True)
+class DeviceInfo:
+    """The device a client says it runs on, as sign-in requests describe it."""
+
+    device_id: str | None = None
+    device_name: str | None = None
+    client_name: str | None = None
+    client_version: str | None = None
+
+
 @lru_cache(maxsize=32)
 def _networks(proxies: tuple[str, ...]) -> tuple[IPNetwork, ...]:
     return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)

@@ -10,7 +10,6 @@ from fastapi.responses import Response
 
 from revenge.api.deps import DbSession, RuntimeDep
 from revenge.api.files import stored_file_response
-from revenge.api.media import media_access
 from revenge.api.openapi import problem_responses
 from revenge.errors import NotFound
 from revenge.images import image_service, repository
@@ -18,7 +17,8 @@ from revenge.images.models import Image
 from revenge.images.processing import MIME_TYPES
 from revenge.images.schemas import ImageInfo, ItemImageOut
 from revenge.images.service import item_covers as service_item_covers
-from revenge.playback.signing import MediaCaller
+from revenge.streaming.media import media_access
+from revenge.streaming.signing import MediaCaller
 
 # The prefix sits on the router itself so route templates match the public route list.
 router = APIRouter(prefix="/api/v1/images", tags=["images"])

@@ -14,6 +14,7 @@ import uuid
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.catalog.index_tasks import IndexedItem, IndexItems, index_items
 from revenge.catalog.podcasts import repository as catalog
 from revenge.catalog.text import sort_title
 from revenge.images.tasks import DownloadImage, ImageTarget, download_image
@@ -21,7 +22,6 @@ from revenge.infra.jobs.queue import JobQueue
 from revenge.infra.jobs.types import QueuedJob, enqueue_many
 from revenge.integrations import repository as repo
 from revenge.integrations.models import PodcastFeed, PodcastFeedEpisode
-from revenge.search.tasks import IndexedItem, IndexItems, index_items
 
 
 async def apply_to_catalogue(session: AsyncSession, jobs: JobQueue, feed: PodcastFeed) -> int:

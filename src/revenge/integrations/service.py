@@ -29,9 +29,9 @@ from revenge.integrations import arr
 from revenge.integrations import repository as repo
 from revenge.integrations.models import Integration
 from revenge.integrations.tasks import ScanRequested, scan_requested
-from revenge.libraries import service as libraries
 from revenge.libraries.scanner.walk import within
 from revenge.libraries.watcher import reduce_folders
+from revenge.scanning import service as libraries
 
 log = logging.getLogger(__name__)
 

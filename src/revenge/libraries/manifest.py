@@ -1,13 +1,8 @@
-"""The libraries feature as the composition root sees it."""
+"""The libraries feature as the composition root sees it (its jobs run in `scanning`)."""
 
 from __future__ import annotations
 
-from revenge.infra.manifest import Feature, Schedule
-from revenge.libraries import jobs, models, tasks
+from revenge.infra.manifest import Feature
+from revenge.libraries import models
 
-FEATURE = Feature(
-    name="libraries",
-    models=(models,),
-    jobs=(jobs.scan, jobs.probe, jobs.scan_due),
-    schedules=(Schedule("libraries.scan_due.hourly", "23 * * * *", tasks.scan_due),),
-)
+FEATURE = Feature(name="libraries", models=(models,))

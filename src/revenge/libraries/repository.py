@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -207,3 +208,23 @@ async def libraries_due_for_scan(session: AsyncSession, interval_hours: float) -
         {"secs": interval_hours * 3600},
     )
     return list(rows.scalars())
+
+
+async def user_library_ids(session: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
+    stmt = select(LibraryAccess.library_id).where(LibraryAccess.user_id == user_id)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def existing_library_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    if not ids:
+        return set()
+    stmt = select(Library.id).where(Library.id.in_(ids))
+    return set((await session.execute(stmt)).scalars())
+
+
+async def replace_library_access(
+    session: AsyncSession, user_id: uuid.UUID, ids: Sequence[uuid.UUID]
+) -> None:
+    await session.execute(delete(LibraryAccess).where(LibraryAccess.user_id == user_id))
+    session.add_all(LibraryAccess(user_id=user_id, library_id=i) for i in ids)
+    await session.flush()

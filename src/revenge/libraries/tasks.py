@@ -1,4 +1,4 @@
-"""The library jobs, declared once with their payloads (handlers in `libraries.jobs`)."""
+"""The library jobs, declared once with their payloads (handlers in `scanning.jobs`)."""
 
 from __future__ import annotations
 

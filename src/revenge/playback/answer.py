@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from revenge.identity import Principal
 from revenge.libraries.models import MediaFile
 from revenge.playback import tracks
@@ -13,7 +15,9 @@ from revenge.playback.schemas import (
     VariantOut,
 )  # fmt: skip
 from revenge.playback.subtitles import SubtitleTrack
-from revenge.runtime import Runtime
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 
 def stream_track(s: StreamFacts) -> StreamTrackOut:

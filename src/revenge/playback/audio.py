@@ -23,6 +23,7 @@ import math
 import os
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
@@ -34,11 +35,13 @@ from revenge.playback import audio_repository as repo
 from revenge.playback.audio_repository import AudioFile
 from revenge.playback.audio_response import ConvertedAudioResponse
 from revenge.playback.converter import AudioConverters, Job
-from revenge.playback.signing import MediaCaller
-from revenge.runtime import Runtime
 from revenge.streaming.files import media_type
 from revenge.streaming.response import OpenFileResponse
 from revenge.streaming.service import open_file
+from revenge.streaming.signing import MediaCaller
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 FORMATS = ("original", "opus", "aac", "mp3")
 MEDIA_TYPES = {"opus": "audio/ogg", "aac": "audio/aac", "mp3": "audio/mpeg"}

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from revenge.api.deps import RuntimeDep
-from revenge.api.media import FileCaller
 from revenge.api.openapi import problem_responses
 from revenge.playback import audio
 from revenge.playback.audio import FORMATS, MAX_KBPS, MAX_OFFSET, MIN_KBPS, AudioRequest
+from revenge.streaming.media import FileCaller
 
 router = APIRouter(prefix="/api/v1/stream", tags=["playback"])
 

@@ -8,13 +8,12 @@ session's plan is in PostgreSQL and segments are cut at boundaries fixed by the 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse, Response
 
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
-from revenge.api.media import FileCaller
 from revenge.api.openapi import problem_responses
 from revenge.errors import BadRequest, NotFound
 from revenge.playback import hls, service, tracks
@@ -23,9 +22,12 @@ from revenge.playback.node import playback_node
 from revenge.playback.plan import Plan, Variant
 from revenge.playback.producer import ProductionFailed
 from revenge.playback.schemas import PlaybackDecisionOut, PlaybackRequest, PlaybackSessionOut
-from revenge.playback.signing import MediaCaller
 from revenge.playback.subtitles import SubtitleTrack, vtt_path
-from revenge.runtime import Runtime
+from revenge.streaming.media import FileCaller
+from revenge.streaming.signing import MediaCaller
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 router = APIRouter(tags=["playback"])
 HLS = "/api/v1/playback/hls/{file_id}/{session_id}"

@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,7 +30,12 @@ from revenge.playback.schemas import (
     PlaybackDecisionOut,
     PlaybackRequest,
 )
-from revenge.playback.signing import (
+from revenge.playback.subtitle_names import discover as discover_subtitles
+from revenge.playback.subtitle_repository import replace_sidecars
+from revenge.playback.subtitles import SubtitleTrack
+from revenge.streaming.files import open_confined
+from revenge.streaming.service import Caller, visible_file
+from revenge.streaming.signing import (
     MediaCaller,
     file_scope,
     image_scope,
@@ -37,12 +43,9 @@ from revenge.playback.signing import (
     sign_url,
     signer,
 )
-from revenge.playback.subtitle_names import discover as discover_subtitles
-from revenge.playback.subtitle_repository import replace_sidecars
-from revenge.playback.subtitles import SubtitleTrack
-from revenge.runtime import Runtime
-from revenge.streaming.files import open_confined
-from revenge.streaming.service import Caller, visible_file
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 _FACT_FIELDS = tuple(StreamFacts.__slots__)
 

@@ -8,21 +8,23 @@ HLS player can fetch it.
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from revenge.api.deps import CurrentUser, RuntimeDep
-from revenge.api.media import FileCaller
 from revenge.api.openapi import problem_responses
 from revenge.identity import Principal
 from revenge.playback import subtitles
-from revenge.playback.signing import caller_from_principal, playback_ttl
 from revenge.playback.subtitle_repository import VideoFile
 from revenge.playback.subtitle_schemas import SubtitleTrackOut
 from revenge.playback.tracks import track_out
-from revenge.runtime import Runtime
+from revenge.streaming.media import FileCaller
+from revenge.streaming.signing import caller_from_principal, playback_ttl
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 router = APIRouter(tags=["playback"])
 VTT_TYPE = "text/vtt; charset=utf-8"

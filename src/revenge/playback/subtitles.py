@@ -23,7 +23,7 @@ import sys
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cachetools import TTLCache
 from sqlalchemy import Row
@@ -34,11 +34,13 @@ from revenge.libraries.access import allowed_library_ids
 from revenge.playback import subtitle_repository as repo
 from revenge.playback.audio import as_principal
 from revenge.playback.converter import MediaUnreadable
-from revenge.playback.signing import MediaCaller
 from revenge.playback.subtitle_names import TEXT_FORMATS, normalise_language
 from revenge.playback.subtitle_repository import VideoFile
-from revenge.runtime import Runtime
 from revenge.streaming.files import open_confined
+from revenge.streaming.signing import MediaCaller
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 # Decoders whose output is text (PyAV/FFmpeg names, as the probe stores them).
 TEXT_CODECS = frozenset({"subrip", "srt", "ass", "ssa", "webvtt", "mov_text", "text",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from revenge.identity import Principal
-from revenge.playback.signing import file_scope, sign_url
 from revenge.playback.subtitle_schemas import SubtitleTrackOut
 from revenge.playback.subtitles import SubtitleTrack, vtt_path
-from revenge.runtime import Runtime
+from revenge.streaming.signing import file_scope, sign_url
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 
 def track_out(

@@ -1,6 +1,6 @@
 """Search jobs.
 
-`search.index` (`search.tasks.index_items`) updates the index incrementally: the scanner
+`search.index` (`catalog.index_tasks.index_items`) updates the index incrementally: the scanner
 (and metadata) enqueue it with the changed items; `rebuild` rebuilds the whole index instead.
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 
+from revenge.catalog.index_tasks import IndexItems, index_items
 from revenge.catalog.totals import CatalogTotals
 from revenge.infra.jobs.context import JobContext
 from revenge.search.service import search_index
-from revenge.search.tasks import IndexItems, index_items
 
 log = logging.getLogger(__name__)
 

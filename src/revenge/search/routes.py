@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Query
 
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, ReadSession, RuntimeDep
 from revenge.api.params import known_query_keys
+from revenge.catalog.index_tasks import IndexItems, index_items
 from revenge.catalog.keyset import clamp_limit
 from revenge.libraries.access import allowed_library_ids
 from revenge.search.documents import ITEM_TYPES
 from revenge.search.index import SearchQuery
 from revenge.search.schemas import RebuildOut, SearchHitOut, SearchOut
 from revenge.search.service import search_index
-from revenge.search.tasks import IndexItems, index_items
 
 router = APIRouter(tags=["search"], dependencies=[Depends(known_query_keys)])
 

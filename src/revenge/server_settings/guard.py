@@ -6,9 +6,16 @@ load balancers keep working and an administrator can still sign in.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends, Request
+
+from revenge.api.deps import RuntimeDep, optional_principal
 from revenge.errors import ServiceUnavailable
 from revenge.identity import Principal
-from revenge.runtime import Runtime
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 EXEMPT_ROUTES = {
     "/health/live",
@@ -43,3 +50,13 @@ async def refuse_in_maintenance(
         return
     if await runtime.server_settings.get("maintenance.mode"):
         raise MaintenanceMode()
+
+
+async def maintenance_guard(
+    request: Request,
+    runtime: RuntimeDep,
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> None:
+    """The router-wide dependency: 503 for non-admin requests while maintenance mode is on."""
+    template: str = getattr(request.scope.get("route"), "path", request.url.path)
+    await refuse_in_maintenance(runtime, principal, template)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Path
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,10 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from revenge.api.audit import Audit
 from revenge.api.deps import AdminUser, DbSession, RuntimeDep
 from revenge.errors import NotFound, Unprocessable
-from revenge.runtime import Runtime
 from revenge.server_settings.registry import InvalidSetting
 from revenge.server_settings.schemas import SettingOut, SettingsPatch, SettingValue, known_keys
 from revenge.server_settings.service import SettingChange, UnknownSetting
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 router = APIRouter(tags=["settings"])
 

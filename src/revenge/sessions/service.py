@@ -31,7 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from revenge.activity.seam import record
-from revenge.identity.client import ClientInfo
+from revenge.identity.client import ClientInfo, DeviceInfo
 from revenge.identity.credentials import CredentialKind, CredentialStore
 from revenge.identity.tokens import (
     MAX_TOKEN_LENGTH,
@@ -84,14 +84,6 @@ class SessionIdentity:
             return cls(**data)
         except (ValueError, KeyError, TypeError):
             return None
-
-
-@dataclass(frozen=True)
-class DeviceInfo:
-    device_id: str | None = None
-    device_name: str | None = None
-    client_name: str | None = None
-    client_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +206,13 @@ class SessionService:
                 # last epoch read stays right until it is back.
                 log.warning("session epoch unavailable, using the last one read: %s", exc)
         return self._epoch
+
+    async def signed_in_before(
+        self, session: AsyncSession, user_id: uuid.UUID, device_id: str | None, ip: str | None
+    ) -> bool:
+        """Whether a session of the user came from this device id or address (see the
+        repository): the sign-in limiter is gentler with a likely owner."""
+        return await repo.signed_in_before(session, user_id, device_id, ip)
 
     async def refresh(
         self, session: AsyncSession, refresh_token: str, client: ClientInfo

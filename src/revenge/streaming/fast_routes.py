@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import uuid
+from typing import TYPE_CHECKING
 
 from fastapi.routing import APIRoute
 from starlette.datastructures import QueryParams
@@ -24,10 +25,12 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from revenge.api.deps import check_principal, principal_of
-from revenge.playback.signing import MAX_TOKEN_LENGTH
-from revenge.runtime import Runtime
 from revenge.server_settings.guard import refuse_in_maintenance
 from revenge.streaming import routes
+from revenge.streaming.signing import MAX_TOKEN_LENGTH
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 PREFIX = "/api/v1/stream/"
 TEMPLATE = PREFIX + "{file_id}"

@@ -2,7 +2,7 @@
 
 The two GET routes that take a `token` query parameter are on the public route list: they
 authenticate themselves (a session/key, or a signed media token for that very file, see
-`playback.signing`).
+`streaming.signing`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from cachetools import TTLCache
 from fastapi import APIRouter, Depends, Path, Query
@@ -19,14 +19,16 @@ from fastapi.responses import Response
 from revenge.api.deps import CurrentUser, RuntimeDep, optional_principal
 from revenge.api.openapi import problem_responses
 from revenge.identity import Principal
-from revenge.playback.signing import file_scope, playback_ttl, resolve_caller, signer
-from revenge.runtime import Runtime
 from revenge.streaming import service
 from revenge.streaming.files import SUBTITLE_EXTENSIONS, media_type
 from revenge.streaming.repository import StreamFile
 from revenge.streaming.response import OpenFileResponse
 from revenge.streaming.schemas import StreamTokenOut, SubtitleOut
 from revenge.streaming.service import Caller
+from revenge.streaming.signing import file_scope, playback_ttl, resolve_caller, signer
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 # The prefix sits on the router itself so route templates match the public route list.
 # A revoked grant or a deleted file row stops being served at most this long after the change

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
@@ -20,9 +20,11 @@ from revenge.api.openapi import problem_responses
 from revenge.errors import Forbidden, Unauthorized
 from revenge.identity import Principal
 from revenge.infra.jobs import repository as jobs_repository
-from revenge.runtime import Runtime
 from revenge.system import repository
 from revenge.system.schemas import Live, Ready, SystemInfo
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,7 @@ from starlette.requests import Request
 
 from revenge.errors import Unauthorized
 from revenge.identity import Principal
-from revenge.identity.client import client_info
-from revenge.sessions.service import DeviceInfo
+from revenge.identity.client import DeviceInfo, client_info
 
 if TYPE_CHECKING:
     from revenge.accounts.models import User

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,8 +20,10 @@ from revenge.compat.jellyfin.params import Query
 from revenge.errors import BadRequest, Unauthorized
 from revenge.identity import Principal
 from revenge.libraries.access import allowed_library_ids
-from revenge.runtime import Runtime
 from revenge.server_settings.guard import refuse_in_maintenance
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 
 async def guard(request: Request) -> None:

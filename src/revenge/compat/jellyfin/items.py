@@ -15,7 +15,7 @@ from revenge.compat.jellyfin.common import Ctx, context, router
 from revenge.compat.jellyfin.ids import parse, parse_many
 from revenge.compat.jellyfin.shapes import EMPTY, Dto, page
 from revenge.errors import NotFound
-from revenge.libraries.service import visible_libraries
+from revenge.scanning.service import visible_libraries
 from revenge.search.index import SearchQuery
 from revenge.search.service import search_index
 

@@ -1,7 +1,7 @@
 """Artwork, PlaybackInfo (a device profile -> the playback decision), and the stream routes.
 
 Streams answer with a redirect to the native stream or HLS URL, signed for this caller and
-file (`playback.signing`): players follow it, and the signed token then carries the caller
+file (`streaming.signing`): players follow it, and the signed token then carries the caller
 to every variant playlist and segment of the HLS ladder.
 """
 
@@ -29,8 +29,8 @@ from revenge.playback import service as playback
 from revenge.playback.audio import AudioRequest, stream_item_audio
 from revenge.playback.profiles import Capabilities, VideoCodecSupport
 from revenge.playback.schemas import FileDecisionOut, PlaybackRequest
-from revenge.playback.signing import caller_from_principal, file_scope, playback_ttl, signer
 from revenge.streaming.service import Caller, visible_file
+from revenge.streaming.signing import caller_from_principal, file_scope, playback_ttl, signer
 
 _IMAGE_KINDS = {
     "primary": ("poster", "cover", "thumb"), "backdrop": ("backdrop", "fanart"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
@@ -15,7 +15,9 @@ from revenge.compat.jellyfin.auth import client_of, sign_in
 from revenge.compat.jellyfin.common import context, router, server_id
 from revenge.compat.jellyfin.ids import jid, parse
 from revenge.errors import BadRequest, NotFound
-from revenge.runtime import Runtime
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 # The Jellyfin release whose API this follows (clients check it against their minimum).
 JELLYFIN_VERSION = "10.10.0"

@@ -11,7 +11,7 @@ from revenge.compat.subsonic import shapes
 from revenge.compat.subsonic.params import folder_id, sid
 from revenge.compat.subsonic.protocol import MISSING_PARAMETER, Payload, SubsonicError
 from revenge.compat.subsonic.registry import Ctx, method
-from revenge.libraries.service import visible_libraries
+from revenge.scanning.service import visible_libraries
 
 # Ids in `id` name tracks (or anything); `albumId` and `artistId` are the ID3 ways.
 _STAR_PARAMS = (("id", ()), ("albumId", ("album",)), ("artistId", ("artist",)))

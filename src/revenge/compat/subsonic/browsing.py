@@ -10,7 +10,7 @@ from revenge.compat.subsonic import shapes
 from revenge.compat.subsonic.params import folder_id
 from revenge.compat.subsonic.protocol import MISSING_PARAMETER, Payload, SubsonicError
 from revenge.compat.subsonic.registry import Ctx, method
-from revenge.libraries.service import visible_libraries
+from revenge.scanning.service import visible_libraries
 from revenge.search.index import SearchQuery
 from revenge.search.service import search_index
 

@@ -21,8 +21,8 @@ from revenge.images import image_service
 from revenge.images.processing import MIME_TYPES
 from revenge.images.service import item_cover
 from revenge.playback.audio import FORMATS, AudioRequest, stream_item_audio
-from revenge.playback.signing import caller_from_principal
 from revenge.streaming.service import Caller, open_file, visible_file
+from revenge.streaming.signing import caller_from_principal
 
 PLAYABLE = ("track", "podcast_episode", "audiobook")
 # Subsonic names for "the file as it is", and for the formats the converter makes.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from fastapi import Path, Request
@@ -24,7 +24,9 @@ from revenge.compat.subsonic.protocol import (
 from revenge.compat.subsonic.registry import METHODS, Ctx, Method
 from revenge.errors import AppError, Forbidden, NotFound
 from revenge.libraries.access import allowed_library_ids
-from revenge.runtime import Runtime
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 router = FirstSegmentRouter(tags=["subsonic"])
 

@@ -1,1 +1,2 @@
-"""The library scanner: walk, diff against the database, read new files, catalogue them."""
+"""The pieces of a library scan: walk, diff against the database, read new files (the scan
+itself, which catalogues them, is `revenge.scanning.scan`)."""

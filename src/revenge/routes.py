@@ -15,7 +15,6 @@ from revenge.accounts.two_factor_routes import router as two_factor_router
 from revenge.activity.routes import router as activity_router
 from revenge.api.audit import audit_changes, skip_audit
 from revenge.api.deps import require_principal
-from revenge.api.guards import maintenance_guard
 from revenge.api.routing import FirstSegmentRouter
 from revenge.catalog.identify_routes import identify_router
 from revenge.catalog.kinds import ContentModule
@@ -30,14 +29,15 @@ from revenge.images.routes import router as images_router
 from revenge.integrations.feed_routes import router as podcast_feeds_router
 from revenge.integrations.routes import router as integrations_router
 from revenge.libraries.folder_browser import router as folder_browser_router
-from revenge.libraries.routes import router as libraries_router
 from revenge.metadata.provider_credentials.routes import router as credentials_router
 from revenge.notifications.routes import router as notifications_router
 from revenge.playback.audio_routes import router as audio_router
 from revenge.playback.routes import router as playback_router
 from revenge.playback.subtitle_routes import router as subtitle_router
 from revenge.playlists.routes import router as playlists_router
+from revenge.scanning.routes import router as libraries_router
 from revenge.search.routes import router as search_router
+from revenge.server_settings.guard import maintenance_guard
 from revenge.server_settings.routes import router as settings_router
 from revenge.sessions.routes import router as sessions_router
 from revenge.streaming.routes import router as streaming_router

@@ -15,7 +15,6 @@ from revenge.infra.jobs.types import NoPayload
 from revenge.libraries import repository as lib_repo
 from revenge.libraries.probe import Prober
 from revenge.libraries.scanner import repository as scan_repo
-from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.libraries.tasks import (
     ProbeFiles,
     ScanLibrary,
@@ -26,6 +25,7 @@ from revenge.libraries.tasks import (
 from revenge.libraries.tasks import scan_due as scan_due_job
 from revenge.playback.subtitle_names import discover as discover_subtitles
 from revenge.playback.subtitle_repository import replace_sidecars
+from revenge.scanning.scan import ScanRequest, run_scan
 
 log = logging.getLogger(__name__)
 

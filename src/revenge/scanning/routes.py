@@ -14,10 +14,10 @@ from revenge.catalog.totals import CatalogTotals
 from revenge.errors import NotFound
 from revenge.identity import Principal
 from revenge.libraries import repository as repo
-from revenge.libraries import service
 from revenge.libraries.access import allowed_library_ids
 from revenge.libraries.models import Library, LibraryScan
-from revenge.libraries.schemas import (
+from revenge.scanning import service
+from revenge.scanning.schemas import (
     FailedFile,
     FailedFilePage,
     LibraryIn,

@@ -1,4 +1,5 @@
-"""The account services of one process, built once and kept on the Runtime."""
+"""The account services of one process (users, sessions, access keys, OIDC: several
+features, so built here at the root), built once and kept on the Runtime."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from revenge.accounts.passwords import Passwords
 from revenge.accounts.service import UserService
 from revenge.accounts.two_factor import TwoFactorService
 from revenge.infra.secrets import SecretBox
+from revenge.libraries import repository as libraries_repo
 from revenge.libraries.scope import LibraryScopes
 from revenge.sessions.service import SessionService
 
@@ -53,7 +55,7 @@ def build(runtime: Runtime) -> Services:
     two_factor = TwoFactorService(runtime, sessions)
     logins = LoginService(runtime, passwords, sessions, limiter, two_factor)
     scopes = LibraryScopes(runtime.cache, runtime.db)
-    users = UserService(runtime, passwords, sessions, keys, scopes)
+    users = UserService(runtime, passwords, sessions, keys, libraries_repo, scopes)
     services = Services(
         secrets=box,
         passwords=passwords,

@@ -1,4 +1,8 @@
-"""The search job, declared once with its payload (handler in `search.jobs`)."""
+"""The search job, declared once with its payload (handler in `search.jobs`).
+
+Declared with the catalogue, whose writers (scans, metadata, feeds) queue it after every
+change: `search` sits above the catalogue, so it binds the handler to this handle.
+"""
 
 from __future__ import annotations
 

@@ -27,11 +27,14 @@ import hmac
 import time
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from revenge.errors import Unauthorized
 from revenge.identity import Principal
-from revenge.playback import access_repository as repo
-from revenge.runtime import Runtime
+from revenge.streaming import access_repository as repo
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 TOKEN_PREFIX = "rvm_"
 MAX_TOKEN_LENGTH = 200

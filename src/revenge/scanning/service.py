@@ -12,8 +12,8 @@ from revenge.infra.jobs.queue import JobQueue
 from revenge.libraries import repository as repo
 from revenge.libraries.folders import check_folders
 from revenge.libraries.models import Library, LibraryScan
-from revenge.libraries.schemas import LibraryIn, LibraryPatch
 from revenge.libraries.tasks import ScanLibrary, scan_dedupe_key, scan_library
+from revenge.scanning.schemas import LibraryIn, LibraryPatch
 
 
 async def _other_folders(session: AsyncSession, except_id: uuid.UUID | None) -> dict[str, str]:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 
+from revenge.catalog.index_tasks import IndexedItem, IndexItems, index_items
 from revenge.catalog.registry import cataloguer_for
 from revenge.catalog.totals import CatalogTotals
 from revenge.catalog.types import FileToPlace
@@ -44,7 +45,6 @@ from revenge.libraries.scanner.walk import WalkResult, gc_paused, walk, within
 from revenge.libraries.tasks import ProbeFiles, probe_files
 from revenge.metadata.tasks import FetchMetadata, ItemRef, fetch_metadata
 from revenge.playback.subtitle_scan import refresh_folders as refresh_subtitles
-from revenge.search.tasks import IndexedItem, IndexItems, index_items
 
 if TYPE_CHECKING:
     from revenge.infra.db.engine import Database

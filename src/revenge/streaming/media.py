@@ -1,6 +1,6 @@
 """The media routes' caller: header credentials, or a signed media token in the query.
 
-See playback.signing for the tokens; list each such route in `api.auth.PUBLIC_ROUTES`.
+See streaming.signing for the tokens; list each such route in `api.auth.PUBLIC_ROUTES`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from fastapi import Depends, Query, Request
 
 from revenge.api.deps import RuntimeDep, optional_principal
 from revenge.identity import Principal
-from revenge.playback.signing import MAX_TOKEN_LENGTH, MediaCaller, resolve_caller
+from revenge.streaming.signing import MAX_TOKEN_LENGTH, MediaCaller, resolve_caller
 
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 TokenParam = Annotated[
