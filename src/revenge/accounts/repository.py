@@ -9,6 +9,7 @@ from sqlalchemy import delete, exists, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts.models import OidcLink, User
+from revenge.infra.db.rows import add_row
 from revenge.libraries.models import Library, LibraryAccess
 
 # Serialises first-run setup and last-admin checks across nodes (pg_advisory_xact_lock key).
@@ -49,10 +50,7 @@ async def count_users(session: AsyncSession) -> int:
 
 
 async def insert(session: AsyncSession, user: User) -> User:
-    session.add(user)
-    await session.flush()
-    await session.refresh(user)
-    return user
+    return await add_row(session, user)
 
 
 async def delete_user(session: AsyncSession, user: User) -> None:

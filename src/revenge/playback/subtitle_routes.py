@@ -19,8 +19,8 @@ from revenge.api.openapi import problem_responses
 from revenge.identity import Principal
 from revenge.playback import subtitles
 from revenge.playback.signing import caller_from_principal, playback_ttl
-from revenge.playback.subtitle_repository import VideoFile
 from revenge.playback.subtitle_schemas import SubtitleTrackOut
+from revenge.playback.subtitles import VideoFile
 from revenge.playback.tracks import track_out
 from revenge.runtime import Runtime
 

@@ -36,7 +36,7 @@ from revenge.playback.audio import as_principal
 from revenge.playback.converter import MediaUnreadable
 from revenge.playback.signing import MediaCaller
 from revenge.playback.subtitle_names import TEXT_FORMATS, normalise_language
-from revenge.playback.subtitle_repository import VideoFile
+from revenge.playback.subtitle_repository import VideoFile as VideoFile
 from revenge.runtime import Runtime
 from revenge.streaming.files import open_confined
 

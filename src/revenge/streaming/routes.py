@@ -23,10 +23,9 @@ from revenge.playback.signing import file_scope, playback_ttl, resolve_caller, s
 from revenge.runtime import Runtime
 from revenge.streaming import service
 from revenge.streaming.files import SUBTITLE_EXTENSIONS, media_type
-from revenge.streaming.repository import StreamFile
 from revenge.streaming.response import OpenFileResponse
 from revenge.streaming.schemas import StreamTokenOut, SubtitleOut
-from revenge.streaming.service import Caller
+from revenge.streaming.service import Caller, StreamFile
 
 # The prefix sits on the router itself so route templates match the public route list.
 # A revoked grant or a deleted file row stops being served at most this long after the change
