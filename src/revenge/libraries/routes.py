@@ -33,16 +33,7 @@ router = APIRouter()
 
 def _out(library: Library, paths: list[str], principal: Principal) -> LibraryOut:
     # Folder paths describe the server's disks: administrators only.
-    return LibraryOut(
-        id=library.id,
-        name=library.name,
-        type=library.type,
-        enabled=library.enabled,
-        paths=paths if principal.role == "admin" else [],
-        preferred_language=library.preferred_language,
-        created_at=library.created_at,
-        updated_at=library.updated_at,
-    )
+    return LibraryOut.from_row(library, paths=paths if principal.role == "admin" else [])
 
 
 def _scan_out(scan: LibraryScan) -> ScanOut:
@@ -157,17 +148,7 @@ async def failed_files(
 ) -> FailedFilePage:
     """Files that could not be read or probed, with the reason."""
     files, total = await service.problem_files(session, library_id, "failed", limit, offset)
-    items = [
-        FailedFile(
-            id=f.id,
-            path=f.path,
-            kind=f.kind,
-            size=f.size,
-            reason=f.failure_reason,
-            updated_at=f.updated_at,
-        )
-        for f in files
-    ]
+    items = [FailedFile.from_row(f, reason=f.failure_reason) for f in files]
     return FailedFilePage(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -177,9 +158,5 @@ async def missing_files(
 ) -> MissingFilePage:
     """Files a scan no longer found (kept until the grace period ends, then purged)."""
     files, total = await service.problem_files(session, library_id, "missing", limit, offset)
-    items = [
-        MissingFile(id=f.id, path=f.path, kind=f.kind, size=f.size, missing_since=f.missing_since)
-        for f in files
-        if f.missing_since is not None
-    ]
+    items = [MissingFile.from_row(f) for f in files if f.missing_since is not None]
     return MissingFilePage(items=items, total=total, limit=limit, offset=offset)

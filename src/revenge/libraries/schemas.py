@@ -12,6 +12,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from revenge.api.text import NOT_BLANK
 from revenge.catalog.registry import KINDS
+from revenge.infra.records import RowOut
 
 # One per registered content module (a string to the type checker).
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class LibraryPatch(BaseModel):
     scan_settings: dict[str, Any] | SkipJsonSchema[None] = None
 
 
-class LibraryOut(BaseModel):
+class LibraryOut(RowOut):
     id: uuid.UUID
     name: str
     type: str
@@ -89,7 +90,7 @@ class ScanOut(BaseModel):
 
 
 # What the failed and missing file listings say of every file.
-class _FileOut(BaseModel):
+class _FileOut(RowOut):
     id: uuid.UUID
     path: str
     kind: str

@@ -34,17 +34,7 @@ ADMIN = "/api/v1/admin/notifications"
 
 
 def _out(channel: NotificationChannel) -> ChannelOut:
-    return ChannelOut(
-        id=channel.id,
-        name=channel.name,
-        kind=channel.kind,
-        config=channel.config,
-        has_secret=channel.secret_encrypted is not None,
-        events=channel.events,
-        enabled=channel.enabled,
-        created_at=channel.created_at,
-        updated_at=channel.updated_at,
-    )
+    return ChannelOut.from_row(channel, has_secret=channel.secret_encrypted is not None)
 
 
 @router.get(f"{ADMIN}/events")

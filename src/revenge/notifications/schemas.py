@@ -9,24 +9,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from revenge.notifications.events import EVENT_TYPES, USER_EVENT_TYPES
-
-EventType = Literal[
-    "library.scan.completed",
-    "library.scan.failed",
-    "metadata.fetch.completed",
-    "item.added",
-    "playback.transcode.failed",
-    "job.failed",
-    "auth.login.new_device",
-    "system.test",
-]
-assert set(EventType.__args__) == set(EVENT_TYPES)  # type: ignore[attr-defined]
-UserEventType = Literal[
-    "item.added", "library.scan.completed", "metadata.fetch.completed", "auth.login.new_device"
-]
-assert set(UserEventType.__args__) == set(USER_EVENT_TYPES)  # type: ignore[attr-defined]
-
+from revenge.infra.records import RowOut
+from revenge.notifications.events import EventType, UserEventType
 
 EmailStr = Annotated[str, Field(pattern=r"^[^@\s<>,]+@[^@\s<>,]+$", max_length=320)]
 
@@ -228,7 +212,7 @@ class ChannelPatch(BaseModel):
     enabled: bool | None = None
 
 
-class ChannelOut(BaseModel):
+class ChannelOut(RowOut):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID

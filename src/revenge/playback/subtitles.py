@@ -119,6 +119,13 @@ async def visible_video(
     return found
 
 
+async def file_videos(
+    session: AsyncSession, caller: MediaCaller, file_id: uuid.UUID
+) -> list[VideoFile]:
+    """`visible_video` as a list, the shape `item_videos` answers in."""
+    return [await visible_video(session, caller, file_id)]
+
+
 async def item_videos(
     session: AsyncSession, caller: MediaCaller, item_id: uuid.UUID
 ) -> list[VideoFile]:
