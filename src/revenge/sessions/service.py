@@ -18,7 +18,6 @@ evictions still make revocations visible at once while Redis is reachable.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
@@ -32,13 +31,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from revenge.activity.seam import record
 from revenge.identity.client import ClientInfo
-from revenge.identity.credentials import CredentialKind, CredentialStore
+from revenge.identity.credentials import CredentialKind, CredentialStore, JsonCredential
 from revenge.identity.tokens import (
-    MAX_TOKEN_LENGTH,
     REFRESH_PREFIX,
     SESSION_PREFIX,
     new_token,
     token_hash,
+    well_formed,
 )
 from revenge.sessions import repository as repo
 from revenge.sessions.models import Session
@@ -51,8 +50,10 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class SessionIdentity:
+class SessionIdentity(JsonCredential):
     """A valid session as validate returns it (and as it is cached)."""
+
+    uuid_fields = ("session_id", "user_id")
 
     session_id: uuid.UUID
     user_id: uuid.UUID
@@ -71,20 +72,6 @@ class SessionIdentity:
     def usable(self, now: float, idle_timeout: float) -> bool:
         return now < self.expires_at and now - self.last_activity_at <= idle_timeout
 
-    def encode(self) -> bytes:
-        data = {**self.__dict__, "session_id": str(self.session_id), "user_id": str(self.user_id)}
-        return json.dumps(data).encode()
-
-    @classmethod
-    def decode(cls, raw: bytes) -> SessionIdentity | None:
-        try:
-            data: dict[str, Any] = json.loads(raw)
-            data["session_id"] = uuid.UUID(data["session_id"])
-            data["user_id"] = uuid.UUID(data["user_id"])
-            return cls(**data)
-        except (ValueError, KeyError, TypeError):
-            return None
-
 
 @dataclass(frozen=True)
 class DeviceInfo:
@@ -101,10 +88,6 @@ class IssuedSession:
     session: Session
     access_token: str
     refresh_token: str
-
-
-def _well_formed(token: str, prefix: str) -> bool:
-    return token.startswith(prefix) and len(token) <= MAX_TOKEN_LENGTH
 
 
 class SessionService:
@@ -219,7 +202,7 @@ class SessionService:
         self, session: AsyncSession, refresh_token: str, client: ClientInfo
     ) -> IssuedSession | None:
         """Rotate both tokens; a refresh token used twice ends its session. None: refused."""
-        if not _well_formed(refresh_token, REFRESH_PREFIX):
+        if not well_formed(refresh_token, REFRESH_PREFIX):
             return None
         digest = token_hash(refresh_token)
         found = await repo.by_refresh_hash(session, digest)
@@ -244,7 +227,7 @@ class SessionService:
         self, session: AsyncSession, refresh_token: str, client: ClientInfo
     ) -> bool:
         """Sign out the session a refresh token belongs to (the web app's cookie)."""
-        if not _well_formed(refresh_token, REFRESH_PREFIX):
+        if not well_formed(refresh_token, REFRESH_PREFIX):
             return False
         found = await repo.by_refresh_hash(session, token_hash(refresh_token))
         if found is None:

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from revenge.metadata.errors import ProviderNotFound, ProviderResponseError
-from revenge.metadata.providers.keyed import KeyedProvider
+from revenge.metadata.providers.base import KeyedProvider
 from revenge.metadata.types import (
     Artwork,
     ArtworkKind,

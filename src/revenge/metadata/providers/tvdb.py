@@ -9,7 +9,7 @@ from typing import Any
 from revenge.metadata.errors import ProviderAuthError, ProviderResponseError
 from revenge.metadata.http import ProviderHttp
 from revenge.metadata.protocols import KeySource
-from revenge.metadata.providers.keyed import KeyedProvider
+from revenge.metadata.providers.base import KeyedProvider
 from revenge.metadata.types import (
     Artwork,
     ArtworkKind,

@@ -2,24 +2,27 @@
 // `render(main, params, ctx)`, returning an optional cleanup function. `public` pages are
 // reachable signed out; `admin` pages only for administrators; `bare` pages hide the layout.
 // Every first segment used here must be in WEB_APP_SEGMENTS (src/revenge/api/auth.py).
+const browse = () => import('./pages/browse.js');
+
+// A kind's catalogue: its listing (the browse page for `kind`) and the page of one item.
+const catalogue = (path, kind, item) => [
+  { path, page: browse, data: { kind } },
+  { path: `${path}/:id`, page: item },
+];
+
 export const routes = [
   { path: '/', page: () => import('./pages/home.js') },
   { path: '/setup', page: () => import('./pages/setup.js'), public: true, bare: true },
   { path: '/login', page: () => import('./pages/login.js'), public: true, bare: true },
   { path: '/search', page: () => import('./pages/search.js') },
-  { path: '/libraries/:id', page: () => import('./pages/browse.js') },
-  { path: '/movies', page: () => import('./pages/browse.js'), data: { kind: 'movies' } },
-  { path: '/movies/:id', page: () => import('./pages/movie.js') },
-  { path: '/tv', page: () => import('./pages/browse.js'), data: { kind: 'series' } },
-  { path: '/tv/:id', page: () => import('./pages/series.js') },
-  { path: '/music', page: () => import('./pages/browse.js'), data: { kind: 'albums' } },
-  { path: '/music/artists', page: () => import('./pages/browse.js'), data: { kind: 'artists' } },
-  { path: '/music/artists/:id', page: () => import('./pages/artist.js') },
+  { path: '/libraries/:id', page: browse },
+  ...catalogue('/movies', 'movies', () => import('./pages/movie.js')),
+  ...catalogue('/tv', 'series', () => import('./pages/series.js')),
+  { path: '/music', page: browse, data: { kind: 'albums' } },
+  ...catalogue('/music/artists', 'artists', () => import('./pages/artist.js')),
   { path: '/music/albums/:id', page: () => import('./pages/album.js') },
-  { path: '/audiobooks', page: () => import('./pages/browse.js'), data: { kind: 'audiobooks' } },
-  { path: '/audiobooks/:id', page: () => import('./pages/audiobook.js') },
-  { path: '/podcasts', page: () => import('./pages/browse.js'), data: { kind: 'podcasts' } },
-  { path: '/podcasts/:id', page: () => import('./pages/podcast.js') },
+  ...catalogue('/audiobooks', 'audiobooks', () => import('./pages/audiobook.js')),
+  ...catalogue('/podcasts', 'podcasts', () => import('./pages/podcast.js')),
   // Account, playlists, collections and administration rows follow here.
   { path: '/account', page: () => import('./pages/account.js') },
   { path: '/playlists', page: () => import('./pages/playlists.js') },
