@@ -22,7 +22,7 @@ from revenge.activity.seam import record
 from revenge.errors import Conflict, Forbidden, Unprocessable
 from revenge.identity import ALL_SCOPES, Principal
 from revenge.identity.client import ClientInfo
-from revenge.identity.credentials import CredentialKind, CredentialStore, JsonCredential
+from revenge.identity.credentials import JsonCredential
 from revenge.identity.tokens import new_token, token_hash
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ MAX_KEYS_PER_USER = 100
 class KeyIdentity(JsonCredential):
     """A valid access key as validate returns it (and as it is cached)."""
 
+    prefix = KEY_PREFIX
+    cache_namespace = "akey"
     uuid_fields = ("key_id", "user_id")
     tuple_fields = ("scopes",)
 
@@ -84,14 +86,7 @@ class AccessKeyService:
 
     def __init__(self, runtime: Runtime) -> None:
         self._rt = runtime
-        kind = CredentialKind(
-            cache_namespace="akey",
-            prefix=KEY_PREFIX,
-            decode=KeyIdentity.decode,
-            load=_load,
-            touch=_touch,
-        )
-        self.store = CredentialStore(kind, runtime.cache, runtime.db)
+        self.store = KeyIdentity.store(_load, _touch, runtime.cache, runtime.db)
 
     async def create(
         self,

@@ -43,13 +43,33 @@ class StoredCredential(Protocol):
 
 
 class JsonCredential:
-    """The cache entry of a (frozen dataclass) credential: its fields as JSON.
+    """A kind of credential as validation returns it (a frozen dataclass), cached as JSON.
 
-    `uuid_fields` and `tuple_fields` name the fields JSON cannot give back as they were.
+    `prefix` tells its secrets apart, `cache_namespace` its cache entries; `uuid_fields` and
+    `tuple_fields` name the fields JSON cannot give back as they were.
     """
 
+    prefix: ClassVar[str]
+    cache_namespace: ClassVar[str]
     uuid_fields: ClassVar[tuple[str, ...]] = ()
     tuple_fields: ClassVar[tuple[str, ...]] = ()
+    expires_at: float | None
+
+    @property
+    def credential_id(self) -> uuid.UUID:
+        raise NotImplementedError
+
+    @classmethod
+    def store(
+        cls,
+        load: Callable[[AsyncConnection, bytes], Awaitable[Self | None]],
+        touch: Callable[[AsyncSession, uuid.UUID, str | None], Awaitable[None]],
+        cache: Cache,
+        db: Database,
+    ) -> CredentialStore[Self]:
+        """The store of this kind: `load` reads a credential by hash, `touch` marks it used."""
+        kind = CredentialKind(cls.cache_namespace, cls.prefix, cls.decode, load, touch)
+        return CredentialStore(kind, cache, db)
 
     def encode(self) -> bytes:
         data = {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in vars(self).items()}

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from revenge.activity.seam import record
 from revenge.identity.client import ClientInfo
-from revenge.identity.credentials import CredentialKind, CredentialStore, JsonCredential
+from revenge.identity.credentials import JsonCredential
 from revenge.identity.tokens import (
     REFRESH_PREFIX,
     SESSION_PREFIX,
@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 class SessionIdentity(JsonCredential):
     """A valid session as validate returns it (and as it is cached)."""
 
+    prefix = SESSION_PREFIX
+    cache_namespace = "session"
     uuid_fields = ("session_id", "user_id")
 
     session_id: uuid.UUID
@@ -95,14 +97,7 @@ class SessionService:
 
     def __init__(self, runtime: Runtime) -> None:
         self._rt = runtime
-        kind = CredentialKind(
-            cache_namespace="session",
-            prefix=SESSION_PREFIX,
-            decode=SessionIdentity.decode,
-            load=self._load,
-            touch=repo.touch,
-        )
-        self.store = CredentialStore(kind, runtime.cache, runtime.db)
+        self.store = SessionIdentity.store(self._load, repo.touch, runtime.cache, runtime.db)
         self._epoch = 0
         self._epoch_read_at = -EPOCH_CHECK_SECONDS
 
