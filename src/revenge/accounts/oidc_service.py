@@ -83,6 +83,15 @@ def _digest(value: str) -> bytes:
     return hashlib.sha256(value.encode()).digest()
 
 
+async def _add_flow(
+    session: AsyncSession, secret: str, kind: str, ttl: timedelta, **fields: Any
+) -> None:
+    """Remember a sign-in step under the hash of its one-time `secret`, for `ttl`."""
+    expires_at = datetime.now(UTC) + ttl
+    flow = OidcFlow(key_hash=_digest(secret), kind=kind, expires_at=expires_at, **fields)
+    await repo.add_flow(session, flow)
+
+
 def _same(binding: str | None, expected_hex: str) -> bool:
     return binding is not None and hmac.compare_digest(
         _digest(binding).hex().encode(), expected_hex.encode()
@@ -174,16 +183,7 @@ class OidcService:
             "return_to": return_to,
             "binding": _digest(binding).hex(),
         }
-        await repo.add_flow(
-            session,
-            OidcFlow(
-                key_hash=_digest(state),
-                kind="state",
-                provider_id=provider.id,
-                data=data,
-                expires_at=datetime.now(UTC) + FLOW_TTL,
-            ),
-        )
+        await _add_flow(session, state, "state", FLOW_TTL, provider_id=provider.id, data=data)
         return str(url), binding
 
     async def take_state(self, session: AsyncSession, state: str) -> OidcFlow | None:
@@ -206,16 +206,8 @@ class OidcService:
         claims = await self._verify_id_token(provider, meta, tokens, flow.data["nonce"])
         user = await self._user_for(session, provider, claims)
         login_code = secrets.token_urlsafe(32)
-        await repo.add_flow(
-            session,
-            OidcFlow(
-                key_hash=_digest(login_code),
-                kind="login",
-                user_id=user.id,
-                data={"binding": flow.data["binding"], "provider": provider.name},
-                expires_at=datetime.now(UTC) + LOGIN_CODE_TTL,
-            ),
-        )
+        data = {"binding": flow.data["binding"], "provider": provider.name}
+        await _add_flow(session, login_code, "login", LOGIN_CODE_TTL, user_id=user.id, data=data)
         return login_code, flow.data["return_to"]
 
     async def user_for_login(
