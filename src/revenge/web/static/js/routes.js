@@ -10,6 +10,9 @@ const catalogue = (path, kind, item) => [
   { path: `${path}/:id`, page: item },
 ];
 
+// An administration page: `pages/<module>.js`, for administrators only.
+const admin = (path, module) => ({ path, page: () => import(`./pages/${module}.js`), admin: true });
+
 export const routes = [
   { path: '/', page: () => import('./pages/home.js') },
   { path: '/setup', page: () => import('./pages/setup.js'), public: true, bare: true },
@@ -28,18 +31,18 @@ export const routes = [
   { path: '/playlists', page: () => import('./pages/playlists.js') },
   { path: '/playlists/:kind/:id', page: () => import('./pages/playlist.js') },
   { path: '/collections/:kind/:id', page: () => import('./pages/collection.js') },
-  { path: '/admin', page: () => import('./pages/admin.js'), admin: true },
-  { path: '/admin/libraries', page: () => import('./pages/admin-libraries.js'), admin: true },
-  { path: '/admin/libraries/:id', page: () => import('./pages/admin-library.js'), admin: true },
-  { path: '/admin/users', page: () => import('./pages/admin-users.js'), admin: true },
-  { path: '/admin/users/:id', page: () => import('./pages/admin-user.js'), admin: true },
-  { path: '/admin/jobs', page: () => import('./pages/admin-jobs.js'), admin: true },
-  { path: '/admin/jobs/:id', page: () => import('./pages/admin-job.js'), admin: true },
-  { path: '/admin/activity', page: () => import('./pages/admin-activity.js'), admin: true },
-  { path: '/admin/settings', page: () => import('./pages/admin-settings.js'), admin: true },
-  { path: '/admin/credentials', page: () => import('./pages/admin-credentials.js'), admin: true },
-  { path: '/admin/notifications', page: () => import('./pages/admin-notifications.js'), admin: true },
-  { path: '/admin/notifications/:id', page: () => import('./pages/admin-channel.js'), admin: true },
+  admin('/admin', 'admin'),
+  admin('/admin/libraries', 'admin-libraries'),
+  admin('/admin/libraries/:id', 'admin-library'),
+  admin('/admin/users', 'admin-users'),
+  admin('/admin/users/:id', 'admin-user'),
+  admin('/admin/jobs', 'admin-jobs'),
+  admin('/admin/jobs/:id', 'admin-job'),
+  admin('/admin/activity', 'admin-activity'),
+  admin('/admin/settings', 'admin-settings'),
+  admin('/admin/credentials', 'admin-credentials'),
+  admin('/admin/notifications', 'admin-notifications'),
+  admin('/admin/notifications/:id', 'admin-channel'),
 ];
 
 // Compiled once: '/movies/:id' -> /^\/movies\/([^/]+)$/ with the names of its parameters.
