@@ -13,15 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from revenge.accounts.models import User
 from revenge.infra.db.locks import no_wait_for_disk
+from revenge.infra.db.rows import add_row
 from revenge.sessions.models import RetiredRefreshToken, Session, SessionEpoch
 
 
 async def insert_session(session: AsyncSession, values: dict[str, Any]) -> Session:
-    row = Session(**values)
-    session.add(row)
-    await session.flush()
-    await session.refresh(row)
-    return row
+    return await add_row(session, Session(**values))
 
 
 ValidationRow = Row[
