@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 PROBLEM_TYPE_BASE = "https://revenge.dev/problems/"
 
@@ -13,6 +13,18 @@ class AppError(Exception):
     status: ClassVar[int] = 400
     title: ClassVar[str] = "Bad request"
     slug: ClassVar[str] = "bad-request"
+
+    def __init_subclass__(
+        cls, status: int | None = None, title: str | None = None, slug: str | None = None
+    ) -> None:
+        # Each subclass names its status, title and problem-type slug in its class line.
+        super().__init_subclass__()
+        if status is not None:
+            cls.status = status
+        if title is not None:
+            cls.title = title
+        if slug is not None:
+            cls.slug = slug
 
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail)
@@ -34,81 +46,57 @@ class AppError(Exception):
         return body
 
 
-class BadRequest(AppError):
-    status = 400
-    title = "Bad request"
-    slug = "bad-request"
+class BadRequest(AppError, status=400, title="Bad request", slug="bad-request"):
+    pass
 
 
-class Unauthorized(AppError):
-    status = 401
-    title = "Unauthorized"
-    slug = "unauthorized"
-
+class Unauthorized(AppError, status=401, title="Unauthorized", slug="unauthorized"):
     def __init__(self, detail: str = "Authentication required.", **extra: Any) -> None:
         super().__init__(detail, **extra)
         self.headers["WWW-Authenticate"] = "Bearer"
 
 
-class Forbidden(AppError):
-    status = 403
-    title = "Forbidden"
-    slug = "forbidden"
+class Forbidden(AppError, status=403, title="Forbidden", slug="forbidden"):
+    pass
 
 
-class NotFound(AppError):
-    status = 404
-    title = "Not found"
-    slug = "not-found"
+class NotFound(AppError, status=404, title="Not found", slug="not-found"):
+    pass
 
 
-class Gone(AppError):
+class Gone(AppError, status=410, title="Gone", slug="gone"):
     """The thing existed but is no longer available (e.g. a media file missing from disk)."""
 
-    status = 410
-    title = "Gone"
-    slug = "gone"
+
+class MethodNotAllowed(AppError, status=405, title="Method not allowed", slug="method-not-allowed"):
+    pass
 
 
-class MethodNotAllowed(AppError):
-    status = 405
-    title = "Method not allowed"
-    slug = "method-not-allowed"
+class Conflict(AppError, status=409, title="Conflict", slug="conflict"):
+    pass
 
 
-class Conflict(AppError):
-    status = 409
-    title = "Conflict"
-    slug = "conflict"
+class PayloadTooLarge(AppError, status=413, title="Payload too large", slug="payload-too-large"):
+    pass
 
 
-class PayloadTooLarge(AppError):
-    status = 413
-    title = "Payload too large"
-    slug = "payload-too-large"
+class UnsupportedMediaType(
+    AppError, status=415, title="Unsupported media type", slug="unsupported-media-type"
+):
+    pass
 
 
-class UnsupportedMediaType(AppError):
-    status = 415
-    title = "Unsupported media type"
-    slug = "unsupported-media-type"
+class RangeNotSatisfiable(
+    AppError, status=416, title="Range not satisfiable", slug="range-not-satisfiable"
+):
+    pass
 
 
-class RangeNotSatisfiable(AppError):
-    status = 416
-    title = "Range not satisfiable"
-    slug = "range-not-satisfiable"
-
-
-class Unprocessable(AppError):
+class Unprocessable(AppError, status=422, title="Unprocessable content", slug="validation"):
     """A well-formed request whose content breaks a rule; `field` names the body field.
 
     The body carries `errors` like a request validation failure, so every 422 has one shape.
     """
-
-    status = 422
-    title = "Unprocessable content"
-    slug = "validation"
 
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail, **extra)
@@ -117,29 +105,34 @@ class Unprocessable(AppError):
         self.extra.setdefault("errors", [{"loc": loc, "msg": detail, "type": "value_error"}])
 
 
-class TooManyRequests(AppError):
-    status = 429
-    title = "Too many requests"
-    slug = "rate-limited"
+class _RetryLater(AppError):
+    """An error that tells the client when to try again (`Retry-After`, in seconds)."""
 
-    def __init__(self, detail: str, retry_after: int = 60, **extra: Any) -> None:
+    default_retry_after: ClassVar[int] = 60
+
+    def __init__(self, detail: str, retry_after: int | None = None, **extra: Any) -> None:
         super().__init__(detail, **extra)
-        self.headers["Retry-After"] = str(retry_after)
+        wait = self.default_retry_after if retry_after is None else retry_after
+        self.headers["Retry-After"] = str(wait)
 
 
-class BadGateway(AppError):
+class TooManyRequests(_RetryLater, status=429, title="Too many requests", slug="rate-limited"):
+    default_retry_after = 60
+
+
+class BadGateway(AppError, status=502, title="Bad gateway", slug="bad-gateway"):
     """A service this server depends on (an identity provider, ...) failed to answer."""
 
-    status = 502
-    title = "Bad gateway"
-    slug = "bad-gateway"
+
+class ServiceUnavailable(_RetryLater, status=503, title="Service unavailable", slug="unavailable"):
+    default_retry_after = 5
 
 
-class ServiceUnavailable(AppError):
-    status = 503
-    title = "Service unavailable"
-    slug = "unavailable"
+T = TypeVar("T")
 
-    def __init__(self, detail: str, retry_after: int = 5, **extra: Any) -> None:
-        super().__init__(detail, **extra)
-        self.headers["Retry-After"] = str(retry_after)
+
+def must_exist(found: T | None, detail: str) -> T:
+    """`found`, or NotFound with `detail` when a lookup came back empty."""
+    if found is None:
+        raise NotFound(detail)
+    return found

@@ -12,13 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from revenge.access_keys.models import AccessKey
 from revenge.accounts.models import User
 from revenge.infra.db.locks import no_wait_for_disk
+from revenge.infra.db.rows import add_row
 
 
 async def insert(session: AsyncSession, key: AccessKey) -> AccessKey:
-    session.add(key)
-    await session.flush()
-    await session.refresh(key)
-    return key
+    return await add_row(session, key)
 
 
 async def count_active(session: AsyncSession, user_id: uuid.UUID) -> int:

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from revenge.access_keys.models import AccessKey
+from revenge.infra.records import RowOut
 
 Scope = Literal["read", "write", "admin"]
 
@@ -25,7 +26,7 @@ class AccessKeyCreate(BaseModel):
     expires_at: datetime | None = Field(None, description="Optional; must be in the future.")
 
 
-class AccessKeyOut(BaseModel):
+class AccessKeyOut(RowOut):
     id: uuid.UUID
     name: str
     prefix: str = Field(description="The first characters of the key, to recognise it.")
@@ -36,15 +37,7 @@ class AccessKeyOut(BaseModel):
 
     @classmethod
     def of(cls, key: AccessKey) -> AccessKeyOut:
-        return cls(
-            id=key.id,
-            name=key.name,
-            prefix=key.prefix,
-            scopes=list(key.scopes),
-            created_at=key.created_at,
-            expires_at=key.expires_at,
-            last_used_at=key.last_used_at,
-        )
+        return cls.from_row(key, scopes=list(key.scopes))
 
 
 class AccessKeyCreated(AccessKeyOut):

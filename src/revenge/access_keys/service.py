@@ -8,12 +8,11 @@ once revoke returns.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -23,7 +22,7 @@ from revenge.activity.seam import record
 from revenge.errors import Conflict, Forbidden, Unprocessable
 from revenge.identity import ALL_SCOPES, Principal
 from revenge.identity.client import ClientInfo
-from revenge.identity.credentials import CredentialKind, CredentialStore
+from revenge.identity.credentials import JsonCredential
 from revenge.identity.tokens import new_token, token_hash
 
 if TYPE_CHECKING:
@@ -35,8 +34,13 @@ MAX_KEYS_PER_USER = 100
 
 
 @dataclass(frozen=True)
-class KeyIdentity:
+class KeyIdentity(JsonCredential):
     """A valid access key as validate returns it (and as it is cached)."""
+
+    prefix = KEY_PREFIX
+    cache_namespace = "akey"
+    uuid_fields = ("key_id", "user_id")
+    tuple_fields = ("scopes",)
 
     key_id: uuid.UUID
     user_id: uuid.UUID
@@ -61,21 +65,6 @@ class KeyIdentity:
             scopes=frozenset(self.scopes),
         )
 
-    def encode(self) -> bytes:
-        data = {**self.__dict__, "key_id": str(self.key_id), "user_id": str(self.user_id)}
-        return json.dumps(data).encode()
-
-    @classmethod
-    def decode(cls, raw: bytes) -> KeyIdentity | None:
-        try:
-            data: dict[str, Any] = json.loads(raw)
-            data["key_id"] = uuid.UUID(data["key_id"])
-            data["user_id"] = uuid.UUID(data["user_id"])
-            data["scopes"] = tuple(data["scopes"])
-            return cls(**data)
-        except (ValueError, KeyError, TypeError):
-            return None
-
 
 def check_scopes(principal: Principal, scopes: Sequence[str]) -> list[str]:
     """Scopes a caller may grant: known ones, within its own rights."""
@@ -97,14 +86,7 @@ class AccessKeyService:
 
     def __init__(self, runtime: Runtime) -> None:
         self._rt = runtime
-        kind = CredentialKind(
-            cache_namespace="akey",
-            prefix=KEY_PREFIX,
-            decode=KeyIdentity.decode,
-            load=_load,
-            touch=_touch,
-        )
-        self.store = CredentialStore(kind, runtime.cache, runtime.db)
+        self.store = KeyIdentity.store(_load, _touch, runtime.cache, runtime.db)
 
     async def create(
         self,

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from revenge.accounts.models import AppPassword
 from revenge.api.deps import CurrentUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
+from revenge.infra.records import RowOut
 
 router = APIRouter(prefix="/api/v1/me/app-passwords", tags=["app passwords"])
 
@@ -21,7 +22,7 @@ class AppPasswordCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100, description="The app it is for.")
 
 
-class AppPasswordOut(BaseModel):
+class AppPasswordOut(RowOut):
     id: uuid.UUID
     name: str
     prefix: str = Field(description="The first characters of the password, to recognise it.")
@@ -30,10 +31,7 @@ class AppPasswordOut(BaseModel):
 
     @classmethod
     def of(cls, row: AppPassword) -> AppPasswordOut:
-        return cls(
-            id=row.id, name=row.name, prefix=row.prefix, created_at=row.created_at,
-            last_used_at=row.last_used_at,
-        )  # fmt: skip
+        return cls.from_row(row)
 
 
 class AppPasswordCreated(AppPasswordOut):

@@ -9,13 +9,11 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts.models import AppPassword, User
+from revenge.infra.db.rows import add_row
 
 
 async def insert(session: AsyncSession, row: AppPassword) -> AppPassword:
-    session.add(row)
-    await session.flush()
-    await session.refresh(row)
-    return row
+    return await add_row(session, row)
 
 
 async def list_for(session: AsyncSession, user_id: uuid.UUID) -> Sequence[AppPassword]:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 
 from fastapi import APIRouter, Request, Response
+from fastapi.types import DecoratedCallable
 from pydantic import BaseModel
 
 from revenge.accounts.auth_routes import login, refresh
@@ -100,16 +102,20 @@ def _clear(response: Response) -> Response:
     return response
 
 
-@router.post(
+def _starts_session(
+    path: str, problems: dict[int, str]
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """A POST route answering with a browser session (its refresh token set as a cookie)."""
+    return router.post(path, response_model=BrowserSession, responses=problem_responses(problems))
+
+
+@_starts_session(
     f"{REFRESH_PATH}/login",
-    response_model=BrowserSession,
-    responses=problem_responses(
-        {
-            401: "Wrong username or password (see POST /api/v1/auth/login).",
-            403: _CROSS_SITE,
-            429: "Too many failed sign-ins; retry after `Retry-After` seconds.",
-        }
-    ),
+    {
+        401: "Wrong username or password (see POST /api/v1/auth/login).",
+        403: _CROSS_SITE,
+        429: "Too many failed sign-ins; retry after `Retry-After` seconds.",
+    },
 )
 async def browser_login(
     body: LoginRequest, request: Request, runtime: RuntimeDep, client: Client
@@ -119,12 +125,9 @@ async def browser_login(
     return _with_cookies(request, await login(body, runtime, client))
 
 
-@router.post(
+@_starts_session(
     f"{REFRESH_PATH}/refresh",
-    response_model=BrowserSession,
-    responses=problem_responses(
-        {401: "No refresh cookie, or it is invalid, expired or used.", **_CSRF}
-    ),
+    {401: "No refresh cookie, or it is invalid, expired or used.", **_CSRF},
 )
 async def browser_refresh(request: Request, runtime: RuntimeDep, client: Client) -> Response:
     """A new access token from the refresh cookie (rotated on every use)."""
@@ -148,15 +151,9 @@ async def browser_logout(request: Request, runtime: RuntimeDep, client: Client) 
     return _clear(Response(status_code=204))
 
 
-@router.post(
+@_starts_session(
     f"{OIDC_PATH}/browser-exchange",
-    response_model=BrowserSession,
-    responses=problem_responses(
-        {
-            401: "The login code is invalid, expired, used, or from another browser.",
-            403: _CROSS_SITE,
-        }
-    ),
+    {401: "The login code is invalid, expired, used, or from another browser.", 403: _CROSS_SITE},
 )
 async def browser_oidc_exchange(
     body: LoginCodeExchange, request: Request, runtime: RuntimeDep, client: Client

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import INET, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
+from revenge.infra.db.base import Base, Timestamps, created_ts, updated_ts, uuid_pk
 
 
 class User(Base):
@@ -67,7 +67,7 @@ class RecoveryCode(Base):
     created_at: Mapped[datetime] = created_ts()
 
 
-class OidcProvider(Base):
+class OidcProvider(Timestamps, Base):
     __tablename__ = "oidc_providers"
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -83,8 +83,6 @@ class OidcProvider(Base):
     admin_group: Mapped[str | None] = mapped_column(Text)
     groups_claim: Mapped[str] = mapped_column(Text, nullable=False, server_default="groups")
     enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="true")
-    created_at: Mapped[datetime] = created_ts()
-    updated_at: Mapped[datetime] = updated_ts()
 
 
 class OidcLink(Base):

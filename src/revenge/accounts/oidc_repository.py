@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts.models import OidcFlow, OidcProvider
+from revenge.infra.db.rows import add_row
 
 
 async def list_providers(session: AsyncSession, *, enabled_only: bool) -> Sequence[OidcProvider]:
@@ -29,10 +30,7 @@ async def provider_by_name(session: AsyncSession, name: str) -> OidcProvider | N
 
 
 async def save(session: AsyncSession, provider: OidcProvider) -> OidcProvider:
-    session.add(provider)
-    await session.flush()
-    await session.refresh(provider)
-    return provider
+    return await add_row(session, provider)
 
 
 async def delete_provider(session: AsyncSession, provider: OidcProvider) -> None:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
-from sqlalchemy.exc import IntegrityError
 
-from revenge.accounts import oidc_repository as repo
 from revenge.accounts.auth_routes import token_response
-from revenge.accounts.models import OidcProvider
 from revenge.accounts.oidc_schemas import (
     LoginCodeExchange,
     ProviderCreate,
@@ -22,7 +19,7 @@ from revenge.accounts.oidc_schemas import (
 from revenge.accounts.schemas import TokenResponse, UserOut
 from revenge.api.deps import AdminUser, Client, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
-from revenge.errors import BadRequest, Conflict, NotFound, Unauthorized
+from revenge.errors import BadRequest, Unauthorized
 from revenge.identity.client import ClientInfo, DeviceInfo
 
 if TYPE_CHECKING:
@@ -35,8 +32,11 @@ COOKIE_PATH = "/api/v1/auth/oidc"
 
 
 @router.get("/api/v1/admin/oidc-providers")
-async def list_providers(_: AdminUser, session: DbSession) -> list[ProviderOut]:
-    return [ProviderOut.of(p) for p in await repo.list_providers(session, enabled_only=False)]
+async def list_providers(
+    _: AdminUser, runtime: RuntimeDep, session: DbSession
+) -> list[ProviderOut]:
+    providers = await runtime.accounts.oidc.providers(session, enabled_only=False)
+    return [ProviderOut.of(p) for p in providers]
 
 
 @router.post(
@@ -47,16 +47,19 @@ async def list_providers(_: AdminUser, session: DbSession) -> list[ProviderOut]:
 async def create_provider(
     body: ProviderCreate, _: AdminUser, runtime: RuntimeDep, session: DbSession
 ) -> ProviderOut:
-    if await repo.provider_by_name(session, body.name) is not None:
-        raise Conflict(f"A provider named {body.name!r} exists.")
-    provider = OidcProvider(name=body.name, issuer=body.issuer, client_id=body.client_id)
-    _apply(provider, body.model_dump(exclude_unset=True, exclude={"name"}), runtime)
-    return ProviderOut.of(await repo.save(session, provider))
+    changes = body.model_dump(exclude_unset=True, exclude={"name"})
+    return ProviderOut.of(
+        await runtime.accounts.oidc.create_provider(
+            session, body.name, body.issuer, body.client_id, changes
+        )
+    )
 
 
 @router.get("/api/v1/admin/oidc-providers/{provider_id}")
-async def read_provider(provider_id: uuid.UUID, _: AdminUser, session: DbSession) -> ProviderOut:
-    return ProviderOut.of(await _get(session, provider_id))
+async def read_provider(
+    provider_id: uuid.UUID, _: AdminUser, runtime: RuntimeDep, session: DbSession
+) -> ProviderOut:
+    return ProviderOut.of(await runtime.accounts.oidc.provider(session, provider_id))
 
 
 @router.patch(
@@ -70,26 +73,25 @@ async def update_provider(
     runtime: RuntimeDep,
     session: DbSession,
 ) -> ProviderOut:
-    provider = await _get(session, provider_id)
-    _apply(provider, body.model_dump(exclude_unset=True), runtime)
-    try:
-        return ProviderOut.of(await repo.save(session, provider))
-    except IntegrityError:
-        raise Conflict("That change conflicts with another provider.") from None
+    changes = body.model_dump(exclude_unset=True)
+    return ProviderOut.of(
+        await runtime.accounts.oidc.update_provider(session, provider_id, changes)
+    )
 
 
 @router.delete("/api/v1/admin/oidc-providers/{provider_id}", status_code=204)
-async def delete_provider(provider_id: uuid.UUID, _: AdminUser, session: DbSession) -> Response:
-    await repo.delete_provider(session, await _get(session, provider_id))
+async def delete_provider(
+    provider_id: uuid.UUID, _: AdminUser, runtime: RuntimeDep, session: DbSession
+) -> Response:
+    await runtime.accounts.oidc.delete_provider(session, provider_id)
     return Response(status_code=204)
 
 
 @router.get("/api/v1/auth/oidc/providers")
-async def enabled_providers(session: DbSession) -> list[ProviderName]:
+async def enabled_providers(runtime: RuntimeDep, session: DbSession) -> list[ProviderName]:
     """Providers offered on the sign-in page."""
-    return [
-        ProviderName(name=p.name) for p in await repo.list_providers(session, enabled_only=True)
-    ]
+    providers = await runtime.accounts.oidc.providers(session, enabled_only=True)
+    return [ProviderName(name=p.name) for p in providers]
 
 
 _UNREACHABLE = "The identity provider could not be reached or answered nonsense."
@@ -197,21 +199,3 @@ async def exchange_login_code(
         )
         issued = await runtime.accounts.logins.sign_in(session, user, client, device, method="oidc")
         return token_response(issued, UserOut.of(user))
-
-
-async def _get(session: DbSession, provider_id: uuid.UUID) -> OidcProvider:
-    provider = await repo.get_provider(session, provider_id)
-    if provider is None:
-        raise NotFound("No such identity provider.")
-    return provider
-
-
-def _apply(provider: OidcProvider, changes: dict[str, Any], runtime: RuntimeDep) -> None:
-    if "client_secret" in changes:
-        secret = changes.pop("client_secret")
-        provider.client_secret_encrypted = (
-            runtime.accounts.oidc.encrypt_secret(secret) if secret else None
-        )
-    for field, value in changes.items():
-        if value is not None or field == "admin_group":
-            setattr(provider, field, value)

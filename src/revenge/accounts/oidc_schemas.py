@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from revenge.accounts.models import OidcProvider
 from revenge.accounts.schemas import DeviceFields
+from revenge.infra.records import RowOut
 
 _NAME = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 _ISSUER = r"^https?://"
@@ -50,7 +51,7 @@ class ProviderUpdate(ProviderFields):
     """Only the fields sent change; `client_secret: null` removes the secret."""
 
 
-class ProviderOut(BaseModel):
+class ProviderOut(RowOut):
     id: uuid.UUID
     name: str
     issuer: str
@@ -66,20 +67,7 @@ class ProviderOut(BaseModel):
 
     @classmethod
     def of(cls, p: OidcProvider) -> ProviderOut:
-        return cls(
-            id=p.id,
-            name=p.name,
-            issuer=p.issuer,
-            client_id=p.client_id,
-            has_client_secret=p.client_secret_encrypted is not None,
-            scopes=p.scopes,
-            claim_mapping=p.claim_mapping,
-            auto_create_users=p.auto_create_users,
-            admin_group=p.admin_group,
-            groups_claim=p.groups_claim,
-            enabled=p.enabled,
-            created_at=p.created_at,
-        )
+        return cls.from_row(p, has_client_secret=p.client_secret_encrypted is not None)
 
 
 class ProviderName(BaseModel):

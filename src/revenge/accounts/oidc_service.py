@@ -25,6 +25,7 @@ import hmac
 import logging
 import secrets
 import time
+import uuid
 import warnings
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ from authlib.integrations.base_client.errors import OAuthError
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts import oidc_repository as repo
@@ -41,7 +43,15 @@ from revenge.accounts import repository as users_repo
 from revenge.accounts.models import OidcFlow, OidcLink, OidcProvider, User
 from revenge.accounts.oidc_users import groups_of, username_candidates
 from revenge.accounts.service import NewUser, UserService
-from revenge.errors import BadGateway, BadRequest, Forbidden, NotFound, Unauthorized
+from revenge.errors import (
+    BadGateway,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    must_exist,
+)
 from revenge.infra.http import Allowlist, FetchError, OutboundBlocked, guarded_transport
 from revenge.infra.secrets import SecretBox
 
@@ -73,6 +83,15 @@ def _digest(value: str) -> bytes:
     return hashlib.sha256(value.encode()).digest()
 
 
+async def _add_flow(
+    session: AsyncSession, secret: str, kind: str, ttl: timedelta, **fields: Any
+) -> None:
+    """Remember a sign-in step under the hash of its one-time `secret`, for `ttl`."""
+    expires_at = datetime.now(UTC) + ttl
+    flow = OidcFlow(key_hash=_digest(secret), kind=kind, expires_at=expires_at, **fields)
+    await repo.add_flow(session, flow)
+
+
 def _same(binding: str | None, expected_hex: str) -> bool:
     return binding is not None and hmac.compare_digest(
         _digest(binding).hex().encode(), expected_hex.encode()
@@ -101,6 +120,43 @@ class OidcService:
     def encrypt_secret(self, secret: str) -> str:
         return self._box.encrypt(secret.encode()).decode()
 
+    async def providers(self, session: AsyncSession, *, enabled_only: bool) -> list[OidcProvider]:
+        return list(await repo.list_providers(session, enabled_only=enabled_only))
+
+    async def provider(self, session: AsyncSession, provider_id: uuid.UUID) -> OidcProvider:
+        found = await repo.get_provider(session, provider_id)
+        return must_exist(found, "No such identity provider.")
+
+    async def create_provider(
+        self, session: AsyncSession, name: str, issuer: str, client_id: str, changes: dict[str, Any]
+    ) -> OidcProvider:
+        if await repo.provider_by_name(session, name) is not None:
+            raise Conflict(f"A provider named {name!r} exists.")
+        provider = OidcProvider(name=name, issuer=issuer, client_id=client_id)
+        self._apply(provider, changes)
+        return await repo.save(session, provider)
+
+    async def update_provider(
+        self, session: AsyncSession, provider_id: uuid.UUID, changes: dict[str, Any]
+    ) -> OidcProvider:
+        provider = await self.provider(session, provider_id)
+        self._apply(provider, changes)
+        try:
+            return await repo.save(session, provider)
+        except IntegrityError:
+            raise Conflict("That change conflicts with another provider.") from None
+
+    async def delete_provider(self, session: AsyncSession, provider_id: uuid.UUID) -> None:
+        await repo.delete_provider(session, await self.provider(session, provider_id))
+
+    def _apply(self, provider: OidcProvider, changes: dict[str, Any]) -> None:
+        if "client_secret" in changes:
+            secret = changes.pop("client_secret")
+            provider.client_secret_encrypted = self.encrypt_secret(secret) if secret else None
+        for field, value in changes.items():
+            if value is not None or field == "admin_group":
+                setattr(provider, field, value)
+
     def _client_secret(self, provider: OidcProvider) -> str | None:
         if provider.client_secret_encrypted is None:
             return None
@@ -127,16 +183,7 @@ class OidcService:
             "return_to": return_to,
             "binding": _digest(binding).hex(),
         }
-        await repo.add_flow(
-            session,
-            OidcFlow(
-                key_hash=_digest(state),
-                kind="state",
-                provider_id=provider.id,
-                data=data,
-                expires_at=datetime.now(UTC) + FLOW_TTL,
-            ),
-        )
+        await _add_flow(session, state, "state", FLOW_TTL, provider_id=provider.id, data=data)
         return str(url), binding
 
     async def take_state(self, session: AsyncSession, state: str) -> OidcFlow | None:
@@ -159,16 +206,8 @@ class OidcService:
         claims = await self._verify_id_token(provider, meta, tokens, flow.data["nonce"])
         user = await self._user_for(session, provider, claims)
         login_code = secrets.token_urlsafe(32)
-        await repo.add_flow(
-            session,
-            OidcFlow(
-                key_hash=_digest(login_code),
-                kind="login",
-                user_id=user.id,
-                data={"binding": flow.data["binding"], "provider": provider.name},
-                expires_at=datetime.now(UTC) + LOGIN_CODE_TTL,
-            ),
-        )
+        data = {"binding": flow.data["binding"], "provider": provider.name}
+        await _add_flow(session, login_code, "login", LOGIN_CODE_TTL, user_id=user.id, data=data)
         return login_code, flow.data["return_to"]
 
     async def user_for_login(

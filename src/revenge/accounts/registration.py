@@ -13,11 +13,14 @@ import hmac
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts.bruteforce import account_key
-from revenge.accounts.schemas import DisplayName, Email, NewPassword, Username, UserOut
+from revenge.accounts.schemas import (
+    SetupRequest,
+    UserOut,
+)
 from revenge.accounts.service import NewUser
 from revenge.activity.seam import record
 from revenge.errors import AppError, Forbidden, TooManyRequests
@@ -30,13 +33,7 @@ ENABLED = "auth.registration_enabled"
 INVITE_CODE = "auth.registration_invite_code"
 
 
-class RegisterRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    username: str = Username
-    password: str = NewPassword
-    email: str | None = Email
-    display_name: str | None = DisplayName
+class RegisterRequest(SetupRequest):
     invite_code: str | None = Field(None, max_length=200)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import exists, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts.models import OidcLink, User
+from revenge.infra.db.rows import add_row
 
 # Serialises first-run setup and last-admin checks across nodes (pg_advisory_xact_lock key).
 ACCOUNTS_LOCK = 0x5245_5655_5345_5253
@@ -48,10 +49,7 @@ async def count_users(session: AsyncSession) -> int:
 
 
 async def insert(session: AsyncSession, user: User) -> User:
-    session.add(user)
-    await session.flush()
-    await session.refresh(user)
-    return user
+    return await add_row(session, user)
 
 
 async def delete_user(session: AsyncSession, user: User) -> None:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from revenge.accounts.models import User
 from revenge.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from revenge.api.text import NOT_BLANK
+from revenge.infra.records import RowOut
 
 # Printable, and neither starting nor ending with a blank.
 USERNAME_PATTERN = rf"^{NOT_BLANK}(?:[^\x00-\x1f\x7f]{{0,62}}{NOT_BLANK})?$"
@@ -31,7 +32,7 @@ Email = Field(default=None, max_length=320)
 DisplayName = Field(default=None, max_length=200)
 
 
-class UserOut(BaseModel):
+class UserOut(RowOut):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
@@ -47,12 +48,7 @@ class UserOut(BaseModel):
 
     @classmethod
     def of(cls, user: User) -> UserOut:
-        return cls.model_validate(
-            {
-                **{c: getattr(user, c) for c in cls.model_fields if c != "has_password"},
-                "has_password": user.password_hash is not None,
-            }
-        )
+        return cls.from_row(user, has_password=user.password_hash is not None)
 
 
 class UserPage(BaseModel):

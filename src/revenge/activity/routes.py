@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from revenge.activity import repository as repo
-from revenge.activity.schemas import ActivityOut, ActivityPage, decode_cursor, encode_cursor
+from revenge.activity.schemas import ActivityOut, ActivityPage, decode_cursor, next_cursor
+from revenge.activity.service import ActivityFilter, list_entries
 from revenge.api.deps import AdminUser, CurrentUser, DbSession
 from revenge.api.params import DateTimeParam, known_query_keys
 
@@ -16,68 +17,53 @@ router = APIRouter(tags=["activity"], dependencies=[Depends(known_query_keys)])
 
 Limit = Annotated[int, Query(ge=1, le=500)]
 Word = Annotated[str | None, Query(max_length=64)]
+Cursor = Annotated[str | None, Query(max_length=200)]
 
 
-async def _page(
-    session: DbSession, f: repo.ActivityFilter, limit: int, cursor: str | None
-) -> ActivityPage:
-    before = decode_cursor(cursor) if cursor else None
-    rows = await repo.query(session, f, limit, before)
-    items = [ActivityOut.model_validate(r) for r in rows]
-    last = rows[-1] if len(rows) == limit else None
-    return ActivityPage(
-        items=items, next_cursor=encode_cursor(last.created_at, last.id) if last else None
-    )
-
-
-@router.get("/api/v1/users/me/activity")
-async def my_activity(
-    user: CurrentUser,
-    session: DbSession,
+def _filter(
     module: Word = None,
     action: Word = None,
     since: DateTimeParam | None = None,
     until: DateTimeParam | None = None,
     failures_only: bool = False,
-    limit: Limit = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> ActivityFilter:
+    """The query parameters both listings take."""
+    return ActivityFilter(
+        module=module, action=action, since=since, until=until, failures_only=failures_only
+    )
+
+
+Filter = Annotated[ActivityFilter, Depends(_filter)]
+
+
+async def _page(
+    session: DbSession, f: ActivityFilter, limit: int, cursor: str | None
+) -> ActivityPage:
+    before = decode_cursor(cursor) if cursor else None
+    rows = await list_entries(session, f, limit, before)
+    items = [ActivityOut.model_validate(r) for r in rows]
+    return ActivityPage(items=items, next_cursor=next_cursor(rows, limit))
+
+
+@router.get("/api/v1/users/me/activity")
+async def my_activity(
+    user: CurrentUser, session: DbSession, f: Filter, limit: Limit = 50, cursor: Cursor = None
 ) -> ActivityPage:
     """The caller's own activity, newest first; page with `cursor`."""
-    f = repo.ActivityFilter(
-        user_id=user.user_id,
-        module=module,
-        action=action,
-        since=since,
-        until=until,
-        failures_only=failures_only,
-    )
-    return await _page(session, f, limit, cursor)
+    return await _page(session, replace(f, user_id=user.user_id), limit, cursor)
 
 
 @router.get("/api/v1/admin/activity")
 async def all_activity(
     _: AdminUser,
     session: DbSession,
+    f: Filter,
     user_id: uuid.UUID | None = None,
-    module: Word = None,
-    action: Word = None,
     resource_type: Word = None,
     resource_id: Annotated[str | None, Query(max_length=128)] = None,
-    since: DateTimeParam | None = None,
-    until: DateTimeParam | None = None,
-    failures_only: bool = False,
     limit: Limit = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Cursor = None,
 ) -> ActivityPage:
     """Everyone's activity, filtered by user, module, action, resource, time or failures."""
-    f = repo.ActivityFilter(
-        user_id=user_id,
-        module=module,
-        action=action,
-        resource_type=resource_type,
-        resource_id=resource_id,
-        since=since,
-        until=until,
-        failures_only=failures_only,
-    )
+    f = replace(f, user_id=user_id, resource_type=resource_type, resource_id=resource_id)
     return await _page(session, f, limit, cursor)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -41,6 +42,20 @@ class ActivityPage(BaseModel):
 
 def encode_cursor(created_at: datetime, entry_id: int) -> str:
     return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{entry_id}".encode()).decode()
+
+
+class _Paged(Protocol):
+    @property
+    def created_at(self) -> datetime: ...
+
+    @property
+    def id(self) -> int: ...
+
+
+def next_cursor(rows: Sequence[_Paged], limit: int) -> str | None:
+    """The cursor of the page after `rows`; None when they were the last (a short page)."""
+    last = rows[-1] if len(rows) == limit else None
+    return encode_cursor(last.created_at, last.id) if last else None
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:

@@ -16,12 +16,15 @@ import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import psycopg
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.activity import repository as repo
+from revenge.activity.models import ActivityEntry
+from revenge.activity.repository import ActivityFilter as ActivityFilter
 from revenge.config import ActivitySettings
 from revenge.infra.db.engine import Database
 
@@ -45,6 +48,25 @@ class Entry:
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
+class EntryFields(TypedDict, total=False):
+    """What an audit entry may say besides its module, action and user."""
+
+    resource_type: str | None
+    resource_id: str | None
+    details: dict[str, Any] | None
+    ip_address: str | None
+    user_agent: str | None
+    success: bool
+    error: str | None
+
+
+async def list_entries(
+    session: AsyncSession, f: ActivityFilter, limit: int, before: tuple[datetime, int] | None
+) -> list[ActivityEntry]:
+    """A page of the log matching `f`, newest first, after the cursor `before`."""
+    return await repo.query(session, f, limit, before)
+
+
 class ActivityLog:
     """Buffered, batched writer of audit entries."""
 
@@ -65,15 +87,11 @@ class ActivityLog:
         action: str,
         *,
         user_id: uuid.UUID | None = None,
-        resource_type: str | None = None,
-        resource_id: str | None = None,
-        details: dict[str, Any] | None = None,
-        ip_address: str | None = None,
-        user_agent: str | None = None,
-        success: bool = True,
-        error: str | None = None,
+        **fields: Unpack[EntryFields],
     ) -> None:
         """Record an entry; returns at once."""
+        resource_type, resource_id = fields.get("resource_type"), fields.get("resource_id")
+        user_agent = fields.get("user_agent")
         self.add(
             Entry(
                 module[:32],
@@ -81,11 +99,11 @@ class ActivityLog:
                 user_id,
                 resource_type[:64] if resource_type else None,
                 resource_id[:128] if resource_id else None,
-                details or {},
-                _valid_ip(ip_address),
+                fields.get("details") or {},
+                _valid_ip(fields.get("ip_address")),
                 user_agent[:512] if user_agent else None,
-                success,
-                error,
+                fields.get("success", True),
+                fields.get("error"),
             )
         )
 

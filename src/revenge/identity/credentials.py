@@ -10,16 +10,17 @@ at most once per ACTIVITY_WRITE_INTERVAL per credential and node.
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 from cachetools import TTLCache
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from revenge.identity.tokens import MAX_TOKEN_LENGTH, cache_key, token_hash
+from revenge.identity.tokens import cache_key, token_hash, well_formed
 from revenge.infra.cache import Cache
 from revenge.infra.db.engine import Database
 
@@ -39,6 +40,54 @@ class StoredCredential(Protocol):
     def expires_at(self) -> float | None: ...
 
     def encode(self) -> bytes: ...
+
+
+class JsonCredential:
+    """A kind of credential as validation returns it (a frozen dataclass), cached as JSON.
+
+    `prefix` tells its secrets apart, `cache_namespace` its cache entries; `uuid_fields` and
+    `tuple_fields` name the fields JSON cannot give back as they were.
+    """
+
+    prefix: ClassVar[str]
+    cache_namespace: ClassVar[str]
+    uuid_fields: ClassVar[tuple[str, ...]] = ()
+    tuple_fields: ClassVar[tuple[str, ...]] = ()
+    expires_at: float | None
+
+    @property
+    def credential_id(self) -> uuid.UUID:
+        raise NotImplementedError
+
+    @classmethod
+    def store(
+        cls,
+        load: Callable[[AsyncConnection, bytes], Awaitable[Self | None]],
+        touch: Callable[[AsyncSession, uuid.UUID, str | None], Awaitable[None]],
+        cache: Cache,
+        db: Database,
+    ) -> CredentialStore[Self]:
+        """The store of this kind: `load` reads a credential by hash, `touch` marks it used."""
+        kind = CredentialKind(cls.cache_namespace, cls.prefix, cls.decode, load, touch)
+        return CredentialStore(kind, cache, db)
+
+    def encode(self) -> bytes:
+        data = {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in vars(self).items()}
+        return json.dumps(data).encode()
+
+    @classmethod
+    def decode(cls, raw: bytes) -> Self | None:
+        """The credential a cache entry holds; None for an entry of another shape."""
+        try:
+            data: dict[str, Any] = json.loads(raw)
+            for name in cls.uuid_fields:
+                data[name] = uuid.UUID(data[name])
+            for name in cls.tuple_fields:
+                data[name] = tuple(data[name])
+            make: Callable[..., Self] = cls
+            return make(**data)
+        except (ValueError, KeyError, TypeError):
+            return None
 
 
 C = TypeVar("C", bound=StoredCredential)
@@ -69,7 +118,7 @@ class CredentialStore(Generic[C]):
         self._touched: TTLCache[uuid.UUID, float] = TTLCache(100_000, ACTIVITY_WRITE_INTERVAL)
 
     def well_formed(self, secret: str) -> bool:
-        return secret.startswith(self.kind.prefix) and len(secret) <= MAX_TOKEN_LENGTH
+        return well_formed(secret, self.kind.prefix)
 
     def cache_key(self, digest: bytes) -> str:
         return cache_key(self.kind.cache_namespace, digest)

@@ -15,6 +15,11 @@ def new_token(prefix: str) -> str:
     return prefix + secrets.token_urlsafe(32)
 
 
+def well_formed(token: str, prefix: str) -> bool:
+    """Could be a token of this kind: its prefix, and no longer than any token is."""
+    return token.startswith(prefix) and len(token) <= MAX_TOKEN_LENGTH
+
+
 def token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 

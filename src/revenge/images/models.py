@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
+from revenge.infra.db.base import Base, Timestamps, created_ts, updated_ts, uuid_pk
 
 IMAGE_FORMATS = ("jpeg", "png", "webp", "gif", "avif")
 SOURCE_STATUSES = ("stored", "refused", "failed")
@@ -42,7 +42,7 @@ class Image(Base):
     created_at: Mapped[datetime] = created_ts()
 
 
-class ImageSource(Base):
+class ImageSource(Timestamps, Base):
     """A URL or local file we tried to store, with the outcome and, when refused, why."""
 
     __tablename__ = "image_sources"
@@ -58,8 +58,6 @@ class ImageSource(Base):
         UUID(as_uuid=True), ForeignKey("images.id", ondelete="SET NULL"), index=True
     )
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
-    created_at: Mapped[datetime] = created_ts()
-    updated_at: Mapped[datetime] = updated_ts()
 
 
 class ItemImage(Base):

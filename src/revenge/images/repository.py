@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.images.models import Image, ImageSource, ItemImage
 from revenge.images.processing import ImageFacts
+from revenge.infra.db.rows import upsert
 
 
 async def library_roots(session: AsyncSession) -> list[str]:
@@ -27,15 +29,7 @@ async def upsert_image(session: AsyncSession, facts: ImageFacts) -> uuid.UUID:
     """The id of the image with this content, inserting it the first time it is seen."""
     statement = (
         insert(Image)
-        .values(
-            content_hash=facts.content_hash,
-            format=facts.format,
-            width=facts.width,
-            height=facts.height,
-            size_bytes=facts.size_bytes,
-            blurhash=facts.blurhash,
-            dominant_color=facts.dominant_color,
-        )
+        .values(**asdict(facts))
         .on_conflict_do_nothing(index_elements=[Image.content_hash])
         .returning(Image.id)
     )
@@ -56,18 +50,12 @@ async def record_source(
     image_id: uuid.UUID | None = None,
 ) -> None:
     """Remember the outcome of one URL or file; a retry updates the same row."""
-    statement = insert(ImageSource).values(
-        source=source, status=status, reason=reason, image_id=image_id
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=[ImageSource.source],
-        set_={
-            "status": statement.excluded.status,
-            "reason": statement.excluded.reason,
-            "image_id": statement.excluded.image_id,
-            "attempts": ImageSource.attempts + 1,
-            "updated_at": func.now(),
-        },
+    statement = upsert(
+        ImageSource,
+        "source",
+        {"source": source, "status": status, "reason": reason, "image_id": image_id},
+        attempts=ImageSource.attempts + 1,
+        updated_at=func.now(),
     )
     await session.execute(statement)
 

@@ -12,10 +12,10 @@ from revenge.api.deps import DbSession, RuntimeDep
 from revenge.api.files import stored_file_response
 from revenge.api.openapi import problem_responses
 from revenge.errors import NotFound
-from revenge.images import image_service, repository
-from revenge.images.models import Image
+from revenge.images import image_service
 from revenge.images.processing import MIME_TYPES
 from revenge.images.schemas import ImageInfo, ItemImageOut
+from revenge.images.service import get_image as stored_image
 from revenge.images.service import item_covers as service_item_covers
 from revenge.streaming.media import media_access
 from revenge.streaming.signing import MediaCaller
@@ -46,13 +46,6 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-async def _image(session: DbSession, image_id: uuid.UUID) -> Image:
-    image = await repository.get_image(session, image_id)
-    if image is None:
-        raise NotFound("No such image.")
-    return image
-
-
 @router.get("/covers")
 async def item_covers(
     session: DbSession,
@@ -76,7 +69,7 @@ async def item_covers(
 @router.get("/{image_id}/info", response_model=ImageInfo)
 async def image_info(image_id: uuid.UUID, session: DbSession) -> ImageInfo:
     """Size, blurhash and dominant colour, for placeholders before the image loads."""
-    return ImageInfo.model_validate(await _image(session, image_id), from_attributes=True)
+    return ImageInfo.model_validate(await stored_image(session, image_id), from_attributes=True)
 
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
@@ -106,7 +99,7 @@ async def get_image(
     """The original, or a variant fitting in width x height as WebP or JPEG.
 
     Headers carry credentials, or `token` a signed image URL (for `<img>` elements)."""
-    image = await _image(session, image_id)
+    image = await stored_image(session, image_id)
     service = image_service(runtime)
     if width is None and height is None and format is None:
         etag = f'"{image.content_hash}"'

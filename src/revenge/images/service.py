@@ -15,6 +15,7 @@ from typing import Any, BinaryIO, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.config import ImageSettings
+from revenge.errors import must_exist
 from revenge.images import repository
 from revenge.images.errors import ImageRefused
 from revenge.images.fetch import Fetcher
@@ -142,6 +143,11 @@ class ImageService:
             fmt,
             self.settings.max_pixels,
         )
+
+
+async def get_image(session: AsyncSession, image_id: uuid.UUID) -> Image:
+    """A stored image by id; NotFound when there is none."""
+    return must_exist(await repository.get_image(session, image_id), "No such image.")
 
 
 # Which linked image stands for an item when a player asks for "its" artwork.

@@ -7,6 +7,7 @@ over the active jobs only), so every node reports the shared queue without bookk
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import partial
 from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -49,42 +50,34 @@ class _CacheCollector(Collector):
 class Metrics:
     def __init__(self, local_cache: MemoryCache, cache: CacheStats | None = None) -> None:
         self.registry = CollectorRegistry()
-        self.http_requests = Counter(
-            "revenge_http_requests_total",
-            "HTTP requests.",
-            ["method", "route", "status"],
-            registry=self.registry,
+        # Every metric of this process goes in its own registry, not prometheus' global one.
+        counter = partial(Counter, registry=self.registry)
+        gauge = partial(Gauge, registry=self.registry)
+        histogram = partial(Histogram, registry=self.registry)
+        self.http_requests = counter(
+            "revenge_http_requests_total", "HTTP requests.", ["method", "route", "status"]
         )
-        self.http_latency = Histogram(
+        self.http_latency = histogram(
             "revenge_http_request_seconds",
             "HTTP request latency.",
             ["method", "route"],
             buckets=_LATENCY_BUCKETS,
-            registry=self.registry,
         )
-        self.job_duration = Histogram(
-            "revenge_job_seconds",
-            "Job run time.",
-            ["task"],
-            buckets=_JOB_BUCKETS,
-            registry=self.registry,
+        self.job_duration = histogram(
+            "revenge_job_seconds", "Job run time.", ["task"], buckets=_JOB_BUCKETS
         )
-        self.job_errors = Counter(
+        self.job_errors = counter(
             "revenge_job_errors_total",
             "Job runs that raised (each attempt counts; see revenge_jobs for held failures).",
             ["task"],
-            registry=self.registry,
         )
-        self.jobs = Gauge(
+        self.jobs = gauge(
             "revenge_jobs",
             "Jobs in the shared queue by task and state, read at scrape time.",
             ["task", "state"],
-            registry=self.registry,
         )
-        hits = Gauge("revenge_cache_local_hits", "In-process cache hits.", registry=self.registry)
-        misses = Gauge(
-            "revenge_cache_local_misses", "In-process cache misses.", registry=self.registry
-        )
+        hits = gauge("revenge_cache_local_hits", "In-process cache hits.")
+        misses = gauge("revenge_cache_local_misses", "In-process cache misses.")
         hits.set_function(lambda: local_cache.hits)
         misses.set_function(lambda: local_cache.misses)
         self.registry.register(_CacheCollector(cache or local_cache))

@@ -21,7 +21,6 @@ from revenge.api.openapi import problem_responses
 from revenge.errors import BadGateway, BadRequest, NotFound, RangeNotSatisfiable
 from revenge.identity import Principal
 from revenge.integrations import opml, podcasts
-from revenge.integrations import repository as repo
 from revenge.integrations.models import PodcastFeed
 from revenge.integrations.relay import RelayFailed, relay
 from revenge.integrations.schemas import (
@@ -56,7 +55,7 @@ async def _visible_feed(session: AsyncSession, user: Principal, feed_id: uuid.UU
 async def list_feeds(user: CurrentUser, session: DbSession) -> list[FeedOut]:
     """Subscriptions of the libraries the caller can see."""
     allowed = await allowed_library_ids(session, user)
-    feeds = await repo.list_feeds(session)
+    feeds = await podcasts.list_feeds(session)
     return [_out(f) for f in feeds if allowed is None or f.library_id in allowed]
 
 
@@ -77,7 +76,7 @@ async def subscribe(
 async def export_opml(_: AdminUser, session: DbSession, runtime: RuntimeDep) -> Response:
     """Every subscription as OPML 2.0, for podcast apps and other servers."""
     name = str(await runtime.server_settings.get("server.name"))
-    document = opml.export(await repo.list_feeds(session), name)
+    document = opml.export(await podcasts.list_feeds(session), name)
     headers = {"Content-Disposition": 'attachment; filename="podcasts.opml"'}
     return Response(document, media_type=OPML_TYPE, headers=headers)
 
@@ -118,8 +117,7 @@ async def update_feed(
 @router.delete(f"{BASE}/{{feed_id}}", status_code=204)
 async def unsubscribe(feed_id: uuid.UUID, _: AdminUser, session: DbSession) -> Response:
     """Stop polling; downloaded episodes stay in the library."""
-    if not await repo.delete_feed(session, feed_id):
-        raise NotFound(f"No podcast feed {feed_id}.")
+    await podcasts.unsubscribe(session, feed_id)
     return Response(status_code=204)
 
 
@@ -140,7 +138,7 @@ async def feed_episodes(
     await _visible_feed(session, user, feed_id)
     return [
         FeedEpisodeOut.model_validate(e, from_attributes=True)
-        for e in await repo.episodes_of(session, feed_id)
+        for e in await podcasts.episodes_of(session, feed_id)
     ]
 
 
@@ -169,9 +167,7 @@ async def stream_episode(
 ) -> StreamingResponse:  # fmt: skip
     """Play an item from the feed's host through this server (Range requests pass on)."""
     await _visible_feed(session, user, feed_id)
-    episode = await repo.get_episode(session, feed_id, episode_id)
-    if episode is None:
-        raise NotFound(f"No episode {episode_id} in podcast feed {feed_id}.")
+    episode = await podcasts.get_episode(session, feed_id, episode_id)
     allowlist = await runtime.server_settings.outbound_allowlist()
     try:
         relayed = await relay(episode.enclosure_url, allowlist, range, episode.enclosure_type)

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
+from revenge.infra.db.base import Base, Timestamps, uuid_pk
 
 ARR_KINDS = ("radarr", "sonarr", "lidarr")
 FEED_MODES = ("download", "stream")
@@ -28,7 +28,7 @@ FEED_STATUSES = ("new", "ok", "error")
 EPISODE_STATUSES = ("available", "downloaded", "failed", "skipped", "removed")
 
 
-class Integration(Base):
+class Integration(Timestamps, Base):
     """A Radarr, Sonarr or Lidarr instance allowed to call its webhook URL."""
 
     __tablename__ = "integrations"
@@ -49,8 +49,6 @@ class Integration(Base):
     last_event: Mapped[str | None] = mapped_column(String(64))
     last_event_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_outcome: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = created_ts()
-    updated_at: Mapped[datetime] = updated_ts()
 
 
 class ScanRequest(Base):
@@ -67,7 +65,7 @@ class ScanRequest(Base):
     )
 
 
-class PodcastFeed(Base):
+class PodcastFeed(Timestamps, Base):
     """A subscription to an RSS/Atom podcast feed, kept in one podcast library."""
 
     __tablename__ = "podcast_feeds"
@@ -95,11 +93,9 @@ class PodcastFeed(Base):
     error: Mapped[str | None] = mapped_column(Text)
     last_polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = created_ts()
-    updated_at: Mapped[datetime] = updated_ts()
 
 
-class PodcastFeedEpisode(Base):
+class PodcastFeedEpisode(Timestamps, Base):
     """One item of a feed: its enclosure, and whether it was downloaded."""
 
     __tablename__ = "podcast_feed_episodes"
@@ -130,5 +126,3 @@ class PodcastFeedEpisode(Base):
     error: Mapped[str | None] = mapped_column(Text)
     # When the feed's details were applied to the catalogued file's episode.
     catalogued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = created_ts()
-    updated_at: Mapped[datetime] = updated_ts()

@@ -22,7 +22,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.errors import Conflict, NotFound, Unprocessable
+from revenge.errors import Conflict, NotFound, Unprocessable, must_exist
 from revenge.infra.jobs.queue import JobQueue
 from revenge.integrations import repository as repo
 from revenge.integrations.feeds import FeedFacts, FetchedFeed
@@ -98,10 +98,27 @@ async def import_outlines(
 
 
 async def get_feed(session: AsyncSession, feed_id: uuid.UUID) -> PodcastFeed:
-    feed = await repo.get_feed(session, feed_id)
-    if feed is None:
+    return must_exist(await repo.get_feed(session, feed_id), f"No podcast feed {feed_id}.")
+
+
+async def list_feeds(session: AsyncSession) -> list[PodcastFeed]:
+    return await repo.list_feeds(session)
+
+
+async def unsubscribe(session: AsyncSession, feed_id: uuid.UUID) -> None:
+    if not await repo.delete_feed(session, feed_id):
         raise NotFound(f"No podcast feed {feed_id}.")
-    return feed
+
+
+async def episodes_of(session: AsyncSession, feed_id: uuid.UUID) -> list[PodcastFeedEpisode]:
+    return await repo.episodes_of(session, feed_id)
+
+
+async def get_episode(
+    session: AsyncSession, feed_id: uuid.UUID, episode_id: uuid.UUID
+) -> PodcastFeedEpisode:
+    episode = await repo.get_episode(session, feed_id, episode_id)
+    return must_exist(episode, f"No episode {episode_id} in podcast feed {feed_id}.")
 
 
 async def record_refusal(session: AsyncSession, feed_id: uuid.UUID, reason: str) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.infra.db.rows import add_row, delete_by_id
 from revenge.integrations.models import Integration, PodcastFeed, PodcastFeedEpisode, ScanRequest
 from revenge.libraries.models import Library, LibraryPath
 
@@ -25,16 +26,11 @@ async def get_integration(session: AsyncSession, integration_id: uuid.UUID) -> I
 
 
 async def add_integration(session: AsyncSession, **values: Any) -> Integration:
-    integration = Integration(**values)
-    session.add(integration)
-    await session.flush()
-    await session.refresh(integration)
-    return integration
+    return await add_row(session, Integration(**values))
 
 
 async def delete_integration(session: AsyncSession, integration_id: uuid.UUID) -> bool:
-    result = await session.execute(delete(Integration).where(Integration.id == integration_id))
-    return bool(getattr(result, "rowcount", 0))
+    return await delete_by_id(session, Integration, integration_id)
 
 
 async def record_event(
@@ -122,16 +118,11 @@ async def feed_by_url(session: AsyncSession, url: str) -> PodcastFeed | None:
 
 
 async def add_feed(session: AsyncSession, **values: Any) -> PodcastFeed:
-    feed = PodcastFeed(**values)
-    session.add(feed)
-    await session.flush()
-    await session.refresh(feed)
-    return feed
+    return await add_row(session, PodcastFeed(**values))
 
 
 async def delete_feed(session: AsyncSession, feed_id: uuid.UUID) -> bool:
-    result = await session.execute(delete(PodcastFeed).where(PodcastFeed.id == feed_id))
-    return bool(getattr(result, "rowcount", 0))
+    return await delete_by_id(session, PodcastFeed, feed_id)
 
 
 async def update_feed(session: AsyncSession, feed_id: uuid.UUID, **values: Any) -> None:

@@ -20,9 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from revenge.api.audit import Audit
 from revenge.api.deps import AdminUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
-from revenge.errors import Conflict, NotFound
+from revenge.errors import Conflict
 from revenge.integrations import arr, service
-from revenge.integrations import repository as repo
 from revenge.integrations.models import Integration
 from revenge.integrations.schemas import (
     HookAnswer,
@@ -58,7 +57,7 @@ def _out(request: Request, integration: Integration) -> IntegrationOut:
 async def list_integrations(
     request: Request, _: AdminUser, session: DbSession
 ) -> list[IntegrationOut]:
-    return [_out(request, i) for i in await repo.list_integrations(session)]
+    return [_out(request, i) for i in await service.list_integrations(session)]
 
 
 @router.post(ADMIN, status_code=201, responses=problem_responses({409: "The name is taken."}))
@@ -119,8 +118,7 @@ async def rotate_secret(
 async def delete_integration(
     integration_id: uuid.UUID, _: AdminUser, session: DbSession
 ) -> Response:
-    if not await repo.delete_integration(session, integration_id):
-        raise NotFound(f"No integration {integration_id}.")
+    await service.delete_integration(session, integration_id)
     return Response(status_code=204)
 
 

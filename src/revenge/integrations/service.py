@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.errors import Conflict, NotFound, Unauthorized
+from revenge.errors import Conflict, NotFound, Unauthorized, must_exist
 from revenge.infra.jobs.queue import JobQueue
 from revenge.integrations import arr
 from revenge.integrations import repository as repo
@@ -56,11 +56,18 @@ async def create_integration(
     return integration, secret
 
 
+async def list_integrations(session: AsyncSession) -> list[Integration]:
+    return await repo.list_integrations(session)
+
+
+async def delete_integration(session: AsyncSession, integration_id: uuid.UUID) -> None:
+    if not await repo.delete_integration(session, integration_id):
+        raise NotFound(f"No integration {integration_id}.")
+
+
 async def get_integration(session: AsyncSession, integration_id: uuid.UUID) -> Integration:
     found = await repo.get_integration(session, integration_id)
-    if found is None:
-        raise NotFound(f"No integration {integration_id}.")
-    return found
+    return must_exist(found, f"No integration {integration_id}.")
 
 
 async def update_integration(

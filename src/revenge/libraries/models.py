@@ -22,10 +22,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
+from revenge.infra.db.base import Base, Timestamps, created_ts, uuid_pk
 
 
-class Library(Base):
+class Library(Timestamps, Base):
     __tablename__ = "libraries"
     __table_args__ = (
         CheckConstraint(
@@ -41,8 +41,6 @@ class Library(Base):
         JSONB, nullable=False, server_default=text("'{}'::jsonb")
     )
     preferred_language: Mapped[str | None] = mapped_column(String(16))
-    created_at: Mapped[datetime] = created_ts()
-    updated_at: Mapped[datetime] = updated_ts()
 
 
 class LibraryPath(Base):
@@ -120,7 +118,7 @@ MEDIA_KINDS = ("video", "audio")
 ITEM_KINDS = ("movie", "series", "episode", "track", "audiobook", "podcast_episode")
 
 
-class MediaFile(Base):
+class MediaFile(Timestamps, Base):
     """One file on disk, linked to the catalogue item it belongs to (if any).
 
     The item link is (item_kind, item_id) rather than a foreign key so that each content
@@ -173,8 +171,6 @@ class MediaFile(Base):
     # Why the last attempt to play this file failed (corrupt data, a codec nothing decodes).
     playback_failure: Mapped[str | None] = mapped_column(Text)
     playback_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = created_ts()
-    updated_at: Mapped[datetime] = updated_ts()
 
 
 class MediaStream(Base):

@@ -10,9 +10,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
-EVENT_TYPES = (
+# Declared once as types (the API schemas validate with them) and read as tuples from them.
+EventType = Literal[
     "library.scan.completed",
     "library.scan.failed",
     "metadata.fetch.completed",
@@ -21,13 +22,12 @@ EVENT_TYPES = (
     "job.failed",
     "auth.login.new_device",
     "system.test",
-)
-USER_EVENT_TYPES = (
-    "item.added",
-    "library.scan.completed",
-    "metadata.fetch.completed",
-    "auth.login.new_device",
-)
+]
+UserEventType = Literal[
+    "item.added", "library.scan.completed", "metadata.fetch.completed", "auth.login.new_device"
+]
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
+USER_EVENT_TYPES: tuple[str, ...] = get_args(UserEventType)
 LIVE_TYPES = (
     "library.scan.progress",
     "item.changed",

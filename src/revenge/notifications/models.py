@@ -22,10 +22,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
+from revenge.infra.db.base import Base, Timestamps, created_ts, uuid_pk
 
 
-class NotificationChannel(Base):
+class NotificationChannel(Timestamps, Base):
     __tablename__ = "notification_channels"
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -41,8 +41,6 @@ class NotificationChannel(Base):
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = created_ts()
-    updated_at: Mapped[datetime] = updated_ts()
 
 
 class NotificationSubscription(Base):

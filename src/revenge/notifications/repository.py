@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts.models import User
+from revenge.infra.db.rows import add_row, delete_by_id
 from revenge.libraries.access import may_see_library
 from revenge.notifications.models import (
     NotificationAttempt,
@@ -50,20 +51,11 @@ async def first_email_channel(session: AsyncSession) -> NotificationChannel | No
 
 
 async def add_channel(session: AsyncSession, **values: Any) -> NotificationChannel:
-    channel = NotificationChannel(**values)
-    session.add(channel)
-    await session.flush()
-    await session.refresh(channel)
-    return channel
+    return await add_row(session, NotificationChannel(**values))
 
 
 async def delete_channel(session: AsyncSession, channel_id: uuid.UUID) -> bool:
-    result = await session.execute(
-        delete(NotificationChannel)
-        .where(NotificationChannel.id == channel_id)
-        .returning(NotificationChannel.id)
-    )
-    return result.first() is not None
+    return await delete_by_id(session, NotificationChannel, channel_id)
 
 
 async def subscriber_emails(

@@ -10,13 +10,12 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from revenge.activity.schemas import decode_cursor, encode_cursor
+from revenge.activity.schemas import next_cursor
 from revenge.api.audit import Audit
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
-from revenge.errors import BadRequest, Conflict, NotFound, Unprocessable
-from revenge.notifications import repository as repo
-from revenge.notifications import templates
+from revenge.errors import BadRequest, Conflict, Unprocessable
+from revenge.notifications import service, templates
 from revenge.notifications.events import EVENT_TYPES, NotificationEvent
 from revenge.notifications.models import NotificationChannel
 from revenge.notifications.schemas import (
@@ -35,24 +34,7 @@ ADMIN = "/api/v1/admin/notifications"
 
 
 def _out(channel: NotificationChannel) -> ChannelOut:
-    return ChannelOut(
-        id=channel.id,
-        name=channel.name,
-        kind=channel.kind,
-        config=channel.config,
-        has_secret=channel.secret_encrypted is not None,
-        events=channel.events,
-        enabled=channel.enabled,
-        created_at=channel.created_at,
-        updated_at=channel.updated_at,
-    )
-
-
-async def _channel(session: DbSession, channel_id: uuid.UUID) -> NotificationChannel:
-    channel = await repo.get_channel(session, channel_id)
-    if channel is None:
-        raise NotFound(f"No notification channel {channel_id}.")
-    return channel
+    return ChannelOut.from_row(channel, has_secret=channel.secret_encrypted is not None)
 
 
 @router.get(f"{ADMIN}/events")
@@ -63,7 +45,7 @@ async def event_types(_: AdminUser) -> list[str]:
 
 @router.get(f"{ADMIN}/channels")
 async def list_channels(_: AdminUser, session: DbSession) -> list[ChannelOut]:
-    return [_out(c) for c in await repo.list_channels(session)]
+    return [_out(c) for c in await service.list_channels(session)]
 
 
 @router.post(
@@ -100,7 +82,7 @@ async def create_channel(
 
 @router.get(f"{ADMIN}/channels/{{channel_id}}")
 async def get_channel(channel_id: uuid.UUID, _: AdminUser, session: DbSession) -> ChannelOut:
-    return _out(await _channel(session, channel_id))
+    return _out(await service.get_channel(session, channel_id))
 
 
 def _merged_config(channel: NotificationChannel, patch: dict[str, Any]) -> dict[str, Any]:
@@ -139,7 +121,7 @@ async def update_channel(
     audit: Audit,
 ) -> ChannelOut:
     """Change name, settings, secret, subscribed events or enabled state."""
-    channel = await _channel(session, channel_id)
+    channel = await service.get_channel(session, channel_id)
     if body.config is not None:
         changes = body.config.model_dump(mode="json", exclude_unset=True)
         channel.config = _merged_config(channel, changes)
@@ -164,8 +146,7 @@ async def update_channel(
 async def delete_channel(
     channel_id: uuid.UUID, _: AdminUser, session: DbSession, audit: Audit
 ) -> Response:
-    if not await repo.delete_channel(session, channel_id):
-        raise NotFound(f"No notification channel {channel_id}.")
+    await service.delete_channel(session, channel_id)
     audit.resource_type = "notification_channel"
     return Response(status_code=204)
 
@@ -175,7 +156,7 @@ async def test_channel(
     channel_id: uuid.UUID, user: AdminUser, session: DbSession, runtime: RuntimeDep, audit: Audit
 ) -> TestSent:
     """Send a `system.test` event over this channel (delivered by a background job)."""
-    channel = await _channel(session, channel_id)
+    channel = await service.get_channel(session, channel_id)
     event = NotificationEvent(
         "system.test",
         "Test notification",
@@ -198,20 +179,16 @@ async def channel_attempts(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> AttemptPage:
     """Delivery attempts over this channel, newest first (status, code, duration, error)."""
-    await _channel(session, channel_id)
-    before = decode_cursor(cursor) if cursor else None
-    rows = await repo.attempts(session, channel_id, limit, before, event_id)
-    last = rows[-1] if len(rows) == limit else None
+    rows = await service.channel_attempts(session, channel_id, limit, cursor, event_id)
     return AttemptPage(
-        items=[AttemptOut.model_validate(r) for r in rows],
-        next_cursor=encode_cursor(last.created_at, last.id) if last else None,
+        items=[AttemptOut.model_validate(r) for r in rows], next_cursor=next_cursor(rows, limit)
     )
 
 
 @router.get("/api/v1/users/me/notifications")
 async def my_subscriptions(user: CurrentUser, session: DbSession) -> Subscriptions:
     """Event types the caller receives by email at their account address."""
-    return Subscriptions(events=await repo.user_subscriptions(session, user.user_id))
+    return Subscriptions(events=await service.user_subscriptions(session, user.user_id))
 
 
 @router.put(
@@ -222,9 +199,7 @@ async def set_my_subscriptions(
     body: Subscriptions, user: CurrentUser, session: DbSession, audit: Audit
 ) -> Subscriptions:
     """Replace the caller's email subscriptions (e.g. `item.added`)."""
-    if body.events and not await repo.user_email(session, user.user_id):
-        raise Conflict("Add an email address to your account before subscribing.")
-    await repo.replace_subscriptions(session, user.user_id, body.events)
+    await service.set_user_subscriptions(session, user.user_id, body.events)
     audit.resource_type, audit.resource_id = "notification_subscription", str(user.user_id)
     audit.details = {"events": body.events}
     return body

@@ -9,37 +9,22 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from revenge.notifications.events import EVENT_TYPES, USER_EVENT_TYPES
-
-EventType = Literal[
-    "library.scan.completed",
-    "library.scan.failed",
-    "metadata.fetch.completed",
-    "item.added",
-    "playback.transcode.failed",
-    "job.failed",
-    "auth.login.new_device",
-    "system.test",
-]
-assert set(EventType.__args__) == set(EVENT_TYPES)  # type: ignore[attr-defined]
-UserEventType = Literal[
-    "item.added", "library.scan.completed", "metadata.fetch.completed", "auth.login.new_device"
-]
-assert set(UserEventType.__args__) == set(USER_EVENT_TYPES)  # type: ignore[attr-defined]
-
+from revenge.infra.records import RowOut
+from revenge.notifications.events import EventType, UserEventType
 
 EmailStr = Annotated[str, Field(pattern=r"^[^@\s<>,]+@[^@\s<>,]+$", max_length=320)]
 
 
-class WebhookConfig(BaseModel):
+# A channel's settings: unknown keys are refused, not dropped.
+class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+
+class WebhookConfig(_Strict):
     url: HttpUrl
 
 
-class EmailConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EmailConfig(_Strict):
     host: str = Field(min_length=1, max_length=255)
     port: int = Field(587, ge=1, le=65535)
     security: Literal["none", "starttls", "tls"] = "starttls"
@@ -48,9 +33,7 @@ class EmailConfig(BaseModel):
     to: list[EmailStr] = Field(default_factory=list, max_length=50)
 
 
-class NtfyConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NtfyConfig(_Strict):
     url: HttpUrl = Field(description="The topic URL, e.g. https://ntfy.sh/my-media.")
     priority: int = Field(3, ge=1, le=5, description="1 (min) to 5 (urgent); failures use 4+.")
     tags: list[Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^,]+$")]] = Field(
@@ -58,16 +41,12 @@ class NtfyConfig(BaseModel):
     )
 
 
-class GotifyConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class GotifyConfig(_Strict):
     url: HttpUrl = Field(description="The Gotify server, e.g. https://gotify.example.org.")
     priority: int = Field(5, ge=0, le=10, description="Failures use 8 or more.")
 
 
-class DiscordConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DiscordConfig(_Strict):
     url: HttpUrl = Field(description="The channel's webhook URL.")
     username: str | None = Field(None, min_length=1, max_length=80)
 
@@ -84,9 +63,7 @@ Template = Annotated[
 ]
 
 
-class CustomWebhookConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CustomWebhookConfig(_Strict):
     url: HttpUrl
     template: Template
 
@@ -105,60 +82,52 @@ Name = Annotated[str, Field(min_length=1, max_length=100)]
 Secret = Annotated[str | None, Field(None, max_length=1024)]
 
 
-class WebhookChannelIn(BaseModel):
-    kind: Literal["webhook"]
+# The fields every kind of channel takes, in this order; each kind narrows kind, config, secret.
+class _ChannelIn(BaseModel):
+    kind: str
     name: Name
-    config: WebhookConfig
+    config: BaseModel
     secret: Secret = None
     events: list[EventType] = Field(min_length=1)
     enabled: bool = True
 
 
-class EmailChannelIn(BaseModel):
+class WebhookChannelIn(_ChannelIn):
+    kind: Literal["webhook"]
+    config: WebhookConfig
+    secret: Secret = None
+
+
+class EmailChannelIn(_ChannelIn):
     kind: Literal["email"]
-    name: Name
     config: EmailConfig
     secret: Secret = Field(None, description="SMTP password.")
-    events: list[EventType] = Field(min_length=1)
-    enabled: bool = True
 
 
-class NtfyChannelIn(BaseModel):
+class NtfyChannelIn(_ChannelIn):
     kind: Literal["ntfy"]
-    name: Name
     config: NtfyConfig
     secret: Secret = Field(None, description="Access token (sent as a bearer token).")
-    events: list[EventType] = Field(min_length=1)
-    enabled: bool = True
 
 
-class GotifyChannelIn(BaseModel):
+class GotifyChannelIn(_ChannelIn):
     kind: Literal["gotify"]
-    name: Name
     config: GotifyConfig
     secret: Annotated[str, Field(min_length=1, max_length=1024)] = Field(
         description="The Gotify application token."
     )
-    events: list[EventType] = Field(min_length=1)
-    enabled: bool = True
 
 
-class DiscordChannelIn(BaseModel):
+class DiscordChannelIn(_ChannelIn):
     kind: Literal["discord"]
-    name: Name
     config: DiscordConfig
     secret: SkipJsonSchema[None] = None
-    events: list[EventType] = Field(min_length=1)
-    enabled: bool = True
 
 
-class CustomWebhookChannelIn(BaseModel):
+class CustomWebhookChannelIn(_ChannelIn):
     kind: Literal["custom_webhook"]
-    name: Name
     config: CustomWebhookConfig
     secret: Secret = Field(None, description="Signs the body like the webhook channel.")
-    events: list[EventType] = Field(min_length=1)
-    enabled: bool = True
 
 
 ChannelIn = Annotated[
@@ -172,18 +141,14 @@ ChannelIn = Annotated[
 ]
 
 
-class WebhookConfigPatch(BaseModel):
+class WebhookConfigPatch(_Strict):
     """Webhook settings to change; the others are kept."""
-
-    model_config = ConfigDict(extra="forbid")
 
     url: HttpUrl | SkipJsonSchema[None] = None
 
 
-class EmailConfigPatch(BaseModel):
+class EmailConfigPatch(_Strict):
     """Email settings to change; the others are kept."""
-
-    model_config = ConfigDict(extra="forbid")
 
     # Omitted means unchanged; only `username` may be cleared with null.
     host: Annotated[str, Field(min_length=1, max_length=255)] | SkipJsonSchema[None] = None
@@ -194,10 +159,8 @@ class EmailConfigPatch(BaseModel):
     to: Annotated[list[EmailStr], Field(max_length=50)] | SkipJsonSchema[None] = None
 
 
-class NtfyConfigPatch(BaseModel):
+class NtfyConfigPatch(_Strict):
     """ntfy settings to change; the others are kept."""
-
-    model_config = ConfigDict(extra="forbid")
 
     url: HttpUrl | SkipJsonSchema[None] = None
     priority: Annotated[int, Field(ge=1, le=5)] | SkipJsonSchema[None] = None
@@ -210,28 +173,22 @@ class NtfyConfigPatch(BaseModel):
     ) = None
 
 
-class GotifyConfigPatch(BaseModel):
+class GotifyConfigPatch(_Strict):
     """Gotify settings to change; the others are kept."""
-
-    model_config = ConfigDict(extra="forbid")
 
     url: HttpUrl | SkipJsonSchema[None] = None
     priority: Annotated[int, Field(ge=0, le=10)] | SkipJsonSchema[None] = None
 
 
-class DiscordConfigPatch(BaseModel):
+class DiscordConfigPatch(_Strict):
     """Discord settings to change; the others are kept (`username` may be cleared)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     url: HttpUrl | SkipJsonSchema[None] = None
     username: str | None = Field(None, min_length=1, max_length=80)
 
 
-class CustomWebhookConfigPatch(BaseModel):
+class CustomWebhookConfigPatch(_Strict):
     """Custom webhook settings to change; the others are kept."""
-
-    model_config = ConfigDict(extra="forbid")
 
     url: HttpUrl | SkipJsonSchema[None] = None
     template: Template | SkipJsonSchema[None] = None
@@ -255,7 +212,7 @@ class ChannelPatch(BaseModel):
     enabled: bool | None = None
 
 
-class ChannelOut(BaseModel):
+class ChannelOut(RowOut):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID

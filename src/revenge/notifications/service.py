@@ -10,18 +10,61 @@ nothing is sent for work that rolls back.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.activity.schemas import decode_cursor
+from revenge.errors import Conflict, NotFound, must_exist
 from revenge.infra.jobs.queue import JobQueue
 from revenge.infra.jobs.types import QueuedJob, enqueue_many
 from revenge.infra.secrets import SecretBox
 from revenge.notifications import repository as repo
 from revenge.notifications.channels import DeliveryTarget
 from revenge.notifications.events import USER_EVENT_TYPES, NotificationEvent
-from revenge.notifications.models import NotificationChannel
+from revenge.notifications.models import NotificationAttempt, NotificationChannel
 from revenge.notifications.tasks import DeliverNotification, deliver_notification
+
+
+async def list_channels(session: AsyncSession) -> list[NotificationChannel]:
+    return await repo.list_channels(session)
+
+
+async def get_channel(session: AsyncSession, channel_id: uuid.UUID) -> NotificationChannel:
+    found = await repo.get_channel(session, channel_id)
+    return must_exist(found, f"No notification channel {channel_id}.")
+
+
+async def delete_channel(session: AsyncSession, channel_id: uuid.UUID) -> None:
+    if not await repo.delete_channel(session, channel_id):
+        raise NotFound(f"No notification channel {channel_id}.")
+
+
+async def channel_attempts(
+    session: AsyncSession,
+    channel_id: uuid.UUID,
+    limit: int,
+    cursor: str | None,
+    event_id: uuid.UUID | None,
+) -> list[NotificationAttempt]:
+    """Delivery attempts over an existing channel, newest first, after the page `cursor`."""
+    await get_channel(session, channel_id)
+    before = decode_cursor(cursor) if cursor else None
+    return await repo.attempts(session, channel_id, limit, before, event_id)
+
+
+async def user_subscriptions(session: AsyncSession, user_id: uuid.UUID) -> list[str]:
+    return await repo.user_subscriptions(session, user_id)
+
+
+async def set_user_subscriptions(
+    session: AsyncSession, user_id: uuid.UUID, events: Sequence[str]
+) -> None:
+    """Replace a user's email subscriptions; a user without an email address may hold none."""
+    if events and not await repo.user_email(session, user_id):
+        raise Conflict("Add an email address to your account before subscribing.")
+    await repo.replace_subscriptions(session, user_id, events)
 
 
 class NotificationService:

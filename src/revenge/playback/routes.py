@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import FileResponse, Response
 
 from revenge.api.deps import AdminUser, CurrentUser, DbSession, RuntimeDep
@@ -24,7 +24,6 @@ from revenge.playback.producer import ProductionFailed
 from revenge.playback.schemas import PlaybackDecisionOut, PlaybackRequest, PlaybackSessionOut
 from revenge.playback.subtitles import SubtitleTrack, vtt_path
 from revenge.streaming.media import FileCaller
-from revenge.streaming.signing import MediaCaller
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
@@ -84,11 +83,20 @@ def _signed(request: Request) -> str:
     return f"?token={token}" if token else ""
 
 
-async def _session(
-    runtime: Runtime, caller: MediaCaller, file_id: uuid.UUID, session_id: uuid.UUID
-) -> Any:
+async def _hls_plan(
+    file_id: uuid.UUID, session_id: uuid.UUID, caller: FileCaller, runtime: RuntimeDep
+) -> Plan:
+    """The plan of the HLS session in the path, once the caller may play its file."""
     async with runtime.db.transaction() as session:
-        return await service.hls_session(session, caller, file_id, session_id)
+        _, plan = await service.hls_session(session, caller, file_id, session_id)
+    return plan
+
+
+HlsPlan = Annotated[Plan, Depends(_hls_plan)]
+
+
+def _playlist(text: str) -> Response:
+    return Response(text, media_type=hls.MASTER_TYPE, headers={"Cache-Control": "no-store"})
 
 
 def _variant(plan: Plan, name: str) -> Variant:
@@ -105,52 +113,43 @@ async def _subtitles(runtime: Runtime, file_id: uuid.UUID) -> list[SubtitleTrack
 
 @router.get(HLS + "/master.m3u8", response_class=Response, responses=_PLAYLIST)
 async def master_playlist(
-    file_id: uuid.UUID, session_id: uuid.UUID, request: Request, caller: FileCaller,
-    runtime: RuntimeDep,
-) -> Response:  # fmt: skip
+    file_id: uuid.UUID, plan: HlsPlan, request: Request, runtime: RuntimeDep
+) -> Response:
     """The ladder: the original when it may be copied, then 1080p / 720p / 480p."""
-    _, plan = await _session(runtime, caller, file_id, session_id)
     token = _signed(request)
     subs = tracks.renditions(await _subtitles(runtime, file_id), lambda p: p + token)
     text = hls.master(plan, lambda p: p + token, subs)
-    return Response(text, media_type=hls.MASTER_TYPE, headers={"Cache-Control": "no-store"})
+    return _playlist(text)
 
 
 @router.get(HLS + "/subs/{track_id}.m3u8", response_class=Response, responses=_PLAYLIST)
 async def subtitle_playlist(
-    file_id: uuid.UUID, session_id: uuid.UUID, track_id: TrackId, request: Request,
-    caller: FileCaller, runtime: RuntimeDep,
-) -> Response:  # fmt: skip
+    file_id: uuid.UUID, track_id: TrackId, plan: HlsPlan, request: Request, runtime: RuntimeDep
+) -> Response:
     """One subtitle rendition: a single WebVTT segment spanning the running time."""
-    _, plan = await _session(runtime, caller, file_id, session_id)
     found = [t for t in await _subtitles(runtime, file_id) if t.id == track_id and t.convertible]
     if not found:
         raise NotFound(f"No text subtitle track {track_id!r}.")
     url = vtt_path(file_id, track_id) + _signed(request)
     text = tracks.subtitle_playlist(plan.duration, url)
-    return Response(text, media_type=hls.MASTER_TYPE, headers={"Cache-Control": "no-store"})
+    return _playlist(text)
 
 
 @router.get(HLS + "/{variant}/index.m3u8", response_class=Response, responses=_PLAYLIST)
-async def media_playlist(
-    file_id: uuid.UUID, session_id: uuid.UUID, variant: VariantName, request: Request,
-    caller: FileCaller, runtime: RuntimeDep,
-) -> Response:  # fmt: skip
+async def media_playlist(variant: VariantName, plan: HlsPlan, request: Request) -> Response:
     """Every segment of the running time (VOD), so players can seek anywhere at once."""
-    _, plan = await _session(runtime, caller, file_id, session_id)
     chosen = _variant(plan, variant)
     token = _signed(request)
     text = hls.media(plan, chosen, lambda p: p + token)
-    return Response(text, media_type=hls.MASTER_TYPE, headers={"Cache-Control": "no-store"})
+    return _playlist(text)
 
 
 @router.get(HLS + "/{variant}/{segment}.ts", response_class=Response, responses=_SEGMENT)
 async def media_segment(
     file_id: uuid.UUID, session_id: uuid.UUID, variant: VariantName, segment: Segment,
-    caller: FileCaller, runtime: RuntimeDep,
+    plan: HlsPlan, caller: FileCaller, runtime: RuntimeDep,
 ) -> Response:  # fmt: skip
     """One segment, made on demand on whichever node receives the request."""
-    _, plan = await _session(runtime, caller, file_id, session_id)
     chosen = _variant(plan, variant)
     count = len(plan.bounds(chosen)) - 1
     if not 0 <= segment < count:

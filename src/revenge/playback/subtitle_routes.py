@@ -8,20 +8,22 @@ HLS player can fetch it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.api.deps import CurrentUser, RuntimeDep
 from revenge.api.openapi import problem_responses
 from revenge.identity import Principal
 from revenge.playback import subtitles
-from revenge.playback.subtitle_repository import VideoFile
 from revenge.playback.subtitle_schemas import SubtitleTrackOut
+from revenge.playback.subtitles import VideoFile
 from revenge.playback.tracks import track_out
 from revenge.streaming.media import FileCaller
-from revenge.streaming.signing import caller_from_principal, playback_ttl
+from revenge.streaming.signing import MediaCaller, caller_from_principal, playback_ttl
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
@@ -43,9 +45,15 @@ _VTT: dict[int | str, dict[str, Any]] = {
 }  # fmt: skip
 
 
+# Finds the video files of an item or a file id that a caller may see (404 otherwise).
+FindVideos = Callable[[AsyncSession, MediaCaller, uuid.UUID], Awaitable[list[VideoFile]]]
+
+
 async def _listing(
-    runtime: Runtime, user: Principal, files: list[VideoFile]
+    runtime: Runtime, user: Principal, find: FindVideos, some_id: uuid.UUID
 ) -> list[SubtitleTrackOut]:
+    async with runtime.db.transaction() as session:
+        files = await find(session, caller_from_principal(user), some_id)
     async with runtime.db.transaction() as session:
         by_file = await subtitles.tracks_of_files(session, [f.id for f in files])
     return [
@@ -60,9 +68,7 @@ async def item_subtitles(
     item_id: uuid.UUID, user: CurrentUser, runtime: RuntimeDep
 ) -> list[SubtitleTrackOut]:
     """Every subtitle track of every video file of a movie or episode."""
-    async with runtime.db.transaction() as session:
-        files = await subtitles.item_videos(session, caller_from_principal(user), item_id)
-    return await _listing(runtime, user, files)
+    return await _listing(runtime, user, subtitles.item_videos, item_id)
 
 
 @router.get("/api/v1/playback/subtitles/{file_id}", responses=_LIST)
@@ -70,9 +76,7 @@ async def file_subtitles(
     file_id: uuid.UUID, user: CurrentUser, runtime: RuntimeDep
 ) -> list[SubtitleTrackOut]:
     """The subtitle tracks of one video file: embedded streams and files beside it."""
-    async with runtime.db.transaction() as session:
-        video = await subtitles.visible_video(session, caller_from_principal(user), file_id)
-    return await _listing(runtime, user, [video])
+    return await _listing(runtime, user, subtitles.file_videos, file_id)
 
 
 @router.get(

@@ -35,7 +35,7 @@ from revenge.playback import subtitle_repository as repo
 from revenge.playback.audio import as_principal
 from revenge.playback.converter import MediaUnreadable
 from revenge.playback.subtitle_names import TEXT_FORMATS, normalise_language
-from revenge.playback.subtitle_repository import VideoFile
+from revenge.playback.subtitle_repository import VideoFile as VideoFile
 from revenge.streaming.files import open_confined
 from revenge.streaming.signing import MediaCaller
 
@@ -119,6 +119,13 @@ async def visible_video(
     if found is None or not await _visible(session, caller, [found]):
         raise NotFound(f"No video file {file_id}.")
     return found
+
+
+async def file_videos(
+    session: AsyncSession, caller: MediaCaller, file_id: uuid.UUID
+) -> list[VideoFile]:
+    """`visible_video` as a list, the shape `item_videos` answers in."""
+    return [await visible_video(session, caller, file_id)]
 
 
 async def item_videos(

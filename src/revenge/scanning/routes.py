@@ -13,7 +13,6 @@ from revenge.api.params import DateTimeParam
 from revenge.catalog.totals import CatalogTotals
 from revenge.errors import NotFound
 from revenge.identity import Principal
-from revenge.libraries import repository as repo
 from revenge.libraries.access import allowed_library_ids
 from revenge.libraries.models import Library, LibraryScan
 from revenge.scanning import service
@@ -34,16 +33,7 @@ router = APIRouter()
 
 def _out(library: Library, paths: list[str], principal: Principal) -> LibraryOut:
     # Folder paths describe the server's disks: administrators only.
-    return LibraryOut(
-        id=library.id,
-        name=library.name,
-        type=library.type,
-        enabled=library.enabled,
-        paths=paths if principal.role == "admin" else [],
-        preferred_language=library.preferred_language,
-        created_at=library.created_at,
-        updated_at=library.updated_at,
-    )
+    return LibraryOut.from_row(library, paths=paths if principal.role == "admin" else [])
 
 
 def _scan_out(scan: LibraryScan) -> ScanOut:
@@ -54,7 +44,7 @@ def _scan_out(scan: LibraryScan) -> ScanOut:
 async def list_libraries(user: CurrentUser, session: DbSession) -> list[LibraryOut]:
     """Libraries the caller may see."""
     allowed = await allowed_library_ids(session, user)
-    return [_out(lib, paths, user) for lib, paths in await repo.list_libraries(session, allowed)]
+    return [_out(lib, paths, user) for lib, paths in await service.list_libraries(session, allowed)]
 
 
 _NAME_TAKEN = problem_responses({409: "Another library has this name."})
@@ -68,7 +58,7 @@ async def create_library(
 
     A full scan of it is queued at once (`scan: false` leaves that to a later request)."""
     library = await service.create_library(session, body, runtime.settings.data_dir)
-    paths = (await repo.paths_by_library(session, [library.id])).get(library.id, [])
+    paths = await service.library_paths(session, library.id)
     out = _out(library, paths, admin)
     if body.scan and library.enabled:
         scan = await service.start_scan(session, runtime.jobs, library.id, "full")
@@ -82,7 +72,7 @@ async def get_library(library_id: uuid.UUID, user: CurrentUser, session: DbSessi
     if allowed is not None and library_id not in allowed:
         raise NotFound(f"No library {library_id}.")
     library = await service.get_library(session, library_id)
-    paths = (await repo.paths_by_library(session, [library_id])).get(library_id, [])
+    paths = await service.library_paths(session, library_id)
     return _out(library, paths, user)
 
 
@@ -95,7 +85,7 @@ async def update_library(
     runtime: RuntimeDep,
 ) -> LibraryOut:
     library = await service.update_library(session, library_id, body, runtime.settings.data_dir)
-    paths = (await repo.paths_by_library(session, [library_id])).get(library_id, [])
+    paths = await service.library_paths(session, library_id)
     return _out(library, paths, admin)
 
 
@@ -136,8 +126,8 @@ async def list_scans(
     before: DateTimeParam | None = None,
 ) -> list[ScanOut]:
     """Scan history, newest first; page with `before` (a started_at)."""
-    await service.get_library(session, library_id)
-    return [_scan_out(s) for s in await repo.list_scans(session, library_id, limit, before)]
+    scans = await service.list_scans(session, library_id, limit, before)
+    return [_scan_out(s) for s in scans]
 
 
 @router.get("/{library_id}/scans/{scan_id}")
@@ -145,51 +135,28 @@ async def get_scan(
     library_id: uuid.UUID, scan_id: uuid.UUID, _: AdminUser, session: DbSession
 ) -> ScanOut:
     """One scan with its live counters."""
-    scan = await repo.get_scan(session, scan_id)
-    if scan is None or scan.library_id != library_id:
-        raise NotFound(f"No scan {scan_id} of library {library_id}.")
-    return _scan_out(scan)
+    return _scan_out(await service.get_scan(session, library_id, scan_id))
+
+
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
 @router.get("/{library_id}/failed-files")
 async def failed_files(
-    library_id: uuid.UUID,
-    _: AdminUser,
-    session: DbSession,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    library_id: uuid.UUID, _: AdminUser, session: DbSession, limit: Limit = 100, offset: Offset = 0
 ) -> FailedFilePage:
     """Files that could not be read or probed, with the reason."""
-    await service.get_library(session, library_id)
-    files, total = await repo.failed_files(session, library_id, limit, offset)
-    items = [
-        FailedFile(
-            id=f.id,
-            path=f.path,
-            kind=f.kind,
-            size=f.size,
-            reason=f.failure_reason,
-            updated_at=f.updated_at,
-        )
-        for f in files
-    ]
+    files, total = await service.problem_files(session, library_id, "failed", limit, offset)
+    items = [FailedFile.from_row(f, reason=f.failure_reason) for f in files]
     return FailedFilePage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/{library_id}/missing-files")
 async def missing_files(
-    library_id: uuid.UUID,
-    _: AdminUser,
-    session: DbSession,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    library_id: uuid.UUID, _: AdminUser, session: DbSession, limit: Limit = 100, offset: Offset = 0
 ) -> MissingFilePage:
     """Files a scan no longer found (kept until the grace period ends, then purged)."""
-    await service.get_library(session, library_id)
-    files, total = await repo.missing_files(session, library_id, limit, offset)
-    items = [
-        MissingFile(id=f.id, path=f.path, kind=f.kind, size=f.size, missing_since=f.missing_since)
-        for f in files
-        if f.missing_since is not None
-    ]
+    files, total = await service.problem_files(session, library_id, "missing", limit, offset)
+    items = [MissingFile.from_row(f) for f in files if f.missing_since is not None]
     return MissingFilePage(items=items, total=total, limit=limit, offset=offset)

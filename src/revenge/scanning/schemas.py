@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -11,6 +12,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from revenge.api.text import NOT_BLANK
 from revenge.catalog.registry import KINDS
+from revenge.infra.records import RowOut
 
 # One per registered content module (a string to the type checker).
 if TYPE_CHECKING:
@@ -50,7 +52,7 @@ class LibraryPatch(BaseModel):
     scan_settings: dict[str, Any] | SkipJsonSchema[None] = None
 
 
-class LibraryOut(BaseModel):
+class LibraryOut(RowOut):
     id: uuid.UUID
     name: str
     type: str
@@ -87,32 +89,34 @@ class ScanOut(BaseModel):
     error: str | None
 
 
-class FailedFile(BaseModel):
+# What the failed and missing file listings say of every file.
+class _FileOut(RowOut):
     id: uuid.UUID
     path: str
     kind: str
     size: int
+
+
+class FailedFile(_FileOut):
     reason: str | None
     updated_at: datetime
 
 
-class MissingFile(BaseModel):
-    id: uuid.UUID
-    path: str
-    kind: str
-    size: int
+class MissingFile(_FileOut):
     missing_since: datetime
 
 
-class MissingFilePage(BaseModel):
+# A page of a file listing; each listing names its own kind of item.
+class _FilePage(BaseModel):
+    items: Sequence[_FileOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class MissingFilePage(_FilePage):
     items: list[MissingFile]
-    total: int
-    limit: int
-    offset: int
 
 
-class FailedFilePage(BaseModel):
+class FailedFilePage(_FilePage):
     items: list[FailedFile]
-    total: int
-    limit: int
-    offset: int

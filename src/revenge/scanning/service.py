@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.errors import BadRequest, Conflict, NotFound
+from revenge.errors import BadRequest, Conflict, NotFound, must_exist
 from revenge.infra.jobs.queue import JobQueue
 from revenge.libraries import repository as repo
 from revenge.libraries.folders import check_folders
-from revenge.libraries.models import Library, LibraryScan
+from revenge.libraries.models import Library, LibraryScan, MediaFile
 from revenge.libraries.tasks import ScanLibrary, scan_dedupe_key, scan_library
 from revenge.scanning.schemas import LibraryIn, LibraryPatch
 
@@ -68,10 +70,48 @@ async def _database_dirs(session: AsyncSession) -> list[str]:
 
 
 async def get_library(session: AsyncSession, library_id: uuid.UUID) -> Library:
-    library = await repo.get_library(session, library_id)
-    if library is None:
-        raise NotFound(f"No library {library_id}.")
-    return library
+    return must_exist(await repo.get_library(session, library_id), f"No library {library_id}.")
+
+
+async def list_libraries(
+    session: AsyncSession, allowed: set[uuid.UUID] | None
+) -> list[tuple[Library, list[str]]]:
+    """Each library the caller may see (`allowed`; None: all) with its folders."""
+    return await repo.list_libraries(session, allowed)
+
+
+async def library_paths(session: AsyncSession, library_id: uuid.UUID) -> list[str]:
+    return (await repo.paths_by_library(session, [library_id])).get(library_id, [])
+
+
+async def list_scans(
+    session: AsyncSession, library_id: uuid.UUID, limit: int, before: datetime | None
+) -> list[LibraryScan]:
+    await get_library(session, library_id)
+    return await repo.list_scans(session, library_id, limit, before)
+
+
+async def get_scan(session: AsyncSession, library_id: uuid.UUID, scan_id: uuid.UUID) -> LibraryScan:
+    scan = await repo.get_scan(session, scan_id)
+    if scan is None or scan.library_id != library_id:
+        raise NotFound(f"No scan {scan_id} of library {library_id}.")
+    return scan
+
+
+# The files of a library a scan could not use: unreadable ones, and ones no longer found.
+_FILE_LISTS = {"failed": repo.failed_files, "missing": repo.missing_files}
+
+
+async def problem_files(
+    session: AsyncSession,
+    library_id: uuid.UUID,
+    which: Literal["failed", "missing"],
+    limit: int,
+    offset: int,
+) -> tuple[list[MediaFile], int]:
+    """A page of the library's failed or missing files, and how many there are in all."""
+    await get_library(session, library_id)
+    return await _FILE_LISTS[which](session, library_id, limit, offset)
 
 
 async def delete_library(session: AsyncSession, library_id: uuid.UUID) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from revenge.infra.records import RowOut
 from revenge.server_settings.registry import REGISTRY, value_schema
 from revenge.server_settings.service import ResolvedSetting
 
@@ -24,7 +25,7 @@ def known_keys(schema: dict[str, Any]) -> None:
     schema["enum"] = sorted(REGISTRY)
 
 
-class SettingOut(BaseModel):
+class SettingOut(RowOut):
     key: str
     value: Any
     source: str
@@ -41,19 +42,12 @@ class SettingOut(BaseModel):
     @classmethod
     def of(cls, r: ResolvedSetting) -> SettingOut:
         d = r.definition
-        return cls(
-            key=d.key,
+        return cls.from_row(
+            d,
             value=r.value,
             source=r.source,
-            default=d.default,
             type=getattr(d.type, "__name__", str(d.type)),
-            description=d.description,
-            minimum=d.minimum,
-            maximum=d.maximum,
             choices=list(d.choices) if d.choices else None,
-            pattern=d.pattern,
-            public=d.public,
-            restart_required=d.restart_required,
         )
 
 

@@ -6,12 +6,13 @@ A session that is not the caller's answers 404, exactly like one that does not e
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 
 from revenge.api.deps import AdminUser, Client, CurrentUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
-from revenge.errors import NotFound
+from revenge.errors import NotFound, must_exist
 from revenge.sessions.schemas import ActivityRecorded, RevokedCount, SessionOut
 
 router = APIRouter(tags=["sessions"])
@@ -26,38 +27,35 @@ async def list_my_sessions(
     return [SessionOut.of(r, principal.session_id) for r in rows]
 
 
-_NO_SESSION = "The request is authenticated otherwise than with a session token."
-
-
-@router.get(
-    "/api/v1/sessions/current",
-    responses=problem_responses({404: _NO_SESSION}),
+_SESSION_ONLY = problem_responses(
+    {404: "The request is authenticated otherwise than with a session token."}
 )
+
+
+def _current_session_id(principal: CurrentUser) -> uuid.UUID:
+    if principal.session_id is None:
+        raise NotFound("No current session: the request is not made with a session token.")
+    return principal.session_id
+
+
+CurrentSessionId = Annotated[uuid.UUID, Depends(_current_session_id)]
+
+
+@router.get("/api/v1/sessions/current", responses=_SESSION_ONLY)
 async def current_session(
-    principal: CurrentUser, runtime: RuntimeDep, session: DbSession
+    principal: CurrentUser, current: CurrentSessionId, runtime: RuntimeDep, session: DbSession
 ) -> SessionOut:
     """Validate the calling session token and describe it."""
-    if principal.session_id is None:
-        raise NotFound("No current session: the request is not made with a session token.")
-    row = await runtime.accounts.sessions.get_active(
-        session, principal.session_id, principal.user_id
-    )
-    if row is None:
-        raise NotFound("No such session.")
-    return SessionOut.of(row, principal.session_id)
+    row = await runtime.accounts.sessions.get_active(session, current, principal.user_id)
+    return SessionOut.of(must_exist(row, "No such session."), current)
 
 
-@router.post(
-    "/api/v1/sessions/current/activity",
-    responses=problem_responses({404: _NO_SESSION}),
-)
+@router.post("/api/v1/sessions/current/activity", responses=_SESSION_ONLY)
 async def record_activity(
-    principal: CurrentUser, runtime: RuntimeDep, client: Client
+    current: CurrentSessionId, runtime: RuntimeDep, client: Client
 ) -> ActivityRecorded:
     """Mark the calling session as in use (written at most once a minute)."""
-    if principal.session_id is None:
-        raise NotFound("No current session: the request is not made with a session token.")
-    written = await runtime.accounts.sessions.update_activity(principal.session_id, client.ip)
+    written = await runtime.accounts.sessions.update_activity(current, client.ip)
     return ActivityRecorded(written=written)
 
 

@@ -7,10 +7,11 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from revenge.infra.records import RowOut
 from revenge.sessions.models import Session
 
 
-class SessionOut(BaseModel):
+class SessionOut(RowOut):
     id: uuid.UUID
     user_id: uuid.UUID
     device_id: str | None
@@ -26,20 +27,8 @@ class SessionOut(BaseModel):
 
     @classmethod
     def of(cls, row: Session, current: uuid.UUID | None) -> SessionOut:
-        return cls(
-            id=row.id,
-            user_id=row.user_id,
-            device_id=row.device_id,
-            device_name=row.device_name,
-            client_name=row.client_name,
-            client_version=row.client_version,
-            ip_address=str(row.ip_address) if row.ip_address is not None else None,
-            user_agent=row.user_agent,
-            created_at=row.created_at,
-            last_activity_at=row.last_activity_at,
-            expires_at=row.expires_at,
-            current=row.id == current,
-        )
+        ip = str(row.ip_address) if row.ip_address is not None else None
+        return cls.from_row(row, ip_address=ip, current=row.id == current)
 
 
 class RevokedCount(BaseModel):

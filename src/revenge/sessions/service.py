@@ -18,7 +18,6 @@ evictions still make revocations visible at once while Redis is reachable.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
@@ -32,13 +31,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from revenge.activity.seam import record
 from revenge.identity.client import ClientInfo, DeviceInfo
-from revenge.identity.credentials import CredentialKind, CredentialStore
+from revenge.identity.credentials import JsonCredential
 from revenge.identity.tokens import (
-    MAX_TOKEN_LENGTH,
     REFRESH_PREFIX,
     SESSION_PREFIX,
     new_token,
     token_hash,
+    well_formed,
 )
 from revenge.sessions import repository as repo
 from revenge.sessions.models import Session
@@ -51,8 +50,12 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class SessionIdentity:
+class SessionIdentity(JsonCredential):
     """A valid session as validate returns it (and as it is cached)."""
+
+    prefix = SESSION_PREFIX
+    cache_namespace = "session"
+    uuid_fields = ("session_id", "user_id")
 
     session_id: uuid.UUID
     user_id: uuid.UUID
@@ -71,20 +74,6 @@ class SessionIdentity:
     def usable(self, now: float, idle_timeout: float) -> bool:
         return now < self.expires_at and now - self.last_activity_at <= idle_timeout
 
-    def encode(self) -> bytes:
-        data = {**self.__dict__, "session_id": str(self.session_id), "user_id": str(self.user_id)}
-        return json.dumps(data).encode()
-
-    @classmethod
-    def decode(cls, raw: bytes) -> SessionIdentity | None:
-        try:
-            data: dict[str, Any] = json.loads(raw)
-            data["session_id"] = uuid.UUID(data["session_id"])
-            data["user_id"] = uuid.UUID(data["user_id"])
-            return cls(**data)
-        except (ValueError, KeyError, TypeError):
-            return None
-
 
 @dataclass(frozen=True)
 class IssuedSession:
@@ -95,23 +84,12 @@ class IssuedSession:
     refresh_token: str
 
 
-def _well_formed(token: str, prefix: str) -> bool:
-    return token.startswith(prefix) and len(token) <= MAX_TOKEN_LENGTH
-
-
 class SessionService:
     """Session operations; methods taking an AsyncSession run in the caller's transaction."""
 
     def __init__(self, runtime: Runtime) -> None:
         self._rt = runtime
-        kind = CredentialKind(
-            cache_namespace="session",
-            prefix=SESSION_PREFIX,
-            decode=SessionIdentity.decode,
-            load=self._load,
-            touch=repo.touch,
-        )
-        self.store = CredentialStore(kind, runtime.cache, runtime.db)
+        self.store = SessionIdentity.store(self._load, repo.touch, runtime.cache, runtime.db)
         self._epoch = 0
         self._epoch_read_at = -EPOCH_CHECK_SECONDS
 
@@ -218,7 +196,7 @@ class SessionService:
         self, session: AsyncSession, refresh_token: str, client: ClientInfo
     ) -> IssuedSession | None:
         """Rotate both tokens; a refresh token used twice ends its session. None: refused."""
-        if not _well_formed(refresh_token, REFRESH_PREFIX):
+        if not well_formed(refresh_token, REFRESH_PREFIX):
             return None
         digest = token_hash(refresh_token)
         found = await repo.by_refresh_hash(session, digest)
@@ -243,7 +221,7 @@ class SessionService:
         self, session: AsyncSession, refresh_token: str, client: ClientInfo
     ) -> bool:
         """Sign out the session a refresh token belongs to (the web app's cookie)."""
-        if not _well_formed(refresh_token, REFRESH_PREFIX):
+        if not well_formed(refresh_token, REFRESH_PREFIX):
             return False
         found = await repo.by_refresh_hash(session, token_hash(refresh_token))
         if found is None:

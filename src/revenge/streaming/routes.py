@@ -21,10 +21,9 @@ from revenge.api.openapi import problem_responses
 from revenge.identity import Principal
 from revenge.streaming import service
 from revenge.streaming.files import SUBTITLE_EXTENSIONS, media_type
-from revenge.streaming.repository import StreamFile
 from revenge.streaming.response import OpenFileResponse
 from revenge.streaming.schemas import StreamTokenOut, SubtitleOut
-from revenge.streaming.service import Caller
+from revenge.streaming.service import Caller, StreamFile
 from revenge.streaming.signing import file_scope, playback_ttl, resolve_caller, signer
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from revenge.errors import Gone, NotFound
 from revenge.streaming import repository as repo
 from revenge.streaming.files import Subtitle, open_confined, sidecar_subtitles
-from revenge.streaming.repository import StreamFile
+from revenge.streaming.repository import StreamFile as StreamFile
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Path, Query
 from revenge.api.deps import AdminUser, DbSession, RuntimeDep
 from revenge.api.openapi import problem_responses
 from revenge.api.params import known_query_keys
-from revenge.errors import Conflict, NotFound
-from revenge.infra.jobs import repository as repo
+from revenge.errors import NotFound
 from revenge.infra.jobs.registry import QUEUES, JobRegistry
+from revenge.system import service
 from revenge.system.job_schemas import (
     Enqueued,
     JobAttempt,
@@ -38,7 +38,7 @@ def _summary(row: dict[str, Any], registry: JobRegistry) -> JobSummary:
         id=row["id"],
         task=row["entrypoint"],
         queue=spec.queue if spec else None,
-        status=repo.api_status(row["status"]),
+        status=service.api_status(row["status"]),
         priority=row["priority"],
         attempts=row.get("attempts"),
         updated=row.get("updated"),
@@ -65,12 +65,7 @@ async def list_jobs(
 ) -> JobPage:
     """Jobs by status (newest first), filtered by queue or task; page with `before`."""
     tasks = _tasks_filter(runtime.registry, queue, task)
-    if status in repo.ACTIVE_STATUSES:
-        rows = await repo.list_active(session, [repo.ACTIVE_STATUSES[status]], tasks, limit, before)
-    else:
-        rows = await repo.list_finished(
-            session, [repo.FINISHED_STATUSES[status]], tasks, limit, before
-        )
+    rows = await service.list_jobs(session, status, tasks, limit, before)
     items = [_summary(r, runtime.registry) for r in rows]
     return JobPage(items=items, next_before=items[-1].id if len(items) == limit else None)
 
@@ -80,7 +75,7 @@ async def list_periodic(
     _: AdminUser, session: DbSession, runtime: RuntimeDep
 ) -> list[PeriodicTask]:
     """Periodic tasks with their last and next run."""
-    runs = await repo.schedule_runs(session)
+    runs = await service.schedule_runs(session)
     return [
         PeriodicTask(
             name=s.name,
@@ -110,14 +105,13 @@ async def get_job(
     job_id: JobId, _: AdminUser, session: DbSession, runtime: RuntimeDep
 ) -> JobDetail:
     """One job: arguments, attempts, history and last error."""
-    active = await repo.get_active(session, job_id)
-    history = await repo.job_log(session, job_id)
-    if active is None and not history:
-        raise NotFound(f"No job {job_id}.")
+    active, history = await service.job_record(session, job_id)
     base = active or {**history[-1], "id": job_id, "priority": 0}
     attempts = [
         JobAttempt(
-            status=repo.api_status(h["status"]), at=h["created"], error=_error_text(h["traceback"])
+            status=service.api_status(h["status"]),
+            at=h["created"],
+            error=_error_text(h["traceback"]),
         )
         for h in history
     ]
@@ -137,39 +131,15 @@ async def get_job(
 @router.post("/{job_id}/retry", status_code=202, responses=_NOT_IN_STATE)
 async def retry_job(job_id: JobId, _: AdminUser, session: DbSession) -> Enqueued:
     """Queue a failed job again with fresh attempts."""
-    if not await repo.requeue_failed(session, job_id):
-        raise await _not_in_state(session, job_id, "failed")
+    await service.retry_job(session, job_id)
     return Enqueued(job_id=job_id, deduplicated=False)
 
 
 @router.post("/{job_id}/cancel", status_code=202, responses=_NOT_IN_STATE)
 async def cancel_job(job_id: JobId, _: AdminUser, session: DbSession) -> Enqueued:
     """Cancel a job that has not started."""
-    if not await repo.cancel_queued(session, job_id):
-        raise await _not_in_state(session, job_id, "queued")
+    await service.cancel_job(session, job_id)
     return Enqueued(job_id=job_id, deduplicated=False)
-
-
-# Why a job that has ended cannot be retried or cancelled, by its final state.
-_ENDED = {
-    "cancelled": "was cancelled before it ran; its arguments are not kept, so start the work"
-    " again (e.g. a new scan) instead of retrying it",
-    "completed": "has already completed; there is nothing to retry or cancel",
-    "errored": "ended with an error and was not kept for retrying; start the work again",
-}
-
-
-async def _not_in_state(session: DbSession, job_id: int, wanted: str) -> Exception:
-    """404 for a job never seen; 409 saying why for one in another state or already ended."""
-    active = await repo.get_active(session, job_id)
-    if active is not None:
-        return Conflict(f"Job {job_id} is {repo.api_status(active['status'])}, not {wanted}.")
-    history = await repo.job_log(session, job_id)
-    if not history:
-        return NotFound(f"No job {job_id}.")
-    ended = repo.api_status(history[-1]["status"])
-    why = _ENDED.get(ended, f"is {ended}, not {wanted}")
-    return Conflict(f"Job {job_id} {why}.", job_status=ended)
 
 
 def _error_text(traceback: Any) -> str | None:

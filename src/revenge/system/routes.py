@@ -19,8 +19,7 @@ from revenge.api.deps import RuntimeDep, optional_principal
 from revenge.api.openapi import problem_responses
 from revenge.errors import Forbidden, Unauthorized
 from revenge.identity import Principal
-from revenge.infra.jobs import repository as jobs_repository
-from revenge.system import repository
+from revenge.system import service
 from revenge.system.schemas import Live, Ready, SystemInfo
 
 if TYPE_CHECKING:
@@ -47,7 +46,7 @@ async def ready(runtime: RuntimeDep) -> JSONResponse:
         async with asyncio.timeout(3), runtime.db.sessions() as session:
             await session.connection()
             database = "ok"
-            job_queue = "ok" if await repository.job_queue_installed(session) else "missing"
+            job_queue = "ok" if await service.job_queue_installed(session) else "missing"
     except Exception:  # any failure to reach the database means "not ready"
         pass
     cache = await runtime.cache.status()
@@ -64,7 +63,7 @@ async def ready(runtime: RuntimeDep) -> JSONResponse:
 async def info(runtime: RuntimeDep) -> SystemInfo:
     """Server name, version, and whether first-run setup is still pending."""
     async with runtime.db.sessions() as session:
-        pending = not await repository.has_any_user(session)
+        pending = await service.setup_pending(session)
     # The stored setting, not the start-up config: renaming the server shows here at once.
     name = await runtime.server_settings.get("server.name")
     return SystemInfo(name=name, version=runtime.version, setup_pending=pending)
@@ -96,7 +95,7 @@ async def metrics(
     _may_scrape(runtime, request, principal)
     try:
         async with asyncio.timeout(1), runtime.db.sessions() as session:
-            counts = await jobs_repository.counts_by_task(session)
+            counts = await service.job_counts(session)
         runtime.metrics.set_job_counts(runtime.registry.tasks, counts)
     except Exception:  # a scrape during a database outage still reports the rest
         log.warning("job counts unavailable for /metrics")

@@ -42,3 +42,11 @@ def updated_ts() -> Mapped[datetime]:
     return mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
     )
+
+
+class Timestamps:
+    """Mixin: `created_at` and `updated_at`, both kept by the database (after a table's own
+    columns)."""
+
+    created_at: Mapped[datetime] = created_ts()
+    updated_at: Mapped[datetime] = updated_ts()

@@ -22,41 +22,31 @@ def api_status(raw: str) -> str:
     return _API_NAME.get(raw, raw)
 
 
-async def list_active(
-    session: AsyncSession,
-    statuses: list[str],
-    tasks: list[str] | None,
-    limit: int,
-    before_id: int | None,
-) -> list[dict[str, Any]]:
-    sql = (
-        f"SELECT {_ACTIVE_COLUMNS} FROM pgqueuer WHERE status::text = ANY(:statuses)"
-        " AND (CAST(:tasks AS text[]) IS NULL OR entrypoint = ANY(:tasks))"
-        " AND (CAST(:before AS bigint) IS NULL OR id < :before)"
-        " ORDER BY id DESC LIMIT :limit"
-    )
-    rows = await session.execute(
-        text(sql), {"statuses": statuses, "tasks": tasks, "before": before_id, "limit": limit}
-    )
-    return [dict(r) for r in rows.mappings()]
+# Where jobs of each kind of status are listed from: the queue itself, or the log of ended jobs.
+_ACTIVE_LIST = f"SELECT {_ACTIVE_COLUMNS} FROM pgqueuer", "id"
+_FINISHED_LIST = (
+    "SELECT job_id AS id, entrypoint, status::text AS status, priority, created AS updated,"
+    " traceback FROM pgqueuer_log",
+    "job_id",
+)
 
 
-async def list_finished(
-    session: AsyncSession,
-    statuses: list[str],
-    tasks: list[str] | None,
-    limit: int,
-    before_id: int | None,
+async def list_jobs(
+    session: AsyncSession, status: str, tasks: list[str] | None, limit: int, before_id: int | None
 ) -> list[dict[str, Any]]:
+    """Jobs in API status `status` (of `tasks`, when given), newest first, below `before_id`."""
+    if status in ACTIVE_STATUSES:
+        (query, id_column), raw = _ACTIVE_LIST, ACTIVE_STATUSES[status]
+    else:
+        (query, id_column), raw = _FINISHED_LIST, FINISHED_STATUSES[status]
     sql = (
-        "SELECT job_id AS id, entrypoint, status::text AS status, priority, created AS updated,"
-        " traceback FROM pgqueuer_log WHERE status::text = ANY(:statuses)"
+        f"{query} WHERE status::text = ANY(:statuses)"
         " AND (CAST(:tasks AS text[]) IS NULL OR entrypoint = ANY(:tasks))"
-        " AND (CAST(:before AS bigint) IS NULL OR job_id < :before)"
-        " ORDER BY job_id DESC LIMIT :limit"
+        f" AND (CAST(:before AS bigint) IS NULL OR {id_column} < :before)"
+        f" ORDER BY {id_column} DESC LIMIT :limit"
     )
     rows = await session.execute(
-        text(sql), {"statuses": statuses, "tasks": tasks, "before": before_id, "limit": limit}
+        text(sql), {"statuses": [raw], "tasks": tasks, "before": before_id, "limit": limit}
     )
     return [dict(r) for r in rows.mappings()]
 

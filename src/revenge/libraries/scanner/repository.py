@@ -149,17 +149,23 @@ async def write_files(conn: AsyncConnection[Any], rows: Sequence[Sequence[Any]])
         await cur.execute("DROP TABLE scan_batch")
 
 
+async def _rows(conn: AsyncConnection[Any], sql: str, params: list[Any]) -> list[Any]:
+    """The rows a query answers, as tuples (the caller says what they hold)."""
+    async with conn.cursor() as cur:
+        await cur.execute(sql, params)
+        return list(await cur.fetchall())
+
+
 async def written_since(
     conn: AsyncConnection[Any], library_id: uuid.UUID, since: datetime
 ) -> list[tuple[uuid.UUID, str, str | None, uuid.UUID | None, str]]:
     """(id, kind, item kind, item id, analysis) of present files written at or after `since`."""
-    async with conn.cursor() as cur:
-        await cur.execute(
-            "SELECT id, kind, item_kind, item_id, analysis FROM media_files"
-            " WHERE library_id = %s AND updated_at >= %s AND missing_since IS NULL",
-            [library_id, since],
-        )
-        return [(i, k, ik, ii, a) for i, k, ik, ii, a in await cur.fetchall()]
+    return await _rows(
+        conn,
+        "SELECT id, kind, item_kind, item_id, analysis FROM media_files"
+        " WHERE library_id = %s AND updated_at >= %s AND missing_since IS NULL",
+        [library_id, since],
+    )
 
 
 async def apply_moves(
@@ -201,13 +207,12 @@ async def set_missing(
 async def items_of_files(
     conn: AsyncConnection[Any], file_ids: Sequence[uuid.UUID]
 ) -> list[tuple[str, uuid.UUID]]:
-    async with conn.cursor() as cur:
-        await cur.execute(
-            "SELECT DISTINCT item_kind, item_id FROM media_files WHERE id = ANY(%s::uuid[])"
-            " AND item_id IS NOT NULL",
-            [list(file_ids)],
-        )
-        return [(k, i) for k, i in await cur.fetchall()]
+    return await _rows(
+        conn,
+        "SELECT DISTINCT item_kind, item_id FROM media_files WHERE id = ANY(%s::uuid[])"
+        " AND item_id IS NOT NULL",
+        [list(file_ids)],
+    )
 
 
 async def purge_missing(session: AsyncSession, grace_seconds: float) -> int:
@@ -225,14 +230,12 @@ async def purge_missing(session: AsyncSession, grace_seconds: float) -> int:
 async def files_to_probe(
     session: AsyncSession, file_ids: Sequence[uuid.UUID]
 ) -> list[tuple[uuid.UUID, str]]:
-    conn = await raw(session)
-    async with conn.cursor() as cur:
-        await cur.execute(
-            "SELECT id, path FROM media_files WHERE id = ANY(%s::uuid[])"
-            " AND missing_since IS NULL AND kind = 'video' ORDER BY path",
-            [list(file_ids)],
-        )
-        return [(i, p) for i, p in await cur.fetchall()]
+    return await _rows(
+        await raw(session),
+        "SELECT id, path FROM media_files WHERE id = ANY(%s::uuid[])"
+        " AND missing_since IS NULL AND kind = 'video' ORDER BY path",
+        [list(file_ids)],
+    )
 
 
 async def save_probes(session: AsyncSession, results: dict[uuid.UUID, dict[str, Any]]) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import delete, select, text, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.infra.db import rows
 from revenge.metadata.provider_credentials.models import ProviderCredential
 
 
@@ -26,16 +26,13 @@ async def find(session: AsyncSession, service: str) -> ProviderCredential | None
 async def upsert(
     session: AsyncSession, service: str, sealed: bytes, key_id: str, user_id: uuid.UUID | None
 ) -> ProviderCredential:
-    stmt = insert(ProviderCredential).values(
-        service=service, encrypted_value=sealed, key_id=key_id, created_by=user_id
-    )
-    upsert_stmt = stmt.on_conflict_do_update(
-        index_elements=[ProviderCredential.service],
-        set_={
-            "encrypted_value": stmt.excluded.encrypted_value,
-            "key_id": stmt.excluded.key_id,
-            "updated_at": text("now()"),
-        },
+    values = {"service": service, "encrypted_value": sealed, "key_id": key_id}
+    upsert_stmt = rows.upsert(
+        ProviderCredential,
+        "service",
+        {**values, "created_by": user_id},
+        keep=("created_by",),
+        updated_at=text("now()"),
     ).returning(ProviderCredential)
     result = await session.execute(upsert_stmt, execution_options={"populate_existing": True})
     row: ProviderCredential = result.scalar_one()

@@ -6,7 +6,6 @@ album artist = author, composer = narrator.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 
 import mutagen
 
+from revenge.metadata.providers.base import BlockingLocalSource
 from revenge.metadata.types import ExternalIds, ItemKind, ItemMetadata, Person
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def tags_to_metadata(tags: dict[str, str], kind: ItemKind) -> ItemMetadata | Non
     )
 
 
-class EmbeddedTagsSource:
+class EmbeddedTagsSource(BlockingLocalSource):
     """Local source for audio: the tags of the file (or of the first audio file of a folder)."""
 
     name = "embedded"
@@ -117,7 +117,7 @@ class EmbeddedTagsSource:
     async def read(self, kind: ItemKind, path: Path) -> ItemMetadata | None:
         if kind not in AUDIO_KINDS:
             return None
-        return await asyncio.to_thread(self._read, kind, path)
+        return await super().read(kind, path)
 
     def _read(self, kind: ItemKind, path: Path) -> ItemMetadata | None:
         target = path

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from revenge.images.local import AUDIO_KINDS, embedded_cover, find_local_artwork
+from revenge.metadata.providers.base import BlockingLocalSource
 from revenge.metadata.types import Artwork, ArtworkKind, ItemKind, ItemMetadata
 
 EMBEDDED_PREFIX = "embedded:"
 _AUDIO_SUFFIXES = frozenset({".mp3", ".flac", ".m4a", ".m4b", ".ogg", ".opus"})
 
 
-class LocalArtworkSource:
+class LocalArtworkSource(BlockingLocalSource):
     """`poster.jpg`, `folder.jpg`, `fanart.jpg`, `cover.jpg`...; then embedded cover art."""
 
     name = "local-artwork"
-
-    async def read(self, kind: ItemKind, path: Path) -> ItemMetadata | None:
-        return await asyncio.to_thread(self._read, kind, path)
 
     def _read(self, kind: ItemKind, path: Path) -> ItemMetadata | None:
         found = find_local_artwork(path, kind)

@@ -124,16 +124,13 @@ class MusicBrainzProvider:
             "/artist", {"query": lucene_phrase("artist", name), "limit": _SEARCH_LIMIT}
         )
         return [
-            Candidate(
-                provider=self.name,
-                provider_id=a["id"],
-                kind="artist",
-                title=a["name"],
+            _candidate(
+                a,
+                "artist",
+                a["name"],
                 original_title=a.get("sort-name"),
                 year=_year((a.get("life-span") or {}).get("begin")),
-                popularity=a.get("score"),
                 aliases=tuple(x["name"] for x in a.get("aliases") or [] if x.get("name")),
-                ids=ExternalIds(musicbrainz=a["id"]),
             )
             for a in data.get("artists") or []
         ]
@@ -156,15 +153,12 @@ class MusicBrainzProvider:
             query += " AND " + lucene_phrase("artist", artist)
         data = await self._get("/recording", {"query": query, "limit": _SEARCH_LIMIT})
         return [
-            Candidate(
-                provider=self.name,
-                provider_id=r["id"],
-                kind="track",
-                title=r["title"],
+            _candidate(
+                r,
+                "track",
+                r["title"],
                 year=_year(r.get("first-release-date")),
-                popularity=r.get("score"),
                 artist=artist_credit(r.get("artist-credit")),
-                ids=ExternalIds(musicbrainz=r["id"]),
             )
             for r in data.get("recordings") or []
         ]
@@ -198,17 +192,27 @@ def _release_query(title: str, artist: str | None, year: int | None) -> str:
 
 def _release_candidate(r: dict[str, Any], kind: ItemKind) -> Candidate:
     group = r.get("release-group") or {}
-    return Candidate(
-        provider="musicbrainz",
-        provider_id=r["id"],
-        kind=kind,
-        title=r["title"],
+    return _candidate(
+        r,
+        kind,
+        r["title"],
         year=_year(r.get("date")),
-        popularity=r.get("score"),
         episode_count=r.get("track-count"),
         artist=artist_credit(r.get("artist-credit")),
         aliases=(group["title"],) if group.get("title") else (),
-        ids=ExternalIds(musicbrainz=r["id"]),
+    )
+
+
+def _candidate(hit: dict[str, Any], kind: ItemKind, title: str, **more: Any) -> Candidate:
+    """A search hit: MusicBrainz answers every kind with its id and a relevance score."""
+    return Candidate(
+        provider="musicbrainz",
+        provider_id=hit["id"],
+        kind=kind,
+        title=title,
+        popularity=hit.get("score"),
+        ids=ExternalIds(musicbrainz=hit["id"]),
+        **more,
     )
 
 

@@ -8,12 +8,12 @@ a provider URL (Kodi accepts those) yields just the ids in it.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from revenge.metadata.providers.base import BlockingLocalSource
 from revenge.metadata.types import (
     Artwork,
     ArtworkKind,
@@ -213,13 +213,10 @@ def _metadata(root: ET.Element, kind: ItemKind) -> ItemMetadata:
     )
 
 
-class NfoSource:
+class NfoSource(BlockingLocalSource):
     """Local source reading the NFO next to a movie, series folder or episode."""
 
     name = "nfo"
-
-    async def read(self, kind: ItemKind, path: Path) -> ItemMetadata | None:
-        return await asyncio.to_thread(self._read, kind, path)
 
     def _read(self, kind: ItemKind, path: Path) -> ItemMetadata | None:
         found = nfo_path(kind, path)

@@ -6,8 +6,7 @@ import time
 from typing import Any
 
 from revenge.metadata.errors import ProviderNotFound, ProviderResponseError
-from revenge.metadata.http import ProviderHttp
-from revenge.metadata.protocols import KeySource
+from revenge.metadata.providers.base import KeyedProvider
 from revenge.metadata.types import (
     Artwork,
     ArtworkKind,
@@ -40,15 +39,12 @@ _IMAGE_KINDS: dict[str, ArtworkKind] = {
 _MAX_CAST = 50
 
 
-class TmdbProvider:
+class TmdbProvider(KeyedProvider):
     """Movies and series from TMDb; image URLs come from `/configuration`."""
 
     name = "tmdb"
-
-    def __init__(self, http: ProviderHttp, keys: KeySource) -> None:
-        self.http = http
-        self.keys = keys
-        self._image_base: tuple[float, str] | None = None
+    # (expiry, `<secure_base_url>original`) once read.
+    _image_base: tuple[float, str] | None = None
 
     async def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         key = await self.keys.get(self.name)
@@ -88,14 +84,14 @@ class TmdbProvider:
     ) -> list[Candidate]:
         params = {"query": title, "year": year, "language": language, "include_adult": "false"}
         data = await self._get("/search/movie", params)
-        return [_movie_candidate(r) for r in data.get("results", [])]
+        return [_candidate(r, "movie") for r in data.get("results", [])]
 
     async def search_series(
         self, title: str, year: int | None, language: str | None
     ) -> list[Candidate]:
         params = {"query": title, "first_air_date_year": year, "language": language}
         data = await self._get("/search/tv", params)
-        return [_series_candidate(r) for r in data.get("results", [])]
+        return [_candidate(r, "series") for r in data.get("results", [])]
 
     async def movie_details(self, provider_id: str, language: str | None) -> ItemMetadata:
         data = await self._get(
@@ -141,28 +137,22 @@ def _year(date: Any) -> int | None:
     return int(text[:4]) if len(text) >= 4 and text[:4].isdigit() else None
 
 
-def _movie_candidate(r: dict[str, Any]) -> Candidate:
+# TMDb names the same facts differently for movies and series: (title, original, date) keys.
+_KEYS: dict[ItemKind, tuple[str, str, str]] = {
+    "movie": ("title", "original_title", "release_date"),
+    "series": ("name", "original_name", "first_air_date"),
+}
+
+
+def _candidate(r: dict[str, Any], kind: ItemKind) -> Candidate:
+    title, original, date = _KEYS[kind]
     return Candidate(
         provider="tmdb",
         provider_id=str(r["id"]),
-        kind="movie",
-        title=r.get("title") or r.get("original_title") or "",
-        original_title=r.get("original_title"),
-        year=_year(r.get("release_date")),
-        overview=r.get("overview") or None,
-        popularity=r.get("popularity"),
-        ids=ExternalIds(tmdb=str(r["id"])),
-    )
-
-
-def _series_candidate(r: dict[str, Any]) -> Candidate:
-    return Candidate(
-        provider="tmdb",
-        provider_id=str(r["id"]),
-        kind="series",
-        title=r.get("name") or r.get("original_name") or "",
-        original_title=r.get("original_name"),
-        year=_year(r.get("first_air_date")),
+        kind=kind,
+        title=r.get(title) or r.get(original) or "",
+        original_title=r.get(original),
+        year=_year(r.get(date)),
         overview=r.get("overview") or None,
         popularity=r.get("popularity"),
         ids=ExternalIds(tmdb=str(r["id"])),
@@ -243,24 +233,35 @@ def _ratings(data: dict[str, Any]) -> tuple[Rating, ...]:
     return ()
 
 
-def _movie(data: dict[str, Any], base: str) -> ItemMetadata:
-    external = data.get("external_ids") or {}
+def _item(data: dict[str, Any], base: str, kind: ItemKind, **own: Any) -> ItemMetadata:
+    """What movie and series details say alike, read with the kind's own keys, and `own`."""
+    title, original, date = _KEYS[kind]
     return ItemMetadata(
-        kind="movie",
-        title=data.get("title"),
-        original_title=data.get("original_title"),
-        year=_year(data.get("release_date")),
-        release_date=data.get("release_date") or None,
+        kind=kind,
+        title=data.get(title),
+        original_title=data.get(original),
+        year=_year(data.get(date)),
+        release_date=data.get(date) or None,
         overview=data.get("overview") or None,
         tagline=data.get("tagline") or None,
-        runtime_minutes=data.get("runtime") or None,
         original_language=data.get("original_language"),
         genres=tuple(g["name"] for g in data.get("genres", [])),
+        ratings=_ratings(data),
+        artwork=_artwork(data, base),
+        **own,
+    )
+
+
+def _movie(data: dict[str, Any], base: str) -> ItemMetadata:
+    external = data.get("external_ids") or {}
+    return _item(
+        data,
+        base,
+        "movie",
+        runtime_minutes=data.get("runtime") or None,
         studios=tuple(c["name"] for c in data.get("production_companies", [])),
         people=_people(data.get("credits") or {}, base),
-        ratings=_ratings(data),
         ids=ExternalIds(tmdb=str(data["id"]), imdb=data.get("imdb_id") or external.get("imdb_id")),
-        artwork=_artwork(data, base),
         collection=_collection(data, base),
     )
 
@@ -273,26 +274,18 @@ def _series(data: dict[str, Any], base: str) -> ItemMetadata:
     )
     runtimes = data.get("episode_run_time") or []
     tvdb = external.get("tvdb_id")
-    return ItemMetadata(
-        kind="series",
-        title=data.get("name"),
-        original_title=data.get("original_name"),
-        year=_year(data.get("first_air_date")),
-        release_date=data.get("first_air_date") or None,
-        overview=data.get("overview") or None,
-        tagline=data.get("tagline") or None,
+    return _item(
+        data,
+        base,
+        "series",
         runtime_minutes=runtimes[0] if runtimes else None,
-        original_language=data.get("original_language"),
-        genres=tuple(g["name"] for g in data.get("genres", [])),
         studios=tuple(n["name"] for n in data.get("networks", [])),
         people=_people(data.get("credits") or {}, base) + creators,
-        ratings=_ratings(data),
         ids=ExternalIds(
             tmdb=str(data["id"]),
             imdb=external.get("imdb_id") or None,
             tvdb=str(tvdb) if tvdb else None,
         ),
-        artwork=_artwork(data, base),
     )
 
 

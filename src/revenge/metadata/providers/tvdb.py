@@ -9,6 +9,7 @@ from typing import Any
 from revenge.metadata.errors import ProviderAuthError, ProviderResponseError
 from revenge.metadata.http import ProviderHttp
 from revenge.metadata.protocols import KeySource
+from revenge.metadata.providers.base import KeyedProvider
 from revenge.metadata.types import (
     Artwork,
     ArtworkKind,
@@ -63,14 +64,13 @@ def tvdb_language(language: str | None) -> str | None:
     return _LANGUAGES.get(language.split("-")[0].lower())
 
 
-class TvdbProvider:
+class TvdbProvider(KeyedProvider):
     """Series from TheTVDB, with a bearer token renewed on expiry and on 401."""
 
     name = "tvdb"
 
     def __init__(self, http: ProviderHttp, keys: KeySource) -> None:
-        self.http = http
-        self.keys = keys
+        super().__init__(http, keys)
         self._token: tuple[float, str] | None = None
         self._login_lock = asyncio.Lock()
         self.logins = 0

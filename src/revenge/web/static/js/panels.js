@@ -161,3 +161,23 @@ export function bytes(size) {
   while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
   return `${value.toFixed(unit ? 1 : 0)} ${units[unit]}`;
 }
+
+// An "Older ..." button paging back through a list: `load(cursor)` adds one page and answers
+// the next page's cursor (none: the button hides). A failure replaces `box` with the error.
+// Answers the function that loads the next page (call it once for the first).
+export function olderPages(more, box, load) {
+  let cursor = null;
+  async function page() {
+    more.disabled = true;
+    try {
+      cursor = await load(cursor);
+      more.hidden = !cursor;
+    } catch (error) {
+      clear(box, errorBox(error));
+    } finally {
+      more.disabled = false;
+    }
+  }
+  more.addEventListener('click', page);
+  return page;
+}

@@ -2,41 +2,47 @@
 // `render(main, params, ctx)`, returning an optional cleanup function. `public` pages are
 // reachable signed out; `admin` pages only for administrators; `bare` pages hide the layout.
 // Every first segment used here must be in WEB_APP_SEGMENTS (src/revenge/api/auth.py).
+const browse = () => import('./pages/browse.js');
+
+// A kind's catalogue: its listing (the browse page for `kind`) and the page of one item.
+const catalogue = (path, kind, item) => [
+  { path, page: browse, data: { kind } },
+  { path: `${path}/:id`, page: item },
+];
+
+// An administration page: `pages/<module>.js`, for administrators only.
+const admin = (path, module) => ({ path, page: () => import(`./pages/${module}.js`), admin: true });
+
 export const routes = [
   { path: '/', page: () => import('./pages/home.js') },
   { path: '/setup', page: () => import('./pages/setup.js'), public: true, bare: true },
   { path: '/login', page: () => import('./pages/login.js'), public: true, bare: true },
   { path: '/search', page: () => import('./pages/search.js') },
-  { path: '/libraries/:id', page: () => import('./pages/browse.js') },
-  { path: '/movies', page: () => import('./pages/browse.js'), data: { kind: 'movies' } },
-  { path: '/movies/:id', page: () => import('./pages/movie.js') },
-  { path: '/tv', page: () => import('./pages/browse.js'), data: { kind: 'series' } },
-  { path: '/tv/:id', page: () => import('./pages/series.js') },
-  { path: '/music', page: () => import('./pages/browse.js'), data: { kind: 'albums' } },
-  { path: '/music/artists', page: () => import('./pages/browse.js'), data: { kind: 'artists' } },
-  { path: '/music/artists/:id', page: () => import('./pages/artist.js') },
+  { path: '/libraries/:id', page: browse },
+  ...catalogue('/movies', 'movies', () => import('./pages/movie.js')),
+  ...catalogue('/tv', 'series', () => import('./pages/series.js')),
+  { path: '/music', page: browse, data: { kind: 'albums' } },
+  ...catalogue('/music/artists', 'artists', () => import('./pages/artist.js')),
   { path: '/music/albums/:id', page: () => import('./pages/album.js') },
-  { path: '/audiobooks', page: () => import('./pages/browse.js'), data: { kind: 'audiobooks' } },
-  { path: '/audiobooks/:id', page: () => import('./pages/audiobook.js') },
-  { path: '/podcasts', page: () => import('./pages/browse.js'), data: { kind: 'podcasts' } },
-  { path: '/podcasts/:id', page: () => import('./pages/podcast.js') },
+  ...catalogue('/audiobooks', 'audiobooks', () => import('./pages/audiobook.js')),
+  ...catalogue('/podcasts', 'podcasts', () => import('./pages/podcast.js')),
   // Account, playlists, collections and administration rows follow here.
   { path: '/account', page: () => import('./pages/account.js') },
   { path: '/playlists', page: () => import('./pages/playlists.js') },
   { path: '/playlists/:kind/:id', page: () => import('./pages/playlist.js') },
   { path: '/collections/:kind/:id', page: () => import('./pages/collection.js') },
-  { path: '/admin', page: () => import('./pages/admin.js'), admin: true },
-  { path: '/admin/libraries', page: () => import('./pages/admin-libraries.js'), admin: true },
-  { path: '/admin/libraries/:id', page: () => import('./pages/admin-library.js'), admin: true },
-  { path: '/admin/users', page: () => import('./pages/admin-users.js'), admin: true },
-  { path: '/admin/users/:id', page: () => import('./pages/admin-user.js'), admin: true },
-  { path: '/admin/jobs', page: () => import('./pages/admin-jobs.js'), admin: true },
-  { path: '/admin/jobs/:id', page: () => import('./pages/admin-job.js'), admin: true },
-  { path: '/admin/activity', page: () => import('./pages/admin-activity.js'), admin: true },
-  { path: '/admin/settings', page: () => import('./pages/admin-settings.js'), admin: true },
-  { path: '/admin/credentials', page: () => import('./pages/admin-credentials.js'), admin: true },
-  { path: '/admin/notifications', page: () => import('./pages/admin-notifications.js'), admin: true },
-  { path: '/admin/notifications/:id', page: () => import('./pages/admin-channel.js'), admin: true },
+  admin('/admin', 'admin'),
+  admin('/admin/libraries', 'admin-libraries'),
+  admin('/admin/libraries/:id', 'admin-library'),
+  admin('/admin/users', 'admin-users'),
+  admin('/admin/users/:id', 'admin-user'),
+  admin('/admin/jobs', 'admin-jobs'),
+  admin('/admin/jobs/:id', 'admin-job'),
+  admin('/admin/activity', 'admin-activity'),
+  admin('/admin/settings', 'admin-settings'),
+  admin('/admin/credentials', 'admin-credentials'),
+  admin('/admin/notifications', 'admin-notifications'),
+  admin('/admin/notifications/:id', 'admin-channel'),
 ];
 
 // Compiled once: '/movies/:id' -> /^\/movies\/([^/]+)$/ with the names of its parameters.

@@ -1,7 +1,7 @@
 // Activity log: who did what, filtered by user, module, action, time and failures.
 import { api } from '../api.js';
-import { h, clear, errorBox } from '../dom.js';
-import { adminPage, field, input, select, when } from '../panels.js';
+import { h, clear } from '../dom.js';
+import { adminPage, field, input, olderPages, select, when } from '../panels.js';
 
 const KEYS = ['user_id', 'module', 'action', 'since', 'until', 'failures_only'];
 
@@ -39,30 +39,20 @@ export default async function render(main, params, ctx) {
   const box = h('div', {}, results, more);
   adminPage(main, 'Activity', bar, box);
 
-  let cursor = null;
   const sent = Object.fromEntries(Object.entries(filters).filter(([, v]) => v));
-  async function page() {
-    more.disabled = true;
-    try {
-      const found = await api('/api/v1/admin/activity', { query: { ...sent, limit: 50, cursor } });
-      for (const entry of found.items) {
-        rows.append(h('tr', {},
-          h('td', {}, when(entry.created_at)),
-          h('td', {}, entry.user_id ? names.get(entry.user_id) || entry.user_id : 'system'),
-          h('td', {}, `${entry.module} · ${entry.action}`),
-          h('td', {}, [entry.resource_type, entry.resource_id].filter(Boolean).join(' ')),
-          h('td', {}, entry.ip_address || ''),
-          h('td', {}, entry.success ? 'ok' : h('span', { class: 'error' }, entry.error || 'failed'))));
-      }
-      if (!rows.children.length) clear(box, h('p', { class: 'muted' }, 'No activity matches.'));
-      cursor = found.next_cursor;
-      more.hidden = !cursor;
-    } catch (error) {
-      clear(box, errorBox(error));
-    } finally {
-      more.disabled = false;
+  const page = olderPages(more, box, async (cursor) => {
+    const found = await api('/api/v1/admin/activity', { query: { ...sent, limit: 50, cursor } });
+    for (const entry of found.items) {
+      rows.append(h('tr', {},
+        h('td', {}, when(entry.created_at)),
+        h('td', {}, entry.user_id ? names.get(entry.user_id) || entry.user_id : 'system'),
+        h('td', {}, `${entry.module} · ${entry.action}`),
+        h('td', {}, [entry.resource_type, entry.resource_id].filter(Boolean).join(' ')),
+        h('td', {}, entry.ip_address || ''),
+        h('td', {}, entry.success ? 'ok' : h('span', { class: 'error' }, entry.error || 'failed'))));
     }
-  }
-  more.addEventListener('click', page);
+    if (!rows.children.length) clear(box, h('p', { class: 'muted' }, 'No activity matches.'));
+    return found.next_cursor;
+  });
   await page();
 }

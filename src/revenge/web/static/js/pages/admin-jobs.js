@@ -1,7 +1,7 @@
 // Jobs: filter by state, queue or task, page back through them; periodic tasks with "run now".
 import { api } from '../api.js';
-import { h, clear, errorBox } from '../dom.js';
-import { action, adminPage, field, input, live, outcome, section, select, table, when } from '../panels.js';
+import { h, clear } from '../dom.js';
+import { action, adminPage, field, input, live, olderPages, outcome, section, select, table, when } from '../panels.js';
 
 const STATUSES = ['queued', 'running', 'failed', 'completed', 'errored', 'cancelled'];
 const QUEUES = ['', 'scan', 'metadata', 'images', 'search', 'maintenance', 'notifications', 'integrations'];
@@ -33,29 +33,19 @@ export default async function render(main, params, ctx) {
   adminPage(main, 'Jobs', bar, results, report.el, section('Periodic tasks', periodic));
 
   const rows = h('tbody');
-  let before = null;
   const more = h('button', { type: 'button' }, 'Older jobs');
-  async function page() {
-    more.disabled = true;
-    try {
-      const found = await api('/api/v1/admin/jobs', { query: { ...filters, limit: 50, before } });
-      for (const job of found.items) {
-        rows.append(h('tr', {},
-          h('td', {}, h('a', { href: `/admin/jobs/${job.id}` }, `#${job.id}`)),
-          h('td', {}, job.task), h('td', {}, job.queue || ''),
-          h('td', {}, h('span', { class: `status ${job.status}` }, job.status)),
-          h('td', {}, job.attempts ?? ''), h('td', {}, when(job.updated))));
-      }
-      if (!rows.children.length) clear(results, h('p', { class: 'muted' }, `No ${filters.status} jobs.`));
-      before = found.next_before;
-      more.hidden = !before;
-    } catch (error) {
-      clear(results, errorBox(error));
-    } finally {
-      more.disabled = false;
+  const page = olderPages(more, results, async (before) => {
+    const found = await api('/api/v1/admin/jobs', { query: { ...filters, limit: 50, before } });
+    for (const job of found.items) {
+      rows.append(h('tr', {},
+        h('td', {}, h('a', { href: `/admin/jobs/${job.id}` }, `#${job.id}`)),
+        h('td', {}, job.task), h('td', {}, job.queue || ''),
+        h('td', {}, h('span', { class: `status ${job.status}` }, job.status)),
+        h('td', {}, job.attempts ?? ''), h('td', {}, when(job.updated))));
     }
-  }
-  more.addEventListener('click', page);
+    if (!rows.children.length) clear(results, h('p', { class: 'muted' }, `No ${filters.status} jobs.`));
+    return found.next_before;
+  });
   clear(results, h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
     h('thead', {}, h('tr', {}, ['Job', 'Task', 'Queue', 'State', 'Attempts', 'Updated'].map((t) => h('th', { scope: 'col' }, t)))),
     rows)), more);
