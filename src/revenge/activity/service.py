@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from revenge.activity import repository as repo
 from revenge.config import ActivitySettings
+from revenge.infra.aio import wait_event
 from revenge.infra.db.engine import Database
 
 log = logging.getLogger(__name__)
@@ -163,8 +164,7 @@ class ActivityLog:
     async def _run(self) -> None:
         backoff = self._cfg.flush_interval_seconds
         while not self._stopping:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+            await wait_event(self._wake, backoff)
             self._wake.clear()
             if self._stopping:
                 return
