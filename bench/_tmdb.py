@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from PIL import Image as PILImage
 
-from tests.support.fake_api import fixture
+from revenge.testing.fake_api import fixture
 
 
 @dataclass

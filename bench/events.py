@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO_ROOT / "src"))
 from bench._events_scan import scan_bench
 
 from revenge.infra.db import migrate
-from tests.support.cluster import run_cluster
+from revenge.testing.cluster import run_cluster
 
 PASSWORD = "bench-events-password"
 MARK = b"\nevent: settings.changed\n"

@@ -23,7 +23,7 @@ from revenge.metadata.providers.tmdb import TmdbProvider
 from revenge.metadata.ratelimit import Limit, MemoryRateLimiter
 from revenge.metadata.registry import provider_policies
 from revenge.testing import StaticKeys
-from tests.support.fake_api import fake_api
+from revenge.testing.fake_api import fake_api
 
 LATENCY = 0.05
 WORKERS = 16

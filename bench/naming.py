@@ -16,8 +16,8 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO_ROOT / "src"), str(REPO_ROOT)]
 
-from tests.support import naming_conformance, realnames
-from tests.support.naming_conformance import find_corpus, load_cases
+from revenge.testing import naming_conformance, realnames
+from revenge.testing.naming_conformance import find_corpus, load_cases
 
 TARGET_PATHS = 50_000
 # The best of several rounds: other processes on a shared machine only ever add time.

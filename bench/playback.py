@@ -30,13 +30,20 @@ import _common  # noqa: F401  (puts the repository on sys.path)
 import av
 
 from revenge.config import PlaybackSettings
+from revenge.infra.storage import LocalStorage
 from revenge.playback.plan import Variant
 from revenge.playback.producer import SegmentProducer
-from tests.playback.media import make_video
+from revenge.playback.segment_store import SegmentStore
+from revenge.testing.video import make_video
 
 HD = (1920, 1080)
 COPY = Variant("original", "copy", 1920, 1080, 8_000_000, "aac")
 P720 = Variant("720p", "h264", 1280, 720, 4_000_000, "aac")
+
+
+def local_producer(root: Path, settings: PlaybackSettings) -> SegmentProducer:
+    """A producer writing under `root`, as a node with the local-folder storage backend."""
+    return SegmentProducer(SegmentStore(LocalStorage(root), root), settings, 2)
 
 
 def worker_cpu(producer: SegmentProducer) -> float:
@@ -109,7 +116,7 @@ async def segments(root: Path, seconds: float) -> None:
     hevc = make_video(root / "hevc.mkv", "libx265", "ac3", seconds=seconds, size=HD, layout="5.1")
     print(f"sources: {seconds:g} s of 1080p each, made in {time.perf_counter() - t:.0f} s")
     # The server's defaults: the segment a player waits for uses the first_segment_preset.
-    producer = SegmentProducer(root / "out", PlaybackSettings(read_ahead_segments=1), 2)
+    producer = local_producer(root / "out", PlaybackSettings(read_ahead_segments=1))
     await producer.warm()
     remux = await first_segment(producer, h264, COPY, 0, seconds)
     print(f"first segment, remux 1080p H.264 MKV:      {remux:.2f} s (goal < 1)")
@@ -123,7 +130,7 @@ async def segments(root: Path, seconds: float) -> None:
         settings = PlaybackSettings(
             x264_preset=preset, first_segment_preset=preset, read_ahead_segments=1
         )
-        producer = SegmentProducer(root / preset, settings, 2)
+        producer = local_producer(root / preset, settings)
         await producer.warm()
         cpu = worker_cpu(producer)
         speed, folder = await sustained(producer, hevc, P720, seconds)

@@ -44,9 +44,9 @@ from revenge.playback.audio import converters
 from revenge.playback.converter import Job
 from revenge.runtime import Runtime
 from revenge.testing.auth import USER, HeaderAuthenticator
-from tests.conftest import make_settings
-from tests.support.live_server import LiveServer
-from tests.support.seed import add_file, add_library, add_track, add_users, execute
+from revenge.testing.live_server import LiveServer
+from revenge.testing.seed import add_file, add_library, add_track, add_users, execute
+from revenge.testing.settings import make_settings
 
 RATE = 44100
 CHORDS = [(220.0, 277.2, 329.6), (196.0, 246.9, 293.7), (174.6, 220.0, 261.6)]

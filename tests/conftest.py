@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from revenge.config import Settings
 from revenge.infra.db import migrate
 from revenge.runtime import Runtime
 from revenge.testing.services import fresh_database, postgres_server, redis_server
+from revenge.testing.settings import make_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
@@ -50,23 +50,6 @@ def redis_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("data")
-
-
-# Folder watching and periodic scans queue scans on their own; tests that want them turn
-# them on through the server settings. Files are read at once (no waiting for a copy to end).
-QUIET_SCANNING = {"realtime": False, "interval_hours": 0, "settle_seconds": 0}
-
-
-def make_settings(
-    data_dir: Path, database_url: str, redis_url: str | None, **extra: object
-) -> Settings:
-    return Settings(
-        data_dir=data_dir,
-        database_url=database_url,
-        redis_url=redis_url,
-        cache={"redis_prefix": f"revenge-test-{uuid.uuid4().hex[:8]}:"},  # type: ignore[arg-type]
-        **{"scanning": QUIET_SCANNING, **extra},  # type: ignore[arg-type]
-    )
 
 
 @pytest.fixture(scope="session")

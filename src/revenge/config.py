@@ -243,7 +243,8 @@ class ImageSettings(BaseModel):
 
 
 class StorageSettings(BaseModel):
-    """Stored files (artwork, backups): a local folder, or S3-compatible object storage."""
+    """Stored files (artwork, backups, HLS segments): a local folder, or S3-compatible object
+    storage."""
 
     backend: Literal["local", "s3"] = Field(
         "local", description="local: a folder (default the data directory); s3: a bucket."

@@ -14,8 +14,8 @@ import pytest
 
 from revenge.accounts.bruteforce import PER_MINUTE
 from revenge.runtime import Runtime
+from revenge.testing.processes import revenge_env, start_revenge, wait_for
 from revenge.testing.services import free_port
-from tests.support.processes import revenge_env, start_revenge, wait_for
 
 PASSWORD = "correct horse battery staple"
 

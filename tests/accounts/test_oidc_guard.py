@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from revenge.runtime import Runtime
+from revenge.testing.fake_api import FakeApi, Reply, fake_api
 from tests.accounts.conftest import bearer
-from tests.support.fake_api import FakeApi, Reply, fake_api
 
 SECRET_TEXT = "internal-admin-panel-banner-7731"
 

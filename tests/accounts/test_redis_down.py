@@ -16,8 +16,9 @@ from revenge.identity.client import ClientInfo
 from revenge.identity.tokens import cache_key, token_hash
 from revenge.runtime import Runtime
 from revenge.testing.services import PrivateRedis
+from revenge.testing.settings import make_settings
 from tests.accounts.conftest import PASSWORD, make_user
-from tests.conftest import make_settings, truncate_all
+from tests.conftest import truncate_all
 
 CLIENT = ClientInfo(ip="198.51.100.4", user_agent="test")
 

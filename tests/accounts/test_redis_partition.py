@@ -16,8 +16,9 @@ from revenge.identity.tokens import cache_key, token_hash
 from revenge.runtime import Runtime
 from revenge.sessions.policy import EPOCH_CHECK_SECONDS
 from revenge.testing.services import PrivateRedis
+from revenge.testing.settings import make_settings
 from tests.accounts.conftest import PASSWORD, bearer, login, make_user
-from tests.conftest import make_settings, truncate_all
+from tests.conftest import truncate_all
 from tests.support.tcp_proxy import TcpProxy
 
 

@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 
 from revenge.runtime import Runtime
+from revenge.testing.seed import execute
 from tests.accounts.conftest import PASSWORD, bearer, clear_login_limits, login
-from tests.support.seed import execute
 
 URL = "/api/v1/auth/register"
 

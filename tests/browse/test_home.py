@@ -10,8 +10,7 @@ import httpx
 
 from revenge.runtime import Runtime
 from revenge.testing.auth import USER
-from tests.browse.conftest import AS_ADMIN, AS_USER, Libraries, give_duration
-from tests.support.seed import (
+from revenge.testing.seed import (
     add_episode,
     add_library,
     add_movie,
@@ -19,6 +18,7 @@ from tests.support.seed import (
     add_track,
     execute,
 )
+from tests.browse.conftest import AS_ADMIN, AS_USER, Libraries, give_duration
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 
 from revenge.runtime import Runtime
+from revenge.testing.seed import add_episode, add_movie, add_series
 from tests.browse.conftest import AS_ADMIN, AS_USER, Libraries, all_pages, give_duration
-from tests.support.seed import add_episode, add_movie, add_series
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -12,8 +12,8 @@ import pytest
 
 from revenge.runtime import Runtime
 from revenge.testing.auth import USER
+from revenge.testing.seed import add_audiobook, add_library, execute
 from tests.browse.conftest import AS_ADMIN, AS_USER, all_pages
-from tests.support.seed import add_audiobook, add_library, execute
 
 # Adds one item titled `title` from `year`; returns its id.
 Adder = Callable[[Runtime, uuid.UUID, str, int], Awaitable[uuid.UUID]]

@@ -7,8 +7,7 @@ from pathlib import Path
 import httpx
 
 from revenge.runtime import Runtime
-from tests.browse.conftest import AS_ADMIN, AS_USER, Libraries
-from tests.support.seed import (
+from revenge.testing.seed import (
     add_episode,
     add_file,
     add_library,
@@ -17,6 +16,7 @@ from tests.support.seed import (
     add_series,
     execute,
 )
+from tests.browse.conftest import AS_ADMIN, AS_USER, Libraries
 
 
 async def _played(

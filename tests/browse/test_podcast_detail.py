@@ -9,8 +9,8 @@ import httpx
 
 from revenge.runtime import Runtime
 from revenge.testing.auth import USER
+from revenge.testing.seed import add_library, add_podcast_episode, execute
 from tests.browse.conftest import AS_ADMIN, AS_USER
-from tests.support.seed import add_library, add_podcast_episode, execute
 
 
 async def _show(runtime: Runtime, library_id: uuid.UUID) -> str:

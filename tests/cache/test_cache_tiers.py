@@ -13,7 +13,7 @@ from revenge.app import create_app
 from revenge.infra.cache import MemoryCache, TieredCache
 from revenge.runtime import Runtime
 from revenge.testing.services import PrivateRedis
-from tests.conftest import make_settings
+from revenge.testing.settings import make_settings
 from tests.support.waiting import eventually
 
 

@@ -6,8 +6,8 @@ import httpx
 
 from revenge.collections.service import add_member, ensure_collection
 from revenge.runtime import Runtime
+from revenge.testing.seed import add_library, add_movie, execute
 from tests.playlists.conftest import AS_ADMIN, AS_OTHER, AS_USER, Catalogue
-from tests.support.seed import add_library, add_movie, execute
 
 URL = "/api/v1/collections"
 

@@ -24,8 +24,8 @@ from revenge.libraries.schemas import LibraryIn
 from revenge.libraries.service import create_library
 from revenge.runtime import Runtime
 from revenge.search.service import search_index
+from revenge.testing.live_server import LiveServer
 from tests.compat.jellyfin_world import jf_world  # noqa: F401  (the Jellyfin tests' server)
-from tests.support.live_server import LiveServer
 from tests.support.media import make_audio
 
 PASSWORD = "correct horse battery staple"

@@ -19,8 +19,8 @@ from revenge.libraries.schemas import LibraryIn
 from revenge.libraries.service import create_library
 from revenge.runtime import Runtime
 from revenge.search.service import search_index
-from tests.playback.media import make_video
-from tests.support.live_server import LiveServer
+from revenge.testing.live_server import LiveServer
+from revenge.testing.video import make_video
 from tests.support.media import make_audio
 
 PASSWORD = "correct horse battery staple"

@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from revenge.testing.cluster import run_cluster
 from revenge.testing.services import fresh_database
 from tests.events.sse import SseClient
-from tests.support.cluster import run_cluster
 
 PASSWORD = "correct horse battery staple"
 

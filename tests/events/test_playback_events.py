@@ -11,10 +11,10 @@ import httpx
 from revenge.playback import repository as playback_repo
 from revenge.playback import service as playback
 from revenge.runtime import Runtime
+from revenge.testing.seed import add_file, add_library, add_movie
 from tests.events.sse import SseClient
 from tests.support.actors import Actors
 from tests.support.media import make_video
-from tests.support.seed import add_file, add_library, add_movie
 
 
 async def _file(runtime: Runtime, tmp_path: Path) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:

@@ -44,11 +44,9 @@ from schemathesis.checks import (
 from revenge.images import image_service
 from revenge.runtime import Runtime
 from revenge.testing.auth import ADMIN, USER, HeaderAuthenticator, header_auth
-from tests.conftest import make_settings, truncate_all
-from tests.images.samples import encoded
-from tests.support.fake_api import FakeApi, Reply, fake_api, fixture
-from tests.support.live_server import LiveServer
-from tests.support.seed import (
+from revenge.testing.fake_api import FakeApi, Reply, fake_api, fixture
+from revenge.testing.live_server import LiveServer
+from revenge.testing.seed import (
     OTHER_USER,
     add_audiobook,
     add_episode,
@@ -60,6 +58,9 @@ from tests.support.seed import (
     add_track,
     execute,
 )
+from revenge.testing.settings import make_settings
+from tests.conftest import truncate_all
+from tests.images.samples import encoded
 
 EXAMPLES = 8
 CALLERS = {"anonymous": None, "user": "user", "admin": "admin"}

@@ -15,8 +15,8 @@ import psycopg
 import pytest
 
 from revenge.runtime import Runtime
+from revenge.testing.processes import lines, revenge_env, start_revenge, wait_for
 from revenge.testing.services import free_port
-from tests.support.processes import lines, revenge_env, start_revenge, wait_for
 
 
 @pytest.fixture

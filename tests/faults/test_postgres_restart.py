@@ -17,8 +17,8 @@ import psycopg
 import pytest
 
 from revenge.infra.db import migrate
+from revenge.testing.processes import lines, revenge_env, start_revenge, wait_for
 from revenge.testing.services import free_port
-from tests.support.processes import lines, revenge_env, start_revenge, wait_for
 from tests.support.restartable_pg import RestartablePostgres
 
 ENDPOINTS = ("/api/v1/system/info", "/health/ready")

@@ -26,9 +26,9 @@ import psycopg
 import pytest
 
 from revenge.runtime import Runtime
+from revenge.testing.fake_api import FakeApi, Reply, Seen, fake_api, fixture
+from revenge.testing.processes import lines, revenge_env, start_revenge, wait_for
 from tests.libraries.conftest import LibraryMaker, Scanner, api, make_library, scan  # noqa: F401
-from tests.support.fake_api import FakeApi, Reply, Seen, fake_api, fixture
-from tests.support.processes import lines, revenge_env, start_revenge, wait_for
 
 TIMEOUT = 0.5  # metadata.request_timeout_seconds
 RETRIES = 1  # metadata.max_retries: each call is sent at most twice

@@ -13,7 +13,7 @@ from revenge.app import create_app
 from revenge.runtime import Runtime
 from revenge.testing.auth import header_auth
 from revenge.testing.services import PrivateRedis
-from tests.conftest import make_settings
+from revenge.testing.settings import make_settings
 from tests.support.waiting import eventually
 
 # (path, caller) pairs driven concurrently; None is an anonymous caller.

@@ -25,9 +25,9 @@ import psycopg
 import pytest
 
 from revenge.libraries.watcher import WATCHER_LOCK
+from revenge.testing.cluster import Cluster, Node, run_cluster
 from revenge.testing.services import PrivateRedis, fresh_database
 from tests.images.samples import encoded
-from tests.support.cluster import Cluster, Node, run_cluster
 from tests.support.media import make_video
 from tests.support.object_storage import S3Server, s3_server
 from tests.support.waiting import eventually

@@ -24,8 +24,8 @@ import psycopg
 import pytest
 
 from revenge.runtime import Runtime
+from revenge.testing.processes import revenge_env, start_revenge, wait_for
 from tests.libraries.conftest import AS_ADMIN, LibraryMaker, api, make_library  # noqa: F401
-from tests.support.processes import revenge_env, start_revenge, wait_for
 
 MOVIES = 1000  # about 1,800 files: 18 batches of 100
 WORDS = [

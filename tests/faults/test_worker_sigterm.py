@@ -23,9 +23,9 @@ import pytest
 
 from revenge.infra.jobs.worker import Worker
 from revenge.runtime import Runtime
+from revenge.testing.processes import lines, revenge_env, start_revenge, wait_for
 from tests.faults.test_scan_worker_killed import movie_library, queued_items
 from tests.libraries.conftest import AS_ADMIN, LibraryMaker, api, make_library  # noqa: F401
-from tests.support.processes import lines, revenge_env, start_revenge, wait_for
 
 GRACE = 10.0
 

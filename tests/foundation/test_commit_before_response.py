@@ -13,8 +13,8 @@ import psycopg
 
 from revenge.runtime import Runtime
 from revenge.testing.auth import ADMIN, HeaderAuthenticator
-from tests.conftest import make_settings
-from tests.support.live_server import LiveServer
+from revenge.testing.live_server import LiveServer
+from revenge.testing.settings import make_settings
 
 KEY = "transcoding.max_concurrent"
 

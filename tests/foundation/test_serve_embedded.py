@@ -11,8 +11,8 @@ from pathlib import Path
 
 import psycopg
 
+from revenge.testing.processes import revenge_env, start_revenge, wait_for
 from revenge.testing.services import free_port
-from tests.support.processes import revenge_env, start_revenge, wait_for
 
 
 def _get(port: int, path: str) -> tuple[int, dict[str, object]]:

@@ -13,7 +13,7 @@ from revenge.images.service import ImageService
 from revenge.infra.http import Allowlist
 from revenge.infra.storage import LocalStorage
 from revenge.runtime import Runtime
-from tests.support.fake_api import FakeApi, fake_api
+from revenge.testing.fake_api import FakeApi, fake_api
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ from revenge.infra.jobs.context import JobContext
 from revenge.libraries.schemas import LibraryIn
 from revenge.libraries.service import create_library
 from revenge.runtime import Runtime
+from revenge.testing.fake_api import FakeApi, Reply
 from tests.images.samples import NOT_AN_IMAGE, SVG, encoded, png_bomb
 from tests.metadata.test_embedded import tag_mp3
 from tests.support.audio import write_silence
-from tests.support.fake_api import FakeApi, Reply
 
 
 def ctx(runtime: Runtime) -> JobContext:

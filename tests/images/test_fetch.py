@@ -11,8 +11,8 @@ import pytest
 from revenge.images.errors import ImageRefused
 from revenge.images.fetch import SafeFetcher
 from revenge.infra.http import Allowlist, is_public_address
+from revenge.testing.fake_api import FakeApi, Reply
 from tests.images.samples import encoded
-from tests.support.fake_api import FakeApi, Reply
 
 
 @pytest.fixture

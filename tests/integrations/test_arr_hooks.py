@@ -16,11 +16,11 @@ from revenge.infra.jobs.worker import Worker
 from revenge.integrations.arr import PathMapping, changed_folders, map_path
 from revenge.integrations.jobs import scan_requested
 from revenge.runtime import Runtime
+from revenge.testing.seed import execute
 from tests.integrations.conftest import queued, run_queued, set_setting
 from tests.libraries.conftest import AS_ADMIN, LibraryMaker, Scanner
 from tests.libraries.helpers import files_by_name, rows
 from tests.support.media import make_video
-from tests.support.seed import execute
 
 
 def sonarr_download(series_path: str, relative: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from revenge.infra.jobs.worker import Worker
 from revenge.runtime import Runtime
 from revenge.testing import jobs_plugin
 from revenge.testing.auth import header_auth
-from tests.support.processes import lines
+from revenge.testing.processes import lines
 from tests.support.waiting import eventually
 
 ADMIN = {"X-Test-User": "admin"}

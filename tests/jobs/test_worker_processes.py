@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from revenge.runtime import Runtime
-from tests.support.processes import lines, revenge_env, start_revenge, wait_for
+from revenge.testing.processes import lines, revenge_env, start_revenge, wait_for
 
 
 @pytest.fixture

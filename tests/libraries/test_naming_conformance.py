@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.support.naming_conformance import answer, find_corpus, is_correct, load_cases
+from revenge.testing.naming_conformance import answer, find_corpus, is_correct, load_cases
 
 CORPUS = find_corpus("naming")
 

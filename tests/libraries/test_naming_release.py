@@ -15,7 +15,7 @@ from revenge.libraries.naming import (
     parse_season_pack,
     parse_series_name,
 )
-from tests.support.realnames import normalise
+from revenge.testing.realnames import normalise
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.support.naming_conformance import find_corpus, load_cases
-from tests.support.realnames import answer, expected_fields, group, is_correct
+from revenge.testing.naming_conformance import find_corpus, load_cases
+from revenge.testing.realnames import answer, expected_fields, group, is_correct
 
 MIN_OVERALL = 0.97
 MIN_PER_KIND = 0.90

@@ -14,10 +14,10 @@ from revenge.infra.jobs.context import JobContext
 from revenge.libraries.jobs import scan as scan_job
 from revenge.libraries.watcher import LibraryWatcher
 from revenge.runtime import Runtime
+from revenge.testing.seed import execute
 from tests.libraries.conftest import AS_ADMIN, LibraryMaker, Scanner
 from tests.libraries.helpers import files_by_name, rows
 from tests.support.media import make_video
-from tests.support.seed import execute
 
 
 async def _queued_scans(runtime: Runtime) -> list[dict[str, Any]]:

@@ -21,10 +21,10 @@ from revenge.libraries.watcher import (
     reduce_folders,
 )
 from revenge.runtime import Runtime
+from revenge.testing.seed import execute
 from tests.libraries.conftest import AS_ADMIN, LibraryMaker, Scanner
 from tests.libraries.helpers import files_by_name, rows
 from tests.support.media import make_video
-from tests.support.seed import execute
 
 
 async def _queued_scans(runtime: Runtime) -> list[dict[str, Any]]:

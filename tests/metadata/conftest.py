@@ -15,8 +15,8 @@ from revenge.metadata.breaker import CircuitBreaker
 from revenge.metadata.http import ProviderHttp
 from revenge.metadata.ratelimit import Limit, MemoryRateLimiter
 from revenge.metadata.registry import provider_policies
+from revenge.testing.fake_api import FakeApi, fake_api
 from tests.support.actors import actors, test_auth
-from tests.support.fake_api import FakeApi, fake_api
 
 
 class Sleeps:

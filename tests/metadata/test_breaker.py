@@ -38,11 +38,11 @@ from revenge.metadata.http import ProviderHttp
 from revenge.metadata.jobs import fetch
 from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
+from revenge.testing.fake_api import FakeApi, Reply, Seen, fake_api, fixture
 from tests.libraries.conftest import LibraryMaker, Scanner, api, make_library, scan  # noqa: F401
 from tests.metadata.conftest import provider_http
 from tests.metadata.test_catalog_wiring import ctx, movies, queued, store_tmdb_key
 from tests.ops.test_doctor_and_backup import revenge as doctor
-from tests.support.fake_api import FakeApi, Reply, Seen, fake_api, fixture
 from tests.support.media import make_video
 
 COOLDOWN = 0.5

@@ -17,8 +17,8 @@ from revenge.metadata import MetadataFeature
 from revenge.metadata.jobs import fetch
 from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
+from revenge.testing.fake_api import FakeApi, fake_api
 from tests.libraries.conftest import LibraryMaker, Scanner, api, make_library, scan  # noqa: F401
-from tests.support.fake_api import FakeApi, fake_api
 from tests.support.media import make_video
 
 MATRIX_OVERVIEW = "Set in the 22nd century"

@@ -14,6 +14,7 @@ from revenge.metadata.errors import ProviderUnavailable
 from revenge.metadata.jobs import fetch
 from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
+from revenge.testing.seed import execute
 from revenge.testing.services import free_port
 from tests.libraries.conftest import (  # noqa: F401
     AS_ADMIN,
@@ -25,7 +26,6 @@ from tests.libraries.conftest import (  # noqa: F401
 )
 from tests.metadata.tv_support import ctx, queued, rows, run_fetches
 from tests.support.media import make_video
-from tests.support.seed import execute
 
 
 @pytest.fixture

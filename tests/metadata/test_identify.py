@@ -21,6 +21,7 @@ from revenge.metadata.jobs import fetch
 from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
 from revenge.testing.auth import USER
+from revenge.testing.fake_api import FakeApi, Reply, fake_api, fixture
 from tests.images.samples import encoded
 from tests.libraries.conftest import (  # noqa: F401
     AS_ADMIN,
@@ -32,7 +33,6 @@ from tests.libraries.conftest import (  # noqa: F401
     scan,
 )
 from tests.metadata.test_catalog_wiring import MATRIX_OVERVIEW, ctx, movies, queued, store_tmdb_key
-from tests.support.fake_api import FakeApi, Reply, fake_api, fixture
 from tests.support.media import make_video
 
 DOWNLOAD = download_image.name

@@ -18,6 +18,7 @@ from revenge.metadata import MetadataFeature
 from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
 from revenge.search.jobs import index as index_job
+from revenge.testing.fake_api import FakeApi, Reply, fake_api, fixture
 from tests.images.samples import encoded
 from tests.libraries.conftest import (  # noqa: F401
     AS_ADMIN,
@@ -29,7 +30,6 @@ from tests.libraries.conftest import (  # noqa: F401
 )
 from tests.metadata.test_catalog_wiring import library_on_disk, queued, store_tmdb_key
 from tests.metadata.tv_support import rows, run_fetches
-from tests.support.fake_api import FakeApi, Reply, fake_api, fixture
 from tests.support.media import make_audio
 
 DOWNLOAD = download_image.name

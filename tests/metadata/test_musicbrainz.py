@@ -10,8 +10,8 @@ from revenge.metadata.errors import ProviderNotFound, ProviderUnavailable
 from revenge.metadata.providers.musicbrainz import CoverArtArchive, MusicBrainzProvider
 from revenge.metadata.ratelimit import Limit
 from revenge.metadata.registry import provider_policies
+from revenge.testing.fake_api import FakeApi, Reply, fake_api, fixture
 from tests.metadata.conftest import provider_http
-from tests.support.fake_api import FakeApi, Reply, fake_api, fixture
 
 RELEASE = "0b6b4ba0-d36f-47bd-b4ea-6a5b91842d29"
 ARTIST = "a74b1b7f-71a5-4011-9441-d0b5e4122711"

@@ -23,8 +23,8 @@ from revenge.metadata.service import MetadataService
 from revenge.metadata.writer import ItemFacts
 from revenge.runtime import Runtime
 from revenge.testing import MemoryWriter, StaticKeys
+from revenge.testing.fake_api import FakeApi, Reply, fake_api, fixture
 from tests.metadata.test_nfo import MOVIE_NFO
-from tests.support.fake_api import FakeApi, Reply, fake_api, fixture
 
 
 @pytest.fixture

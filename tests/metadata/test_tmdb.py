@@ -17,8 +17,8 @@ from revenge.metadata.errors import (
 )
 from revenge.metadata.providers.tmdb import TmdbProvider
 from revenge.testing import StaticKeys
+from revenge.testing.fake_api import FakeApi, Reply, fixture
 from tests.metadata.conftest import Sleeps, provider_http
-from tests.support.fake_api import FakeApi, Reply, fixture
 
 KEY = "0123456789abcdef0123456789abcdef"
 

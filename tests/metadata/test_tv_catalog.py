@@ -14,6 +14,7 @@ from revenge.metadata import MetadataFeature
 from revenge.metadata.jobs import fetch
 from revenge.metadata.wiring import build
 from revenge.runtime import Runtime
+from revenge.testing.fake_api import FakeApi
 from tests.libraries.conftest import (  # noqa: F401
     AS_ADMIN,
     AS_USER,
@@ -36,7 +37,6 @@ from tests.metadata.tv_support import (
     tvdb_server,
     write_show,
 )
-from tests.support.fake_api import FakeApi
 
 BB = ["Breaking Bad - S01E01.mkv", "Breaking Bad - S01E02.mkv"]
 

@@ -9,8 +9,8 @@ from revenge.metadata.errors import ProviderAuthError, ProviderNotFound
 from revenge.metadata.providers.tvdb import TvdbProvider
 from revenge.metadata.types import ExternalIds
 from revenge.testing import StaticKeys
+from revenge.testing.fake_api import FakeApi, Reply, Seen, fixture
 from tests.metadata.conftest import provider_http
-from tests.support.fake_api import FakeApi, Reply, Seen, fixture
 
 APIKEY = "tvdb-project-key"
 TOKEN_ONE = fixture("tvdb/login")["data"]["token"]

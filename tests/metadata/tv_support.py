@@ -11,8 +11,8 @@ from sqlalchemy import text
 from revenge.infra.jobs.context import JobContext
 from revenge.metadata.jobs import fetch
 from revenge.runtime import Runtime
+from revenge.testing.fake_api import FakeApi, Reply, Seen, fake_api, fixture
 from tests.metadata.test_catalog_wiring import queued
-from tests.support.fake_api import FakeApi, Reply, Seen, fake_api, fixture
 
 TVSHOW_NFO = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <tvshow><title>Breaking Bad</title><year>2008</year>

@@ -15,8 +15,8 @@ from revenge.libraries.scanner.repository import save_probes
 from revenge.playback.node import playback_node
 from revenge.runtime import Runtime
 from revenge.testing.auth import USER, header_auth
+from revenge.testing.seed import add_file, add_library, add_movie, add_track, add_users, execute
 from tests.accounts.conftest import bearer, login, make_user
-from tests.support.seed import add_file, add_library, add_movie, add_track, add_users, execute
 
 
 @dataclass
@@ -50,7 +50,7 @@ async def library(
     yield Library(clean_runtime, root, library_id, bearer(signed_in["access_token"]), user_id)
     node = playback_node(clean_runtime)
     for session_id in node.producer.sessions_on_disk():
-        node.producer.remove(session_id)
+        await node.producer.remove(session_id)
 
 
 AS_USER = {"x-test-user": "user"}

@@ -15,9 +15,9 @@ from revenge.errors import NotFound
 from revenge.playback.audio import AudioRequest, stream_item_audio
 from revenge.playback.signing import MediaCaller
 from revenge.runtime import Runtime
+from revenge.testing.seed import OTHER_USER, add_file, add_library, add_movie, execute
 from tests.playback.audio_media import decode, loud_from, make_noise
 from tests.playback.conftest import AS_USER, AudioItem, add_audio_item
-from tests.support.seed import OTHER_USER, add_file, add_library, add_movie, execute
 
 SECONDS = 4.0
 CODECS = {"opus": ("ogg", "opus", "audio/ogg"), "aac": ("aac", "aac", "audio/aac"),
@@ -195,7 +195,7 @@ async def test_every_audio_item_kind_plays(
     api: httpx.AsyncClient, clean_runtime: Runtime, tmp_path: Path
 ) -> None:
     from revenge.testing.auth import USER
-    from tests.support.seed import add_audiobook, add_podcast_episode
+    from revenge.testing.seed import add_audiobook, add_podcast_episode
 
     for kind, make in (("audiobook", add_audiobook), ("podcast", add_podcast_episode)):
         root = tmp_path / kind
@@ -235,7 +235,7 @@ async def test_protocol_adapters_stream_an_item_by_its_id(
 ) -> None:
     """What Subsonic's `stream` calls: an item id, format, bitrate and offset -> a response."""
     from revenge.testing.auth import USER
-    from tests.support.seed import add_audiobook
+    from revenge.testing.seed import add_audiobook
 
     root = tmp_path / "books"
     library = await add_library(clean_runtime, "audiobook", root, grant=(USER.user_id,))

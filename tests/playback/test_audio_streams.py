@@ -18,11 +18,12 @@ from revenge.playback.audio import converters
 from revenge.playback.converter import Job
 from revenge.runtime import Runtime
 from revenge.testing.auth import USER, HeaderAuthenticator
-from tests.conftest import make_settings, truncate_all
+from revenge.testing.live_server import LiveServer
+from revenge.testing.seed import add_library, add_users
+from revenge.testing.settings import make_settings
+from tests.conftest import truncate_all
 from tests.playback.audio_media import make_noise
 from tests.playback.conftest import AS_USER, add_audio_item
-from tests.support.live_server import LiveServer
-from tests.support.seed import add_library, add_users
 
 LONG = 30.0  # seconds of noise: its opus stream is far larger than every buffer on the way
 

@@ -10,10 +10,10 @@ import pytest
 from revenge.libraries.probe import probe_file
 from revenge.playback.decision import FileFacts, StreamFacts, decide
 from revenge.playback.profiles import PROFILES, Capabilities
+from revenge.testing.seed import add_file, add_track, execute
+from revenge.testing.video import make_video
 from tests.playback.audio_media import make_noise
 from tests.playback.conftest import Library
-from tests.playback.media import make_video
-from tests.support.seed import add_file, add_track, execute
 
 _FIELDS = StreamFacts.__slots__
 

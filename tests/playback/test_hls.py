@@ -10,10 +10,10 @@ import av
 import httpx
 import m3u8
 
+from revenge.testing.seed import execute
+from revenge.testing.video import make_video
 from tests.playback.conftest import Library
-from tests.playback.media import make_video
 from tests.playback.subtitle_media import SRT, make_subtitled_video
-from tests.support.seed import execute
 
 
 def _decode(data: bytes) -> tuple[str, int, int, int]:
@@ -153,7 +153,7 @@ async def test_a_corrupt_file_answers_a_problem_and_is_recorded(
 
 
 async def _failure(library: Library, file_id: object) -> list[dict]:
-    from tests.support.seed import execute
+    from revenge.testing.seed import execute
 
     return await execute(
         library.runtime, "SELECT playback_failure FROM media_files WHERE id = :i", i=file_id

@@ -9,8 +9,8 @@ import httpx
 import m3u8
 
 from revenge.playback.node import playback_node
+from revenge.testing.video import make_video
 from tests.playback.conftest import Library
-from tests.playback.media import make_video
 
 
 async def _play(
@@ -71,7 +71,7 @@ async def _active(library: Library) -> list[dict[str, object]]:
 
 
 async def _age(library: Library, session_id: str, seconds: float) -> None:
-    from tests.support.seed import execute
+    from revenge.testing.seed import execute
 
     await execute(
         library.runtime,

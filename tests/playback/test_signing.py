@@ -12,8 +12,8 @@ import pytest
 from revenge.playback.signing import file_scope, image_scope, signer
 from revenge.runtime import Runtime
 from revenge.streaming.routes import recent_grants
+from revenge.testing.seed import add_file, add_library, execute
 from tests.accounts.conftest import bearer, login, make_user
-from tests.support.seed import add_file, add_library, execute
 
 CONTENT = b"0123456789" * 1000
 

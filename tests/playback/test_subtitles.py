@@ -16,9 +16,9 @@ from revenge.libraries.scanner.scan import ScanRequest, run_scan
 from revenge.playback.subtitle_names import describe
 from revenge.runtime import Runtime
 from revenge.testing.auth import USER
+from revenge.testing.seed import add_file, add_library, add_movie, execute
 from tests.playback.conftest import AS_USER
 from tests.playback.subtitle_media import ASS, SRT, VTT, cues, make_subtitled_video
-from tests.support.seed import add_file, add_library, add_movie, execute
 
 NAME = "Heat (1995)"
 

@@ -12,7 +12,7 @@ import pytest
 from revenge.identity import Principal
 from revenge.runtime import Runtime
 from revenge.testing.auth import USER, header_auth
-from tests.support.seed import (
+from revenge.testing.seed import (
     OTHER_USER,
     add_audiobook,
     add_episode,

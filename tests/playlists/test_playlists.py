@@ -6,8 +6,8 @@ import httpx
 
 from revenge.runtime import Runtime
 from revenge.testing.auth import USER
+from revenge.testing.seed import execute
 from tests.playlists.conftest import AS_USER, Catalogue
-from tests.support.seed import execute
 
 URL = "/api/v1/playlists"
 

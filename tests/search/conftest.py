@@ -12,8 +12,7 @@ from revenge.infra.jobs.context import JobContext
 from revenge.runtime import Runtime
 from revenge.search.jobs import index as index_job
 from revenge.testing.auth import USER
-from tests.playlists.conftest import api
-from tests.support.seed import (
+from revenge.testing.seed import (
     add_audiobook,
     add_episode,
     add_library,
@@ -22,6 +21,7 @@ from tests.support.seed import (
     add_track,
     execute,
 )
+from tests.playlists.conftest import api
 
 __all__ = ["api"]
 

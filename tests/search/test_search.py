@@ -11,9 +11,9 @@ from revenge.runtime import Runtime
 from revenge.search.index import PostgresSearchIndex
 from revenge.search.jobs import index as index_job
 from revenge.search.service import search_index
+from revenge.testing.seed import add_movie, execute
 from tests.playlists.conftest import AS_ADMIN, AS_USER
 from tests.search.conftest import Search
-from tests.support.seed import add_movie, execute
 
 URL = "/api/v1/search"
 

@@ -17,10 +17,7 @@ from revenge.infra.jobs.context import JobContext
 from revenge.runtime import Runtime
 from revenge.search.jobs import index as index_job
 from revenge.testing.auth import USER
-from tests.libraries.conftest import LibraryMaker, Scanner, make_library, scan
-from tests.playlists.conftest import AS_ADMIN, AS_USER
-from tests.support.media import make_audio
-from tests.support.seed import (
+from revenge.testing.seed import (
     add_episode,
     add_library,
     add_movie,
@@ -29,6 +26,9 @@ from tests.support.seed import (
     add_track,
     execute,
 )
+from tests.libraries.conftest import LibraryMaker, Scanner, make_library, scan
+from tests.playlists.conftest import AS_ADMIN, AS_USER
+from tests.support.media import make_audio
 
 __all__ = ["make_library", "scan"]
 

@@ -12,7 +12,7 @@ from revenge.runtime import Runtime
 from revenge.server_settings import repository as settings_repo
 from revenge.server_settings.registry import REGISTRY
 from revenge.server_settings.service import ServerSettingsService
-from tests.conftest import make_settings
+from revenge.testing.settings import make_settings
 from tests.support.actors import Actors
 
 PROBLEM = "application/problem+json"

@@ -12,7 +12,7 @@ import pytest
 
 from revenge.runtime import Runtime
 from revenge.testing.auth import USER, header_auth
-from tests.support.seed import add_file, add_library, add_users
+from revenge.testing.seed import add_file, add_library, add_users
 
 AS_ADMIN = {"x-test-user": "admin"}
 AS_USER = {"x-test-user": "user"}

@@ -15,8 +15,8 @@ from revenge.playback.signing import file_scope, signer
 from revenge.runtime import Runtime
 from revenge.streaming.routes import recent_grants
 from revenge.testing.auth import ADMIN, USER
+from revenge.testing.seed import OTHER_USER, add_file, add_library, add_movie, execute
 from tests.streaming.conftest import AS_ADMIN, AS_USER, CONTENT, Media
-from tests.support.seed import OTHER_USER, add_file, add_library, add_movie, execute
 
 
 async def test_anonymous_is_401(api: httpx.AsyncClient, media: Media) -> None:

@@ -63,7 +63,7 @@ async def test_client_going_away_mid_file_leaves_server_working(
 ) -> None:
     big = media.path.parent / "Big.mkv"
     big.write_bytes(b"\0" * (64 * 1024 * 1024))
-    from tests.support.seed import add_file
+    from revenge.testing.seed import add_file
 
     file_id = await add_file(clean_runtime, media.library_id, big)
     token = signer(clean_runtime).issue(USER, file_scope(file_id))

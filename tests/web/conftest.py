@@ -22,9 +22,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
+from revenge.testing.processes import REPO_ROOT, revenge_env, start_revenge, wait_for
 from revenge.testing.services import free_port, fresh_database
 from tests.support.media import make_audio, make_video
-from tests.support.processes import REPO_ROOT, revenge_env, start_revenge, wait_for
 
 CHROMIUM = Path(os.environ.get("REVENGE_CHROMIUM", "/usr/bin/chromium"))
 OUTPUT = REPO_ROOT / "test-output"

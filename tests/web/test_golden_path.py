@@ -11,8 +11,8 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
 
+from revenge.testing.processes import wait_for
 from tests.support.media import make_audio, make_video
-from tests.support.processes import wait_for
 from tests.web.conftest import ADMIN, WebServer, sign_in
 
 SECONDS = 6

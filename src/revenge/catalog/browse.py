@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from revenge.catalog import list_flags
 from revenge.catalog import repository as repo
 from revenge.catalog.people.repository import credits_of
+from revenge.catalog.registry import KINDS
 from revenge.catalog.schemas import (
     FileOut,
     Page,
@@ -27,6 +28,7 @@ from revenge.images.repository import item_images
 from revenge.images.schemas import ItemImageOut
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -68,11 +70,50 @@ class Browse:
             raise NotFound(f"No {label} {item_id}.")
         return found
 
+    async def item(self, kind: str, item_id: uuid.UUID) -> Any:
+        """The row of a registered kind (`podcast_episode`...); 404 when missing or hidden."""
+        model = KINDS[kind].model
+
+        async def get(session: AsyncSession, i: uuid.UUID, allowed: set[uuid.UUID] | None) -> Any:
+            return await repo.visible_row(session, model, i, allowed)
+
+        return await self.one(get, kind.replace("_", " "), item_id)
+
+    async def about(
+        self, kind: str, item_id: uuid.UUID, *, images: bool = True, people: bool = True,
+        played: bool = True,
+    ) -> dict[str, Any]:  # fmt: skip
+        """What a detail answer shows besides the row: its artwork (`images`), its credits
+        (`people`), and for a played item (`played`) its files and the caller's state of it."""
+        found: dict[str, Any] = {}
+        if images:
+            found["images"] = await self.images(kind, item_id)
+        if people:
+            found["people"] = await self.people(kind, item_id)
+        if played:
+            found["files"] = (await self.files([item_id])).get(item_id, [])
+            found["user_state"] = (await self.states([item_id]))[item_id]
+        return found
+
     def page(self, items: list[T], total: int, following: str | None = None) -> Page[T]:
         """One page of a listing at this request's limit and offset."""
         return Page(
             items=items, total=total, limit=self.limit, offset=self.offset, next_cursor=following
         )
+
+    async def listed(
+        self, found: tuple[Sequence[R], int, str | None], shape: Callable[[R], T], *,
+        flag: str | None = None, unplayed: str | None = None,
+    ) -> Page[T]:  # fmt: skip
+        """A page of `found` (rows, total, next cursor), each row shaped for the answer; the
+        caller's played flags set on items of kind `flag`, or unplayed counts of `unplayed`."""
+        rows, total, following = found
+        items = [shape(row) for row in rows]
+        if flag is not None:
+            await self.flag(flag, items)
+        if unplayed is not None:
+            await self.count_unplayed(unplayed, items)
+        return self.page(items, total, following)
 
     async def files(self, item_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[FileOut]]:
         found = await repo.files_for_items(self.session, item_ids)
@@ -81,16 +122,8 @@ class Browse:
 
     async def people(self, item_kind: str, item_id: uuid.UUID) -> list[PersonOut]:
         """Credits on the item in billing order."""
-        return [
-            PersonOut(
-                person_id=c.person_id,
-                name=c.name,
-                role=c.role,
-                character=c.character,
-                photo_id=c.photo_id,
-            )
-            for c in await credits_of(self.session, item_kind, item_id)
-        ]
+        credits = await credits_of(self.session, item_kind, item_id)
+        return [PersonOut.model_validate(c, from_attributes=True) for c in credits]
 
     async def images(self, item_kind: str, item_id: uuid.UUID) -> list[ItemImageOut]:
         """The item's linked artwork, one image per kind."""

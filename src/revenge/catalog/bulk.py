@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from psycopg import AsyncConnection
+
+# The array type each column's values are sent as, by the column's Python type.
+_ARRAY_TYPES = {
+    uuid.UUID: "uuid",
+    str: "text",
+    int: "int",
+    float: "float8",
+    bool: "bool",
+    dt.date: "date",
+}
+
+
+def typed(model: Any, names: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """(name, PostgreSQL type) of the named columns of `model`'s table."""
+    table = model.__table__
+    return tuple((name, _ARRAY_TYPES[table.c[name].type.python_type]) for name in names)
 
 
 async def upsert_keyed(
@@ -51,14 +68,41 @@ async def upsert_keyed(
 
 @dataclass(frozen=True, slots=True)
 class KeyedUpsert:
-    """`upsert_keyed` bound to one table: called with (conn, library_id, rows)."""
+    """`upsert_keyed` bound to one table: called with (conn, library_id, rows).
+
+    Declared as `KeyedUpsert.of(Model, column, ...)`, the columns typed as the model has them.
+    """
 
     table: str
     columns: Sequence[tuple[str, str]]
     refresh: Sequence[str] = ()
+
+    @classmethod
+    def of(cls, model: Any, *names: str, refresh: Sequence[str] = ()) -> KeyedUpsert:
+        return cls(model.__tablename__, typed(model, names), refresh)
 
     async def __call__(
         self, conn: AsyncConnection[Any], library_id: uuid.UUID,
         rows: Mapping[str, Mapping[str, Any]],
     ) -> tuple[dict[str, uuid.UUID], set[uuid.UUID]]:  # fmt: skip
         return await upsert_keyed(conn, self.table, library_id, rows, self.columns, self.refresh)
+
+
+async def replace_children(
+    conn: AsyncConnection[Any], model: Any, names: Sequence[str], parents: Iterable[uuid.UUID],
+    rows: Sequence[Sequence[Any]], *, skip_conflicts: bool = False,
+) -> None:  # fmt: skip
+    """Replace every row of `model`'s table whose first column (of `names`, the columns of
+    each row's values) names one of `parents` by `rows`."""
+    table, columns = model.__tablename__, typed(model, names)
+    listed = ", ".join(names)
+    casts = ", ".join(f"%s::{kind}[]" for _, kind in columns)
+    arrays = [[row[n] for row in rows] for n in range(len(columns))]
+    conflicts = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
+    async with conn.cursor() as cur:
+        await cur.execute(
+            f"DELETE FROM {table} WHERE {names[0]} = ANY(%s::uuid[])", [list(parents)]
+        )
+        await cur.execute(
+            f"INSERT INTO {table} ({listed}) SELECT * FROM unnest({casts}){conflicts}", arrays
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -71,6 +71,39 @@ class MetadataState:
     metadata_status: Mapped[str | None] = metadata_status()
     metadata_reason: Mapped[str | None] = metadata_reason()
     metadata_fetched_at: Mapped[datetime | None] = metadata_fetched_at()
+
+
+class Titled:
+    """A listed item's title and the key it sorts by."""
+
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    sort_title: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class ProviderIds:
+    """The item's ids at the video metadata providers."""
+
+    tvdb_id: Mapped[str | None] = mapped_column(String(32))
+    tmdb_id: Mapped[str | None] = mapped_column(String(32))
+    imdb_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class Scores:
+    """Average audience score out of 10 (TMDb, TheTVDB or the NFO), and minutes per the
+    source."""
+
+    community_rating: Mapped[float | None] = mapped_column(Float)
+    runtime_minutes: Mapped[int | None] = mapped_column(Integer)
+
+
+class Featured(Titled, ProviderIds, Scores):
+    """A film or a series: what the providers describe and people may edit (and lock)."""
+
+    original_title: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer)
+    overview: Mapped[str | None] = mapped_column(Text)
+    genres: Mapped[list[str] | None] = text_array()
+    locked_fields: Mapped[list[str]] = locked_fields()
 
 
 def listed(

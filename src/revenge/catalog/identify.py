@@ -18,6 +18,7 @@ from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.metadata_repository import edit_item
+from revenge.catalog.repository import visible_row
 from revenge.catalog.text import sort_title
 from revenge.errors import BadRequest, NotFound, ServiceUnavailable, Unprocessable
 from revenge.metadata.errors import NoProviderKey, ProviderError, ProviderNotFound
@@ -267,16 +268,27 @@ async def edit(
     await session.refresh(item)
 
 
+def row_getter(model: Any) -> Getter:
+    """The getter of a kind whose row alone is what identify needs."""
+
+    async def get(session: AsyncSession, item_id: uuid.UUID, allowed: set[uuid.UUID] | None) -> Any:
+        return await visible_row(session, model, item_id, allowed)
+
+    return get
+
+
 def identify_spec(
-    kind: ContentKind, get: Getter, capability: type, providers: tuple[str, ...],
-    ids: tuple[str, ...], *, path: str, names: tuple[str, str, str], first_year: int = 1850,
+    kind: ContentKind, capability: type, providers: tuple[str, ...], ids: tuple[str, ...], *,
+    path: str, names: tuple[str, str, str], get: Getter | None = None, first_year: int = 1850,
     provider_text: str = "A metadata provider of this kind.",
 ) -> IdentifySpec:  # fmt: skip
     """The identify routes of `kind`: its editable fields, the providers a person may pick
-    from, the provider ids it answers with, and its schemas' names (choice, edit, answer)."""
+    from, the provider ids it answers with, and its schemas' names (choice, edit, answer);
+    `get` reads the row (by default the kind's visible row)."""
     editable = kind.editable
     return IdentifySpec(
-        kind=cast(ItemKind, kind.name), model=kind.model, path=path, get=get,
+        kind=cast(ItemKind, kind.name), model=kind.model, path=path,
+        get=get or row_getter(kind.model),
         capability=capability, editable=editable,
         choice=choice_model(names[0], providers, provider_text),
         edit=edit_model(names[1], editable, first_year),

@@ -99,6 +99,39 @@ class ContentModule:
     models: tuple[ModuleType, ...] = field(default=())
 
 
+def declared(
+    package: str | None, *, writer: str | None = None, identify: bool = False,
+    providers: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """A kind's heavy parts in its package, by the names they have there: its metadata
+    writer class (`metadata_writer.py`), its identify routes (`identify.py`'s `SPEC`) and its
+    provider kind (in `providers.py`); to spread into `ContentKind(...)`."""
+    found: dict[str, Any] = {}
+    if writer is not None:
+        found["writer"] = lazy(f".metadata_writer:{writer}", package, build=True)
+    if identify:
+        found["identify"] = lazy(".identify:SPEC", package)
+    if providers is not None:
+        found["providers"] = lazy(f".providers:{providers}", package)
+    return found
+
+
+def content_module(
+    package: str | None, library_type: str, kinds: tuple[ContentKind, ...], *, tag: str,
+    cataloguer: str,
+) -> ContentModule:  # fmt: skip
+    """The module of a content package laid out as ARCHITECTURE.md says: its routes at
+    `/api/v1/<tag>` (`routes.py`'s `router`), its tables in `models.py` and its `cataloguer`
+    class in `cataloguer.py`."""
+    assert package is not None
+    return ContentModule(
+        library_type=library_type, kinds=kinds, prefix=f"/api/v1/{tag}", tag=tag,
+        cataloguer=lazy(f".cataloguer:{cataloguer}", package, build=True),
+        routes=lazy(".routes:router", package),
+        models=(importlib.import_module(".models", package),),
+    )  # fmt: skip
+
+
 class KindRegistry:
     """Every registered module and kind, in registration order."""
 

@@ -11,13 +11,15 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any, Protocol, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.catalog import metadata_repository as shared
 from revenge.catalog.people.repository import Credit, replace_credits
 from revenge.catalog.text import norm, sort_title
-from revenge.metadata.types import ExternalIds, ItemMetadata, Person
+from revenge.metadata.types import ExternalIds, ItemKind, ItemMetadata, Person
 from revenge.metadata.writer import FetchOutcome, ItemFacts
 
 # Rating sources read on a 0-10 scale, preferred in this order; others are ignored.
@@ -57,6 +59,19 @@ def id_values(
         for key, value in ids.as_dict().items()
         if key in keys and f"{key}_id" not in locked
     }
+
+
+def described_values(
+    meta: ItemMetadata, locked: frozenset[str], text: Iterable[tuple[str, str]], *,
+    ids: Iterable[str] = ("tmdb", "imdb", "tvdb"), scores: bool = False,
+) -> dict[str, Any]:  # fmt: skip
+    """The columns of a described row: title, `text` fields, year, provider `ids` and (with
+    `scores`) rating and runtime, each only when some source knows it and nobody locked it."""
+    values = title_values(meta, locked) | text_values(meta, locked, text)
+    if meta.year and "year" not in locked:
+        values["year"] = meta.year
+    values |= id_values(meta.ids, locked, ids)
+    return values | score_values(meta, locked) if scores else values
 
 
 def community_rating(meta: ItemMetadata) -> float | None:
@@ -175,18 +190,38 @@ class KindMetadata(Protocol):
 
 
 class RowWriter:
-    """The save every kind's writer does: its values and the fetch status on its row, then
-    its credits; `after_save` adds what is particular to the kind."""
+    """The save every kind's writer does: its values and the fetch status on its row (of
+    `model`), then its credits; `after_save` adds what is particular to the kind."""
 
     kind: str
-    # Writes columns of one row: (session, item id, values).
-    store: staticmethod[[AsyncSession, uuid.UUID, dict[str, Any]], Awaitable[None]]
+    model: type[Any]
+    # What `values` writes (see `described_values`): (metadata field, column) texts, the
+    # provider ids, and rating and runtime when `scores`; never a field a person locked.
+    text: tuple[tuple[str, str], ...] = ()
+    ids: tuple[str, ...] = ("tmdb", "imdb", "tvdb")
+    scores: bool = False
+
+    async def store(
+        self, session: AsyncSession, item_id: uuid.UUID, values: dict[str, Any]
+    ) -> None:
+        """Write columns of the row and stamp its fetch time."""
+        await shared.save_fetched(session, self.model, item_id, values)
 
     async def row(self, session: AsyncSession, item_id: uuid.UUID) -> Any:
-        raise NotImplementedError
+        return await shared.get_row(session, self.model, item_id)
+
+    async def stale(self, session: AsyncSession, before: datetime, limit: int) -> Sequence[Stale]:
+        return await shared.stale(session, self.model, before, limit)
 
     def values(self, meta: ItemMetadata, row: Any) -> dict[str, Any]:
-        raise NotImplementedError
+        return described_values(meta, locked(row), self.text, ids=self.ids, scores=self.scores)
+
+    def described(self, ref: str, row: Any, path: Path | None, **more: Any) -> ItemFacts:
+        """The facts every kind gives about its row (its title, year and locked fields)."""
+        return ItemFacts(
+            item_id=ref, kind=cast(ItemKind, self.kind), title=row.title, year=row.year, path=path,
+            locked_fields=locked(row), **more,
+        )  # fmt: skip
 
     async def describe(self, session: AsyncSession, ref: str, row: Any) -> ItemFacts:
         """What the providers are asked about the row `ref`."""
@@ -221,5 +256,5 @@ class RowWriter:
 
 
 def locked(row: Any) -> frozenset[str]:
-    """The fields a person locked on a catalogue row."""
-    return frozenset(row.locked_fields or ())
+    """The fields a person locked on a catalogue row (none where the kind has no locks)."""
+    return frozenset(getattr(row, "locked_fields", None) or ())

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.libraries.models import Library, LibraryPath, MediaFile
+
+M = TypeVar("M")
 
 
 async def main_file_path(session: AsyncSession, kind: str, item_id: uuid.UUID) -> str | None:
@@ -62,3 +66,33 @@ async def edit_item(
     alone)."""
     stmt = update(model).where(model.id == item_id).values(**values, updated_at=func.now())
     await session.execute(stmt)
+
+
+async def get_row(session: AsyncSession, model: type[M], item_id: uuid.UUID) -> M | None:
+    return await session.get(model, item_id)
+
+
+async def save_fetched(
+    session: AsyncSession, model: Any, item_id: uuid.UUID, values: dict[str, Any]
+) -> None:
+    """Set the given columns of a catalogue row and stamp the fetch time."""
+    stmt = (
+        update(model)
+        .where(model.id == item_id)
+        .values(**values, metadata_fetched_at=func.now(), updated_at=func.now())
+    )
+    await session.execute(stmt)
+
+
+async def stale(
+    session: AsyncSession, model: Any, before: datetime, limit: int
+) -> Sequence[tuple[uuid.UUID, datetime | None]]:
+    """Rows of `model` never fetched, or fetched before the cutoff, oldest first."""
+    fetched = model.metadata_fetched_at
+    stmt = (
+        select(model.id, fetched)
+        .where(fetched.is_(None) | (fetched < before))
+        .order_by(fetched.asc().nulls_first())
+        .limit(limit)
+    )
+    return [(i, t) for i, t in (await session.execute(stmt)).all()]

@@ -5,19 +5,35 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Select, delete, func, select
+from sqlalchemy import ColumnElement, Row, Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from revenge.catalog.keyset import Cursor, after, decode_cursor, order_by
+from revenge.catalog.people.repository import delete_orphan_credits
 from revenge.catalog.state.models import UserItemState
+from revenge.images.repository import delete_orphan_links
 from revenge.libraries.models import MediaFile, MediaStream
 
 SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
+M = TypeVar("M")
 # How a list's total is found: counted here, or taken from the totals cache.
 Counter = Callable[[AsyncSession, "Select[Any]"], Awaitable[int]]
+
+
+# The column each sort key of the browse lists orders by, in the kinds that have it.
+_SORT_COLUMNS = {
+    "title": "sort_title", "name": "sort_name", "year": "year", "added": "created_at",
+    "rating": "community_rating", "runtime": "runtime_minutes", "series": "series_name",
+}  # fmt: skip
+
+
+def sorts(model: Any, *keys: str) -> dict[str, Any]:
+    """The sort keys (`title`, `added`...) of a list of `model`, with their columns."""
+    return {key: getattr(model, _SORT_COLUMNS[key]) for key in keys}
 
 
 def scoped(
@@ -53,33 +69,53 @@ async def page(
     return list(rows), total
 
 
+class Window(Protocol):
+    """Which page of a list a caller asks for, in which libraries (a `Browse`)."""
+
+    @property
+    def allowed(self) -> set[uuid.UUID] | None: ...
+    @property
+    def library_id(self) -> uuid.UUID | None: ...
+    @property
+    def descending(self) -> bool: ...
+    @property
+    def limit(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
+    @property
+    def cursor(self) -> str | None: ...
+    def counter(self, per_user: bool) -> Counter: ...
+
+
 async def keyset_rows(
     session: AsyncSession,
     stmt: Select[Any],
-    id_col: Any,
+    model: Any,
     key: Any,
     sort: str,
-    descending: bool,
-    limit: int,
-    offset: int,
-    cursor: str | None,
-    count: Counter = count_rows,
+    window: Window,
+    *,
+    per_user: bool = False,
     then: Sequence[Any] = (),
 ) -> tuple[list[tuple[Any, ...]], int, str | None]:
-    """One page of whole rows ordered by `key, then..., id`, the total and the next cursor.
+    """One page of whole rows of `model` the caller may see, ordered by `key, then..., id`,
+    the total and the next cursor.
 
     `then` breaks ties of the key, ascending whatever the direction (a series' books in
-    reading order); the statement's first entity is the row whose id pages.
+    reading order); the statement's first entity is the row whose id pages. `per_user`: the
+    list depends on the caller's own state, so its total is not shared.
     """
-    total = await count(session, stmt)
+    stmt = scoped(stmt, model.library_id, window.allowed, window.library_id)
+    total = await window.counter(per_user)(session, stmt)
+    descending, limit = window.descending, window.limit
     terms = [(key, descending), *((extra, False) for extra in then)]
     labels = [f"sort_key_{n}" for n in range(len(terms))]
     query = stmt.add_columns(*(expr.label(labels[n]) for n, (expr, _) in enumerate(terms)))
-    if cursor is not None:
-        query = query.where(after(terms, id_col, decode_cursor(cursor, sort, descending)))
-    elif offset:
-        query = query.offset(offset)
-    query = query.order_by(*order_by(terms, id_col, descending)).limit(limit)
+    if window.cursor is not None:
+        query = query.where(after(terms, model.id, decode_cursor(window.cursor, sort, descending)))
+    elif window.offset:
+        query = query.offset(window.offset)
+    query = query.order_by(*order_by(terms, model.id, descending)).limit(limit)
     rows = (await session.execute(query)).all()
     following = None
     if len(rows) == limit:
@@ -90,23 +126,65 @@ async def keyset_rows(
 
 
 async def keyset_page(
-    session: AsyncSession,
-    stmt: Select[Any],
-    id_col: Any,
-    key: Any,
-    sort: str,
-    descending: bool,
-    limit: int,
-    offset: int,
-    cursor: str | None,
-    count: Counter = count_rows,
-    then: Sequence[Any] = (),
-) -> tuple[list[Any], int, str | None]:
+    session: AsyncSession, stmt: Select[Any], model: Any, key: Any, sort: str, window: Window,
+    *, per_user: bool = False, then: Sequence[Any] = (),
+) -> tuple[list[Any], int, str | None]:  # fmt: skip
     """One page of the statement's single entity; see `keyset_rows`."""
     rows, total, following = await keyset_rows(
-        session, stmt, id_col, key, sort, descending, limit, offset, cursor, count, then
+        session, stmt, model, key, sort, window, per_user=per_user, then=then
     )
     return [r[0] for r in rows], total, following
+
+
+def _visible(
+    stmt: SelectT, model: Any, item_id: uuid.UUID, allowed: set[uuid.UUID] | None
+) -> SelectT:
+    return scoped(stmt.where(model.id == item_id), model.library_id, allowed, None)
+
+
+async def visible_row(
+    session: AsyncSession, model: type[M], item_id: uuid.UUID, allowed: set[uuid.UUID] | None
+) -> M | None:
+    """The row of `model` with this id when it is in a library the caller may see, else None."""
+    query = _visible(select(model), model, item_id, allowed)
+    found: M | None = (await session.execute(query)).scalar_one_or_none()
+    return found
+
+
+async def visible_first(
+    session: AsyncSession, stmt: Select[*tuple[Any, ...]], model: Any, item_id: uuid.UUID,
+    allowed: set[uuid.UUID] | None,
+) -> Row[*tuple[Any, ...]] | None:  # fmt: skip
+    """`stmt`'s row about the `model` row with this id, when the caller may see it."""
+    return (await session.execute(_visible(stmt, model, item_id, allowed))).first()
+
+
+async def children(
+    session: AsyncSession, parent: Any, parent_id: uuid.UUID, order: Sequence[Any]
+) -> list[Any]:
+    """The rows whose `parent` column is `parent_id`, in `order`."""
+    model = parent.class_
+    rows = await session.execute(select(model).where(parent == parent_id).order_by(*order))
+    return list(rows.scalars())
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """Optional narrowing of a list: years, and `played` by the caller (`user_id`)."""
+
+    user_id: uuid.UUID
+    year_from: int | None = None
+    year_to: int | None = None
+    played: bool | None = None
+
+
+def in_years(stmt: SelectT, year: Any, f: ListFilters) -> SelectT:
+    """The statement narrowed to the filters' years (each bound optional)."""
+    if f.year_from is not None:
+        stmt = stmt.where(year >= f.year_from)
+    if f.year_to is not None:
+        stmt = stmt.where(year <= f.year_to)
+    return stmt
 
 
 def state_flag(user_id: uuid.UUID, kind: str, id_col: Any, flag: Any) -> ColumnElement[bool]:
@@ -176,6 +254,29 @@ async def user_states(
         )
     )
     return {s.item_id: s for s in rows.scalars()}
+
+
+Orphans = Sequence[tuple[str, Any]]
+
+
+async def purge_orphans(
+    session: AsyncSession, deletes: Sequence[Any], *, states: Orphans = (),
+    credits: Orphans = (), links: Orphans = (),
+) -> int:  # fmt: skip
+    """Run a module's `deletes` (items left without files, then emptied parents), then drop
+    what pointed at the removed rows: user state, credits and image links of each
+    `(kind, model)` named. Returns how many rows went."""
+    removed = 0
+    for stmt in deletes:
+        result = await session.execute(stmt)
+        removed += int(getattr(result, "rowcount", 0) or 0)
+    for kind, model in states:
+        removed += await delete_orphan_states(session, kind, model.__table__)
+    for kind, model in credits:
+        removed += await delete_orphan_credits(session, kind, model.__table__)
+    for kind, model in links:
+        removed += await delete_orphan_links(session, kind, model.__table__)
+    return removed
 
 
 async def delete_orphan_states(session: AsyncSession, kind: str, table: Any) -> int:

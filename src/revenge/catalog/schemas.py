@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, Field
 
 from revenge.catalog.state.models import UserItemState
+from revenge.images.schemas import ItemImageOut
 
 T = TypeVar("T")
 
@@ -89,25 +90,79 @@ class UserStateOut(BaseModel):
     last_played_at: datetime | None = None
 
 
+class FetchedOut(BaseModel):
+    """On the detail of an item providers describe: how its last metadata fetch went."""
+
+    metadata_status: str | None
+    # Why the last fetch ended as it did: a provider down, no API key, no match...
+    metadata_reason: str | None = None
+
+
+class EditableOut(FetchedOut):
+    """On the detail of an item people may edit: the fields they locked against fetches."""
+
+    locked_fields: list[str]
+
+
+class Illustrated(BaseModel):
+    images: list[ItemImageOut]
+
+
+class Credited(Illustrated):
+    people: list[PersonOut]
+
+
+class FeaturedOut(BaseModel):
+    """A film or a series in lists: what its provider ids and scores say of it."""
+
+    id: uuid.UUID
+    library_id: uuid.UUID
+    title: str
+    year: int | None
+    tmdb_id: str | None
+    imdb_id: str | None
+    genres: list[str] | None
+    community_rating: float | None
+    runtime_minutes: int | None
+    created_at: datetime
+
+
+class FeaturedDetail(EditableOut, Credited):
+    original_title: str | None
+    overview: str | None
+
+
+class PlayedOut(BaseModel):
+    """On the detail of a playable item: its files and the caller's state of it."""
+
+    files: list[FileOut]
+    user_state: UserStateOut
+
+
+def fetched(row: Any) -> dict[str, Any]:
+    """The fetch status (and locked fields, where the row has them) of a catalogue row."""
+    found = {"metadata_status": row.metadata_status, "metadata_reason": row.metadata_reason}
+    if hasattr(row, "locked_fields"):
+        found["locked_fields"] = list(row.locked_fields or ())
+    return found
+
+
+# What a file's answer copies from its row as it is.
+_FILE_COLUMNS = (
+    "id", "size", "container", "duration_seconds", "bit_rate", "extra_type", "part", "version",
+    "analysis", "failure_reason",
+)  # fmt: skip
+
+
 def file_out(entry: dict[str, Any], show_path: bool) -> FileOut:
     """A file with its streams; the full path only for administrators."""
     f = entry["file"]
     return FileOut(
-        id=f.id,
-        name=os.path.basename(f.path),
-        path=f.path if show_path else None,
-        size=f.size,
-        container=f.container,
-        duration_seconds=f.duration_seconds,
-        bit_rate=f.bit_rate,
-        extra_type=f.extra_type,
-        part=f.part,
-        version=f.version,
+        **{name: getattr(f, name) for name in _FILE_COLUMNS},
+        name=os.path.basename(f.path), path=f.path if show_path else None,
         missing=f.missing_since is not None,
-        analysis=f.analysis,
-        failure_reason=f.failure_reason,
         streams=[StreamOut.model_validate(s, from_attributes=True) for s in entry["streams"]],
-    )
+    )  # fmt: skip
 
 
 def state_out(state: UserItemState | None) -> UserStateOut:

@@ -1,4 +1,4 @@
-"""Movies and TV for protocol adapters: pages, single items, seasons, episodes, home rows.
+"""Movies and TV for protocol adapters: pages, single items, seasons, episodes.
 
 The native routes read the same repositories through `Browse`; adapters (the Jellyfin API)
 call these functions instead, so they never touch a repository. Every function takes the
@@ -16,19 +16,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog import repository as catalog_repo
 from revenge.catalog.browse import Browse
-from revenge.catalog.me import repository as home
-from revenge.catalog.movies import repository as movies
+from revenge.catalog.movies import service as movies
 from revenge.catalog.movies.models import Movie
 from revenge.catalog.totals import CatalogTotals
-from revenge.catalog.tv import repository as tv
+from revenge.catalog.tv import service as tv
 from revenge.catalog.tv.models import Episode, Season, Series
 from revenge.identity import Principal
 from revenge.images.repository import item_images
 from revenge.infra.cache import Cache
 
 Allowed = set[uuid.UUID] | None
-MOVIE_SORTS = tuple(movies.SORTS)
-SERIES_SORTS = tuple(tv.SERIES_SORTS)
+MOVIE_SORTS = movies.SORTS
+SERIES_SORTS = tv.SORTS
 
 
 @dataclass(frozen=True)
@@ -59,9 +58,9 @@ async def movie_page(
     filters: dict[str, Any],
 ) -> tuple[list[Movie], int]:  # fmt: skip
     """A page of movies in one of MOVIE_SORTS, and the total; filters as the native list."""
-    browse = _browse(session, user, allowed, wanted)
-    chosen = movies.MovieFilters(user.user_id, **filters)
-    rows, total, _ = await movies.list_movies(session, browse, wanted.sort, chosen)
+    rows, total, _ = await movies.page(
+        _browse(session, user, allowed, wanted), wanted.sort, **filters
+    )
     return rows, total
 
 
@@ -69,42 +68,40 @@ async def series_page(
     session: AsyncSession, user: Principal, allowed: Allowed, wanted: PageRequest,
     filters: dict[str, Any],
 ) -> tuple[list[Series], int]:  # fmt: skip
-    browse = _browse(session, user, allowed, wanted)
-    chosen = tv.SeriesFilters(user.user_id, **filters)
-    rows, total, _ = await tv.list_series(session, browse, wanted.sort, chosen)
+    rows, total, _ = await tv.page(_browse(session, user, allowed, wanted), wanted.sort, **filters)
     return rows, total
 
 
 async def movie(session: AsyncSession, allowed: Allowed, movie_id: uuid.UUID) -> Movie | None:
-    return await movies.get_movie(session, movie_id, allowed)
+    return await catalog_repo.visible_row(session, Movie, movie_id, allowed)
 
 
 async def series(session: AsyncSession, allowed: Allowed, series_id: uuid.UUID) -> Series | None:
-    return await tv.get_series(session, series_id, allowed)
+    return await catalog_repo.visible_row(session, Series, series_id, allowed)
 
 
 async def season(session: AsyncSession, allowed: Allowed, season_id: uuid.UUID) -> Season | None:
-    return await tv.get_season(session, season_id, allowed)
+    return await catalog_repo.visible_row(session, Season, season_id, allowed)
 
 
 async def episode(session: AsyncSession, allowed: Allowed, episode_id: uuid.UUID) -> Episode | None:
-    return await tv.get_episode(session, episode_id, allowed)
+    return await catalog_repo.visible_row(session, Episode, episode_id, allowed)
 
 
 async def seasons(
     session: AsyncSession, allowed: Allowed, series_id: uuid.UUID
 ) -> list[tuple[Season, int]]:
     """A visible series' seasons in order with their episode counts; [] when hidden."""
-    if await tv.get_series(session, series_id, allowed) is None:
+    if await series(session, allowed, series_id) is None:
         return []
-    return await tv.seasons_of(session, series_id)
+    return await tv.seasons(session, series_id)
 
 
 async def episodes(session: AsyncSession, allowed: Allowed, season_id: uuid.UUID) -> list[Episode]:
     """A visible season's episodes in order; [] when hidden."""
-    if await tv.get_season(session, season_id, allowed) is None:
+    if await season(session, allowed, season_id) is None:
         return []
-    return await tv.episodes_of(session, season_id)
+    return await tv.episodes(session, season_id)
 
 
 async def series_episodes(
@@ -113,7 +110,7 @@ async def series_episodes(
     """Every episode of a visible series, season by season."""
     found: list[Episode] = []
     for row, _ in await seasons(session, allowed, series_id):
-        found += await tv.episodes_of(session, row.id)
+        found += await tv.episodes(session, row.id)
     return found
 
 
@@ -134,33 +131,3 @@ async def states(
 async def images(session: AsyncSession, kind: str, item_id: uuid.UUID) -> dict[str, Any]:
     """The item's artwork by kind (poster, backdrop, thumb, logo, cover...)."""
     return dict(await item_images(session, kind, item_id))
-
-
-async def recently_added(
-    session: AsyncSession, allowed: Allowed, limit: int
-) -> list[tuple[str, Any]]:
-    return await home.recently_added(session, allowed, limit)
-
-
-async def in_progress(
-    session: AsyncSession, user_id: uuid.UUID, allowed: Allowed, limit: int
-) -> list[tuple[str, Any, float]]:
-    """(kind, row, position seconds) of items started and not finished, latest first."""
-    states_found = await home.in_progress(session, user_id, allowed, limit)
-    out: list[tuple[str, Any, float]] = []
-    for kind in {s.item_kind for s, _ in states_found}:
-        ids = [s.item_id for s, _ in states_found if s.item_kind == kind]
-        rows = await home.items_by_id(session, kind, ids)
-        out += [
-            (kind, rows[s.item_id], s.position_seconds)
-            for s, _ in states_found
-            if s.item_kind == kind and s.item_id in rows
-        ]
-    order = {s.item_id: n for n, (s, _) in enumerate(states_found)}
-    return sorted(out, key=lambda found: order[found[1].id])
-
-
-async def next_up(
-    session: AsyncSession, user_id: uuid.UUID, allowed: Allowed, limit: int
-) -> list[Episode]:
-    return await home.next_up(session, user_id, allowed, limit)

@@ -1,7 +1,8 @@
 """This node's playback machinery: the segment producer and the idle-session reaper.
 
 Sessions live in PostgreSQL; every node reaps idle ones there (an idempotent UPDATE) and
-deletes the temporary files it made for any session that has ended, whoever ended it.
+deletes the segments it made (its files, and those it stored for other nodes) for any session
+that has ended, whoever ended it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import uuid
 from typing import TYPE_CHECKING
 
 from revenge.infra.aio import stop_task
+from revenge.infra.storage import open_storage
 from revenge.playback import repository as repo
 from revenge.playback.producer import SegmentProducer
+from revenge.playback.segment_store import SegmentStore
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
@@ -24,9 +27,10 @@ log = logging.getLogger(__name__)
 class PlaybackNode:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        settings = runtime.settings.playback
-        workers = settings.workers
-        self.producer = SegmentProducer(runtime.settings.data_dir / "transcode", settings, workers)
+        settings = runtime.settings
+        storage = open_storage(settings.storage, settings.data_dir)
+        store = SegmentStore(storage, settings.data_dir)
+        self.producer = SegmentProducer(store, settings.playback, settings.playback.workers)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -49,7 +53,7 @@ class PlaybackNode:
             gone = await repo.ended_among(session, on_disk) if on_disk else set()
         self.producer.sweep()
         for session_id in gone:
-            self.producer.remove(session_id)
+            await self.producer.remove(session_id)
         return ended
 
     async def _reap_forever(self) -> None:

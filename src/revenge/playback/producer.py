@@ -2,9 +2,11 @@
 
 Segments live under `<data_dir>/transcode/<session>/<variant>/<n>.ts`. A request for a
 segment that is on disk is served from there; one that a running run will reach soon is
-waited for; anything else starts a new run at that segment (a seek to 80% starts there and
-makes nothing before it). A run makes at most `read_ahead_segments` beyond the segment asked
-for; the `.run` marker lets a newer run stop an older one between segments.
+waited for; one another node made is answered from the shared store when segments are shared
+(see segment_store); anything else starts a new run at that segment (a seek to 80% starts
+there and makes nothing before it). A run makes at most `read_ahead_segments` beyond the
+segment asked for; the `.run` marker lets a newer run stop an older one between segments.
+When segments are shared, every segment a run finishes is stored.
 
 The pool's processes are spawned (never forked from the event loop's process) and do all
 decoding and encoding; a crashed worker (FFmpeg fault) breaks only the pool, which is
@@ -29,9 +31,12 @@ from revenge.config import PlaybackSettings
 from revenge.libraries.probe import probe_file
 from revenge.playback.encode import produce_run
 from revenge.playback.plan import Plan, Variant, build_plan
+from revenge.playback.segment_store import SegmentStore
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.02
+# How often a run's folder is looked at for finished segments to store (shared segments).
+PUBLISH_POLL_SECONDS = 0.1
 
 
 class ProductionFailed(Exception):
@@ -44,6 +49,7 @@ class _RunState:
     first: int
     horizon: int  # the last segment the run may make before it waits for the player
     future: asyncio.Future[dict[str, float]]
+    publisher: asyncio.Task[None] | None = None  # stores what the run makes (shared segments)
 
 
 def _warm() -> bool:
@@ -55,14 +61,16 @@ def _warm() -> bool:
 class SegmentProducer:
     """Makes segments of this node's sessions in worker processes."""
 
-    def __init__(self, root: Path, settings: PlaybackSettings, workers: int) -> None:
-        self.root = root
+    def __init__(self, store: SegmentStore, settings: PlaybackSettings, workers: int) -> None:
+        self.store = store
+        self.root = store.root
         self.settings = settings
         self.workers = max(1, workers)
         # Runs (which may hold a process for a whole film) and quick jobs (plans, probes: a
         # decision must not wait behind playing sessions) have separate pools.
         self._pools: dict[str, ProcessPoolExecutor] = {}
         self._runs: dict[tuple[uuid.UUID, str], _RunState] = {}
+        self._published: set[tuple[uuid.UUID, str, int]] = set()
 
     def pool(self, name: str = "runs") -> ProcessPoolExecutor:
         if name not in self._pools:
@@ -114,14 +122,22 @@ class SegmentProducer:
     def folder(self, session_id: uuid.UUID, variant: str) -> Path:
         return self.root / str(session_id) / variant
 
-    async def segment(self, session_id: uuid.UUID, plan: Plan, variant: Variant, n: int) -> Path:
-        """The path of segment `n`, made now if needed; read-ahead continues after it."""
+    async def segment(
+        self, session_id: uuid.UUID, plan: Plan, variant: Variant, n: int
+    ) -> Path | bytes:
+        """Segment `n`: this node's file, made now if needed (read-ahead continues after it),
+        or the one another node stored (a path in a storage folder, or bytes)."""
         folder = self.folder(session_id, variant.name)
         target = folder / f"{n}.ts"
         if not _exists(target):
             state = self._runs.get((session_id, variant.name))
             near = self.settings.read_ahead_segments + 1
             if state is None or state.future.done() or not state.first <= n <= state.horizon + near:
+                # No run here will reach it: another node may have made it. (The node that
+                # made it reads ahead for the player; this one does not start a run as well.)
+                stored = await self.store.fetch(session_id, variant.name, n)
+                if stored is not None:
+                    return stored
                 state = self._start(session_id, plan, variant, n)
             self._extend(state, folder, plan, variant, n)
             await self._wait(target, state)
@@ -173,7 +189,29 @@ class SegmentProducer:
         args = (plan.to_json(), variant.name, first, count - 1, str(folder), run_id)
         future = asyncio.ensure_future(self._call("runs", produce_run, *args, self._presets()))
         state = self._runs[(session_id, variant.name)] = _RunState(run_id, first, horizon, future)
+        if self.store.shared:
+            state.publisher = asyncio.create_task(self._publish(session_id, variant.name, state))
         return state
+
+    async def _publish(self, session_id: uuid.UUID, variant: str, state: _RunState) -> None:
+        """Store the run's segments as they are finished, in order, until the run ends."""
+        folder, n = self.folder(session_id, variant), state.first
+        while (session_id, variant) in self._runs:  # until the session is removed
+            ended = state.future.done()  # read first: a segment finished meanwhile is seen
+            path = folder / f"{n}.ts"
+            if _exists(path):
+                if (session_id, variant, n) not in self._published:
+                    try:
+                        await self.store.publish(session_id, variant, n, path)
+                    except Exception:  # this node still serves its own; others make theirs
+                        log.warning("storing segment %s of %s failed", n, session_id, exc_info=True)
+                        return
+                    self._published.add((session_id, variant, n))
+                n += 1
+            elif ended:
+                return
+            else:
+                await asyncio.sleep(PUBLISH_POLL_SECONDS)
 
     def _presets(self) -> tuple[str, str]:
         preset = self.settings.x264_preset
@@ -189,6 +227,8 @@ class SegmentProducer:
         """Wait until no run of this node is going (benchmarks measure from a quiet start)."""
         pending = [s.future for s in self._runs.values() if not s.future.done()]
         await asyncio.gather(*pending, return_exceptions=True)
+        uploads = [s.publisher for s in self._runs.values() if s.publisher is not None]
+        await asyncio.gather(*uploads, return_exceptions=True)
 
     def speeds(self) -> dict[uuid.UUID, float]:
         """The latest production speed of each session this node makes segments for."""
@@ -212,10 +252,12 @@ class SegmentProducer:
                 continue
         return found
 
-    def remove(self, session_id: uuid.UUID) -> None:
-        """Forget a session and delete its files (a run still going stops at its next check)."""
+    async def remove(self, session_id: uuid.UUID) -> None:
+        """Forget a session and delete its files, here and those this node stored (a run still
+        going stops at its next check)."""
         for key in [k for k in self._runs if k[0] == session_id]:
-            del self._runs[key]
+            _cancel(self._runs.pop(key).publisher)
+        self._published = {p for p in self._published if p[0] != session_id}
         # Renamed first (atomic): a run still writing cannot recreate files under the
         # session's name, and whatever it leaves in the renamed folder goes on the next pass.
         trash = self.root / f".trash-{uuid.uuid4().hex}"
@@ -223,6 +265,7 @@ class SegmentProducer:
             (self.root / str(session_id)).rename(trash)
         except OSError:
             return
+        await self.store.forget(session_id)
         shutil.rmtree(trash, ignore_errors=True)
 
     def sweep(self) -> None:
@@ -236,6 +279,7 @@ class SegmentProducer:
             folder = self.folder(session_id, variant)
             if not state.future.done() and folder.exists():
                 _mark(folder, "stopped", -1)
+            _cancel(state.publisher)
         self._runs.clear()
         pools, self._pools = list(self._pools.values()), {}
         for pool in pools:
@@ -243,6 +287,11 @@ class SegmentProducer:
             pool.shutdown(wait=False, cancel_futures=True)
             for process in workers:
                 process.terminate()
+
+
+def _cancel(task: asyncio.Task[None] | None) -> None:
+    if task is not None:
+        task.cancel()
 
 
 def _exists(path: Path) -> bool:

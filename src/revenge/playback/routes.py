@@ -154,10 +154,13 @@ async def media_segment(
     if not 0 <= segment < count:
         raise BadRequest(f"Segment {segment} is out of range: this variant has {count}.")
     try:
-        path = await playback_node(runtime).producer.segment(session_id, plan, chosen, segment)
+        found = await playback_node(runtime).producer.segment(session_id, plan, chosen, segment)
     except ProductionFailed as exc:
         raise await _failed(runtime, file_id, caller.user_id, str(exc)) from exc
-    return FileResponse(path, media_type=hls.SEGMENT_TYPE, headers={"Cache-Control": "no-store"})
+    headers = {"Cache-Control": "no-store"}
+    if isinstance(found, bytes):  # made by another node, read from object storage
+        return Response(found, media_type=hls.SEGMENT_TYPE, headers=headers)
+    return FileResponse(found, media_type=hls.SEGMENT_TYPE, headers=headers)
 
 
 def _session_out(found: Any) -> PlaybackSessionOut:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any, ClassVar
 
 from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
 
@@ -32,41 +33,49 @@ class AudioPlaylist(_PlaylistColumns, Base):
     __tablename__ = "audio_playlists"
 
 
-class VideoPlaylistItem(Base):
-    __tablename__ = "video_playlist_items"
-    __table_args__ = (
-        CheckConstraint("item_type IN ('movie', 'episode')", name="item_type"),
-        Index("ix_video_playlist_items_playlist_position", "playlist_id", "position"),
-    )
+class _ItemColumns:
+    """A playlist's ordered item: the playlist it is in (`playlists`, deleted with it), the
+    item by type (one of `types`, at most `type_length` characters) and id, and its place."""
+
+    __tablename__: Any
+    playlists: ClassVar[str]
+    types: ClassVar[tuple[str, ...]]
+    type_length: ClassVar[int]
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        kinds = ", ".join(f"'{t}'" for t in cls.types)
+        return (
+            CheckConstraint(f"item_type IN ({kinds})", name="item_type"),
+            Index(f"ix_{cls.__tablename__}_playlist_position", "playlist_id", "position"),
+        )
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    playlist_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("video_playlists.id", ondelete="CASCADE"), nullable=False
-    )
-    item_type: Mapped[str] = mapped_column(String(16), nullable=False)
+
+    @declared_attr
+    def playlist_id(cls) -> Mapped[uuid.UUID]:
+        target = ForeignKey(f"{cls.playlists}.id", ondelete="CASCADE")
+        return mapped_column(UUID(as_uuid=True), target, nullable=False)
+
+    @declared_attr
+    def item_type(cls) -> Mapped[str]:
+        return mapped_column(String(cls.type_length), nullable=False)
+
     item_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
     # Fractional positions: moving one item writes one row, not the whole list.
     position: Mapped[float] = mapped_column(Float, nullable=False)
     added_at: Mapped[datetime] = created_ts()
 
 
-class AudioPlaylistItem(Base):
-    __tablename__ = "audio_playlist_items"
-    __table_args__ = (
-        CheckConstraint(
-            "item_type IN ('track', 'audiobook', 'audiobook_chapter', 'podcast_episode')",
-            name="item_type",
-        ),
-        Index("ix_audio_playlist_items_playlist_position", "playlist_id", "position"),
-    )
+class VideoPlaylistItem(_ItemColumns, Base):
+    __tablename__ = "video_playlist_items"
+    playlists, types, type_length = "video_playlists", ("movie", "episode"), 16
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    playlist_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("audio_playlists.id", ondelete="CASCADE"), nullable=False
-    )
-    item_type: Mapped[str] = mapped_column(String(24), nullable=False)
+
+class AudioPlaylistItem(_ItemColumns, Base):
+    __tablename__ = "audio_playlist_items"
+    playlists, type_length = "audio_playlists", 24
+    types = ("track", "audiobook", "audiobook_chapter", "podcast_episode")
+
     # For an audiobook chapter: item_id is the audiobook, chapter the chapter's position.
-    item_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
     chapter: Mapped[int | None] = mapped_column(Integer)
-    position: Mapped[float] = mapped_column(Float, nullable=False)
-    added_at: Mapped[datetime] = created_ts()

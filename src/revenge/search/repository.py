@@ -150,6 +150,16 @@ def like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+# How each narrowing of a search reads on documents `d`, by its parameter.
+_NARROWING = (
+    ("library_id", "d.library_id = :library_id"),
+    ("types", "d.item_type IN :types"),
+    ("year_from", "d.year >= :year_from"),
+    ("year_to", "d.year <= :year_to"),
+    ("genre", ":genre = ANY (d.genres)"),
+)
+
+
 def filters(
     allowed: set[uuid.UUID] | None,
     library_id: uuid.UUID | None,
@@ -159,23 +169,12 @@ def filters(
     genre: str | None,
 ) -> tuple[list[str], dict[str, Any]]:
     """The WHERE conditions on documents `d` of a search, and their parameters."""
-    found = []
-    if allowed is not None:
-        found.append("d.library_id IN :libraries")
-    if library_id is not None:
-        found.append("d.library_id = :library_id")
-    if types:
-        found.append("d.item_type IN :types")
-    if year_from is not None:
-        found.append("d.year >= :year_from")
-    if year_to is not None:
-        found.append("d.year <= :year_to")
-    if genre:
-        found.append(":genre = ANY (d.genres)")
     params: dict[str, Any] = {
         "library_id": library_id, "types": list(types),
         "year_from": year_from, "year_to": year_to, "genre": genre,
     }  # fmt: skip
+    found = [] if allowed is None else ["d.library_id IN :libraries"]
+    found += [where for name, where in _NARROWING if params[name] not in (None, [], "")]
     if allowed is not None:
         params["libraries"] = list(allowed) or [uuid.UUID(int=0)]
     return found, {k: v for k, v in params.items() if v not in (None, [])}

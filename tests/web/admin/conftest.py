@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from tests.support.processes import wait_for
+from revenge.testing.processes import wait_for
 from tests.web.conftest import ADMIN, WebServer
 
 

@@ -8,21 +8,14 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.catalog.columns import (
-    CatalogRow,
-    MetadataState,
-    listed,
-    text_array,
-)
+from revenge.catalog.columns import CatalogRow, MetadataState, Titled, listed, text_array
 from revenge.infra.db.base import Base
 
 
-class Audiobook(CatalogRow, MetadataState, Base):
+class Audiobook(CatalogRow, MetadataState, Titled, Base):
     __tablename__ = "audiobooks"
     __table_args__ = (*listed("audiobooks"),)
 
-    title: Mapped[str] = mapped_column(Text, nullable=False)
-    sort_title: Mapped[str] = mapped_column(Text, nullable=False)
     series_name: Mapped[str | None] = mapped_column(Text)
     series_position: Mapped[float | None] = mapped_column(Float)
     year: Mapped[int | None] = mapped_column(Integer)

@@ -11,58 +11,35 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.audiobooks.models import Audiobook, AudiobookChapter, AudiobookPerson
-from revenge.catalog.bulk import KeyedUpsert
-from revenge.catalog.people.repository import delete_orphan_credits
-from revenge.catalog.repository import (
-    delete_orphan_states,
-    keyset_page,
-    no_files_left,
-    scoped,
-)
+from revenge.catalog.bulk import KeyedUpsert, replace_children
+from revenge.catalog.repository import children, keyset_page, no_files_left, purge_orphans, sorts
 
 if TYPE_CHECKING:
-    from revenge.catalog.browse import Browse
+    from revenge.catalog.repository import Window
 
-SORTS = {
-    "title": Audiobook.sort_title,
-    "year": Audiobook.year,
-    "added": Audiobook.created_at,
-    "series": Audiobook.series_name,
-}
-_BOOKS = (
-    ("title", "text"),
-    ("sort_title", "text"),
-    ("series_name", "text"),
-    ("series_position", "float8"),
-    ("year", "int"),
-    ("asin", "text"),
+SORTS = sorts(Audiobook, "title", "year", "added", "series")
+
+
+upsert_books = KeyedUpsert.of(
+    Audiobook, "title", "sort_title", "series_name", "series_position", "year", "asin"
 )
 
 
-upsert_books = KeyedUpsert("audiobooks", _BOOKS)
+_PEOPLE = ("audiobook_id", "role", "position", "name")
+_CHAPTERS = ("audiobook_id", "position", "title", "media_file_id", "start_seconds", "end_seconds")
 
 
 async def replace_people(
     conn: AsyncConnection[Any], people: dict[uuid.UUID, tuple[list[str], list[str]]]
 ) -> None:
     """Set the authors and narrators of each book (credit order kept)."""
-    book_ids, roles, positions, names = [], [], [], []
-    for book_id, (authors, narrators) in people.items():
-        for role, group in (("author", authors), ("narrator", narrators)):
-            for i, name in enumerate(group):
-                book_ids.append(book_id)
-                roles.append(role)
-                positions.append(i)
-                names.append(name)
-    async with conn.cursor() as cur:
-        await cur.execute(
-            "DELETE FROM audiobook_people WHERE audiobook_id = ANY(%s::uuid[])", [list(people)]
-        )
-        await cur.execute(
-            "INSERT INTO audiobook_people (audiobook_id, role, position, name)"
-            " SELECT * FROM unnest(%s::uuid[], %s::text[], %s::int[], %s::text[])",
-            [book_ids, roles, positions, names],
-        )
+    rows = [
+        (book_id, role, i, name)
+        for book_id, (authors, narrators) in people.items()
+        for role, group in (("author", authors), ("narrator", narrators))
+        for i, name in enumerate(group)
+    ]
+    await replace_children(conn, AudiobookPerson, _PEOPLE, people, rows)
 
 
 async def present_files(
@@ -83,22 +60,14 @@ async def replace_chapters(
     chapters: dict[uuid.UUID, list[tuple[str, uuid.UUID, float, float | None]]],
     durations: dict[uuid.UUID, float | None],
 ) -> None:
-    cols: list[list[Any]] = [[], [], [], [], [], []]
-    for book_id, items in chapters.items():
-        for i, (title, file_id, start, end) in enumerate(items):
-            for col, value in zip(cols, (book_id, i + 1, title, file_id, start, end), strict=True):
-                col.append(value)
+    """Set the chapters of each book (numbered from 1) and its running time."""
+    rows = [
+        (book_id, i + 1, title, file_id, start, end)
+        for book_id, items in chapters.items()
+        for i, (title, file_id, start, end) in enumerate(items)
+    ]
+    await replace_children(conn, AudiobookChapter, _CHAPTERS, chapters, rows)
     async with conn.cursor() as cur:
-        await cur.execute(
-            "DELETE FROM audiobook_chapters WHERE audiobook_id = ANY(%s::uuid[])", [list(chapters)]
-        )
-        await cur.execute(
-            "INSERT INTO audiobook_chapters"
-            " (audiobook_id, position, title, media_file_id, start_seconds, end_seconds)"
-            " SELECT * FROM unnest(%s::uuid[], %s::int[], %s::text[], %s::uuid[],"
-            " %s::float8[], %s::float8[])",
-            cols,
-        )
         await cur.execute(
             "UPDATE audiobooks SET duration_seconds = u.d FROM unnest(%s::uuid[], %s::float8[])"
             " AS u(id, d) WHERE audiobooks.id = u.id",
@@ -107,17 +76,16 @@ async def replace_chapters(
 
 
 async def delete_orphans(session: AsyncSession) -> int:
-    result = await session.execute(delete(Audiobook).where(no_files_left(Audiobook.id)))
-    removed = int(getattr(result, "rowcount", 0) or 0)
-    removed += await delete_orphan_credits(session, "audiobook", Audiobook.__table__)
-    return removed + await delete_orphan_states(session, "audiobook", Audiobook.__table__)
+    gone = [("audiobook", Audiobook)]
+    deletes = [delete(Audiobook).where(no_files_left(Audiobook.id))]
+    return await purge_orphans(session, deletes, states=gone, credits=gone)
 
 
 async def list_books(
-    session: AsyncSession, browse: Browse, sort: str, author: str | None = None
+    session: AsyncSession, browse: Window, sort: str, author: str | None = None
 ) -> tuple[list[Audiobook], int, str | None]:
     """A page of audiobooks the caller may see, with the cursor of the next page."""
-    stmt = scoped(select(Audiobook), Audiobook.library_id, browse.allowed, browse.library_id)
+    stmt = select(Audiobook)
     if author:
         stmt = stmt.where(
             select(AudiobookPerson.audiobook_id)
@@ -130,10 +98,7 @@ async def list_books(
         )
     # A series lists its books in reading order, whichever way the series names run.
     then = (Audiobook.series_position,) if sort == "series" else ()
-    return await keyset_page(
-        session, stmt, Audiobook.id, SORTS[sort], sort, browse.descending, browse.limit,
-        browse.offset, browse.cursor, browse.counter(per_user=False), then,
-    )  # fmt: skip
+    return await keyset_page(session, stmt, Audiobook, SORTS[sort], sort, browse, then=then)
 
 
 async def people_of(
@@ -152,19 +117,6 @@ async def people_of(
     return out
 
 
-async def get_book(
-    session: AsyncSession, book_id: uuid.UUID, allowed: set[uuid.UUID] | None
-) -> Audiobook | None:
-    stmt = scoped(
-        select(Audiobook).where(Audiobook.id == book_id), Audiobook.library_id, allowed, None
-    )
-    return (await session.execute(stmt)).scalar_one_or_none()
-
-
 async def chapters_of(session: AsyncSession, book_id: uuid.UUID) -> list[AudiobookChapter]:
-    rows = await session.execute(
-        select(AudiobookChapter)
-        .where(AudiobookChapter.audiobook_id == book_id)
-        .order_by(AudiobookChapter.position)
-    )
-    return list(rows.scalars())
+    chapter = AudiobookChapter
+    return await children(session, chapter.audiobook_id, book_id, (chapter.position,))

@@ -9,12 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from revenge.catalog.audiobooks import repository as repo
+from revenge.catalog.audiobooks import service
 from revenge.catalog.audiobooks.models import Audiobook
 from revenge.catalog.browse_routes import BrowseDep
 from revenge.catalog.keyset import check_keys
-from revenge.catalog.schemas import FileOut, Page, PlayableFlags, UserStateOut
-from revenge.images.schemas import ItemImageOut
+from revenge.catalog.schemas import Illustrated, Page, PlayableFlags, PlayedOut
 
 router = APIRouter()
 
@@ -40,15 +39,13 @@ class ChapterOut(BaseModel):
     end_seconds: float | None
 
 
-class AudiobookDetail(AudiobookOut):
+class AudiobookDetail(AudiobookOut, Illustrated, PlayedOut):
     description: str | None
-    images: list[ItemImageOut]
     chapters: list[ChapterOut]
-    files: list[FileOut]
-    user_state: UserStateOut
 
 
-def _out(book: Audiobook, people: dict[str, list[str]]) -> AudiobookOut:
+def _out(found: tuple[Audiobook, service.People]) -> AudiobookOut:
+    book, people = found
     return AudiobookOut(
         id=book.id, library_id=book.library_id, title=book.title,
         authors=people.get("author", []), narrators=people.get("narrator", []),
@@ -64,35 +61,25 @@ FILTERS = ("author",)
 async def list_audiobooks(
     request: Request,
     browse: BrowseDep,
-    sort: Annotated[str, Query(json_schema_extra={"enum": list(repo.SORTS)})] = "title",
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(service.SORTS)})] = "title",
     author: str | None = None,
 ) -> Page[AudiobookOut]:
     """Audiobooks by title, year, added or series (then position); `next_cursor` pages on."""
-    check_keys(request, sort, repo.SORTS, FILTERS)
-    books, total, following = await repo.list_books(browse.session, browse, sort, author)
-    people = await repo.people_of(browse.session, [b.id for b in books])
-    items = [_out(b, people[b.id]) for b in books]
-    await browse.flag("audiobook", items)
-    return browse.page(items, total, following)
+    check_keys(request, sort, service.SORTS, FILTERS)
+    return await browse.listed(await service.page(browse, sort, author), _out, flag="audiobook")
 
 
 @router.get("/{book_id}")
 async def get_audiobook(book_id: uuid.UUID, browse: BrowseDep) -> AudiobookDetail:
-    book = await browse.one(repo.get_book, "audiobook", book_id)
-    people = await repo.people_of(browse.session, [book.id])
+    book = await browse.item("audiobook", book_id)
+    (found,) = await service.with_people(browse.session, [book])
     chapters = [
         ChapterOut.model_validate(c, from_attributes=True)
-        for c in await repo.chapters_of(browse.session, book.id)
+        for c in await service.chapters(browse.session, book.id)
     ]
-    files = await browse.files([book.id])
-    states = await browse.states([book.id])
     detail = AudiobookDetail(
-        **_out(book, people[book.id]).model_dump(),
-        description=book.description,
-        images=await browse.images("audiobook", book.id),
-        chapters=chapters,
-        files=files.get(book.id, []),
-        user_state=states[book.id],
-    )
+        **_out(found).model_dump(), description=book.description, chapters=chapters,
+        **await browse.about("audiobook", book.id, people=False),
+    )  # fmt: skip
     await browse.flag("audiobook", [detail])
     return detail

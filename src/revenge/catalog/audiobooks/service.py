@@ -1,14 +1,43 @@
-"""Audiobooks for callers outside the native routes (player protocols)."""
+"""Audiobooks as the native routes and the player protocols read them."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.audiobooks import lists_repository as repo
+from revenge.catalog.audiobooks import repository as catalogue
+from revenge.catalog.audiobooks.models import Audiobook, AudiobookChapter
+
+if TYPE_CHECKING:
+    from revenge.catalog.browse import Browse
+
+SORTS = tuple(catalogue.SORTS)
+# Names by role ("author", "narrator"), in credit order.
+People = dict[str, list[str]]
+
+
+async def page(
+    browse: Browse, sort: str, author: str | None
+) -> tuple[list[tuple[Audiobook, People]], int, str | None]:
+    """A page of the audiobooks the caller may see (by one author when asked), each with its
+    people."""
+    books, total, following = await catalogue.list_books(browse.session, browse, sort, author)
+    return await with_people(browse.session, books), total, following
+
+
+async def with_people(
+    session: AsyncSession, books: list[Audiobook]
+) -> list[tuple[Audiobook, People]]:
+    people = await catalogue.people_of(session, [b.id for b in books])
+    return [(b, people[b.id]) for b in books]
+
+
+async def chapters(session: AsyncSession, book_id: uuid.UUID) -> list[AudiobookChapter]:
+    return await catalogue.chapters_of(session, book_id)
 
 
 async def by_ids(

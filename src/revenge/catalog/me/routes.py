@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from revenge.api.deps import CurrentUser, DbSession
 from revenge.api.params import known_query_keys
 from revenge.catalog.keyset import clamp_limit
-from revenge.catalog.me import repository as repo
+from revenge.catalog.me import service
 from revenge.libraries.access import allowed_library_ids
 
 router = APIRouter(dependencies=[Depends(known_query_keys)])
@@ -54,7 +54,7 @@ async def recently_added(
 ) -> list[HomeItem]:
     """Newest movies, series, albums, audiobooks and podcasts the caller may see."""
     allowed = await allowed_library_ids(session, user)
-    return [_item(k, r) for k, r in await repo.recently_added(session, allowed, _clamp(limit))]
+    return [_item(k, r) for k, r in await service.recently_added(session, allowed, _clamp(limit))]
 
 
 @router.get("/continue-watching")
@@ -63,23 +63,16 @@ async def continue_watching(
 ) -> list[HomeItem]:
     """Items started but not finished (5%..90% through), most recently watched first."""
     allowed = await allowed_library_ids(session, user)
-    states = await repo.in_progress(session, user.user_id, allowed, _clamp(limit))
-    out: list[HomeItem] = []
-    for kind in {s.item_kind for s, _ in states}:
-        ids = [s.item_id for s, _ in states if s.item_kind == kind]
-        rows = await repo.items_by_id(session, kind, ids)
-        out += [
-            _item(kind, rows[s.item_id], position_seconds=s.position_seconds, duration_seconds=d)
-            for s, d in states
-            if s.item_kind == kind and s.item_id in rows
-        ]
-    order = {s.item_id: n for n, (s, _) in enumerate(states)}
-    return sorted(out, key=lambda item: order[item.id])
+    found = await service.in_progress(session, user.user_id, allowed, _clamp(limit))
+    return [
+        _item(kind, row, position_seconds=position, duration_seconds=duration)
+        for kind, row, position, duration in found
+    ]
 
 
 @router.get("/next-up")
 async def next_up(user: CurrentUser, session: DbSession, limit: Limit = 20) -> list[HomeItem]:
     """For each series the caller watches: the next unplayed episode, latest series first."""
     allowed = await allowed_library_ids(session, user)
-    episodes = await repo.next_up(session, user.user_id, allowed, _clamp(limit))
+    episodes = await service.next_up(session, user.user_id, allowed, _clamp(limit))
     return [_item("episode", e) for e in episodes]

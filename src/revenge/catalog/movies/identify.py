@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from revenge.catalog.identify import identify_spec
 from revenge.catalog.movies.kind import MOVIE
-from revenge.catalog.movies.repository import get_movie
 from revenge.metadata.protocols import MovieProvider
 
 SPEC = identify_spec(
-    MOVIE, get_movie, MovieProvider, ("tmdb",), ("tmdb_id", "imdb_id"), path="",
+    MOVIE, MovieProvider, ("tmdb",), ("tmdb_id", "imdb_id"), path="",
     names=("MovieChoice", "MetadataEdit", "MovieMetadataOut"),
     provider_text="A movie metadata provider.",
 )  # fmt: skip

@@ -3,47 +3,32 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
 from revenge.catalog.browse_routes import BrowseDep, YearFilter
 from revenge.catalog.keyset import check_keys
-from revenge.catalog.movies import repository as repo
+from revenge.catalog.movies import service
 from revenge.catalog.movies.models import Movie
-from revenge.catalog.schemas import FileOut, Page, PersonOut, PlayableFlags, UserStateOut
-from revenge.images.schemas import ItemImageOut
+from revenge.catalog.schemas import (
+    FeaturedDetail,
+    FeaturedOut,
+    Page,
+    PlayableFlags,
+    PlayedOut,
+    fetched,
+)
 
 router = APIRouter()
 
 
-class MovieOut(PlayableFlags):
-    id: uuid.UUID
-    library_id: uuid.UUID
-    title: str
-    year: int | None
+class MovieOut(PlayableFlags, FeaturedOut):
     is_3d: bool
-    tmdb_id: str | None
-    imdb_id: str | None
-    genres: list[str] | None
-    community_rating: float | None
-    runtime_minutes: int | None
-    created_at: datetime
 
 
-class MovieDetail(MovieOut):
-    original_title: str | None
-    overview: str | None
+class MovieDetail(MovieOut, FeaturedDetail, PlayedOut):
     genres: list[str]
-    locked_fields: list[str]
-    metadata_status: str | None
-    # Why the last fetch ended as it did: a provider down, no API key, no match...
-    metadata_reason: str | None = None
-    images: list[ItemImageOut]
-    people: list[PersonOut]
-    files: list[FileOut]
-    user_state: UserStateOut
 
 
 def _out(movie: Movie) -> MovieOut:
@@ -57,7 +42,7 @@ FILTERS = ("genre", "year", "year_from", "year_to", "played", "favourite")
 async def list_movies(
     request: Request,
     browse: BrowseDep,
-    sort: Annotated[str, Query(json_schema_extra={"enum": list(repo.SORTS)})] = "title",
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(service.SORTS)})] = "title",
     genre: Annotated[str | None, Query(max_length=100)] = None,
     year: YearFilter = None,
     year_from: YearFilter = None,
@@ -66,35 +51,22 @@ async def list_movies(
     favourite: bool | None = None,
 ) -> Page[MovieOut]:
     """Movies by title, year, added, rating or runtime; `next_cursor` fetches the next page."""
-    check_keys(request, sort, repo.SORTS, FILTERS)
-    filters = repo.MovieFilters(
-        browse.principal.user_id, genre, year if year is not None else year_from,
-        year if year is not None else year_to, played, favourite,
+    check_keys(request, sort, service.SORTS, FILTERS)
+    found = await service.page(
+        browse, sort, genre=genre, year_from=year if year is not None else year_from,
+        year_to=year if year is not None else year_to, played=played, favourite=favourite,
     )  # fmt: skip
-    movies, total, following = await repo.list_movies(browse.session, browse, sort, filters)
-    items = [_out(m) for m in movies]
-    await browse.flag("movie", items)
-    return browse.page(items, total, following)
+    return await browse.listed(found, _out, flag="movie")
 
 
 @router.get("/{movie_id}")
 async def get_movie(movie_id: uuid.UUID, browse: BrowseDep) -> MovieDetail:
     """One movie with its files (versions, parts, extras), streams and images."""
-    movie = await browse.one(repo.get_movie, "movie", movie_id)
-    files = await browse.files([movie.id])
-    states = await browse.states([movie.id])
+    movie = await browse.item("movie", movie_id)
     detail = MovieDetail(
-        **_out(movie).model_dump(exclude={"genres"}),
-        original_title=movie.original_title,
-        overview=movie.overview,
-        genres=list(movie.genres or ()),
-        locked_fields=list(movie.locked_fields or ()),
-        metadata_status=movie.metadata_status,
-        metadata_reason=movie.metadata_reason,
-        images=await browse.images("movie", movie.id),
-        people=await browse.people("movie", movie.id),
-        files=files.get(movie.id, []),
-        user_state=states[movie.id],
-    )
+        **_out(movie).model_dump(exclude={"genres"}), **fetched(movie),
+        original_title=movie.original_title, overview=movie.overview,
+        genres=list(movie.genres or ()), **await browse.about("movie", movie.id),
+    )  # fmt: skip
     await browse.flag("movie", [detail])
     return detail

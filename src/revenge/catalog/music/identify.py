@@ -8,6 +8,6 @@ from revenge.catalog.music.repository import get_album
 from revenge.metadata.protocols import MusicProvider
 
 SPEC = identify_spec(
-    ALBUM, get_album, MusicProvider, ("musicbrainz",), ("musicbrainz_id",), path="/albums",
-    names=("AlbumChoice", "AlbumEdit", "AlbumMetadataOut"), first_year=1000,
+    ALBUM, MusicProvider, ("musicbrainz",), ("musicbrainz_id",), path="/albums",
+    names=("AlbumChoice", "AlbumEdit", "AlbumMetadataOut"), get=get_album, first_year=1000,
 )  # fmt: skip

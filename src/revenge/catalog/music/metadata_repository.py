@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,15 +31,6 @@ async def tracks(session: AsyncSession, album_id: uuid.UUID) -> list[Track]:
     return list((await session.execute(select(Track).where(Track.album_id == album_id))).scalars())
 
 
-async def save_album(session: AsyncSession, album_id: uuid.UUID, values: dict[str, Any]) -> None:
-    """Set the given columns and stamp the fetch time."""
-    await session.execute(
-        update(Album)
-        .where(Album.id == album_id)
-        .values(**values, metadata_fetched_at=func.now(), updated_at=func.now())
-    )
-
-
 async def set_track_ids(session: AsyncSession, ids: dict[uuid.UUID, str]) -> None:
     """MusicBrainz recording ids of tracks that had none (tags win when they carry one)."""
     for track_id, mbid in ids.items():
@@ -59,16 +47,3 @@ async def set_artist_id(session: AsyncSession, artist_id: uuid.UUID, mbid: str) 
         .where(Artist.id == artist_id, Artist.musicbrainz_id.is_(None))
         .values(musicbrainz_id=mbid, updated_at=func.now())
     )
-
-
-async def stale_albums(
-    session: AsyncSession, before: datetime, limit: int
-) -> Sequence[tuple[uuid.UUID, datetime | None]]:
-    fetched = Album.metadata_fetched_at
-    stmt = (
-        select(Album.id, fetched)
-        .where(fetched.is_(None) | (fetched < before))
-        .order_by(fetched.asc().nulls_first())
-        .limit(limit)
-    )
-    return [(i, t) for i, t in (await session.execute(stmt)).all()]

@@ -9,32 +9,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.metadata_fields import (
-    RowWriter,
-    Saved,
-    Stale,
-    id_values,
-    locked,
-    text_values,
-    title_values,
-)
+from revenge.catalog.metadata_fields import RowWriter, Saved
 from revenge.catalog.music import metadata_repository as repo
 from revenge.catalog.music.models import Album
 from revenge.metadata.types import ExternalIds, ItemMetadata, TrackMetadata
 from revenge.metadata.writer import FetchOutcome, ItemFacts
-
-
-def album_values(meta: ItemMetadata, locked: frozenset[str]) -> dict[str, Any]:
-    values = title_values(meta, locked) | text_values(meta, locked, (("genres", "genres"),))
-    if meta.year and "year" not in locked:
-        values["year"] = meta.year
-    return values | id_values(meta.ids, locked, ("musicbrainz",))
 
 
 def _current(row: Album) -> ItemMetadata:
@@ -58,8 +42,8 @@ def track_ids(rows: Sequence[Any], found: Sequence[TrackMetadata]) -> dict[uuid.
 
 
 class AlbumWriter(RowWriter):
-    store = staticmethod(repo.save_album)
-    kind = "album"
+    kind, model = "album", Album
+    text, ids = (("genres", "genres"),), ("musicbrainz",)
 
     async def facts(self, session: AsyncSession, ref: str, item_id: uuid.UUID) -> ItemFacts | None:
         found = await repo.album(session, item_id)
@@ -67,25 +51,16 @@ class AlbumWriter(RowWriter):
             return None
         row, artist = found
         file = await repo.album_file(session, row.id)
-        return ItemFacts(
-            item_id=ref,
-            kind="album",
-            title=row.title,
-            year=row.year,
-            path=Path(file).parent if file else None,
+        return self.described(
+            ref, row, Path(file).parent if file else None,
             ids=ExternalIds(musicbrainz=row.musicbrainz_id),
             episode_count=len(await repo.tracks(session, row.id)) or None,
-            artist=None if row.is_compilation else artist,
-            locked_fields=frozenset(row.locked_fields or ()),
-            current=_current(row),
-        )
+            artist=None if row.is_compilation else artist, current=_current(row),
+        )  # fmt: skip
 
     async def row(self, session: AsyncSession, item_id: uuid.UUID) -> Album | None:
         found = await repo.album(session, item_id)
         return found[0] if found is not None else None
-
-    def values(self, meta: ItemMetadata, row: Album) -> dict[str, Any]:
-        return album_values(meta, locked(row))
 
     async def after_save(
         self, session: AsyncSession, row: Album, meta: ItemMetadata, outcome: FetchOutcome,
@@ -97,6 +72,3 @@ class AlbumWriter(RowWriter):
         if meta.tracks:
             rows = await repo.tracks(session, row.id)
             await repo.set_track_ids(session, track_ids(rows, meta.tracks))
-
-    async def stale(self, session: AsyncSession, before: datetime, limit: int) -> Sequence[Stale]:
-        return await repo.stale_albums(session, before, limit)

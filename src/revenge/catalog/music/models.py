@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from revenge.catalog.columns import (
     CatalogRow,
     MetadataState,
+    Titled,
     grouped,
     listed,
     locked_fields,
@@ -35,13 +36,11 @@ class Artist(CatalogRow, Base):
     musicbrainz_id: Mapped[str | None] = mapped_column(String(36))
 
 
-class Album(CatalogRow, MetadataState, Base):
+class Album(CatalogRow, MetadataState, Titled, Base):
     __tablename__ = "albums"
     __table_args__ = (*listed("albums"),)
 
     album_artist_id: Mapped[uuid.UUID | None] = _artist_fk()
-    title: Mapped[str] = mapped_column(Text, nullable=False)
-    sort_title: Mapped[str] = mapped_column(Text, nullable=False)
     year: Mapped[int | None] = mapped_column(Integer)
     is_compilation: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
     musicbrainz_id: Mapped[str | None] = mapped_column(String(36))

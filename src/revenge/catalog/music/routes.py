@@ -10,10 +10,9 @@ from pydantic import BaseModel
 
 from revenge.catalog.browse_routes import BrowseDep
 from revenge.catalog.keyset import check_keys
-from revenge.catalog.music import repository as repo
-from revenge.catalog.music.models import Album, Track
-from revenge.catalog.schemas import FileOut, Page, PersonOut, PlayableFlags, UserStateOut
-from revenge.images.schemas import ItemImageOut
+from revenge.catalog.music import service
+from revenge.catalog.music.models import Album
+from revenge.catalog.schemas import Credited, EditableOut, Page, PlayableFlags, PlayedOut, fetched
 
 router = APIRouter()
 
@@ -55,18 +54,12 @@ class TrackOut(PlayableFlags):
     duration_seconds: float | None
 
 
-class AlbumDetail(AlbumOut):
-    locked_fields: list[str]
-    metadata_status: str | None
-    metadata_reason: str | None = None
-    images: list[ItemImageOut]
-    people: list[PersonOut]
+class AlbumDetail(AlbumOut, EditableOut, Credited):
     tracks: list[TrackOut]
 
 
-class TrackDetail(TrackOut):
-    files: list[FileOut]
-    user_state: UserStateOut
+class TrackDetail(TrackOut, PlayedOut):
+    pass
 
 
 def _album(album: Album, artist: str | None, count: int | None = None) -> AlbumOut:
@@ -78,7 +71,8 @@ def _album(album: Album, artist: str | None, count: int | None = None) -> AlbumO
     )  # fmt: skip
 
 
-def _track(t: Track, artists: list[tuple[uuid.UUID, str]]) -> TrackOut:
+def _track(found: service.Credited) -> TrackOut:
+    t, artists = found
     out = TrackOut.model_validate(t, from_attributes=True)
     out.artists = [TrackArtistOut(id=artist_id, name=name) for artist_id, name in artists]
     return out
@@ -92,59 +86,48 @@ ALBUM_FILTERS = ("artist_id",)
 async def list_artists(
     request: Request,
     browse: BrowseDep,
-    sort: Annotated[str, Query(json_schema_extra={"enum": list(repo.ARTIST_SORTS)})] = "name",
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(service.ARTIST_SORTS)})] = "name",
 ) -> Page[ArtistOut]:
     """Album artists by name or added (an artist only on compilations is reached via tracks)."""
-    check_keys(request, sort, repo.ARTIST_SORTS, ARTIST_FILTERS)
-    found, total, following = await repo.list_artists(browse.session, browse, sort)
-    items = [ArtistOut.model_validate(a, from_attributes=True) for a in found]
-    return browse.page(items, total, following)
+    check_keys(request, sort, service.ARTIST_SORTS, ARTIST_FILTERS)
+    found = await service.artist_page(browse, sort)
+    return await browse.listed(found, lambda a: ArtistOut.model_validate(a, from_attributes=True))
 
 
 @router.get("/albums")
 async def list_albums(
     request: Request,
     browse: BrowseDep,
-    sort: Annotated[str, Query(json_schema_extra={"enum": list(repo.ALBUM_SORTS)})] = "title",
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(service.ALBUM_SORTS)})] = "title",
     artist_id: uuid.UUID | None = None,
 ) -> Page[AlbumOut]:
     """Albums by title, year or added; `next_cursor` fetches the next page."""
-    check_keys(request, sort, repo.ALBUM_SORTS, ALBUM_FILTERS)
-    found, total, following = await repo.list_albums(browse.session, browse, sort, artist_id)
-    items = [_album(a, name, n) for a, name, n in found]
-    return browse.page(items, total, following)
+    check_keys(request, sort, service.ALBUM_SORTS, ALBUM_FILTERS)
+    found = await service.album_page(browse, sort, artist_id)
+    return await browse.listed(found, lambda row: _album(*row))
 
 
 @router.get("/albums/{album_id}")
 async def get_album(album_id: uuid.UUID, browse: BrowseDep) -> AlbumDetail:
     """An album with its tracks in disc and track order."""
-    found = await browse.one(repo.get_album, "album", album_id)
-    album, artist = found
-    rows = await repo.tracks_of(browse.session, album_id)
-    artists = await repo.artists_of(browse.session, [t.id for t in rows])
-    tracks = [_track(t, artists[t.id]) for t in rows]
+    album, artist = await browse.one(service.album_with_artist, "album", album_id)
+    tracks = [_track(t) for t in await service.credited_tracks(browse.session, album_id)]
     await browse.flag("track", tracks)
     return AlbumDetail(
         **_album(album, artist, len(tracks)).model_dump(),
-        locked_fields=list(album.locked_fields or ()),
-        metadata_status=album.metadata_status,
-        metadata_reason=album.metadata_reason,
-        images=await browse.images("album", album.id),
-        people=await browse.people("album", album.id),
+        **fetched(album),
         tracks=tracks,
+        **await browse.about("album", album.id, played=False),
     )
 
 
 @router.get("/tracks/{track_id}")
 async def get_track(track_id: uuid.UUID, browse: BrowseDep) -> TrackDetail:
-    track = await browse.one(repo.get_track, "track", track_id)
-    files = await browse.files([track.id])
-    states = await browse.states([track.id])
-    artists = await repo.artists_of(browse.session, [track.id])
+    track = await browse.item("track", track_id)
+    (credited,) = await service.with_artists(browse.session, [track])
     detail = TrackDetail(
-        **_track(track, artists[track.id]).model_dump(),
-        files=files.get(track.id, []),
-        user_state=states[track.id],
+        **_track(credited).model_dump(),
+        **await browse.about("track", track.id, images=False, people=False),
     )
     await browse.flag("track", [detail])
     return detail

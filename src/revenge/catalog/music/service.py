@@ -1,6 +1,7 @@
-"""Music as players list it: album lists by kind, tracks with their file, artists, genres.
+"""Music as the native routes read it (pages of artists and albums, an album's tracks) and
+as players list it: album lists by kind, tracks with their file, artists, genres.
 
-Every function takes the caller's visible libraries (`allowed`, None for all) and user id,
+Every player function takes the caller's visible libraries (`allowed`, None for all) and user id,
 so what another user may not see is simply absent; an unknown id and a hidden one look alike.
 """
 
@@ -8,11 +9,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.music import lists_repository as repo
+from revenge.catalog.music import repository as catalogue
+from revenge.catalog.music.models import Album, Artist, Track
+
+if TYPE_CHECKING:
+    from revenge.catalog.browse import Browse
 
 Allowed = set[uuid.UUID] | None
 ALBUM_LIST_KINDS = (
@@ -20,6 +26,39 @@ ALBUM_LIST_KINDS = (
     "alphabeticalByArtist", "starred", "byYear", "byGenre",
 )  # fmt: skip
 _TRACK_ORDER = "t.disc_number, t.track_number NULLS LAST, t.title, t.id"
+ARTIST_SORTS = tuple(catalogue.ARTIST_SORTS)
+ALBUM_SORTS = tuple(catalogue.ALBUM_SORTS)
+# A track and its artists (id, name) in credit order.
+Credited = tuple[Track, list[tuple[uuid.UUID, str]]]
+
+
+async def artist_page(browse: Browse, sort: str) -> tuple[list[Artist], int, str | None]:
+    """A page of album artists the caller may see, with the next page's cursor."""
+    return await catalogue.list_artists(browse.session, browse, sort)
+
+
+async def album_page(
+    browse: Browse, sort: str, artist_id: uuid.UUID | None
+) -> tuple[list[tuple[Album, str | None, int]], int, str | None]:
+    """A page of albums with their album artist's name and track count."""
+    return await catalogue.list_albums(browse.session, browse, sort, artist_id)
+
+
+async def album_with_artist(
+    session: AsyncSession, album_id: uuid.UUID, allowed: Allowed
+) -> tuple[Album, str | None] | None:
+    return await catalogue.get_album(session, album_id, allowed)
+
+
+async def credited_tracks(session: AsyncSession, album_id: uuid.UUID) -> list[Credited]:
+    """An album's tracks in disc and track order, each with its artists."""
+    rows = await catalogue.tracks_of(session, album_id)
+    return await with_artists(session, rows)
+
+
+async def with_artists(session: AsyncSession, rows: list[Track]) -> list[Credited]:
+    artists = await catalogue.artists_of(session, [t.id for t in rows])
+    return [(t, artists[t.id]) for t in rows]
 
 
 async def album_list(
@@ -63,6 +102,13 @@ async def tracks(
     )
     by_id = {r.id: r for r in found}
     return [by_id[i] for i in ids if i in by_id]
+
+
+async def track(
+    session: AsyncSession, allowed: Allowed, user_id: uuid.UUID, track_id: uuid.UUID
+) -> list[Any]:
+    """The track as a one-row list; [] when absent or hidden."""
+    return await tracks(session, allowed, user_id, [track_id])
 
 
 async def artists(

@@ -8,16 +8,14 @@ from datetime import date
 from sqlalchemy import Date, Float, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.catalog.columns import CatalogRow, grouped, listed, parent_fk
+from revenge.catalog.columns import CatalogRow, Titled, grouped, listed, parent_fk
 from revenge.infra.db.base import Base
 
 
-class Podcast(CatalogRow, Base):
+class Podcast(CatalogRow, Titled, Base):
     __tablename__ = "podcasts"
     __table_args__ = (*listed("podcasts"),)
 
-    title: Mapped[str] = mapped_column(Text, nullable=False)
-    sort_title: Mapped[str] = mapped_column(Text, nullable=False)
     author: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
 

@@ -10,10 +10,9 @@ from fastapi import APIRouter, Query, Request
 
 from revenge.catalog.browse_routes import BrowseDep
 from revenge.catalog.keyset import check_keys
-from revenge.catalog.podcasts import repository as repo
+from revenge.catalog.podcasts import service
 from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
-from revenge.catalog.schemas import FileOut, Page, PlayableFlags, UnplayedCount, UserStateOut
-from revenge.images.schemas import ItemImageOut
+from revenge.catalog.schemas import Illustrated, Page, PlayableFlags, PlayedOut, UnplayedCount
 
 router = APIRouter()
 
@@ -26,9 +25,8 @@ class PodcastOut(UnplayedCount):
     episode_count: int
 
 
-class PodcastDetail(PodcastOut):
+class PodcastDetail(PodcastOut, Illustrated):
     description: str | None
-    images: list[ItemImageOut]
 
 
 class PodcastEpisodeOut(PlayableFlags):
@@ -40,11 +38,8 @@ class PodcastEpisodeOut(PlayableFlags):
     duration_seconds: float | None
 
 
-class PodcastEpisodeDetail(PodcastEpisodeOut):
+class PodcastEpisodeDetail(PodcastEpisodeOut, Illustrated, PlayedOut):
     description: str | None
-    images: list[ItemImageOut]
-    files: list[FileOut]
-    user_state: UserStateOut
 
 
 def _podcast(p: Podcast, count: int) -> PodcastOut:
@@ -64,26 +59,22 @@ FILTERS: tuple[str, ...] = ()
 async def list_podcasts(
     request: Request,
     browse: BrowseDep,
-    sort: Annotated[str, Query(json_schema_extra={"enum": list(repo.SORTS)})] = "title",
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(service.SORTS)})] = "title",
 ) -> Page[PodcastOut]:
     """Podcasts by title or added; `next_cursor` fetches the next page."""
-    check_keys(request, sort, repo.SORTS, FILTERS)
-    found, total, following = await repo.list_podcasts(browse.session, browse, sort)
-    items = [_podcast(p, n) for p, n in found]
-    await browse.count_unplayed("podcast", items)
-    return browse.page(items, total, following)
+    check_keys(request, sort, service.SORTS, FILTERS)
+    found = await service.page(browse, sort)
+    return await browse.listed(found, lambda row: _podcast(*row), unplayed="podcast")
 
 
 @router.get("/{podcast_id}")
 async def get_podcast(podcast_id: uuid.UUID, browse: BrowseDep) -> PodcastDetail:
     """One podcast (show) with its episode count and description."""
-    found = await browse.one(repo.get_podcast_with_count, "podcast", podcast_id)
-    podcast, count = found
+    podcast, count = await browse.one(service.with_count, "podcast", podcast_id)
     return PodcastDetail(
-        **_podcast(podcast, count).model_dump(),
-        description=podcast.description,
-        images=await browse.images("podcast", podcast.id),
-    )
+        **_podcast(podcast, count).model_dump(), description=podcast.description,
+        **await browse.about("podcast", podcast.id, people=False, played=False),
+    )  # fmt: skip
 
 
 @router.get("/{podcast_id}/episodes")
@@ -92,11 +83,9 @@ async def podcast_episodes(
 ) -> Page[PodcastEpisodeOut]:
     """A podcast's episodes by publication date: `order=asc` oldest first, `order=desc`
     newest first; without `order`, newest first (as podcast apps list them)."""
-    await browse.one(repo.get_podcast, "podcast", podcast_id)
+    await browse.item("podcast", podcast_id)
     descending = "order" not in request.query_params or browse.descending
-    found, total = await repo.episodes_of(
-        browse.session, podcast_id, browse.limit, browse.offset, descending=descending
-    )
+    found, total = await service.episodes(browse, podcast_id, descending)
     items = [_episode(e) for e in found]
     await browse.flag("podcast_episode", items)
     return browse.page(items, total)
@@ -104,15 +93,10 @@ async def podcast_episodes(
 
 @router.get("/episodes/{episode_id}")
 async def get_episode(episode_id: uuid.UUID, browse: BrowseDep) -> PodcastEpisodeDetail:
-    episode = await browse.one(repo.get_episode, "podcast episode", episode_id)
-    files = await browse.files([episode.id])
-    states = await browse.states([episode.id])
+    episode = await browse.item("podcast_episode", episode_id)
     detail = PodcastEpisodeDetail(
-        **_episode(episode).model_dump(),
-        description=episode.description,
-        images=await browse.images("podcast_episode", episode.id),
-        files=files.get(episode.id, []),
-        user_state=states[episode.id],
-    )
+        **_episode(episode).model_dump(), description=episode.description,
+        **await browse.about("podcast_episode", episode.id, people=False),
+    )  # fmt: skip
     await browse.flag("podcast_episode", [detail])
     return detail

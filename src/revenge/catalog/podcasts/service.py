@@ -1,13 +1,40 @@
-"""Podcasts for callers outside the native routes (player protocols)."""
+"""Podcasts as the native routes and the player protocols read them."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.podcasts import lists_repository as repo
+from revenge.catalog.podcasts import repository as catalogue
+from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
+
+if TYPE_CHECKING:
+    from revenge.catalog.browse import Browse
+
+SORTS = tuple(catalogue.SORTS)
+
+
+async def page(browse: Browse, sort: str) -> tuple[list[tuple[Podcast, int]], int, str | None]:
+    """A page of the podcasts the caller may see, each with its episode count."""
+    return await catalogue.list_podcasts(browse.session, browse, sort)
+
+
+async def with_count(
+    session: AsyncSession, podcast_id: uuid.UUID, allowed: set[uuid.UUID] | None
+) -> tuple[Podcast, int] | None:
+    return await catalogue.get_podcast_with_count(session, podcast_id, allowed)
+
+
+async def episodes(
+    browse: Browse, podcast_id: uuid.UUID, descending: bool
+) -> tuple[list[PodcastEpisode], int]:
+    """A page of a podcast's episodes by publication date, and their total."""
+    return await catalogue.episodes_of(
+        browse.session, podcast_id, browse.limit, browse.offset, descending=descending
+    )
 
 
 async def shows_with_episodes(

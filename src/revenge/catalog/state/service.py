@@ -19,6 +19,11 @@ from revenge.errors import NotFound
 from revenge.identity import Principal
 from revenge.libraries.access import allowed_library_ids
 
+# The kinds a user plays, as the registry declares them.
+PLAYABLE = repo.PLAYABLE
+# Progress at or past this fraction of the running time counts as a play.
+PLAYED_FRACTION = 0.9
+
 
 async def visible_library(
     session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID
@@ -41,17 +46,51 @@ async def update(
     return await repo.save_state(session, user.user_id, kind, item_id, library_id, changes)
 
 
+def _one_more_play(previous: UserItemState | None, when: datetime | None = None) -> dict[str, Any]:
+    return {
+        "played": True, "play_count": (previous.play_count if previous else 0) + 1,
+        "last_played_at": when or datetime.now(UTC),
+    }  # fmt: skip
+
+
+async def get(
+    session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID
+) -> UserItemState | None:
+    """The caller's state of a visible item (None when they have none yet)."""
+    await visible_library(session, user, kind, item_id)
+    return await repo.get_state(session, user.user_id, kind, item_id)
+
+
+async def patch(
+    session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID,
+    library_id: uuid.UUID, changes: dict[str, Any],
+) -> UserItemState:  # fmt: skip
+    """Write progress, played or favourite; `played` or progress past 90% of the running
+    time counts one more play (repeated reports near the end of one viewing count once)."""
+    previous = await repo.get_state(session, user.user_id, kind, item_id)
+    position = changes.get("position_seconds")
+    if changes.get("played"):
+        changes = {"position_seconds": 0.0, **changes, **_one_more_play(previous)}
+    elif position is not None and "played" not in changes:
+        duration = await repo.main_duration(session, item_id)
+        if duration and position >= PLAYED_FRACTION * duration:
+            already = (
+                previous is not None
+                and previous.played
+                and (previous.position_seconds >= PLAYED_FRACTION * duration)
+            )
+            if not already:
+                changes = changes | _one_more_play(previous)
+    return await repo.save_state(session, user.user_id, kind, item_id, library_id, changes)
+
+
 async def record_play(
     session: AsyncSession, user: Principal, kind: str, item_id: uuid.UUID, when: datetime | None
 ) -> UserItemState:
     """A finished play: played, one more play, resume position back to the start."""
     library_id = await visible_library(session, user, kind, item_id)
     previous = await repo.get_state(session, user.user_id, kind, item_id)
-    changes = {
-        "played": True, "position_seconds": 0.0,
-        "play_count": (previous.play_count if previous else 0) + 1,
-        "last_played_at": when or datetime.now(UTC),
-    }  # fmt: skip
+    changes = {"position_seconds": 0.0, **_one_more_play(previous, when)}
     return await repo.save_state(session, user.user_id, kind, item_id, library_id, changes)
 
 
@@ -70,11 +109,6 @@ async def now_playing(session: AsyncSession, user: Principal, minutes: int = 10)
 async def bookmarks(session: AsyncSession, user: Principal, kinds: list[str]) -> list[Any]:
     allowed = await allowed_library_ids(session, user)
     return await lists.open_positions(session, user.user_id, allowed, kinds)
-
-
-# Progress at or past this fraction of the running time counts as a play (as the native
-# state route counts it).
-PLAYED_FRACTION = 0.9
 
 
 async def record_progress(

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from revenge.catalog.identify import identify_spec
 from revenge.catalog.tv.kind import SERIES
-from revenge.catalog.tv.repository import get_series
 from revenge.metadata.protocols import TvProvider
 
 SPEC = identify_spec(
-    SERIES, get_series, TvProvider, ("tmdb", "tvdb"), ("tmdb_id", "tvdb_id", "imdb_id"),
+    SERIES, TvProvider, ("tmdb", "tvdb"), ("tmdb_id", "tvdb_id", "imdb_id"),
     path="/series", names=("SeriesChoice", "SeriesEdit", "SeriesMetadataOut"),
 )  # fmt: skip

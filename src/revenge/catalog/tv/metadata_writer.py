@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -20,13 +19,10 @@ from revenge.catalog import metadata_repository as shared
 from revenge.catalog.metadata_fields import (
     RowWriter,
     Saved,
-    Stale,
     id_values,
-    locked,
     parse_date,
     score_values,
     text_values,
-    title_values,
 )
 from revenge.catalog.tv import metadata_repository as repo
 from revenge.catalog.tv.models import Episode, Series
@@ -66,13 +62,6 @@ def season_type(options: dict[str, Any]) -> SeasonType:
     return cast(SeasonType, value) if value in SEASON_TYPES else "default"
 
 
-def series_values(meta: ItemMetadata, locked: frozenset[str]) -> dict[str, Any]:
-    values = title_values(meta, locked) | text_values(meta, locked, _SERIES_TEXT)
-    if meta.year and "year" not in locked:
-        values["year"] = meta.year
-    return values | id_values(meta.ids, locked) | score_values(meta, locked)
-
-
 def episode_values(meta: ItemMetadata) -> dict[str, Any]:
     values = text_values(meta, frozenset(), _EPISODE_TEXT) | id_values(meta.ids, frozenset())
     air_date = parse_date(meta.release_date)
@@ -82,34 +71,20 @@ def episode_values(meta: ItemMetadata) -> dict[str, Any]:
 
 
 class SeriesWriter(RowWriter):
-    store = staticmethod(repo.save_series)
-    kind = "series"
+    kind, model, text, scores = "series", Series, _SERIES_TEXT, True
 
     async def describe(self, session: AsyncSession, ref: str, row: Series) -> ItemFacts:
         roots = await shared.library_roots(session, row.library_id)
         options, language = await shared.library_options(session, row.library_id)
-        return ItemFacts(
-            item_id=ref,
-            kind="series",
-            title=row.title,
-            year=row.year,
-            path=series_folder(await repo.series_file(session, row.id), roots),
-            ids=series_ids(row),
-            season_type=season_type(options),
-            language=language,
-            locked_fields=frozenset(row.locked_fields or ()),
+        return self.described(
+            ref, row, series_folder(await repo.series_file(session, row.id), roots),
+            ids=series_ids(row), season_type=season_type(options), language=language,
             current=ItemMetadata(
                 kind="series", title=row.title, original_title=row.original_title,
                 year=row.year, overview=row.overview, genres=tuple(row.genres or ()),
                 ids=series_ids(row),
             ),
         )  # fmt: skip
-
-    async def row(self, session: AsyncSession, item_id: uuid.UUID) -> Series | None:
-        return await repo.series(session, item_id)
-
-    def values(self, meta: ItemMetadata, row: Series) -> dict[str, Any]:
-        return series_values(meta, locked(row))
 
     async def after_save(
         self, session: AsyncSession, row: Series, meta: ItemMetadata, outcome: FetchOutcome,
@@ -121,9 +96,6 @@ class SeriesWriter(RowWriter):
             saved.refetch = [f"episode:{i}" for i in await repo.episode_ids(session, row.id)]
         elif meta.episodes:
             await _fill_episodes(session, row.id, meta.episodes, outcome, saved)
-
-    async def stale(self, session: AsyncSession, before: datetime, limit: int) -> Sequence[Stale]:
-        return await repo.stale_series(session, before, limit)
 
 
 def _find(episodes: Sequence[EpisodeMetadata], row: Episode) -> EpisodeMetadata | None:
@@ -153,7 +125,7 @@ async def _fill_episodes(
             release_date=found.air_date, runtime_minutes=found.runtime_minutes, ids=found.ids,
         )  # fmt: skip
         values = episode_values(meta) | {"metadata_status": "matched", "metadata_reason": reason}
-        await repo.save_episode(session, row.id, values)
+        await shared.save_fetched(session, Episode, row.id, values)
         saved.reindex.append(("episode", row.id))
         if found.still_url:
             target = {"item_id": f"episode:{row.id}", "item_kind": "episode", "kind": "still"}
@@ -161,18 +133,17 @@ async def _fill_episodes(
 
 
 class EpisodeWriter(RowWriter):
-    store = staticmethod(repo.save_episode)
-    kind = "episode"
+    kind, model = "episode", Episode
 
     async def facts(self, session: AsyncSession, ref: str, item_id: uuid.UUID) -> ItemFacts | None:
-        row = await repo.episode(session, item_id)
-        parent = await repo.series(session, row.series_id) if row is not None else None
+        row = await self.row(session, item_id)
+        parent = await shared.get_row(session, Series, row.series_id) if row else None
         if row is None or parent is None:
             return None
         options, language = await shared.library_options(session, row.library_id)
         order = season_type(options)
         absolute = order == "absolute" and row.absolute_number is not None
-        path = await repo.episode_file(session, row.id)
+        path = await shared.main_file_path(session, "episode", row.id)
         return ItemFacts(
             item_id=ref,
             kind="episode",
@@ -188,11 +159,5 @@ class EpisodeWriter(RowWriter):
             current=ItemMetadata(kind="episode", title=row.title, overview=row.overview),
         )
 
-    async def row(self, session: AsyncSession, item_id: uuid.UUID) -> Episode | None:
-        return await repo.episode(session, item_id)
-
     def values(self, meta: ItemMetadata, row: Episode) -> dict[str, Any]:
         return episode_values(meta)
-
-    async def stale(self, session: AsyncSession, before: datetime, limit: int) -> Sequence[Stale]:
-        return await repo.stale_episodes(session, before, limit)

@@ -5,41 +5,29 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import Date, Float, Index, Integer, String, Text
+from sqlalchemy import Date, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from revenge.catalog.columns import (
     CatalogRow,
+    Featured,
     MetadataState,
+    ProviderIds,
+    Scores,
     grouped,
     listed,
-    locked_fields,
     parent_fk,
-    text_array,
 )
 from revenge.infra.db.base import Base
 
 
-class Series(CatalogRow, MetadataState, Base):
+class Series(CatalogRow, MetadataState, Featured, Base):
     __tablename__ = "series"
     __table_args__ = (
         *listed("series"),
         Index("ix_series_year", "year", "id"),
         Index("ix_series_rating", "community_rating", "id"),
     )
-
-    title: Mapped[str] = mapped_column(Text, nullable=False)
-    sort_title: Mapped[str] = mapped_column(Text, nullable=False)
-    year: Mapped[int | None] = mapped_column(Integer)
-    overview: Mapped[str | None] = mapped_column(Text)
-    original_title: Mapped[str | None] = mapped_column(Text)
-    tvdb_id: Mapped[str | None] = mapped_column(String(32))
-    tmdb_id: Mapped[str | None] = mapped_column(String(32))
-    imdb_id: Mapped[str | None] = mapped_column(String(32))
-    genres: Mapped[list[str] | None] = text_array()
-    community_rating: Mapped[float | None] = mapped_column(Float)
-    runtime_minutes: Mapped[int | None] = mapped_column(Integer)
-    locked_fields: Mapped[list[str]] = locked_fields()
 
 
 class Season(CatalogRow, Base):
@@ -51,7 +39,7 @@ class Season(CatalogRow, Base):
     title: Mapped[str | None] = mapped_column(Text)
 
 
-class Episode(CatalogRow, MetadataState, Base):
+class Episode(CatalogRow, MetadataState, ProviderIds, Scores, Base):
     __tablename__ = "episodes"
     __table_args__ = (
         grouped("episodes"),
@@ -68,8 +56,3 @@ class Episode(CatalogRow, MetadataState, Base):
     air_date: Mapped[date | None] = mapped_column(Date)
     title: Mapped[str] = mapped_column(Text, nullable=False)
     overview: Mapped[str | None] = mapped_column(Text)
-    tvdb_id: Mapped[str | None] = mapped_column(String(32))
-    tmdb_id: Mapped[str | None] = mapped_column(String(32))
-    imdb_id: Mapped[str | None] = mapped_column(String(32))
-    community_rating: Mapped[float | None] = mapped_column(Float)
-    runtime_minutes: Mapped[int | None] = mapped_column(Integer)

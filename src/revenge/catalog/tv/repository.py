@@ -3,102 +3,68 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import KeyedUpsert
-from revenge.catalog.people.repository import delete_orphan_credits
 from revenge.catalog.repository import (
-    delete_orphan_states,
+    ListFilters,
+    children,
+    in_years,
     keyset_page,
     no_files_left,
-    scoped,
+    purge_orphans,
+    sorts,
     state_flag,
 )
 from revenge.catalog.state.models import UserItemState
 from revenge.catalog.tv.models import Episode, Season, Series
 
 if TYPE_CHECKING:
-    from revenge.catalog.browse import Browse
+    from revenge.catalog.repository import Window
 
 
-SERIES_SORTS = {
-    "title": Series.sort_title,
-    "year": Series.year,
-    "added": Series.created_at,
-    "rating": Series.community_rating,
-    "runtime": Series.runtime_minutes,
-}
-_SERIES = (
-    ("title", "text"),
-    ("sort_title", "text"),
-    ("year", "int"),
-    ("tvdb_id", "text"),
-    ("tmdb_id", "text"),
-    ("imdb_id", "text"),
-)
-_SEASONS = (("series_id", "uuid"), ("number", "int"))
-_EPISODES = (
-    ("series_id", "uuid"),
-    ("season_id", "uuid"),
-    ("season_number", "int"),
-    ("number", "int"),
-    ("ending_number", "int"),
-    ("absolute_number", "int"),
-    ("air_date", "date"),
-    ("title", "text"),
+SERIES_SORTS = sorts(Series, "title", "year", "added", "rating", "runtime")
+
+
+upsert_series = KeyedUpsert.of(
+    Series, "title", "sort_title", "year", "tvdb_id", "tmdb_id", "imdb_id"
 )
 
 
-upsert_series = KeyedUpsert("series", _SERIES)
-
-
-upsert_seasons = KeyedUpsert("seasons", _SEASONS)
+upsert_seasons = KeyedUpsert.of(Season, "series_id", "number")
 
 
 # The file decides which season an episode sits in; a move between seasons follows it.
-upsert_episodes = KeyedUpsert(
-    "episodes", _EPISODES, refresh=("season_id", "season_number", "ending_number")
-)
+upsert_episodes = KeyedUpsert.of(
+    Episode, "series_id", "season_id", "season_number", "number", "ending_number",
+    "absolute_number", "air_date", "title",
+    refresh=("season_id", "season_number", "ending_number"),
+)  # fmt: skip
 
 
 async def delete_orphans(session: AsyncSession) -> int:
     """Delete episodes without files, then empty seasons, then empty series."""
-    removed = 0
-    for stmt in (
+    deletes = (
         delete(Episode).where(no_files_left(Episode.id)),
         delete(Season).where(~select(Episode.id).where(Episode.season_id == Season.id).exists()),
         delete(Series).where(
             ~select(Season.id).where(Season.series_id == Series.id).exists(),
             no_files_left(Series.id),
         ),
-    ):
-        result = await session.execute(stmt)
-        removed += int(getattr(result, "rowcount", 0) or 0)
-    removed += await delete_orphan_states(session, "episode", Episode.__table__)
-    for kind, table in (("series", Series.__table__), ("episode", Episode.__table__)):
-        removed += await delete_orphan_credits(session, kind, table)
-    return removed + await delete_orphan_states(session, "series", Series.__table__)
+    )
+    gone = [("episode", Episode), ("series", Series)]
+    return await purge_orphans(session, deletes, states=gone, credits=gone)
 
 
-@dataclass(frozen=True)
-class SeriesFilters:
-    """Optional narrowing of the series list; played means every episode played by the caller."""
-
-    user_id: uuid.UUID
-    year_from: int | None = None
-    year_to: int | None = None
-    played: bool | None = None
+# The series list's narrowing; played means every episode played by the caller.
+SeriesFilters = ListFilters
 
 
 def _filtered(stmt: Select[Any], f: SeriesFilters) -> Select[Any]:
-    if f.year_from is not None:
-        stmt = stmt.where(Series.year >= f.year_from)
-    if f.year_to is not None:
-        stmt = stmt.where(Series.year <= f.year_to)
+    stmt = in_years(stmt, Series.year, f)
     if f.played is not None:
         unplayed = (
             select(Episode.id)
@@ -113,22 +79,14 @@ def _filtered(stmt: Select[Any], f: SeriesFilters) -> Select[Any]:
 
 
 async def list_series(
-    session: AsyncSession, browse: Browse, sort: str, filters: SeriesFilters
+    session: AsyncSession, browse: Window, sort: str, filters: SeriesFilters
 ) -> tuple[list[Series], int, str | None]:
     """A page of series the caller may see, with the cursor of the next page."""
-    stmt = scoped(select(Series), Series.library_id, browse.allowed, browse.library_id)
+    stmt = _filtered(select(Series), filters)
+    per_user = filters.played is not None
     return await keyset_page(
-        session, _filtered(stmt, filters), Series.id, SERIES_SORTS[sort], sort,
-        browse.descending, browse.limit, browse.offset, browse.cursor,
-        browse.counter(filters.played is not None),
-    )  # fmt: skip
-
-
-async def get_series(
-    session: AsyncSession, series_id: uuid.UUID, allowed: set[uuid.UUID] | None
-) -> Series | None:
-    stmt = scoped(select(Series).where(Series.id == series_id), Series.library_id, allowed, None)
-    return (await session.execute(stmt)).scalar_one_or_none()
+        session, stmt, Series, SERIES_SORTS[sort], sort, browse, per_user=per_user
+    )
 
 
 async def seasons_of(session: AsyncSession, series_id: uuid.UUID) -> list[tuple[Season, int]]:
@@ -140,26 +98,6 @@ async def seasons_of(session: AsyncSession, series_id: uuid.UUID) -> list[tuple[
     return [(s, int(n)) for s, n in rows.all()]
 
 
-async def get_season(
-    session: AsyncSession, season_id: uuid.UUID, allowed: set[uuid.UUID] | None
-) -> Season | None:
-    stmt = scoped(select(Season).where(Season.id == season_id), Season.library_id, allowed, None)
-    return (await session.execute(stmt)).scalar_one_or_none()
-
-
 async def episodes_of(session: AsyncSession, season_id: uuid.UUID) -> list[Episode]:
-    rows = await session.execute(
-        select(Episode)
-        .where(Episode.season_id == season_id)
-        .order_by(Episode.number.nulls_last(), Episode.air_date.nulls_last(), Episode.title)
-    )
-    return list(rows.scalars())
-
-
-async def get_episode(
-    session: AsyncSession, episode_id: uuid.UUID, allowed: set[uuid.UUID] | None
-) -> Episode | None:
-    stmt = scoped(
-        select(Episode).where(Episode.id == episode_id), Episode.library_id, allowed, None
-    )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    order = (Episode.number.nulls_last(), Episode.air_date.nulls_last(), Episode.title)
+    return await children(session, Episode.season_id, season_id, order)

@@ -31,17 +31,14 @@ _QUERY_KEYS = ("apikey", "api_key")
 
 
 @dataclass(frozen=True)
-class Client:
-    """The `Authorization: MediaBrowser Client=..., Device=..., DeviceId=..., Version=...`."""
+class Client(DeviceInfo):
+    """The `Authorization: MediaBrowser Client=..., Device=..., DeviceId=..., Version=...,
+    Token=...` header: the device it names, and the caller's token."""
 
-    name: str | None = None
-    device: str | None = None
-    device_id: str | None = None
-    version: str | None = None
     token: str | None = None
 
     def device_info(self) -> DeviceInfo:
-        return DeviceInfo(self.device_id, self.device, self.name, self.version)
+        return DeviceInfo(self.device_id, self.device_name, self.client_name, self.client_version)
 
 
 def client_of(request: Request) -> Client:
@@ -52,7 +49,7 @@ def client_of(request: Request) -> Client:
         if scheme.lower() in ("mediabrowser", "emby"):
             pairs = {k.lower(): v[:200] for k, v in _PAIR.findall(rest[:4000])}
     return Client(
-        pairs.get("client"), pairs.get("device"), pairs.get("deviceid"), pairs.get("version"),
+        pairs.get("deviceid"), pairs.get("device"), pairs.get("client"), pairs.get("version"),
         pairs.get("token"),
     )  # fmt: skip
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +16,7 @@ from revenge.api.auth import is_public
 from revenge.api.deps import app_runtime, check_principal
 from revenge.compat.jellyfin.auth import principal_of
 from revenge.compat.jellyfin.params import Query
-from revenge.errors import Unauthorized
+from revenge.errors import BadRequest, Unauthorized
 from revenge.identity import Principal
 from revenge.libraries.access import allowed_library_ids
 from revenge.runtime import Runtime
@@ -68,3 +70,13 @@ async def context(request: Request) -> AsyncIterator[Ctx]:
     async with runtime.db.transaction() as session:
         allowed = await allowed_library_ids(session, principal)
         yield Ctx(runtime, request, Query(request), principal, session, allowed, server_id(runtime))
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object with its keys in lower case (clients vary the case); no
+    body or another JSON value is an empty one."""
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("The body must be JSON.") from None
+    return {str(k).lower(): v for k, v in body.items()} if isinstance(body, dict) else {}

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 
 from revenge.catalog import video_service as video
+from revenge.catalog.me import service as home
 from revenge.catalog.music import service as music
 from revenge.compat.jellyfin import shapes
 from revenge.compat.jellyfin.common import Ctx, context, router
@@ -272,8 +273,8 @@ async def items(request: Request) -> Dto:
 
 async def resume(ctx: Ctx) -> Dto:
     start, limit = _page_args(ctx)
-    rows = await video.in_progress(ctx.session, ctx.user_id, ctx.allowed, start + limit)
-    found = await by_keys(ctx, [(kind, row.id) for kind, row, _ in rows])
+    rows = await home.in_progress(ctx.session, ctx.user_id, ctx.allowed, start + limit)
+    found = await by_keys(ctx, [(kind, row.id) for kind, row, _, _ in rows])
     return page(found[start:], len(found), start)
 
 
@@ -291,7 +292,7 @@ async def latest(request: Request) -> list[Dto]:
     async with context(request) as ctx:
         limit = ctx.q.integer("Limit", 20, 1, 100)
         parent = parse(ctx.q.get("ParentId"))
-        rows = await video.recently_added(ctx.session, ctx.allowed, 100 if parent else limit)
+        rows = await home.recently_added(ctx.session, ctx.allowed, 100 if parent else limit)
         if parent is not None:
             rows = [(k, r) for k, r in rows if getattr(r, "library_id", None) == parent[1]]
         return await by_keys(ctx, [(k, r.id) for k, r in rows[:limit]])
@@ -301,7 +302,7 @@ async def latest(request: Request) -> list[Dto]:
 async def next_up(request: Request) -> Dto:
     async with context(request) as ctx:
         start, limit = _page_args(ctx)
-        rows = await video.next_up(ctx.session, ctx.user_id, ctx.allowed, start + limit)
+        rows = await home.next_up(ctx.session, ctx.user_id, ctx.allowed, start + limit)
         wanted = parse(ctx.q.get("SeriesId"))
         if wanted is not None:
             rows = [r for r in rows if r.series_id == wanted[1]]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import uuid
 from typing import Any
 
@@ -12,7 +11,7 @@ from fastapi.responses import Response
 
 from revenge.catalog.state import service as state
 from revenge.compat.jellyfin import shapes
-from revenge.compat.jellyfin.common import Ctx, context, router
+from revenge.compat.jellyfin.common import Ctx, context, json_body, router
 from revenge.compat.jellyfin.ids import jid, parse, parse_many
 from revenge.compat.jellyfin.items import by_keys
 from revenge.compat.jellyfin.shapes import EMPTY, TICKS, Dto, page
@@ -25,14 +24,6 @@ STATEFUL = ("movie", "episode", "track", "audiobook", "podcast_episode", "album"
 _PLAYLIST_KINDS = {"video_playlist": "video", "audio_playlist": "audio"}
 
 
-async def _json(request: Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.body() or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("The body must be JSON.") from None
-    return {str(k).lower(): v for k, v in body.items()} if isinstance(body, dict) else {}
-
-
 def _item(value: Any) -> tuple[str, uuid.UUID]:
     key = parse(str(value) if value is not None else None)
     if key is None or key[0] not in STATEFUL:
@@ -41,7 +32,7 @@ def _item(value: Any) -> tuple[str, uuid.UUID]:
 
 
 async def _report(request: Request, stopped: bool) -> Response:
-    body = await _json(request)
+    body = await json_body(request)
     async with context(request) as ctx:
         kind, item_id = _item(body.get("itemid"))
         position_ticks = body.get("positionticks")
@@ -140,7 +131,7 @@ def _refs(keys: list[tuple[str, uuid.UUID]]) -> list[ItemRef]:
 
 @router.post("/Playlists")
 async def create_playlist(request: Request) -> Dto:
-    body = await _json(request)
+    body = await json_body(request)
     name = body.get("name")
     if not isinstance(name, str) or not 1 <= len(name.strip()) <= 200:
         raise BadRequest("Name is required.")

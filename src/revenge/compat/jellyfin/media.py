@@ -7,7 +7,6 @@ to every variant playlist and segment of the HLS ladder.
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -18,7 +17,7 @@ from revenge.api.files import stored_file_response
 from revenge.catalog import video_service as video
 from revenge.catalog.music import service as music
 from revenge.compat.jellyfin.auth import token_of
-from revenge.compat.jellyfin.common import Ctx, context, router
+from revenge.compat.jellyfin.common import Ctx, context, json_body, router
 from revenge.compat.jellyfin.ids import parse
 from revenge.compat.jellyfin.items import one
 from revenge.compat.jellyfin.shapes import Dto, ticks
@@ -177,14 +176,6 @@ def _source(item_id: str, f: FileDecisionOut, token: str) -> Dto:
     return source
 
 
-async def _body(request: Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.body() or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("The body must be JSON.") from None
-    return {str(k).lower(): v for k, v in body.items()} if isinstance(body, dict) else {}
-
-
 async def decide(ctx: Ctx, item_id: str, body: dict[str, Any]) -> Dto:
     key = parse(item_id)
     if key is None or key[0] not in ("movie", "episode", *PLAYABLE_AUDIO):
@@ -218,7 +209,7 @@ async def decide(ctx: Ctx, item_id: str, body: dict[str, Any]) -> Dto:
 @router.post("/Items/{item_id}/PlaybackInfo")
 async def playback_info(item_id: str, request: Request) -> Dto:
     """How this device plays the item: direct play, direct stream, or HLS transcoding."""
-    body = await _body(request)
+    body = await json_body(request)
     async with context(request) as ctx:
         return await decide(ctx, item_id, body)
 

@@ -95,8 +95,8 @@ async def authenticate_by_name(request: Request) -> dict[str, Any]:
         "User": shapes.user(user, server), "AccessToken": issued.access_token,
         "ServerId": server,
         "SessionInfo": {"Id": jid("server", issued.session.id), "UserId": jid("user", user.id),
-                        "UserName": user.username, "Client": client.name,
-                        "DeviceId": client.device_id, "DeviceName": client.device},
+                        "UserName": user.username, "Client": client.client_name,
+                        "DeviceId": client.device_id, "DeviceName": client.device_name},
     }  # fmt: skip
 
 

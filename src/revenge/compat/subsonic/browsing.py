@@ -8,7 +8,7 @@ from typing import Any
 from revenge.catalog.music import service as music
 from revenge.compat.subsonic import shapes
 from revenge.compat.subsonic.params import folder_id
-from revenge.compat.subsonic.protocol import MISSING_PARAMETER, Payload, SubsonicError, not_found
+from revenge.compat.subsonic.protocol import MISSING_PARAMETER, Payload, SubsonicError
 from revenge.compat.subsonic.registry import Ctx, method
 from revenge.libraries.service import visible_libraries
 from revenge.search.index import SearchQuery
@@ -82,31 +82,25 @@ async def get_indexes(ctx: Ctx) -> Payload:
 
 @method("getArtist")
 async def get_artist(ctx: Ctx) -> Payload:
-    _, artist_id = ctx.params.item("id", "artist")
-    found = await music.artist(ctx.session, ctx.allowed, ctx.user_id, artist_id)
-    if found is None:
-        raise not_found("Artist")
-    row, albums = found
+    row, albums = await ctx.named("artist", "Artist", music.artist)
     return {"artist": {**shapes.artist(row), "album": [shapes.album(a) for a in albums]}}
 
 
 @method("getAlbum")
 async def get_album(ctx: Ctx) -> Payload:
-    _, album_id = ctx.params.item("id", "album")
-    found = await music.album(ctx.session, ctx.allowed, ctx.user_id, album_id)
-    if found is None:
-        raise not_found("Album")
-    row, songs = found
+    row, songs = await ctx.named("album", "Album", music.album)
     return {"album": {**shapes.album(row), "song": [shapes.song(s) for s in songs]}}
 
 
 @method("getSong")
 async def get_song(ctx: Ctx) -> Payload:
-    _, track_id = ctx.params.item("id", "track")
-    found = await music.tracks(ctx.session, ctx.allowed, ctx.user_id, [track_id])
-    if not found:
-        raise not_found("Song")
-    return {"song": shapes.song(found[0])}
+    return {"song": shapes.song(await song(ctx))}
+
+
+async def song(ctx: Ctx) -> Any:
+    """The track the `id` parameter names (not found when hidden)."""
+    (found,) = await ctx.named("track", "Song", music.track)
+    return found
 
 
 def _list_filters(ctx: Ctx, kind: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from revenge.api.files import stored_file_response
 from revenge.catalog.audiobooks import service as audiobooks
 from revenge.catalog.music import service as music
 from revenge.catalog.podcasts import service as podcasts
+from revenge.compat.subsonic import browsing
 from revenge.compat.subsonic.protocol import Payload, not_found
 from revenge.compat.subsonic.registry import Ctx, method
 from revenge.images import image_service
@@ -135,11 +136,7 @@ def _lyrics_of(fd: int) -> str | None:
 
 @method("getLyricsBySongId")
 async def get_lyrics_by_song_id(ctx: Ctx) -> Payload:
-    _, track_id = ctx.params.item("id", "track")
-    found = await music.tracks(ctx.session, ctx.allowed, ctx.user_id, [track_id])
-    if not found:
-        raise not_found("Song")
-    song = found[0]
+    song = await browsing.song(ctx)
     lyrics: list[Payload] = []
     if song.file_id is not None:
         caller = Caller(ctx.user_id, ctx.principal.role == "admin")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
 from revenge.compat.subsonic.params import Params
-from revenge.compat.subsonic.protocol import Payload
+from revenge.compat.subsonic.protocol import Payload, not_found
 from revenge.identity import Principal
 
 if TYPE_CHECKING:
@@ -31,6 +31,19 @@ class Ctx:
     @property
     def user_id(self) -> uuid.UUID:
         return self.principal.user_id
+
+    async def named(self, kind: str, label: str, lookup: Lookup) -> Any:
+        """What `lookup(session, allowed, user id, id)` answers for the `id` parameter (an id
+        of `kind`); absent, hidden or empty: not found, as `label`."""
+        _, item_id = self.params.item("id", kind)
+        found = await lookup(self.session, self.allowed, self.user_id, item_id)
+        if not found:
+            raise not_found(label)
+        return found
+
+
+# (session, visible libraries, user id, item id) -> the item, or nothing when absent.
+Lookup = Callable[[AsyncSession, set[uuid.UUID] | None, uuid.UUID, uuid.UUID], Awaitable[Any]]
 
 
 Handler = Callable[[Ctx], Awaitable[Payload | Response]]

@@ -1,4 +1,4 @@
-"""Stored files (artwork, backups, later transcode segments) behind one interface.
+"""Stored files (artwork, backups, HLS transcode segments) behind one interface.
 
 Two backends, chosen by `[storage]` settings: a local folder (the default: the data
 directory, so files sit where they always did) and S3-compatible object storage, which lets

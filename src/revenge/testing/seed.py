@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import CursorResult, text
 
 from revenge.catalog.totals import CatalogTotals
 from revenge.runtime import Runtime
@@ -21,6 +21,7 @@ async def execute(runtime: Runtime, sql: str, **params: Any) -> list[dict[str, A
         # Written behind the catalogue writers' backs: cached list totals must follow.
         CatalogTotals(runtime.cache).changed(session)
         result = await session.execute(text(sql), params)
+        assert isinstance(result, CursorResult)  # a statement's result, which may have no rows
         return [dict(r) for r in result.mappings()] if result.returns_rows else []
 
 

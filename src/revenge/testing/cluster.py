@@ -17,8 +17,8 @@ from pathlib import Path
 
 import httpx
 
+from revenge.testing.processes import revenge_env, start_revenge, wait_for
 from revenge.testing.services import free_port
-from tests.support.processes import revenge_env, start_revenge, wait_for
 
 
 @dataclass

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-FIXTURES = Path(__file__).resolve().parents[1] / "metadata" / "fixtures"
+# Real answers of TMDb, TheTVDB and MusicBrainz, recorded for the metadata tests and benches.
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def fixture(name: str) -> Any:
@@ -83,6 +84,7 @@ class FakeApi:
             return [s for s in self.seen if path is None or s.path == path]
 
     def _answer(self, seen: Seen) -> Reply:
+        reply: Reply | Handler
         with self._lock:
             self.seen.append(seen)
             route = self.routes.get((seen.method, seen.path))
@@ -94,7 +96,7 @@ class FakeApi:
                 reply = Reply(404, {"error": "no such route"})
             else:
                 reply = route  # a handler, called outside the lock
-        return reply(seen) if callable(reply) and not isinstance(reply, Reply) else reply
+        return reply if isinstance(reply, Reply) else reply(seen)
 
     def start(self) -> None:
         api = self

@@ -28,13 +28,15 @@ def make_video(
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), "w") as out:
         video = out.add_stream(vcodec, rate=fps)
+        assert isinstance(video, av.VideoStream)
         video.width, video.height, video.pix_fmt = size[0], size[1], pix_fmt
         video.codec_context.time_base = Fraction(1, fps * 2)
-        params = {"g": str(keyint), "keyint_min": str(keyint)}
+        params: dict[str, object] = {"g": str(keyint), "keyint_min": str(keyint)}
         if vcodec == "libx265":
             params["x265-params"] = f"log-level=error:keyint={keyint}:min-keyint={keyint}"
         video.options = params
         audio = out.add_stream(acodec, rate=48000, layout=layout)
+        assert isinstance(audio, av.AudioStream)
         # Audio is written alongside the picture, as real files interleave them: a file with
         # all its audio at the end makes every reader decode far ahead to find it.
         tone = _tone(audio, seconds)
@@ -60,7 +62,7 @@ def _mux_until(
     """Encode and write the tone's frames that start before `until` seconds."""
     for frame in tone:
         out.mux(audio.encode(frame))
-        if (frame.pts + frame.samples) / 48000 >= until:
+        if ((frame.pts or 0) + frame.samples) / 48000 >= until:
             return
 
 

@@ -9,7 +9,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+# The checkout this package runs from (src/revenge/testing/ is three folders down).
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def revenge_env(**values: str) -> dict[str, str]:

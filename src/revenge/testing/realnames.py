@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from revenge.libraries.naming import parse_episode, parse_movie, parse_season_pack
-from tests.support.naming_conformance import find_corpus, load_cases
+from revenge.testing.naming_conformance import find_corpus, load_cases
 
 Case = Mapping[str, Any]
 __all__ = ["answer", "find_corpus", "group", "is_correct", "load_cases", "normalise"]

@@ -1,0 +1,19 @@
+"""Movies as the native routes and the protocol adapters read them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from revenge.catalog.movies import repository as repo
+from revenge.catalog.movies.models import Movie
+
+if TYPE_CHECKING:
+    from revenge.catalog.browse import Browse
+
+SORTS = tuple(repo.SORTS)
+
+
+async def page(browse: Browse, sort: str, **filters: Any) -> tuple[list[Movie], int, str | None]:
+    """A page of the movies the caller may see, narrowed by `MovieFilters`' fields."""
+    chosen = repo.MovieFilters(browse.principal.user_id, **filters)
+    return await repo.list_movies(browse.session, browse, sort, chosen)
