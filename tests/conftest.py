@@ -12,6 +12,7 @@ import psycopg
 import pytest
 import redis.asyncio as aioredis
 from fastapi import FastAPI
+from psycopg import sql
 
 from revenge.app import create_app
 from revenge.catalog.totals import CatalogTotals
@@ -63,20 +64,42 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
     await rt.close()
 
 
+# The tables holding rows, in one round trip (`alembic_version` is the migration marker).
+_NONEMPTY = """
+SELECT string_agg(format(
+    'SELECT %L WHERE EXISTS (SELECT 1 FROM %I)', tablename, tablename), ' UNION ALL ')
+FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'
+"""
+# The sequences of the tables' own columns (serial and identity) that were used.
+_USED_SEQUENCES = """
+SELECT format('%I', s.sequencename), s.start_value
+FROM pg_sequences s
+JOIN pg_class c ON c.relname = s.sequencename AND c.relkind = 'S'
+JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = s.schemaname
+JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+    AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+WHERE s.schemaname = 'public' AND s.last_value IS NOT NULL
+"""
+
+
 def truncate_all(database_url: str) -> None:
-    """Empty every table except the migration marker (faster than a new database)."""
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-                " AND tablename <> 'alembic_version'"
-            )
-        ]
+    """Empty every table except the migration marker and restart the tables' sequences, as
+    `TRUNCATE ... RESTART IDENTITY CASCADE` of them all would.
+
+    Only the tables holding rows are emptied, by DELETE with foreign keys and triggers off
+    (a replica session): TRUNCATE makes and syncs new files for each of the ~70 tables, which
+    took over a second per test on a busy machine, against milliseconds for the few rows a
+    test leaves.
+    """
+    with psycopg.connect(database_url) as conn:
+        (union,) = conn.execute(_NONEMPTY).fetchone() or (None,)
+        tables = [r[0] for r in conn.execute(union)] if union else []
         if tables:
-            conn.execute(
-                "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
-            )
+            conn.execute("SET LOCAL session_replication_role = replica")
+            for table in tables:
+                conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+        for name, start in conn.execute(_USED_SEQUENCES).fetchall():
+            conn.execute("SELECT setval(%s::regclass, %s, false)", (name, start))
 
 
 async def clear_login_limits(runtime: Runtime) -> None:

@@ -65,8 +65,14 @@ def instances(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[dic
     finally:
         for proc, _ in procs.values():
             proc.terminate()
-        for proc, _ in procs.values():
-            proc.wait(timeout=20)
+        try:
+            for proc, _ in procs.values():
+                proc.wait(timeout=20)
+        finally:  # a node that ignored SIGTERM fails the test, and is not left running
+            for proc, _ in procs.values():
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
 
 
 async def test_change_reaches_other_processes_within_a_second(

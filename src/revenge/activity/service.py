@@ -26,6 +26,7 @@ from revenge.activity import repository as repo
 from revenge.activity.models import ActivityEntry
 from revenge.activity.repository import ActivityFilter as ActivityFilter
 from revenge.config import ActivitySettings
+from revenge.infra.aio import wait_event
 from revenge.infra.db.engine import Database
 
 log = logging.getLogger(__name__)
@@ -181,8 +182,7 @@ class ActivityLog:
     async def _run(self) -> None:
         backoff = self._cfg.flush_interval_seconds
         while not self._stopping:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+            await wait_event(self._wake, backoff)
             self._wake.clear()
             if self._stopping:
                 return

@@ -9,13 +9,13 @@ that deletes it: a relay that dies half-way leaves the rows for the next one.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import TYPE_CHECKING
 
 from revenge.events import repository as repo
 from revenge.events.live import LiveBus, LiveEvent
 from revenge.events.models import OutboxEvent
+from revenge.infra.aio import stop_task, wait_event
 from revenge.notifications.events import NotificationEvent
 from revenge.server_settings.bus import ChangeListener
 
@@ -50,17 +50,14 @@ class Relay:
 
     async def close(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop_task(self._task)
             self._task = None
         await self._listener.close()
 
     async def _run(self) -> None:
         poll = self._rt.settings.events.relay_poll_seconds
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), poll)
+            await wait_event(self._wake, poll)
             self._wake.clear()
             try:
                 while await self.relay_once() == _BATCH:

@@ -93,7 +93,9 @@ async def _stream(
         yield b": connected\n\n"
         while (left := ends - time.monotonic()) > 0:
             try:
-                event = await asyncio.wait_for(viewer.queue.get(), min(left, cfg.heartbeat_seconds))
+                # Not wait_for: on 3.11 it can lose the cancellation of a client that left.
+                async with asyncio.timeout(min(left, cfg.heartbeat_seconds)):
+                    event = await viewer.queue.get()
             except TimeoutError:
                 if not await _still_allowed(request, runtime, session_id):
                     return

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from watchfiles import awatch
 
+from revenge.infra.aio import wait_event
 from revenge.infra.db.locks import advisory_lock
 from revenge.libraries import repository as repo
 from revenge.libraries.scanner.walk import within
@@ -112,8 +113,7 @@ class LibraryWatcher:
 
     async def _sleep(self, seconds: float) -> None:
         """Wait `seconds`, or less when stopping or the setting changes."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        await wait_event(self._wake, seconds)
 
     async def _hold_lock_and_watch(self) -> None:
         async with advisory_lock(self.runtime.db.engine, *WATCHER_LOCK) as held:

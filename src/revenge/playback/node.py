@@ -8,11 +8,11 @@ that has ended, whoever ended it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from typing import TYPE_CHECKING
 
+from revenge.infra.aio import stop_task
 from revenge.infra.storage import open_storage
 from revenge.playback import repository as repo
 from revenge.playback.producer import SegmentProducer
@@ -38,9 +38,8 @@ class PlaybackNode:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop_task(self._task)
+            self._task = None
         self.producer.close()
 
     async def reap(self) -> list[uuid.UUID]:

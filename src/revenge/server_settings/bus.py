@@ -17,6 +17,7 @@ import psycopg
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from revenge.infra.aio import stop_task
 from revenge.infra.db.engine import connection_name
 
 log = logging.getLogger(__name__)
@@ -49,10 +50,9 @@ class ChangeListener:
 
     async def close(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            # Bounded: a Redis pub/sub cancelled mid-read can wait forever to unsubscribe.
-            with contextlib.suppress(asyncio.CancelledError, TimeoutError, Exception):
-                await asyncio.wait_for(asyncio.shield(self._task), timeout=2.0)
+            # Cancelled again while it runs on: a Redis pub/sub cancelled mid-read can swallow
+            # the cancellation, or wait forever to unsubscribe.
+            await stop_task(self._task)
             self._task = None
         if self._redis is not None:
             await self._redis.aclose()

@@ -27,6 +27,7 @@ from pgqueuer.errors import RetryRequested
 from pgqueuer.executors import DatabaseRetryEntrypointExecutor, EntrypointExecutorParameters
 from pgqueuer.models import Context, Job
 
+from revenge.infra.aio import wait_event
 from revenge.infra.db.engine import connection_name
 from revenge.infra.jobs.context import ExpectedJobFailure, JobContext
 from revenge.infra.jobs.registry import QUEUES, TaskSpec
@@ -222,8 +223,7 @@ class Worker:
             await self._disconnect()
             if time.monotonic() - ran_since > _HEALTHY_RUN_SECONDS:
                 delay = _BACKOFF_MIN
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), timeout=delay)
+            await wait_event(self._stopping, delay)
             delay = min(delay * 2, _BACKOFF_MAX)
 
     async def _run_once(self) -> None:
