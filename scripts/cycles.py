@@ -4,12 +4,8 @@
 The graph is grimp's (the library under import-linter): module imports, type-only ones
 (`if TYPE_CHECKING:`) left out, folded to top-level packages (`revenge.catalog`, ...;
 top-level modules such as `revenge.runtime` count as their own node). A cycle is printed
-as its packages, then one import that makes each edge of it.
-
-`--baseline FILE` turns it into a ratchet while the cycles of today are being cut: only an
-edge inside a cycle that FILE does not list fails (a new import joining packages in a
-circle); listed edges no longer in any cycle are reported, to be deleted from FILE.
-`--write-baseline FILE` records today's edges.
+as its packages, then one import that makes each edge of it. `scripts/check` runs it: a new
+import that joins packages in a circle fails CI.
 """
 
 from __future__ import annotations
@@ -17,7 +13,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import defaultdict
-from pathlib import Path
 
 import grimp
 
@@ -79,39 +74,21 @@ def strongly_connected(edges: dict[str, set[str]]) -> list[list[str]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--baseline", type=Path, help="fail only on edges not listed here")
-    parser.add_argument("--write-baseline", type=Path, help="record today's cycle edges")
-    parser.add_argument("--quiet", action="store_true", help="print only what fails")
-    args = parser.parse_args()
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     edges, example = package_graph()
     groups = strongly_connected(edges)
-    in_cycles: list[tuple[str, str]] = []
+    inside = 0
     for group in groups:
         members = set(group)
-        if not args.quiet:
-            print(f"cycle of {len(group)} packages: {' '.join(group)}")
+        print(f"cycle of {len(group)} packages: {' '.join(group)}")
         for a in group:
             for b in sorted(edges[a] & members):
-                in_cycles.append((a, b))
+                inside += 1
                 module, imported = example[(a, b)]
-                if not args.quiet:
-                    print(f"    {a} -> {b}   ({module} imports {imported})")
+                print(f"    {a} -> {b}   ({module} imports {imported})")
     print(f"{len(groups)} cycle(s) between the top-level packages of {ROOT}", end="")
-    print(f" ({len(in_cycles)} package imports inside them)")
-    if args.write_baseline:
-        args.write_baseline.write_text("".join(f"{a} -> {b}\n" for a, b in in_cycles))
-        return 0
-    if args.baseline is None:
-        return 1 if groups else 0
-    known = {tuple(line.split(" -> ")) for line in args.baseline.read_text().splitlines() if line}
-    new = [edge for edge in in_cycles if edge not in known]
-    for a, b in new:
-        module, imported = example[(a, b)]
-        print(f"NEW import in a cycle: {a} -> {b}   ({module} imports {imported})")
-    for a, b in sorted(known - set(in_cycles)):
-        print(f"no longer in a cycle (delete it from {args.baseline}): {a} -> {b}")
-    return 1 if new else 0
+    print(f" ({inside} package imports inside them)")
+    return 1 if groups else 0
 
 
 if __name__ == "__main__":
