@@ -28,14 +28,21 @@ _PRIMARY = re.compile(r"^[a-z]{2,3}([-_][a-z0-9]{2,8})*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
-class Sidecar:
-    file_name: str
+class SubtitleFacts:
+    """What a subtitle track is, inside the video or beside it: its format, language,
+    title and flags."""
+
     format: str
     language: str | None
     title: str | None
     is_default: bool
     is_forced: bool
     is_sdh: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Sidecar(SubtitleFacts):
+    file_name: str
 
     @property
     def convertible(self) -> bool:
@@ -79,8 +86,8 @@ def describe(name: str, stem: str) -> Sidecar | None:
         language = "hi"  # alone, `hi` is Hindi; beside a language, hearing impaired
     sdh = bool(_SDH - {"hi"} & set(lowered)) or ("hi" in lowered and language != "hi")
     return Sidecar(
-        name, fmt, language, " ".join(others) or None, "default" in lowered,
-        bool(_FORCED & set(lowered)), sdh,
+        fmt, language, " ".join(others) or None, "default" in lowered,
+        bool(_FORCED & set(lowered)), sdh, file_name=name,
     )  # fmt: skip
 
 

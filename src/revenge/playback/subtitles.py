@@ -34,7 +34,7 @@ from revenge.libraries.access import allowed_library_ids
 from revenge.playback import subtitle_repository as repo
 from revenge.playback.audio import as_principal
 from revenge.playback.converter import MediaUnreadable
-from revenge.playback.subtitle_names import TEXT_FORMATS, normalise_language
+from revenge.playback.subtitle_names import TEXT_FORMATS, SubtitleFacts, normalise_language
 from revenge.playback.subtitle_repository import VideoFile as VideoFile
 from revenge.streaming.files import open_confined
 from revenge.streaming.signing import MediaCaller
@@ -56,16 +56,10 @@ _CONVERSIONS = 2  # at once per process; more wait their turn (subtitles are sma
 
 
 @dataclass(frozen=True, slots=True)
-class SubtitleTrack:
+class SubtitleTrack(SubtitleFacts):
     id: str
     media_file_id: uuid.UUID
     source: Literal["embedded", "external"]
-    format: str
-    language: str | None
-    title: str | None
-    is_default: bool
-    is_forced: bool
-    is_sdh: bool
     convertible: bool
     stream_index: int | None = None
     file_name: str | None = None
@@ -79,16 +73,16 @@ def vtt_path(file_id: uuid.UUID, track_id: str) -> str:
 def _embedded_track(row: Row[Any]) -> SubtitleTrack:
     codec = (row.codec or "unknown").lower()
     return SubtitleTrack(
-        f"e{row.stream_index}", row.media_file_id, "embedded", codec,
-        normalise_language(row.language), row.title, row.is_default, row.is_forced,
-        bool(row.title and _SDH_TITLE.search(row.title)), codec in TEXT_CODECS, row.stream_index,
+        codec, normalise_language(row.language), row.title, row.is_default, row.is_forced,
+        bool(row.title and _SDH_TITLE.search(row.title)), f"e{row.stream_index}",
+        row.media_file_id, "embedded", codec in TEXT_CODECS, row.stream_index,
     )  # fmt: skip
 
 
 def _external_track(row: Row[Any]) -> SubtitleTrack:
     return SubtitleTrack(
-        f"x{row.position}", row.media_file_id, "external", row.format, row.language,
-        row.title, row.is_default, row.is_forced, row.is_sdh, row.format in TEXT_FORMATS,
+        row.format, row.language, row.title, row.is_default, row.is_forced, row.is_sdh,
+        f"x{row.position}", row.media_file_id, "external", row.format in TEXT_FORMATS,
         file_name=row.file_name,
     )  # fmt: skip
 
