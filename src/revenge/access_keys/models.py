@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ARRAY, DateTime, ForeignKey, Index, LargeBinary, String, Text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import ARRAY, DateTime, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, created_ts, uuid_pk
+from revenge.infra.db.base import Base, created_ts, uuid_fk, uuid_pk
 
 
 class AccessKey(Base):
@@ -17,9 +16,7 @@ class AccessKey(Base):
     __table_args__ = (Index("uq_access_keys_key_hash", "key_hash", unique=True),)
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    user_id: Mapped[uuid.UUID] = uuid_fk("users.id", nullable=False, index=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     key_hash: Mapped[bytes] = mapped_column(LargeBinary(32), nullable=False)
     prefix: Mapped[str] = mapped_column(String(16), nullable=False)

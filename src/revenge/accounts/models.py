@@ -9,7 +9,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
-    ForeignKey,
     Identity,
     Index,
     LargeBinary,
@@ -18,10 +17,10 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import INET, JSONB, UUID
+from sqlalchemy.dialects.postgresql import INET, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, Timestamps, created_ts, updated_ts, uuid_pk
+from revenge.infra.db.base import Base, Timestamps, created_ts, updated_ts, uuid_fk, uuid_pk
 
 
 class User(Base):
@@ -59,9 +58,7 @@ class RecoveryCode(Base):
     __table_args__ = (Index("ix_recovery_codes_user", "user_id"),)
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-    )
+    user_id: Mapped[uuid.UUID] = uuid_fk("users.id", nullable=False)
     code_hash: Mapped[bytes] = mapped_column(LargeBinary(32), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_ts()
@@ -90,12 +87,8 @@ class OidcLink(Base):
     __table_args__ = (Index("uq_oidc_links_issuer_subject", "issuer", "subject", unique=True),)
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    provider_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("oidc_providers.id", ondelete="CASCADE"), nullable=False
-    )
+    user_id: Mapped[uuid.UUID] = uuid_fk("users.id", nullable=False, index=True)
+    provider_id: Mapped[uuid.UUID] = uuid_fk("oidc_providers.id", nullable=False)
     issuer: Mapped[str] = mapped_column(Text, nullable=False)
     subject: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[datetime] = created_ts()
@@ -110,12 +103,8 @@ class OidcFlow(Base):
     # sha256 of the state (kind "state") or of the one-time login code (kind "login").
     key_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
-    provider_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("oidc_providers.id", ondelete="CASCADE")
-    )
-    user_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE")
-    )
+    provider_id: Mapped[uuid.UUID | None] = uuid_fk("oidc_providers.id")
+    user_id: Mapped[uuid.UUID | None] = uuid_fk("users.id")
     data: Mapped[dict[str, str]] = mapped_column(
         JSONB, nullable=False, server_default=text("'{}'::jsonb")
     )
@@ -144,9 +133,7 @@ class AppPassword(Base):
     __tablename__ = "app_passwords"
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    user_id: Mapped[uuid.UUID] = uuid_fk("users.id", nullable=False, index=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     secret_encrypted: Mapped[str] = mapped_column(Text, nullable=False)
     prefix: Mapped[str] = mapped_column(String(8), nullable=False)

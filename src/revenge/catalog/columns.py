@@ -5,18 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy import DateTime, Float, Index, Integer, String, Text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import created_ts, updated_ts, uuid_pk
+from revenge.infra.db.base import created_ts, updated_ts, uuid_fk, uuid_pk
 
 
 def library_fk() -> Mapped[uuid.UUID]:
     """The owning library; deleting it deletes the row (never any file)."""
-    return mapped_column(
-        UUID(as_uuid=True), ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False
-    )
+    return uuid_fk("libraries.id", nullable=False)
 
 
 def group_key() -> Mapped[str]:
@@ -26,9 +24,7 @@ def group_key() -> Mapped[str]:
 
 def parent_fk(target: str) -> Mapped[uuid.UUID]:
     """A required parent row, deleted with it."""
-    return mapped_column(
-        UUID(as_uuid=True), ForeignKey(target, ondelete="CASCADE"), nullable=False, index=True
-    )
+    return uuid_fk(target, nullable=False, index=True)
 
 
 def text_array() -> Mapped[list[str] | None]:

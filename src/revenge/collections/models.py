@@ -6,19 +6,17 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, text
+from sqlalchemy import Float, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from revenge.catalog.registry import KINDS
-from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
+from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_fk, uuid_pk
 
 
 class _CollectionColumns:
     id: Mapped[uuid.UUID] = uuid_pk()
-    library_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("libraries.id", ondelete="CASCADE"), index=True
-    )
+    library_id: Mapped[uuid.UUID | None] = uuid_fk("libraries.id", index=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(32), nullable=False, server_default="manual")
@@ -51,11 +49,7 @@ def _member_table(collection: type[Base], item_table: str, item_column: str) -> 
     table = f"{collection.__tablename__.removesuffix('s')}_{item_table}"
     columns: dict[str, Any] = {
         "__tablename__": table,
-        "collection_id": mapped_column(
-            UUID(as_uuid=True),
-            ForeignKey(f"{collection.__tablename__}.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
+        "collection_id": uuid_fk(f"{collection.__tablename__}.id", primary_key=True),
         item_column: mapped_column(UUID(as_uuid=True), primary_key=True),
         "position": mapped_column(Float, nullable=False),
     }

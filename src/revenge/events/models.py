@@ -7,11 +7,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Identity, Index, String, Text
+from sqlalchemy import BigInteger, Boolean, Identity, Index, String, Text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, created_ts
+from revenge.infra.db.base import Base, created_ts, uuid_fk
 
 
 class OutboxEvent(Base):
@@ -40,9 +40,7 @@ class PendingNewItem(Base):
     __table_args__ = (Index("ix_event_pending_items_library_id", "library_id"),)
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    library_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False
-    )
+    library_id: Mapped[uuid.UUID] = uuid_fk("libraries.id", nullable=False)
     item_kind: Mapped[str] = mapped_column(String(32), nullable=False)
     item_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
 
@@ -52,9 +50,7 @@ class SignInOrigin(Base):
 
     __tablename__ = "sign_in_origins"
 
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[uuid.UUID] = uuid_fk("users.id", primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     value: Mapped[str] = mapped_column(Text, primary_key=True)
     first_seen_at: Mapped[datetime] = created_ts()

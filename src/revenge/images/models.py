@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
-    ForeignKey,
     Integer,
     String,
     Text,
@@ -17,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, Timestamps, created_ts, updated_ts, uuid_pk
+from revenge.infra.db.base import Base, Timestamps, created_ts, updated_ts, uuid_fk, uuid_pk
 
 IMAGE_FORMATS = ("jpeg", "png", "webp", "gif", "avif")
 SOURCE_STATUSES = ("stored", "refused", "failed")
@@ -54,9 +53,7 @@ class ImageSource(Timestamps, Base):
     source: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     reason: Mapped[str | None] = mapped_column(Text)
-    image_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("images.id", ondelete="SET NULL"), index=True
-    )
+    image_id: Mapped[uuid.UUID | None] = uuid_fk("images.id", ondelete="SET NULL", index=True)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 
 
@@ -70,7 +67,5 @@ class ItemImage(Base):
     item_kind: Mapped[str] = mapped_column(String(16), nullable=False)
     item_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
-    image_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("images.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    image_id: Mapped[uuid.UUID] = uuid_fk("images.id", nullable=False, index=True)
     updated_at: Mapped[datetime] = updated_ts()

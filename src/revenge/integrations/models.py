@@ -11,16 +11,15 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Float,
-    ForeignKey,
     Index,
     String,
     Text,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, Timestamps, uuid_pk
+from revenge.infra.db.base import Base, Timestamps, uuid_fk, uuid_pk
 
 ARR_KINDS = ("radarr", "sonarr", "lidarr")
 FEED_MODES = ("download", "stream")
@@ -56,9 +55,7 @@ class ScanRequest(Base):
 
     __tablename__ = "integration_scan_requests"
 
-    library_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("libraries.id", ondelete="CASCADE"), primary_key=True
-    )
+    library_id: Mapped[uuid.UUID] = uuid_fk("libraries.id", primary_key=True)
     folder: Mapped[str] = mapped_column(Text, primary_key=True)
     requested_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=text("clock_timestamp()")
@@ -76,9 +73,7 @@ class PodcastFeed(Timestamps, Base):
 
     id: Mapped[uuid.UUID] = uuid_pk()
     url: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
-    library_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False
-    )
+    library_id: Mapped[uuid.UUID] = uuid_fk("libraries.id", nullable=False)
     mode: Mapped[str] = mapped_column(String(16), nullable=False, server_default="download")
     # The show's folder under the library's first folder, fixed at the first good poll.
     folder: Mapped[str | None] = mapped_column(Text)
@@ -109,9 +104,7 @@ class PodcastFeedEpisode(Timestamps, Base):
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    feed_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("podcast_feeds.id", ondelete="CASCADE"), nullable=False
-    )
+    feed_id: Mapped[uuid.UUID] = uuid_fk("podcast_feeds.id", nullable=False)
     guid: Mapped[str] = mapped_column(Text, nullable=False)
     title: Mapped[str] = mapped_column(Text, nullable=False)
     description: Mapped[str | None] = mapped_column(Text)

@@ -12,7 +12,6 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Float,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, Timestamps, created_ts, uuid_pk
+from revenge.infra.db.base import Base, Timestamps, created_ts, uuid_fk, uuid_pk
 
 
 class Library(Timestamps, Base):
@@ -47,12 +46,7 @@ class LibraryPath(Base):
     __tablename__ = "library_paths"
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    library_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True),
-        ForeignKey("libraries.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
+    library_id: Mapped[uuid.UUID] = uuid_fk("libraries.id", nullable=False, index=True)
     path: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
 
 
@@ -61,9 +55,7 @@ class LibraryFolder(Base):
 
     __tablename__ = "library_folders"
 
-    library_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("libraries.id", ondelete="CASCADE"), primary_key=True
-    )
+    library_id: Mapped[uuid.UUID] = uuid_fk("libraries.id", primary_key=True)
     path: Mapped[str] = mapped_column(Text, primary_key=True)
     # None: list the folder on every scan (reached through a link, or changed too recently).
     mtime_ns: Mapped[int | None] = mapped_column(BigInteger)
@@ -81,9 +73,7 @@ class LibraryScan(Base):
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    library_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False
-    )
+    library_id: Mapped[uuid.UUID] = uuid_fk("libraries.id", nullable=False)
     type: Mapped[str] = mapped_column(String(16), nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="queued")
     files_seen: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
@@ -103,15 +93,8 @@ class LibraryScan(Base):
 class LibraryAccess(Base):
     __tablename__ = "library_access"
 
-    library_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("libraries.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True),
-        ForeignKey("users.id", ondelete="CASCADE"),
-        primary_key=True,
-        index=True,
-    )
+    library_id: Mapped[uuid.UUID] = uuid_fk("libraries.id", primary_key=True)
+    user_id: Mapped[uuid.UUID] = uuid_fk("users.id", primary_key=True, index=True)
 
 
 MEDIA_KINDS = ("video", "audio")
@@ -144,9 +127,7 @@ class MediaFile(Timestamps, Base):
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    library_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False
-    )
+    library_id: Mapped[uuid.UUID] = uuid_fk("libraries.id", nullable=False)
     path: Mapped[str] = mapped_column(Text, nullable=False)
     folder: Mapped[str] = mapped_column(Text, nullable=False)
     kind: Mapped[str] = mapped_column(String(8), nullable=False)
@@ -181,9 +162,7 @@ class MediaStream(Base):
         CheckConstraint("kind IN ('video', 'audio', 'subtitle', 'other')", name="stream_kind"),
     )
 
-    media_file_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("media_files.id", ondelete="CASCADE"), primary_key=True
-    )
+    media_file_id: Mapped[uuid.UUID] = uuid_fk("media_files.id", primary_key=True)
     index: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(8), nullable=False)
     codec: Mapped[str | None] = mapped_column(String(32))

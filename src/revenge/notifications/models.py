@@ -10,7 +10,6 @@ from sqlalchemy import (
     ARRAY,
     BigInteger,
     Boolean,
-    ForeignKey,
     Identity,
     Index,
     Integer,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, Timestamps, created_ts, uuid_pk
+from revenge.infra.db.base import Base, Timestamps, created_ts, uuid_fk, uuid_pk
 
 
 class NotificationChannel(Timestamps, Base):
@@ -38,9 +37,7 @@ class NotificationChannel(Timestamps, Base):
     secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     events: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
     enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="true")
-    created_by: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
-    )
+    created_by: Mapped[uuid.UUID | None] = uuid_fk("users.id", ondelete="SET NULL")
 
 
 class NotificationSubscription(Base):
@@ -53,9 +50,7 @@ class NotificationSubscription(Base):
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-    )
+    user_id: Mapped[uuid.UUID] = uuid_fk("users.id", nullable=False)
     event_type: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at: Mapped[datetime] = created_ts()
 
@@ -73,11 +68,7 @@ class NotificationAttempt(Base):
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    channel_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True),
-        ForeignKey("notification_channels.id", ondelete="CASCADE"),
-        nullable=False,
-    )
+    channel_id: Mapped[uuid.UUID] = uuid_fk("notification_channels.id", nullable=False)
     event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
     event_type: Mapped[str] = mapped_column(String(64), nullable=False)
     recipient: Mapped[str | None] = mapped_column(String(320))

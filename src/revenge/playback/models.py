@@ -11,7 +11,6 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Float,
-    ForeignKey,
     Index,
     String,
     Text,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, created_ts, uuid_pk
+from revenge.infra.db.base import Base, created_ts, uuid_fk, uuid_pk
 
 
 class PlaybackSession(Base):
@@ -38,13 +37,9 @@ class PlaybackSession(Base):
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-    )
+    user_id: Mapped[uuid.UUID] = uuid_fk("users.id", nullable=False)
     auth_session_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
-    media_file_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("media_files.id", ondelete="CASCADE"), nullable=False
-    )
+    media_file_id: Mapped[uuid.UUID] = uuid_fk("media_files.id", nullable=False)
     item_kind: Mapped[str | None] = mapped_column(String(16))
     item_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     method: Mapped[str] = mapped_column(String(16), nullable=False)

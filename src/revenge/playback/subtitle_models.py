@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base
+from revenge.infra.db.base import Base, uuid_fk
 
 
 class MediaSubtitle(Base):
@@ -20,9 +19,7 @@ class MediaSubtitle(Base):
 
     __tablename__ = "media_subtitles"
 
-    media_file_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("media_files.id", ondelete="CASCADE"), primary_key=True
-    )
+    media_file_id: Mapped[uuid.UUID] = uuid_fk("media_files.id", primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     # The name only: the file lives in the video's folder, and is opened there, confined.
     file_name: Mapped[str] = mapped_column(Text, nullable=False)

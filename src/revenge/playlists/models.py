@@ -6,18 +6,16 @@ import uuid
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Float, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
+from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_fk, uuid_pk
 
 
 class _PlaylistColumns:
     id: Mapped[uuid.UUID] = uuid_pk()
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    user_id: Mapped[uuid.UUID] = uuid_fk("users.id", nullable=False, index=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str | None] = mapped_column(Text)
     is_public: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
@@ -54,8 +52,7 @@ class _ItemColumns:
 
     @declared_attr
     def playlist_id(cls) -> Mapped[uuid.UUID]:
-        target = ForeignKey(f"{cls.playlists}.id", ondelete="CASCADE")
-        return mapped_column(UUID(as_uuid=True), target, nullable=False)
+        return uuid_fk(f"{cls.playlists}.id", nullable=False)
 
     @declared_attr
     def item_type(cls) -> Mapped[str]:

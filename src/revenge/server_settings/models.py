@@ -6,11 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy import String
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, updated_ts
+from revenge.infra.db.base import Base, updated_ts, uuid_fk
 
 
 class ServerSetting(Base):
@@ -19,6 +19,4 @@ class ServerSetting(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     value: Mapped[Any] = mapped_column(JSONB, nullable=False)
     updated_at: Mapped[datetime] = updated_ts()
-    updated_by: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
-    )
+    updated_by: Mapped[uuid.UUID | None] = uuid_fk("users.id", ondelete="SET NULL")

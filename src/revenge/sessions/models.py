@@ -9,7 +9,6 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     DateTime,
-    ForeignKey,
     Index,
     LargeBinary,
     SmallInteger,
@@ -17,10 +16,10 @@ from sqlalchemy import (
     Text,
     text,
 )
-from sqlalchemy.dialects.postgresql import INET, UUID
+from sqlalchemy.dialects.postgresql import INET
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, created_ts, uuid_pk
+from revenge.infra.db.base import Base, created_ts, uuid_fk, uuid_pk
 
 
 class Session(Base):
@@ -40,9 +39,7 @@ class Session(Base):
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-    )
+    user_id: Mapped[uuid.UUID] = uuid_fk("users.id", nullable=False)
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), nullable=False)
     refresh_token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), nullable=False)
     previous_refresh_token_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
@@ -68,12 +65,7 @@ class RetiredRefreshToken(Base):
     __tablename__ = "retired_refresh_tokens"
 
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True),
-        ForeignKey("sessions.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
+    session_id: Mapped[uuid.UUID] = uuid_fk("sessions.id", nullable=False, index=True)
     retired_at: Mapped[datetime] = created_ts()
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import CheckConstraint, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from revenge.catalog.columns import CatalogRow, MetadataState, Titled, listed, text_array
-from revenge.infra.db.base import Base
+from revenge.infra.db.base import Base, uuid_fk
 
 
 class Audiobook(CatalogRow, MetadataState, Titled, Base):
@@ -33,9 +32,7 @@ class AudiobookPerson(Base):
     __tablename__ = "audiobook_people"
     __table_args__ = (CheckConstraint("role IN ('author', 'narrator')", name="person_role"),)
 
-    audiobook_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("audiobooks.id", ondelete="CASCADE"), primary_key=True
-    )
+    audiobook_id: Mapped[uuid.UUID] = uuid_fk("audiobooks.id", primary_key=True)
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text, nullable=False)
@@ -46,13 +43,11 @@ class AudiobookChapter(Base):
 
     __tablename__ = "audiobook_chapters"
 
-    audiobook_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("audiobooks.id", ondelete="CASCADE"), primary_key=True
-    )
+    audiobook_id: Mapped[uuid.UUID] = uuid_fk("audiobooks.id", primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(Text, nullable=False)
-    media_file_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("media_files.id", ondelete="SET NULL"), index=True
+    media_file_id: Mapped[uuid.UUID | None] = uuid_fk(
+        "media_files.id", ondelete="SET NULL", index=True
     )
     start_seconds: Mapped[float] = mapped_column(Float, nullable=False, server_default="0")
     end_seconds: Mapped[float | None] = mapped_column(Float)

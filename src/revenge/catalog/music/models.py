@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import Boolean, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from revenge.catalog.columns import (
@@ -18,13 +17,11 @@ from revenge.catalog.columns import (
     parent_fk,
     text_array,
 )
-from revenge.infra.db.base import Base
+from revenge.infra.db.base import Base, uuid_fk
 
 
 def _artist_fk() -> Mapped[uuid.UUID | None]:
-    return mapped_column(
-        UUID(as_uuid=True), ForeignKey("artists.id", ondelete="SET NULL"), index=True
-    )
+    return uuid_fk("artists.id", ondelete="SET NULL", index=True)
 
 
 class Artist(CatalogRow, Base):
@@ -71,10 +68,6 @@ class TrackArtist(Base):
     __tablename__ = "track_artists"
     __table_args__ = (Index("ix_track_artists_artist", "artist_id"),)
 
-    track_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
-    )
-    artist_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("artists.id", ondelete="CASCADE"), primary_key=True
-    )
+    track_id: Mapped[uuid.UUID] = uuid_fk("tracks.id", primary_key=True)
+    artist_id: Mapped[uuid.UUID] = uuid_fk("artists.id", primary_key=True)
     position: Mapped[int] = mapped_column(Integer, nullable=False)

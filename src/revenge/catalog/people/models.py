@@ -11,11 +11,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_pk
+from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_fk, uuid_pk
 
 
 class Person(Base):
@@ -44,8 +44,6 @@ class ItemPerson(Base):
     item_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     item_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("people.id", ondelete="CASCADE"), nullable=False
-    )
+    person_id: Mapped[uuid.UUID] = uuid_fk("people.id", nullable=False)
     role: Mapped[str] = mapped_column(String(16), nullable=False)
     character: Mapped[str | None] = mapped_column(Text)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy import Boolean, DateTime, Float, Index, Integer, SmallInteger, String
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from revenge.catalog.columns import library_fk
-from revenge.infra.db.base import Base, updated_ts
+from revenge.infra.db.base import Base, updated_ts, uuid_fk
 
 
 class UserItemState(Base):
@@ -24,9 +24,7 @@ class UserItemState(Base):
         Index("ix_user_item_state_recent", "user_id", "updated_at"),
     )
 
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[uuid.UUID] = uuid_fk("users.id", primary_key=True)
     item_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     item_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     library_id: Mapped[uuid.UUID] = library_fk()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import DateTime, MetaData, func, text
+from sqlalchemy import DateTime, ForeignKey, MetaData, func, text
 from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
 # Stable constraint names make every migration's downgrade reproducible.
 NAMING_CONVENTION = {
@@ -30,6 +31,12 @@ def uuid_pk() -> Mapped[uuid.UUID]:
     return mapped_column(
         UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
     )
+
+
+def uuid_fk(target: str, *, ondelete: str = "CASCADE", **options: Any) -> MappedColumn[Any]:
+    """A UUID column referring to `target` (`"table.id"`), by default deleted with that row;
+    `options` go to `mapped_column` (`nullable`, `index`, `primary_key`)."""
+    return mapped_column(UUID(as_uuid=True), ForeignKey(target, ondelete=ondelete), **options)
 
 
 def created_ts() -> Mapped[datetime]:
