@@ -9,8 +9,8 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -24,12 +24,27 @@ def free_port() -> int:
 
 
 @contextmanager
-def postgres_server() -> Iterator[str]:
-    """URL of a PostgreSQL server (maintenance database)."""
-    url = os.environ.get("REVENGE_TEST_DATABASE_URL")
+def _named_or_private(
+    variable: str, private: Callable[[], AbstractContextManager[str]]
+) -> Iterator[str]:
+    """URL of the server the environment variable names, else of a private one, started
+    here and stopped afterwards."""
+    url = os.environ.get(variable)
     if url:
         yield url
         return
+    with private() as private_url:
+        yield private_url
+
+
+def postgres_server() -> AbstractContextManager[str]:
+    """URL of a PostgreSQL server (maintenance database)."""
+    return _named_or_private("REVENGE_TEST_DATABASE_URL", _private_postgres)
+
+
+@contextmanager
+def _private_postgres() -> Iterator[str]:
+    """An embedded PostgreSQL (pgserver) in a temporary folder, deleted afterwards."""
     import pgserver
 
     pgdata = Path(tempfile.mkdtemp(prefix="revenge-test-pg-"))
@@ -121,13 +136,13 @@ class PrivateRedis:
             self.proc = None
 
 
-@contextmanager
-def redis_server() -> Iterator[str]:
+def redis_server() -> AbstractContextManager[str]:
     """URL of a Redis server: the machine's when named, else a private one."""
-    url = os.environ.get("REVENGE_TEST_REDIS_URL")
-    if url:
-        yield url
-        return
+    return _named_or_private("REVENGE_TEST_REDIS_URL", _private_redis)
+
+
+@contextmanager
+def _private_redis() -> Iterator[str]:
     private = PrivateRedis()
     private.start()
     try:
