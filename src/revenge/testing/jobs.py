@@ -7,34 +7,25 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.infra.jobs.queue import JobQueue
+from revenge.infra.jobs.registry import JobRegistry
 from revenge.infra.jobs.types import JobPayload, JobType, QueuedJob
 
 P = TypeVar("P", bound=JobPayload)
 
 
-class MemoryJobQueue:
-    """Same methods as infra.jobs.queue.JobQueue; `queued` holds what was enqueued, in order.
+class MemoryJobQueue(JobQueue):
+    """The job queue with its jobs kept in memory: `queued` holds what was enqueued, in order.
 
     A job whose dedupe key is already queued is refused (None), as pgqueuer does while the
-    first one has not run; `take` removes jobs as if a worker had picked them."""
+    first one has not run; `take` removes jobs as if a worker had picked them. Names are
+    checked against `known` (any name when None), not against a registry."""
 
     def __init__(self, known: set[str] | None = None) -> None:
+        super().__init__(JobRegistry())
         self.known = known
         self.queued: list[QueuedJob] = []
         self._next_id = 1
-
-    async def enqueue(
-        self,
-        session: AsyncSession | None,
-        task: str,
-        payload: dict[str, Any] | None = None,
-        *,
-        dedupe_key: str | None = None,
-        delay: timedelta | None = None,
-        priority: int = 0,
-    ) -> int | None:
-        ids = await self.enqueue_many(session, [(task, payload or {}, dedupe_key)])
-        return ids[0]
 
     async def enqueue_many(
         self,
