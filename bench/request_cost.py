@@ -1,0 +1,138 @@
+"""What one request costs the server: CPU microseconds per request, on a 100,000-item catalogue.
+
+Latency and throughput benches (catalog.py, load.py, compat.py) run the clients, PostgreSQL
+and the server on the same two cores, so their figures move with whatever else the machine
+does. This one calls the application in-process, one request at a time, through its ASGI
+interface (no HTTP client, no socket), and reads the process's own CPU clock: what it prints
+is the server's Python cost of each kind of request, steady within a few percent on a busy
+machine. PostgreSQL's own time is not in the CPU figure; the wall figure holds it too.
+
+    python bench/request_cost.py [--items 100000] [--requests 500]
+
+Database: REVENGE_BENCH_DATABASE_URL or REVENGE_TEST_DATABASE_URL (a server URL; a scratch
+database is created on it), else an embedded PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "src"))
+sys.path.insert(0, str(REPO_ROOT))
+os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+
+from bench._catalog import load, search_queries, settle
+
+from revenge.infra.db import migrate
+from revenge.testing.services import fresh_database, postgres_server
+
+App = Callable[..., Any]
+
+
+async def call(app: App, path: str) -> int:
+    """One GET through the ASGI interface, as uvicorn makes it; the response status."""
+    target, _, query = path.partition("?")
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "http", "path": target, "raw_path": target.encode(),
+        "query_string": query.encode(), "root_path": "", "server": ("127.0.0.1", 8096),
+        "client": ("127.0.0.1", 40000),
+        "headers": [(b"host", b"127.0.0.1:8096"), (b"x-test-user", b"admin"),
+                    (b"accept", b"application/json")],
+    }  # fmt: skip
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    await app(scope, receive, send)
+    return status
+
+
+async def measure(app: App, paths: list[str]) -> tuple[float, float]:
+    """Mean CPU and wall microseconds per request over `paths`, after a warm-up."""
+    for path in paths[:20]:
+        status = await call(app, path)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+    cpu, wall = time.process_time(), time.perf_counter()
+    for path in paths:
+        await call(app, path)
+    count = len(paths)
+    return (time.process_time() - cpu) / count * 1e6, (time.perf_counter() - wall) / count * 1e6
+
+
+def workloads(requests: int) -> dict[str, list[str]]:
+    rng = random.Random(3)
+    searches = [f"/api/v1/search?q={quote(q)}&limit=20" for q in search_queries(requests)]
+    sorts = ("title", "added", "year")
+    browse = [
+        f"/api/v1/movies?sort={rng.choice(sorts)}&limit=50&offset={rng.randrange(0, 2000)}"
+        for _ in range(requests)
+    ]
+    return {
+        "health (no database)": ["/health/live"] * requests,
+        "signed-in user (one read)": ["/api/v1/users/me"] * requests,
+        "browse page (50 movies)": browse,
+        "search (20 hits)": searches,
+    }
+
+
+async def drive(requests: int) -> None:
+    from revenge.app import create_app
+    from revenge.config import load_settings
+    from revenge.testing.auth import HeaderAuthenticator
+
+    app = create_app(load_settings(), run_worker=False)
+    async with app.router.lifespan_context(app):
+        app.state.runtime.authenticator = HeaderAuthenticator()
+        print(f"{'request':28} {'CPU us':>9} {'wall us':>9}")
+        for name, paths in workloads(requests).items():
+            cpu, wall = await measure(app, paths)
+            print(f"{name:28} {cpu:9.0f} {wall:9.0f}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=500)
+    args = parser.parse_args()
+    server = os.environ.get("REVENGE_BENCH_DATABASE_URL")
+    if server:
+        os.environ["REVENGE_TEST_DATABASE_URL"] = server
+    base = Path(tempfile.mkdtemp(prefix="revenge-bench-cost-"))
+    try:
+        with postgres_server() as url, fresh_database(url, "revenge_bench") as db:
+            migrate.upgrade(db)
+            load(db, args.items)
+            os.environ |= {"REVENGE_DATABASE_URL": db, "REVENGE_DATA_DIR": str(base)}
+            env = {**os.environ, "PYTHONPATH": f"{REPO_ROOT / 'src'}:{REPO_ROOT}"}
+            subprocess.run(
+                [sys.executable, "-m", "revenge", "search", "rebuild"], env=env, check=True
+            )
+            settle(db)
+            asyncio.run(drive(args.requests))
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
