@@ -58,16 +58,39 @@ class Field:
 # every keystroke of a title being typed finds it again). Fields are immutable, so they are
 # shared; a bounded number of them keeps the memory small (about 1 KiB each).
 _field = lru_cache(maxsize=4096)(Field.of)
+_key = lru_cache(maxsize=4096)(key)
 
 
-def _match(word: Word, found: Field) -> tuple[float, str] | None:
-    """The cheapest way `word` matches a word of the field: (cost, matched term)."""
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    """One query word as ranking tests it, prepared once per search: its spellings with
+    (cost, order of preference), so a field's few words are looked up in them instead of
+    every spelling being looked for in the field."""
+
+    word: Word
+    spellings: Mapping[str, tuple[float, int]]
+    keys: frozenset[str]
+
+    @classmethod
+    def of(cls, word: Word) -> _Wanted:
+        spellings = {s: (cost, at) for at, (s, cost) in enumerate(word.spellings.items())}
+        return cls(word, spellings, frozenset(spellings))
+
+
+def _match(wanted: _Wanted, found: Field) -> tuple[float, str] | None:
+    """The cheapest way the word matches a word of the field: (cost, matched term); on
+    equal cost the spelling listed first."""
+    word = wanted.word
     best: tuple[float, str] | None = None
-    for spelling, cost in word.spellings.items():
-        if spelling in found.all and (best is None or cost < best[0]):
-            best = (cost, spelling)
-            if cost == 0:
-                return best
+    common = wanted.keys & found.all
+    if common:
+        # Mostly one word in common: min() only when there is a choice.
+        term = next(iter(common))
+        if len(common) > 1:
+            term = min(common, key=wanted.spellings.__getitem__)
+        best = (wanted.spellings[term][0], term)
+        if best[0] == 0:
+            return best
     for a, b in word.splits:
         if a in found.all and b in found.all:
             return (0.0, f"{a} {b}")
@@ -84,26 +107,35 @@ def _covered(term: str, found: Field) -> tuple[str, ...]:
 
 def evidence(plan: QueryPlan, row: Mapping[str, Any]) -> tuple[float, float]:
     """(cost, title words left unmatched) of one candidate document."""
+    return _evidence(plan, [_Wanted.of(w) for w in plan.words], dict(plan.joins), row)
+
+
+def _evidence(
+    plan: QueryPlan, wanted: list[_Wanted], joins: dict[int, str], row: Mapping[str, Any]
+) -> tuple[float, float]:
     title = _field(row["title"], row["original_title"])
     names = _field(row["names"], row["people"])
+    year = row["year"]
     cost, covered = 0.0, set[str]()
-    joined_at = {i for i, joined in plan.joins if joined in title.all}
-    for i, word in enumerate(plan.words):
-        if i in joined_at or i - 1 in joined_at:
+    joined_at = {i for i, joined in joins.items() if joined in title.all}
+    for i, want in enumerate(wanted):
+        if joined_at and (i in joined_at or i - 1 in joined_at):
             at = i if i in joined_at else i - 1
-            covered.update(_covered(dict(plan.joins)[at], title))
+            covered.update(_covered(joins[at], title))
             continue
-        in_title = _match(word, title)
+        word = want.word
+        in_title = _match(want, title)
         if in_title is not None:
             covered.update(_covered(in_title[1], title))
-        if word.year is not None and row["year"] == word.year:
+        if word.year is not None and year == word.year:
             continue
-        in_names = _match(word, names)
-        options = [
-            in_title[0] if in_title else None,
-            in_names[0] + NAMES_COST if in_names else None,
-        ]
-        best = min((o for o in options if o is not None), default=None)
+        in_names = _match(want, names)
+        if in_title is not None:
+            best: float | None = in_title[0]
+            if in_names is not None and in_names[0] + NAMES_COST < in_title[0]:
+                best = in_names[0] + NAMES_COST
+        else:
+            best = in_names[0] + NAMES_COST if in_names is not None else None
         if best is None:
             best = YEAR_MISSED_COST if word.year is not None else (
                 OPTIONAL_MISSED_COST if word.optional else ELSEWHERE_COST
@@ -126,11 +158,13 @@ def _missing(title: Field, covered: set[str]) -> float:
 
 def rank(plan: QueryPlan, rows: list[Any], limit: int) -> list[tuple[Any, float]]:
     """The best `limit` rows with their scores (1.0: the whole title, exactly)."""
+    wanted = [_Wanted.of(w) for w in plan.words]
+    joins = dict(plan.joins)
     scored = []
     for row in rows:
-        cost, missing = evidence(plan, row)
+        cost, missing = _evidence(plan, wanted, joins, row)
         total = cost + MISSING_COST * missing
-        in_order = key(row["title"]) == plan.phrase
+        in_order = _key(row["title"]) == plan.phrase
         order = (round(total, 3), not in_order, KIND_RANK.get(row["item_type"], 0),
                  -(row["year"] or 0), row["title"].casefold(), row["item_id"])  # fmt: skip
         scored.append((order, row, 1.0 / (1.0 + total)))
