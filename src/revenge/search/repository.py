@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
+from psycopg import AsyncConnection
+from psycopg.rows import dict_row
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,18 +75,18 @@ _SEARCH = """
     WITH hits AS MATERIALIZED (
         SELECT d.item_type, d.item_id, d.library_id, d.title, d.original_title, d.names,
             d.people, d.year, d.genres, length(d.folded_title) AS title_length,
-            (CASE WHEN d.folded_title = :phrase THEN 8 ELSE 0 END
-             + CASE WHEN d.folded_title LIKE :prefix ESCAPE '\\' THEN 4 ELSE 0 END
+            (CASE WHEN d.folded_title = %(phrase)s THEN 8 ELSE 0 END
+             + CASE WHEN d.folded_title LIKE %(prefix)s ESCAPE '\\' THEN 4 ELSE 0 END
              + CASE WHEN d.title_document @@ direct THEN 2
                     WHEN d.title_document @@ q THEN 1 ELSE 0 END) AS score
-        FROM search_documents d, to_tsquery('simple', :query) q,
-             to_tsquery('simple', :direct) direct
+        FROM search_documents d, to_tsquery('simple', %(query)s) q,
+             to_tsquery('simple', %(direct)s) direct
         WHERE d.document @@ q {filters}
     ), totals AS (
         SELECT item_type, count(*) AS type_total FROM hits GROUP BY item_type
     )
     SELECT h.*, t.type_total FROM hits h JOIN totals t USING (item_type)
-    ORDER BY h.score DESC, h.title_length, h.title, h.item_id LIMIT :candidates
+    ORDER BY h.score DESC, h.title_length, h.title, h.item_id LIMIT %(candidates)s
 """
 
 
@@ -92,15 +94,30 @@ async def search(session: AsyncSession, params: dict[str, Any], filters: list[st
     return await _run(session, _SEARCH, params, filters)
 
 
+# The psycopg connection under the session runs the searches: going through SQLAlchemy's
+# statement and result layers cost as much CPU again as psycopg's own work (~0.6 ms per
+# search). The SQL per narrowing is built once; the narrowings come from `_NARROWING`.
+_STATEMENTS: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def _statement(sql: str, filters: list[str]) -> str:
+    shape = (sql, tuple(filters))
+    found = _STATEMENTS.get(shape)
+    if found is None:
+        found = sql.replace("{filters}", "".join(f" AND {f}" for f in filters))
+        _STATEMENTS[shape] = found
+    return found
+
+
 async def _run(
     session: AsyncSession, sql: str, params: dict[str, Any], filters: list[str]
-) -> list[Any]:
-    sql = sql.replace("{filters}", "".join(f" AND {f}" for f in filters))
-    stmt = text(sql)
-    for name in ("libraries", "types"):
-        if name in params:
-            stmt = stmt.bindparams(bindparam(name, expanding=True))
-    return list((await session.execute(stmt, params)).mappings())
+) -> list[dict[str, Any]]:
+    conn = await session.connection()
+    raw = await conn.get_raw_connection()
+    pg = cast(AsyncConnection[Any], raw.driver_connection)
+    async with pg.cursor(row_factory=dict_row) as cur:
+        await cur.execute(_statement(sql, filters), params)
+        return await cur.fetchall()
 
 
 # A broad query (a word in thousands of titles: "the", "s") would make the general query
@@ -110,32 +127,32 @@ async def _run(
 # the planner stops after `limit` rows.
 # Totals are counted up to `cap`.
 _BROAD = """
-    WITH q AS (SELECT to_tsquery('simple', :direct) AS q),
+    WITH q AS (SELECT to_tsquery('simple', %(direct)s) AS q),
     exact AS (
         SELECT d.*, 8 AS score, 0 AS rank FROM search_documents d
-        WHERE d.folded_title COLLATE "C" = :phrase {filters} LIMIT :limit
+        WHERE d.folded_title COLLATE "C" = %(phrase)s {filters} LIMIT %(limit)s
     ), prefixed AS (
         SELECT d.*, 4 AS score, row_number() OVER (ORDER BY d.folded_title COLLATE "C") AS rank
         FROM search_documents d
-        WHERE d.folded_title COLLATE "C" LIKE :prefix ESCAPE '\\' AND d.folded_title <> :phrase
-            {filters}
-        ORDER BY d.folded_title COLLATE "C" LIMIT :limit
+        WHERE d.folded_title COLLATE "C" LIKE %(prefix)s ESCAPE '\\'
+            AND d.folded_title <> %(phrase)s {filters}
+        ORDER BY d.folded_title COLLATE "C" LIMIT %(limit)s
     ), worded AS (
         SELECT d.*, 2 AS score,
             row_number() OVER (ORDER BY length(d.folded_title), d.folded_title) AS rank
         FROM search_documents d, q
-        WHERE d.title_document @@ q.q AND d.folded_title NOT LIKE :prefix ESCAPE '\\' {filters}
-        ORDER BY length(d.folded_title), d.folded_title LIMIT :limit
+        WHERE d.title_document @@ q.q AND d.folded_title NOT LIKE %(prefix)s ESCAPE '\\' {filters}
+        ORDER BY length(d.folded_title), d.folded_title LIMIT %(limit)s
     ), page AS (
         SELECT * FROM exact UNION ALL SELECT * FROM prefixed UNION ALL SELECT * FROM worded
     ), counted AS (
         SELECT d.item_type FROM search_documents d, q WHERE d.title_document @@ q.q {filters}
-        LIMIT :cap
+        LIMIT %(cap)s
     ), totals AS (SELECT item_type, count(*) AS type_total FROM counted GROUP BY item_type)
     SELECT p.item_type, p.item_id, p.library_id, p.title, p.original_title, p.names,
         p.people, p.year, p.genres, p.score, coalesce(t.type_total, 0) AS type_total
     FROM page p LEFT JOIN totals t USING (item_type)
-    ORDER BY p.score DESC, p.rank, p.item_id LIMIT :candidates
+    ORDER BY p.score DESC, p.rank, p.item_id LIMIT %(candidates)s
 """
 
 
@@ -152,11 +169,11 @@ def like_prefix(text: str) -> str:
 
 # How each narrowing of a search reads on documents `d`, by its parameter.
 _NARROWING = (
-    ("library_id", "d.library_id = :library_id"),
-    ("types", "d.item_type IN :types"),
-    ("year_from", "d.year >= :year_from"),
-    ("year_to", "d.year <= :year_to"),
-    ("genre", ":genre = ANY (d.genres)"),
+    ("library_id", "d.library_id = %(library_id)s"),
+    ("types", "d.item_type = ANY (%(types)s::text[])"),
+    ("year_from", "d.year >= %(year_from)s"),
+    ("year_to", "d.year <= %(year_to)s"),
+    ("genre", "%(genre)s = ANY (d.genres)"),
 )
 
 
@@ -173,7 +190,7 @@ def filters(
         "library_id": library_id, "types": list(types),
         "year_from": year_from, "year_to": year_to, "genre": genre,
     }  # fmt: skip
-    found = [] if allowed is None else ["d.library_id IN :libraries"]
+    found = [] if allowed is None else ["d.library_id = ANY (%(libraries)s::uuid[])"]
     found += [where for name, where in _NARROWING if params[name] not in (None, [], "")]
     if allowed is not None:
         params["libraries"] = list(allowed) or [uuid.UUID(int=0)]
