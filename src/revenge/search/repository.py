@@ -123,31 +123,39 @@ async def _run(
 # A broad query (a word in thousands of titles: "the", "s") would make the general query
 # fetch and count every match, ~50 ms for 50,000. Its first page holds only whole-title,
 # title-prefix and title-word matches, each read here in index order (prefixes
-# alphabetically through the "C"-collated title index, the rest shortest title first):
-# the planner stops after `limit` rows.
-# Totals are counted up to `cap`.
-_BROAD = """
-    WITH q AS (SELECT to_tsquery('simple', %(direct)s) AS q),
-    exact AS (
-        SELECT d.*, 8 AS score, 0 AS rank FROM search_documents d
-        WHERE d.folded_title COLLATE "C" = %(phrase)s {filters} LIMIT %(limit)s
+# alphabetically through the "C"-collated title index, from just after the whole title so
+# the many titles equal to a common word are not read again; the rest shortest title
+# first): the planner stops after `limit` rows. Totals are counted up to `cap`.
+# The tsquery is written where it is used, not in a CTE shared by two parts: a CTE's value
+# is unknown to the planner, which then guessed a few hundred matches for "the" (38,000)
+# and read them all through the GIN index where a scan of the table stops after `cap`.
+_PAGE_COLUMNS = (
+    "d.item_type, d.item_id, d.library_id, d.title, d.original_title, d.names, d.people,"
+    " d.year, d.genres"
+)
+_BROAD = f"""
+    WITH exact AS (
+        SELECT {_PAGE_COLUMNS}, 8 AS score, 0::bigint AS rank FROM search_documents d
+        WHERE d.folded_title COLLATE "C" = %(phrase)s {{filters}} LIMIT %(limit)s
     ), prefixed AS (
-        SELECT d.*, 4 AS score, row_number() OVER (ORDER BY d.folded_title COLLATE "C") AS rank
+        SELECT {_PAGE_COLUMNS}, 4 AS score,
+            row_number() OVER (ORDER BY d.folded_title COLLATE "C") AS rank
         FROM search_documents d
         WHERE d.folded_title COLLATE "C" LIKE %(prefix)s ESCAPE '\\'
-            AND d.folded_title <> %(phrase)s {filters}
+            AND d.folded_title COLLATE "C" > %(phrase)s {{filters}}
         ORDER BY d.folded_title COLLATE "C" LIMIT %(limit)s
     ), worded AS (
-        SELECT d.*, 2 AS score,
+        SELECT {_PAGE_COLUMNS}, 2 AS score,
             row_number() OVER (ORDER BY length(d.folded_title), d.folded_title) AS rank
-        FROM search_documents d, q
-        WHERE d.title_document @@ q.q AND d.folded_title NOT LIKE %(prefix)s ESCAPE '\\' {filters}
+        FROM search_documents d
+        WHERE d.title_document @@ to_tsquery('simple', %(direct)s)
+            AND d.folded_title NOT LIKE %(prefix)s ESCAPE '\\' {{filters}}
         ORDER BY length(d.folded_title), d.folded_title LIMIT %(limit)s
     ), page AS (
         SELECT * FROM exact UNION ALL SELECT * FROM prefixed UNION ALL SELECT * FROM worded
     ), counted AS (
-        SELECT d.item_type FROM search_documents d, q WHERE d.title_document @@ q.q {filters}
-        LIMIT %(cap)s
+        SELECT d.item_type FROM search_documents d
+        WHERE d.title_document @@ to_tsquery('simple', %(direct)s) {{filters}} LIMIT %(cap)s
     ), totals AS (SELECT item_type, count(*) AS type_total FROM counted GROUP BY item_type)
     SELECT p.item_type, p.item_id, p.library_id, p.title, p.original_title, p.names,
         p.people, p.year, p.genres, p.score, coalesce(t.type_total, 0) AS type_total
