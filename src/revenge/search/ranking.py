@@ -70,17 +70,22 @@ class _Wanted:
     word: Word
     spellings: Mapping[str, tuple[float, int]]
     keys: frozenset[str]
+    # The first spelling that costs nothing (the word itself): found, nothing is cheaper.
+    free: str | None
 
     @classmethod
     def of(cls, word: Word) -> _Wanted:
         spellings = {s: (cost, at) for at, (s, cost) in enumerate(word.spellings.items())}
-        return cls(word, spellings, frozenset(spellings))
+        free = next((s for s, cost in word.spellings.items() if cost == 0), None)
+        return cls(word, spellings, frozenset(spellings), free)
 
 
 def _match(wanted: _Wanted, found: Field) -> tuple[float, str] | None:
     """The cheapest way the word matches a word of the field: (cost, matched term); on
     equal cost the spelling listed first."""
     word = wanted.word
+    if wanted.free is not None and wanted.free in found.all:
+        return (0.0, wanted.free)
     best: tuple[float, str] | None = None
     common = wanted.keys & found.all
     if common:
@@ -129,13 +134,15 @@ def _evidence(
             covered.update(_covered(in_title[1], title))
         if word.year is not None and year == word.year:
             continue
-        in_names = _match(want, names)
+        best: float | None = None
         if in_title is not None:
-            best: float | None = in_title[0]
-            if in_names is not None and in_names[0] + NAMES_COST < in_title[0]:
+            best = in_title[0]
+        if best is None or best > NAMES_COST:
+            # A match among the names costs at least NAMES_COST: looked for only when it
+            # could be the cheaper one.
+            in_names = _match(want, names)
+            if in_names is not None and (best is None or in_names[0] + NAMES_COST < best):
                 best = in_names[0] + NAMES_COST
-        else:
-            best = in_names[0] + NAMES_COST if in_names is not None else None
         if best is None:
             best = YEAR_MISSED_COST if word.year is not None else (
                 OPTIONAL_MISSED_COST if word.optional else ELSEWHERE_COST
