@@ -123,7 +123,8 @@ async def _run(
     conn = await session.connection()
     raw = await conn.get_raw_connection()
     pg = cast(AsyncConnection[Any], raw.driver_connection)
-    async with pg.cursor(row_factory=dict_row) as cur:
+    # Binary results: UUIDs, integers and the genre arrays are read without parsing text.
+    async with pg.cursor(row_factory=dict_row, binary=True) as cur:
         await cur.execute(_statement(sql, filters), params)
         return await cur.fetchall()
 
