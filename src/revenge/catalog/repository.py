@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Row, Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from revenge.catalog import list_flags
 from revenge.catalog.keyset import Cursor, after, decode_cursor, order_by
 from revenge.catalog.people.repository import delete_orphan_credits
 from revenge.catalog.state.models import UserItemState
@@ -73,6 +74,8 @@ class Window(Protocol):
     """Which page of a list a caller asks for, in which libraries (a `Browse`)."""
 
     @property
+    def user_id(self) -> uuid.UUID: ...
+    @property
     def allowed(self) -> set[uuid.UUID] | None: ...
     @property
     def library_id(self) -> uuid.UUID | None: ...
@@ -87,6 +90,14 @@ class Window(Protocol):
     def counter(self, per_user: bool) -> Counter: ...
 
 
+def listing(model: Any, *extra: Any) -> Select[Any]:
+    """A list's statement: every column of `model`'s table, then `extra` (labelled).
+
+    Lists read plain rows rather than ORM instances: loading a page of them costs a fraction,
+    and a row answers to the same attribute names as the instance would."""
+    return select(*model.__table__.columns, *extra)
+
+
 async def keyset_rows(
     session: AsyncSession,
     stmt: Select[Any],
@@ -97,43 +108,39 @@ async def keyset_rows(
     *,
     per_user: bool = False,
     then: Sequence[Any] = (),
-) -> tuple[list[tuple[Any, ...]], int, str | None]:
-    """One page of whole rows of `model` the caller may see, ordered by `key, then..., id`,
-    the total and the next cursor.
+    flags: str | None = None,
+) -> tuple[list[Row[Any]], int, str | None]:
+    """One page of the statement's rows about the `model` rows the caller may see, ordered by
+    `key, then..., id`, the total and the next cursor.
 
     `then` breaks ties of the key, ascending whatever the direction (a series' books in
-    reading order); the statement's first entity is the row whose id pages. `per_user`: the
-    list depends on the caller's own state, so its total is not shared.
+    reading order). `per_user`: the list depends on the caller's own state, so its total is
+    not shared. `flags`: the rows are items of that kind, and each row also carries the
+    caller's flags of it (`list_flags.columns`), read in the same statement.
     """
     stmt = scoped(stmt, model.library_id, window.allowed, window.library_id)
     total = await window.counter(per_user)(session, stmt)
     descending, limit = window.descending, window.limit
     terms = [(key, descending), *((extra, False) for extra in then)]
     labels = [f"sort_key_{n}" for n in range(len(terms))]
-    query = stmt.add_columns(*(expr.label(labels[n]) for n, (expr, _) in enumerate(terms)))
+    query = stmt.add_columns(
+        *(list_flags.columns(flags, model.id) if flags is not None else ()),
+        *(expr.label(labels[n]) for n, (expr, _) in enumerate(terms)),
+        model.id.label("sort_id"),
+    )
     if window.cursor is not None:
         query = query.where(after(terms, model.id, decode_cursor(window.cursor, sort, descending)))
     elif window.offset:
         query = query.offset(window.offset)
     query = query.order_by(*order_by(terms, model.id, descending)).limit(limit)
-    rows = (await session.execute(query)).all()
+    params = {list_flags.USER: window.user_id} if flags is not None else None
+    rows = list((await session.execute(query, params)).all())
     following = None
     if len(rows) == limit:
         last = rows[-1]
         values = tuple(getattr(last, name) for name in labels)
-        following = Cursor(sort, descending, values, last[0].id).encode()
-    return [tuple(r)[: -len(terms)] for r in rows], total, following
-
-
-async def keyset_page(
-    session: AsyncSession, stmt: Select[Any], model: Any, key: Any, sort: str, window: Window,
-    *, per_user: bool = False, then: Sequence[Any] = (),
-) -> tuple[list[Any], int, str | None]:  # fmt: skip
-    """One page of the statement's single entity; see `keyset_rows`."""
-    rows, total, following = await keyset_rows(
-        session, stmt, model, key, sort, window, per_user=per_user, then=then
-    )
-    return [r[0] for r in rows], total, following
+        following = Cursor(sort, descending, values, last.sort_id).encode()
+    return rows, total, following
 
 
 def _visible(
