@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog import list_flags
@@ -28,6 +30,7 @@ from revenge.images.repository import item_images
 from revenge.images.schemas import ItemImageOut
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
 
 
@@ -55,6 +58,10 @@ class Browse:
             return await totals.count(session, stmt, per_user)
 
         return count
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        return self.principal.user_id
 
     @property
     def descending(self) -> bool:
@@ -101,19 +108,27 @@ class Browse:
             items=items, total=total, limit=self.limit, offset=self.offset, next_cursor=following
         )
 
-    async def listed(
-        self, found: tuple[Sequence[R], int, str | None], shape: Callable[[R], T], *,
-        flag: str | None = None, unplayed: str | None = None,
-    ) -> Page[T]:  # fmt: skip
-        """A page of `found` (rows, total, next cursor), each row shaped for the answer; the
-        caller's played flags set on items of kind `flag`, or unplayed counts of `unplayed`."""
+    def listed(
+        self, found: tuple[Sequence[R], int, str | None], shape: Callable[[R], T]
+    ) -> Page[T]:
+        """A page of `found` (rows, total, next cursor), each row shaped for the answer (the
+        rows of a keyset list carry the caller's flags, `repo.keyset_rows`)."""
         rows, total, following = found
-        items = [shape(row) for row in rows]
-        if flag is not None:
-            await self.flag(flag, items)
-        if unplayed is not None:
-            await self.count_unplayed(unplayed, items)
-        return self.page(items, total, following)
+        return self.page([shape(row) for row in rows], total, following)
+
+    def listed_as(
+        self, found: tuple[Sequence[Row[Any]], int, str | None], model: type[M]
+    ) -> Page[M]:
+        """A page of `found`'s rows (a keyset list's: they carry the caller's flags), each
+        validated as `model` from its columns by name; columns it has no field for are
+        ignored. The names are read once a page: a dict per row validates at a sixth of the
+        cost of reading a row's attributes one by one (`from_attributes`)."""
+        rows, total, following = found
+        keys = rows[0]._fields if rows else ()
+        validate = model.model_validate
+        return self.page(
+            [validate(dict(zip(keys, row, strict=True))) for row in rows], total, following
+        )
 
     async def files(self, item_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[FileOut]]:
         found = await repo.files_for_items(self.session, item_ids)

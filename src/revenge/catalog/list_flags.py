@@ -6,7 +6,8 @@
 - `unplayed_count` on containers (series, season, podcast): how many of their playable items
   the caller has not played.
 
-One query per page, over the ids of that page.
+A keyset list reads them in its page's own statement (`columns`, one correlated subquery
+per flag); other lists and details read them with one query per page, over its ids.
 """
 
 from __future__ import annotations
@@ -14,10 +15,25 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from functools import cache
+from typing import Any, Protocol
 
-from sqlalchemy import text
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    column,
+    exists,
+    false,
+    func,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.catalog.state.models import UserItemState
+from revenge.libraries.models import MediaFile
 
 # Container kind -> (child table, its parent column, the child's item kind).
 _CHILDREN = {
@@ -38,6 +54,53 @@ _LEAF = text(
     FROM unnest(CAST(:ids AS uuid[])) AS i(id)
     """
 )
+
+
+# The caller's id in the statements `columns` returns, given when they run.
+USER = "flags_user_id"
+
+
+def columns(kind: str, id_col: Any) -> tuple[ColumnElement[Any], ...]:
+    """The caller's flags of rows of `kind` (`id_col` their id) as columns of the list's own
+    statement, named as the answers name them: `unplayed_count` for a container, `played`
+    and `missing` for a playable item; the same rules as `unplayed_counts` and `leaf_flags`.
+    The caller's id is the parameter `USER` of the statement's execution.
+
+    Built once per kind and table: constructing the subqueries for every page cost more
+    than running them."""
+    return _columns(kind, id_col)
+
+
+@cache
+def _columns(kind: str, id_col: Any) -> tuple[ColumnElement[Any], ...]:
+    user_id = bindparam(USER, type_=UserItemState.user_id.type)
+    if kind in _CHILDREN:
+        return (_unplayed(kind, user_id, id_col).label("unplayed_count"),)
+    played = (
+        select(UserItemState.played)
+        .where(
+            UserItemState.user_id == user_id,
+            UserItemState.item_kind == kind,
+            UserItemState.item_id == id_col,
+        )
+        .scalar_subquery()
+    )
+    main = (MediaFile.item_id == id_col, MediaFile.extra_type.is_(None))
+    missing = and_(exists().where(*main), ~exists().where(*main, MediaFile.missing_since.is_(None)))
+    return (func.coalesce(played, false()).label("played"), missing.label("missing"))
+
+
+def _unplayed(kind: str, user_id: Any, id_col: Any) -> ColumnElement[int]:
+    name, parent, child_kind = _CHILDREN[kind]
+    child = table(name, column("id"), column(parent))
+    played = exists().where(
+        UserItemState.user_id == user_id,
+        UserItemState.item_kind == child_kind,
+        UserItemState.item_id == child.c.id,
+        UserItemState.played,
+    )
+    found = select(func.count()).select_from(child).where(child.c[parent] == id_col, ~played)
+    return found.scalar_subquery()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,12 +6,15 @@ import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Row, Select, delete, func, select
+from sqlalchemy import ARRAY, Column, ColumnElement, Row, Select, delete, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.types import NullType
 
+from revenge.catalog import list_flags
 from revenge.catalog.keyset import Cursor, after, decode_cursor, order_by
 from revenge.catalog.people.repository import delete_orphan_credits
 from revenge.catalog.state.models import UserItemState
@@ -32,13 +35,15 @@ _SORT_COLUMNS = {
 
 
 def sorts(model: Any, *keys: str) -> dict[str, Any]:
-    """The sort keys (`title`, `added`...) of a list of `model`, with their columns."""
-    return {key: getattr(model, _SORT_COLUMNS[key]) for key in keys}
+    """The sort keys (`title`, `added`...) of a list of `model`, with their table's columns
+    (not the mapped attributes: ordering and comparing those costs a page several times as
+    much in expression building)."""
+    return {key: model.__table__.c[_SORT_COLUMNS[key]] for key in keys}
 
 
 def scoped(
     stmt: SelectT,
-    library_col: InstrumentedAttribute[uuid.UUID],
+    library_col: InstrumentedAttribute[uuid.UUID] | Column[uuid.UUID],
     allowed: set[uuid.UUID] | None,
     library_id: uuid.UUID | None,
 ) -> SelectT:
@@ -73,6 +78,8 @@ class Window(Protocol):
     """Which page of a list a caller asks for, in which libraries (a `Browse`)."""
 
     @property
+    def user_id(self) -> uuid.UUID: ...
+    @property
     def allowed(self) -> set[uuid.UUID] | None: ...
     @property
     def library_id(self) -> uuid.UUID | None: ...
@@ -87,6 +94,34 @@ class Window(Protocol):
     def counter(self, per_user: bool) -> Counter: ...
 
 
+# Bookkeeping columns of catalogue rows no list answer shows: file grouping, fetch status,
+# locked fields. Only details and writers read them.
+_UNLISTED = frozenset(
+    {"group_key", "updated_at", "metadata_status", "metadata_reason", "metadata_fetched_at",
+     "locked_fields"}
+)  # fmt: skip
+
+
+def listing(model: Any, *extra: Any) -> Select[Any]:
+    """A list's statement: the columns of `model`'s table a list answer may show (all but
+    `_UNLISTED`), then `extra` (labelled).
+
+    Lists read plain rows rather than ORM instances: loading a page of them costs a fraction,
+    and a row answers to the same attribute names as the instance would."""
+    return select(*_listed_columns(model.__table__), *extra)
+
+
+@cache
+def _listed_columns(table: Any) -> tuple[Any, ...]:
+    # psycopg already reads a text[] as a list: SQLAlchemy's copying it again, item by item,
+    # took about a tenth of reading a page.
+    return tuple(
+        type_coerce(c, NullType()).label(c.name) if isinstance(c.type, ARRAY) else c
+        for c in table.columns
+        if c.name not in _UNLISTED
+    )
+
+
 async def keyset_rows(
     session: AsyncSession,
     stmt: Select[Any],
@@ -97,43 +132,54 @@ async def keyset_rows(
     *,
     per_user: bool = False,
     then: Sequence[Any] = (),
-) -> tuple[list[tuple[Any, ...]], int, str | None]:
-    """One page of whole rows of `model` the caller may see, ordered by `key, then..., id`,
-    the total and the next cursor.
+    flags: str | None = None,
+) -> tuple[list[Row[Any]], int, str | None]:
+    """One page of the statement's rows about the `model` rows the caller may see, ordered by
+    `key, then..., id`, the total and the next cursor.
 
     `then` breaks ties of the key, ascending whatever the direction (a series' books in
-    reading order); the statement's first entity is the row whose id pages. `per_user`: the
-    list depends on the caller's own state, so its total is not shared.
+    reading order). `per_user`: the list depends on the caller's own state, so its total is
+    not shared. `flags`: the rows are items of that kind, and each row also carries the
+    caller's flags of it (`list_flags.columns`), read in the same statement.
     """
-    stmt = scoped(stmt, model.library_id, window.allowed, window.library_id)
+    # The table's columns rather than the mapped attributes: cheaper to build upon.
+    table = model.__table__
+    id_col = table.c.id
+    stmt = scoped(stmt, table.c.library_id, window.allowed, window.library_id)
     total = await window.counter(per_user)(session, stmt)
     descending, limit = window.descending, window.limit
     terms = [(key, descending), *((extra, False) for extra in then)]
     labels = [f"sort_key_{n}" for n in range(len(terms))]
-    query = stmt.add_columns(*(expr.label(labels[n]) for n, (expr, _) in enumerate(terms)))
+    keys = [
+        *(expr.label(labels[n]) for n, (expr, _) in enumerate(terms)),
+        id_col.label("sort_id"),
+    ]
+    # With flags, the page is first found as ids alone, then joined to its rows and their
+    # flags: read around the page, the flags' subqueries run for its rows only, not for
+    # every row an offset skips.
+    query = stmt.add_columns(*keys) if flags is None else stmt.with_only_columns(*keys)
     if window.cursor is not None:
-        query = query.where(after(terms, model.id, decode_cursor(window.cursor, sort, descending)))
+        query = query.where(after(terms, id_col, decode_cursor(window.cursor, sort, descending)))
     elif window.offset:
         query = query.offset(window.offset)
-    query = query.order_by(*order_by(terms, model.id, descending)).limit(limit)
-    rows = (await session.execute(query)).all()
+    query = query.order_by(*order_by(terms, id_col, descending)).limit(limit)
+    if flags is not None:
+        page = query.subquery("page")
+        ordered = [(page.c[name], desc) for name, (_, desc) in zip(labels, terms, strict=True)]
+        query = (
+            stmt.join(page, id_col == page.c.sort_id)
+            .add_columns(*page.c, *list_flags.columns(flags, id_col))
+            .order_by(*order_by(ordered, page.c.sort_id, descending))
+        )
+    params = {list_flags.USER: window.user_id} if flags is not None else None
+    connection = await session.connection()
+    rows = list((await connection.execute(query, params)).all())
     following = None
     if len(rows) == limit:
         last = rows[-1]
         values = tuple(getattr(last, name) for name in labels)
-        following = Cursor(sort, descending, values, last[0].id).encode()
-    return [tuple(r)[: -len(terms)] for r in rows], total, following
-
-
-async def keyset_page(
-    session: AsyncSession, stmt: Select[Any], model: Any, key: Any, sort: str, window: Window,
-    *, per_user: bool = False, then: Sequence[Any] = (),
-) -> tuple[list[Any], int, str | None]:  # fmt: skip
-    """One page of the statement's single entity; see `keyset_rows`."""
-    rows, total, following = await keyset_rows(
-        session, stmt, model, key, sort, window, per_user=per_user, then=then
-    )
-    return [r[0] for r in rows], total, following
+        following = Cursor(sort, descending, values, last.sort_id).encode()
+    return rows, total, following
 
 
 def _visible(

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog import repository as catalog_repo
@@ -56,8 +57,9 @@ def _browse(
 async def movie_page(
     session: AsyncSession, user: Principal, allowed: Allowed, wanted: PageRequest,
     filters: dict[str, Any],
-) -> tuple[list[Movie], int]:  # fmt: skip
-    """A page of movies in one of MOVIE_SORTS, and the total; filters as the native list."""
+) -> tuple[list[Row[Any]], int]:  # fmt: skip
+    """A page of movies in one of MOVIE_SORTS (rows with the table's columns), and the total;
+    filters as the native list."""
     rows, total, _ = await movies.page(
         _browse(session, user, allowed, wanted), wanted.sort, **filters
     )
@@ -67,7 +69,9 @@ async def movie_page(
 async def series_page(
     session: AsyncSession, user: Principal, allowed: Allowed, wanted: PageRequest,
     filters: dict[str, Any],
-) -> tuple[list[Series], int]:  # fmt: skip
+) -> tuple[list[Row[Any]], int]:  # fmt: skip
+    """A page of series in one of SERIES_SORTS (rows with the table's columns), and the
+    total; filters as the native list."""
     rows, total, _ = await tv.page(_browse(session, user, allowed, wanted), wanted.sort, **filters)
     return rows, total
 

@@ -7,12 +7,19 @@ from typing import TYPE_CHECKING, Any
 
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
-from sqlalchemy import delete, select
+from sqlalchemy import Row, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.audiobooks.models import Audiobook, AudiobookChapter, AudiobookPerson
 from revenge.catalog.bulk import KeyedUpsert, replace_children
-from revenge.catalog.repository import children, keyset_page, no_files_left, purge_orphans, sorts
+from revenge.catalog.repository import (
+    children,
+    keyset_rows,
+    listing,
+    no_files_left,
+    purge_orphans,
+    sorts,
+)
 
 if TYPE_CHECKING:
     from revenge.catalog.repository import Window
@@ -83,9 +90,10 @@ async def delete_orphans(session: AsyncSession) -> int:
 
 async def list_books(
     session: AsyncSession, browse: Window, sort: str, author: str | None = None
-) -> tuple[list[Audiobook], int, str | None]:
-    """A page of audiobooks the caller may see, with the cursor of the next page."""
-    stmt = select(Audiobook)
+) -> tuple[list[Row[Any]], int, str | None]:
+    """A page of audiobooks the caller may see (rows of the table's columns, with the
+    caller's `played` and `missing` flags), with the cursor of the next page."""
+    stmt = listing(Audiobook)
     if author:
         stmt = stmt.where(
             select(AudiobookPerson.audiobook_id)
@@ -98,7 +106,9 @@ async def list_books(
         )
     # A series lists its books in reading order, whichever way the series names run.
     then = (Audiobook.series_position,) if sort == "series" else ()
-    return await keyset_page(session, stmt, Audiobook, SORTS[sort], sort, browse, then=then)
+    return await keyset_rows(
+        session, stmt, Audiobook, SORTS[sort], sort, browse, then=then, flags="audiobook"
+    )
 
 
 async def people_of(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
@@ -14,6 +14,9 @@ from revenge.catalog.audiobooks.models import Audiobook
 from revenge.catalog.browse_routes import BrowseDep
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.schemas import Illustrated, Page, PlayableFlags, PlayedOut
+
+if TYPE_CHECKING:
+    from sqlalchemy import Row
 
 router = APIRouter()
 
@@ -44,10 +47,14 @@ class AudiobookDetail(AudiobookOut, Illustrated, PlayedOut):
     chapters: list[ChapterOut]
 
 
-def _out(found: tuple[Audiobook, service.People]) -> AudiobookOut:
+def _out(
+    found: tuple[Audiobook | Row[Any], service.People], played: bool = False,
+    missing: bool = False,
+) -> AudiobookOut:  # fmt: skip
+    """A book with its people, and the caller's flags of it."""
     book, people = found
     return AudiobookOut(
-        id=book.id, library_id=book.library_id, title=book.title,
+        played=played, missing=missing, id=book.id, library_id=book.library_id, title=book.title,
         authors=people.get("author", []), narrators=people.get("narrator", []),
         series_name=book.series_name, series_position=book.series_position, year=book.year,
         duration_seconds=book.duration_seconds, created_at=book.created_at,
@@ -66,7 +73,8 @@ async def list_audiobooks(
 ) -> Page[AudiobookOut]:
     """Audiobooks by title, year, added or series (then position); `next_cursor` pages on."""
     check_keys(request, sort, service.SORTS, FILTERS)
-    return await browse.listed(await service.page(browse, sort, author), _out, flag="audiobook")
+    found = await service.page(browse, sort, author)
+    return browse.listed(found, lambda row: _out(row, row[0].played, row[0].missing))
 
 
 @router.get("/{book_id}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Row, Select, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import KeyedUpsert
@@ -13,7 +13,8 @@ from revenge.catalog.movies.models import Movie
 from revenge.catalog.repository import (
     ListFilters,
     in_years,
-    keyset_page,
+    keyset_rows,
+    listing,
     main_duration,
     no_files_left,
     purge_orphans,
@@ -67,9 +68,12 @@ async def list_movies(
     browse: Window,
     sort: str,
     filters: MovieFilters,
-) -> tuple[list[Movie], int, str | None]:
-    """A page of movies the caller may see, with the cursor of the next page."""
+) -> tuple[list[Row[Any]], int, str | None]:
+    """A page of movies the caller may see (rows of the table's columns, with the caller's
+    `played` and `missing` flags), with the cursor of the next page."""
     key = main_duration(Movie.id) if sort == "runtime" else SORTS[sort]
     per_user = filters.played is not None or filters.favourite is not None
-    stmt = _filtered(select(Movie), filters)
-    return await keyset_page(session, stmt, Movie, key, sort, browse, per_user=per_user)
+    stmt = _filtered(listing(Movie), filters)
+    return await keyset_rows(
+        session, stmt, Movie, key, sort, browse, per_user=per_user, flags="movie"
+    )

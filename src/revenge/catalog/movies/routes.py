@@ -56,7 +56,7 @@ async def list_movies(
         browse, sort, genre=genre, year_from=year if year is not None else year_from,
         year_to=year if year is not None else year_to, played=played, favourite=favourite,
     )  # fmt: skip
-    return await browse.listed(found, _out, flag="movie")
+    return browse.listed_as(found, MovieOut)
 
 
 @router.get("/{movie_id}")

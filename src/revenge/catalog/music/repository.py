@@ -6,15 +6,15 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from psycopg import AsyncConnection
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Row, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import KeyedUpsert, replace_children
 from revenge.catalog.music.models import Album, Artist, Track, TrackArtist
 from revenge.catalog.repository import (
     children,
-    keyset_page,
     keyset_rows,
+    listing,
     no_files_left,
     purge_orphans,
     sorts,
@@ -96,26 +96,27 @@ async def delete_orphans(session: AsyncSession) -> int:
 
 async def list_artists(
     session: AsyncSession, browse: Window, sort: str, album_artists_only: bool = True
-) -> tuple[list[Artist], int, str | None]:
-    """A page of artists the caller may see, with the cursor of the next page."""
-    stmt = select(Artist)
+) -> tuple[list[Row[Any]], int, str | None]:
+    """A page of artists the caller may see (rows of the table's columns), with the cursor
+    of the next page."""
+    stmt = listing(Artist)
     if album_artists_only:
         stmt = stmt.where(select(Album.id).where(Album.album_artist_id == Artist.id).exists())
-    return await keyset_page(session, stmt, Artist, ARTIST_SORTS[sort], sort, browse)
+    return await keyset_rows(session, stmt, Artist, ARTIST_SORTS[sort], sort, browse)
 
 
 async def list_albums(
     session: AsyncSession, browse: Window, sort: str, artist_id: uuid.UUID | None = None
-) -> tuple[list[tuple[Album, str | None, int]], int, str | None]:
-    """Albums with their album artist's name and track count, and the next page's cursor."""
+) -> tuple[list[Row[Any]], int, str | None]:
+    """Albums (rows of the table's columns) with their album artist's name (`album_artist`)
+    and track count (`track_count`), and the next page's cursor."""
     tracks = select(func.count()).where(Track.album_id == Album.id).scalar_subquery()
-    stmt = select(Album, Artist.name, tracks).outerjoin(Artist, Artist.id == Album.album_artist_id)
+    stmt = listing(Album, Artist.name.label("album_artist"), tracks.label("track_count")).outerjoin(
+        Artist, Artist.id == Album.album_artist_id
+    )
     if artist_id is not None:
         stmt = stmt.where(Album.album_artist_id == artist_id)
-    rows, total, following = await keyset_rows(
-        session, stmt, Album, ALBUM_SORTS[sort], sort, browse
-    )
-    return [(a, name, int(n)) for a, name, n in rows], total, following
+    return await keyset_rows(session, stmt, Album, ALBUM_SORTS[sort], sort, browse)
 
 
 async def get_album(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
@@ -12,7 +12,17 @@ from revenge.catalog.browse_routes import BrowseDep
 from revenge.catalog.keyset import check_keys
 from revenge.catalog.music import service
 from revenge.catalog.music.models import Album
-from revenge.catalog.schemas import Credited, EditableOut, Page, PlayableFlags, PlayedOut, fetched
+from revenge.catalog.schemas import (
+    Credited,
+    EditableOut,
+    Page,
+    PlayableFlags,
+    PlayedOut,
+    fetched,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Row
 
 router = APIRouter()
 
@@ -62,7 +72,7 @@ class TrackDetail(TrackOut, PlayedOut):
     pass
 
 
-def _album(album: Album, artist: str | None, count: int | None = None) -> AlbumOut:
+def _album(album: Album | Row[Any], artist: str | None, count: int | None = None) -> AlbumOut:
     return AlbumOut(
         id=album.id, library_id=album.library_id, title=album.title, year=album.year,
         is_compilation=album.is_compilation, album_artist_id=album.album_artist_id,
@@ -91,7 +101,7 @@ async def list_artists(
     """Album artists by name or added (an artist only on compilations is reached via tracks)."""
     check_keys(request, sort, service.ARTIST_SORTS, ARTIST_FILTERS)
     found = await service.artist_page(browse, sort)
-    return await browse.listed(found, lambda a: ArtistOut.model_validate(a, from_attributes=True))
+    return browse.listed_as(found, ArtistOut)
 
 
 @router.get("/albums")
@@ -104,7 +114,7 @@ async def list_albums(
     """Albums by title, year or added; `next_cursor` fetches the next page."""
     check_keys(request, sort, service.ALBUM_SORTS, ALBUM_FILTERS)
     found = await service.album_page(browse, sort, artist_id)
-    return await browse.listed(found, lambda row: _album(*row))
+    return browse.listed(found, lambda row: _album(row, row.album_artist, row.track_count))
 
 
 @router.get("/albums/{album_id}")

@@ -11,11 +11,12 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.music import lists_repository as repo
 from revenge.catalog.music import repository as catalogue
-from revenge.catalog.music.models import Album, Artist, Track
+from revenge.catalog.music.models import Album, Track
 
 if TYPE_CHECKING:
     from revenge.catalog.browse import Browse
@@ -32,15 +33,16 @@ ALBUM_SORTS = tuple(catalogue.ALBUM_SORTS)
 Credited = tuple[Track, list[tuple[uuid.UUID, str]]]
 
 
-async def artist_page(browse: Browse, sort: str) -> tuple[list[Artist], int, str | None]:
+async def artist_page(browse: Browse, sort: str) -> tuple[list[Row[Any]], int, str | None]:
     """A page of album artists the caller may see, with the next page's cursor."""
     return await catalogue.list_artists(browse.session, browse, sort)
 
 
 async def album_page(
     browse: Browse, sort: str, artist_id: uuid.UUID | None
-) -> tuple[list[tuple[Album, str | None, int]], int, str | None]:
-    """A page of albums with their album artist's name and track count."""
+) -> tuple[list[Row[Any]], int, str | None]:
+    """A page of albums with their album artist's name (`album_artist`) and track count
+    (`track_count`)."""
     return await catalogue.list_albums(browse.session, browse, sort, artist_id)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import KeyedUpsert
 from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
 from revenge.catalog.repository import (
     keyset_rows,
+    listing,
     no_files_left,
     page,
     purge_orphans,
@@ -51,11 +52,11 @@ async def delete_orphans(session: AsyncSession) -> int:
 
 async def list_podcasts(
     session: AsyncSession, browse: Window, sort: str
-) -> tuple[list[tuple[Podcast, int]], int, str | None]:
-    """Podcasts with their episode count, and the cursor of the next page."""
-    stmt = select(Podcast, _EPISODE_COUNT)
-    rows, total, following = await keyset_rows(session, stmt, Podcast, SORTS[sort], sort, browse)
-    return [(p, int(n)) for p, n in rows], total, following
+) -> tuple[list[Row[Any]], int, str | None]:
+    """Podcasts (rows of the table's columns) with their `episode_count` and the caller's
+    `unplayed_count`, and the cursor of the next page."""
+    stmt = listing(Podcast, _EPISODE_COUNT.label("episode_count"))
+    return await keyset_rows(session, stmt, Podcast, SORTS[sort], sort, browse, flags="podcast")
 
 
 async def get_podcast_with_count(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
@@ -13,6 +13,9 @@ from revenge.catalog.keyset import check_keys
 from revenge.catalog.podcasts import service
 from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
 from revenge.catalog.schemas import Illustrated, Page, PlayableFlags, PlayedOut, UnplayedCount
+
+if TYPE_CHECKING:
+    from sqlalchemy import Row
 
 router = APIRouter()
 
@@ -42,9 +45,14 @@ class PodcastEpisodeDetail(PodcastEpisodeOut, Illustrated, PlayedOut):
     description: str | None
 
 
-def _podcast(p: Podcast, count: int) -> PodcastOut:
+def _podcast(p: Podcast | Row[Any], count: int, unplayed: int = 0) -> PodcastOut:
     return PodcastOut(
-        id=p.id, library_id=p.library_id, title=p.title, author=p.author, episode_count=count
+        id=p.id,
+        library_id=p.library_id,
+        title=p.title,
+        author=p.author,
+        episode_count=count,
+        unplayed_count=unplayed,
     )
 
 
@@ -64,7 +72,7 @@ async def list_podcasts(
     """Podcasts by title or added; `next_cursor` fetches the next page."""
     check_keys(request, sort, service.SORTS, FILTERS)
     found = await service.page(browse, sort)
-    return await browse.listed(found, lambda row: _podcast(*row), unplayed="podcast")
+    return browse.listed(found, lambda row: _podcast(row, row.episode_count, row.unplayed_count))
 
 
 @router.get("/{podcast_id}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.podcasts import lists_repository as repo
@@ -17,8 +18,9 @@ if TYPE_CHECKING:
 SORTS = tuple(catalogue.SORTS)
 
 
-async def page(browse: Browse, sort: str) -> tuple[list[tuple[Podcast, int]], int, str | None]:
-    """A page of the podcasts the caller may see, each with its episode count."""
+async def page(browse: Browse, sort: str) -> tuple[list[Row[Any]], int, str | None]:
+    """A page of the podcasts the caller may see, each with its `episode_count` and the
+    caller's `unplayed_count`."""
     return await catalogue.list_podcasts(browse.session, browse, sort)
 
 

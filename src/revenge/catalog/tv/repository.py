@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Row, Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import KeyedUpsert
@@ -13,7 +13,8 @@ from revenge.catalog.repository import (
     ListFilters,
     children,
     in_years,
-    keyset_page,
+    keyset_rows,
+    listing,
     no_files_left,
     purge_orphans,
     sorts,
@@ -80,13 +81,15 @@ def _filtered(stmt: Select[Any], f: SeriesFilters) -> Select[Any]:
 
 async def list_series(
     session: AsyncSession, browse: Window, sort: str, filters: SeriesFilters
-) -> tuple[list[Series], int, str | None]:
-    """A page of series the caller may see, with the cursor of the next page."""
-    stmt = _filtered(select(Series), filters)
+) -> tuple[list[Row[Any]], int, str | None]:
+    """A page of series the caller may see (rows of the table's columns, with the caller's
+    `unplayed_count`), with the cursor of the next page."""
+    stmt = _filtered(listing(Series), filters)
     per_user = filters.played is not None
-    return await keyset_page(
-        session, stmt, Series, SERIES_SORTS[sort], sort, browse, per_user=per_user
-    )
+    return await keyset_rows(
+        session, stmt, Series, SERIES_SORTS[sort], sort, browse, per_user=per_user,
+        flags="series",
+    )  # fmt: skip
 
 
 async def seasons_of(session: AsyncSession, series_id: uuid.UUID) -> list[tuple[Season, int]]:

@@ -85,7 +85,7 @@ async def list_series(
     """Series by title, year, added, rating or runtime; `next_cursor` fetches the next page."""
     check_keys(request, sort, service.SORTS, SERIES_FILTERS)
     found = await service.page(browse, sort, year_from=year_from, year_to=year_to, played=played)
-    return await browse.listed(found, _series, unplayed="series")
+    return browse.listed_as(found, SeriesOut)
 
 
 @router.get("/series/{series_id}")

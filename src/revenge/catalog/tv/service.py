@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.tv import repository as repo
-from revenge.catalog.tv.models import Episode, Season, Series
+from revenge.catalog.tv.models import Episode, Season
 
 if TYPE_CHECKING:
     from revenge.catalog.browse import Browse
@@ -16,8 +17,9 @@ if TYPE_CHECKING:
 SORTS = tuple(repo.SERIES_SORTS)
 
 
-async def page(browse: Browse, sort: str, **filters: Any) -> tuple[list[Series], int, str | None]:
-    """A page of the series the caller may see, narrowed by `SeriesFilters`' fields."""
+async def page(browse: Browse, sort: str, **filters: Any) -> tuple[list[Row[Any]], int, str | None]:
+    """A page of the series the caller may see, narrowed by `SeriesFilters`' fields: rows with
+    the series' columns and the caller's `unplayed_count`."""
     chosen = repo.SeriesFilters(browse.principal.user_id, **filters)
     return await repo.list_series(browse.session, browse, sort, chosen)
 
