@@ -17,7 +17,7 @@ from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from revenge.api.deps import RuntimeDep, optional_principal
+from revenge.api.deps import app_runtime, optional_principal, route_template
 from revenge.errors import AppError
 from revenge.identity import Principal
 
@@ -38,7 +38,7 @@ class AuditRecord:
 
 def _defaults(request: Request, record: AuditRecord) -> None:
     route = request.scope.get("route")
-    template: str = getattr(route, "path", request.url.path)
+    template = route_template(request)
     tags = getattr(route, "tags", None) or []
     parts = [p for p in template.split("/") if p and p not in ("api", "v1", "admin")]
     literals = [p for p in parts if not p.startswith("{")]
@@ -58,9 +58,7 @@ def _defaults(request: Request, record: AuditRecord) -> None:
 
 
 async def audit_changes(
-    request: Request,
-    runtime: RuntimeDep,
-    principal: Annotated[Principal | None, Depends(optional_principal)],
+    request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
 ) -> AsyncIterator[AuditRecord]:
     """Log the outcome of every data-changing request (router-wide dependency)."""
     record = AuditRecord()
@@ -86,7 +84,7 @@ async def audit_changes(
     finally:
         if not record.skip:
             _defaults(request, record)
-            runtime.activity.log(
+            app_runtime(request).activity.log(
                 record.module or "api",
                 record.action or "change",
                 user_id=principal.user_id if principal else None,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
-from revenge.api.deps import RuntimeDep, optional_principal
+from revenge.api.deps import app_runtime, optional_principal, route_template
 from revenge.errors import ServiceUnavailable
 from revenge.identity import Principal
 
@@ -53,10 +53,7 @@ async def refuse_in_maintenance(
 
 
 async def maintenance_guard(
-    request: Request,
-    runtime: RuntimeDep,
-    principal: Annotated[Principal | None, Depends(optional_principal)],
+    request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
 ) -> None:
     """The router-wide dependency: 503 for non-admin requests while maintenance mode is on."""
-    template: str = getattr(request.scope.get("route"), "path", request.url.path)
-    await refuse_in_maintenance(runtime, principal, template)
+    await refuse_in_maintenance(app_runtime(request), principal, route_template(request))
