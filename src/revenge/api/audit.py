@@ -19,7 +19,6 @@ from starlette.exceptions import HTTPException
 
 from revenge.api.deps import app_runtime, optional_principal, route_template
 from revenge.errors import AppError
-from revenge.identity import Principal
 
 _ACTIONS = {"POST": "create", "PUT": "update", "PATCH": "update", "DELETE": "delete"}
 
@@ -57,14 +56,13 @@ def _defaults(request: Request, record: AuditRecord) -> None:
     record.resource_type = record.resource_type or (literals[-1] if literals else None)
 
 
-async def audit_changes(
-    request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
-) -> AsyncIterator[AuditRecord]:
+async def audit_changes(request: Request) -> AsyncIterator[AuditRecord]:
     """Log the outcome of every data-changing request (router-wide dependency)."""
     record = AuditRecord()
     if request.method not in _ACTIONS:
         yield record
         return
+    principal = await optional_principal(request)
     error: str | None = None
     try:
         yield record

@@ -82,10 +82,11 @@ async def optional_principal(request: Request) -> Principal | None:
     return await principal_of(request, app_runtime(request))
 
 
-async def require_principal(
-    request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
-) -> Principal | None:
+async def require_principal(request: Request) -> Principal | None:
     """Router-wide guard: credentials unless public; an access key's read/write scope."""
+    # The principal is looked up here rather than declared as a dependency: the router-wide
+    # guards each need it, and each declared one is one more dependency FastAPI solves.
+    principal = await optional_principal(request)
     check_principal(request.method, route_template(request), principal)
     return principal
 

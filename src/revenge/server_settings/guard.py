@@ -6,9 +6,9 @@ load balancers keep working and an administrator can still sign in.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-from fastapi import Depends, Request
+from fastapi import Request
 
 from revenge.api.deps import app_runtime, optional_principal, route_template
 from revenge.errors import ServiceUnavailable
@@ -52,8 +52,7 @@ async def refuse_in_maintenance(
         raise MaintenanceMode()
 
 
-async def maintenance_guard(
-    request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
-) -> None:
+async def maintenance_guard(request: Request) -> None:
     """The router-wide dependency: 503 for non-admin requests while maintenance mode is on."""
+    principal = await optional_principal(request)  # authenticated once, by require_principal
     await refuse_in_maintenance(app_runtime(request), principal, route_template(request))
