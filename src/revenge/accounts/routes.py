@@ -19,7 +19,7 @@ from revenge.accounts.schemas import (
     UserUpdate,
 )
 from revenge.accounts.service import NewUser
-from revenge.api.deps import AdminUser, Client, CurrentUser, DbSession, RuntimeDep
+from revenge.api.deps import AdminUser, Client, CurrentUser, DbSession, ReadSession, RuntimeDep
 from revenge.api.openapi import problem_responses
 
 router = APIRouter(tags=["users"])
@@ -39,7 +39,7 @@ async def setup(body: SetupRequest, runtime: RuntimeDep, session: DbSession) -> 
 
 
 @router.get("/api/v1/users/me")
-async def read_me(principal: CurrentUser, runtime: RuntimeDep, session: DbSession) -> UserOut:
+async def read_me(principal: CurrentUser, runtime: RuntimeDep, session: ReadSession) -> UserOut:
     return UserOut.of(await runtime.accounts.users.get(session, principal.user_id))
 
 

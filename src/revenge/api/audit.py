@@ -9,15 +9,17 @@ dependency (same object, cached per request), e.g. `audit.details["old"] = ...`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from functools import partial
+from types import TracebackType
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from revenge.api.deps import RuntimeDep, optional_principal
+from revenge.api.deps import app_runtime, optional_principal, route_template
 from revenge.errors import AppError
 from revenge.identity import Principal
 
@@ -38,7 +40,7 @@ class AuditRecord:
 
 def _defaults(request: Request, record: AuditRecord) -> None:
     route = request.scope.get("route")
-    template: str = getattr(route, "path", request.url.path)
+    template = route_template(request)
     tags = getattr(route, "tags", None) or []
     parts = [p for p in template.split("/") if p and p not in ("api", "v1", "admin")]
     literals = [p for p in parts if not p.startswith("{")]
@@ -57,47 +59,54 @@ def _defaults(request: Request, record: AuditRecord) -> None:
     record.resource_type = record.resource_type or (literals[-1] if literals else None)
 
 
-async def audit_changes(
-    request: Request,
-    runtime: RuntimeDep,
-    principal: Annotated[Principal | None, Depends(optional_principal)],
-) -> AsyncIterator[AuditRecord]:
+async def audit_changes(request: Request) -> AuditRecord:
     """Log the outcome of every data-changing request (router-wide dependency)."""
     record = AuditRecord()
-    if request.method not in _ACTIONS:
-        yield record
-        return
+    if request.method in _ACTIONS:
+        principal = await optional_principal(request)
+        # Logged when the request's exit stack closes, where FastAPI would close a generator
+        # dependency, seeing the same exception. Not a generator itself: FastAPI enters every
+        # generator dependency into that stack, on every request, reads included, and this
+        # one runs on every request of the guarded routes.
+        stack: AsyncExitStack = request.scope["fastapi_inner_astack"]
+        stack.push_async_exit(partial(_log_outcome, request, record, principal))
+    return record
+
+
+async def _log_outcome(
+    request: Request,
+    record: AuditRecord,
+    principal: Principal | None,
+    _type: type[BaseException] | None,
+    exc: BaseException | None,
+    _traceback: TracebackType | None,
+) -> bool:
+    if record.skip:
+        return False
     error: str | None = None
-    try:
-        yield record
-    except AppError as exc:
+    if isinstance(exc, AppError):
         error = exc.detail
-        raise
-    except HTTPException as exc:
+    elif isinstance(exc, HTTPException):
         error = str(exc.detail)
-        raise
-    except RequestValidationError as exc:
+    elif isinstance(exc, RequestValidationError):
         # The caller's mistake (answered 422), not the server's.
         error = f"invalid input: {_first_problem(exc)}"
-        raise
-    except Exception as exc:
+    elif isinstance(exc, Exception):
         error = f"internal error ({type(exc).__name__})"
-        raise
-    finally:
-        if not record.skip:
-            _defaults(request, record)
-            runtime.activity.log(
-                record.module or "api",
-                record.action or "change",
-                user_id=principal.user_id if principal else None,
-                resource_type=record.resource_type,
-                resource_id=record.resource_id,
-                details=record.details,
-                ip_address=request.client.host if request.client else None,
-                user_agent=request.headers.get("user-agent"),
-                success=error is None,
-                error=error,
-            )
+    _defaults(request, record)
+    app_runtime(request).activity.log(
+        record.module or "api",
+        record.action or "change",
+        user_id=principal.user_id if principal else None,
+        resource_type=record.resource_type,
+        resource_id=record.resource_id,
+        details=record.details,
+        ip_address=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+        success=error is None,
+        error=error,
+    )
+    return False  # the exception, if any, goes on
 
 
 def _first_problem(exc: RequestValidationError) -> str:

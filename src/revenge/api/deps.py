@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 
 # Dependencies are `async def` even when they never wait: FastAPI runs a plain `def`
 # dependency in a worker thread, a thread hop on every request that uses it.
+#
+# The ones every request runs (principal, session, the router-wide guards) take the request
+# and read the runtime from it rather than depending on `get_runtime`: FastAPI solves a
+# dependency's own dependencies each time it appears, before it looks in its per-request
+# cache, so every `RuntimeDep` below a shared dependency is one more solve per request.
 def app_runtime(request: Request) -> Runtime:
     """The process's runtime, for code that is handed the request itself."""
     runtime: Runtime = request.app.state.runtime
@@ -40,9 +45,9 @@ async def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated["Runtime", Depends(get_runtime)]
 
 
-async def db_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's transaction: committed when the handler returns, rolled back on error."""
-    async with runtime.db.transaction() as session:
+    async with app_runtime(request).db.transaction() as session:
         yield session
 
 
@@ -52,10 +57,10 @@ async def db_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 DbSession = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
-async def read_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+async def read_session(request: Request) -> AsyncIterator[AsyncSession]:
     """For handlers that only read: no transaction, so no BEGIN and COMMIT round trips
     (`Database.reading`)."""
-    async with runtime.db.reading() as session:
+    async with app_runtime(request).db.reading() as session:
         yield session
 
 
@@ -73,17 +78,24 @@ async def principal_of(request: Request, runtime: Runtime) -> Principal | None:
     return cached
 
 
-async def optional_principal(request: Request, runtime: RuntimeDep) -> Principal | None:
-    return await principal_of(request, runtime)
+async def optional_principal(request: Request) -> Principal | None:
+    return await principal_of(request, app_runtime(request))
 
 
-async def require_principal(
-    request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
-) -> Principal | None:
+async def require_principal(request: Request) -> Principal | None:
     """Router-wide guard: credentials unless public; an access key's read/write scope."""
-    route = request.scope.get("route")
-    check_principal(request.method, getattr(route, "path", request.url.path), principal)
+    # The principal is looked up here rather than declared as a dependency: the router-wide
+    # guards each need it, and each declared one is one more dependency FastAPI solves.
+    principal = await optional_principal(request)
+    check_principal(request.method, route_template(request), principal)
     return principal
+
+
+def route_template(request: Request) -> str:
+    """The matched route's path template, else the request's path."""
+    route = request.scope.get("route")
+    # Not getattr(route, "path", request.url.path): that builds the URL on every request.
+    return route.path if route is not None and hasattr(route, "path") else request.url.path
 
 
 def check_principal(method: str, template: str, principal: Principal | None) -> None:

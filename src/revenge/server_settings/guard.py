@@ -6,11 +6,11 @@ load balancers keep working and an administrator can still sign in.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-from fastapi import Depends, Request
+from fastapi import Request
 
-from revenge.api.deps import RuntimeDep, optional_principal
+from revenge.api.deps import app_runtime, optional_principal, route_template
 from revenge.errors import ServiceUnavailable
 from revenge.identity import Principal
 
@@ -52,11 +52,7 @@ async def refuse_in_maintenance(
         raise MaintenanceMode()
 
 
-async def maintenance_guard(
-    request: Request,
-    runtime: RuntimeDep,
-    principal: Annotated[Principal | None, Depends(optional_principal)],
-) -> None:
+async def maintenance_guard(request: Request) -> None:
     """The router-wide dependency: 503 for non-admin requests while maintenance mode is on."""
-    template: str = getattr(request.scope.get("route"), "path", request.url.path)
-    await refuse_in_maintenance(runtime, principal, template)
+    principal = await optional_principal(request)  # authenticated once, by require_principal
+    await refuse_in_maintenance(app_runtime(request), principal, route_template(request))
