@@ -37,7 +37,7 @@ BATCH = 2000
 CANDIDATES = 100
 # Above this many titles holding a query word, the broad plan answers (see repository):
 # at 100,000 items the general plan took ~9 ms at 4,600 matches and ~55 ms at 50,000;
-# the broad plan 2-4 ms whatever the count.
+# the broad plan about 10 ms (p50 over the bench's broad queries) whatever the count.
 BROAD_TITLES = 2000
 # Totals of a broad query are counted up to here ("at least" beyond).
 COUNT_CAP = 2000
