@@ -29,15 +29,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT / "src"))
-sys.path.insert(0, str(REPO_ROOT))
-os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
-
+from _common import REPO_ROOT, scratch_database
 from bench._catalog import load, search_queries, settle
 
 from revenge.infra.db import migrate
-from revenge.testing.services import fresh_database, postgres_server
 
 App = Callable[..., Any]
 
@@ -115,12 +110,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args()
-    server = os.environ.get("REVENGE_BENCH_DATABASE_URL")
-    if server:
-        os.environ["REVENGE_TEST_DATABASE_URL"] = server
     base = Path(tempfile.mkdtemp(prefix="revenge-bench-cost-"))
     try:
-        with postgres_server() as url, fresh_database(url, "revenge_bench") as db:
+        with scratch_database() as db:
             migrate.upgrade(db)
             load(db, args.items)
             os.environ |= {"REVENGE_DATABASE_URL": db, "REVENGE_DATA_DIR": str(base)}
