@@ -309,6 +309,8 @@ def main() -> None:
         port = free_port()
         with tempfile.TemporaryFile() as log:
             proc = start_server(url, data_dir, port, log)
+            rss, _ = resident_mib(proc.pid)
+            print(f"server resident memory when ready: {rss:.0f} MiB", flush=True)
             try:
                 base = f"http://127.0.0.1:{port}"
                 asyncio.run(drive(base, args.users, 5, 0, movies, images))  # warm up

@@ -96,7 +96,7 @@ class Runtime:
             embedded = EmbeddedPostgres(settings.data_dir)
             url = await asyncio.to_thread(embedded.start)
         if apply_migrations:
-            await asyncio.to_thread(migrate.upgrade, url)
+            await asyncio.to_thread(migrate.upgrade_if_behind, url)
         local = MemoryCache(settings.cache.local_max_entries, settings.cache.local_ttl_seconds)
         cache: Cache = local
         stats: CacheStats = local

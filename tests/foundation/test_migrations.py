@@ -30,6 +30,23 @@ def test_upgrade_downgrade_upgrade(pg_server_url: str) -> None:
         assert statuses and all(applied for _, _, applied in statuses)
 
 
+def test_head_constant_names_the_newest_migration() -> None:
+    # A server skips Alembic when the database stands at migrate.HEAD: a new migration must
+    # move the constant, or servers would start on an old schema.
+    assert migrate.head_revision() == migrate.HEAD
+
+
+def test_start_up_upgrades_a_database_behind_and_leaves_a_current_one(pg_server_url: str) -> None:
+    with fresh_database(pg_server_url, "revenge_migr") as url:
+        migrate.upgrade_if_behind(url)  # empty database: every migration runs
+        assert migrate.current_revision(url) == migrate.HEAD
+        migrate.downgrade(url, "-1")
+        migrate.upgrade_if_behind(url)
+        assert migrate.current_revision(url) == migrate.HEAD
+        migrate.upgrade_if_behind(url)
+        assert migrate.current_revision(url) == migrate.HEAD
+
+
 def test_step_down_one_at_a_time(pg_server_url: str) -> None:
     with fresh_database(pg_server_url, "revenge_migr") as url:
         migrate.upgrade(url)

@@ -38,8 +38,10 @@ def serve(
     no_worker: Annotated[bool, typer.Option("--no-worker", help="Do not run jobs here.")] = False,
 ) -> None:
     """Run the HTTP API (and by default a job worker) until SIGINT/SIGTERM."""
-    from revenge.app import create_app
     from revenge.infra import heap, logs
+
+    heap.tune_allocator()  # before anything starts a thread
+    from revenge.app import create_app
     from revenge.streaming.zerocopy import ZeroCopyApp
 
     settings = settings_or_exit(config)
@@ -125,8 +127,9 @@ def worker(
     ] = ",".join(QUEUES),
 ) -> None:
     """Run job workers only (scale out on more machines)."""
-    from revenge.infra import logs
+    from revenge.infra import heap, logs
 
+    heap.tune_allocator()
     settings = settings_or_exit(config)
     logs.configure(settings.server.log_json)
     chosen = tuple(q.strip() for q in queues.split(",") if q.strip())
