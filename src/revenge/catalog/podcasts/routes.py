@@ -6,13 +6,19 @@ import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 
-from revenge.catalog.browse_routes import BrowseDep
-from revenge.catalog.keyset import check_keys
+from revenge.catalog.browse_routes import BrowseDep, sort_query
 from revenge.catalog.podcasts import service
 from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
-from revenge.catalog.schemas import Illustrated, Page, PlayableFlags, PlayedOut, UnplayedCount
+from revenge.catalog.schemas import (
+    Illustrated,
+    InLibrary,
+    Page,
+    PlayableFlags,
+    PlayedOut,
+    UnplayedCount,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Row
@@ -20,9 +26,7 @@ if TYPE_CHECKING:
 router = APIRouter()
 
 
-class PodcastOut(UnplayedCount):
-    id: uuid.UUID
-    library_id: uuid.UUID
+class PodcastOut(InLibrary, UnplayedCount):
     title: str
     author: str | None
     episode_count: int
@@ -65,12 +69,10 @@ FILTERS: tuple[str, ...] = ()
 
 @router.get("")
 async def list_podcasts(
-    request: Request,
     browse: BrowseDep,
-    sort: Annotated[str, Query(json_schema_extra={"enum": list(service.SORTS)})] = "title",
+    sort: Annotated[str, sort_query(service.SORTS, "title", FILTERS)],
 ) -> Page[PodcastOut]:
     """Podcasts by title or added; `next_cursor` fetches the next page."""
-    check_keys(request, sort, service.SORTS, FILTERS)
     found = await service.page(browse, sort)
     return browse.listed(found, lambda row: _podcast(row, row.episode_count, row.unplayed_count))
 
