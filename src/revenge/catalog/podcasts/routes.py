@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 
 from revenge.catalog.browse_routes import BrowseDep, sort_query
 from revenge.catalog.podcasts import service
-from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
+from revenge.catalog.podcasts.models import PodcastEpisode
 from revenge.catalog.schemas import (
     Illustrated,
     InLibrary,
@@ -19,9 +19,6 @@ from revenge.catalog.schemas import (
     PlayedOut,
     UnplayedCount,
 )
-
-if TYPE_CHECKING:
-    from sqlalchemy import Row
 
 router = APIRouter()
 
@@ -49,17 +46,6 @@ class PodcastEpisodeDetail(PodcastEpisodeOut, Illustrated, PlayedOut):
     description: str | None
 
 
-def _podcast(p: Podcast | Row[Any], count: int, unplayed: int = 0) -> PodcastOut:
-    return PodcastOut(
-        id=p.id,
-        library_id=p.library_id,
-        title=p.title,
-        author=p.author,
-        episode_count=count,
-        unplayed_count=unplayed,
-    )
-
-
 def _episode(e: PodcastEpisode) -> PodcastEpisodeOut:
     return PodcastEpisodeOut.model_validate(e, from_attributes=True)
 
@@ -74,7 +60,7 @@ async def list_podcasts(
 ) -> Page[PodcastOut]:
     """Podcasts by title or added; `next_cursor` fetches the next page."""
     found = await service.page(browse, sort)
-    return browse.listed(found, lambda row: _podcast(row, row.episode_count, row.unplayed_count))
+    return browse.listed_as(found, PodcastOut)
 
 
 @router.get("/{podcast_id}")
@@ -82,7 +68,8 @@ async def get_podcast(podcast_id: uuid.UUID, browse: BrowseDep) -> PodcastDetail
     """One podcast (show) with its episode count and description."""
     podcast, count = await browse.one(service.with_count, "podcast", podcast_id)
     return PodcastDetail(
-        **_podcast(podcast, count).model_dump(), description=podcast.description,
+        id=podcast.id, library_id=podcast.library_id, title=podcast.title, author=podcast.author,
+        episode_count=count, description=podcast.description,
         **await browse.about("podcast", podcast.id, people=False, played=False),
     )  # fmt: skip
 
