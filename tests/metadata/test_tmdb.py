@@ -16,6 +16,7 @@ from revenge.metadata.errors import (
     ProviderUnavailable,
 )
 from revenge.metadata.providers.tmdb import TmdbProvider
+from revenge.metadata.types import EpisodeQuery
 from revenge.testing import StaticKeys
 from revenge.testing.fake_api import FakeApi, Reply, fixture
 from tests.metadata.conftest import Sleeps, provider_http
@@ -100,7 +101,7 @@ async def test_series_and_season_episodes(api: FakeApi, http_client: httpx.Async
     assert show.title == "Breaking Bad" and show.year == 2008
     assert show.ids.as_dict() == {"tmdb": "1396", "imdb": "tt0903747", "tvdb": "81189"}
     assert show.studios == ("AMC",)
-    episodes = await provider.episodes("1396", None, "default", "en-US")
+    episodes = await provider.episodes(EpisodeQuery("1396", language="en-US"))
     assert [(e.season, e.number, e.title) for e in episodes] == [
         (1, 1, "Pilot"),
         (1, 2, "Cat's in the Bag..."),
@@ -109,7 +110,7 @@ async def test_series_and_season_episodes(api: FakeApi, http_client: httpx.Async
         "/ydlY3iPfeOAvu8gVqrxPoMvzNCn.jpg"
     )
     with pytest.raises(ProviderNotFound):
-        await provider.episodes("1396", 1, "dvd", None)
+        await provider.episodes(EpisodeQuery("1396", 1, "dvd"))
 
 
 async def test_bad_key_is_a_clear_auth_error(api: FakeApi, http_client: httpx.AsyncClient) -> None:
@@ -227,7 +228,7 @@ async def test_a_series_and_its_episodes_take_one_details_request(
     provider = tmdb(api, http_client, cache=MemoryCache(100, 3600))
 
     series = await provider.series_details("1396", "en-US")
-    episodes = await provider.episodes("1396", None, "default", "en-US")
+    episodes = await provider.episodes(EpisodeQuery("1396", language="en-US"))
 
     assert series.title == "Breaking Bad" and episodes
     assert len(api.calls("/tv/1396")) == 1

@@ -7,7 +7,7 @@ import pytest
 
 from revenge.metadata.errors import ProviderAuthError, ProviderNotFound
 from revenge.metadata.providers.tvdb import TvdbProvider
-from revenge.metadata.types import ExternalIds
+from revenge.metadata.types import EpisodeQuery, ExternalIds
 from revenge.testing import StaticKeys
 from revenge.testing.fake_api import FakeApi, Reply, Seen, fixture
 from tests.metadata.conftest import provider_http
@@ -82,12 +82,12 @@ async def test_episodes_in_each_season_type(api: FakeApi, http_client: httpx.Asy
     api.on("GET", "/series/81189/episodes/dvd", authorized("tvdb/episodes_dvd"))
     provider = tvdb(api, http_client)
 
-    aired = await provider.episodes("81189", None, "default", None)
+    aired = await provider.episodes(EpisodeQuery("81189"))
     assert [(e.season, e.number) for e in aired] == [(1, 1), (1, 2), (1, 3), (2, 1)]
     assert len(api.calls("/series/81189/episodes/default")) == 2  # followed links.next
-    absolute = await provider.episodes("81189", None, "absolute", None)
+    absolute = await provider.episodes(EpisodeQuery("81189", order="absolute"))
     assert [e.absolute_number for e in absolute] == [1, 2, 3, 4]
-    dvd = await provider.episodes("81189", 1, "dvd", None)
+    dvd = await provider.episodes(EpisodeQuery("81189", 1, "dvd"))
     assert [e.title for e in dvd][:3] == [
         "Pilot",
         "...And the Bag's in the River",

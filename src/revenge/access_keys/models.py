@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ARRAY, DateTime, Index, LargeBinary, String, Text
+from sqlalchemy import ARRAY, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from revenge.infra.db.base import Base, created_ts, uuid_fk, uuid_pk
@@ -22,6 +22,6 @@ class AccessKey(Base):
     prefix: Mapped[str] = mapped_column(String(16), nullable=False)
     scopes: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
     created_at: Mapped[datetime] = created_ts()
-    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

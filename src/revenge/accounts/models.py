@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    DateTime,
     Identity,
     Index,
     LargeBinary,
@@ -42,11 +41,11 @@ class User(Base):
     all_libraries: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="true")
     created_at: Mapped[datetime] = created_ts()
     updated_at: Mapped[datetime] = updated_ts()
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None]
     # Two-factor sign-in: the TOTP secret sealed with the server's secret box; it counts
     # only once confirmed (`totp_enabled_at`), a pending enrolment has no date yet.
     totp_secret_encrypted: Mapped[str | None] = mapped_column(Text)
-    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_enabled_at: Mapped[datetime | None]
     # The 30-second step of the last accepted code: a code is accepted once (RFC 6238 5.2).
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
@@ -60,7 +59,7 @@ class RecoveryCode(Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     user_id: Mapped[uuid.UUID] = uuid_fk("users.id", nullable=False)
     code_hash: Mapped[bytes] = mapped_column(LargeBinary(32), nullable=False)
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_ts()
 
 
@@ -109,7 +108,7 @@ class OidcFlow(Base):
         JSONB, nullable=False, server_default=text("'{}'::jsonb")
     )
     created_at: Mapped[datetime] = created_ts()
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    expires_at: Mapped[datetime]
 
 
 class LoginFailure(Base):
@@ -138,4 +137,4 @@ class AppPassword(Base):
     secret_encrypted: Mapped[str] = mapped_column(Text, nullable=False)
     prefix: Mapped[str] = mapped_column(String(8), nullable=False)
     created_at: Mapped[datetime] = created_ts()
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None]

@@ -200,8 +200,8 @@ class UserService:
         await self._audit(session, principal, "password_changed", user, [])
         if not end_other_sessions:
             return 0
-        return await self._sessions.invalidate_others(
-            session, user.id, principal.session_id, client=client
+        return await self._sessions.invalidate_all(
+            session, user.id, reason="revoked_others", keep=principal.session_id, client=client
         )
 
     async def library_access(

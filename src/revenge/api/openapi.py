@@ -68,6 +68,11 @@ def _dependencies(dependant: Dependant) -> Iterator[Callable[..., Any]]:
         yield from _dependencies(sub)
 
 
+def _reads_query(dependant: Dependant) -> bool:
+    """Whether the route, or a dependency it declares, reads query parameters."""
+    return bool(dependant.query_params) or any(_reads_query(d) for d in dependant.dependencies)
+
+
 def _errors_for(route: APIRoute, path: str, method: str) -> dict[str, dict[str, Any]]:
     found = {code: _problem(text) for code, text in _ALWAYS.items()}
     if not is_public(method, path):
@@ -81,7 +86,7 @@ def _errors_for(route: APIRoute, path: str, method: str) -> dict[str, dict[str, 
         found["404"] = _problem("Nothing exists at this path.")
     if known_query_keys in deps:
         found["400"] = _problem("A query key is unknown, or a value is malformed.")
-    if route.dependant.path_params or route.dependant.query_params or route.body_field:
+    if route.dependant.path_params or _reads_query(route.dependant) or route.body_field:
         found.setdefault("400", _problem("A value is malformed or out of range."))
         found["422"] = _problem("A parameter or field is invalid.", "ValidationProblem")
     return found

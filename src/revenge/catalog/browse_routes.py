@@ -5,13 +5,14 @@ Every browse route only reads (GET), so its session is a reading one: no transac
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from collections.abc import Iterable, Sequence
+from typing import Annotated, Any
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 
 from revenge.api.deps import CurrentUser, ReadSession, RuntimeDep
 from revenge.catalog.browse import Browse
-from revenge.catalog.keyset import clamp_limit
+from revenge.catalog.keyset import check_keys, clamp_limit
 from revenge.catalog.totals import CatalogTotals
 from revenge.errors import BadRequest
 from revenge.libraries.access import allowed_library_ids
@@ -45,3 +46,20 @@ BrowseDep = Annotated[Browse, Depends(browse_params)]
 
 # Years as PostgreSQL integers hold them; wider values could never match.
 YearFilter = Annotated[int | None, Query(ge=0, le=9999)]
+
+
+def sort_query(sorts: Sequence[str], default: str, filters: Iterable[str] = ()) -> Any:
+    """A list route's `sort` parameter (one of `sorts`), read once the query is known to name
+    only the paging keys and the route's own `filters`: a mistyped filter answers 400 rather
+    than being ignored."""
+    known = tuple(filters)
+
+    # The parameter is declared by its default, not in its annotation: annotations are read
+    # as strings in the module's names, where `sorts` is not.
+    def read_sort(
+        request: Request, sort: str = Query(default, json_schema_extra={"enum": list(sorts)})
+    ) -> str:
+        check_keys(request, sort, sorts, known)
+        return sort
+
+    return Depends(read_sort)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import Float, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -47,7 +47,7 @@ def metadata_reason() -> Mapped[str | None]:
 
 
 def metadata_fetched_at() -> Mapped[datetime | None]:
-    return mapped_column(DateTime(timezone=True))
+    return mapped_column()
 
 
 class CatalogRow:

@@ -112,11 +112,16 @@ class Credited(Illustrated):
     people: list[PersonOut]
 
 
-class FeaturedOut(BaseModel):
-    """A film or a series in lists: what its provider ids and scores say of it."""
+class InLibrary(BaseModel):
+    """What an item in a list answer starts with: its id and its library's."""
 
     id: uuid.UUID
     library_id: uuid.UUID
+
+
+class FeaturedOut(InLibrary):
+    """A film or a series in lists: what its provider ids and scores say of it."""
+
     title: str
     year: int | None
     tmdb_id: str | None

@@ -9,7 +9,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
-    DateTime,
     Float,
     Index,
     String,
@@ -46,7 +45,7 @@ class Integration(Timestamps, Base):
     )
     enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="true")
     last_event: Mapped[str | None] = mapped_column(String(64))
-    last_event_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_event_at: Mapped[datetime | None]
     last_outcome: Mapped[str | None] = mapped_column(Text)
 
 
@@ -57,9 +56,7 @@ class ScanRequest(Base):
 
     library_id: Mapped[uuid.UUID] = uuid_fk("libraries.id", primary_key=True)
     folder: Mapped[str] = mapped_column(Text, primary_key=True)
-    requested_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=text("clock_timestamp()")
-    )
+    requested_at: Mapped[datetime] = mapped_column(server_default=text("clock_timestamp()"))
 
 
 class PodcastFeed(Timestamps, Base):
@@ -86,8 +83,8 @@ class PodcastFeed(Timestamps, Base):
     last_modified: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="new")
     error: Mapped[str | None] = mapped_column(Text)
-    last_polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_polled_at: Mapped[datetime | None]
+    last_changed_at: Mapped[datetime | None]
 
 
 class PodcastFeedEpisode(Timestamps, Base):
@@ -108,7 +105,7 @@ class PodcastFeedEpisode(Timestamps, Base):
     guid: Mapped[str] = mapped_column(Text, nullable=False)
     title: Mapped[str] = mapped_column(Text, nullable=False)
     description: Mapped[str | None] = mapped_column(Text)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None]
     enclosure_url: Mapped[str] = mapped_column(Text, nullable=False)
     enclosure_type: Mapped[str | None] = mapped_column(String(100))
     enclosure_length: Mapped[int | None] = mapped_column(BigInteger)
@@ -118,4 +115,4 @@ class PodcastFeedEpisode(Timestamps, Base):
     file_path: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     # When the feed's details were applied to the catalogued file's episode.
-    catalogued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    catalogued_at: Mapped[datetime | None]

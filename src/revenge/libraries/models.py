@@ -10,7 +10,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
-    DateTime,
     Float,
     Index,
     Integer,
@@ -86,7 +85,7 @@ class LibraryScan(Base):
     phase: Mapped[str | None] = mapped_column(String(16))
     folders: Mapped[list[str] | None] = mapped_column(JSONB)
     started_at: Mapped[datetime] = created_ts()
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
 
 
@@ -141,7 +140,7 @@ class MediaFile(Timestamps, Base):
     extra_type: Mapped[str | None] = mapped_column(String(32))
     part: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[str | None] = mapped_column(Text)
-    missing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    missing_since: Mapped[datetime | None]
     analysis: Mapped[str] = mapped_column(String(8), nullable=False, server_default="pending")
     failure_reason: Mapped[str | None] = mapped_column(Text)
     container: Mapped[str | None] = mapped_column(String(64))
@@ -151,7 +150,7 @@ class MediaFile(Timestamps, Base):
     has_embedded_art: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
     # Why the last attempt to play this file failed (corrupt data, a codec nothing decodes).
     playback_failure: Mapped[str | None] = mapped_column(Text)
-    playback_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    playback_failed_at: Mapped[datetime | None]
 
 
 class MediaStream(Base):

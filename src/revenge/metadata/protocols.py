@@ -8,10 +8,10 @@ from typing import Protocol, runtime_checkable
 from revenge.metadata.types import (
     Candidate,
     EpisodeMetadata,
+    EpisodeQuery,
     ExternalIds,
     ItemKind,
     ItemMetadata,
-    SeasonType,
 )
 
 
@@ -49,13 +49,7 @@ class TvProvider(Provider, Protocol):
 
     async def series_details(self, provider_id: str, language: str | None) -> ItemMetadata: ...
 
-    async def episodes(
-        self,
-        provider_id: str,
-        season: int | None,
-        season_type: SeasonType,
-        language: str | None,
-    ) -> list[EpisodeMetadata]: ...
+    async def episodes(self, query: EpisodeQuery) -> list[EpisodeMetadata]: ...
 
 
 @runtime_checkable

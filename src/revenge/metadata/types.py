@@ -94,6 +94,16 @@ class EpisodeMetadata:
 
 
 @dataclass(frozen=True)
+class EpisodeQuery:
+    """Which episodes of a series to ask a provider for, and in which order they are numbered."""
+
+    series_id: str
+    season: int | None = None  # None: every season
+    order: SeasonType = "default"
+    language: str | None = None
+
+
+@dataclass(frozen=True)
 class TrackMetadata:
     disc: int | None
     number: int | None

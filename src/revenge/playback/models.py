@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    DateTime,
     Float,
     Index,
     String,
@@ -50,5 +49,5 @@ class PlaybackSession(Base):
     speed: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = created_ts()
     last_seen_at: Mapped[datetime] = created_ts()
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None]
     ended_reason: Mapped[str | None] = mapped_column(String(32))

@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
-    DateTime,
     Index,
     LargeBinary,
     SmallInteger,
@@ -54,8 +53,8 @@ class Session(Base):
     auth_method: Mapped[str] = mapped_column(String(16), nullable=False, server_default="password")
     created_at: Mapped[datetime] = created_ts()
     last_activity_at: Mapped[datetime] = created_ts()
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(String(64))
 
 

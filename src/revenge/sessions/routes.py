@@ -59,15 +59,25 @@ async def record_activity(
     return ActivityRecorded(written=written)
 
 
+async def _end_own(
+    runtime: RuntimeDep, session: DbSession, principal: CurrentUser, client: Client,
+    reason: str, keep: uuid.UUID | None = None,
+) -> RevokedCount:  # fmt: skip
+    """End the caller's sessions but `keep`, audited as `reason`."""
+    count = await runtime.accounts.sessions.invalidate_all(
+        session, principal.user_id, reason=reason, keep=keep, client=client
+    )
+    return RevokedCount(revoked=count)
+
+
 @router.post("/api/v1/sessions/revoke-others")
 async def revoke_other_sessions(
     principal: CurrentUser, runtime: RuntimeDep, session: DbSession, client: Client
 ) -> RevokedCount:
     """End every session of the caller except the current one."""
-    count = await runtime.accounts.sessions.invalidate_others(
-        session, principal.user_id, principal.session_id, client=client
+    return await _end_own(
+        runtime, session, principal, client, "revoked_others", principal.session_id
     )
-    return RevokedCount(revoked=count)
 
 
 @router.delete("/api/v1/sessions")
@@ -75,10 +85,7 @@ async def revoke_all_my_sessions(
     principal: CurrentUser, runtime: RuntimeDep, session: DbSession, client: Client
 ) -> RevokedCount:
     """End every session of the caller, this one included."""
-    count = await runtime.accounts.sessions.invalidate_all(
-        session, principal.user_id, reason="revoked_all", client=client
-    )
-    return RevokedCount(revoked=count)
+    return await _end_own(runtime, session, principal, client, "revoked_all")
 
 
 @router.get("/api/v1/sessions/{session_id}")

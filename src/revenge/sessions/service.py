@@ -252,29 +252,16 @@ class SessionService:
         user_id: uuid.UUID,
         *,
         reason: str = "revoked",
+        keep: uuid.UUID | None = None,
         client: ClientInfo | None = None,
     ) -> int:
-        """End every session of a user."""
-        hashes = await self._revoke(session, reason, Session.user_id == user_id)
-        if hashes:
-            await self._audit(session, user_id, reason, len(hashes), client)
-        return len(hashes)
-
-    async def invalidate_others(
-        self,
-        session: AsyncSession,
-        user_id: uuid.UUID,
-        keep: uuid.UUID | None,
-        *,
-        client: ClientInfo | None = None,
-    ) -> int:
-        """End every session of a user except `keep` (the caller's own)."""
+        """End every session of a user, except `keep` (the caller's own) when given."""
         conditions: list[Any] = [Session.user_id == user_id]
         if keep is not None:
             conditions.append(Session.id != keep)
-        hashes = await self._revoke(session, "revoked_others", *conditions)
+        hashes = await self._revoke(session, reason, *conditions)
         if hashes:
-            await self._audit(session, user_id, "revoked_others", len(hashes), client)
+            await self._audit(session, user_id, reason, len(hashes), client)
         return len(hashes)
 
     async def list_active(self, session: AsyncSession, user_id: uuid.UUID) -> list[Session]:

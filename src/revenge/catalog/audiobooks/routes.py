@@ -6,14 +6,13 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from revenge.catalog.audiobooks import service
 from revenge.catalog.audiobooks.models import Audiobook
-from revenge.catalog.browse_routes import BrowseDep
-from revenge.catalog.keyset import check_keys
-from revenge.catalog.schemas import Illustrated, Page, PlayableFlags, PlayedOut
+from revenge.catalog.browse_routes import BrowseDep, sort_query
+from revenge.catalog.schemas import Illustrated, InLibrary, Page, PlayableFlags, PlayedOut
 
 if TYPE_CHECKING:
     from sqlalchemy import Row
@@ -21,9 +20,7 @@ if TYPE_CHECKING:
 router = APIRouter()
 
 
-class AudiobookOut(PlayableFlags):
-    id: uuid.UUID
-    library_id: uuid.UUID
+class AudiobookOut(InLibrary, PlayableFlags):
     title: str
     authors: list[str]
     narrators: list[str]
@@ -66,13 +63,11 @@ FILTERS = ("author",)
 
 @router.get("")
 async def list_audiobooks(
-    request: Request,
     browse: BrowseDep,
-    sort: Annotated[str, Query(json_schema_extra={"enum": list(service.SORTS)})] = "title",
+    sort: Annotated[str, sort_query(service.SORTS, "title", FILTERS)],
     author: str | None = None,
 ) -> Page[AudiobookOut]:
     """Audiobooks by title, year, added or series (then position); `next_cursor` pages on."""
-    check_keys(request, sort, service.SORTS, FILTERS)
     found = await service.page(browse, sort, author)
     return browse.listed(found, lambda row: _out(row, row[0].played, row[0].missing))
 

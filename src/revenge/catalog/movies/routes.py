@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
-from revenge.catalog.browse_routes import BrowseDep, YearFilter
-from revenge.catalog.keyset import check_keys
+from revenge.catalog.browse_routes import BrowseDep, YearFilter, sort_query
 from revenge.catalog.movies import service
 from revenge.catalog.movies.models import Movie
 from revenge.catalog.schemas import (
@@ -40,9 +39,8 @@ FILTERS = ("genre", "year", "year_from", "year_to", "played", "favourite")
 
 @router.get("")
 async def list_movies(
-    request: Request,
     browse: BrowseDep,
-    sort: Annotated[str, Query(json_schema_extra={"enum": list(service.SORTS)})] = "title",
+    sort: Annotated[str, sort_query(service.SORTS, "title", FILTERS)],
     genre: Annotated[str | None, Query(max_length=100)] = None,
     year: YearFilter = None,
     year_from: YearFilter = None,
@@ -51,7 +49,6 @@ async def list_movies(
     favourite: bool | None = None,
 ) -> Page[MovieOut]:
     """Movies by title, year, added, rating or runtime; `next_cursor` fetches the next page."""
-    check_keys(request, sort, service.SORTS, FILTERS)
     found = await service.page(
         browse, sort, genre=genre, year_from=year if year is not None else year_from,
         year_to=year if year is not None else year_to, played=played, favourite=favourite,

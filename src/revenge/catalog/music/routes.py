@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter
 from pydantic import BaseModel
 
-from revenge.catalog.browse_routes import BrowseDep
-from revenge.catalog.keyset import check_keys
+from revenge.catalog.browse_routes import BrowseDep, sort_query
 from revenge.catalog.music import service
 from revenge.catalog.music.models import Album
 from revenge.catalog.schemas import (
     Credited,
     EditableOut,
+    InLibrary,
     Page,
     PlayableFlags,
     PlayedOut,
@@ -27,16 +27,12 @@ if TYPE_CHECKING:
 router = APIRouter()
 
 
-class ArtistOut(BaseModel):
-    id: uuid.UUID
-    library_id: uuid.UUID
+class ArtistOut(InLibrary):
     name: str
     musicbrainz_id: str | None
 
 
-class AlbumOut(BaseModel):
-    id: uuid.UUID
-    library_id: uuid.UUID
+class AlbumOut(InLibrary):
     title: str
     year: int | None
     is_compilation: bool
@@ -94,25 +90,21 @@ ALBUM_FILTERS = ("artist_id",)
 
 @router.get("/artists")
 async def list_artists(
-    request: Request,
     browse: BrowseDep,
-    sort: Annotated[str, Query(json_schema_extra={"enum": list(service.ARTIST_SORTS)})] = "name",
+    sort: Annotated[str, sort_query(service.ARTIST_SORTS, "name", ARTIST_FILTERS)],
 ) -> Page[ArtistOut]:
     """Album artists by name or added (an artist only on compilations is reached via tracks)."""
-    check_keys(request, sort, service.ARTIST_SORTS, ARTIST_FILTERS)
     found = await service.artist_page(browse, sort)
     return browse.listed_as(found, ArtistOut)
 
 
 @router.get("/albums")
 async def list_albums(
-    request: Request,
     browse: BrowseDep,
-    sort: Annotated[str, Query(json_schema_extra={"enum": list(service.ALBUM_SORTS)})] = "title",
+    sort: Annotated[str, sort_query(service.ALBUM_SORTS, "title", ALBUM_FILTERS)],
     artist_id: uuid.UUID | None = None,
 ) -> Page[AlbumOut]:
     """Albums by title, year or added; `next_cursor` fetches the next page."""
-    check_keys(request, sort, service.ALBUM_SORTS, ALBUM_FILTERS)
     found = await service.album_page(browse, sort, artist_id)
     return browse.listed(found, lambda row: _album(row, row.album_artist, row.track_count))
 

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 
-from revenge.catalog.browse_routes import BrowseDep
-from revenge.catalog.keyset import check_keys
+from revenge.catalog.browse_routes import BrowseDep, sort_query
 from revenge.catalog.podcasts import service
-from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
-from revenge.catalog.schemas import Illustrated, Page, PlayableFlags, PlayedOut, UnplayedCount
-
-if TYPE_CHECKING:
-    from sqlalchemy import Row
+from revenge.catalog.podcasts.models import PodcastEpisode
+from revenge.catalog.schemas import (
+    Illustrated,
+    InLibrary,
+    Page,
+    PlayableFlags,
+    PlayedOut,
+    UnplayedCount,
+)
 
 router = APIRouter()
 
 
-class PodcastOut(UnplayedCount):
-    id: uuid.UUID
-    library_id: uuid.UUID
+class PodcastOut(InLibrary, UnplayedCount):
     title: str
     author: str | None
     episode_count: int
@@ -45,17 +46,6 @@ class PodcastEpisodeDetail(PodcastEpisodeOut, Illustrated, PlayedOut):
     description: str | None
 
 
-def _podcast(p: Podcast | Row[Any], count: int, unplayed: int = 0) -> PodcastOut:
-    return PodcastOut(
-        id=p.id,
-        library_id=p.library_id,
-        title=p.title,
-        author=p.author,
-        episode_count=count,
-        unplayed_count=unplayed,
-    )
-
-
 def _episode(e: PodcastEpisode) -> PodcastEpisodeOut:
     return PodcastEpisodeOut.model_validate(e, from_attributes=True)
 
@@ -65,14 +55,12 @@ FILTERS: tuple[str, ...] = ()
 
 @router.get("")
 async def list_podcasts(
-    request: Request,
     browse: BrowseDep,
-    sort: Annotated[str, Query(json_schema_extra={"enum": list(service.SORTS)})] = "title",
+    sort: Annotated[str, sort_query(service.SORTS, "title", FILTERS)],
 ) -> Page[PodcastOut]:
     """Podcasts by title or added; `next_cursor` fetches the next page."""
-    check_keys(request, sort, service.SORTS, FILTERS)
     found = await service.page(browse, sort)
-    return browse.listed(found, lambda row: _podcast(row, row.episode_count, row.unplayed_count))
+    return browse.listed_as(found, PodcastOut)
 
 
 @router.get("/{podcast_id}")
@@ -80,7 +68,8 @@ async def get_podcast(podcast_id: uuid.UUID, browse: BrowseDep) -> PodcastDetail
     """One podcast (show) with its episode count and description."""
     podcast, count = await browse.one(service.with_count, "podcast", podcast_id)
     return PodcastDetail(
-        **_podcast(podcast, count).model_dump(), description=podcast.description,
+        id=podcast.id, library_id=podcast.library_id, title=podcast.title, author=podcast.author,
+        episode_count=count, description=podcast.description,
         **await browse.about("podcast", podcast.id, people=False, played=False),
     )  # fmt: skip
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, Index, Integer, SmallInteger, String
+from sqlalchemy import Boolean, Float, Index, Integer, SmallInteger, String
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,7 +32,7 @@ class UserItemState(Base):
     played: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
     favourite: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
     play_count: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
-    last_played_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_played_at: Mapped[datetime | None]
     # 1-5 stars, as Subsonic clients set them; None when unrated.
     rating: Mapped[int | None] = mapped_column(SmallInteger)
     updated_at: Mapped[datetime] = updated_ts()

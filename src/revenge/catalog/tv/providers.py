@@ -11,13 +11,13 @@ from dataclasses import replace
 from revenge.metadata.errors import ProviderNotFound
 from revenge.metadata.kinds import ProviderKind
 from revenge.metadata.protocols import TvProvider
-from revenge.metadata.types import Artwork, Candidate, ItemMetadata
+from revenge.metadata.types import Artwork, Candidate, EpisodeQuery, ItemMetadata
 from revenge.metadata.writer import ItemFacts
 
 
 async def _series_details(p: TvProvider, facts: ItemFacts, pid: str, lang: str) -> ItemMetadata:
     meta = await p.series_details(pid, lang)
-    episodes = await p.episodes(pid, None, facts.season_type, lang)
+    episodes = await p.episodes(EpisodeQuery(pid, order=facts.season_type, language=lang))
     return replace(meta, episodes=tuple(episodes))
 
 
@@ -26,7 +26,8 @@ async def _episode_details(
 ) -> ItemMetadata:
     absolute = facts.season_type == "absolute"
     season = None if absolute else facts.season
-    for e in await provider.episodes(series_id, season, facts.season_type, lang):
+    query = EpisodeQuery(series_id, season, facts.season_type, lang)
+    for e in await provider.episodes(query):
         number = e.absolute_number if absolute else e.number
         if number == facts.episode and (season is None or e.season == season):
             return ItemMetadata(

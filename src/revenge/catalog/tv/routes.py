@@ -6,10 +6,9 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter
 
-from revenge.catalog.browse_routes import BrowseDep, YearFilter
-from revenge.catalog.keyset import check_keys
+from revenge.catalog.browse_routes import BrowseDep, YearFilter, sort_query
 from revenge.catalog.schemas import (
     Credited,
     FeaturedDetail,
@@ -75,15 +74,13 @@ SERIES_FILTERS = ("year_from", "year_to", "played")
 
 @router.get("/series")
 async def list_series(
-    request: Request,
     browse: BrowseDep,
-    sort: Annotated[str, Query(json_schema_extra={"enum": list(service.SORTS)})] = "title",
+    sort: Annotated[str, sort_query(service.SORTS, "title", SERIES_FILTERS)],
     year_from: YearFilter = None,
     year_to: YearFilter = None,
     played: bool | None = None,
 ) -> Page[SeriesOut]:
     """Series by title, year, added, rating or runtime; `next_cursor` fetches the next page."""
-    check_keys(request, sort, service.SORTS, SERIES_FILTERS)
     found = await service.page(browse, sort, year_from=year_from, year_to=year_to, played=played)
     return browse.listed_as(found, SeriesOut)
 

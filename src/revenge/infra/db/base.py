@@ -24,6 +24,9 @@ class Base(DeclarativeBase):
     """Base class for all tables."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every timestamp is an instant: a column typed `Mapped[datetime]` is `timestamptz`
+    # without each table saying so (`Mapped[datetime | None]` alone is a nullable one).
+    type_annotation_map = {datetime: DateTime(timezone=True)}
 
 
 def uuid_pk() -> Mapped[uuid.UUID]:

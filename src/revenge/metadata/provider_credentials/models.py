@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, LargeBinary, String
+from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from revenge.infra.db.base import Base, created_ts, updated_ts, uuid_fk, uuid_pk
@@ -21,4 +21,4 @@ class ProviderCredential(Base):
     created_by: Mapped[uuid.UUID | None] = uuid_fk("users.id", ondelete="SET NULL")
     created_at: Mapped[datetime] = created_ts()
     updated_at: Mapped[datetime] = updated_ts()
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None]

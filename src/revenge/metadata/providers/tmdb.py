@@ -13,13 +13,13 @@ from revenge.metadata.types import (
     Candidate,
     CollectionRef,
     EpisodeMetadata,
+    EpisodeQuery,
     ExternalIds,
     ItemKind,
     ItemMetadata,
     Person,
     Rating,
     Role,
-    SeasonType,
 )
 
 APPEND = "credits,images,external_ids"
@@ -105,29 +105,24 @@ class TmdbProvider(KeyedProvider):
         )
         return _series(data, await self.image_base())
 
-    async def episodes(
-        self,
-        provider_id: str,
-        season: int | None,
-        season_type: SeasonType,
-        language: str | None,
-    ) -> list[EpisodeMetadata]:
+    async def episodes(self, query: EpisodeQuery) -> list[EpisodeMetadata]:
         """Episodes in broadcast order; TMDb has no DVD or absolute order of its own."""
-        if season_type != "default":
-            raise ProviderNotFound(self.name, f"no {season_type} episode order")
-        if season is None:
+        if query.order != "default":
+            raise ProviderNotFound(self.name, f"no {query.order} episode order")
+        series, language = query.series_id, query.language
+        if query.season is None:
             # The very request `series_details` makes: answered from the cache (or the same
             # request in flight), not sent a second time.
             show = await self._get(
-                f"/tv/{provider_id}", {"append_to_response": APPEND, "language": language}
+                f"/tv/{series}", {"append_to_response": APPEND, "language": language}
             )
             seasons = [int(s["season_number"]) for s in show.get("seasons", [])]
         else:
-            seasons = [season]
+            seasons = [query.season]
         base = await self.image_base()
         found: list[EpisodeMetadata] = []
         for number in seasons:
-            data = await self._get(f"/tv/{provider_id}/season/{number}", {"language": language})
+            data = await self._get(f"/tv/{series}/season/{number}", {"language": language})
             found.extend(_episode(e, base) for e in data.get("episodes", []))
         return found
 

@@ -15,12 +15,12 @@ from revenge.metadata.types import (
     ArtworkKind,
     Candidate,
     EpisodeMetadata,
+    EpisodeQuery,
     ExternalIds,
     ItemKind,
     ItemMetadata,
     Person,
     Role,
-    SeasonType,
 )
 
 # Tokens last a month; renew well before, and at once on a 401.
@@ -129,18 +129,13 @@ class TvdbProvider(KeyedProvider):
         )
         return _series(body["data"], tvdb_language(language))
 
-    async def episodes(
-        self,
-        provider_id: str,
-        season: int | None,
-        season_type: SeasonType,
-        language: str | None,
-    ) -> list[EpisodeMetadata]:
+    async def episodes(self, query: EpisodeQuery) -> list[EpisodeMetadata]:
         """Every episode in the chosen order (`default`, `absolute` or `dvd`), page by page."""
         found: list[EpisodeMetadata] = []
+        path = f"/series/{query.series_id}/episodes/{query.order}"
         for page in range(_MAX_PAGES):
-            params: dict[str, Any] = {"page": page, "season": season}
-            body = await self._get(f"/series/{provider_id}/episodes/{season_type}", params)
+            params: dict[str, Any] = {"page": page, "season": query.season}
+            body = await self._get(path, params)
             found.extend(_episode(e) for e in (body.get("data") or {}).get("episodes") or [])
             if not (body.get("links") or {}).get("next"):
                 break
