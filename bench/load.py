@@ -278,7 +278,11 @@ async def drive(
     try:
         # Everyone signs in before the clock starts: 50 argon2 checks at once are a start-up
         # burst, not the steady state; sign-ins during the run are measured.
-        await asyncio.gather(*(login(u) for u in people))
+        signed = await asyncio.gather(*(login(u) for u in people), return_exceptions=True)
+        refused = [repr(s) for s in signed if s != 200]
+        if refused:
+            # Their requests will count as 401s: say why before the figures.
+            print(f"{len(refused)} users could not sign in before the run: {refused}", flush=True)
         started = time.monotonic()
         until = started + duration
         await asyncio.gather(*(user_loop(u, until, think_ms, results) for u in people))
