@@ -27,7 +27,7 @@ from revenge.infra.db.engine import Database
 from revenge.search import documents, ranking
 from revenge.search import documents_repository as documents_repo
 from revenge.search import repository as repo
-from revenge.search.query import plan
+from revenge.search.query import Word, plan
 from revenge.search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -172,7 +172,7 @@ class PostgresSearchIndex:
         } | filter_params  # fmt: skip
         result = SearchResult()
         rows: list[Any] = []
-        if min(vocab.titles_with_prefix(w.text) for w in found.required) > self.broad_titles:
+        if min(_titles_matching(vocab, w) for w in found.required) > self.broad_titles:
             rows = await repo.search_broad(session, params, filters)
             counted = {r["item_type"]: r["type_total"] for r in rows}
             result.totals_exact = sum(counted.values()) < self.count_cap
@@ -188,3 +188,11 @@ class PostgresSearchIndex:
                 row["names"], row["year"], list(row["genres"]), score,
             ))  # fmt: skip
         return result
+
+
+def _titles_matching(vocab: Vocabulary, word: Word) -> int:
+    """About how many titles the general plan matches for `word` (an upper bound): its own
+    titles and those of every other spelling. `lost` also matches `last`'s titles; counting
+    only `lost`'s sent it to the general plan, which then read and counted thousands."""
+    own = vocab.titles_with_prefix(word.text) if word.prefix else vocab.count(word.text)
+    return own + sum(vocab.count(s) for s in word.spellings if s != word.text)
