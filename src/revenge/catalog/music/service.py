@@ -118,6 +118,8 @@ async def artists(
     ids: Sequence[uuid.UUID] | None = None,
 ) -> list[Any]:  # fmt: skip
     """Album artists with their visible album counts, by sort name (or only those named)."""
+    if ids is not None and not ids:
+        return []  # none named (a search without artist hits): no statement to run
     found = await repo.artists(session, allowed, user_id, ids)
     if ids is None:
         return found
