@@ -37,16 +37,21 @@ from revenge.infra.db import migrate
 App = Callable[..., Any]
 
 
-async def call(app: App, path: str) -> int:
-    """One GET through the ASGI interface, as uvicorn makes it; the response status."""
+async def call(
+    app: App, path: str, headers: list[tuple[bytes, bytes]] | None = None,
+    body: list[bytes] | None = None,
+) -> int:  # fmt: skip
+    """One GET through the ASGI interface, as uvicorn makes it; the response status (and its
+    body, into `body` when given). Without `headers`, the caller is the bench's administrator
+    (the test header authenticator)."""
     target, _, query = path.partition("?")
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
         "scheme": "http", "path": target, "raw_path": target.encode(),
         "query_string": query.encode(), "root_path": "", "server": ("127.0.0.1", 8096),
         "client": ("127.0.0.1", 40000),
-        "headers": [(b"host", b"127.0.0.1:8096"), (b"x-test-user", b"admin"),
-                    (b"accept", b"application/json")],
+        "headers": [(b"host", b"127.0.0.1:8096"), (b"accept", b"application/json"),
+                    *(headers if headers is not None else [(b"x-test-user", b"admin")])],
     }  # fmt: skip
     status = 0
 
@@ -57,6 +62,8 @@ async def call(app: App, path: str) -> int:
         nonlocal status
         if message["type"] == "http.response.start":
             status = message["status"]
+        elif body is not None and message["type"] == "http.response.body":
+            body.append(message.get("body", b""))
 
     await app(scope, receive, send)
     return status

@@ -9,7 +9,18 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import ARRAY, Column, ColumnElement, Row, Select, delete, func, select, type_coerce
+from sqlalchemy import (
+    ARRAY,
+    Column,
+    ColumnElement,
+    Row,
+    Select,
+    delete,
+    func,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.types import NullType
@@ -287,6 +298,33 @@ async def files_for_items(
         assert f.item_id is not None
         out[f.item_id].append({"file": f, "streams": streams.get(f.id, [])})
     return out
+
+
+# The caller's state of each item and the running time of its first file (main files first,
+# then by part and path: the file a player opens), one row per id given, in one statement.
+_PLAYER_STATE = text(
+    """
+    SELECT i.id, s.position_seconds, s.played, s.favourite, s.play_count, s.last_played_at,
+           (SELECT f.duration_seconds FROM media_files f WHERE f.item_id = i.id
+            ORDER BY f.extra_type NULLS FIRST, f.part, f.path LIMIT 1) AS duration
+    FROM unnest(CAST(:ids AS uuid[])) AS i(id)
+    LEFT JOIN user_item_state s
+           ON s.user_id = :user_id AND s.item_kind = :kind AND s.item_id = i.id
+    """
+)
+
+
+async def player_states(
+    session: AsyncSession, user_id: uuid.UUID, kind: str, item_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Row[Any]]:
+    """For each item of `kind`: the caller's state columns (`position_seconds`, `played`,
+    `favourite`, `play_count`, `last_played_at`; None without a state row) and `duration`,
+    its first file's running time (None without one), by item id."""
+    if not item_ids:
+        return {}
+    params = {"ids": list(item_ids), "user_id": user_id, "kind": kind}
+    connection = await session.connection()
+    return {r.id: r for r in await connection.execute(_PLAYER_STATE, params)}
 
 
 async def user_states(

@@ -132,6 +132,15 @@ async def states(
     return await catalog_repo.user_states(session, user_id, item_ids)
 
 
+async def player_states(
+    session: AsyncSession, user_id: uuid.UUID, kind: str, item_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Any]:
+    """What a player shows beside each item of `kind`, by item id, in one statement: the
+    caller's state columns (as `states` has them; None without a state row) and `duration`,
+    the running time of the item's first file (as `files` orders them; None without one)."""
+    return await catalog_repo.player_states(session, user_id, kind, item_ids)
+
+
 async def images(session: AsyncSession, kind: str, item_id: uuid.UUID) -> dict[str, Any]:
     """The item's artwork by kind (poster, backdrop, thumb, logo, cover...)."""
     return dict(await item_images(session, kind, item_id))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 ALBUM_ORDERS: dict[str, str] = {
@@ -23,11 +24,13 @@ ALBUM_ORDERS: dict[str, str] = {
     "byGenre": "al.sort_title, al.id",
 }
 
-_ALBUMS = """
+# An album's columns, its album artist's name, its track count, length and the caller's plays
+# of its tracks, and the caller's state of the album; `{source}` names the albums (as `al`).
+_ALBUM_COLUMNS = """
 SELECT al.id, al.library_id, al.title, al.year, al.genres, al.created_at, al.album_artist_id,
        aa.name AS artist, st.n AS song_count, st.d AS duration, s.favourite, s.rating,
        s.updated_at AS state_at, st.played AS play_count
-FROM albums al
+FROM {source}
 LEFT JOIN artists aa ON aa.id = al.album_artist_id
 LEFT JOIN LATERAL (
     SELECT count(*) AS n, coalesce(sum(t.duration_seconds), 0) AS d,
@@ -37,8 +40,17 @@ LEFT JOIN LATERAL (
            ON ts.user_id = :uid AND ts.item_kind = 'track' AND ts.item_id = t.id
     WHERE t.album_id = al.id) st ON true
 LEFT JOIN user_item_state s ON s.user_id = :uid AND s.item_kind = 'album' AND s.item_id = al.id
-WHERE al.id = ANY(:ids)
 """
+_ALBUMS = _ALBUM_COLUMNS.format(source="albums al") + "WHERE al.id = ANY(:ids)"
+# A page of albums in one statement: the page's ids in order (an array keeps its
+# subquery's order), then their columns, in the page's order.
+_ALBUM_PAGE = (
+    _ALBUM_COLUMNS.format(
+        source="unnest(ARRAY({ids})) WITH ORDINALITY AS page(id, n)"
+        " JOIN albums al ON al.id = page.id"
+    )
+    + "ORDER BY page.n"
+)
 
 _TRACKS = """
 SELECT t.id, t.library_id, t.album_id, t.title, t.artist_id,
@@ -57,6 +69,14 @@ LEFT JOIN user_item_state s ON s.user_id = :uid AND s.item_kind = 'track' AND s.
 """
 
 
+@cache
+def _statement(sql: str) -> TextClause:
+    """The text clause of one of this module's statements, built once: parsing the SQL for
+    its parameters cost more than a short statement's other Python work. The SQL is only
+    ever assembled from this module's fixed fragments (a few dozen variants)."""
+    return text(sql)
+
+
 def _scope(allowed: set[uuid.UUID] | None, column: str) -> str:
     return "" if allowed is None else f" AND {column} = ANY(:libs)"
 
@@ -68,8 +88,16 @@ def _params(allowed: set[uuid.UUID] | None, **extra: Any) -> dict[str, Any]:
 async def album_page(
     session: AsyncSession, allowed: set[uuid.UUID] | None, user_id: uuid.UUID, kind: str,
     limit: int, offset: int, filters: dict[str, Any],
-) -> list[uuid.UUID]:  # fmt: skip
-    """Album ids of one page of a list kind, in order."""
+) -> list[Any]:  # fmt: skip
+    """One page of a list kind: albums with their counts and the caller's state (the
+    columns of `albums_by_ids`), in order, read in one statement."""
+    ids = _album_ids(allowed, kind, filters)
+    params = _params(allowed, uid=user_id, lim=limit, off=offset, **filters)
+    return list(await session.execute(_statement(_ALBUM_PAGE.replace("{ids}", ids)), params))
+
+
+def _album_ids(allowed: set[uuid.UUID] | None, kind: str, filters: dict[str, Any]) -> str:
+    """The query of one page of a list kind's album ids, in order (`:lim`, `:off`)."""
     joins, where = "", "true" + _scope(allowed, "al.library_id")
     order = ALBUM_ORDERS.get(kind, "al.sort_title, al.id")
     if kind in ("starred", "highest"):
@@ -79,7 +107,7 @@ async def album_page(
     elif kind == "alphabeticalByArtist":
         joins = " LEFT JOIN artists aa ON aa.id = al.album_artist_id"
     elif kind in ("frequent", "recent"):
-        return await _played_albums(session, allowed, user_id, kind, limit, offset)
+        return _played_albums(allowed, kind)
     if "genre" in filters:
         where += " AND :genre = ANY(al.genres)"
     if "from_year" in filters:
@@ -89,17 +117,12 @@ async def album_page(
         order = (
             "al.year DESC, al.id" if filters["from_year"] > filters["to_year"] else "al.year, al.id"
         )
-    sql = (
+    return (
         f"SELECT al.id FROM albums al{joins} WHERE {where} ORDER BY {order} LIMIT :lim OFFSET :off"
     )
-    params = _params(allowed, uid=user_id, lim=limit, off=offset, **filters)
-    return [r[0] for r in await session.execute(text(sql), params)]
 
 
-async def _played_albums(
-    session: AsyncSession, allowed: set[uuid.UUID] | None, user_id: uuid.UUID, kind: str,
-    limit: int, offset: int,
-) -> list[uuid.UUID]:  # fmt: skip
+def _played_albums(allowed: set[uuid.UUID] | None, kind: str) -> str:
     measure = "sum(s.play_count)" if kind == "frequent" else "max(s.last_played_at)"
     sql = f"""
         SELECT t.album_id FROM user_item_state s JOIN tracks t ON t.id = s.item_id
@@ -107,14 +130,13 @@ async def _played_albums(
               {_scope(allowed, "s.library_id")}
         GROUP BY t.album_id ORDER BY {measure} DESC NULLS LAST, t.album_id
         LIMIT :lim OFFSET :off"""
-    params = _params(allowed, uid=user_id, lim=limit, off=offset)
-    return [r[0] for r in await session.execute(text(sql), params)]
+    return sql
 
 
 async def albums_by_ids(
     session: AsyncSession, user_id: uuid.UUID, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Any]:
-    rows = await session.execute(text(_ALBUMS), {"uid": user_id, "ids": list(ids)})
+    rows = await session.execute(_statement(_ALBUMS), {"uid": user_id, "ids": list(ids)})
     return {r.id: r for r in rows}
 
 

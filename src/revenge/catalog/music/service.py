@@ -67,9 +67,9 @@ async def album_list(
     session: AsyncSession, allowed: Allowed, user_id: uuid.UUID, kind: str,
     size: int, offset: int, filters: dict[str, Any],
 ) -> list[Any]:  # fmt: skip
-    """One page of albums of a list kind (see ALBUM_LIST_KINDS), in the kind's order."""
-    ids = await repo.album_page(session, allowed, user_id, kind, size, offset, filters)
-    return await albums(session, user_id, ids)
+    """One page of albums of a list kind (see ALBUM_LIST_KINDS), in the kind's order, with
+    the columns `albums` reads."""
+    return await repo.album_page(session, allowed, user_id, kind, size, offset, filters)
 
 
 async def albums(session: AsyncSession, user_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> list[Any]:
@@ -118,6 +118,8 @@ async def artists(
     ids: Sequence[uuid.UUID] | None = None,
 ) -> list[Any]:  # fmt: skip
     """Album artists with their visible album counts, by sort name (or only those named)."""
+    if ids is not None and not ids:
+        return []  # none named (a search without artist hits): no statement to run
     found = await repo.artists(session, allowed, user_id, ids)
     if ids is None:
         return found

@@ -53,26 +53,19 @@ async def user_views(request: Request) -> Dto:
         return await views(ctx)
 
 
-async def _durations(ctx: Ctx, ids: list[uuid.UUID]) -> dict[uuid.UUID, float | None]:
-    found = await video.files(ctx.session, ids)
-    return {i: (found[i][0]["file"].duration_seconds if found.get(i) else None) for i in ids}
-
-
 async def movies_dto(ctx: Ctx, rows: list[Any]) -> list[Dto]:
-    ids = [r.id for r in rows]
-    states, lengths = await video.states(ctx.session, ctx.user_id, ids), await _durations(ctx, ids)
-    return [shapes.movie(r, ctx.server, states.get(r.id), lengths[r.id]) for r in rows]
+    found = await video.player_states(ctx.session, ctx.user_id, "movie", [r.id for r in rows])
+    return [shapes.movie(r, ctx.server, (s := found[r.id]), s.duration) for r in rows]
 
 
 async def episodes_dto(ctx: Ctx, rows: list[Any]) -> list[Dto]:
-    ids = [r.id for r in rows]
-    states, lengths = await video.states(ctx.session, ctx.user_id, ids), await _durations(ctx, ids)
+    states = await video.player_states(ctx.session, ctx.user_id, "episode", [r.id for r in rows])
     names: dict[uuid.UUID, str] = {}
     for series_id in {r.series_id for r in rows}:
         found = await video.series(ctx.session, ctx.allowed, series_id)
         names[series_id] = found.title if found else ""
     return [
-        shapes.episode(r, ctx.server, states.get(r.id), lengths[r.id], names[r.series_id])
+        shapes.episode(r, ctx.server, (s := states[r.id]), s.duration, names[r.series_id])
         for r in rows
     ]
 

@@ -51,11 +51,30 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
+_PLAIN = frozenset({str, int, float, bool})
+
+
 def _json_value(value: Any) -> Any:
+    """The payload as JSON has it: None values of objects left out, dates as ISO 8601.
+
+    Exact type checks, and plain values taken as they are without a call: a list answer is
+    a few thousand of them, and this walk once cost as much as encoding the JSON."""
+    kind = type(value)
+    if kind is dict:
+        out = {}
+        for key, item in value.items():
+            if item is None:
+                continue
+            out[key] = item if type(item) in _PLAIN else _json_value(item)
+        return out
+    if kind is list or kind is tuple:
+        return [item if type(item) in _PLAIN else _json_value(item) for item in value]
+    if kind in _PLAIN or value is None:
+        return value
     if isinstance(value, dict):
-        return {k: _json_value(v) for k, v in value.items() if v is not None}
+        return _json_value(dict(value))
     if isinstance(value, list | tuple):
-        return [_json_value(v) for v in value]
+        return _json_value(list(value))
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
