@@ -262,13 +262,15 @@ def scan_jobs(database_url: str) -> dict[int, list[str]]:
 
 
 def watcher_holders(database_url: str) -> list[int]:
-    """Backend pids holding the watcher's advisory lock, mapped to revenge process ids."""
+    """Backend pids holding the watcher's advisory lock in this database (servers on other
+    databases of the same PostgreSQL hold their own), mapped to revenge process ids."""
     ns, key = WATCHER_LOCK
     rows = query(
         database_url,
         "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
         " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s"
-        " AND l.objsubid = 2",
+        " AND l.objsubid = 2"
+        " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
         ns,
         key,
     )
