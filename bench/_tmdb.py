@@ -44,11 +44,11 @@ class Catalogue:
 
     def by_name(self, kind: str, query: str) -> list[Title]:
         pool = self.movies if kind == "movie" else self.series
-        wanted = _fold(query)
-        return [t for t in pool.values() if _fold(t.title) == wanted]
+        wanted = fold(query)
+        return [t for t in pool.values() if fold(t.title) == wanted]
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 

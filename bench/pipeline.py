@@ -43,7 +43,7 @@ from revenge.testing.services import free_port
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
 from argon2 import PasswordHasher
-from bench._tmdb import Catalogue, Title, TmdbServer, tmdb_server
+from bench._tmdb import Catalogue, Title, TmdbServer, fold, tmdb_server
 
 from revenge.config import AuthSettings
 from revenge.infra.db import migrate
@@ -72,11 +72,18 @@ def build(base: Path, movies: int, series: int, episodes: int) -> tuple[Catalogu
     rng = random.Random(19)
     catalogue = Catalogue()
     needed = 1  # /configuration
-    real = _titles("movies.tsv")
+    real = list({(fold(t), y): (t, y) for t, y in _titles("movies.tsv")}.values())
+    taken: set[tuple[str, int]] = set()
     for n in range(movies):
         title, year = real[n % len(real)]
         title += SEQUELS[n // len(real) % len(SEQUELS)]
         year = min(2025, year + 3 * (n // len(real)))
+        # A made-up sequel may be a real title ("Rocky" + " II"), and the year cap can give
+        # two titles that differ only in punctuation ("mother!", "Mother") the same year;
+        # the scanner (rightly) takes those as one movie, so each must fold to its own key.
+        while (fold(title), year) in taken:
+            title += " Redux"
+        taken.add((fold(title), year))
         tmdb_id = 100_000 + n
         catalogue.movies[tmdb_id] = Title(tmdb_id, title, year)
         style = n % 20
@@ -92,7 +99,8 @@ def build(base: Path, movies: int, series: int, episodes: int) -> tuple[Catalogu
         if style == 19:
             (folder / "movie.nfo").write_text(NFO.format(title=title, year=year, id=tmdb_id))
         needed += 1 if style in (18, 19) else 2
-    for n, (title, year) in enumerate(_titles("series.tsv")[:series]):
+    shows = {(fold(title), year): (title, year) for title, year in _titles("series.tsv")}
+    for n, (title, year) in enumerate(list(shows.values())[:series]):
         tmdb_id = 500_000 + n
         catalogue.series[tmdb_id] = Title(tmdb_id, title, year, seasons=1, episodes=episodes)
         season = base / "tv" / f"{title} ({year})" / "Season 01"
