@@ -41,11 +41,18 @@ class Title:
 class Catalogue:
     movies: dict[int, Title] = field(default_factory=dict)
     series: dict[int, Title] = field(default_factory=dict)
+    _names: dict[tuple[str, str], list[Title]] = field(default_factory=dict, repr=False)
 
-    def by_name(self, kind: str, query: str) -> list[Title]:
-        pool = self.movies if kind == "movie" else self.series
-        wanted = fold(query)
-        return [t for t in pool.values() if fold(t.title) == wanted]
+    def by_name(self, kind: str, query: str, year: int | None = None) -> list[Title]:
+        """Titles named `query`; of `year` only when one is given, as TMDb's `year` and
+        `first_air_date_year` filters do (without them, "Mission - Impossible II" of 1999
+        and of 2000 would both be found, too close to tell apart)."""
+        if not self._names:  # built on first use, once the catalogue is filled in
+            for pool, name in ((self.movies, "movie"), (self.series, "tv")):
+                for t in pool.values():
+                    self._names.setdefault((name, fold(t.title)), []).append(t)
+        found = self._names.get((kind, fold(query)), [])
+        return [t for t in found if year in (None, t.year)]
 
 
 def fold(text: str) -> str:
@@ -128,7 +135,8 @@ class TmdbServer:
             return config
         if path in ("/search/movie", "/search/tv"):
             kind = "movie" if path.endswith("movie") else "tv"
-            hits = cat.by_name(kind, query.get("query", ""))
+            year = query.get("year" if kind == "movie" else "first_air_date_year", "")
+            hits = cat.by_name(kind, query.get("query", ""), int(year) if year.isdigit() else None)
             return {"page": 1, "results": [self._hit(kind, t) for t in hits],
                     "total_results": len(hits), "total_pages": 1}  # fmt: skip
         if m := re.fullmatch(r"/movie/(\d+)", path):
