@@ -176,7 +176,7 @@ def watch(
     """Seconds from now until each milestone; polls the API and the database."""
     start = time.monotonic()
     reached: dict[str, float] = {}
-    last_print = 0.0
+    last_print, last_sent = 0.0, 0
     with psycopg.connect(db_url, autocommit=True) as conn:
         while len(reached) < 3 and time.monotonic() - start < timeout:
             now = time.monotonic() - start
@@ -199,10 +199,12 @@ def watch(
             if "illustrated" not in reached and posters >= want["posters"]:
                 reached["illustrated"] = now
             if now - last_print >= 10:
-                last_print = now
+                sent = tmdb.api_requests()
+                rate = (sent - last_sent) / (now - last_print)
+                last_print, last_sent = now, sent
                 print(f"  {now:6.1f}s listed {listed or '-'} matched {matched}/{want['items']}"
                       f" posters {posters}/{want['posters']}"
-                      f" requests {tmdb.api_requests()}", flush=True)  # fmt: skip
+                      f" requests {sent} ({rate:.1f}/s)", flush=True)  # fmt: skip
             time.sleep(0.2 + not_before)
     return reached
 
