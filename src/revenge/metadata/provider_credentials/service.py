@@ -118,6 +118,10 @@ class CredentialService:
         self._remembered.pop(service, None)
         return await repo.remove(session, service)
 
+    def forget(self) -> None:
+        """Drop every remembered key (the table was emptied behind this process' back)."""
+        self._remembered.clear()
+
     def remembered(self, service: str) -> str | None:
         """The plaintext key revealed with `remember` lately, if still fresh."""
         found = self._remembered.get(service)
