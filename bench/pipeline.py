@@ -260,9 +260,14 @@ def run(db_url: str, base: Path, args: argparse.Namespace) -> None:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        log.seek(0)
+        text = log.read().decode(errors="replace")
         if len(reached) < 3:
-            log.seek(0)
-            print(log.read().decode(errors="replace")[-3000:])
+            print(text[-3000:])
+        # Retries and failed jobs cost time the figures alone do not explain.
+        marks = ('"level": "warning"', '"level": "error"', " WARNING ", " ERROR ")  # JSON or text
+        troubles = [line for line in text.splitlines() if any(m in line for m in marks)]
+        print(f"server log: {len(troubles)} warnings and errors", *troubles[-5:], sep="\n  ")
     made = tmdb.api_requests()
     print(f"library: {args.movies} movies, {args.series} series x {args.episodes} episodes"
           f" ({want['items']} items, {want['posters']} posters); TMDb at {args.rate:g} req/s,"
