@@ -41,17 +41,22 @@ class Title:
 class Catalogue:
     movies: dict[int, Title] = field(default_factory=dict)
     series: dict[int, Title] = field(default_factory=dict)
-    _names: dict[tuple[str, str], list[Title]] = field(default_factory=dict, repr=False)
+    _names: dict[tuple[str, str], list[Title]] | None = field(default=None, repr=False)
 
     def by_name(self, kind: str, query: str, year: int | None = None) -> list[Title]:
         """Titles named `query`; of `year` only when one is given, as TMDb's `year` and
         `first_air_date_year` filters do (without them, "Mission - Impossible II" of 1999
         and of 2000 would both be found, too close to tell apart)."""
-        if not self._names:  # built on first use, once the catalogue is filled in
+        names = self._names
+        if names is None:
+            # Built on first use, once the catalogue is filled in, and published whole: the
+            # server's threads search at once, and one must never see half an index.
+            names = {}
             for pool, name in ((self.movies, "movie"), (self.series, "tv")):
                 for t in pool.values():
-                    self._names.setdefault((name, fold(t.title)), []).append(t)
-        found = self._names.get((kind, fold(query)), [])
+                    names.setdefault((name, fold(t.title)), []).append(t)
+            self._names = names
+        found = names.get((kind, fold(query)), [])
         return [t for t in found if year in (None, t.year)]
 
 
