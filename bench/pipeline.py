@@ -180,6 +180,23 @@ COUNTS = {
 }
 
 
+# Items not matched yet, and (matched) movies and series without a poster.
+LEFT = """
+SELECT kind, title, year, metadata_status, left(metadata_reason, 120) FROM (
+  SELECT 'movie' AS kind, m.id, title, year, metadata_status, metadata_reason FROM movies m
+  UNION ALL SELECT 'series', s.id, title, year, metadata_status, metadata_reason FROM series s
+  UNION ALL SELECT 'episode', e.id, s.title || ' ' || e.title, NULL, e.metadata_status,
+    e.metadata_reason FROM episodes e JOIN series s ON s.id = e.series_id
+) item
+WHERE metadata_status IS DISTINCT FROM 'matched'
+   OR (kind <> 'episode' AND NOT EXISTS (
+     SELECT 1 FROM item_images ii JOIN images i ON i.id = ii.image_id
+     WHERE ii.item_id = item.id AND ii.kind = 'poster' AND i.blurhash IS NOT NULL))
+ORDER BY kind, title LIMIT 20
+"""
+STALL_SECONDS = 120.0
+
+
 def watch(
     api: httpx.Client, db_url: str, tmdb: TmdbServer, want: dict[str, int], timeout: float
 ) -> dict[str, float]:
@@ -187,9 +204,15 @@ def watch(
     start = time.monotonic()
     reached: dict[str, float] = {}
     last_print, last_sent = 0.0, 0
+    progress, moved = (-1, -1), 0.0
     with psycopg.connect(db_url, autocommit=True) as conn:
         while len(reached) < 3 and time.monotonic() - start < timeout:
             now = time.monotonic() - start
+            if now - moved > STALL_SECONDS:
+                print(f"  no item matched or illustrated for {STALL_SECONDS:.0f} s; left:")
+                for row in conn.execute(LEFT):
+                    print("   ", *row)
+                break
             listed = not_before = 0
             if "listed" not in reached:
                 movies = api.get("/api/v1/movies", params={"limit": 1}).json()["total"]
@@ -204,6 +227,8 @@ def watch(
                     reached["listed"] = now
             matched = conn.execute(COUNTS["matched"]).fetchone()[0]  # type: ignore[index]
             posters = conn.execute(COUNTS["posters"]).fetchone()[0]  # type: ignore[index]
+            if (matched, posters) != progress:
+                progress, moved = (matched, posters), now
             if "matched" not in reached and matched >= want["items"]:
                 reached["matched"] = now
             if "illustrated" not in reached and posters >= want["posters"]:
@@ -285,7 +310,8 @@ def run(db_url: str, base: Path, args: argparse.Namespace) -> None:
     )
     print(
         f"requests needed: {needed}; bound = needed / rate = {bound:.1f} s;"
-        f" made / needed = {made / needed:.2f}; posters served {tmdb.images}"
+        f" made / needed = {made / needed:.2f}; images served {tmdb.images} (posters and the"
+        f" cast's photos)"
     )
 
 
