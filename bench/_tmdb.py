@@ -74,6 +74,11 @@ def _poster(n: int) -> bytes:
     return out.getvalue()
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client gone mid-answer (the server under test stopping) is no bench error."""
+
+
 class TmdbServer:
     def __init__(self, catalogue: Catalogue, latency: tuple[float, float] = (0.02, 0.05)):
         self.catalogue = catalogue
@@ -85,7 +90,7 @@ class TmdbServer:
         self._movie = fixture("tmdb/movie_603")
         self._tv = fixture("tmdb/tv_1396")
         self._season = fixture("tmdb/tv_1396_season_1")
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._server.request_queue_size = 256
 

@@ -34,6 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import IO
+from xml.sax.saxutils import escape
 
 import httpx
 import psycopg
@@ -98,7 +99,8 @@ def build(base: Path, movies: int, series: int, episodes: int) -> tuple[Catalogu
         else:
             (folder / f"{folder.name}.mkv").touch()
         if style == 19:
-            (folder / "movie.nfo").write_text(NFO.format(title=title, year=year, id=tmdb_id))
+            nfo = NFO.format(title=escape(title), year=year, id=tmdb_id)  # "Angels & Demons"
+            (folder / "movie.nfo").write_text(nfo)
         needed += 1 if style in (18, 19) else 2
     shows = {(fold(title), year): (title, year) for title, year in _titles("series.tsv")}
     for n, (title, year) in enumerate(list(shows.values())[:series]):
