@@ -41,14 +41,26 @@ class Title:
 class Catalogue:
     movies: dict[int, Title] = field(default_factory=dict)
     series: dict[int, Title] = field(default_factory=dict)
+    _names: dict[tuple[str, str], list[Title]] | None = field(default=None, repr=False)
 
-    def by_name(self, kind: str, query: str) -> list[Title]:
-        pool = self.movies if kind == "movie" else self.series
-        wanted = _fold(query)
-        return [t for t in pool.values() if _fold(t.title) == wanted]
+    def by_name(self, kind: str, query: str, year: int | None = None) -> list[Title]:
+        """Titles named `query`; of `year` only when one is given, as TMDb's `year` and
+        `first_air_date_year` filters do (without them, "Mission - Impossible II" of 1999
+        and of 2000 would both be found, too close to tell apart)."""
+        names = self._names
+        if names is None:
+            # Built on first use, once the catalogue is filled in, and published whole: the
+            # server's threads search at once, and one must never see half an index.
+            names = {}
+            for pool, name in ((self.movies, "movie"), (self.series, "tv")):
+                for t in pool.values():
+                    names.setdefault((name, fold(t.title)), []).append(t)
+            self._names = names
+        found = names.get((kind, fold(query)), [])
+        return [t for t in found if year in (None, t.year)]
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
@@ -62,6 +74,11 @@ def _poster(n: int) -> bytes:
     return out.getvalue()
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client gone mid-answer (the server under test stopping) is no bench error."""
+
+
 class TmdbServer:
     def __init__(self, catalogue: Catalogue, latency: tuple[float, float] = (0.02, 0.05)):
         self.catalogue = catalogue
@@ -73,7 +90,7 @@ class TmdbServer:
         self._movie = fixture("tmdb/movie_603")
         self._tv = fixture("tmdb/tv_1396")
         self._season = fixture("tmdb/tv_1396_season_1")
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._server.request_queue_size = 256
 
@@ -128,7 +145,8 @@ class TmdbServer:
             return config
         if path in ("/search/movie", "/search/tv"):
             kind = "movie" if path.endswith("movie") else "tv"
-            hits = cat.by_name(kind, query.get("query", ""))
+            year = query.get("year" if kind == "movie" else "first_air_date_year", "")
+            hits = cat.by_name(kind, query.get("query", ""), int(year) if year.isdigit() else None)
             return {"page": 1, "results": [self._hit(kind, t) for t in hits],
                     "total_results": len(hits), "total_pages": 1}  # fmt: skip
         if m := re.fullmatch(r"/movie/(\d+)", path):

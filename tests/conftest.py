@@ -123,6 +123,7 @@ async def clean_runtime(runtime: Runtime, database_url: str) -> Runtime:
     await runtime.activity.flush()
     truncate_all(database_url)
     runtime.local_cache.clear()
+    runtime.credentials.forget()
     await clear_login_limits(runtime)
     await CatalogTotals(runtime.cache).bump()
     runtime.server_settings.invalidate()

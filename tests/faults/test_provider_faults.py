@@ -240,10 +240,15 @@ async def test_batch_with_a_hanging_provider_ends_quickly_and_is_fetched_later(
     batch = enqueue(database_url, "metadata.fetch", {"item_ids": refs})
     started = time.monotonic()
     # Each failed call costs TIMEOUT * 2 + RETRY_BASE = 1.2 s: 36 s for the batch without it.
-    start_worker(breaker_failures="2", breaker_cooldown_seconds="60", retry_later_seconds="600")
+    start_worker(
+        breaker_failures="2",
+        breaker_cooldown_seconds="60",
+        retry_later_seconds="600",
+        fetch_concurrency="8",
+    )
     wait_for(lambda: job_state(database_url, batch) == "successful", 20, "the batch to end")
     took = time.monotonic() - started
-    # Items are fetched side by side (metadata.fetch_concurrency, 8 by default): the calls in
+    # Items are fetched side by side (metadata.fetch_concurrency, 8 here): the calls in
     # flight when the breaker opens, and those of the slots that started as it opened, fail;
     # then no more are made. Without the breaker every item would be tried: count x attempts.
     sent = len(tmdb.of("Hanging"))

@@ -358,3 +358,36 @@ async def test_single_item_refused_by_an_open_breaker_is_fetched_later(
     # so the job ends and a follow-up fetches the item after it.
     await fetch(ctx(clean_runtime), {"item_id": refs[3]})
     assert queued(clean_runtime, "metadata.fetch") == [{"item_ids": [refs[3]], "round": 1}]
+
+
+async def test_an_item_over_its_deadline_is_fetched_later_and_the_batch_finishes(
+    clean_runtime: Runtime, wired: MetadataFeature, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each item of a batch has its own deadline, counted from when it gets its slot; the
+    job has none, so a batch waiting its turn behind others' items is never cut short."""
+    import asyncio
+
+    from revenge.metadata import jobs
+    from revenge.metadata.tasks import fetch_metadata
+    from revenge.metadata.writer import FetchOutcome
+
+    assert fetch_metadata.timeout_seconds is None
+    stuck, fine = f"movie:{uuid.uuid4()}", [f"movie:{uuid.uuid4()}" for _ in range(3)]
+    done: list[str] = []
+
+    async def fake_fetch_item(runtime: Runtime, feature: Any, item_id: str) -> FetchOutcome:
+        if item_id == stuck:
+            await asyncio.sleep(60)
+        done.append(item_id)
+        return FetchOutcome(item_id, "unmatched", None, "nothing")
+
+    monkeypatch.setattr(jobs, "fetch_item", fake_fetch_item)
+    monkeypatch.setattr(jobs, "ITEM_TIMEOUT_SECONDS", 0.2)
+    async with clean_runtime.db.transaction() as session:
+        await session.execute(text("DELETE FROM pgqueuer"))
+    started = time.monotonic()
+    await fetch(ctx(clean_runtime), {"item_ids": [stuck, *fine]})
+    assert time.monotonic() - started < 5
+    assert sorted(done) == sorted(fine)
+    (later,) = queued(clean_runtime, "metadata.fetch")
+    assert later["item_ids"] == [stuck] and later["round"] == 1

@@ -220,3 +220,29 @@ async def test_cli_rotate_while_the_server_keeps_running(
         text=True,
     )
     assert "rotate" in help_text.stdout
+
+
+async def test_providers_reuse_a_key_read_lately_and_see_one_stored_here_at_once(
+    client: httpx.AsyncClient, actors: Actors, clean_runtime: Runtime
+) -> None:
+    from revenge.metadata.errors import NoProviderKey as NoKeyForProvider
+    from revenge.metadata.provider_credentials import repository
+    from revenge.wiring.metadata import CredentialKeys
+
+    keys = CredentialKeys(clean_runtime)
+    with pytest.raises(NoKeyForProvider):  # a missing key is not remembered ...
+        await keys.get("tmdb")
+    path = "/api/v1/admin/credentials/tmdb"
+    await client.put(path, json={"value": PLAIN}, headers=actors.as_admin)
+    assert await keys.get("tmdb") == PLAIN  # ... so one just stored is used at once
+    # Removed behind this process' back (as another node would): the key read lately is
+    # used until it is due to be read again, without a database round trip per request.
+    async with clean_runtime.db.transaction() as session:
+        await repository.remove(session, "tmdb")
+    assert await keys.get("tmdb") == PLAIN
+    # Stored through this process: forgotten at once.
+    await client.put(path, json={"value": "replaced-key-1234"}, headers=actors.as_admin)
+    assert await keys.get("tmdb") == "replaced-key-1234"
+    await client.delete(path, headers=actors.as_admin)
+    with pytest.raises(NoKeyForProvider):
+        await keys.get("tmdb")

@@ -30,7 +30,7 @@ class MetadataFeature:
     limiter: RateLimiter
     breaker: CircuitBreaker
     # Items being identified at once in this process, over all its metadata jobs.
-    slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
+    slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(32))
 
 
 def install(

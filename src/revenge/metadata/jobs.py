@@ -34,6 +34,11 @@ BATCH_MAX_ROUNDS = 5
 # Items re-fetched when a provider becomes usable (a key stored), and per job.
 REFETCH_LIMIT = 5000
 REFETCH_BATCH = 100
+# How long one item may take once it has its slot (requests, retries and saving included).
+# The job itself has no deadline: a scan's batches share the slots, so the last batch of a
+# big library waits behind all the others, and a deadline on the whole job cancelled (and
+# re-ran) batches that were only waiting their turn.
+ITEM_TIMEOUT_SECONDS = 300.0
 
 
 class MetadataNotWired(RuntimeError):
@@ -135,12 +140,19 @@ async def fetch(ctx: JobContext, payload: FetchMetadata) -> None:
     async def one(item_id: str) -> None:
         async with feature.slots:
             try:
-                outcome = await fetch_item(ctx.runtime, feature, item_id)
+                async with asyncio.timeout(ITEM_TIMEOUT_SECONDS):
+                    outcome = await fetch_item(ctx.runtime, feature, item_id)
             except ProviderUnavailable as exc:
                 if len(ids) == 1 and not _short_circuited(exc):
                     raise
                 later.append(item_id)
                 waits.append(_retry_after(exc))
+                return
+            except TimeoutError:
+                if len(ids) == 1:
+                    raise
+                log.warning("metadata.fetch: item %s took over %ss", item_id, ITEM_TIMEOUT_SECONDS)
+                later.append(item_id)
                 return
         done[outcome.status] += 1
         if outcome.unavailable:

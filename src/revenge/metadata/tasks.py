@@ -38,6 +38,6 @@ class FetchMetadata(JobPayload):
         return sorted(ids, key=lambda ref: _KIND_ORDER.get(ref.partition(":")[0], 1))
 
 
-fetch_metadata = JobType("metadata.fetch", "metadata", FetchMetadata, max_attempts=5,
-                         timeout_seconds=900)  # fmt: skip
+# No deadline for the job: each item has its own (`jobs.ITEM_TIMEOUT_SECONDS`).
+fetch_metadata = JobType("metadata.fetch", "metadata", FetchMetadata, max_attempts=5)
 refresh_metadata = JobType("metadata.refresh", "metadata", NoPayload, concurrency_limit=1)

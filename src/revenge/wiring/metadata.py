@@ -20,9 +20,13 @@ class CredentialKeys:
         self._runtime = runtime
 
     async def get(self, service: str) -> str:
+        # Asked before every provider request: a key read lately is not read again.
+        known = self._runtime.credentials.remembered(service)
+        if known is not None:
+            return known
         try:
             async with self._runtime.db.transaction() as session:
-                return await self._runtime.credentials.reveal(session, service)
+                return await self._runtime.credentials.reveal(session, service, remember=True)
         except NoStoredKey as exc:
             raise NoProviderKey(service, str(exc)) from exc
 

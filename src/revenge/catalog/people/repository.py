@@ -52,11 +52,29 @@ async def _upsert_people(session: AsyncSession, credits: Sequence[Credit]) -> di
         )
     if not rows:
         return {}
-    values = list(rows.values())
     columns = ("tmdb_id", "tvdb_id", "imdb_id", "musicbrainz_id", "image_url")
-    for row in values:
+    for row in rows.values():
         for column in columns:
             row.setdefault(column, None)
+    # Only new people and changed ones are written. An upsert locks every row it meets,
+    # changed or not, until the transaction ends: items sharing actors (the episodes of a
+    # series, a studio's films) were saved one after another, waiting on each other's
+    # locks, and two casts in different orders could deadlock. Written in key order, so
+    # writers that do meet take their locks in the same order.
+    known = await session.execute(
+        select(Person.key, Person.id, Person.name, *(Person.__table__.c[c] for c in columns))
+        .where(Person.key.in_(list(rows)))
+    )  # fmt: skip
+    ids: dict[str, uuid.UUID] = {}
+    for found in known.mappings():
+        wanted = rows[found["key"]]
+        if wanted["name"] == found["name"] and all(
+            wanted[c] is None or wanted[c] == found[c] for c in columns
+        ):
+            ids[found["key"]] = found["id"]
+    values = [rows[key] for key in sorted(rows) if key not in ids]
+    if not values:
+        return ids
     base = insert(Person).values(values)
     # A later source may know more about a person (a photo, another id); keep what is known.
     stmt = base.on_conflict_do_update(
@@ -67,7 +85,7 @@ async def _upsert_people(session: AsyncSession, credits: Sequence[Credit]) -> di
             "updated_at": func.now(),
         },
     ).returning(Person.key, Person.id)
-    return {key: pid for key, pid in (await session.execute(stmt)).all()}
+    return ids | {key: pid for key, pid in (await session.execute(stmt)).all()}
 
 
 async def replace_credits(
