@@ -26,7 +26,6 @@ from sqlalchemy import (
     delete,
     func,
     select,
-    text,
     type_coerce,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +37,7 @@ from revenge.catalog.keyset import Cursor, after, check_cursor, decode_cursor, o
 from revenge.catalog.people.repository import delete_orphan_credits
 from revenge.catalog.state.models import UserItemState
 from revenge.images.repository import delete_orphan_links
+from revenge.infra.db import raw
 from revenge.libraries.models import MediaFile, MediaStream
 
 SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
@@ -440,7 +440,7 @@ async def files_for_items(
 
 # The caller's state of each item and the running time of its first file (main files first,
 # then by part and path: the file a player opens), one row per id given, in one statement.
-_PLAYER_STATE = text(
+_PLAYER_STATE = raw.pyformat(
     """
     SELECT i.id, s.position_seconds, s.played, s.favourite, s.play_count, s.last_played_at,
            (SELECT f.duration_seconds FROM media_files f WHERE f.item_id = i.id
@@ -454,15 +454,14 @@ _PLAYER_STATE = text(
 
 async def player_states(
     session: AsyncSession, user_id: uuid.UUID, kind: str, item_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, Row[Any]]:
+) -> dict[uuid.UUID, Any]:
     """For each item of `kind`: the caller's state columns (`position_seconds`, `played`,
     `favourite`, `play_count`, `last_played_at`; None without a state row) and `duration`,
     its first file's running time (None without one), by item id."""
     if not item_ids:
         return {}
     params = {"ids": list(item_ids), "user_id": user_id, "kind": kind}
-    connection = await session.connection()
-    return {r.id: r for r in await connection.execute(_PLAYER_STATE, params)}
+    return {r.id: r for r in await raw.fetch(session, _PLAYER_STATE, params)}
 
 
 async def user_states(
