@@ -48,16 +48,14 @@ class Browse:
     cursor: str | None = None
     totals: CatalogTotals | None = None
 
-    def counter(self, per_user: bool) -> repo.Counter:
-        """How this list's total is found: cached, unless it depends on the caller's state."""
-        totals = self.totals
-        if totals is None:
-            return repo.count_rows
-
-        async def count(session: AsyncSession, stmt: Any) -> int:
-            return await totals.count(session, stmt, per_user)
-
-        return count
+    async def total(
+        self, per_user: bool, key: str, count: Callable[[], Awaitable[int]]
+    ) -> int:  # fmt: skip
+        """The list's total, `count()`ed or cached under `key` (its statement and values),
+        unless it depends on the caller's state."""
+        if self.totals is None or per_user:
+            return await count()
+        return await self.totals.cached(key, count)
 
     @property
     def user_id(self) -> uuid.UUID:

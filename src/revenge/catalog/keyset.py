@@ -66,21 +66,28 @@ def _decode_value(pair: Any) -> Any:
 Term = tuple[Any, bool]
 
 
-def after(terms: Sequence[Term], id_col: Any, cursor: Cursor) -> ColumnElement[bool]:
-    """Rows after the cursor in `terms..., id` order, NULL keys last whatever the direction."""
+def check_cursor(terms: Sequence[Term], cursor: Cursor) -> None:
+    """400 unless the cursor holds one value of its sort key's type for each term."""
     if len(terms) != len(cursor.values):
         raise BadRequest("Invalid cursor.")
-    clause: ColumnElement[bool] = (
-        id_col < cursor.last_id if cursor.descending else id_col > cursor.last_id
-    )
+    for (key, _), value in zip(terms, cursor.values, strict=True):
+        _check_value(key, value)
+
+
+def after(
+    terms: Sequence[Term], id_col: Any, descending: bool, values: Sequence[Any], last_id: Any
+) -> ColumnElement[bool]:
+    """Rows after the cursor's `values` and `last_id` in `terms..., id` order, NULL keys last
+    whatever the direction. A value is None for a NULL key, else what it is compared with
+    (a bound parameter: the statement is built once for every cursor of its shape)."""
+    clause: ColumnElement[bool] = id_col < last_id if descending else id_col > last_id
     # Built from the last term outwards: a later term only decides between rows whose
     # earlier terms are equal.
-    for (key, descending), value in reversed(list(zip(terms, cursor.values, strict=True))):
-        _check_value(key, value)
+    for (key, desc), value in reversed(list(zip(terms, values, strict=True))):
         if value is None:
             clause = and_(key.is_(None), clause)
         else:
-            past = key < value if descending else key > value
+            past = key < value if desc else key > value
             clause = or_(past, and_(key == value, clause), key.is_(None))
     return clause
 

@@ -12,19 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from collections.abc import Awaitable, Callable
 
-from sqlalchemy import Select
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.catalog.repository import count_rows
 from revenge.infra.cache import Cache
 from revenge.infra.db.hooks import after_commit_task
 
 GENERATION_KEY = "catalog:generation"
 TTL_SECONDS = 600.0
-_DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 
 class CatalogTotals:
@@ -49,39 +45,16 @@ class CatalogTotals:
         await self.cache.set(GENERATION_KEY, fresh.encode(), TTL_SECONDS)
         return fresh
 
-    async def count(self, session: AsyncSession, stmt: Select[Any], per_user: bool) -> int:
-        if per_user:
-            return await count_rows(session, stmt)
-        key = f"catalog:total:{await self._generation()}:{_digest(stmt)}"
+    async def cached(self, key: str, count: Callable[[], Awaitable[int]]) -> int:
+        """The total of the list `key` names (its count statement and values, equal for
+        equal lists whoever asks): cached in this generation, else `count()`ed."""
+        key = f"catalog:total:{await self._generation()}:{_hash(key)}"
         cached = await self.cache.get(key)
         if cached is not None:
             return int(cached)
-        total = await count_rows(session, stmt)
+        total = await count()
         await self.cache.set(key, str(total).encode(), TTL_SECONDS)
         return total
-
-
-# SQL text by statement shape (SQLAlchemy's cache key, as its own compiled cache uses):
-# compiling a list's count statement anew cost more than the cached total saved on a page.
-_SQL: dict[Any, str] = {}
-_SQL_MAX = 1024
-
-
-def _digest(stmt: Select[Any]) -> str:
-    """The statement's SQL and bound values: equal for equal lists, whoever asks."""
-    shape = stmt._generate_cache_key()
-    if shape is None:  # a construct SQLAlchemy cannot cache: compile it whole
-        compiled = stmt.compile(dialect=_DIALECT)
-        params = sorted((k, repr(v)) for k, v in compiled.params.items())
-        return _hash(f"{compiled}|{params}")
-    sql = _SQL.get(shape.key)
-    if sql is None:
-        if len(_SQL) >= _SQL_MAX:
-            _SQL.clear()
-        sql = _SQL[shape.key] = str(stmt.compile(dialect=_DIALECT))
-    # The cache key lists the bound values in the order the statement's shape fixes.
-    values = [repr(b.effective_value) for b in shape.bindparams]
-    return _hash(f"{sql}|{values}")
 
 
 def _hash(text: str) -> str:

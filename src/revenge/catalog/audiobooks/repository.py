@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
-from sqlalchemy import Row, delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.audiobooks.models import Audiobook, AudiobookChapter, AudiobookPerson
@@ -17,6 +18,7 @@ from revenge.catalog.repository import (
     keyset_rows,
     listing,
     no_files_left,
+    param,
     purge_orphans,
     sorts,
 )
@@ -88,27 +90,33 @@ async def delete_orphans(session: AsyncSession) -> int:
     return await purge_orphans(session, deletes, states=gone, credits=gone)
 
 
-async def list_books(
-    session: AsyncSession, browse: Window, sort: str, author: str | None = None
-) -> tuple[list[Row[Any]], int, str | None]:
-    """A page of audiobooks the caller may see (rows of the table's columns, with the
-    caller's `played` and `missing` flags), with the cursor of the next page."""
+def _books(by_author: bool) -> Select[Any]:
     stmt = listing(Audiobook)
-    if author:
+    if by_author:
         stmt = stmt.where(
             select(AudiobookPerson.audiobook_id)
             .where(
                 AudiobookPerson.audiobook_id == Audiobook.id,
                 AudiobookPerson.role == "author",
-                AudiobookPerson.name.ilike(author),
+                AudiobookPerson.name.ilike(param("author", AudiobookPerson.name)),
             )
             .exists()
         )
+    return stmt
+
+
+async def list_books(
+    session: AsyncSession, browse: Window, sort: str, author: str | None = None
+) -> tuple[list[Any], int, str | None]:
+    """A page of audiobooks the caller may see (rows of the table's columns, with the
+    caller's `played` and `missing` flags), with the cursor of the next page."""
+    by_author = bool(author)
     # A series lists its books in reading order, whichever way the series names run.
     then = (Audiobook.series_position,) if sort == "series" else ()
     return await keyset_rows(
-        session, stmt, Audiobook, SORTS[sort], sort, browse, then=then, flags="audiobook"
-    )
+        session, ("audiobooks", by_author), partial(_books, by_author), Audiobook,
+        SORTS[sort], sort, browse, values={"author": author}, then=then, flags="audiobook",
+    )  # fmt: skip
 
 
 async def people_of(

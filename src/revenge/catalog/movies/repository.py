@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, Select, delete
+from sqlalchemy import Select, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import KeyedUpsert
@@ -17,9 +18,12 @@ from revenge.catalog.repository import (
     listing,
     main_duration,
     no_files_left,
+    param,
     purge_orphans,
     sorts,
     state_flag,
+    year_shape,
+    years,
 )
 from revenge.catalog.state.models import UserItemState
 
@@ -52,15 +56,21 @@ class MovieFilters(ListFilters):
     favourite: bool | None = None
 
 
-def _filtered(stmt: Select[Any], f: MovieFilters) -> Select[Any]:
+def _filtered(f: MovieFilters) -> Select[Any]:
+    stmt = listing(Movie)
     if f.genre is not None:
-        stmt = stmt.where(Movie.genres.contains([f.genre]))
+        stmt = stmt.where(Movie.genres.contains(param("genres", Movie.genres)))
     stmt = in_years(stmt, Movie.year, f)
     for wanted, flag in ((f.played, UserItemState.played), (f.favourite, UserItemState.favourite)):
         if wanted is not None:
-            clause = state_flag(f.user_id, "movie", Movie.id, flag)
+            clause = state_flag("movie", Movie.id, flag)
             stmt = stmt.where(clause if wanted else ~clause)
     return stmt
+
+
+@cache
+def _runtime() -> Any:
+    return main_duration(Movie.id)
 
 
 async def list_movies(
@@ -68,12 +78,14 @@ async def list_movies(
     browse: Window,
     sort: str,
     filters: MovieFilters,
-) -> tuple[list[Row[Any]], int, str | None]:
+) -> tuple[list[Any], int, str | None]:
     """A page of movies the caller may see (rows of the table's columns, with the caller's
     `played` and `missing` flags), with the cursor of the next page."""
-    key = main_duration(Movie.id) if sort == "runtime" else SORTS[sort]
+    key = _runtime() if sort == "runtime" else SORTS[sort]
     per_user = filters.played is not None or filters.favourite is not None
-    stmt = _filtered(listing(Movie), filters)
+    shape = ("movies", filters.genre is not None, *year_shape(filters), filters.favourite)
+    values = years(filters) | {"genres": [filters.genre]}
     return await keyset_rows(
-        session, stmt, Movie, key, sort, browse, per_user=per_user, flags="movie"
-    )
+        session, shape, partial(_filtered, filters), Movie, key, sort, browse,
+        values=values, per_user=per_user, flags="movie",
+    )  # fmt: skip

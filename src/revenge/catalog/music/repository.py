@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from psycopg import AsyncConnection
-from sqlalchemy import Row, delete, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import KeyedUpsert, replace_children
@@ -16,6 +17,7 @@ from revenge.catalog.repository import (
     keyset_rows,
     listing,
     no_files_left,
+    param,
     purge_orphans,
     sorts,
     visible_first,
@@ -94,29 +96,44 @@ async def delete_orphans(session: AsyncSession) -> int:
     )
 
 
-async def list_artists(
-    session: AsyncSession, browse: Window, sort: str, album_artists_only: bool = True
-) -> tuple[list[Row[Any]], int, str | None]:
-    """A page of artists the caller may see (rows of the table's columns), with the cursor
-    of the next page."""
+def _artists(album_artists_only: bool) -> Select[Any]:
     stmt = listing(Artist)
     if album_artists_only:
         stmt = stmt.where(select(Album.id).where(Album.album_artist_id == Artist.id).exists())
-    return await keyset_rows(session, stmt, Artist, ARTIST_SORTS[sort], sort, browse)
+    return stmt
 
 
-async def list_albums(
-    session: AsyncSession, browse: Window, sort: str, artist_id: uuid.UUID | None = None
-) -> tuple[list[Row[Any]], int, str | None]:
-    """Albums (rows of the table's columns) with their album artist's name (`album_artist`)
-    and track count (`track_count`), and the next page's cursor."""
+async def list_artists(
+    session: AsyncSession, browse: Window, sort: str, album_artists_only: bool = True
+) -> tuple[list[Any], int, str | None]:
+    """A page of artists the caller may see (rows of the table's columns), with the cursor
+    of the next page."""
+    return await keyset_rows(
+        session, ("artists", album_artists_only), partial(_artists, album_artists_only),
+        Artist, ARTIST_SORTS[sort], sort, browse,
+    )  # fmt: skip
+
+
+def _albums(of_artist: bool) -> Select[Any]:
     tracks = select(func.count()).where(Track.album_id == Album.id).scalar_subquery()
     stmt = listing(Album, Artist.name.label("album_artist"), tracks.label("track_count")).outerjoin(
         Artist, Artist.id == Album.album_artist_id
     )
-    if artist_id is not None:
-        stmt = stmt.where(Album.album_artist_id == artist_id)
-    return await keyset_rows(session, stmt, Album, ALBUM_SORTS[sort], sort, browse)
+    if of_artist:
+        stmt = stmt.where(Album.album_artist_id == param("artist_id", Album.album_artist_id))
+    return stmt
+
+
+async def list_albums(
+    session: AsyncSession, browse: Window, sort: str, artist_id: uuid.UUID | None = None
+) -> tuple[list[Any], int, str | None]:
+    """Albums (rows of the table's columns) with their album artist's name (`album_artist`)
+    and track count (`track_count`), and the next page's cursor."""
+    of_artist = artist_id is not None
+    return await keyset_rows(
+        session, ("albums", of_artist), partial(_albums, of_artist), Album,
+        ALBUM_SORTS[sort], sort, browse, values={"artist_id": artist_id},
+    )  # fmt: skip
 
 
 async def get_album(

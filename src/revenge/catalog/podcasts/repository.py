@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy import Row, Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import KeyedUpsert
@@ -55,8 +55,13 @@ async def list_podcasts(
 ) -> tuple[list[Row[Any]], int, str | None]:
     """Podcasts (rows of the table's columns) with their `episode_count` and the caller's
     `unplayed_count`, and the cursor of the next page."""
-    stmt = listing(Podcast, _EPISODE_COUNT.label("episode_count"))
-    return await keyset_rows(session, stmt, Podcast, SORTS[sort], sort, browse, flags="podcast")
+    return await keyset_rows(
+        session, ("podcasts",), _podcasts, Podcast, SORTS[sort], sort, browse, flags="podcast"
+    )
+
+
+def _podcasts() -> Select[Any]:
+    return listing(Podcast, _EPISODE_COUNT.label("episode_count"))
 
 
 async def get_podcast_with_count(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, Select, delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.catalog.bulk import KeyedUpsert
@@ -19,6 +20,8 @@ from revenge.catalog.repository import (
     purge_orphans,
     sorts,
     state_flag,
+    year_shape,
+    years,
 )
 from revenge.catalog.state.models import UserItemState
 from revenge.catalog.tv.models import Episode, Season, Series
@@ -64,14 +67,14 @@ async def delete_orphans(session: AsyncSession) -> int:
 SeriesFilters = ListFilters
 
 
-def _filtered(stmt: Select[Any], f: SeriesFilters) -> Select[Any]:
-    stmt = in_years(stmt, Series.year, f)
+def _filtered(f: SeriesFilters) -> Select[Any]:
+    stmt = in_years(listing(Series), Series.year, f)
     if f.played is not None:
         unplayed = (
             select(Episode.id)
             .where(
                 Episode.series_id == Series.id,
-                ~state_flag(f.user_id, "episode", Episode.id, UserItemState.played),
+                ~state_flag("episode", Episode.id, UserItemState.played),
             )
             .exists()
         )
@@ -81,13 +84,13 @@ def _filtered(stmt: Select[Any], f: SeriesFilters) -> Select[Any]:
 
 async def list_series(
     session: AsyncSession, browse: Window, sort: str, filters: SeriesFilters
-) -> tuple[list[Row[Any]], int, str | None]:
+) -> tuple[list[Any], int, str | None]:
     """A page of series the caller may see (rows of the table's columns, with the caller's
     `unplayed_count`), with the cursor of the next page."""
-    stmt = _filtered(listing(Series), filters)
     per_user = filters.played is not None
     return await keyset_rows(
-        session, stmt, Series, SERIES_SORTS[sort], sort, browse, per_user=per_user,
+        session, ("series", *year_shape(filters)), partial(_filtered, filters), Series,
+        SERIES_SORTS[sort], sort, browse, values=years(filters), per_user=per_user,
         flags="series",
     )  # fmt: skip
 
