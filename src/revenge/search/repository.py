@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
-from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from revenge.infra.db import raw
 
 _UPSERT = text(
     """
@@ -120,9 +121,7 @@ def _statement(sql: str, filters: list[str]) -> str:
 async def _run(
     session: AsyncSession, sql: str, params: dict[str, Any], filters: list[str]
 ) -> list[dict[str, Any]]:
-    conn = await session.connection()
-    raw = await conn.get_raw_connection()
-    pg = cast(AsyncConnection[Any], raw.driver_connection)
+    pg = await raw.driver(session)
     # Binary results: UUIDs, integers and the genre arrays are read without parsing text.
     async with pg.cursor(row_factory=dict_row, binary=True) as cur:
         await cur.execute(_statement(sql, filters), params)
