@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -89,15 +90,26 @@ def _app_error_response(exc: AppError) -> JSONResponse:
     )
 
 
-async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+def _refused_value(exc: Exception) -> BaseException | None:
+    """PostgreSQL's refusal of a value (SQLSTATE class 22), whether it came through
+    SQLAlchemy or straight from psycopg (the reads that run on `infra.db.raw`)."""
     if isinstance(exc, DataError):
-        # SQLSTATE class 22: a value PostgreSQL cannot hold (out of range, bad encoding...).
-        # It came from the request, which a route's validation should have bounded.
-        log.warning("value refused by the database on %s: %s", request.url.path, exc.orig)
-        if "NUL" in str(exc.orig):
+        return exc.orig
+    return exc if isinstance(exc, psycopg.DataError) else None
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    refused = _refused_value(exc)
+    if refused is not None:
+        # A value PostgreSQL cannot hold (out of range, bad encoding...). It came from the
+        # request, which a route's validation should have bounded.
+        log.warning("value refused by the database on %s: %s", request.url.path, refused)
+        if "NUL" in str(refused):
             return _app_error_response(BadRequest("Text cannot contain NUL (0x00) characters."))
         return _app_error_response(BadRequest("A value in the request is out of range."))
     if isinstance(exc, DBAPIError) and not _is_connection_error(exc):
+        return await _unexpected(request, exc)
+    if isinstance(exc, psycopg.Error) and not isinstance(exc, psycopg.OperationalError):
         return await _unexpected(request, exc)
     log.warning("database unavailable: %s", exc.__class__.__name__)
     return _app_error_response(
@@ -126,5 +138,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
     app.add_exception_handler(DBAPIError, _database_unavailable)
+    app.add_exception_handler(psycopg.Error, _database_unavailable)
     app.add_exception_handler(OSError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)
