@@ -8,9 +8,8 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar
 
-from psycopg import AsyncConnection
 from psycopg.rows import namedtuple_row
 from sqlalchemy import (
     ARRAY,
@@ -248,8 +247,7 @@ async def keyset_rows(
         if len(_LISTS) >= _LISTS_MAX:
             _LISTS.clear()
         _LISTS[full] = listed
-    raw = await connection.get_raw_connection()
-    pg = cast(AsyncConnection[Any], raw.driver_connection)
+    pg = await raw.driver(session)
 
     async def count() -> int:
         async with pg.cursor(binary=True) as cur:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from psycopg import AsyncConnection, AsyncRawCursor
 from psycopg.rows import dict_row
-from sqlalchemy.ext.asyncio import AsyncSession
 
 
 class TransactionDriver:
@@ -24,9 +23,3 @@ class TransactionDriver:
         cursor = AsyncRawCursor(self._connection)
         await cursor.execute(query, args or None)
         return cursor.statusmessage or ""
-
-
-async def raw_connection(session: AsyncSession) -> AsyncConnection[Any]:
-    conn = await session.connection()
-    raw = await conn.get_raw_connection()
-    return cast(AsyncConnection[Any], raw.driver_connection)

@@ -19,7 +19,8 @@ from pgqueuer.ports.driver import Driver
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.infra.jobs.connection import TransactionDriver, raw_connection
+from revenge.infra.db import raw
+from revenge.infra.jobs.connection import TransactionDriver
 
 if TYPE_CHECKING:
     from revenge.infra.jobs.context import JobContext
@@ -116,7 +117,7 @@ async def enqueue_many(
     commits); a job whose dedupe key is already queued or running gets None."""
     if not jobs:
         return []
-    queries = Queries(cast(Driver, TransactionDriver(await raw_connection(session))))
+    queries = Queries(cast(Driver, TransactionDriver(await raw.driver(session))))
     ids = await queries.enqueue(
         [job.task for job in jobs],
         [json.dumps(job.payload).encode() for job in jobs],
