@@ -11,7 +11,6 @@ after start-up, they are left out of every later collection.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import sys
 
@@ -44,12 +43,10 @@ def tune_allocator() -> None:
     """
     if not sys.platform.startswith("linux"):
         return
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
     try:
-        mallopt = ctypes.CDLL(name).mallopt
-    except (OSError, AttributeError):  # musl and other C libraries have no mallopt
+        # The process's own symbols: the C library it runs on, without searching for it.
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # a C library without mallopt
         return
     mallopt(_M_ARENA_MAX, ARENAS)
     mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
