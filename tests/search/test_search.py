@@ -8,6 +8,7 @@ import httpx
 
 from revenge.infra.jobs.context import JobContext
 from revenge.runtime import Runtime
+from revenge.search import repository as repo
 from revenge.search.index import PostgresSearchIndex
 from revenge.search.jobs import index as index_job
 from revenge.search.service import search_index
@@ -180,6 +181,46 @@ async def test_broad_query_reads_titles_in_order_and_caps_totals(
     assert len(titles) == 15 and all("night" in t.split() for t in titles)
     # Every title holds the word itself: the fewer other words, the closer the match.
     assert [len(t.split()) for t in titles] == sorted(len(t.split()) for t in titles)
+
+
+async def test_both_broad_plans_answer_the_same_page(
+    api: httpx.AsyncClient, catalogue: Search, clean_runtime: Runtime
+) -> None:
+    """Words as typed in few titles are read once and sorted; in many titles, read in title
+    order: the page and totals are the same either way, and where the capped read is full
+    (more titles than the word list knew of) the search answers by the second plan."""
+    index = search_index(clean_runtime)
+    assert isinstance(index, PostgresSearchIndex)
+    saved = index.broad_titles, index.count_cap
+    calls: list[bool] = []
+    read: list[list[tuple[Any, int]]] = []
+    real = repo.search_broad
+    in_title_order = False
+
+    async def spy(session: Any, params: Any, filters: Any, few: bool = False) -> Any:
+        calls.append(few)
+        rows = await real(session, params, filters, few and not in_title_order)
+        read.append([(r["item_id"], r["type_total"]) for r in rows])
+        return rows
+
+    repo.search_broad = spy  # type: ignore[assignment]
+    try:
+        index.broad_titles, index.count_cap = 5, 1000
+        few = await _search(api, "night", types="movie", limit=5)
+        in_title_order = True
+        ordered = await _search(api, "night", types="movie", limit=5)
+        in_title_order = False
+        index.count_cap = 2
+        capped = await _search(api, "night n", types="movie", limit=15)
+    finally:
+        repo.search_broad = real  # type: ignore[assignment]
+        index.broad_titles, index.count_cap = saved
+    assert calls == [True, True, True, False]
+    # The same candidates in the same order, the same totals.
+    assert read[0] == read[1] and len(read[0]) > 5
+    assert few["totals_exact"] and few["totals"] == ordered["totals"]
+    assert few["totals"]["movie"] > 5 and _titles(few) == _titles(ordered)
+    assert not capped["totals_exact"] and capped["totals"]["movie"] == 2
 
 
 async def test_a_page_of_no_results_is_refused(api: httpx.AsyncClient, catalogue: Search) -> None:

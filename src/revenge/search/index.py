@@ -27,7 +27,7 @@ from revenge.infra.db.engine import Database
 from revenge.search import documents, ranking
 from revenge.search import documents_repository as documents_repo
 from revenge.search import repository as repo
-from revenge.search.query import Word, plan
+from revenge.search.query import QueryPlan, Word, plan
 from revenge.search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -173,9 +173,17 @@ class PostgresSearchIndex:
         result = SearchResult()
         rows: list[Any] = []
         if min(_titles_matching(vocab, w) for w in found.required) > self.broad_titles:
-            rows = await repo.search_broad(session, params, filters)
-            counted = {r["item_type"]: r["type_total"] for r in rows}
-            result.totals_exact = sum(counted.values()) < self.count_cap
+            # Read the titles holding the words as typed at once where they are few: one
+            # word in under `count_cap` titles, or several words (seldom all in thousands
+            # of titles together). Where the capped read came back full, there were more
+            # (or the word list is older than the titles): read in title order instead.
+            few = not found.joins and (
+                len(found.required) > 1 or _titles_as_typed(vocab, found) < self.count_cap
+            )
+            rows = await repo.search_broad(session, params, filters, few)
+            if few and _counted(rows) >= self.count_cap:
+                rows = await repo.search_broad(session, params, filters)
+            result.totals_exact = _counted(rows) < self.count_cap
         if len(rows) < query.limit:
             # Fewer title matches than a page: the general plan finds the rest, exactly.
             rows = await repo.search(session, params, filters)
@@ -188,6 +196,15 @@ class PostgresSearchIndex:
                 row["names"], row["year"], list(row["genres"]), score,
             ))  # fmt: skip
         return result
+
+
+def _counted(rows: list[Any]) -> int:
+    return sum({r["item_type"]: r["type_total"] for r in rows}.values())
+
+
+def _titles_as_typed(vocab: Vocabulary, found: QueryPlan) -> int:
+    """At most how many titles hold every required word as typed (or its start)."""
+    return min(vocab.titles_with_prefix(w.text) for w in found.required)
 
 
 def _titles_matching(vocab: Vocabulary, word: Word) -> int:
