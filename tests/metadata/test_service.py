@@ -92,10 +92,12 @@ def library(root: Path) -> dict[str, ItemFacts]:
     (with_nfo.parent / "poster.jpg").write_bytes(b"")
     office.mkdir(parents=True)
     return {
-        "nfo": ItemFacts("nfo", "movie", "matrix", path=with_nfo),
-        "tagged": ItemFacts("tagged", "movie", "film", path=tagged),
-        "plain": ItemFacts("plain", "movie", "The Matrix", 1999, path=plain),
-        "office": ItemFacts("office", "series", "The Office", path=office),
+        "nfo": ItemFacts(item_id="nfo", kind="movie", title="matrix", path=with_nfo),
+        "tagged": ItemFacts(item_id="tagged", kind="movie", title="film", path=tagged),
+        "plain": ItemFacts(
+            item_id="plain", kind="movie", title="The Matrix", year=1999, path=plain
+        ),
+        "office": ItemFacts(item_id="office", kind="series", title="The Office", path=office),
     }
 
 
@@ -190,7 +192,7 @@ async def test_refresh_spreads_stale_items_over_time(
     writer = feature.writer
     assert isinstance(writer, MemoryWriter)
     for n in range(45):
-        writer.add(ItemFacts(f"item-{n}", "movie", f"Movie {n}"))
+        writer.add(ItemFacts(item_id=f"item-{n}", kind="movie", title=f"Movie {n}"))
     await refresh(ctx(clean_runtime, "metadata.refresh"), {})
     jobs = await queued(clean_runtime, "metadata.fetch")
     assert [len(json.loads(p)["item_ids"]) for p, _ in jobs] == [20, 20, 5]

@@ -5,16 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    CheckConstraint,
-    Float,
-    Index,
-    String,
-    Text,
-    text,
-)
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Float, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 

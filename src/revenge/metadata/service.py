@@ -92,7 +92,7 @@ class MetadataService:
             ids = ids.merged(s.metadata.ids)
         title = next((s.metadata.title for s in local if s.metadata.title), None) or facts.title
         year = next((s.metadata.year for s in local if s.metadata.year), None) or facts.year
-        query = MatchQuery(facts.kind, title, year, facts.episode_count, facts.artist)
+        query = replace(facts, title=title, year=year)
         gathered = _Gathered()
         for provider in self.registry.remote_for(facts.kind):
             try:
@@ -134,7 +134,7 @@ class MetadataService:
                 log.warning("search on %s failed: %s", provider.name, exc)
                 errors[provider.name] = exc
                 continue
-            ranked.extend(decide(MatchQuery(kind, title, year, artist=artist), found).ranked)
+            ranked.extend(decide(facts, found).ranked)
         if providers and len(errors) == len(providers):
             raise SearchFailed(errors)
         return sorted(ranked, key=lambda s: -s.score)

@@ -14,28 +14,24 @@ from typing import Literal, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from revenge.metadata.matching import Scored
-from revenge.metadata.types import ExternalIds, ItemKind, ItemMetadata, SeasonType
+from revenge.metadata.matching import MatchQuery, Scored
+from revenge.metadata.types import ExternalIds, ItemMetadata, SeasonType
 
 OutcomeStatus = Literal["matched", "local", "ambiguous", "unmatched"]
 
 
-@dataclass(frozen=True)
-class ItemFacts:
-    """What the catalogue knows about an item before enrichment."""
+@dataclass(frozen=True, kw_only=True)
+class ItemFacts(MatchQuery):
+    """What the catalogue knows about an item before enrichment: what a search is scored
+    against (`MatchQuery`), and where the item is, its ids and what is locked."""
 
     item_id: str
-    kind: ItemKind
-    title: str
-    year: int | None = None
     path: Path | None = None
     ids: ExternalIds = field(default_factory=ExternalIds)
     parent_ids: ExternalIds = field(default_factory=ExternalIds)
     season: int | None = None
     episode: int | None = None
     season_type: SeasonType = "default"
-    episode_count: int | None = None
-    artist: str | None = None
     language: str | None = None
     locked_fields: frozenset[str] = frozenset()
     current: ItemMetadata | None = None

@@ -6,15 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Float,
-    Index,
-    String,
-    Text,
-    text,
-)  # fmt: skip
+from sqlalchemy import Boolean, CheckConstraint, Float, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 

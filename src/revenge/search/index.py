@@ -19,8 +19,9 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
+from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.infra.db.engine import Database
@@ -56,8 +57,11 @@ class SearchQuery:
 
 @dataclass
 class SearchHit:
-    item_type: str
-    item_id: uuid.UUID
+    """One item found. The API answers it as it is (`schemas.SearchHitOut`), its type and
+    id under the names `type` and `id`."""
+
+    item_type: Annotated[str, Field(serialization_alias="type")]
+    item_id: Annotated[uuid.UUID, Field(serialization_alias="id")]
     library_id: uuid.UUID
     title: str
     names: str | None

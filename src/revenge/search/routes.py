@@ -47,14 +47,10 @@ async def search(
                         clamp_limit(limit))  # fmt: skip
     allowed = await allowed_library_ids(session, user)
     result = await search_index(runtime).search(session, query, allowed)
-    items = [
-        SearchHitOut(type=h.item_type, id=h.item_id, library_id=h.library_id, title=h.title,
-                     names=h.names, year=h.year, genres=h.genres, score=round(h.score, 4))
-        for h in result.hits
-    ]  # fmt: skip
+    items = [SearchHitOut(**{**vars(h), "score": round(h.score, 4)}) for h in result.hits]
     groups: dict[str, list[SearchHitOut]] = {}
     for item in items:
-        groups.setdefault(item.type, []).append(item)
+        groups.setdefault(item.item_type, []).append(item)
     return SearchOut(
         query=q, items=items, totals=result.totals, totals_exact=result.totals_exact,
         groups=groups,

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-
 from pydantic import BaseModel, Field
+from pydantic.dataclasses import dataclass
+
+from revenge.search.index import SearchHit
 
 
-class SearchHitOut(BaseModel):
-    type: str
-    id: uuid.UUID
-    library_id: uuid.UUID
-    title: str
-    names: str | None
-    year: int | None
-    genres: list[str]
-    score: float
+# The index's hit as the API answers it (a docstring here would join the schema).
+@dataclass
+class SearchHitOut(SearchHit):
+    pass
 
 
 class SearchOut(BaseModel):

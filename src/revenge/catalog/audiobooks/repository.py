@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import uuid
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.catalog import repository as shared
 from revenge.catalog.audiobooks.models import Audiobook, AudiobookChapter, AudiobookPerson
 from revenge.catalog.bulk import KeyedUpsert, replace_children
-from revenge.catalog.repository import (
-    children,
-    keyset_rows,
-    listing,
-    no_files_left,
-    param,
-    purge_orphans,
-    sorts,
-)
 
-if TYPE_CHECKING:
-    from revenge.catalog.repository import Window
-
-SORTS = sorts(Audiobook, "title", "year", "added", "series")
+SORTS = shared.sorts(Audiobook, "title", "year", "added", "series")
 
 
 upsert_books = KeyedUpsert.of(
@@ -86,19 +75,19 @@ async def replace_chapters(
 
 async def delete_orphans(session: AsyncSession) -> int:
     gone = [("audiobook", Audiobook)]
-    deletes = [delete(Audiobook).where(no_files_left(Audiobook.id))]
-    return await purge_orphans(session, deletes, states=gone, credits=gone)
+    deletes = [delete(Audiobook).where(shared.no_files_left(Audiobook.id))]
+    return await shared.purge_orphans(session, deletes, states=gone, credits=gone)
 
 
 def _books(by_author: bool) -> Select[Any]:
-    stmt = listing(Audiobook)
+    stmt = shared.listing(Audiobook)
     if by_author:
         stmt = stmt.where(
             select(AudiobookPerson.audiobook_id)
             .where(
                 AudiobookPerson.audiobook_id == Audiobook.id,
                 AudiobookPerson.role == "author",
-                AudiobookPerson.name.ilike(param("author", AudiobookPerson.name)),
+                AudiobookPerson.name.ilike(shared.param("author", AudiobookPerson.name)),
             )
             .exists()
         )
@@ -106,14 +95,14 @@ def _books(by_author: bool) -> Select[Any]:
 
 
 async def list_books(
-    session: AsyncSession, browse: Window, sort: str, author: str | None = None
+    session: AsyncSession, browse: shared.Window, sort: str, author: str | None = None
 ) -> tuple[list[Any], int, str | None]:
     """A page of audiobooks the caller may see (rows of the table's columns, with the
     caller's `played` and `missing` flags), with the cursor of the next page."""
     by_author = bool(author)
     # A series lists its books in reading order, whichever way the series names run.
     then = (Audiobook.series_position,) if sort == "series" else ()
-    return await keyset_rows(
+    return await shared.keyset_rows(
         session, ("audiobooks", by_author), partial(_books, by_author), Audiobook,
         SORTS[sort], sort, browse, values={"author": author}, then=then, flags="audiobook",
     )  # fmt: skip
@@ -137,4 +126,4 @@ async def people_of(
 
 async def chapters_of(session: AsyncSession, book_id: uuid.UUID) -> list[AudiobookChapter]:
     chapter = AudiobookChapter
-    return await children(session, chapter.audiobook_id, book_id, (chapter.position,))
+    return await shared.children(session, chapter.audiobook_id, book_id, (chapter.position,))

@@ -4,36 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Select, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.catalog import repository as shared
 from revenge.catalog.bulk import KeyedUpsert
 from revenge.catalog.movies.models import Movie
-from revenge.catalog.repository import (
-    ListFilters,
-    in_years,
-    keyset_rows,
-    listing,
-    main_duration,
-    no_files_left,
-    param,
-    purge_orphans,
-    sorts,
-    state_flag,
-    year_shape,
-    years,
-)
 from revenge.catalog.state.models import UserItemState
 
 # Sort keys of the movie list; unrated movies come last whatever the direction.
-SORTS: dict[str, Any] = sorts(Movie, "title", "year", "added", "rating") | {
+SORTS: dict[str, Any] = shared.sorts(Movie, "title", "year", "added", "rating") | {
     "runtime": None  # the main file's duration, computed per row
 }
-
-if TYPE_CHECKING:
-    from revenge.catalog.repository import Window
 
 
 upsert_movies = KeyedUpsert.of(Movie, "title", "sort_title", "year", "is_3d", "tmdb_id", "imdb_id")
@@ -42,14 +26,14 @@ upsert_movies = KeyedUpsert.of(Movie, "title", "sort_title", "year", "is_3d", "t
 async def delete_orphans(session: AsyncSession) -> int:
     """Delete movies no file points at, their image links and their users' state."""
     gone = [("movie", Movie)]
-    return await purge_orphans(
-        session, [delete(Movie).where(no_files_left(Movie.id))],
+    return await shared.purge_orphans(
+        session, [delete(Movie).where(shared.no_files_left(Movie.id))],
         states=gone, credits=gone, links=gone,
     )  # fmt: skip
 
 
 @dataclass(frozen=True)
-class MovieFilters(ListFilters):
+class MovieFilters(shared.ListFilters):
     """The movie list's narrowing: also by genre, and by the caller's favourites."""
 
     genre: str | None = None
@@ -57,25 +41,25 @@ class MovieFilters(ListFilters):
 
 
 def _filtered(f: MovieFilters) -> Select[Any]:
-    stmt = listing(Movie)
+    stmt = shared.listing(Movie)
     if f.genre is not None:
-        stmt = stmt.where(Movie.genres.contains(param("genres", Movie.genres)))
-    stmt = in_years(stmt, Movie.year, f)
+        stmt = stmt.where(Movie.genres.contains(shared.param("genres", Movie.genres)))
+    stmt = shared.in_years(stmt, Movie.year, f)
     for wanted, flag in ((f.played, UserItemState.played), (f.favourite, UserItemState.favourite)):
         if wanted is not None:
-            clause = state_flag("movie", Movie.id, flag)
+            clause = shared.state_flag("movie", Movie.id, flag)
             stmt = stmt.where(clause if wanted else ~clause)
     return stmt
 
 
 @cache
 def _runtime() -> Any:
-    return main_duration(Movie.id)
+    return shared.main_duration(Movie.id)
 
 
 async def list_movies(
     session: AsyncSession,
-    browse: Window,
+    browse: shared.Window,
     sort: str,
     filters: MovieFilters,
 ) -> tuple[list[Any], int, str | None]:
@@ -83,9 +67,9 @@ async def list_movies(
     `played` and `missing` flags), with the cursor of the next page."""
     key = _runtime() if sort == "runtime" else SORTS[sort]
     per_user = filters.played is not None or filters.favourite is not None
-    shape = ("movies", filters.genre is not None, *year_shape(filters), filters.favourite)
-    values = years(filters) | {"genres": [filters.genre]}
-    return await keyset_rows(
+    shape = ("movies", filters.genre is not None, *shared.year_shape(filters), filters.favourite)
+    values = shared.years(filters) | {"genres": [filters.genre]}
+    return await shared.keyset_rows(
         session, shape, partial(_filtered, filters), Movie, key, sort, browse,
         values=values, per_user=per_user, flags="movie",
     )  # fmt: skip

@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import uuid
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from psycopg import AsyncConnection
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.catalog import repository as shared
 from revenge.catalog.bulk import KeyedUpsert, replace_children
 from revenge.catalog.music.models import Album, Artist, Track, TrackArtist
-from revenge.catalog.repository import (
-    children,
-    keyset_rows,
-    listing,
-    no_files_left,
-    param,
-    purge_orphans,
-    sorts,
-    visible_first,
-)
 
-if TYPE_CHECKING:
-    from revenge.catalog.repository import Window
-
-ARTIST_SORTS = sorts(Artist, "name", "added")
-ALBUM_SORTS = sorts(Album, "title", "year", "added")
+ARTIST_SORTS = shared.sorts(Artist, "name", "added")
+ALBUM_SORTS = shared.sorts(Album, "title", "year", "added")
 
 
 upsert_artists = KeyedUpsert.of(Artist, "name", "sort_name")
@@ -87,28 +75,28 @@ async def delete_orphans(session: AsyncSession) -> int:
     used_by_track = select(Track.id).where(Track.artist_id == Artist.id).exists()
     used_by_credit = select(TrackArtist.track_id).where(TrackArtist.artist_id == Artist.id)
     deletes = (
-        delete(Track).where(no_files_left(Track.id)),
+        delete(Track).where(shared.no_files_left(Track.id)),
         delete(Album).where(~select(Track.id).where(Track.album_id == Album.id).exists()),
         delete(Artist).where(~or_(used_by_album, used_by_track, used_by_credit.exists())),
     )
-    return await purge_orphans(
+    return await shared.purge_orphans(
         session, deletes, states=[("track", Track)], credits=[("album", Album)]
     )
 
 
 def _artists(album_artists_only: bool) -> Select[Any]:
-    stmt = listing(Artist)
+    stmt = shared.listing(Artist)
     if album_artists_only:
         stmt = stmt.where(select(Album.id).where(Album.album_artist_id == Artist.id).exists())
     return stmt
 
 
 async def list_artists(
-    session: AsyncSession, browse: Window, sort: str, album_artists_only: bool = True
+    session: AsyncSession, browse: shared.Window, sort: str, album_artists_only: bool = True
 ) -> tuple[list[Any], int, str | None]:
     """A page of artists the caller may see (rows of the table's columns), with the cursor
     of the next page."""
-    return await keyset_rows(
+    return await shared.keyset_rows(
         session, ("artists", album_artists_only), partial(_artists, album_artists_only),
         Artist, ARTIST_SORTS[sort], sort, browse,
     )  # fmt: skip
@@ -116,21 +104,20 @@ async def list_artists(
 
 def _albums(of_artist: bool) -> Select[Any]:
     tracks = select(func.count()).where(Track.album_id == Album.id).scalar_subquery()
-    stmt = listing(Album, Artist.name.label("album_artist"), tracks.label("track_count")).outerjoin(
-        Artist, Artist.id == Album.album_artist_id
-    )
+    extra = (Artist.name.label("album_artist"), tracks.label("track_count"))
+    stmt = shared.listing(Album, *extra).outerjoin(Artist, Artist.id == Album.album_artist_id)
     if of_artist:
-        stmt = stmt.where(Album.album_artist_id == param("artist_id", Album.album_artist_id))
+        stmt = stmt.where(Album.album_artist_id == shared.param("artist_id", Album.album_artist_id))
     return stmt
 
 
 async def list_albums(
-    session: AsyncSession, browse: Window, sort: str, artist_id: uuid.UUID | None = None
+    session: AsyncSession, browse: shared.Window, sort: str, artist_id: uuid.UUID | None = None
 ) -> tuple[list[Any], int, str | None]:
     """Albums (rows of the table's columns) with their album artist's name (`album_artist`)
     and track count (`track_count`), and the next page's cursor."""
     of_artist = artist_id is not None
-    return await keyset_rows(
+    return await shared.keyset_rows(
         session, ("albums", of_artist), partial(_albums, of_artist), Album,
         ALBUM_SORTS[sort], sort, browse, values={"artist_id": artist_id},
     )  # fmt: skip
@@ -141,10 +128,10 @@ async def get_album(
 ) -> tuple[Album, str | None] | None:
     """The album with its album artist's name."""
     stmt = select(Album, Artist.name).outerjoin(Artist, Artist.id == Album.album_artist_id)
-    row = await visible_first(session, stmt, Album, album_id, allowed)
+    row = await shared.visible_first(session, stmt, Album, album_id, allowed)
     return (row[0], row[1]) if row else None
 
 
 async def tracks_of(session: AsyncSession, album_id: uuid.UUID) -> list[Track]:
     order = (Track.disc_number, Track.track_number.nulls_last(), Track.title)
-    return await children(session, Track.album_id, album_id, order)
+    return await shared.children(session, Track.album_id, album_id, order)

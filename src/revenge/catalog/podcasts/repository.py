@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Row, Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.catalog import repository as shared
 from revenge.catalog.bulk import KeyedUpsert
 from revenge.catalog.podcasts.models import Podcast, PodcastEpisode
-from revenge.catalog.repository import (
-    keyset_rows,
-    listing,
-    no_files_left,
-    page,
-    purge_orphans,
-    sorts,
-    visible_first,
-)
 from revenge.libraries.models import MediaFile
 
-if TYPE_CHECKING:
-    from revenge.catalog.repository import Window
-
-SORTS = sorts(Podcast, "title", "added")
+SORTS = shared.sorts(Podcast, "title", "added")
 
 
 _EPISODE_COUNT = (
@@ -42,32 +31,34 @@ upsert_episodes = KeyedUpsert.of(
 
 async def delete_orphans(session: AsyncSession) -> int:
     deletes = (
-        delete(PodcastEpisode).where(no_files_left(PodcastEpisode.id)),
+        delete(PodcastEpisode).where(shared.no_files_left(PodcastEpisode.id)),
         delete(Podcast).where(
             ~select(PodcastEpisode.id).where(PodcastEpisode.podcast_id == Podcast.id).exists()
         ),
     )
-    return await purge_orphans(session, deletes, states=[("podcast_episode", PodcastEpisode)])
+    return await shared.purge_orphans(
+        session, deletes, states=[("podcast_episode", PodcastEpisode)]
+    )
 
 
 async def list_podcasts(
-    session: AsyncSession, browse: Window, sort: str
+    session: AsyncSession, browse: shared.Window, sort: str
 ) -> tuple[list[Row[Any]], int, str | None]:
     """Podcasts (rows of the table's columns) with their `episode_count` and the caller's
     `unplayed_count`, and the cursor of the next page."""
-    return await keyset_rows(
+    return await shared.keyset_rows(
         session, ("podcasts",), _podcasts, Podcast, SORTS[sort], sort, browse, flags="podcast"
     )
 
 
 def _podcasts() -> Select[Any]:
-    return listing(Podcast, _EPISODE_COUNT.label("episode_count"))
+    return shared.listing(Podcast, _EPISODE_COUNT.label("episode_count"))
 
 
 async def get_podcast_with_count(
     session: AsyncSession, podcast_id: uuid.UUID, allowed: set[uuid.UUID] | None
 ) -> tuple[Podcast, int] | None:
-    row = await visible_first(
+    row = await shared.visible_first(
         session, select(Podcast, _EPISODE_COUNT), Podcast, podcast_id, allowed
     )
     return (row[0], int(row[1])) if row is not None else None
@@ -84,7 +75,7 @@ async def episodes_of(
         for column in (PodcastEpisode.published_on, PodcastEpisode.episode_number)
     ]
     order += [PodcastEpisode.title, PodcastEpisode.id]
-    rows, total = await page(session, stmt, order, limit, offset)
+    rows, total = await shared.page(session, stmt, order, limit, offset)
     return [r[0] for r in rows], total
 
 

@@ -4,33 +4,17 @@ from __future__ import annotations
 
 import uuid
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.catalog import repository as shared
 from revenge.catalog.bulk import KeyedUpsert
-from revenge.catalog.repository import (
-    ListFilters,
-    children,
-    in_years,
-    keyset_rows,
-    listing,
-    no_files_left,
-    purge_orphans,
-    sorts,
-    state_flag,
-    year_shape,
-    years,
-)
 from revenge.catalog.state.models import UserItemState
 from revenge.catalog.tv.models import Episode, Season, Series
 
-if TYPE_CHECKING:
-    from revenge.catalog.repository import Window
-
-
-SERIES_SORTS = sorts(Series, "title", "year", "added", "rating", "runtime")
+SERIES_SORTS = shared.sorts(Series, "title", "year", "added", "rating", "runtime")
 
 
 upsert_series = KeyedUpsert.of(
@@ -52,29 +36,29 @@ upsert_episodes = KeyedUpsert.of(
 async def delete_orphans(session: AsyncSession) -> int:
     """Delete episodes without files, then empty seasons, then empty series."""
     deletes = (
-        delete(Episode).where(no_files_left(Episode.id)),
+        delete(Episode).where(shared.no_files_left(Episode.id)),
         delete(Season).where(~select(Episode.id).where(Episode.season_id == Season.id).exists()),
         delete(Series).where(
             ~select(Season.id).where(Season.series_id == Series.id).exists(),
-            no_files_left(Series.id),
+            shared.no_files_left(Series.id),
         ),
     )
     gone = [("episode", Episode), ("series", Series)]
-    return await purge_orphans(session, deletes, states=gone, credits=gone)
+    return await shared.purge_orphans(session, deletes, states=gone, credits=gone)
 
 
 # The series list's narrowing; played means every episode played by the caller.
-SeriesFilters = ListFilters
+SeriesFilters = shared.ListFilters
 
 
 def _filtered(f: SeriesFilters) -> Select[Any]:
-    stmt = in_years(listing(Series), Series.year, f)
+    stmt = shared.in_years(shared.listing(Series), Series.year, f)
     if f.played is not None:
         unplayed = (
             select(Episode.id)
             .where(
                 Episode.series_id == Series.id,
-                ~state_flag("episode", Episode.id, UserItemState.played),
+                ~shared.state_flag("episode", Episode.id, UserItemState.played),
             )
             .exists()
         )
@@ -83,14 +67,14 @@ def _filtered(f: SeriesFilters) -> Select[Any]:
 
 
 async def list_series(
-    session: AsyncSession, browse: Window, sort: str, filters: SeriesFilters
+    session: AsyncSession, browse: shared.Window, sort: str, filters: SeriesFilters
 ) -> tuple[list[Any], int, str | None]:
     """A page of series the caller may see (rows of the table's columns, with the caller's
     `unplayed_count`), with the cursor of the next page."""
     per_user = filters.played is not None
-    return await keyset_rows(
-        session, ("series", *year_shape(filters)), partial(_filtered, filters), Series,
-        SERIES_SORTS[sort], sort, browse, values=years(filters), per_user=per_user,
+    return await shared.keyset_rows(
+        session, ("series", *shared.year_shape(filters)), partial(_filtered, filters), Series,
+        SERIES_SORTS[sort], sort, browse, values=shared.years(filters), per_user=per_user,
         flags="series",
     )  # fmt: skip
 
@@ -106,4 +90,4 @@ async def seasons_of(session: AsyncSession, series_id: uuid.UUID) -> list[tuple[
 
 async def episodes_of(session: AsyncSession, season_id: uuid.UUID) -> list[Episode]:
     order = (Episode.number.nulls_last(), Episode.air_date.nulls_last(), Episode.title)
-    return await children(session, Episode.season_id, season_id, order)
+    return await shared.children(session, Episode.season_id, season_id, order)

@@ -5,33 +5,20 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from revenge.metadata import types as md
 from revenge.metadata.errors import ProviderNotFound, ProviderResponseError
 from revenge.metadata.providers.base import KeyedProvider
-from revenge.metadata.types import (
-    Artwork,
-    ArtworkKind,
-    Candidate,
-    CollectionRef,
-    EpisodeMetadata,
-    EpisodeQuery,
-    ExternalIds,
-    ItemKind,
-    ItemMetadata,
-    Person,
-    Rating,
-    Role,
-)
 
 APPEND = "credits,images,external_ids"
 _CONFIG_TTL = 86400.0
-_CREW_ROLES: dict[str, Role] = {
+_CREW_ROLES: dict[str, md.Role] = {
     "Director": "director",
     "Screenplay": "writer",
     "Writer": "writer",
     "Producer": "producer",
     "Original Music Composer": "composer",
 }
-_IMAGE_KINDS: dict[str, ArtworkKind] = {
+_IMAGE_KINDS: dict[str, md.ArtworkKind] = {
     "posters": "poster",
     "backdrops": "backdrop",
     "logos": "logo",
@@ -67,7 +54,7 @@ class TmdbProvider(KeyedProvider):
         self._image_base = (time.monotonic() + _CONFIG_TTL, base)
         return base
 
-    async def resolve_id(self, kind: ItemKind, ids: ExternalIds) -> str | None:
+    async def resolve_id(self, kind: md.ItemKind, ids: md.ExternalIds) -> str | None:
         if kind not in ("movie", "series"):
             return None
         if ids.tmdb:
@@ -81,31 +68,31 @@ class TmdbProvider(KeyedProvider):
 
     async def search_movie(
         self, title: str, year: int | None, language: str | None
-    ) -> list[Candidate]:
+    ) -> list[md.Candidate]:
         params = {"query": title, "year": year, "language": language, "include_adult": "false"}
         data = await self._get("/search/movie", params)
         return [_candidate(r, "movie") for r in data.get("results", [])]
 
     async def search_series(
         self, title: str, year: int | None, language: str | None
-    ) -> list[Candidate]:
+    ) -> list[md.Candidate]:
         params = {"query": title, "first_air_date_year": year, "language": language}
         data = await self._get("/search/tv", params)
         return [_candidate(r, "series") for r in data.get("results", [])]
 
-    async def movie_details(self, provider_id: str, language: str | None) -> ItemMetadata:
+    async def movie_details(self, provider_id: str, language: str | None) -> md.ItemMetadata:
         data = await self._get(
             f"/movie/{provider_id}", {"append_to_response": APPEND, "language": language}
         )
         return _movie(data, await self.image_base())
 
-    async def series_details(self, provider_id: str, language: str | None) -> ItemMetadata:
+    async def series_details(self, provider_id: str, language: str | None) -> md.ItemMetadata:
         data = await self._get(
             f"/tv/{provider_id}", {"append_to_response": APPEND, "language": language}
         )
         return _series(data, await self.image_base())
 
-    async def episodes(self, query: EpisodeQuery) -> list[EpisodeMetadata]:
+    async def episodes(self, query: md.EpisodeQuery) -> list[md.EpisodeMetadata]:
         """Episodes in broadcast order; TMDb has no DVD or absolute order of its own."""
         if query.order != "default":
             raise ProviderNotFound(self.name, f"no {query.order} episode order")
@@ -120,7 +107,7 @@ class TmdbProvider(KeyedProvider):
         else:
             seasons = [query.season]
         base = await self.image_base()
-        found: list[EpisodeMetadata] = []
+        found: list[md.EpisodeMetadata] = []
         for number in seasons:
             data = await self._get(f"/tv/{series}/season/{number}", {"language": language})
             found.extend(_episode(e, base) for e in data.get("episodes", []))
@@ -133,15 +120,15 @@ def _year(date: Any) -> int | None:
 
 
 # TMDb names the same facts differently for movies and series: (title, original, date) keys.
-_KEYS: dict[ItemKind, tuple[str, str, str]] = {
+_KEYS: dict[md.ItemKind, tuple[str, str, str]] = {
     "movie": ("title", "original_title", "release_date"),
     "series": ("name", "original_name", "first_air_date"),
 }
 
 
-def _candidate(r: dict[str, Any], kind: ItemKind) -> Candidate:
+def _candidate(r: dict[str, Any], kind: md.ItemKind) -> md.Candidate:
     title, original, date = _KEYS[kind]
-    return Candidate(
+    return md.Candidate(
         provider="tmdb",
         provider_id=str(r["id"]),
         kind=kind,
@@ -150,7 +137,7 @@ def _candidate(r: dict[str, Any], kind: ItemKind) -> Candidate:
         year=_year(r.get(date)),
         overview=r.get("overview") or None,
         popularity=r.get("popularity"),
-        ids=ExternalIds(tmdb=str(r["id"])),
+        ids=md.ExternalIds(tmdb=str(r["id"])),
     )
 
 
@@ -158,24 +145,24 @@ def _url(base: str, path: Any) -> str | None:
     return f"{base}{path}" if path else None
 
 
-def _people(credits: dict[str, Any], base: str) -> tuple[Person, ...]:
+def _people(credits: dict[str, Any], base: str) -> tuple[md.Person, ...]:
     cast = [
-        Person(
+        md.Person(
             name=c["name"],
             role="actor",
             character=c.get("character") or None,
             order=c.get("order"),
             image_url=_url(base, c.get("profile_path")),
-            ids=ExternalIds(tmdb=str(c["id"])),
+            ids=md.ExternalIds(tmdb=str(c["id"])),
         )
         for c in credits.get("cast", [])[:_MAX_CAST]
     ]
     crew = [
-        Person(
+        md.Person(
             name=c["name"],
             role=_CREW_ROLES[c.get("job", "")],
             image_url=_url(base, c.get("profile_path")),
-            ids=ExternalIds(tmdb=str(c["id"])),
+            ids=md.ExternalIds(tmdb=str(c["id"])),
         )
         for c in credits.get("crew", [])
         if c.get("job") in _CREW_ROLES
@@ -183,15 +170,15 @@ def _people(credits: dict[str, Any], base: str) -> tuple[Person, ...]:
     return tuple(cast + crew)
 
 
-def _artwork(data: dict[str, Any], base: str) -> tuple[Artwork, ...]:
+def _artwork(data: dict[str, Any], base: str) -> tuple[md.Artwork, ...]:
     images = data.get("images") or {}
-    found: list[Artwork] = []
+    found: list[md.Artwork] = []
     for key, kind in _IMAGE_KINDS.items():
         for i in sorted(images.get(key, []), key=lambda i: -(i.get("vote_average") or 0)):
             url = _url(base, i.get("file_path"))
             if url:
                 found.append(
-                    Artwork(
+                    md.Artwork(
                         kind,
                         url,
                         i.get("iso_639_1"),
@@ -201,37 +188,39 @@ def _artwork(data: dict[str, Any], base: str) -> tuple[Artwork, ...]:
                     )
                 )
     # TMDb's own primary poster/backdrop lead, even when the images list ranks others higher.
-    fields: tuple[tuple[ArtworkKind, str], ...] = (
+    fields: tuple[tuple[md.ArtworkKind, str], ...] = (
         ("poster", "poster_path"),
         ("backdrop", "backdrop_path"),
     )
-    primary = [Artwork(kind, url) for kind, field in fields if (url := _url(base, data.get(field)))]
+    primary = [
+        md.Artwork(kind, url) for kind, field in fields if (url := _url(base, data.get(field)))
+    ]
     urls = {a.url for a in primary}
     return tuple(primary + [a for a in found if a.url not in urls])
 
 
-def _collection(data: dict[str, Any], base: str) -> CollectionRef | None:
+def _collection(data: dict[str, Any], base: str) -> md.CollectionRef | None:
     raw = data.get("belongs_to_collection")
     if not raw:
         return None
-    return CollectionRef(
+    return md.CollectionRef(
         name=raw["name"],
-        ids=ExternalIds(tmdb=str(raw["id"])),
+        ids=md.ExternalIds(tmdb=str(raw["id"])),
         poster_url=_url(base, raw.get("poster_path")),
         backdrop_url=_url(base, raw.get("backdrop_path")),
     )
 
 
-def _ratings(data: dict[str, Any]) -> tuple[Rating, ...]:
+def _ratings(data: dict[str, Any]) -> tuple[md.Rating, ...]:
     if data.get("vote_count"):
-        return (Rating("tmdb", float(data["vote_average"]), int(data["vote_count"])),)
+        return (md.Rating("tmdb", float(data["vote_average"]), int(data["vote_count"])),)
     return ()
 
 
-def _item(data: dict[str, Any], base: str, kind: ItemKind, **own: Any) -> ItemMetadata:
+def _item(data: dict[str, Any], base: str, kind: md.ItemKind, **own: Any) -> md.ItemMetadata:
     """What movie and series details say alike, read with the kind's own keys, and `own`."""
     title, original, date = _KEYS[kind]
-    return ItemMetadata(
+    return md.ItemMetadata(
         kind=kind,
         title=data.get(title),
         original_title=data.get(original),
@@ -247,7 +236,7 @@ def _item(data: dict[str, Any], base: str, kind: ItemKind, **own: Any) -> ItemMe
     )
 
 
-def _movie(data: dict[str, Any], base: str) -> ItemMetadata:
+def _movie(data: dict[str, Any], base: str) -> md.ItemMetadata:
     external = data.get("external_ids") or {}
     return _item(
         data,
@@ -256,15 +245,17 @@ def _movie(data: dict[str, Any], base: str) -> ItemMetadata:
         runtime_minutes=data.get("runtime") or None,
         studios=tuple(c["name"] for c in data.get("production_companies", [])),
         people=_people(data.get("credits") or {}, base),
-        ids=ExternalIds(tmdb=str(data["id"]), imdb=data.get("imdb_id") or external.get("imdb_id")),
+        ids=md.ExternalIds(
+            tmdb=str(data["id"]), imdb=data.get("imdb_id") or external.get("imdb_id")
+        ),
         collection=_collection(data, base),
     )
 
 
-def _series(data: dict[str, Any], base: str) -> ItemMetadata:
+def _series(data: dict[str, Any], base: str) -> md.ItemMetadata:
     external = data.get("external_ids") or {}
     creators = tuple(
-        Person(name=c["name"], role="writer", ids=ExternalIds(tmdb=str(c["id"])))
+        md.Person(name=c["name"], role="writer", ids=md.ExternalIds(tmdb=str(c["id"])))
         for c in data.get("created_by", [])
     )
     runtimes = data.get("episode_run_time") or []
@@ -276,7 +267,7 @@ def _series(data: dict[str, Any], base: str) -> ItemMetadata:
         runtime_minutes=runtimes[0] if runtimes else None,
         studios=tuple(n["name"] for n in data.get("networks", [])),
         people=_people(data.get("credits") or {}, base) + creators,
-        ids=ExternalIds(
+        ids=md.ExternalIds(
             tmdb=str(data["id"]),
             imdb=external.get("imdb_id") or None,
             tvdb=str(tvdb) if tvdb else None,
@@ -284,8 +275,8 @@ def _series(data: dict[str, Any], base: str) -> ItemMetadata:
     )
 
 
-def _episode(e: dict[str, Any], base: str) -> EpisodeMetadata:
-    return EpisodeMetadata(
+def _episode(e: dict[str, Any], base: str) -> md.EpisodeMetadata:
+    return md.EpisodeMetadata(
         season=e.get("season_number"),
         number=e.get("episode_number"),
         title=e.get("name"),
@@ -293,5 +284,5 @@ def _episode(e: dict[str, Any], base: str) -> EpisodeMetadata:
         air_date=e.get("air_date"),
         runtime_minutes=e.get("runtime"),
         still_url=_url(base, e.get("still_path")),
-        ids=ExternalIds(tmdb=str(e["id"])),
+        ids=md.ExternalIds(tmdb=str(e["id"])),
     )

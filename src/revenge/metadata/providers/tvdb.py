@@ -6,33 +6,22 @@ import asyncio
 import time
 from typing import Any
 
+from revenge.metadata import types as md
 from revenge.metadata.errors import ProviderAuthError, ProviderResponseError
 from revenge.metadata.http import ProviderHttp
 from revenge.metadata.protocols import KeySource
 from revenge.metadata.providers.base import KeyedProvider
-from revenge.metadata.types import (
-    Artwork,
-    ArtworkKind,
-    Candidate,
-    EpisodeMetadata,
-    EpisodeQuery,
-    ExternalIds,
-    ItemKind,
-    ItemMetadata,
-    Person,
-    Role,
-)
 
 # Tokens last a month; renew well before, and at once on a 401.
 TOKEN_LIFETIME = 25 * 86400.0
-_ARTWORK_TYPES: dict[int, ArtworkKind] = {
+_ARTWORK_TYPES: dict[int, md.ArtworkKind] = {
     1: "banner",
     2: "poster",
     3: "backdrop",
     22: "clearart",
     23: "logo",
 }
-_PEOPLE_TYPES: dict[str, Role] = {
+_PEOPLE_TYPES: dict[str, md.Role] = {
     "Actor": "actor",
     "Director": "director",
     "Writer": "writer",
@@ -103,7 +92,7 @@ class TvdbProvider(KeyedProvider):
             )
         return body
 
-    async def resolve_id(self, kind: ItemKind, ids: ExternalIds) -> str | None:
+    async def resolve_id(self, kind: md.ItemKind, ids: md.ExternalIds) -> str | None:
         if kind != "series":
             return None
         if ids.tvdb:
@@ -119,19 +108,19 @@ class TvdbProvider(KeyedProvider):
 
     async def search_series(
         self, title: str, year: int | None, language: str | None
-    ) -> list[Candidate]:
+    ) -> list[md.Candidate]:
         data = await self._get("/search", {"query": title, "type": "series", "year": year})
         return [_candidate(r, tvdb_language(language)) for r in data.get("data") or []]
 
-    async def series_details(self, provider_id: str, language: str | None) -> ItemMetadata:
+    async def series_details(self, provider_id: str, language: str | None) -> md.ItemMetadata:
         body = await self._get(
             f"/series/{provider_id}/extended", {"meta": "translations", "short": "true"}
         )
         return _series(body["data"], tvdb_language(language))
 
-    async def episodes(self, query: EpisodeQuery) -> list[EpisodeMetadata]:
+    async def episodes(self, query: md.EpisodeQuery) -> list[md.EpisodeMetadata]:
         """Every episode in the chosen order (`default`, `absolute` or `dvd`), page by page."""
-        found: list[EpisodeMetadata] = []
+        found: list[md.EpisodeMetadata] = []
         path = f"/series/{query.series_id}/episodes/{query.order}"
         for page in range(_MAX_PAGES):
             params: dict[str, Any] = {"page": page, "season": query.season}
@@ -142,7 +131,7 @@ class TvdbProvider(KeyedProvider):
         return found
 
 
-def _remote_ids(remote: list[dict[str, Any]] | None) -> ExternalIds:
+def _remote_ids(remote: list[dict[str, Any]] | None) -> md.ExternalIds:
     ids: dict[str, str] = {}
     for r in remote or []:
         source = str(r.get("sourceName", "")).lower()
@@ -150,7 +139,7 @@ def _remote_ids(remote: list[dict[str, Any]] | None) -> ExternalIds:
             ids["imdb"] = str(r["id"])
         elif source.startswith("themoviedb"):
             ids["tmdb"] = str(r["id"])
-    return ExternalIds.from_mapping(ids)
+    return md.ExternalIds.from_mapping(ids)
 
 
 def _year(value: Any) -> int | None:
@@ -158,11 +147,11 @@ def _year(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _candidate(r: dict[str, Any], language: str | None) -> Candidate:
+def _candidate(r: dict[str, Any], language: str | None) -> md.Candidate:
     translations = r.get("translations") or {}
     title = (language and translations.get(language)) or r.get("name") or ""
     tvdb_id = str(r.get("tvdb_id") or str(r.get("id", "")).removeprefix("series-"))
-    return Candidate(
+    return md.Candidate(
         provider="tvdb",
         provider_id=tvdb_id,
         kind="series",
@@ -171,7 +160,7 @@ def _candidate(r: dict[str, Any], language: str | None) -> Candidate:
         year=_year(r.get("year") or r.get("first_air_time")),
         overview=r.get("overview") or None,
         aliases=tuple(r.get("aliases") or ()),
-        ids=_remote_ids(r.get("remote_ids")).merged(ExternalIds(tvdb=tvdb_id)),
+        ids=_remote_ids(r.get("remote_ids")).merged(md.ExternalIds(tvdb=tvdb_id)),
     )
 
 
@@ -183,9 +172,9 @@ def _translated(data: dict[str, Any], language: str | None, kind: str) -> str | 
     return None
 
 
-def _series(data: dict[str, Any], language: str | None) -> ItemMetadata:
+def _series(data: dict[str, Any], language: str | None) -> md.ItemMetadata:
     artwork = tuple(
-        Artwork(
+        md.Artwork(
             _ARTWORK_TYPES[a["type"]],
             a["image"],
             a.get("language"),
@@ -197,21 +186,21 @@ def _series(data: dict[str, Any], language: str | None) -> ItemMetadata:
         if a.get("type") in _ARTWORK_TYPES and a.get("image")
     )
     if data.get("image") and all(a.url != data["image"] for a in artwork):
-        artwork = (Artwork("poster", data["image"]), *artwork)
+        artwork = (md.Artwork("poster", data["image"]), *artwork)
     people = tuple(
-        Person(
+        md.Person(
             name=c["personName"],
             role=_PEOPLE_TYPES[c["peopleType"]],
             character=c.get("name") if c.get("peopleType") == "Actor" else None,
             order=c.get("sort"),
             image_url=c.get("personImgURL") or c.get("image"),
-            ids=ExternalIds(tvdb=str(c["peopleId"])) if c.get("peopleId") else ExternalIds(),
+            ids=md.ExternalIds(tvdb=str(c["peopleId"])) if c.get("peopleId") else md.ExternalIds(),
         )
         for c in data.get("characters") or []
         if c.get("personName") and c.get("peopleType") in _PEOPLE_TYPES
     )
     network = data.get("originalNetwork") or {}
-    return ItemMetadata(
+    return md.ItemMetadata(
         kind="series",
         title=_translated(data, language, "name") or data.get("name"),
         original_title=data.get("name"),
@@ -223,13 +212,13 @@ def _series(data: dict[str, Any], language: str | None) -> ItemMetadata:
         genres=tuple(g["name"] for g in data.get("genres") or []),
         studios=(network["name"],) if network.get("name") else (),
         people=people,
-        ids=_remote_ids(data.get("remoteIds")).merged(ExternalIds(tvdb=str(data["id"]))),
+        ids=_remote_ids(data.get("remoteIds")).merged(md.ExternalIds(tvdb=str(data["id"]))),
         artwork=artwork,
     )
 
 
-def _episode(e: dict[str, Any]) -> EpisodeMetadata:
-    return EpisodeMetadata(
+def _episode(e: dict[str, Any]) -> md.EpisodeMetadata:
+    return md.EpisodeMetadata(
         season=e.get("seasonNumber"),
         number=e.get("number"),
         title=e.get("name"),
@@ -238,5 +227,5 @@ def _episode(e: dict[str, Any]) -> EpisodeMetadata:
         absolute_number=e.get("absoluteNumber") or None,
         runtime_minutes=e.get("runtime"),
         still_url=e.get("image") or None,
-        ids=ExternalIds(tvdb=str(e["id"])),
+        ids=md.ExternalIds(tvdb=str(e["id"])),
     )
