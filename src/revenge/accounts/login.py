@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts import repository as repo
+from revenge.accounts.audit import record_auth
 from revenge.accounts.bruteforce import LoginLimiter, account_key
 from revenge.accounts.models import User
 from revenge.accounts.passwords import MAX_LENGTH, Passwords
 from revenge.accounts.two_factor import TwoFactorService
-from revenge.activity.seam import record
 from revenge.errors import AppError, TooManyRequests, Unauthorized
 from revenge.identity.client import ClientInfo, DeviceInfo
 
@@ -163,17 +163,15 @@ class LoginService:
         issued = await self.sessions.create(
             session, user_id=user.id, client=client, device=device, auth_method=method
         )
-        await record(
+        await record_auth(
             self.runtime,
             session,
+            "login",
             user_id=user.id,
-            module="auth",
-            action="login",
+            client=client,
             resource_type="session",
             resource_id=str(issued.session.id),
             details={"method": method},
-            ip_address=client.ip,
-            user_agent=client.user_agent,
         )
         return issued
 
@@ -186,15 +184,13 @@ class LoginService:
         reason: str,
         action: str = "login_failed",
     ) -> None:
-        await record(
+        await record_auth(
             self.runtime,
             session,
+            action,
             user_id=user.id if user else None,
-            module="auth",
-            action=action,
+            client=client,
             details={"username": account, "reason": reason},
-            ip_address=client.ip,
-            user_agent=client.user_agent,
             success=False,
             error=reason,
         )
