@@ -132,7 +132,7 @@ async def test_login_rehashes_when_parameters_change(
 ) -> None:
     await make_user(clean_runtime, "alice")
     stronger = Passwords(AuthSettings(argon2_time_cost=3))
-    monkeypatch.setattr(clean_runtime.accounts.logins, "_passwords", stronger)
+    monkeypatch.setattr(clean_runtime.accounts.logins, "passwords", stronger)
     await login(client, "alice")
     async with clean_runtime.db.transaction() as session:
         stored = (await session.execute(text("SELECT password_hash FROM users"))).scalar_one()

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from revenge.access_keys import repository as repo
 from revenge.access_keys.models import AccessKey
-from revenge.activity.seam import record
+from revenge.accounts.audit import record_auth
 from revenge.errors import Conflict, Forbidden, Unprocessable
 from revenge.identity import ALL_SCOPES, Principal
 from revenge.identity.client import ClientInfo
@@ -116,17 +116,15 @@ class AccessKeyService:
                 expires_at=expires_at,
             ),
         )
-        await record(
+        await record_auth(
             self._rt,
             session,
+            "access_key_created",
             user_id=principal.user_id,
-            module="auth",
-            action="access_key_created",
+            client=client,
             resource_type="access_key",
             resource_id=str(key.id),
             details={"name": name, "scopes": granted, "prefix": key.prefix},
-            ip_address=client.ip if client else None,
-            user_agent=client.user_agent if client else None,
         )
         return key, secret
 
@@ -150,12 +148,11 @@ class AccessKeyService:
         if digest is None:
             return False
         await self.store.evict([digest])
-        await record(
+        await record_auth(
             self._rt,
             session,
+            "access_key_revoked",
             user_id=user_id,
-            module="auth",
-            action="access_key_revoked",
             resource_type="access_key",
             resource_id=str(key_id),
             ip_address=client.ip if client else None,

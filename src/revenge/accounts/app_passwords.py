@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts import app_passwords_repository as repo
+from revenge.accounts.audit import record_auth
 from revenge.accounts.models import AppPassword, User
-from revenge.activity.seam import record
 from revenge.errors import Conflict, NotFound
 from revenge.infra.secrets import SecretError
 
@@ -63,8 +63,8 @@ class AppPasswordService:
             prefix=secret[:4],
         )
         row = await repo.insert(session, row)
-        await record(
-            self._rt, session, user_id=user_id, module="auth", action="app_password_created",
+        await record_auth(
+            self._rt, session, "app_password_created", user_id=user_id,
             resource_type="app_password", resource_id=str(row.id), details={"name": name},
         )  # fmt: skip
         return row, secret
@@ -75,8 +75,8 @@ class AppPasswordService:
     async def revoke(self, session: AsyncSession, user_id: uuid.UUID, app_id: uuid.UUID) -> None:
         if not await repo.remove(session, user_id, app_id):
             raise NotFound(f"No app password {app_id}.")
-        await record(
-            self._rt, session, user_id=user_id, module="auth", action="app_password_revoked",
+        await record_auth(
+            self._rt, session, "app_password_revoked", user_id=user_id,
             resource_type="app_password", resource_id=str(app_id),
         )  # fmt: skip
 

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts import repository as repo
+from revenge.accounts.audit import record_auth
 from revenge.accounts.bruteforce import LoginLimiter, account_key
 from revenge.accounts.models import User
 from revenge.accounts.passwords import MAX_LENGTH, Passwords
 from revenge.accounts.two_factor import TwoFactorService
-from revenge.activity.seam import record
 from revenge.errors import AppError, TooManyRequests, Unauthorized
 from revenge.identity.client import ClientInfo, DeviceInfo
 
@@ -47,20 +47,16 @@ class LoginOutcome:
     error: AppError | None = None
 
 
+@dataclass(eq=False)
 class LoginService:
-    def __init__(
-        self,
-        runtime: Runtime,
-        passwords: Passwords,
-        sessions: SessionService,
-        limiter: LoginLimiter,
-        two_factor: TwoFactorService,
-    ) -> None:
-        self._rt = runtime
-        self._passwords = passwords
-        self._sessions = sessions
-        self.limiter = limiter
-        self._two_factor = two_factor
+    """Sign-in: password checks under the sign-in limits, and the session an authenticated
+    user gets; every method runs in the caller's transaction."""
+
+    runtime: Runtime
+    passwords: Passwords
+    sessions: SessionService
+    limiter: LoginLimiter
+    two_factor: TwoFactorService
 
     async def login(
         self,
@@ -76,7 +72,7 @@ class LoginService:
         refusal = await self.throttled(session, account, user, client, device)
         if refusal is not None:
             return LoginOutcome(error=refusal)
-        ok, rehash = await self._passwords.verify(
+        ok, rehash = await self.passwords.verify(
             user.password_hash if user else None, password[: MAX_LENGTH + 1]
         )
         if user is None or not ok or user.disabled:
@@ -106,7 +102,7 @@ class LoginService:
             return None
         if not code:
             return SecondFactorRequired("Enter the code from your authenticator app.")
-        if await self._two_factor.check(session, user, code):
+        if await self.two_factor.check(session, user, code):
             return None
         await self.limiter.record_failure(session, account, client.ip)
         await self._audit_failure(session, user, account, client, "bad_second_factor")
@@ -122,7 +118,7 @@ class LoginService:
         action: str = "login_failed",
     ) -> TooManyRequests | None:
         """The 429 when this caller must wait (recorded in the account's activity), else None."""
-        known = user is not None and await self._sessions.signed_in_before(
+        known = user is not None and await self.sessions.signed_in_before(
             session, user.id, device.device_id if device else None, client.ip
         )
         wait = await self.limiter.retry_after(session, account, client.ip, known_device=known)
@@ -144,7 +140,7 @@ class LoginService:
         refusal = await self.throttled(session, account, user, client, action=action)
         if refusal is not None:
             return refusal
-        ok, _ = await self._passwords.verify(user.password_hash, password[: MAX_LENGTH + 1])
+        ok, _ = await self.passwords.verify(user.password_hash, password[: MAX_LENGTH + 1])
         if ok:
             return None
         await self.limiter.record_failure(session, account, client.ip)
@@ -162,22 +158,20 @@ class LoginService:
     ) -> IssuedSession:
         """Open a session for an authenticated user (password or OIDC) and record it."""
         if rehash_password is not None:
-            user.password_hash = await self._passwords.hash(rehash_password)
+            user.password_hash = await self.passwords.hash(rehash_password)
         user.last_login_at = datetime.now(UTC)
-        issued = await self._sessions.create(
+        issued = await self.sessions.create(
             session, user_id=user.id, client=client, device=device, auth_method=method
         )
-        await record(
-            self._rt,
+        await record_auth(
+            self.runtime,
             session,
+            "login",
             user_id=user.id,
-            module="auth",
-            action="login",
+            client=client,
             resource_type="session",
             resource_id=str(issued.session.id),
             details={"method": method},
-            ip_address=client.ip,
-            user_agent=client.user_agent,
         )
         return issued
 
@@ -190,15 +184,13 @@ class LoginService:
         reason: str,
         action: str = "login_failed",
     ) -> None:
-        await record(
-            self._rt,
+        await record_auth(
+            self.runtime,
             session,
+            action,
             user_id=user.id if user else None,
-            module="auth",
-            action=action,
+            client=client,
             details={"username": account, "reason": reason},
-            ip_address=client.ip,
-            user_agent=client.user_agent,
             success=False,
             error=reason,
         )

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.accounts.audit import record_auth
 from revenge.accounts.bruteforce import account_key
 from revenge.accounts.schemas import (
     SetupRequest,
     UserOut,
 )
 from revenge.accounts.service import NewUser
-from revenge.activity.seam import record
 from revenge.errors import AppError, Forbidden, TooManyRequests
 from revenge.identity.client import ClientInfo
 
@@ -59,8 +59,8 @@ async def _refusal(
     given = (body.invite_code or "").encode()
     if expected and not hmac.compare_digest(given, expected.encode()):
         await limiter.record_failure(session, account, client.ip)
-        await record(
-            runtime, session, user_id=None, module="auth", action="user.register_failed",
+        await record_auth(
+            runtime, session, "user.register_failed", user_id=None,
             details={"username": body.username, "reason": "invite_code"}, ip_address=client.ip,
         )  # fmt: skip
         return Forbidden("The invite code is wrong.", field="invite_code")
@@ -75,8 +75,8 @@ async def register_user(
         return Registered(error=refusal)
     new = NewUser(body.username, body.password, "user", body.email, body.display_name)
     user = await runtime.accounts.users.create(session, new)
-    await record(
-        runtime, session, user_id=user.id, module="auth", action="user.registered",
+    await record_auth(
+        runtime, session, "user.registered", user_id=user.id,
         resource_type="user", resource_id=str(user.id), ip_address=client.ip,
     )  # fmt: skip
     return Registered(user=UserOut.of(user))

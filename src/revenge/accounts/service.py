@@ -69,24 +69,16 @@ class NewUser:
     all_libraries: bool = True
 
 
+@dataclass(eq=False)
 class UserService:
     """User operations; every method runs in the caller's transaction."""
 
-    def __init__(
-        self,
-        runtime: Runtime,
-        passwords: Passwords,
-        sessions: SessionService,
-        keys: AccessKeyService,
-        grants: LibraryGrants,
-        scopes: LibraryScopes,
-    ) -> None:
-        self._rt = runtime
-        self._scopes = scopes
-        self.passwords = passwords
-        self._sessions = sessions
-        self._keys = keys
-        self._grants = grants
+    runtime: Runtime
+    passwords: Passwords
+    sessions: SessionService
+    keys: AccessKeyService
+    grants: LibraryGrants
+    scopes: LibraryScopes
 
     async def setup(self, session: AsyncSession, new: NewUser) -> User:
         """Create the first administrator; refused once any user exists."""
@@ -153,7 +145,7 @@ class UserService:
         await session.flush()
         if changes.get("disabled") or password is not None:
             reason = "user_disabled" if changes.get("disabled") else "password_reset"
-            await self._sessions.invalidate_all(session, user.id, reason=reason)
+            await self.sessions.invalidate_all(session, user.id, reason=reason)
         await self._forget_cached(session, user.id)
         await self._audit(session, actor, "user_updated", user, sorted(changes))
         return user
@@ -164,7 +156,7 @@ class UserService:
             raise NotFound("No such user.")
         if user.role == "admin" and not user.disabled:
             await self._keep_one_admin(session, user.id)
-        await self._sessions.invalidate_all(session, user.id, reason="user_deleted")
+        await self.sessions.invalidate_all(session, user.id, reason="user_deleted")
         await self._forget_cached(session, user.id)
         await repo.delete_user(session, user)
         await self._audit(session, actor, "user_deleted", user, [])
@@ -200,7 +192,7 @@ class UserService:
         await self._audit(session, principal, "password_changed", user, [])
         if not end_other_sessions:
             return 0
-        return await self._sessions.invalidate_all(
+        return await self.sessions.invalidate_all(
             session, user.id, reason="revoked_others", keep=principal.session_id, client=client
         )
 
@@ -208,7 +200,7 @@ class UserService:
         self, session: AsyncSession, user_id: uuid.UUID
     ) -> tuple[bool, list[uuid.UUID]]:
         user = await self.get(session, user_id)
-        return user.all_libraries, await self._grants.user_library_ids(session, user_id)
+        return user.all_libraries, await self.grants.user_library_ids(session, user_id)
 
     async def set_library_access(
         self,
@@ -222,12 +214,12 @@ class UserService:
         if user is None:
             raise NotFound("No such user.")
         wanted = list(dict.fromkeys(library_ids))
-        missing = set(wanted) - await self._grants.existing_library_ids(session, wanted)
+        missing = set(wanted) - await self.grants.existing_library_ids(session, wanted)
         if missing:
             raise Unprocessable(f"No such library: {sorted(map(str, missing))[0]}.")
         user.all_libraries = all_libraries
-        await self._grants.replace_library_access(session, user_id, wanted)
-        await self._scopes.forget(user_id)
+        await self.grants.replace_library_access(session, user_id, wanted)
+        await self.scopes.forget(user_id)
 
     async def apply_role(self, session: AsyncSession, user: User, role: str) -> None:
         """Set a role from an identity provider's groups; the last admin is never demoted."""
@@ -245,15 +237,15 @@ class UserService:
             raise Conflict("This is the last enabled administrator.")
 
     async def _forget_cached(self, session: AsyncSession, user_id: uuid.UUID) -> None:
-        await self._sessions.forget_cached(session, user_id)
-        await self._keys.forget_cached(session, user_id)
-        await self._scopes.forget(user_id)
+        await self.sessions.forget_cached(session, user_id)
+        await self.keys.forget_cached(session, user_id)
+        await self.scopes.forget(user_id)
 
     async def _audit(
         self, session: AsyncSession, actor: Principal, action: str, user: User, fields: list[str]
     ) -> None:
         await record(
-            self._rt,
+            self.runtime,
             session,
             user_id=actor.user_id,
             module="users",

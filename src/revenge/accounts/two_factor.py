@@ -31,8 +31,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.accounts import repository as users_repo
 from revenge.accounts import two_factor_repository as repo
+from revenge.accounts.audit import record_auth
 from revenge.accounts.models import User
-from revenge.activity.seam import record
 from revenge.errors import BadRequest, Conflict, NotFound
 
 if TYPE_CHECKING:
@@ -181,12 +181,6 @@ class TwoFactorService:
     ) -> None:
         # Cached sessions carry "signed in with two factors": read them again.
         await self._sessions.forget_cached(session, user_id)
-        await record(
-            self._rt,
-            session,
-            user_id=actor,
-            module="auth",
-            action=action,
-            resource_type="user",
-            resource_id=str(user_id),
+        await record_auth(
+            self._rt, session, action, user_id=actor, resource_type="user", resource_id=str(user_id)
         )

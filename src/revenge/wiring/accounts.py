@@ -3,7 +3,6 @@ features, so built here at the root), built once and kept on the Runtime."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from revenge.access_keys.service import AccessKeyService
@@ -14,7 +13,6 @@ from revenge.accounts.login import LoginService
 from revenge.accounts.passwords import Passwords
 from revenge.accounts.service import UserService
 from revenge.accounts.two_factor import TwoFactorService
-from revenge.infra.secrets import SecretBox
 from revenge.libraries import repository as libraries_repo
 from revenge.libraries.scope import LibraryScopes
 from revenge.sessions.service import SessionService
@@ -24,18 +22,31 @@ if TYPE_CHECKING:
     from revenge.runtime import Runtime
 
 
-@dataclass
 class Services:
-    secrets: SecretBox
-    passwords: Passwords
-    sessions: SessionService
-    access_keys: AccessKeyService
-    users: UserService
-    logins: LoginService
-    two_factor: TwoFactorService
-    library_scopes: LibraryScopes
-    oidc: OidcService = field(init=False)
-    app_passwords: AppPasswordService = field(init=False)
+    """The account services, each built on those it needs (`build` adds OIDC and app
+    passwords once the authenticator is installed)."""
+
+    oidc: OidcService
+    app_passwords: AppPasswordService
+
+    def __init__(self, runtime: Runtime) -> None:
+        settings = runtime.settings
+        self.secrets = runtime.secrets
+        self.passwords = Passwords(settings.auth)
+        self.sessions = SessionService(runtime)
+        self.access_keys = AccessKeyService(runtime)
+        limiter = LoginLimiter(settings.redis_url, settings.cache.redis_prefix)
+        self.two_factor = TwoFactorService(runtime, self.sessions)
+        self.logins = LoginService(runtime, self.passwords, self.sessions, limiter, self.two_factor)
+        self.library_scopes = LibraryScopes(runtime.cache, runtime.db)
+        self.users = UserService(
+            runtime,
+            self.passwords,
+            self.sessions,
+            self.access_keys,
+            libraries_repo,
+            self.library_scopes,
+        )
 
     async def close(self) -> None:
         await self.logins.limiter.close()
@@ -46,30 +57,13 @@ def build(runtime: Runtime) -> Services:
     from revenge.accounts.authenticator import token_authenticator
     from revenge.accounts.oidc_service import OidcService
 
-    settings = runtime.settings
-    box = runtime.secrets
-    passwords = Passwords(settings.auth)
-    sessions = SessionService(runtime)
-    keys = AccessKeyService(runtime)
-    limiter = LoginLimiter(settings.redis_url, settings.cache.redis_prefix)
-    two_factor = TwoFactorService(runtime, sessions)
-    logins = LoginService(runtime, passwords, sessions, limiter, two_factor)
-    scopes = LibraryScopes(runtime.cache, runtime.db)
-    users = UserService(runtime, passwords, sessions, keys, libraries_repo, scopes)
-    services = Services(
-        secrets=box,
-        passwords=passwords,
-        sessions=sessions,
-        access_keys=keys,
-        users=users,
-        logins=logins,
-        two_factor=two_factor,
-        library_scopes=scopes,
-    )
+    services = Services(runtime)
     runtime.authenticator = token_authenticator(
-        services, settings.server.trusted_proxies, runtime.server_settings
+        services, runtime.settings.server.trusted_proxies, runtime.server_settings
     )
-    services.oidc = OidcService(runtime, box, users)
+    services.oidc = OidcService(runtime, services.secrets, services.users)
     services.app_passwords = AppPasswordService(runtime)
-    runtime.cleanup_steps.extend([sessions.cleanup, bruteforce.cleanup, services.oidc.cleanup])
+    runtime.cleanup_steps.extend(
+        [services.sessions.cleanup, bruteforce.cleanup, services.oidc.cleanup]
+    )
     return services
