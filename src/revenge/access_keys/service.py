@@ -57,13 +57,7 @@ class KeyIdentity(JsonCredential):
         return self.expires_at is None or now < self.expires_at
 
     def principal(self) -> Principal:
-        return Principal(
-            user_id=self.user_id,
-            username=self.username,
-            role=self.role,
-            access_key_id=self.key_id,
-            scopes=frozenset(self.scopes),
-        )
+        return self.caller(access_key_id=self.key_id, scopes=frozenset(self.scopes))
 
 
 def check_scopes(principal: Principal, scopes: Sequence[str]) -> list[str]:

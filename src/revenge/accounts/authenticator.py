@@ -38,13 +38,7 @@ class SessionBackend:
             and not found.second_factor
             and bool(await self._settings.get(REQUIRE_FOR_ADMINS))
         )
-        return Principal(
-            user_id=found.user_id,
-            username=found.username,
-            role=found.role,
-            session_id=found.session_id,
-            needs_second_factor=held,
-        )
+        return found.caller(session_id=found.session_id, needs_second_factor=held)
 
 
 def token_authenticator(

@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 from cachetools import TTLCache
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from revenge.identity.principal import Principal
 from revenge.identity.tokens import cache_key, token_hash, well_formed
 from revenge.infra.cache import Cache
 from revenge.infra.db.engine import Database
@@ -43,7 +44,8 @@ class StoredCredential(Protocol):
 
 
 class JsonCredential:
-    """A kind of credential as validation returns it (a frozen dataclass), cached as JSON.
+    """A kind of credential as validation returns it (a frozen dataclass with at least the
+    fields declared here), cached as JSON.
 
     `prefix` tells its secrets apart, `cache_namespace` its cache entries; `uuid_fields` and
     `tuple_fields` name the fields JSON cannot give back as they were.
@@ -53,11 +55,18 @@ class JsonCredential:
     cache_namespace: ClassVar[str]
     uuid_fields: ClassVar[tuple[str, ...]] = ()
     tuple_fields: ClassVar[tuple[str, ...]] = ()
+    user_id: uuid.UUID
+    username: str
+    role: str
     expires_at: float | None
 
     @property
     def credential_id(self) -> uuid.UUID:
         raise NotImplementedError
+
+    def caller(self, **details: Any) -> Principal:
+        """The user this credential signs in, with what this kind of credential adds."""
+        return Principal(self.user_id, self.username, self.role, **details)
 
     @classmethod
     def store(

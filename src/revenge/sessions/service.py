@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from revenge.activity.seam import record
+from revenge.accounts.audit import record_auth
 from revenge.identity.client import ClientInfo, DeviceInfo
 from revenge.identity.credentials import JsonCredential
 from revenge.identity.tokens import (
@@ -321,15 +321,13 @@ class SessionService:
         client: ClientInfo | None,
         session_id: uuid.UUID | None = None,
     ) -> None:
-        await record(
+        await record_auth(
             self._rt,
             session,
+            "logout" if reason == "logout" else "session_revoked",
             user_id=user_id,
-            module="auth",
-            action="logout" if reason == "logout" else "session_revoked",
+            client=client,
             resource_type="session",
             resource_id=str(session_id) if session_id else None,
             details={"reason": reason, "count": count},
-            ip_address=client.ip if client else None,
-            user_agent=client.user_agent if client else None,
         )

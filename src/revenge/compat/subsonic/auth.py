@@ -18,8 +18,8 @@ from cachetools import TTLCache
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
+from revenge.accounts.audit import record_auth
 from revenge.accounts.bruteforce import account_key
-from revenge.activity.seam import record
 from revenge.compat.subsonic.params import Params
 from revenge.compat.subsonic.protocol import (
     AUTH_MECHANISM_NOT_SUPPORTED,
@@ -138,11 +138,10 @@ async def _audit(
     runtime: Runtime, session: AsyncSession, user_id: object, account: str, client: ClientInfo,
     reason: str,
 ) -> None:  # fmt: skip
-    await record(
-        runtime, session, user_id=user_id,  # type: ignore[arg-type]
-        module="auth", action="login_failed",
+    await record_auth(
+        runtime, session, "login_failed", user_id=user_id, client=client,  # type: ignore[arg-type]
         details={"username": account, "reason": reason, "method": "subsonic"},
-        ip_address=client.ip, user_agent=client.user_agent, success=False, error=reason,
+        success=False, error=reason,
     )  # fmt: skip
 
 
