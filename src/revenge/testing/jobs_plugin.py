@@ -12,6 +12,7 @@ from typing import Any
 
 from revenge.infra.jobs.context import JobContext
 from revenge.infra.jobs.registry import JobRegistry
+from revenge.infra.jobs.types import JobLimits
 
 
 def _first_run(path: str, job_id: int) -> bool:
@@ -61,6 +62,6 @@ async def noop(ctx: JobContext, payload: dict[str, Any]) -> None:
 
 def register(registry: JobRegistry) -> None:
     registry.task("testing.record", queue="maintenance")(record)
-    registry.task("testing.flaky", queue="maintenance", max_attempts=3)(flaky)
+    registry.task("testing.flaky", queue="maintenance", limits=JobLimits(max_attempts=3))(flaky)
     registry.task("testing.noop", queue="maintenance")(noop)
     registry.task("testing.audited", queue="maintenance")(audited)

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from revenge.infra.jobs.types import JobHandler, JobType
+from revenge.infra.jobs.types import JobHandler, JobLimits, JobType
 
 if TYPE_CHECKING:
     from revenge.infra.jobs.context import JobContext
@@ -16,6 +16,9 @@ QUEUES = (
 )  # fmt: skip
 
 JobFunc = Callable[["JobContext", dict[str, Any]], Awaitable[None]]
+# A job without limits of its own: the `jobs` settings' attempts, no rate, concurrency or time
+# limit.
+NO_LIMITS = JobLimits()
 
 
 @dataclass(frozen=True)
@@ -25,10 +28,7 @@ class TaskSpec:
     name: str
     queue: str
     func: JobFunc
-    concurrency_limit: int = 0
-    rate_per_second: float | None = None
-    max_attempts: int | None = None
-    timeout_seconds: float | None = None
+    limits: JobLimits = NO_LIMITS
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,7 @@ class JobRegistry:
     schedules: dict[str, ScheduleSpec] = field(default_factory=dict)
 
     def task(
-        self,
-        name: str,
-        *,
-        queue: str,
-        concurrency_limit: int = 0,
-        rate_per_second: float | None = None,
-        max_attempts: int | None = None,
-        timeout_seconds: float | None = None,
+        self, name: str, *, queue: str, limits: JobLimits = NO_LIMITS
     ) -> Callable[[JobFunc], JobFunc]:
         """Decorator registering a job function under `name` on `queue`."""
         if queue not in QUEUES:
@@ -62,30 +55,16 @@ class JobRegistry:
         def register(func: JobFunc) -> JobFunc:
             if name in self.tasks:
                 raise ValueError(f"job {name!r} registered twice")
-            self.tasks[name] = TaskSpec(
-                name,
-                queue,
-                func,
-                concurrency_limit,
-                rate_per_second,
-                max_attempts,
-                timeout_seconds,
-            )
+            self.tasks[name] = TaskSpec(name, queue, func, limits)
             return func
 
         return register
 
     def add(self, handler: JobHandler[Any]) -> None:
-        """Register a typed job's handler (it parses each payload into the job's model)."""
+        """Register a typed job's handler (it parses each payload into the job's model); the
+        job type carries its own limits."""
         job = handler.job
-        self.task(
-            job.name,
-            queue=job.queue,
-            concurrency_limit=job.concurrency_limit,
-            rate_per_second=job.rate_per_second,
-            max_attempts=job.max_attempts,
-            timeout_seconds=job.timeout_seconds,
-        )(handler)
+        self.task(job.name, queue=job.queue, limits=job)(handler)
 
     def schedule(self, name: str, cron: str, task: str | JobType[Any]) -> None:
         """Enqueue the registered job `task` on every tick of `cron`."""

@@ -48,17 +48,26 @@ class QueuedJob:
     dedupe_key: str | None = None
 
 
-@dataclass(frozen=True)
-class JobType(Generic[P]):
-    """A job type `<feature>.<verb>` on one queue, with its payload model and limits."""
+@dataclass(frozen=True, kw_only=True)
+class JobLimits:
+    """How a job type runs: at most `concurrency_limit` at once per node (0: no limit), at most
+    `rate_per_second` started per node, `max_attempts` runs (None: the `jobs` setting), each
+    cancelled after `timeout_seconds`."""
 
-    name: str
-    queue: str
-    payload: type[P]
     concurrency_limit: int = 0
     rate_per_second: float | None = None
     max_attempts: int | None = None
     timeout_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class JobType(JobLimits, Generic[P]):
+    """A job type `<feature>.<verb>` on one queue, with its payload model and (by keyword)
+    its limits."""
+
+    name: str
+    queue: str
+    payload: type[P]
 
     def job(self, payload: P, dedupe_key: str | None = None) -> QueuedJob:
         """The job, for `enqueue_many` with others."""

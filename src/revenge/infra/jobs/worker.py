@@ -239,8 +239,9 @@ class Worker:
 
     def _register(self, pgq: PgQueuer, spec: TaskSpec) -> None:
         cfg = self.runtime.settings.jobs
-        attempts = spec.max_attempts or cfg.max_attempts
-        limiter = RateLimiter(spec.rate_per_second) if spec.rate_per_second else None
+        limits = spec.limits
+        attempts = limits.max_attempts or cfg.max_attempts
+        limiter = RateLimiter(limits.rate_per_second) if limits.rate_per_second else None
         runtime, worker = self.runtime, self
 
         def executor(params: EntrypointExecutorParameters) -> DatabaseRetryEntrypointExecutor:
@@ -254,7 +255,7 @@ class Worker:
 
         @pgq.entrypoint(
             spec.name,
-            concurrency_limit=spec.concurrency_limit,
+            concurrency_limit=limits.concurrency_limit,
             on_failure="hold",
             executor_factory=executor,
             accepts_context=True,
@@ -267,7 +268,7 @@ class Worker:
             started = time.perf_counter()
             failed = False
             try:
-                await asyncio.wait_for(spec.func(ctx, payload), timeout=spec.timeout_seconds)
+                await asyncio.wait_for(spec.func(ctx, payload), timeout=limits.timeout_seconds)
             except Exception as exc:
                 failed = True
                 if ctx.attempt >= attempts and not isinstance(
