@@ -34,8 +34,10 @@ from revenge.search.vocabulary import Vocabulary
 log = logging.getLogger(__name__)
 
 BATCH = 2000
-# Matches ranked by evidence per search (at least; twice the page when that is more).
-CANDIDATES = 100
+# Matches ranked by evidence per search (at least; twice the page when that is more): three
+# default pages, in the database's order of evidence (whole title, prefix, word, correction).
+# bench/relevance.py scores the same with 20, 60 and 100; 100 cost 6% more CPU a search.
+CANDIDATES = 60
 # Above this many titles holding a query word, the broad plan answers (see repository):
 # at 100,000 items the general plan took ~9 ms at 4,600 matches and ~55 ms at 50,000;
 # the broad plan about 10 ms (p50 over the bench's broad queries) whatever the count.
