@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    Identity,
     Index,
     LargeBinary,
     String,
@@ -19,7 +18,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import INET, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, Timestamps, created_ts, updated_ts, uuid_fk, uuid_pk
+from revenge.infra.db.base import (
+    Base,
+    Timestamps,
+    created_ts,
+    serial_pk,
+    updated_ts,
+    uuid_fk,
+    uuid_pk,
+)
 
 
 class User(Base):
@@ -56,7 +63,7 @@ class RecoveryCode(Base):
     __tablename__ = "recovery_codes"
     __table_args__ = (Index("ix_recovery_codes_user", "user_id"),)
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    id: Mapped[int] = serial_pk()
     user_id: Mapped[uuid.UUID] = uuid_fk("users.id", nullable=False)
     code_hash: Mapped[bytes] = mapped_column(LargeBinary(32), nullable=False)
     used_at: Mapped[datetime | None]
@@ -120,7 +127,7 @@ class LoginFailure(Base):
         Index("ix_login_failures_ip_time", "ip_address", "created_at"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    id: Mapped[int] = serial_pk()
     account: Mapped[str] = mapped_column(String(64), nullable=False)
     ip_address: Mapped[str | None] = mapped_column(INET)
     created_at: Mapped[datetime] = created_ts()

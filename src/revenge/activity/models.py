@@ -6,11 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Identity, Index, String, Text, text
+from sqlalchemy import Boolean, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import INET, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, created_ts
+from revenge.infra.db.base import Base, created_ts, serial_pk
 
 
 class ActivityEntry(Base):
@@ -36,7 +36,7 @@ class ActivityEntry(Base):
     )
 
     # No FK to users: the log outlives deleted accounts and must never block a delete.
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    id: Mapped[int] = serial_pk()
     user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     module: Mapped[str] = mapped_column(String(32), nullable=False)
     action: Mapped[str] = mapped_column(String(32), nullable=False)

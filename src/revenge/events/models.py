@@ -7,11 +7,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Identity, Index, String, Text
+from sqlalchemy import Boolean, Index, String, Text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, created_ts, uuid_fk
+from revenge.infra.db.base import Base, created_ts, serial_pk, uuid_fk
 
 
 class OutboxEvent(Base):
@@ -20,7 +20,7 @@ class OutboxEvent(Base):
 
     __tablename__ = "event_outbox"
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    id: Mapped[int] = serial_pk()
     type: Mapped[str] = mapped_column(String(64), nullable=False)
     # The NotificationEvent (id, title, message, data, occurred_at) as JSON.
     body: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
@@ -39,7 +39,7 @@ class PendingNewItem(Base):
     __tablename__ = "event_pending_items"
     __table_args__ = (Index("ix_event_pending_items_library_id", "library_id"),)
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    id: Mapped[int] = serial_pk()
     library_id: Mapped[uuid.UUID] = uuid_fk("libraries.id", nullable=False)
     item_kind: Mapped[str] = mapped_column(String(32), nullable=False)
     item_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)

@@ -10,7 +10,6 @@ from sqlalchemy import (
     ARRAY,
     BigInteger,
     Boolean,
-    Identity,
     Index,
     Integer,
     LargeBinary,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revenge.infra.db.base import Base, Timestamps, created_ts, uuid_fk, uuid_pk
+from revenge.infra.db.base import Base, Timestamps, created_ts, serial_pk, uuid_fk, uuid_pk
 
 
 class NotificationChannel(Timestamps, Base):
@@ -67,7 +66,7 @@ class NotificationAttempt(Base):
         Index("ix_notification_attempts_event", "event_id"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    id: Mapped[int] = serial_pk()
     channel_id: Mapped[uuid.UUID] = uuid_fk("notification_channels.id", nullable=False)
     event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
     event_type: Mapped[str] = mapped_column(String(64), nullable=False)

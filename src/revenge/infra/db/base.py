@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, func, text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Identity, MetaData, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
@@ -34,6 +34,11 @@ def uuid_pk() -> Mapped[uuid.UUID]:
     return mapped_column(
         UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
     )
+
+
+def serial_pk() -> Mapped[int]:
+    """A bigint primary key PostgreSQL numbers itself (an identity column)."""
+    return mapped_column(BigInteger, Identity(), primary_key=True)
 
 
 def uuid_fk(target: str, *, ondelete: str = "CASCADE", **options: Any) -> MappedColumn[Any]:
