@@ -101,9 +101,11 @@ def workloads(requests: int) -> dict[str, list[str]]:
 async def drive(requests: int) -> None:
     from revenge.app import create_app
     from revenge.config import load_settings
+    from revenge.infra import heap
     from revenge.testing.auth import HeaderAuthenticator
 
     app = create_app(load_settings(), run_worker=False)
+    heap.settle()  # as `revenge serve` does: the start-up heap is left out of collections
     async with app.router.lifespan_context(app):
         app.state.runtime.authenticator = HeaderAuthenticator()
         print(f"{'request':28} {'CPU us':>9} {'wall us':>9}")

@@ -27,6 +27,7 @@ from revenge.catalog.index_tasks import IndexedItem, IndexItems, index_items
 from revenge.catalog.registry import cataloguer_for
 from revenge.catalog.totals import CatalogTotals
 from revenge.catalog.types import FileToPlace
+from revenge.infra.db import raw
 from revenge.infra.db.locks import advisory_lock
 from revenge.infra.jobs.types import QueuedJob, enqueue_many
 from revenge.libraries import repository as lib_repo
@@ -170,7 +171,7 @@ async def _resume(runtime: Runtime, state: ScanState) -> None:
         return
     async with runtime.db.transaction() as session:
         written = await repo.written_since(
-            await repo.raw(session), state.library_id, state.unfinished_since
+            await raw.driver(session), state.library_id, state.unfinished_since
         )
     for file_id, kind, item_kind, item_id, analysis in written:
         if item_kind is not None and item_id is not None:
@@ -186,20 +187,20 @@ async def _resume(runtime: Runtime, state: ScanState) -> None:
 async def _load_known(runtime: Runtime, library_id: uuid.UUID) -> dict[str, KnownRow]:
     async with runtime.db.transaction() as session:
         with gc_paused():
-            return await repo.load_known(await repo.raw(session), library_id)
+            return await repo.load_known(await raw.driver(session), library_id)
 
 
 async def _load_known_outside(
     runtime: Runtime, library_id: uuid.UUID, listed: list[str]
 ) -> tuple[dict[str, KnownRow], int]:
     async with runtime.db.transaction() as session:
-        return await repo.load_known_outside(await repo.raw(session), library_id, listed)
+        return await repo.load_known_outside(await raw.driver(session), library_id, listed)
 
 
 async def _load_folders(runtime: Runtime, library_id: uuid.UUID) -> dict[str, int | None]:
     async with runtime.db.transaction() as session:
         with gc_paused():
-            return await repo.load_folders(await repo.raw(session), library_id)
+            return await repo.load_folders(await raw.driver(session), library_id)
 
 
 def _folder_changes(
@@ -220,7 +221,7 @@ def _folder_changes(
 
 async def _load_rows(runtime: Runtime, library_id: uuid.UUID, paths: list[str]) -> dict[str, Known]:
     async with runtime.db.transaction() as session:
-        return await repo.load_rows(await repo.raw(session), library_id, paths)
+        return await repo.load_rows(await raw.driver(session), library_id, paths)
 
 
 def _scope(
@@ -328,7 +329,7 @@ async def _process_batch(
     prepared = await asyncio.to_thread(prepare, batch, state.roots, cataloguer.media_kind)
     async with runtime.db.transaction() as session:
         CatalogTotals(runtime.cache).changed(session)
-        conn = await repo.raw(session)
+        conn = await raw.driver(session)
         placed = await cataloguer.place(
             conn, state.library_id,
             [FileToPlace(p.file_id, p.found.path, p.parts, p.facts) for p in prepared],
@@ -365,7 +366,7 @@ async def _finish(
     state.moved, state.missing = len(moves), len(gone)
     async with runtime.db.transaction() as session:
         CatalogTotals(runtime.cache).changed(session)
-        conn = await repo.raw(session)
+        conn = await raw.driver(session)
         await repo.apply_moves(
             conn,
             [

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from revenge.infra.db.raw import driver
 from revenge.libraries.scanner.diff import Known, KnownRow
 
 FILE_COLUMNS = (
@@ -24,13 +25,6 @@ STREAM_COLUMNS = (
     "bit_depth", "bit_rate", "pixel_format",
 )  # fmt: skip
 _UPDATED = [c for c in FILE_COLUMNS if c not in ("id", "library_id")]
-
-
-async def raw(session: AsyncSession) -> AsyncConnection[Any]:
-    """The psycopg connection under the session, for COPY and array statements."""
-    conn = await session.connection()
-    dbapi = await conn.get_raw_connection()
-    return cast(AsyncConnection[Any], dbapi.driver_connection)
 
 
 async def load_known(conn: AsyncConnection[Any], library_id: uuid.UUID) -> dict[str, KnownRow]:
@@ -217,7 +211,7 @@ async def items_of_files(
 
 async def purge_missing(session: AsyncSession, grace_seconds: float) -> int:
     """Delete files missing for longer than the grace period."""
-    conn = await raw(session)
+    conn = await driver(session)
     async with conn.cursor() as cur:
         await cur.execute(
             "DELETE FROM media_files WHERE missing_since IS NOT NULL"
@@ -231,7 +225,7 @@ async def files_to_probe(
     session: AsyncSession, file_ids: Sequence[uuid.UUID]
 ) -> list[tuple[uuid.UUID, str]]:
     return await _rows(
-        await raw(session),
+        await driver(session),
         "SELECT id, path FROM media_files WHERE id = ANY(%s::uuid[])"
         " AND missing_since IS NULL AND kind = 'video' ORDER BY path",
         [list(file_ids)],
@@ -240,7 +234,7 @@ async def files_to_probe(
 
 async def save_probes(session: AsyncSession, results: dict[uuid.UUID, dict[str, Any]]) -> None:
     """Store probe results: container facts on the file, one row per stream."""
-    conn = await raw(session)
+    conn = await driver(session)
     ids = list(results)
     values = [results[i] for i in ids]
     streams = [(i, s) for i in ids for s in results[i].get("streams", [])]
