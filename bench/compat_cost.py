@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 from _common import REPO_ROOT, scratch_database
 from bench._catalog import search_queries, settle
 from bench.compat import GENRES, JELLYFIN_AUTH, give_keys, seed_movies, seed_music
-from bench.request_cost import App, call
+from bench.request_cost import App, call, served_app
 
 from revenge.infra.db import migrate
 
@@ -111,13 +111,7 @@ async def measure(app: App, requests: list[Request]) -> tuple[float, float]:
 
 
 async def drive(keys: list[str], requests: int, only: list[str], rounds: int) -> None:
-    from revenge.app import create_app
-    from revenge.config import load_settings
-    from revenge.infra import heap
-
-    app = create_app(load_settings(), run_worker=False)
-    heap.settle()  # as `revenge serve` does: the start-up heap is left out of collections
-    async with app.router.lifespan_context(app):
+    async with served_app() as app:
         rows = {k: v for k, v in workloads(keys, requests).items()
                 if not only or any(o in k for o in only)}  # fmt: skip
         for n in range(rounds):

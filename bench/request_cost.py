@@ -24,7 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -98,15 +99,23 @@ def workloads(requests: int) -> dict[str, list[str]]:
     }
 
 
-async def drive(requests: int) -> None:
+@asynccontextmanager
+async def served_app() -> AsyncIterator[Any]:
+    """The application as `revenge serve` builds it (no worker), started."""
     from revenge.app import create_app
     from revenge.config import load_settings
     from revenge.infra import heap
-    from revenge.testing.auth import HeaderAuthenticator
 
     app = create_app(load_settings(), run_worker=False)
     heap.settle()  # as `revenge serve` does: the start-up heap is left out of collections
     async with app.router.lifespan_context(app):
+        yield app
+
+
+async def drive(requests: int) -> None:
+    from revenge.testing.auth import HeaderAuthenticator
+
+    async with served_app() as app:
         app.state.runtime.authenticator = HeaderAuthenticator()
         print(f"{'request':28} {'CPU us':>9} {'wall us':>9}")
         for name, paths in workloads(requests).items():
