@@ -9,7 +9,9 @@ page, and the server's resident memory. Goals (2 cores): search p95 < 20 ms, bro
 
 Two runs of each: clients that wait a think time between requests (people using the server;
 default 0.5 s mean, about 100 requests/s in all), then clients that never wait (the server's
-saturated throughput; there latency is the queue: 50 clients / requests per second).
+saturated throughput; there latency is the queue: 50 clients / requests per second). Also
+prints the share of searches answered from the server's remembered results (half the queries
+are the issue's twelve examples, asked again and again).
 
     python bench/catalog.py [--items 100000] [--requests 3000] [--clients 50] [--think-ms 500]
 
@@ -112,6 +114,20 @@ async def fire(
     return timings, failures, len(paths) / (time.perf_counter() - started)
 
 
+async def remembered(base: str) -> tuple[float, float]:
+    """Searches answered from remembered results so far, and searches run (from /metrics)."""
+    async with (
+        aiohttp.ClientSession(base, headers={"x-test-user": "admin"}) as http,
+        http.get("/metrics") as r,
+    ):
+        text = await r.text()
+    found = {"hit": 0.0, "miss": 0.0}
+    for line in text.splitlines():
+        if line.startswith("revenge_search_results_lookups_total{"):
+            found[line.split('"')[1]] = float(line.split()[-1])
+    return found["hit"], found["miss"]
+
+
 def pct(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
@@ -145,12 +161,18 @@ def run(db_url: str, base: Path, items: int, requests: int, clients: int, think_
     cmd = [sys.executable, "-c", SERVE, str(port)]
     proc_env = {**env, "PYTHONUNBUFFERED": "1"}
     results = []
+    shares: list[float] = []
     with running(cmd, port, proc_env) as proc:
         url = f"http://127.0.0.1:{port}"
         asyncio.run(fire(url, searches[:300] + browses[:300], clients, 0))  # warm up
         for think in (think_ms, 0.0):
             for name, paths in (("search", searches), ("browse page", browses)):
+                before = asyncio.run(remembered(url))
                 results.append((think, name, *asyncio.run(fire(url, paths, clients, think))))
+                after = asyncio.run(remembered(url))
+                if name == "search":
+                    hits, runs = (a - b for a, b in zip(after, before, strict=True))
+                    shares.append(100 * hits / (hits + runs) if hits + runs else 0.0)
         memory = rss_mb(proc.pid)
     print(f"{items:,} items, {clients} concurrent clients, {requests} requests of each kind")
     goals = {"search": "p95 < 20 ms", "browse page": "p99 < 20 ms"}
@@ -159,6 +181,11 @@ def run(db_url: str, base: Path, items: int, requests: int, clients: int, think_
         print(f"{mode:14} {name:12} p50 {pct(values, 50):7.1f} ms  p95 {pct(values, 95):7.1f} ms"
               f"  p99 {pct(values, 99):7.1f} ms  {rate:6.0f} req/s  (goal {goals[name]})"
               f"  failed: {len(failed)} {sorted(set(failed))}")  # fmt: skip
+    print(
+        "searches answered from remembered results: "
+        + ", ".join(f"{share:.0f}%" for share in shares)
+        + " (think time, no think time)"
+    )
     print(f"server RSS   {memory:.0f} MB (goal < 300 MB)")
 
 

@@ -61,7 +61,7 @@ def _defaults(request: Request, record: AuditRecord) -> None:
 
 async def audit_changes(request: Request) -> AuditRecord:
     """Log the outcome of every data-changing request (router-wide dependency)."""
-    record = AuditRecord()
+    record = request.state.audit = AuditRecord()
     if request.method in _ACTIONS:
         principal = await optional_principal(request)
         # Logged when the request's exit stack closes, where FastAPI would close a generator
@@ -117,7 +117,13 @@ def _first_problem(exc: RequestValidationError) -> str:
     return f"{where}: {errors[0].get('msg', '')}"[:200]
 
 
-Audit = Annotated[AuditRecord, Depends(audit_changes)]
+async def request_audit(request: Request) -> AuditRecord:
+    """The record the router-wide `audit_changes` made for this request (made now if none)."""
+    record: AuditRecord | None = getattr(request.state, "audit", None)
+    return record if record is not None else await audit_changes(request)
+
+
+Audit = Annotated[AuditRecord, Depends(request_audit)]
 
 
 async def skip_audit(audit: Audit) -> None:

@@ -35,7 +35,8 @@ class CatalogTotals:
         """The session's transaction changes the catalogue: void the totals once it commits."""
         after_commit_task(session, self.bump)
 
-    async def _generation(self) -> str:
+    async def generation(self) -> str:
+        """The token of the catalogue as it is now: it changes whenever the catalogue does."""
         current = await self.cache.get(GENERATION_KEY)
         if current is not None:
             return current.decode()
@@ -48,7 +49,7 @@ class CatalogTotals:
     async def cached(self, key: str, count: Callable[[], Awaitable[int]]) -> int:
         """The total of the list `key` names (its count statement and values, equal for
         equal lists whoever asks): cached in this generation, else `count()`ed."""
-        key = f"catalog:total:{await self._generation()}:{_hash(key)}"
+        key = f"catalog:total:{await self.generation()}:{_hash(key)}"
         cached = await self.cache.get(key)
         if cached is not None:
             return int(cached)

@@ -29,19 +29,21 @@ class CacheStats(Protocol):
 
 
 class _CacheCollector(Collector):
-    def __init__(self, cache: CacheStats) -> None:
+    def __init__(self, cache: CacheStats, name: str = "cache") -> None:
         self._cache = cache
+        self._name = name
 
     def collect(self) -> Iterator[Metric]:
         hits, misses = self._cache.hits, self._cache.misses
         lookups = CounterMetricFamily(
-            "revenge_cache_lookups", "Cache lookups by result.", labels=["result"]
+            f"revenge_{self._name}_lookups", f"{self._name} lookups by result.", labels=["result"]
         )
         lookups.add_metric(["hit"], hits)
         lookups.add_metric(["miss"], misses)
         yield lookups
         ratio = GaugeMetricFamily(
-            "revenge_cache_hit_ratio", "Share of cache lookups that hit, since start."
+            f"revenge_{self._name}_hit_ratio",
+            f"Share of {self._name} lookups that hit, since start.",
         )
         ratio.add_metric([], hits / (hits + misses) if hits + misses else 0.0)
         yield ratio
@@ -81,6 +83,10 @@ class Metrics:
         hits.set_function(lambda: local_cache.hits)
         misses.set_function(lambda: local_cache.misses)
         self.registry.register(_CacheCollector(cache or local_cache))
+
+    def watch_cache(self, name: str, stats: CacheStats) -> None:
+        """Report another cache's lookups as `revenge_<name>_lookups` and its hit ratio."""
+        self.registry.register(_CacheCollector(stats, name))
 
     def observe_http(self, method: str, route: str, status: int, seconds: float) -> None:
         self.http_requests.labels(method, route, str(status)).inc()

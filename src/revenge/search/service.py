@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from revenge.catalog.totals import CatalogTotals
 from revenge.search.index import PostgresSearchIndex, SearchIndex
 
 if TYPE_CHECKING:  # the runtime imports the job catalogue, which imports this module
@@ -14,5 +15,7 @@ def search_index(runtime: Runtime) -> SearchIndex:
     """The index of this process, made on first use and kept in the runtime."""
     index = runtime.search
     if index is None:
-        index = runtime.search = PostgresSearchIndex(runtime.db)
+        generation = CatalogTotals(runtime.cache).generation
+        index = runtime.search = PostgresSearchIndex(runtime.db, generation=generation)
+        runtime.metrics.watch_cache("search_results", index)
     return index
