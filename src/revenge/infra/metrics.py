@@ -29,21 +29,22 @@ class CacheStats(Protocol):
 
 
 class _CacheCollector(Collector):
-    def __init__(self, cache: CacheStats, name: str = "cache") -> None:
+    def __init__(self, cache: CacheStats, name: str = "cache", label: str = "Cache") -> None:
         self._cache = cache
         self._name = name
+        self._label = label
 
     def collect(self) -> Iterator[Metric]:
         hits, misses = self._cache.hits, self._cache.misses
         lookups = CounterMetricFamily(
-            f"revenge_{self._name}_lookups", f"{self._name} lookups by result.", labels=["result"]
+            f"revenge_{self._name}_lookups", f"{self._label} lookups by result.", labels=["result"]
         )
         lookups.add_metric(["hit"], hits)
         lookups.add_metric(["miss"], misses)
         yield lookups
         ratio = GaugeMetricFamily(
             f"revenge_{self._name}_hit_ratio",
-            f"Share of {self._name} lookups that hit, since start.",
+            f"Share of {self._label.lower()} lookups that hit, since start.",
         )
         ratio.add_metric([], hits / (hits + misses) if hits + misses else 0.0)
         yield ratio
@@ -84,9 +85,9 @@ class Metrics:
         misses.set_function(lambda: local_cache.misses)
         self.registry.register(_CacheCollector(cache or local_cache))
 
-    def watch_cache(self, name: str, stats: CacheStats) -> None:
+    def watch_cache(self, name: str, label: str, stats: CacheStats) -> None:
         """Report another cache's lookups as `revenge_<name>_lookups` and its hit ratio."""
-        self.registry.register(_CacheCollector(stats, name))
+        self.registry.register(_CacheCollector(stats, name, label))
 
     def observe_http(self, method: str, route: str, status: int, seconds: float) -> None:
         self.http_requests.labels(method, route, str(status)).inc()

@@ -17,5 +17,5 @@ def search_index(runtime: Runtime) -> SearchIndex:
     if index is None:
         generation = CatalogTotals(runtime.cache).generation
         index = runtime.search = PostgresSearchIndex(runtime.db, generation=generation)
-        runtime.metrics.watch_cache("search_results", index)
+        runtime.metrics.watch_cache("search_results", "Remembered search result", index)
     return index
