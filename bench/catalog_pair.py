@@ -1,0 +1,105 @@
+"""Saturated search and browse of two source trees, alternated on one catalogue.
+
+A throughput on this 2-core machine moves with whatever else runs, by as much as a change
+under test does; two runs of bench/catalog.py minutes apart compare the machine's moods. This
+loads one 100,000-item catalogue (bench/_catalog.py), then starts the server of each tree in
+turn against it (as bench/catalog.py starts it: uvicorn, header sign-in), in ABBA order, and
+runs the same 50 clients with no think time on each: requests/s, p50 and p99 per tree and round.
+
+    python bench/catalog_pair.py TREE_A TREE_B [--rounds 2] [--items 100000] [--requests 3000]
+
+A tree is a checkout of the project (e.g. `git worktree add ../base 57fd3ca`); both must share
+this tree's database schema. Database: REVENGE_BENCH_DATABASE_URL or REVENGE_TEST_DATABASE_URL,
+else an embedded PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "src"))
+sys.path.insert(0, str(REPO_ROOT))
+os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+
+from bench._catalog import load, search_queries, settle
+from bench.catalog import SERVE, fire, pct
+from bench.stream import running
+
+from revenge.infra.db import migrate
+from revenge.testing.services import free_port, fresh_database, postgres_server
+
+
+def workloads(requests: int) -> dict[str, list[str]]:
+    """bench/catalog.py's searches and browse pages."""
+    rng = random.Random(3)
+    return {
+        "search": [f"/api/v1/search?q={quote(q)}&limit=20" for q in search_queries(requests)],
+        "browse": [
+            f"/api/v1/movies?sort={rng.choice(('title', 'added', 'year'))}&limit=50"
+            f"&offset={rng.randrange(0, 2000)}"
+            for _ in range(requests)
+        ],
+    }
+
+
+def serve_tree(tree: Path, db_url: str, data: Path, paths: dict[str, list[str]]) -> str:
+    """One tree's server, warmed up, then each workload at saturation: a line of figures."""
+    port = free_port()
+    env = {**os.environ, "REVENGE_DATABASE_URL": db_url, "REVENGE_DATA_DIR": str(data),
+           "PYTHONPATH": f"{tree / 'src'}:{tree}", "PYTHONUNBUFFERED": "1"}  # fmt: skip
+    with running([sys.executable, "-c", SERVE, str(port)], port, env):
+        url = f"http://127.0.0.1:{port}"
+        asyncio.run(fire(url, paths["search"][:300] + paths["browse"][:300], 50, 0))
+        figures = []
+        for name, workload in paths.items():
+            timings, failed, rate = asyncio.run(fire(url, workload, 50, 0))
+            figures.append(f"{name} {rate:5.0f} req/s p50 {pct(timings, 50):6.1f} ms"
+                           f" p99 {pct(timings, 99):7.1f} ms failed {len(failed)}")  # fmt: skip
+    return " | ".join(figures)
+
+
+def run(db_url: str, data: Path, trees: list[Path], rounds: int, items: int, requests: int) -> None:
+    migrate.upgrade(db_url)
+    load(db_url, items)
+    env = {**os.environ, "REVENGE_DATABASE_URL": db_url, "REVENGE_DATA_DIR": str(data),
+           "PYTHONPATH": f"{REPO_ROOT / 'src'}:{REPO_ROOT}"}  # fmt: skip
+    subprocess.run([sys.executable, "-m", "revenge", "search", "rebuild"], env=env, check=True)
+    settle(db_url)
+    paths = workloads(requests)
+    print(f"{items:,} items, 50 clients, no think time, {requests} requests of each kind")
+    for round_ in range(rounds):
+        for tree in trees if round_ % 2 == 0 else trees[::-1]:
+            print(f"round {round_ + 1} {tree}: {serve_tree(tree, db_url, data, paths)}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("trees", nargs=2, type=Path)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=3000)
+    args = parser.parse_args()
+    server = os.environ.get("REVENGE_BENCH_DATABASE_URL")
+    if server:
+        os.environ["REVENGE_TEST_DATABASE_URL"] = server
+    data = Path(tempfile.mkdtemp(prefix="revenge-bench-pair-"))
+    try:
+        with postgres_server() as url, fresh_database(url, "revenge_bench_pair") as db:
+            trees = [tree.resolve() for tree in args.trees]
+            run(db, data, trees, args.rounds, args.items, args.requests)
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
