@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import random
 import uuid
+from urllib.parse import quote
 
 import psycopg
 
@@ -74,6 +75,23 @@ def search_queries(count: int, seed: int = 3) -> list[str]:
     titles = Titles(seed)
     rng = random.Random(seed)
     return [rng.choice(EXAMPLE_QUERIES) if n % 2 else titles.typed() for n in range(count)]
+
+
+def search_path(query: str) -> str:
+    """The API call searching for `query`, a page of 20 hits."""
+    return f"/api/v1/search?q={quote(query)}&limit=20"
+
+
+def searches_and_browses(count: int) -> tuple[list[str], list[str]]:
+    """`count` searches (`search_queries`) and `count` pages of 50 movies (a random sort and
+    offset each): the same calls on every run."""
+    rng = random.Random(3)
+    browses = [
+        f"/api/v1/movies?sort={rng.choice(('title', 'added', 'year'))}&limit=50"
+        f"&offset={rng.randrange(0, 2000)}"
+        for _ in range(count)
+    ]
+    return [search_path(q) for q in search_queries(count)], browses
 
 
 def load(db_url: str, items: int) -> uuid.UUID:

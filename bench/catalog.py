@@ -33,7 +33,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "src"))
@@ -41,11 +40,12 @@ sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
 import aiohttp
-from bench._catalog import load, search_queries, settle
+from bench._catalog import load, searches_and_browses, settle
+from bench._common import scratch_database
 from bench.stream import running
 
 from revenge.infra.db import migrate
-from revenge.testing.services import free_port, fresh_database, postgres_server
+from revenge.testing.services import free_port
 
 SERVE = """
 import sys
@@ -151,13 +151,7 @@ def run(db_url: str, base: Path, items: int, requests: int, clients: int, think_
     settle(db_url)
     print(f"search rebuild: {time.perf_counter() - started:.1f} s", flush=True)
     port = free_port()
-    rng = random.Random(3)
-    searches = [f"/api/v1/search?q={quote(q)}&limit=20" for q in search_queries(requests)]
-    browses = [
-        f"/api/v1/movies?sort={rng.choice(('title', 'added', 'year'))}&limit=50"
-        f"&offset={rng.randrange(0, 2000)}"
-        for _ in range(requests)
-    ]
+    searches, browses = searches_and_browses(requests)
     cmd = [sys.executable, "-c", SERVE, str(port)]
     proc_env = {**env, "PYTHONUNBUFFERED": "1"}
     results = []
@@ -196,12 +190,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--think-ms", type=float, default=500.0)
     args = parser.parse_args()
-    server = os.environ.get("REVENGE_BENCH_DATABASE_URL")
-    if server:
-        os.environ["REVENGE_TEST_DATABASE_URL"] = server
     base = Path(tempfile.mkdtemp(prefix="revenge-bench-catalog-"))
     try:
-        with postgres_server() as url, fresh_database(url, "revenge_bench") as db:
+        with scratch_database() as db:
             run(db, base, args.items, args.requests, args.clients, args.think_ms)
     finally:
         shutil.rmtree(base, ignore_errors=True)

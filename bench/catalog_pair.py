@@ -18,38 +18,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import quote
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
-from bench._catalog import load, search_queries, settle
+from bench._catalog import load, searches_and_browses, settle
+from bench._common import scratch_database
 from bench.catalog import SERVE, fire, pct
 from bench.stream import running
 
 from revenge.infra.db import migrate
-from revenge.testing.services import free_port, fresh_database, postgres_server
-
-
-def workloads(requests: int) -> dict[str, list[str]]:
-    """bench/catalog.py's searches and browse pages."""
-    rng = random.Random(3)
-    return {
-        "search": [f"/api/v1/search?q={quote(q)}&limit=20" for q in search_queries(requests)],
-        "browse": [
-            f"/api/v1/movies?sort={rng.choice(('title', 'added', 'year'))}&limit=50"
-            f"&offset={rng.randrange(0, 2000)}"
-            for _ in range(requests)
-        ],
-    }
+from revenge.testing.services import free_port
 
 
 def serve_tree(tree: Path, db_url: str, data: Path, paths: dict[str, list[str]]) -> str:
@@ -75,7 +61,8 @@ def run(db_url: str, data: Path, trees: list[Path], rounds: int, items: int, req
            "PYTHONPATH": f"{REPO_ROOT / 'src'}:{REPO_ROOT}"}  # fmt: skip
     subprocess.run([sys.executable, "-m", "revenge", "search", "rebuild"], env=env, check=True)
     settle(db_url)
-    paths = workloads(requests)
+    searches, browses = searches_and_browses(requests)
+    paths = {"search": searches, "browse": browses}
     print(f"{items:,} items, 50 clients, no think time, {requests} requests of each kind")
     for round_ in range(rounds):
         for tree in trees if round_ % 2 == 0 else trees[::-1]:
@@ -89,12 +76,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=3000)
     args = parser.parse_args()
-    server = os.environ.get("REVENGE_BENCH_DATABASE_URL")
-    if server:
-        os.environ["REVENGE_TEST_DATABASE_URL"] = server
     data = Path(tempfile.mkdtemp(prefix="revenge-bench-pair-"))
     try:
-        with postgres_server() as url, fresh_database(url, "revenge_bench_pair") as db:
+        with scratch_database() as db:
             trees = [tree.resolve() for tree in args.trees]
             run(db, data, trees, args.rounds, args.items, args.requests)
     finally:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -28,10 +27,9 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from _common import REPO_ROOT, scratch_database
-from bench._catalog import Titles, load, search_queries, settle
+from bench._catalog import Titles, load, search_path, searches_and_browses, settle
 
 from revenge.infra.db import migrate
 
@@ -84,13 +82,7 @@ async def measure(app: App, paths: list[str]) -> tuple[float, float]:
 
 
 def workloads(requests: int) -> dict[str, list[str]]:
-    rng = random.Random(3)
-    searches = [f"/api/v1/search?q={quote(q)}&limit=20" for q in search_queries(requests)]
-    sorts = ("title", "added", "year")
-    browse = [
-        f"/api/v1/movies?sort={rng.choice(sorts)}&limit=50&offset={rng.randrange(0, 2000)}"
-        for _ in range(requests)
-    ]
+    searches, browse = searches_and_browses(requests)
     # Titles as they are typed, each asked once: no search is answered from remembered results.
     titles = Titles(5)
     new = list(dict.fromkeys(titles.typed() for _ in range(requests * 3)))[: requests + 20]
@@ -99,7 +91,7 @@ def workloads(requests: int) -> dict[str, list[str]]:
         "signed-in user (one read)": ["/api/v1/users/me"] * requests,
         "browse page (50 movies)": browse,
         "search (20 hits)": searches,
-        "search, each query new": [f"/api/v1/search?q={quote(q)}&limit=20" for q in new],
+        "search, each query new": [search_path(q) for q in new],
     }
 
 
