@@ -63,6 +63,12 @@ def test_step_down_one_at_a_time(pg_server_url: str) -> None:
 EXPRESSION_INDEXES = {
     "ix_search_documents_title_length": "(length(folded_title), folded_title)",
     "ix_search_documents_folded_title": '(folded_title COLLATE "C")',
+    "ix_search_documents_type_title_length": "(item_type, length(folded_title), folded_title)",
+    "ix_search_documents_type_folded_title": '(item_type, folded_title COLLATE "C")',
+    "ix_movies_year_desc": "(year DESC NULLS LAST, id DESC)",
+    "ix_movies_rating_desc": "(community_rating DESC NULLS LAST, id DESC)",
+    "ix_series_year_desc": "(year DESC NULLS LAST, id DESC)",
+    "ix_series_rating_desc": "(community_rating DESC NULLS LAST, id DESC)",
 }
 
 

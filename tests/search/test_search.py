@@ -10,7 +10,7 @@ from revenge.catalog.totals import CatalogTotals
 from revenge.infra.jobs.context import JobContext
 from revenge.runtime import Runtime
 from revenge.search import repository as repo
-from revenge.search.index import PostgresSearchIndex
+from revenge.search.index import PostgresSearchIndex, SearchQuery
 from revenge.search.jobs import index as index_job
 from revenge.search.service import search_index
 from revenge.testing.seed import add_movie, execute
@@ -266,3 +266,25 @@ async def test_a_page_of_no_results_is_refused(api: httpx.AsyncClient, catalogue
     assert r.json()["key"] == "limit"
     one = await api.get("/api/v1/search", params={"q": "crew", "limit": 1}, headers=AS_USER)
     assert one.status_code == 200 and len(one.json()["items"]) == 1
+
+
+async def test_a_search_that_wants_no_totals_finds_the_same_page_without_counting(
+    catalogue: Search, clean_runtime: Runtime
+) -> None:
+    """Subsonic and Jellyfin clients read only the hits of a one-kind search: a broad query
+    then counts nothing, and its page is the counted search's."""
+    index = search_index(clean_runtime)
+    assert isinstance(index, PostgresSearchIndex)
+    saved = index.broad_titles, index.count_cap
+    index.broad_titles, index.count_cap = 5, 3  # "night" is broad, in title order
+    try:
+        async with clean_runtime.db.reading() as session:
+            counted = await index.search(session, SearchQuery("night", ("movie",), limit=5), None)
+            query = SearchQuery("night", ("movie",), limit=5, counted=False)
+            uncounted = await index.search(session, query, None)
+    finally:
+        index.broad_titles, index.count_cap = saved
+    assert counted.totals == {"movie": 3} and not counted.totals_exact
+    assert uncounted.totals == {} and not uncounted.totals_exact
+    assert len(uncounted.hits) == 5
+    assert [h.item_id for h in uncounted.hits] == [h.item_id for h in counted.hits]

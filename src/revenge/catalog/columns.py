@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Float, Index, Integer, String, Text
+from sqlalchemy import Float, Index, Integer, String, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -115,6 +115,15 @@ def listed(
     if added:
         found.append(Index(f"ix_{table}_added", "created_at", "id"))
     return tuple(found)
+
+
+def nullable_sort(table: str, name: str, column: str) -> tuple[Index, Index]:
+    """The indexes of a sort key that may be NULL, in both directions: lists put NULLs last
+    either way, and a (key, id) index read backwards would give them first."""
+    return (
+        Index(f"ix_{table}_{name}", column, "id"),
+        Index(f"ix_{table}_{name}_desc", text(f"{column} DESC NULLS LAST"), text("id DESC")),
+    )
 
 
 def grouped(table: str) -> Index:

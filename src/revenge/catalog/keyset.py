@@ -88,8 +88,14 @@ def after(
             clause = and_(key.is_(None), clause)
         else:
             past = key < value if desc else key > value
-            clause = or_(past, and_(key == value, clause), key.is_(None))
+            rest = (key.is_(None),) if _nullable(key) else ()
+            clause = or_(past, and_(key == value, clause), *rest)
     return clause
+
+
+def _nullable(key: Any) -> bool:
+    """Whether the sort key can be NULL (a column declared NOT NULL cannot)."""
+    return bool(getattr(key, "nullable", True))
 
 
 def _check_value(key: Any, value: Any) -> None:
@@ -106,8 +112,16 @@ def _check_value(key: Any, value: Any) -> None:
 
 
 def order_by(terms: Sequence[Term], id_col: Any, descending: bool) -> list[Any]:
-    keys = [key.desc().nulls_last() if desc else key.asc().nulls_last() for key, desc in terms]
+    """`terms..., id`, NULL keys last. A key that cannot be NULL is ordered without NULLS LAST:
+    a descending (key, id) index scan gives NULLs first, so with it PostgreSQL sorted the
+    whole table for every page of a descending list (newest first: ~11 ms at 20,000 movies)."""
+    keys = [_ordered(key, desc) for key, desc in terms]
     return [*keys, id_col.desc() if descending else id_col.asc()]
+
+
+def _ordered(key: Any, desc: bool) -> Any:
+    ordered = key.desc() if desc else key.asc()
+    return ordered.nulls_last() if _nullable(key) else ordered
 
 
 def clamp_limit(limit: int, most: int = 500) -> int:

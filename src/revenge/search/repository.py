@@ -177,7 +177,8 @@ _BROAD = f"""{_BROAD_HEAD}, worded AS (
         ORDER BY length(d.folded_title), d.folded_title LIMIT %(limit)s
     ), counted AS (
         SELECT d.item_type FROM search_documents d
-        WHERE d.title_document @@ to_tsquery('simple', %(direct)s) {{filters}} LIMIT %(cap)s
+        WHERE d.title_document @@ to_tsquery('simple', %(direct)s) {{filters}}
+        LIMIT %(count_up_to)s
     ), totals AS (SELECT item_type, count(*) AS type_total FROM counted GROUP BY item_type)
 {_BROAD_TAIL}"""
 # Words as typed in few titles (`the lost` is broad: thousands of titles hold `lost` or a
@@ -214,9 +215,11 @@ def like_prefix(text: str) -> str:
 
 
 # How each narrowing of a search reads on documents `d`, by its parameter.
+_TYPES = "d.item_type = ANY (%(types)s::text[])"
+_ONE_TYPE = "d.item_type = %(type)s"
 _NARROWING = (
     ("library_id", "d.library_id = %(library_id)s"),
-    ("types", "d.item_type = ANY (%(types)s::text[])"),
+    ("types", _TYPES),
     ("year_from", "d.year >= %(year_from)s"),
     ("year_to", "d.year <= %(year_to)s"),
     ("genre", "%(genre)s = ANY (d.genres)"),
@@ -238,6 +241,11 @@ def filters(
     }  # fmt: skip
     found = [] if allowed is None else ["d.library_id = ANY (%(libraries)s::uuid[])"]
     found += [where for name, where in _NARROWING if params[name] not in (None, [], "")]
+    if len(types) == 1:
+        # An equality, not `= ANY` of one: only then does the planner read the kind-led
+        # indexes in title order (a search of one kind read every kind's titles, 6x slower).
+        found = [_ONE_TYPE if where == _TYPES else where for where in found]
+        params["type"] = types[0]
     if allowed is not None:
         params["libraries"] = list(allowed) or [uuid.UUID(int=0)]
     return found, {k: v for k, v in params.items() if v not in (None, [])}

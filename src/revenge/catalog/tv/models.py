@@ -16,6 +16,7 @@ from revenge.catalog.columns import (
     Scores,
     grouped,
     listed,
+    nullable_sort,
     parent_fk,
 )
 from revenge.infra.db.base import Base
@@ -25,8 +26,8 @@ class Series(CatalogRow, MetadataState, Featured, Base):
     __tablename__ = "series"
     __table_args__ = (
         *listed("series"),
-        Index("ix_series_year", "year", "id"),
-        Index("ix_series_rating", "community_rating", "id"),
+        *nullable_sort("series", "year", "year"),
+        *nullable_sort("series", "rating", "community_rating"),
     )
 
 

@@ -221,7 +221,7 @@ async def _music_keys(
 
 
 async def search(ctx: Ctx, text: str, kinds: tuple[str, ...], limit: int) -> list[Dto]:
-    query = SearchQuery(text[:200], kinds, limit=max(1, min(limit, 100)))
+    query = SearchQuery(text[:200], kinds, limit=max(1, min(limit, 100)), counted=False)
     result = await search_index(ctx.runtime).search(ctx.session, query, ctx.allowed)
     return await by_keys(ctx, [(h.item_type, h.item_id) for h in result.hits])
 

@@ -195,7 +195,7 @@ async def _search(
     for kind, limit in wanted.items():
         have = len(found[kind])
         if have < limit and shared.totals.get(_TYPES[kind], 0) > have:
-            query = SearchQuery(text[:200], (_TYPES[kind],), limit=min(limit, 1000))
+            query = SearchQuery(text[:200], (_TYPES[kind],), limit=min(limit, 1000), counted=False)
             hits = (await index.search(ctx.session, query, scope)).hits
             found[kind] = [h.item_id for h in hits]
         found[kind] = found[kind][:limit]
