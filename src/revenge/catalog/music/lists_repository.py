@@ -16,8 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from revenge.infra.db import raw
 
+# Ties are broken by id in the direction of the key, so that a (key, id) index serves the
+# order read either way (with `al.id` ascending after a descending key, PostgreSQL sorted every
+# album for each page: 5 ms at 8,000 albums; 1 ms by the index).
 ALBUM_ORDERS: dict[str, str] = {
-    "newest": "al.created_at DESC, al.id",
+    "newest": "al.created_at DESC, al.id DESC",
     "alphabeticalByName": "al.sort_title, al.id",
     "alphabeticalByArtist": "aa.sort_name NULLS LAST, al.sort_title, al.id",
     "random": "random()",
@@ -118,9 +121,8 @@ def _album_ids(allowed: set[uuid.UUID] | None, kind: str, filters: dict[str, Any
         where += (
             " AND al.year BETWEEN least(:from_year, :to_year) AND greatest(:from_year, :to_year)"
         )
-        order = (
-            "al.year DESC, al.id" if filters["from_year"] > filters["to_year"] else "al.year, al.id"
-        )
+        descending = filters["from_year"] > filters["to_year"]
+        order = "al.year DESC, al.id DESC" if descending else "al.year, al.id"
     return (
         f"SELECT al.id FROM albums al{joins} WHERE {where} ORDER BY {order} LIMIT :lim OFFSET :off"
     )

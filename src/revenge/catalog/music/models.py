@@ -35,7 +35,7 @@ class Artist(CatalogRow, Base):
 
 class Album(CatalogRow, MetadataState, Titled, Base):
     __tablename__ = "albums"
-    __table_args__ = (*listed("albums"),)
+    __table_args__ = (*listed("albums"), Index("ix_albums_year", "year", "id"))
 
     album_artist_id: Mapped[uuid.UUID | None] = _artist_fk()
     year: Mapped[int | None] = mapped_column(Integer)
