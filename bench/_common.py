@@ -38,3 +38,10 @@ def summary_ms(samples: list[float]) -> str:
         f"p50 {percentile(ms, 50):.3f} ms  p95 {percentile(ms, 95):.3f} ms  "
         f"p99 {percentile(ms, 99):.3f} ms  mean {statistics.fmean(ms):.3f} ms  n={len(ms)}"
     )
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds a process has used so far, all its threads (Linux: /proc; OSError once
+    the process has ended). Benches compare CPU time: a busy machine stretches wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from _common import process_cpu
 from stream import make_file, running, seed
 
 from revenge.identity import Principal
@@ -40,11 +41,6 @@ async def player(port: int, path: str, seconds: float) -> float:
     return got / (time.perf_counter() - started)
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def direct_play(base: Path, clients: int, seconds: float) -> None:
     media_dir, data_dir = base / "media", base / "data"
     media_dir.mkdir(mode=0o755)
@@ -65,9 +61,9 @@ def direct_play(base: Path, clients: int, seconds: float) -> None:
         cmd = [sys.executable, "-m", "revenge", "serve", "--port", str(port), "--no-worker"]
         path = f"/api/v1/stream/{file_id}?token={token}"
         with running(cmd, port, env) as proc:
-            before, wall = cpu_seconds(proc.pid), time.perf_counter()
+            before, wall = process_cpu(proc.pid), time.perf_counter()
             rates = asyncio.run(_all(port, path, clients, seconds))
-            cpu = (cpu_seconds(proc.pid) - before) / (time.perf_counter() - wall)
+            cpu = (process_cpu(proc.pid) - before) / (time.perf_counter() - wall)
     slowest = min(rates)
     kept = sum(r >= RATE * 0.97 for r in rates)
     print(

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from _common import REPO_ROOT, scratch_database
+from _common import REPO_ROOT, process_cpu, scratch_database
 from bench._catalog import search_queries, settle
 from bench.compat import GENRES, JELLYFIN_AUTH, give_keys, seed_movies, seed_music
 from bench.request_cost import App, call, served_app
@@ -54,15 +54,14 @@ ITEM_PAGES = {
 
 def postgres_seconds() -> float:
     """CPU seconds used so far by every PostgreSQL process of this machine."""
-    ticks = 0
+    total = 0.0
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             if b"postgres" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                ticks += int(fields[11]) + int(fields[12])  # utime + stime
+                total += process_cpu(int(pid))
         except OSError:
             continue  # ended meanwhile
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def subsonic(key: str, method: str, params: dict[str, str]) -> Request:

@@ -38,7 +38,7 @@ from xml.sax.saxutils import escape
 
 import httpx
 import psycopg
-from _common import REPO_ROOT, scratch_database
+from _common import REPO_ROOT, process_cpu, scratch_database
 
 from revenge.testing.services import free_port
 
@@ -165,10 +165,9 @@ def start_server(
 def cpu_seconds(pid: int) -> float:
     """CPU time a process has used (all its threads): what a busy machine cannot distort."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        return process_cpu(pid)
     except OSError:
         return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 COUNTS = {

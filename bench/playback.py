@@ -26,7 +26,7 @@ import time
 import uuid
 from pathlib import Path
 
-import _common  # noqa: F401  (puts the repository on sys.path)
+import _common  # also puts the repository on sys.path
 import av
 
 from revenge.config import PlaybackSettings
@@ -52,8 +52,7 @@ def worker_cpu(producer: SegmentProducer) -> float:
     pool = producer.pool("runs")
     total = 0.0
     for pid in list(getattr(pool, "_processes", {}) or {}):
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total += _common.process_cpu(pid)
     return total
 
 

@@ -21,7 +21,6 @@ import argparse
 import array
 import asyncio
 import math
-import os
 import random
 import resource
 import statistics
@@ -37,7 +36,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench._common import scratch_database
+from bench._common import process_cpu, scratch_database
 
 from revenge.infra.db import migrate
 from revenge.playback.audio import converters
@@ -78,10 +77,9 @@ def make_music(path: Path, seconds: float) -> None:
 def _process_cpu(pid: int) -> float:
     """CPU seconds a running process has used so far (Linux)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return process_cpu(pid)
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _children_cpu() -> float:
