@@ -70,8 +70,7 @@ from revenge.infra import heap
 
 settings = load_settings()
 logs.configure(settings.server.log_json)
-app = ZeroCopyApp(SignIn(create_app(settings, run_worker=False)))
-heap.settle()
+app = heap.SettledOnStart(ZeroCopyApp(SignIn(create_app(settings, run_worker=False))))
 uvicorn.run(app, host="127.0.0.1",
             port=int(sys.argv[1]), log_config=None,
             timeout_keep_alive=settings.server.keepalive_seconds, access_log=False)

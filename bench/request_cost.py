@@ -103,8 +103,8 @@ async def served_app() -> AsyncIterator[Any]:
     from revenge.infra import heap
 
     app = create_app(load_settings(), run_worker=False)
-    heap.settle()  # as `revenge serve` does: the start-up heap is left out of collections
     async with app.router.lifespan_context(app):
+        heap.settle()  # as `revenge serve` does once started: left out of collections
         yield app
 
 

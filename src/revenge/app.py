@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy.orm import configure_mappers
 
 from revenge import __version__
 from revenge.api import openapi, problems
 from revenge.api.auth import WEB_APP_SEGMENTS
 from revenge.api.middleware import RequestGuardMiddleware
+from revenge.api.routing import prepare as prepare_routes
 from revenge.compat.jellyfin.paths import JellyfinPaths
 from revenge.compat.jellyfin.paths import middleware_paths as jellyfin_paths
 from revenge.config import Settings
@@ -47,6 +49,10 @@ def create_app(
         await watcher.start()
         playback = playback_node(rt)
         await playback.start()
+        # Built now rather than by the first request, so that they are settled with the rest
+        # of the start-up heap (`infra.heap.SettledOnStart`).
+        prepare_routes(app.router.routes)
+        configure_mappers()
         try:
             yield
         finally:

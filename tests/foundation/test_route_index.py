@@ -77,3 +77,26 @@ def test_unknown_paths_match_nothing(settings: Settings, path: str) -> None:
             assert (
                 _direct(included, _scope(path, "GET"))[0] == _walk(included, _scope(path, "GET"))[0]
             )
+
+
+def test_a_path_tries_only_the_routes_whose_fixed_segments_it_starts_with(
+    settings: Settings,
+) -> None:
+    """Every native route starts with `api`: a path deep in the list is still found among
+    a handful, not after a walk of them all."""
+    from revenge.api.routing import _route_index
+
+    app = create_app(settings, run_worker=False)
+    native = next(
+        r
+        for r in app.router.routes
+        if isinstance(getattr(r, "original_router", None), FirstSegmentRouter)
+    )
+    index = _route_index(native)
+    assert index is not None
+    everything = list(native.effective_route_contexts())
+    tried = index.candidates("/api/v1/users/me")
+    assert len(everything) > 150
+    assert 0 < len(tried) < 15
+    assert all(c.path_format.startswith(("/api/v1/users", "/api/v1/{")) for c in tried)
+    assert _direct(native, _scope("/api/v1/users/me", "GET"))[1] in tried

@@ -60,8 +60,7 @@ def serve(
     # supervisors the stop was clean.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _exit_cleanly)
-    app = ZeroCopyApp(create_app(settings, run_worker=not no_worker))
-    heap.settle()
+    app = heap.SettledOnStart(ZeroCopyApp(create_app(settings, run_worker=not no_worker)))
     server = _server(app, settings)
     server.run(sockets=[sock])
     if not server.started:

@@ -13,6 +13,12 @@ from __future__ import annotations
 import ctypes
 import gc
 import sys
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
 # glibc's mallopt parameters (malloc.h).
 _M_MMAP_THRESHOLD = -3
@@ -34,6 +40,31 @@ def settle() -> None:
     """
     gc.collect()
     gc.freeze()
+
+
+class SettledOnStart:
+    """An ASGI app that settles the heap (`settle`) once its lifespan has started, before the
+    server takes requests: what start-up loads (settings, the search vocabulary, pools) lives
+    as long as the process, and settled before it, left ~10,000 objects more in every full
+    collection."""
+
+    def __init__(self, app: Callable[[Message, Receive, Send], Awaitable[None]]) -> None:
+        self.app = app
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)
+
+    async def __call__(self, scope: Message, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def settle_when_started(message: Message) -> None:
+            if message["type"] == "lifespan.startup.complete":
+                settle()
+            await send(message)
+
+        await self.app(scope, receive, settle_when_started)
 
 
 def tune_allocator() -> None:
