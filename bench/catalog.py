@@ -11,7 +11,8 @@ Two runs of each: clients that wait a think time between requests (people using 
 default 0.5 s mean, about 100 requests/s in all), then clients that never wait (the server's
 saturated throughput; there latency is the queue: 50 clients / requests per second). Also
 prints the share of searches answered from the server's remembered results (half the queries
-are the issue's twelve examples, asked again and again).
+are the issue's twelve examples, asked again and again), and the server's full garbage
+collections during each run with the longest (each one pauses every request in flight).
 
     python bench/catalog.py [--items 100000] [--requests 3000] [--clients 50] [--think-ms 500]
 
@@ -48,7 +49,9 @@ from revenge.infra.db import migrate
 from revenge.testing.services import free_port
 
 SERVE = """
+import gc
 import sys
+import time
 import uvicorn
 from revenge.app import create_app
 from revenge.config import load_settings
@@ -67,6 +70,18 @@ class SignIn:
         await self.app(scope, receive, send)
 
 from revenge.infra import heap
+
+# Every full collection's pause, in ms, appended to the file named by the second argument.
+pauses = open(sys.argv[2], "a", buffering=1)
+started = [0.0]
+def timed(phase, info):
+    if info["generation"] != 2:
+        return
+    if phase == "start":
+        started[0] = time.perf_counter()
+    else:
+        pauses.write(f"{(time.perf_counter() - started[0]) * 1000:.2f}\\n")
+gc.callbacks.append(timed)
 
 settings = load_settings()
 logs.configure(settings.server.log_json)
@@ -151,17 +166,22 @@ def run(db_url: str, base: Path, items: int, requests: int, clients: int, think_
     print(f"search rebuild: {time.perf_counter() - started:.1f} s", flush=True)
     port = free_port()
     searches, browses = searches_and_browses(requests)
-    cmd = [sys.executable, "-c", SERVE, str(port)]
+    pause_log = base / "gc-pauses"
+    pause_log.touch()
+    cmd = [sys.executable, "-c", SERVE, str(port), str(pause_log)]
     proc_env = {**env, "PYTHONUNBUFFERED": "1"}
     results = []
     shares: list[float] = []
+    pauses: list[list[float]] = []
     with running(cmd, port, proc_env) as proc:
         url = f"http://127.0.0.1:{port}"
         asyncio.run(fire(url, searches[:300] + browses[:300], clients, 0))  # warm up
         for think in (think_ms, 0.0):
             for name, paths in (("search", searches), ("browse page", browses)):
                 before = asyncio.run(remembered(url))
+                paused = len(pause_log.read_text().split())
                 results.append((think, name, *asyncio.run(fire(url, paths, clients, think))))
+                pauses.append([float(p) for p in pause_log.read_text().split()[paused:]])
                 after = asyncio.run(remembered(url))
                 if name == "search":
                     hits, runs = (a - b for a, b in zip(after, before, strict=True))
@@ -174,6 +194,9 @@ def run(db_url: str, base: Path, items: int, requests: int, clients: int, think_
         print(f"{mode:14} {name:12} p50 {pct(values, 50):7.1f} ms  p95 {pct(values, 95):7.1f} ms"
               f"  p99 {pct(values, 99):7.1f} ms  {rate:6.0f} req/s  (goal {goals[name]})"
               f"  failed: {len(failed)} {sorted(set(failed))}")  # fmt: skip
+    print("server's full garbage collections (pauses every request in flight): " + ", ".join(
+        f"{len(p)}, longest {max(p, default=0):.0f} ms" for p in pauses
+    ) + " (in the order above)")  # fmt: skip
     print(
         "searches answered from remembered results: "
         + ", ".join(f"{share:.0f}%" for share in shares)

@@ -49,7 +49,7 @@ def test_the_cache_of_words_holds_nothing_the_collector_walks() -> None:
     """Titles cut into words are kept by the ten thousand (index writes, ranking): kept as
     plain tuples of strings, the collector stops tracking them, and full collections do not
     grow with the cache."""
-    from revenge.search.folding import _cut, terms
+    from revenge.search.folding import cut, terms
 
     title = "Spider-Man: Far From Home"
     found = terms(title)
@@ -59,4 +59,4 @@ def test_the_cache_of_words_holds_nothing_the_collector_walks() -> None:
     # per level of nesting at most.
     for _ in range(4):
         gc.collect()
-    assert not gc.is_tracked(_cut(title))
+    assert not gc.is_tracked(cut(title))

@@ -82,8 +82,11 @@ class Terms:
 
 
 def terms(text: str) -> Terms:
-    words, joined = _cut(text)
+    words, joined = cut(text)
     return Terms(words, dict(joined))
+
+
+Cut = tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]
 
 
 # The cache keeps plain tuples of strings, which the garbage collector stops tracking, not
@@ -91,7 +94,9 @@ def terms(text: str) -> Terms:
 # ranking), Terms objects were the largest part of what each full collection walked in a
 # serving process, ~40 ms pauses every ~12 s under bench/catalog.py's think-time load.
 @lru_cache(maxsize=65_536)
-def _cut(text: str) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+def cut(text: str) -> Cut:
+    """`terms` as plain tuples: the words, and (joined form, its words) pairs; for hot paths
+    that would only take them apart again."""
     words: list[str] = []
     joined: list[tuple[str, tuple[str, ...]]] = []
     for chunk in _APOSTROPHES.sub("", text).split():
@@ -111,4 +116,4 @@ def strip_article(words: tuple[str, ...] | list[str]) -> list[str]:
 
 def key(text: str) -> str:
     """A title as whole-title and prefix tests compare it: folded, no leading article."""
-    return " ".join(strip_article(terms(text).words))
+    return " ".join(strip_article(cut(text)[0]))

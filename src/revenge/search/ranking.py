@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from revenge.search.folding import ARTICLES, OPTIONAL, key, terms
+from revenge.search.folding import ARTICLES, OPTIONAL, cut, key
 from revenge.search.query import QueryPlan, Word
 
 PREFIX_COST = 0.3
@@ -47,9 +47,9 @@ class Field:
         joined: dict[str, tuple[str, ...]] = {}
         for text in texts:
             if text:
-                found = terms(text)
-                words.extend(found.words)
-                joined.update(found.joined)
+                found_words, found_joined = cut(text)
+                words.extend(found_words)
+                joined.update(found_joined)
         return cls(tuple(words), frozenset(words) | joined.keys(), joined)
 
 
