@@ -25,11 +25,14 @@ async def test_a_started_server_leaves_its_lasting_objects_out_of_full_collectio
     inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     outbox: asyncio.Queue[Any] = asyncio.Queue()
     scope = {"type": "lifespan", "asgi": {"version": "3.0"}}
+    thresholds = gc.get_threshold()
     lifespan = asyncio.create_task(served(scope, inbox.get, outbox.put))
     try:
         await inbox.put({"type": "lifespan.startup"})
         assert (await outbox.get())["type"] == "lifespan.startup.complete"
         assert len(gc.get_objects()) < 2_000  # settled: almost nothing left to walk
+        # And requests' objects are promoted towards full collections less often.
+        assert gc.get_threshold()[0] == heap.YOUNG_THRESHOLD > thresholds[0]
         transport = httpx.ASGITransport(app=served)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
             # One path into each of the native, Subsonic and Jellyfin routers.
@@ -43,6 +46,7 @@ async def test_a_started_server_leaves_its_lasting_objects_out_of_full_collectio
         await outbox.get()
         await lifespan
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
 
 
 def test_the_cache_of_words_holds_nothing_the_collector_walks() -> None:
