@@ -137,9 +137,10 @@ async def test_login_rehashes_when_parameters_change(
     async with clean_runtime.db.transaction() as session:
         stored = (await session.execute(text("SELECT password_hash FROM users"))).scalar_one()
     assert "t=3" in stored and "argon2id" in stored
-    assert not PasswordHasher(time_cost=3, memory_cost=19 * 1024, parallelism=1).check_needs_rehash(
-        stored
-    )
+    lanes = AuthSettings().argon2_parallelism
+    assert not PasswordHasher(
+        time_cost=3, memory_cost=19 * 1024, parallelism=lanes
+    ).check_needs_rehash(stored)
 
 
 async def test_library_access_is_enforced_in_the_service_layer(
