@@ -139,9 +139,10 @@ class _RouteIndex:
         for child in node.children.values():
             self._fill(child, orders, contexts)
 
-    def candidates(self, path: str) -> list[Any]:
+    def candidates(self, segments: list[str]) -> list[Any]:
+        """The routes that can match a path of these segments, in FastAPI's order."""
         node = self.root
-        for segment in path[1:].split("/"):
+        for segment in segments:
             child = node.children.get(segment)
             if child is None:
                 break
@@ -165,10 +166,16 @@ def _flat_contexts(included: Any) -> Iterator[Any]:
 
 
 def _route_index(included: Any) -> _RouteIndex | None:
-    try:
-        return _RouteIndex(list(_flat_contexts(included)))
-    except LookupError:
-        return None
+    """The inclusion's index, built the first time it is asked for (None: its routes are not
+    all ones the direct path reproduces)."""
+    found: tuple[_RouteIndex | None] | None = getattr(included, _INDEX_ATTR, None)
+    if found is None:
+        try:
+            found = (_RouteIndex(list(_flat_contexts(included))),)
+        except LookupError:
+            found = (None,)
+        setattr(included, _INDEX_ATTR, found)
+    return found[0]
 
 
 def prepare(routes: Iterable[BaseRoute]) -> None:
@@ -181,8 +188,8 @@ def prepare(routes: Iterable[BaseRoute]) -> None:
         router = getattr(included, "original_router", None)
         if isinstance(router, FirstSegmentRouter) and isinstance(included, _IncludedRouter):
             router.segments()
-            if _DIRECT and getattr(included, _INDEX_ATTR, None) is None:
-                setattr(included, _INDEX_ATTR, (_route_index(included),))
+            if _DIRECT:
+                _route_index(included)
 
 
 class FirstSegmentRouter(APIRouter):
@@ -200,14 +207,14 @@ class FirstSegmentRouter(APIRouter):
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         segments = self.segments()
-        path = _route_path(scope)
-        if segments is not None and path[1:].split("/", 1)[0] not in segments:
+        parts = _route_path(scope)[1:].split("/")
+        if segments is not None and parts[0] not in segments:
             return Match.NONE, {}
         included, index = self._index(scope)
         if index is None:
             return super().matches(scope)
         partial = False
-        for context in index.candidates(path):
+        for context in index.candidates(parts):
             match, child_scope = context.matches(scope)
             if match is Match.FULL:
                 scope[_CHOSEN] = (included, context, child_scope)
@@ -244,8 +251,4 @@ class FirstSegmentRouter(APIRouter):
         included = _included_router_of(scope)
         if not isinstance(included, _IncludedRouter) or included.original_router is not self:
             return None, None
-        found: tuple[_RouteIndex | None] | None = getattr(included, _INDEX_ATTR, None)
-        if found is None:
-            found = (_route_index(included),)
-            setattr(included, _INDEX_ATTR, found)
-        return included, found[0]
+        return included, _route_index(included)
