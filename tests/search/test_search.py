@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from sqlalchemy import event
 
 from revenge.catalog.totals import CatalogTotals
 from revenge.infra.jobs.context import JobContext
@@ -172,6 +173,30 @@ async def test_remembered_results_never_outlive_another_nodes_change(
         assert calls == ["quokka"]
     finally:
         repo.search = real  # type: ignore[assignment]
+
+
+async def test_a_remembered_search_takes_no_database_connection(
+    api: httpx.AsyncClient, catalogue: Search, clean_runtime: Runtime
+) -> None:
+    """Half the searches people make are asked again: those are answered without waiting for
+    a connection from the pool (which busy servers hand out in turn). As an administrator:
+    the test sign-in attaches no library scope to others, so theirs is read from the
+    database, where a real sign-in's comes with the session."""
+    first = await _search(api, "casablanca", AS_ADMIN)
+    taken: list[object] = []
+
+    def checkout(*args: object) -> None:
+        taken.append(args)
+
+    pool = clean_runtime.db.engine.sync_engine.pool
+    event.listen(pool, "checkout", checkout)
+    try:
+        assert await _search(api, "casablanca", AS_ADMIN) == first
+        assert taken == []
+        await _search(api, "casablanka", AS_ADMIN)  # not asked before: run, on a connection
+        assert len(taken) == 1
+    finally:
+        event.remove(pool, "checkout", checkout)
 
 
 def _remembered(runtime: Runtime) -> float:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol, TypeVar
 
-from psycopg.rows import namedtuple_row
 from sqlalchemy import (
     ARRAY,
     UUID,
@@ -259,7 +258,7 @@ async def keyset_rows(
     digest = f"{listed.count_digest}:{sorted((k, repr(v)) for k, v in counted.items())}"
     total = await window.total(per_user, digest, count)
     # Binary results: ids, times and numbers are read without parsing text.
-    async with pg.cursor(row_factory=namedtuple_row, binary=True) as cur:
+    async with pg.cursor(row_factory=raw.named_rows(listed.page.sql), binary=True) as cur:
         await cur.execute(listed.page.sql, listed.page.params(given))
         rows = await cur.fetchall()
     following = None

@@ -11,7 +11,7 @@ from revenge.api.deps import (
     AdminUser,
     CurrentUser,
     DbSession,
-    ReadSession,
+    OnDemandReadSession,
     RuntimeDep,
     app_runtime,
 )
@@ -38,7 +38,7 @@ def _types(raw: str | None) -> tuple[str, ...]:
 
 @router.get("/api/v1/search")
 async def search(
-    request: Request, user: CurrentUser, session: ReadSession,
+    request: Request, user: CurrentUser, session: OnDemandReadSession,
     q: Annotated[str, Query(min_length=1, max_length=200)],
     types: Annotated[
         str | None, Query(pattern=_TYPES, description="Comma-separated item types.")

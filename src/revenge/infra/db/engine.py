@@ -6,7 +6,7 @@ import os
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import (
@@ -25,6 +25,17 @@ def sqlalchemy_url(url: str) -> str:
     """Turn any postgres URL into one for SQLAlchemy's psycopg 3 async driver."""
     parts = urlsplit(url)
     return urlunsplit(("postgresql+psycopg", *parts[1:]))
+
+
+def session_options(url: str) -> str:
+    """The URL's own `options`, then the session's time zone set to UTC.
+
+    psycopg converts each timestamptz it reads into the session's zone; for a named zone
+    ("Etc/UTC", a common server default) that costs three times a fixed UTC offset (0.37
+    against 0.12 us a value; a page of movies reads fifty). No SQL here depends on the
+    session's zone: times are compared as instants and shown by the clients."""
+    given = parse_qs(urlsplit(url).query).get("options", [])
+    return " ".join([*given, "-c TimeZone=UTC"])
 
 
 def libpq_url(url: str) -> str:
@@ -58,6 +69,7 @@ class Database:
             connect_args={
                 "application_name": connection_name(),
                 "connect_timeout": cfg.connect_timeout,
+                "options": session_options(url),
                 # A silently vanished server (network cut) is noticed in ~10 s, not hours.
                 "keepalives": 1,
                 "keepalives_idle": 5,
@@ -68,6 +80,8 @@ class Database:
         # A restarted PostgreSQL leaves dead sockets in the pool: idle ones are pinged first.
         ping_idle_connections(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # The same pool; each connection in autocommit while it is handed out.
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -91,6 +105,13 @@ class Database:
             reader = await conn.execution_options(isolation_level="AUTOCOMMIT")
             async with AsyncSession(bind=reader, expire_on_commit=False) as session:
                 yield session
+
+    @asynccontextmanager
+    async def reading_on_demand(self) -> AsyncIterator[AsyncSession]:
+        """As `reading`, but a connection is taken at the session's first statement, if any:
+        for work that is often answered without the database (remembered results)."""
+        async with AsyncSession(bind=self._autocommit, expire_on_commit=False) as session:
+            yield session
 
     async def ping(self) -> None:
         """Raise if the database cannot answer a trivial query."""
