@@ -52,8 +52,8 @@ SERVE = """
 import gc
 import sys
 import time
-import uvicorn
 from revenge.app import create_app
+from revenge.cli.main import _server
 from revenge.config import load_settings
 from revenge.infra import logs
 from revenge.streaming.zerocopy import ZeroCopyApp
@@ -71,8 +71,9 @@ class SignIn:
 
 from revenge.infra import heap
 
-# Every full collection's pause, in ms, appended to the file named by the second argument.
-pauses = open(sys.argv[2], "a", buffering=1)
+# Every full collection's pause, in ms, appended to the file named by the second argument
+# (when given: bench/catalog_pair.py gives none).
+pauses = open(sys.argv[2] if len(sys.argv) > 2 else "/dev/null", "a", buffering=1)
 started = [0.0]
 def timed(phase, info):
     if info["generation"] != 2:
@@ -84,11 +85,11 @@ def timed(phase, info):
 gc.callbacks.append(timed)
 
 settings = load_settings()
+settings.server.host, settings.server.port = "127.0.0.1", int(sys.argv[1])
 logs.configure(settings.server.log_json)
 app = heap.SettledOnStart(ZeroCopyApp(SignIn(create_app(settings, run_worker=False))))
-uvicorn.run(app, host="127.0.0.1",
-            port=int(sys.argv[1]), log_config=None,
-            timeout_keep_alive=settings.server.keepalive_seconds, access_log=False)
+# uvicorn configured as `revenge serve` configures it (no proxy-header middleware, ...).
+_server(app, settings).run()
 """
 
 
