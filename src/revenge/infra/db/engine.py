@@ -80,7 +80,7 @@ class Database:
         # A restarted PostgreSQL leaves dead sockets in the pool: idle ones are pinged first.
         ping_idle_connections(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        # The same pool; each connection in autocommit while it is handed out.
+        # The same pool; each connection in autocommit while it is handed out (both readers).
         self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @asynccontextmanager
@@ -101,10 +101,11 @@ class Database:
         # The connection is taken here, not at the first statement: taken mid-request, under
         # more requests than connections, a few requests waited twice as long (browse p99 at
         # saturation 1.3 s instead of 0.68 s in bench/catalog.py's load, throughput equal).
-        async with self.engine.connect() as conn:
-            reader = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            async with AsyncSession(bind=reader, expire_on_commit=False) as session:
-                yield session
+        async with (
+            self._autocommit.connect() as conn,
+            AsyncSession(bind=conn, expire_on_commit=False) as session,
+        ):
+            yield session
 
     @asynccontextmanager
     async def reading_on_demand(self) -> AsyncIterator[AsyncSession]:
