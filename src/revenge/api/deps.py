@@ -67,16 +67,6 @@ async def read_session(request: Request) -> AsyncIterator[AsyncSession]:
 ReadSession = Annotated[AsyncSession, Depends(read_session, scope="function")]
 
 
-async def on_demand_read_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """As `read_session`, connected only once a statement runs (`Database.reading_on_demand`):
-    a search answered from remembered results takes no connection from the pool."""
-    async with app_runtime(request).db.reading_on_demand() as session:
-        yield session
-
-
-OnDemandReadSession = Annotated[AsyncSession, Depends(on_demand_read_session, scope="function")]
-
-
 async def principal_of(request: Request, runtime: Runtime) -> Principal | None:
     """The caller, authenticated once per request and remembered on the request."""
     if "principal" not in request.scope.setdefault("state", {}):

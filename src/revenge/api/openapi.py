@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from revenge.api.auth import is_public
 from revenge.api.deps import admin_user
-from revenge.api.params import known_query_keys
+from revenge.api.params import known_query_keys, query_model
 from revenge.api.problems import PROBLEM_JSON
 
 _REF = "#/components/schemas/{model}"
@@ -70,7 +70,42 @@ def _dependencies(dependant: Dependant) -> Iterator[Callable[..., Any]]:
 
 def _reads_query(dependant: Dependant) -> bool:
     """Whether the route, or a dependency it declares, reads query parameters."""
-    return bool(dependant.query_params) or any(_reads_query(d) for d in dependant.dependencies)
+    return (
+        bool(dependant.query_params)
+        or query_model(dependant.call) is not None
+        or any(_reads_query(d) for d in dependant.dependencies)
+    )
+
+
+def _query_models(route: APIRoute) -> Iterator[type[BaseModel]]:
+    """The models the route, or its dependencies, read the whole query as
+    (`reads_query_as`)."""
+    for call in (route.dependant.call, *_dependencies(route.dependant)):
+        model = query_model(call)
+        if model is not None:
+            yield model
+
+
+def _model_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """The query parameters a model read by `api.params.query_of` stands for, each
+    described as FastAPI describes a declared one."""
+    schema = model.model_json_schema(ref_template=_REF)
+    required = set(schema.get("required", ()))
+    found = []
+    for name, field in schema["properties"].items():
+        parameter: dict[str, Any] = {"name": name, "in": "query", "required": name in required}
+        if "description" in field:
+            parameter["description"] = field["description"]
+        parameter["schema"] = field
+        found.append(parameter)
+    return found
+
+
+def _add_query_models(operation: dict[str, Any], route: APIRoute) -> None:
+    parameters = operation.setdefault("parameters", [])
+    known = {(p["in"], p["name"]) for p in parameters}
+    for model in _query_models(route):
+        parameters.extend(p for p in _model_parameters(model) if ("query", p["name"]) not in known)
 
 
 def _errors_for(route: APIRoute, path: str, method: str) -> dict[str, dict[str, Any]]:
@@ -125,6 +160,7 @@ def build_schema(app: FastAPI) -> dict[str, Any]:
         for method in route.methods or ():
             operation = schema["paths"].get(path, {}).get(method.lower())
             if operation is not None:
+                _add_query_models(operation, route)
                 if is_public(method, path):
                     operation["security"] = [{}, {"bearer": []}, {"apiKey": []}]
                 responses = operation["responses"]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
-from pydantic import BeforeValidator
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from revenge.errors import BadRequest
 
@@ -24,6 +26,48 @@ def _not_a_number(value: Any) -> Any:
 
 
 DateTimeParam = Annotated[datetime, BeforeValidator(_not_a_number)]
+
+
+Q = TypeVar("Q", bound=BaseModel)
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The attribute naming the model a dependency reads the whole query as (`reads_query_as`).
+QUERY_MODEL = "query_model"
+
+
+def reads_query_as(model: type[BaseModel]) -> Callable[[F], F]:
+    """Marks a dependency that reads the request's query as `model` (`query_of`) rather than
+    declaring each key: the OpenAPI document lists the model's fields as the route's query
+    parameters (`api.openapi`), and `known_query_keys` knows them."""
+
+    def mark(dependency: F) -> F:
+        setattr(dependency, QUERY_MODEL, model)
+        return dependency
+
+    return mark
+
+
+def query_model(dependency: Any) -> type[BaseModel] | None:
+    """The model a dependency marked by `reads_query_as` reads the query as."""
+    found: type[BaseModel] | None = getattr(dependency, QUERY_MODEL, None)
+    return found
+
+
+def query_of(request: Request, model: type[Q]) -> Q:
+    """The request's query validated as `model` in one call; a bad value answers 422 as a
+    declared query parameter's would.
+
+    FastAPI inspects each declared parameter's annotation again on every request: on a list
+    route with a dozen filters that cost more than reading the page's rows (measured with
+    `bench/request_cost.py`), where one validation of the whole query costs a few
+    microseconds."""
+    try:
+        return model.model_validate(dict(request.query_params))
+    except ValidationError as exc:
+        errors = [
+            {**error, "loc": ("query", *error["loc"])} for error in exc.errors(include_url=False)
+        ]
+        raise RequestValidationError(errors) from None
 
 
 def _declared_keys(route: Any) -> frozenset[str]:
@@ -42,6 +86,9 @@ _DECLARED: dict[int, frozenset[str]] = {}
 
 def _query_aliases(dependant: Dependant) -> list[str]:
     found = [p.alias for p in dependant.query_params]
+    model = query_model(dependant.call)
+    if model is not None:
+        found.extend(model.model_fields)
     for sub in dependant.dependencies:
         found.extend(_query_aliases(sub))
     return found

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
+from revenge.api.params import reads_query_as
 from revenge.catalog.audiobooks import service
 from revenge.catalog.audiobooks.models import Audiobook
-from revenge.catalog.browse_routes import BrowseDep, sort_query
+from revenge.catalog.browse_routes import BrowseDep, SortedQuery, listing, sort_field
 from revenge.catalog.schemas import Illustrated, InLibrary, Page, PlayableFlags, PlayedOut
 
 if TYPE_CHECKING:
@@ -58,18 +59,19 @@ def _out(
     )  # fmt: skip
 
 
-FILTERS = ("author",)
+class AudiobookQuery(SortedQuery):
+    SORTS = service.SORTS
+    sort: str = sort_field(SORTS, "title")
+    author: str | None = None
 
 
 @router.get("")
-async def list_audiobooks(
-    browse: BrowseDep,
-    sort: Annotated[str, sort_query(service.SORTS, "title", FILTERS)],
-    author: str | None = None,
-) -> Page[AudiobookOut]:
+@reads_query_as(AudiobookQuery)
+async def list_audiobooks(request: Request) -> Page[AudiobookOut]:
     """Audiobooks by title, year, added or series (then position); `next_cursor` pages on."""
-    found = await service.page(browse, sort, author)
-    return browse.listed(found, lambda row: _out(row, row[0].played, row[0].missing))
+    async with listing(request, AudiobookQuery) as (browse, q):
+        found = await service.page(browse, q.sort, q.author)
+        return browse.listed(found, lambda row: _out(row, row[0].played, row[0].missing))
 
 
 @router.get("/{book_id}")

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Request
+from pydantic import Field
 
-from revenge.catalog.browse_routes import BrowseDep, YearFilter, sort_query
+from revenge.api.params import reads_query_as
+from revenge.catalog.browse_routes import (
+    BrowseDep,
+    SortedQuery,
+    listing,
+    sort_field,
+    year_field,
+)
 from revenge.catalog.movies import service
 from revenge.catalog.movies.models import Movie
 from revenge.catalog.schemas import (
@@ -34,26 +41,28 @@ def _out(movie: Movie) -> MovieOut:
     return MovieOut.model_validate(movie, from_attributes=True)
 
 
-FILTERS = ("genre", "year", "year_from", "year_to", "played", "favourite")
+class MovieQuery(SortedQuery):
+    SORTS = service.SORTS
+    sort: str = sort_field(SORTS, "title")
+    genre: str | None = Field(None, max_length=100)
+    year: int | None = year_field()
+    year_from: int | None = year_field()
+    year_to: int | None = year_field()
+    played: bool | None = None
+    favourite: bool | None = None
 
 
 @router.get("")
-async def list_movies(
-    browse: BrowseDep,
-    sort: Annotated[str, sort_query(service.SORTS, "title", FILTERS)],
-    genre: Annotated[str | None, Query(max_length=100)] = None,
-    year: YearFilter = None,
-    year_from: YearFilter = None,
-    year_to: YearFilter = None,
-    played: bool | None = None,
-    favourite: bool | None = None,
-) -> Page[MovieOut]:
+@reads_query_as(MovieQuery)
+async def list_movies(request: Request) -> Page[MovieOut]:
     """Movies by title, year, added, rating or runtime; `next_cursor` fetches the next page."""
-    found = await service.page(
-        browse, sort, genre=genre, year_from=year if year is not None else year_from,
-        year_to=year if year is not None else year_to, played=played, favourite=favourite,
-    )  # fmt: skip
-    return browse.listed_as(found, MovieOut)
+    async with listing(request, MovieQuery) as (browse, q):
+        years = (q.year, q.year) if q.year is not None else (q.year_from, q.year_to)
+        found = await service.page(
+            browse, q.sort, genre=q.genre, year_from=years[0], year_to=years[1],
+            played=q.played, favourite=q.favourite,
+        )  # fmt: skip
+        return browse.listed_as(found, MovieOut)
 
 
 @router.get("/{movie_id}")

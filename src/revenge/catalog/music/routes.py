@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from revenge.catalog.browse_routes import BrowseDep, sort_query
+from revenge.api.params import reads_query_as
+from revenge.catalog.browse_routes import BrowseDep, SortedQuery, listing, sort_field
 from revenge.catalog.music import service
 from revenge.catalog.music.models import Album
 from revenge.catalog.schemas import (
@@ -84,29 +85,32 @@ def _track(found: service.Credited) -> TrackOut:
     return out
 
 
-ARTIST_FILTERS: tuple[str, ...] = ()
-ALBUM_FILTERS = ("artist_id",)
+class ArtistQuery(SortedQuery):
+    SORTS = service.ARTIST_SORTS
+    sort: str = sort_field(SORTS, "name")
+
+
+class AlbumQuery(SortedQuery):
+    SORTS = service.ALBUM_SORTS
+    sort: str = sort_field(SORTS, "title")
+    artist_id: uuid.UUID | None = None
 
 
 @router.get("/artists")
-async def list_artists(
-    browse: BrowseDep,
-    sort: Annotated[str, sort_query(service.ARTIST_SORTS, "name", ARTIST_FILTERS)],
-) -> Page[ArtistOut]:
+@reads_query_as(ArtistQuery)
+async def list_artists(request: Request) -> Page[ArtistOut]:
     """Album artists by name or added (an artist only on compilations is reached via tracks)."""
-    found = await service.artist_page(browse, sort)
-    return browse.listed_as(found, ArtistOut)
+    async with listing(request, ArtistQuery) as (browse, q):
+        return browse.listed_as(await service.artist_page(browse, q.sort), ArtistOut)
 
 
 @router.get("/albums")
-async def list_albums(
-    browse: BrowseDep,
-    sort: Annotated[str, sort_query(service.ALBUM_SORTS, "title", ALBUM_FILTERS)],
-    artist_id: uuid.UUID | None = None,
-) -> Page[AlbumOut]:
+@reads_query_as(AlbumQuery)
+async def list_albums(request: Request) -> Page[AlbumOut]:
     """Albums by title, year or added; `next_cursor` fetches the next page."""
-    found = await service.album_page(browse, sort, artist_id)
-    return browse.listed(found, lambda row: _album(row, row.album_artist, row.track_count))
+    async with listing(request, AlbumQuery) as (browse, q):
+        found = await service.album_page(browse, q.sort, q.artist_id)
+        return browse.listed(found, lambda row: _album(row, row.album_artist, row.track_count))
 
 
 @router.get("/albums/{album_id}")

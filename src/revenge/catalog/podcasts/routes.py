@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
 
 from fastapi import APIRouter, Request
 
-from revenge.catalog.browse_routes import BrowseDep, sort_query
+from revenge.api.params import reads_query_as
+from revenge.catalog.browse_routes import BrowseDep, SortedQuery, listing, sort_field
 from revenge.catalog.podcasts import service
 from revenge.catalog.podcasts.models import PodcastEpisode
 from revenge.catalog.schemas import (
@@ -50,17 +50,17 @@ def _episode(e: PodcastEpisode) -> PodcastEpisodeOut:
     return PodcastEpisodeOut.model_validate(e, from_attributes=True)
 
 
-FILTERS: tuple[str, ...] = ()
+class PodcastQuery(SortedQuery):
+    SORTS = service.SORTS
+    sort: str = sort_field(SORTS, "title")
 
 
 @router.get("")
-async def list_podcasts(
-    browse: BrowseDep,
-    sort: Annotated[str, sort_query(service.SORTS, "title", FILTERS)],
-) -> Page[PodcastOut]:
+@reads_query_as(PodcastQuery)
+async def list_podcasts(request: Request) -> Page[PodcastOut]:
     """Podcasts by title or added; `next_cursor` fetches the next page."""
-    found = await service.page(browse, sort)
-    return browse.listed_as(found, PodcastOut)
+    async with listing(request, PodcastQuery) as (browse, q):
+        return browse.listed_as(await service.page(browse, q.sort), PodcastOut)
 
 
 @router.get("/{podcast_id}")

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
-from revenge.catalog.browse_routes import BrowseDep, YearFilter, sort_query
+from revenge.api.params import reads_query_as
+from revenge.catalog.browse_routes import (
+    BrowseDep,
+    SortedQuery,
+    listing,
+    sort_field,
+    year_field,
+)
 from revenge.catalog.schemas import (
     Credited,
     FeaturedDetail,
@@ -69,20 +75,23 @@ def _episode(e: Episode) -> EpisodeOut:
     return EpisodeOut.model_validate(e, from_attributes=True)
 
 
-SERIES_FILTERS = ("year_from", "year_to", "played")
+class SeriesQuery(SortedQuery):
+    SORTS = service.SORTS
+    sort: str = sort_field(SORTS, "title")
+    year_from: int | None = year_field()
+    year_to: int | None = year_field()
+    played: bool | None = None
 
 
 @router.get("/series")
-async def list_series(
-    browse: BrowseDep,
-    sort: Annotated[str, sort_query(service.SORTS, "title", SERIES_FILTERS)],
-    year_from: YearFilter = None,
-    year_to: YearFilter = None,
-    played: bool | None = None,
-) -> Page[SeriesOut]:
+@reads_query_as(SeriesQuery)
+async def list_series(request: Request) -> Page[SeriesOut]:
     """Series by title, year, added, rating or runtime; `next_cursor` fetches the next page."""
-    found = await service.page(browse, sort, year_from=year_from, year_to=year_to, played=played)
-    return browse.listed_as(found, SeriesOut)
+    async with listing(request, SeriesQuery) as (browse, q):
+        found = await service.page(
+            browse, q.sort, year_from=q.year_from, year_to=q.year_to, played=q.played
+        )
+        return browse.listed_as(found, SeriesOut)
 
 
 @router.get("/series/{series_id}")
