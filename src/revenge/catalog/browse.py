@@ -42,6 +42,11 @@ def _rows_as(model: type[M]) -> TypeAdapter[list[M]]:
     return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
+@cache
+def _fields(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(model.model_fields)
+
+
 @dataclass
 class Browse:
     """Who asks, what they may see, and which page in which order."""
@@ -55,6 +60,13 @@ class Browse:
     offset: int
     cursor: str | None = None
     totals: CatalogTotals | None = None
+    # The model a list answer shows its rows as: its lists read only the columns it has.
+    shows: type[BaseModel] | None = None
+
+    @property
+    def columns(self) -> frozenset[str] | None:
+        """The columns a list reads: the fields of `shows`; all when it is not set."""
+        return None if self.shows is None else _fields(self.shows)
 
     async def total(
         self, per_user: bool, key: str, count: Callable[[], Awaitable[int]]

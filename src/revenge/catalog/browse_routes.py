@@ -86,10 +86,14 @@ class Listing(NamedTuple, Generic[Q]):
 
 
 @asynccontextmanager
-async def listing(request: Request, model: type[Q]) -> AsyncIterator[Listing[Q]]:
+async def listing(
+    request: Request, model: type[Q], shows: type[BaseModel] | None = None
+) -> AsyncIterator[Listing[Q]]:
     """A list route's caller, session and page, with its query read as `model`: the route is
     marked `@reads_query_as(model)` and takes only the request, so that FastAPI solves
-    nothing for it (a dependency, even one, costs it tens of microseconds a request)."""
+    nothing for it (a dependency, even one, costs it tens of microseconds a request).
+    `shows`: the model its rows are answered as (`Browse.listed_as`), whose fields are all
+    the columns the list reads."""
     query = query_of(request, model)
     query.check(request)
     user = await current_user(request)
@@ -98,7 +102,7 @@ async def listing(request: Request, model: type[Q]) -> AsyncIterator[Listing[Q]]
         allowed = await allowed_library_ids(session, user)
         browse = Browse(
             user, session, allowed, query.library_id, query.order, clamp_limit(query.limit),
-            query.offset, query.cursor, CatalogTotals(runtime.cache),
+            query.offset, query.cursor, CatalogTotals(runtime.cache), shows,
         )  # fmt: skip
         yield Listing(browse, query)
 

@@ -56,7 +56,7 @@ class MovieQuery(SortedQuery):
 @reads_query_as(MovieQuery)
 async def list_movies(request: Request) -> Page[MovieOut]:
     """Movies by title, year, added, rating or runtime; `next_cursor` fetches the next page."""
-    async with listing(request, MovieQuery) as (browse, q):
+    async with listing(request, MovieQuery, MovieOut) as (browse, q):
         years = (q.year, q.year) if q.year is not None else (q.year_from, q.year_to)
         found = await service.page(
             browse, q.sort, genre=q.genre, year_from=years[0], year_to=years[1],

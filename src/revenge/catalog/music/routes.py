@@ -100,7 +100,7 @@ class AlbumQuery(SortedQuery):
 @reads_query_as(ArtistQuery)
 async def list_artists(request: Request) -> Page[ArtistOut]:
     """Album artists by name or added (an artist only on compilations is reached via tracks)."""
-    async with listing(request, ArtistQuery) as (browse, q):
+    async with listing(request, ArtistQuery, ArtistOut) as (browse, q):
         return browse.listed_as(await service.artist_page(browse, q.sort), ArtistOut)
 
 

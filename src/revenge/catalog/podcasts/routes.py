@@ -59,7 +59,7 @@ class PodcastQuery(SortedQuery):
 @reads_query_as(PodcastQuery)
 async def list_podcasts(request: Request) -> Page[PodcastOut]:
     """Podcasts by title or added; `next_cursor` fetches the next page."""
-    async with listing(request, PodcastQuery) as (browse, q):
+    async with listing(request, PodcastQuery, PodcastOut) as (browse, q):
         return browse.listed_as(await service.page(browse, q.sort), PodcastOut)
 
 

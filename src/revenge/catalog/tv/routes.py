@@ -87,7 +87,7 @@ class SeriesQuery(SortedQuery):
 @reads_query_as(SeriesQuery)
 async def list_series(request: Request) -> Page[SeriesOut]:
     """Series by title, year, added, rating or runtime; `next_cursor` fetches the next page."""
-    async with listing(request, SeriesQuery) as (browse, q):
+    async with listing(request, SeriesQuery, SeriesOut) as (browse, q):
         found = await service.page(
             browse, q.sort, year_from=q.year_from, year_to=q.year_to, played=q.played
         )
