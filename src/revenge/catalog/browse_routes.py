@@ -5,8 +5,8 @@ Every browse route only reads (GET), so its session is a reading one: no transac
 A route's query is one model (`ListQuery` and its subclasses), validated in one call
 (`api.params.query_of`), with the caller and the session opened beside it (`listing`): each
 declared query parameter and each dependency costs FastAPI ~10 us on every request, and a
-page of movies declared twelve parameters and four dependencies, a fifth of its whole cost
-(`bench/request_cost.py`). The OpenAPI document lists the model's fields as the route's
+page of movies declared twelve parameters and four dependencies, a sixth of its whole cost
+(`bench/request_cost_pair.py`). The OpenAPI document lists the model's fields as the route's
 parameters (`api.openapi`)."""
 
 from __future__ import annotations
