@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -94,13 +94,17 @@ def _query_aliases(dependant: Dependant) -> list[str]:
     return found
 
 
-async def known_query_keys(request: Request) -> None:
-    """Router dependency: 400 naming the first query key the route does not declare.
+def refuse_unknown_keys(request: Request, known: Container[str], what: str) -> None:
+    """400 naming the first query key not in `known` (an unknown `what`).
 
     A misspelt filter (`?qeury=...`, `?state=...`) would otherwise be ignored silently and
     the caller would read an unfiltered answer as the filtered one.
     """
-    known = _declared_keys(request.scope.get("route"))
     for key in request.query_params:
         if key not in known:
-            raise BadRequest(f"Unknown query parameter '{key}'.", key=key)
+            raise BadRequest(f"Unknown {what} '{key}'.", key=key)
+
+
+async def known_query_keys(request: Request) -> None:
+    """Router dependency: 400 naming the first query key the route does not declare."""
+    refuse_unknown_keys(request, _declared_keys(request.scope.get("route")), "query parameter")

@@ -20,7 +20,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from revenge.api.deps import app_runtime, current_user
-from revenge.api.params import query_of, reads_query_as
+from revenge.api.params import query_of, reads_query_as, refuse_unknown_keys
 from revenge.catalog.browse import Browse
 from revenge.catalog.keyset import clamp_limit
 from revenge.catalog.totals import CatalogTotals
@@ -56,9 +56,7 @@ class SortedQuery(ListQuery):
     sort: str
 
     def check(self, request: Request) -> None:
-        for key in request.query_params:
-            if key not in type(self).model_fields:
-                raise BadRequest(f"Unknown filter '{key}'.", key=key)
+        refuse_unknown_keys(request, type(self).model_fields, "filter")
         super().check(request)
         if self.sort not in self.SORTS:
             raise BadRequest(f"Unknown sort '{self.sort}'.", key=self.sort)
