@@ -10,11 +10,16 @@ matched 8,000 items, which no real catalogue does.
 from __future__ import annotations
 
 import itertools
+import os
 import random
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
+from bench._common import REPO_ROOT
 
 COMMON = (
     "The", "of", "and", "A", "Love", "Night", "Man", "Life", "Day", "Last", "Dead", "Dark",
@@ -146,6 +151,15 @@ def load(db_url: str, items: int) -> uuid.UUID:
                                 f"The {titles.title()}"))  # fmt: skip
         conn.execute("ANALYZE")
     return library
+
+
+def index_and_settle(db_url: str, data_dir: Path) -> None:
+    """The search index rebuilt as `revenge search rebuild` of this checkout rebuilds it,
+    then the database settled (`settle`)."""
+    env = {**os.environ, "REVENGE_DATABASE_URL": db_url, "REVENGE_DATA_DIR": str(data_dir),
+           "PYTHONPATH": f"{REPO_ROOT / 'src'}:{REPO_ROOT}"}  # fmt: skip
+    subprocess.run([sys.executable, "-m", "revenge", "search", "rebuild"], env=env, check=True)
+    settle(db_url)
 
 
 def settle(db_url: str) -> None:

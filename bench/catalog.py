@@ -29,7 +29,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,7 +40,7 @@ sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
 import aiohttp
-from bench._catalog import load, searches_and_browses, settle
+from bench._catalog import index_and_settle, load, searches_and_browses
 from bench._common import scratch_database
 from bench.stream import running
 
@@ -162,8 +161,7 @@ def run(db_url: str, base: Path, items: int, requests: int, clients: int, think_
     env = {**os.environ, "REVENGE_DATABASE_URL": db_url, "REVENGE_DATA_DIR": str(base),
            "PYTHONPATH": f"{REPO_ROOT / 'src'}:{REPO_ROOT}"}  # fmt: skip
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "revenge", "search", "rebuild"], env=env, check=True)
-    settle(db_url)
+    index_and_settle(db_url, base)
     print(f"search rebuild: {time.perf_counter() - started:.1f} s", flush=True)
     port = free_port()
     searches, browses = searches_and_browses(requests)

@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -29,7 +28,7 @@ sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
-from bench._catalog import load, searches_and_browses, settle
+from bench._catalog import index_and_settle, load, searches_and_browses
 from bench._common import scratch_database
 from bench.catalog import SERVE, fire, pct
 from bench.stream import running
@@ -57,10 +56,7 @@ def serve_tree(tree: Path, db_url: str, data: Path, paths: dict[str, list[str]])
 def run(db_url: str, data: Path, trees: list[Path], rounds: int, items: int, requests: int) -> None:
     migrate.upgrade(db_url)
     load(db_url, items)
-    env = {**os.environ, "REVENGE_DATABASE_URL": db_url, "REVENGE_DATA_DIR": str(data),
-           "PYTHONPATH": f"{REPO_ROOT / 'src'}:{REPO_ROOT}"}  # fmt: skip
-    subprocess.run([sys.executable, "-m", "revenge", "search", "rebuild"], env=env, check=True)
-    settle(db_url)
+    index_and_settle(db_url, data)
     searches, browses = searches_and_browses(requests)
     paths = {"search": searches, "browse": browses}
     print(f"{items:,} items, 50 clients, no think time, {requests} requests of each kind")

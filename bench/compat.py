@@ -34,7 +34,7 @@ from _common import REPO_ROOT, scratch_database
 sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
 
-from bench._catalog import Titles, search_queries, settle
+from bench._catalog import Titles, index_and_settle, search_queries
 from load import Results, report, start_server
 
 from revenge.identity.tokens import new_token, token_hash
@@ -255,13 +255,7 @@ def main() -> None:
         print(f"seeded {args.items:,} movie and music items and {args.users} users"
               f" in {time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
         keys = give_keys(url, args.users)
-        import os
-        import subprocess
-
-        env = {**os.environ, "REVENGE_DATABASE_URL": url, "REVENGE_DATA_DIR": str(data_dir),
-               "PYTHONPATH": f"{REPO_ROOT / 'src'}:{REPO_ROOT}"}  # fmt: skip
-        subprocess.run([sys.executable, "-m", "revenge", "search", "rebuild"], env=env, check=True)
-        settle(url)
+        index_and_settle(url, data_dir)
         port = free_port()
         with tempfile.TemporaryFile() as log:
             proc = start_server(url, data_dir, port, log)

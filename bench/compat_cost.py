@@ -24,15 +24,13 @@ import json
 import os
 import random
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from _common import REPO_ROOT, process_cpu, scratch_database
-from bench._catalog import search_queries, settle
+from _common import process_cpu, scratch_database
+from bench._catalog import index_and_settle, search_queries
 from bench.compat import GENRES, JELLYFIN_AUTH, give_keys, seed_movies, seed_music
 from bench.request_cost import App, call, served_app
 
@@ -168,11 +166,7 @@ def main() -> None:
             seed_movies(db, movies)
             keys = give_keys(db, USERS)
             os.environ |= {"REVENGE_DATABASE_URL": db, "REVENGE_DATA_DIR": str(base)}
-            env = {**os.environ, "PYTHONPATH": f"{REPO_ROOT / 'src'}:{REPO_ROOT}"}
-            subprocess.run(
-                [sys.executable, "-m", "revenge", "search", "rebuild"], env=env, check=True
-            )
-            settle(db)
+            index_and_settle(db, base)
             only = [o for o in args.only.split(",") if o]
             asyncio.run(drive(keys, args.requests, only, args.rounds))
     finally:

@@ -47,7 +47,7 @@ from revenge.testing.services import free_port
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
 from argon2 import PasswordHasher
-from bench._catalog import load, search_queries, settle
+from bench._catalog import index_and_settle, load, search_queries
 from PIL import Image as PILImage
 
 from revenge.config import AuthSettings
@@ -306,10 +306,7 @@ def main() -> None:
         movies, images = seed(url, data_dir, args.items, args.users)
         print(f"seeded {args.items:,} items, {POSTERS} posters, {args.users} accounts"
               f" in {time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
-        env = {**os.environ, "REVENGE_DATABASE_URL": url, "REVENGE_DATA_DIR": str(data_dir),
-               "PYTHONPATH": f"{REPO_ROOT / 'src'}:{REPO_ROOT}"}  # fmt: skip
-        subprocess.run([sys.executable, "-m", "revenge", "search", "rebuild"], env=env, check=True)
-        settle(url)
+        index_and_settle(url, data_dir)
         port = free_port()
         with tempfile.TemporaryFile() as log:
             proc = start_server(url, data_dir, port, log)

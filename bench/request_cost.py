@@ -19,8 +19,6 @@ import argparse
 import asyncio
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
@@ -28,8 +26,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from _common import REPO_ROOT, scratch_database
-from bench._catalog import Titles, load, search_path, searches_and_browses, settle
+from _common import scratch_database
+from bench._catalog import Titles, index_and_settle, load, search_path, searches_and_browses
 
 from revenge.infra.db import migrate
 
@@ -130,11 +128,7 @@ def main() -> None:
             migrate.upgrade(db)
             load(db, args.items)
             os.environ |= {"REVENGE_DATABASE_URL": db, "REVENGE_DATA_DIR": str(base)}
-            env = {**os.environ, "PYTHONPATH": f"{REPO_ROOT / 'src'}:{REPO_ROOT}"}
-            subprocess.run(
-                [sys.executable, "-m", "revenge", "search", "rebuild"], env=env, check=True
-            )
-            settle(db)
+            index_and_settle(db, base)
             asyncio.run(drive(args.requests))
     finally:
         shutil.rmtree(base, ignore_errors=True)

@@ -28,44 +28,21 @@ import tempfile
 from pathlib import Path
 
 from _common import REPO_ROOT, scratch_database
-from bench._catalog import load, searches_and_browses, settle
+from bench._catalog import index_and_settle, load, searches_and_browses
 
 from revenge.infra.db import migrate
 
-# One tree's application, driven through its ASGI interface as bench/request_cost.py drives
-# it: on each line of stdin naming a kind and a count, that many of the kind's requests, then
-# the CPU seconds they took on a line of stdout.
+# One tree's application (its `src`), driven as bench/request_cost.py (this checkout's)
+# drives it: on each line of stdin naming a kind and a count, that many of the kind's
+# requests, then the CPU seconds they took on a line of stdout.
 CHILD = """
 import asyncio, json, sys, time
-from revenge.app import create_app
-from revenge.config import load_settings
-from revenge.infra import heap
+from request_cost import call, served_app
 from revenge.testing.auth import HeaderAuthenticator
-
-async def call(app, path):
-    target, _, query = path.partition("?")
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-        "scheme": "http", "path": target, "raw_path": target.encode(),
-        "query_string": query.encode(), "root_path": "", "server": ("127.0.0.1", 8096),
-        "client": ("127.0.0.1", 40000),
-        "headers": [(b"host", b"127.0.0.1:8096"), (b"accept", b"application/json"),
-                    (b"x-test-user", b"admin")],
-    }
-    status = []
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-    async def send(message):
-        if message["type"] == "http.response.start":
-            status.append(message["status"])
-    await app(scope, receive, send)
-    return status[0]
 
 async def main():
     workloads = json.load(open(sys.argv[1]))
-    app = create_app(load_settings(), run_worker=False)
-    async with app.router.lifespan_context(app):
-        heap.settle()
+    async with served_app() as app:
         app.state.runtime.authenticator = HeaderAuthenticator()
         for paths in workloads.values():
             for path in paths[:50]:
@@ -90,7 +67,9 @@ def start(tree: Path, workloads: Path, env: dict[str, str]) -> subprocess.Popen[
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(workloads)], text=True,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        env={**env, "PYTHONPATH": f"{tree / 'src'}:{tree}"}, cwd=tree,
+        # The tree's application first, then this checkout's bench harness.
+        env={**env, "PYTHONPATH": f"{tree / 'src'}:{REPO_ROOT / 'bench'}:{REPO_ROOT}"},
+        cwd=tree,
     )  # fmt: skip
     assert proc.stdout is not None
     if proc.stdout.readline().strip() != "ready":
@@ -143,11 +122,7 @@ def main() -> None:
             migrate.upgrade(db)
             load(db, args.items)
             env = {**os.environ, "REVENGE_DATABASE_URL": db, "REVENGE_DATA_DIR": str(base)}
-            subprocess.run(
-                [sys.executable, "-m", "revenge", "search", "rebuild"], check=True,
-                env={**env, "PYTHONPATH": f"{REPO_ROOT / 'src'}:{REPO_ROOT}"},
-            )  # fmt: skip
-            settle(db)
+            index_and_settle(db, base)
             searches, browses = searches_and_browses(args.rounds * args.chunk)
             workloads = base / "workloads.json"
             workloads.write_text(json.dumps({"browse page": browses, "search": searches}))
