@@ -4,7 +4,9 @@ A throughput on this 2-core machine moves with whatever else runs, by as much as
 under test does; two runs of bench/catalog.py minutes apart compare the machine's moods. This
 loads one 100,000-item catalogue (bench/_catalog.py), then starts the server of each tree in
 turn against it (as bench/catalog.py starts it: uvicorn, header sign-in), in ABBA order, and
-runs the same 50 clients with no think time on each: requests/s, p50 and p99 per tree and round.
+runs the same 50 clients with no think time on each: requests/s, p50 and p99 per tree and round,
+and the server's CPU per request over the run (from /proc: it holds better than the rate, which
+also follows how the machine shares its cores between the server, PostgreSQL and the clients).
 
     python bench/catalog_pair.py TREE_A TREE_B [--rounds 2] [--items 100000] [--requests 3000]
 
@@ -37,19 +39,28 @@ from revenge.infra.db import migrate
 from revenge.testing.services import free_port
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time process `pid` has used (user and system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def serve_tree(tree: Path, db_url: str, data: Path, paths: dict[str, list[str]]) -> str:
     """One tree's server, warmed up, then each workload at saturation: a line of figures."""
     port = free_port()
     env = {**os.environ, "REVENGE_DATABASE_URL": db_url, "REVENGE_DATA_DIR": str(data),
            "PYTHONPATH": f"{tree / 'src'}:{tree}", "PYTHONUNBUFFERED": "1"}  # fmt: skip
-    with running([sys.executable, "-c", SERVE, str(port)], port, env):
+    with running([sys.executable, "-c", SERVE, str(port)], port, env) as server:
         url = f"http://127.0.0.1:{port}"
         asyncio.run(fire(url, paths["search"][:300] + paths["browse"][:300], 50, 0))
         figures = []
         for name, workload in paths.items():
+            cpu = cpu_seconds(server.pid)
             timings, failed, rate = asyncio.run(fire(url, workload, 50, 0))
+            cpu = (cpu_seconds(server.pid) - cpu) / len(workload) * 1e6
             figures.append(f"{name} {rate:5.0f} req/s p50 {pct(timings, 50):6.1f} ms"
-                           f" p99 {pct(timings, 99):7.1f} ms failed {len(failed)}")  # fmt: skip
+                           f" p99 {pct(timings, 99):7.1f} ms server CPU {cpu:5.0f} us/req"
+                           f" failed {len(failed)}")  # fmt: skip
     return " | ".join(figures)
 
 

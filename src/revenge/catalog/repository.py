@@ -241,11 +241,12 @@ async def keyset_rows(
         shape, model.__table__.name, sort, descending, len(then), flags, paging,
         allowed is not None, window.library_id is not None, window.columns,
     )  # fmt: skip
-    connection = await session.connection()
     listed = _LISTS.get(full)
     if listed is None:
         stmt = _shown(build(), window.columns)
-        listed = _build(connection.dialect, stmt, model, terms, descending, cursor, given, flags)
+        listed = _build(
+            session.get_bind().dialect, stmt, model, terms, descending, cursor, given, flags
+        )
         if len(_LISTS) >= _LISTS_MAX:
             _LISTS.clear()
         _LISTS[full] = listed

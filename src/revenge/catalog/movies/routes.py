@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import Field
 
 from revenge.api.params import reads_query_as
 from revenge.catalog.browse_routes import (
     BrowseDep,
+    PageAnswer,
     SortedQuery,
     listing,
     sort_field,
@@ -52,9 +53,9 @@ class MovieQuery(SortedQuery):
     favourite: bool | None = None
 
 
-@router.get("")
+@router.get("", response_model=Page[MovieOut])
 @reads_query_as(MovieQuery)
-async def list_movies(request: Request) -> Page[MovieOut]:
+async def list_movies(request: Request) -> Response:
     """Movies by title, year, added, rating or runtime; `next_cursor` fetches the next page."""
     async with listing(request, MovieQuery, MovieOut) as (browse, q):
         years = (q.year, q.year) if q.year is not None else (q.year_from, q.year_to)
@@ -62,7 +63,7 @@ async def list_movies(request: Request) -> Page[MovieOut]:
             browse, q.sort, genre=q.genre, year_from=years[0], year_to=years[1],
             played=q.played, favourite=q.favourite,
         )  # fmt: skip
-        return browse.listed_as(found, MovieOut)
+        return PageAnswer(browse.listed_as(found))
 
 
 @router.get("/{movie_id}")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from revenge.api.params import reads_query_as
-from revenge.catalog.browse_routes import BrowseDep, SortedQuery, listing, sort_field
+from revenge.catalog.browse_routes import BrowseDep, PageAnswer, SortedQuery, listing, sort_field
 from revenge.catalog.music import service
 from revenge.catalog.music.models import Album
 from revenge.catalog.schemas import (
@@ -96,12 +96,12 @@ class AlbumQuery(SortedQuery):
     artist_id: uuid.UUID | None = None
 
 
-@router.get("/artists")
+@router.get("/artists", response_model=Page[ArtistOut])
 @reads_query_as(ArtistQuery)
-async def list_artists(request: Request) -> Page[ArtistOut]:
+async def list_artists(request: Request) -> Response:
     """Album artists by name or added (an artist only on compilations is reached via tracks)."""
     async with listing(request, ArtistQuery, ArtistOut) as (browse, q):
-        return browse.listed_as(await service.artist_page(browse, q.sort), ArtistOut)
+        return PageAnswer(browse.listed_as(await service.artist_page(browse, q.sort)))
 
 
 @router.get("/albums")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from revenge.api.params import reads_query_as
-from revenge.catalog.browse_routes import BrowseDep, SortedQuery, listing, sort_field
+from revenge.catalog.browse_routes import BrowseDep, PageAnswer, SortedQuery, listing, sort_field
 from revenge.catalog.podcasts import service
 from revenge.catalog.podcasts.models import PodcastEpisode
 from revenge.catalog.schemas import (
@@ -55,12 +55,12 @@ class PodcastQuery(SortedQuery):
     sort: str = sort_field(SORTS, "title")
 
 
-@router.get("")
+@router.get("", response_model=Page[PodcastOut])
 @reads_query_as(PodcastQuery)
-async def list_podcasts(request: Request) -> Page[PodcastOut]:
+async def list_podcasts(request: Request) -> Response:
     """Podcasts by title or added; `next_cursor` fetches the next page."""
     async with listing(request, PodcastQuery, PodcastOut) as (browse, q):
-        return browse.listed_as(await service.page(browse, q.sort), PodcastOut)
+        return PageAnswer(browse.listed_as(await service.page(browse, q.sort)))
 
 
 @router.get("/{podcast_id}")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from revenge.api.params import reads_query_as
 from revenge.catalog.browse_routes import (
     BrowseDep,
+    PageAnswer,
     SortedQuery,
     listing,
     sort_field,
@@ -83,15 +84,15 @@ class SeriesQuery(SortedQuery):
     played: bool | None = None
 
 
-@router.get("/series")
+@router.get("/series", response_model=Page[SeriesOut])
 @reads_query_as(SeriesQuery)
-async def list_series(request: Request) -> Page[SeriesOut]:
+async def list_series(request: Request) -> Response:
     """Series by title, year, added, rating or runtime; `next_cursor` fetches the next page."""
     async with listing(request, SeriesQuery, SeriesOut) as (browse, q):
         found = await service.page(
             browse, q.sort, year_from=q.year_from, year_to=q.year_to, played=q.played
         )
-        return browse.listed_as(found, SeriesOut)
+        return PageAnswer(browse.listed_as(found))
 
 
 @router.get("/series/{series_id}")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from psycopg import AsyncConnection
 from psycopg.rows import RowMaker, namedtuple_row
+from sqlalchemy.ext.asyncio import AsyncConnection as SAConnection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 if TYPE_CHECKING:
@@ -20,7 +21,17 @@ if TYPE_CHECKING:
 
 
 async def driver(session: AsyncSession) -> AsyncConnection[Any]:
-    """The psycopg connection of the session's transaction."""
+    """The psycopg connection of the session's transaction.
+
+    A reading session (`Database.reading`) is bound to a connection already taken, in
+    autocommit: its statements need no transaction of the session's, and the connection is
+    read off the bind. Asking the session (`session.connection()`) sets up its transaction
+    through SQLAlchemy's greenlet bridge: ~60 us, a twentieth of a page of movies."""
+    bind = session.bind
+    if isinstance(bind, SAConnection) and not bind.closed:
+        found = cast(AsyncConnection[Any], bind.sync_connection.connection.driver_connection)  # type: ignore[union-attr]
+        if found.autocommit:
+            return found
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     return cast(AsyncConnection[Any], raw.driver_connection)
