@@ -13,6 +13,7 @@ from revenge.runtime import Runtime
 from revenge.search import repository as repo
 from revenge.search.index import PostgresSearchIndex, SearchQuery
 from revenge.search.jobs import index as index_job
+from revenge.search.schemas import SearchHitOut, SearchOut
 from revenge.search.service import search_index
 from revenge.testing.seed import add_movie, execute
 from tests.playlists.conftest import AS_ADMIN, AS_USER
@@ -313,3 +314,22 @@ async def test_a_search_that_wants_no_totals_finds_the_same_page_without_countin
     assert uncounted.totals == {} and not uncounted.totals_exact
     assert len(uncounted.hits) == 5
     assert [h.item_id for h in uncounted.hits] == [h.item_id for h in counted.hits]
+
+
+async def test_the_answer_is_what_its_model_writes(
+    api: httpx.AsyncClient, catalogue: Search
+) -> None:
+    """The hits are written straight from the index's (`infra.rows_json`): the same bytes as
+    the answer's model writes, under the same keys (`type` and `id`)."""
+    r = await api.get(URL, params={"q": "star"}, headers=AS_USER)
+    assert r.headers["content-type"] == "application/json"
+    body = r.json()
+    assert body["items"] and body["groups"]
+    hits = [SearchHitOut(**{k: v for k, v in i.items() if k not in ("type", "id")},
+                         item_type=i["type"], item_id=i["id"]) for i in body["items"]]  # fmt: skip
+    groups: dict[str, list[SearchHitOut]] = {}
+    for hit in hits:
+        groups.setdefault(hit.item_type, []).append(hit)
+    answer = SearchOut(query="star", items=hits, totals=body["totals"],
+                       totals_exact=body["totals_exact"], groups=groups)  # fmt: skip
+    assert r.content == answer.model_dump_json(by_alias=True).encode()

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, ClassVar, Generic, NamedTuple, TypeVar
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from revenge.api.deps import app_runtime, current_user
@@ -74,14 +74,6 @@ def year_field() -> Any:
 
 
 Q = TypeVar("Q", bound=ListQuery)
-
-
-class PageAnswer(Response):
-    """A list's page as `Browse.listed_as` wrote it. A route answering it declares the page's
-    model as its `response_model`, which the OpenAPI document shows; FastAPI sends a
-    `Response` as it is, without validating or writing it again."""
-
-    media_type = "application/json"
 
 
 class Listing(NamedTuple, Generic[Q]):

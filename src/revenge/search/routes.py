@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
 from revenge.api.deps import AdminUser, DbSession, RuntimeDep, app_runtime, current_user
 from revenge.api.params import known_query_keys, query_of, reads_query_as
+from revenge.api.written import WrittenJSON
 from revenge.catalog.index_tasks import IndexItems, index_items
 from revenge.catalog.keyset import clamp_limit
+from revenge.infra import rows_json
 from revenge.libraries.access import allowed_library_ids
 from revenge.search.documents import ITEM_TYPES
 from revenge.search.index import SearchQuery
@@ -41,9 +44,14 @@ class SearchParams(BaseModel):
     limit: int = Field(50, json_schema_extra={"minimum": 1})
 
 
-@router.get("/api/v1/search")
+# The answer's hits are written straight from the index's (infra.rows_json): validating
+# twenty as models and writing them twice (under `items` and `groups`) was a sixth of a search.
+_HITS = rows_json.ObjectsWriter(SearchHitOut)
+
+
+@router.get("/api/v1/search", response_model=SearchOut)
 @reads_query_as(SearchParams)
-async def search(request: Request) -> SearchOut:
+async def search(request: Request) -> Response:
     """Titles, names, people, genres and overviews of what the caller may see."""
     # The query, caller and session are read here rather than declared: FastAPI's solving
     # seven parameters and two dependencies cost more than answering a remembered search.
@@ -55,14 +63,15 @@ async def search(request: Request) -> SearchOut:
     async with runtime.db.reading_on_demand() as session:
         allowed = await allowed_library_ids(session, user)
         result = await search_index(runtime).search(session, query, allowed)
-    items = [SearchHitOut(**{**vars(h), "score": round(h.score, 4)}) for h in result.hits]
-    groups: dict[str, list[SearchHitOut]] = {}
+    items = _HITS.dicts(result.hits)
+    groups: dict[str, list[dict[str, Any]]] = {}
     for item in items:
-        groups.setdefault(item.item_type, []).append(item)
-    return SearchOut(
-        query=p.q, items=items, totals=result.totals, totals_exact=result.totals_exact,
-        groups=groups,
-    )  # fmt: skip
+        item["score"] = round(item["score"], 4)
+        groups.setdefault(item["type"], []).append(item)
+    return WrittenJSON(rows_json.dumps({
+        "query": p.q, "items": items, "totals": result.totals,
+        "totals_exact": result.totals_exact, "groups": groups,
+    }))  # fmt: skip
 
 
 @router.post("/api/v1/admin/search/rebuild", status_code=202)

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request, Response
 from pydantic import Field
 
 from revenge.api.params import reads_query_as
+from revenge.api.written import WrittenJSON
 from revenge.catalog.browse_routes import (
     BrowseDep,
-    PageAnswer,
     SortedQuery,
     listing,
     sort_field,
@@ -63,7 +63,7 @@ async def list_movies(request: Request) -> Response:
             browse, q.sort, genre=q.genre, year_from=years[0], year_to=years[1],
             played=q.played, favourite=q.favourite,
         )  # fmt: skip
-        return PageAnswer(browse.listed_as(found))
+        return WrittenJSON(browse.listed_as(found))
 
 
 @router.get("/{movie_id}")

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from revenge.api.params import reads_query_as
-from revenge.catalog.browse_routes import BrowseDep, PageAnswer, SortedQuery, listing, sort_field
+from revenge.api.written import WrittenJSON
+from revenge.catalog.browse_routes import BrowseDep, SortedQuery, listing, sort_field
 from revenge.catalog.music import service
 from revenge.catalog.music.models import Album
 from revenge.catalog.schemas import (
@@ -101,7 +102,7 @@ class AlbumQuery(SortedQuery):
 async def list_artists(request: Request) -> Response:
     """Album artists by name or added (an artist only on compilations is reached via tracks)."""
     async with listing(request, ArtistQuery, ArtistOut) as (browse, q):
-        return PageAnswer(browse.listed_as(await service.artist_page(browse, q.sort)))
+        return WrittenJSON(browse.listed_as(await service.artist_page(browse, q.sort)))
 
 
 @router.get("/albums")

@@ -8,7 +8,8 @@ from datetime import date
 from fastapi import APIRouter, Request, Response
 
 from revenge.api.params import reads_query_as
-from revenge.catalog.browse_routes import BrowseDep, PageAnswer, SortedQuery, listing, sort_field
+from revenge.api.written import WrittenJSON
+from revenge.catalog.browse_routes import BrowseDep, SortedQuery, listing, sort_field
 from revenge.catalog.podcasts import service
 from revenge.catalog.podcasts.models import PodcastEpisode
 from revenge.catalog.schemas import (
@@ -60,7 +61,7 @@ class PodcastQuery(SortedQuery):
 async def list_podcasts(request: Request) -> Response:
     """Podcasts by title or added; `next_cursor` fetches the next page."""
     async with listing(request, PodcastQuery, PodcastOut) as (browse, q):
-        return PageAnswer(browse.listed_as(await service.page(browse, q.sort)))
+        return WrittenJSON(browse.listed_as(await service.page(browse, q.sort)))
 
 
 @router.get("/{podcast_id}")

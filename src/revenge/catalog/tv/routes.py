@@ -8,9 +8,9 @@ from datetime import date
 from fastapi import APIRouter, Request, Response
 
 from revenge.api.params import reads_query_as
+from revenge.api.written import WrittenJSON
 from revenge.catalog.browse_routes import (
     BrowseDep,
-    PageAnswer,
     SortedQuery,
     listing,
     sort_field,
@@ -92,7 +92,7 @@ async def list_series(request: Request) -> Response:
         found = await service.page(
             browse, q.sort, year_from=q.year_from, year_to=q.year_to, played=q.played
         )
-        return PageAnswer(browse.listed_as(found))
+        return WrittenJSON(browse.listed_as(found))
 
 
 @router.get("/series/{series_id}")
