@@ -45,7 +45,7 @@ def test_rows_are_written_as_the_model_writes_them_in_its_field_order() -> None:
 
 
 def test_objects_are_written_under_the_keys_the_model_writes() -> None:
-    written = rows_json.dumps(rows_json.ObjectsWriter(Renamed).dicts([Renamed(name="x")]))
+    written = rows_json.dumps(rows_json.objects_writer(Renamed).dicts([Renamed(name="x")]))
     assert written == b"[" + Renamed(name="x").model_dump_json(by_alias=True).encode() + b"]"
 
 
@@ -54,7 +54,7 @@ def test_a_model_written_otherwise_than_its_values_is_refused(model: type[BaseMo
     with pytest.raises(TypeError, match=model.__name__):
         rows_json.writer(model, tuple(model.model_fields))
     with pytest.raises(TypeError, match=model.__name__):
-        rows_json.ObjectsWriter(model)
+        rows_json.objects_writer(model)
 
 
 def test_rows_lacking_a_field_of_the_model_are_refused() -> None:

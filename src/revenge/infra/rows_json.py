@@ -4,10 +4,10 @@ building the models.
 A page of 50 movies cost ~75 us to validate as models from its rows and ~60 us to dump, in a
 loop on its own; in the server, with its caches cold between requests, the two were a quarter
 of a browse page's samples (py-spy). The rows come from our own typed columns, so validating
-them proves nothing: `RowsWriter` takes each row's values for the model's fields, in the
+them proves nothing: a `Writer` takes each row's values for the model's fields, in the
 model's order, into a dict (~0.8 us a row), and orjson writes the page (~16 us for 50 rows).
 The output is the same bytes as the model's `model_dump_json` (tests check it per list);
-`ObjectsWriter` does the same from objects' attributes (a search's hits).
+`objects_writer` does the same from objects' attributes (a search's hits).
 
 Only a model whose every field is a plain value orjson writes as pydantic does (a string, a
 number, a flag, a UUID, a date and time, a list of those, or None) and which has no
@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import types
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from functools import cache
 from operator import attrgetter, itemgetter
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Union, cast, get_args, get_origin
 
 import orjson
 from pydantic import BaseModel
 
-# Types whose values orjson writes exactly as pydantic's JSON does.
+# Types whose values orjson writes exactly as pydantic's JSON does. A float field's values
+# must be floats (a Float column's are): pydantic writes an int given to one as 7.0.
 _PLAIN: frozenset[Any] = frozenset({str, int, bool, float, uuid.UUID, datetime, date})
 # UTC as "Z", as pydantic writes it.
 _OPTIONS = orjson.OPT_UTC_Z
@@ -61,44 +62,45 @@ def _keys(model: Any) -> dict[str, str]:
     return {name: f.serialization_alias or f.alias or name for name, f in fields.items()}
 
 
-class RowsWriter:
-    """Writes rows having columns `columns` as `model`s: each field from its column."""
+class Writer:
+    """Writes rows or objects as a model's dicts: `values(x)` gives `x`'s values of the
+    model's fields in order, written under `keys`."""
 
-    def __init__(self, model: type[BaseModel], columns: Sequence[str]) -> None:
-        keys = _keys(model)
-        if missing := set(keys) - set(columns):
-            raise TypeError(f"Rows for {model.__name__} lack the columns {sorted(missing)}")
-        self.names = tuple(keys.values())
-        at = [list(columns).index(name) for name in keys]
-        self._values = itemgetter(*at) if len(at) > 1 else lambda row: (row[at[0]],)
+    def __init__(self, keys: tuple[str, ...], values: Callable[[Any], Sequence[Any]]) -> None:
+        self.keys, self._values = keys, values
 
-    def dicts(self, rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
-        """Each row as the dict its model would dump."""
-        names, values = self.names, self._values
-        return [dict(zip(names, values(row), strict=True)) for row in rows]
+    def dicts(self, found: Iterable[Any]) -> list[dict[str, Any]]:
+        """Each row or object as the dict its model would dump."""
+        keys, values = self.keys, self._values
+        return [dict(zip(keys, values(x), strict=True)) for x in found]
 
 
-class ObjectsWriter:
-    """Writes objects as `model`s (a model or a pydantic dataclass): each field from the
-    object's attribute of its name."""
-
-    def __init__(self, model: Any) -> None:
-        keys = _keys(model)
-        self.names = tuple(keys.values())
-        self._values = attrgetter(*keys) if len(keys) > 1 else lambda o: (getattr(o, *keys),)
-
-    def dicts(self, objects: Iterable[Any]) -> list[dict[str, Any]]:
-        """Each object as the dict its model would dump."""
-        names, values = self.names, self._values
-        return [dict(zip(names, values(o), strict=True)) for o in objects]
+def _getter(getter: Any, names: list[Any]) -> Callable[[Any], Sequence[Any]]:
+    """`getter(*names)`, always answering a tuple (given one name, operator's getters answer
+    the value alone)."""
+    if len(names) > 1:
+        return cast(Callable[[Any], Sequence[Any]], getter(*names))
+    one = getter(*names)
+    return lambda x: (one(x),)
 
 
 @cache
-def writer(model: type[BaseModel], columns: tuple[str, ...]) -> RowsWriter:
-    """The writer of rows with `columns` as `model`. TypeError when `model` is not plain or a
-    field of it has no column: the model is not one to write this way, or the statement
-    reading its rows lost a column (as validating the rows as models would have failed)."""
-    return RowsWriter(model, columns)
+def writer(model: type[BaseModel], columns: tuple[str, ...]) -> Writer:
+    """The writer of rows with `columns` as `model`: each field from its column. TypeError
+    when `model` is not plain or a field of it has no column: the model is not one to write
+    this way, or the statement reading its rows lost a column (as validating the rows as
+    models would have failed)."""
+    keys = _keys(model)
+    if missing := set(keys) - set(columns):
+        raise TypeError(f"Rows for {model.__name__} lack the columns {sorted(missing)}")
+    return Writer(tuple(keys.values()), _getter(itemgetter, [columns.index(n) for n in keys]))
+
+
+def objects_writer(model: Any) -> Writer:
+    """The writer of objects as `model` (a model or a pydantic dataclass): each field from
+    the object's attribute of its name. TypeError when `model` is not plain."""
+    keys = _keys(model)
+    return Writer(tuple(keys.values()), _getter(attrgetter, list(keys)))
 
 
 def dumps(value: Any) -> bytes:

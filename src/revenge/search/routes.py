@@ -46,7 +46,7 @@ class SearchParams(BaseModel):
 
 # The answer's hits are written straight from the index's (infra.rows_json): validating
 # twenty as models and writing them twice (under `items` and `groups`) was a sixth of a search.
-_HITS = rows_json.ObjectsWriter(SearchHitOut)
+_HITS = rows_json.objects_writer(SearchHitOut)
 
 
 @router.get("/api/v1/search", response_model=SearchOut)
