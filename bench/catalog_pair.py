@@ -31,18 +31,12 @@ sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
 from bench._catalog import index_and_settle, load, searches_and_browses
-from bench._common import scratch_database
+from bench._common import process_cpu, scratch_database
 from bench.catalog import SERVE, fire, pct
 from bench.stream import running
 
 from revenge.infra.db import migrate
 from revenge.testing.services import free_port
-
-
-def cpu_seconds(pid: int) -> float:
-    """The CPU time process `pid` has used (user and system), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def serve_tree(tree: Path, db_url: str, data: Path, paths: dict[str, list[str]]) -> str:
@@ -55,9 +49,9 @@ def serve_tree(tree: Path, db_url: str, data: Path, paths: dict[str, list[str]])
         asyncio.run(fire(url, paths["search"][:300] + paths["browse"][:300], 50, 0))
         figures = []
         for name, workload in paths.items():
-            cpu = cpu_seconds(server.pid)
+            cpu = process_cpu(server.pid)
             timings, failed, rate = asyncio.run(fire(url, workload, 50, 0))
-            cpu = (cpu_seconds(server.pid) - cpu) / len(workload) * 1e6
+            cpu = (process_cpu(server.pid) - cpu) / len(workload) * 1e6
             figures.append(f"{name} {rate:5.0f} req/s p50 {pct(timings, 50):6.1f} ms"
                            f" p99 {pct(timings, 99):7.1f} ms server CPU {cpu:5.0f} us/req"
                            f" failed {len(failed)}")  # fmt: skip
