@@ -73,7 +73,13 @@ class DatabaseSettings(BaseModel):
     # sustained load connections were opened and closed all the time (a PostgreSQL process
     # started for each, and its statements never prepared): saturated browse in
     # bench/catalog.py's load went from 674-699 pages/s to 727-734.
-    pool_size: int = Field(20, ge=1, le=200, description="Connections kept per process.")
+    pool_size: int = Field(
+        20, ge=1, le=200, description="Connections kept per process for transactions."
+    )
+    # Its own pool: a reading connection stays in autocommit (`Database.reading`).
+    read_pool_size: int = Field(
+        20, ge=1, le=200, description="Connections kept per process for requests that only read."
+    )
     max_overflow: int = Field(
         0, ge=0, le=200, description="Extra connections under load, closed once handed back."
     )

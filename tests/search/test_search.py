@@ -189,7 +189,7 @@ async def test_a_remembered_search_takes_no_database_connection(
     def checkout(*args: object) -> None:
         taken.append(args)
 
-    pool = clean_runtime.db.engine.sync_engine.pool
+    pool = clean_runtime.db.readers.sync_engine.pool
     event.listen(pool, "checkout", checkout)
     try:
         assert await _search(api, "casablanca", AS_ADMIN) == first

@@ -15,9 +15,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection, PoolResetState
 
 # Shorter than any PostgreSQL restart or failover: a connection that was used this recently
 # was in use while the server answered.
@@ -45,3 +46,15 @@ def ping_idle_connections(engine: AsyncEngine, idle_seconds: float = IDLE_SECOND
             dialect.do_ping(dbapi_connection)
         except Exception as error:  # any failure means the connection is unusable
             raise exc.DisconnectionError(str(error)) from error
+
+
+def readers_pool(engine: AsyncEngine) -> None:
+    """Hand a reading connection back to `engine`'s pool (autocommit, no reset on return) only
+    when it is idle: one whose statement was cut off (a cancelled request) or that holds a
+    transaction someone opened is closed instead, never handed out again in that state."""
+
+    @event.listens_for(engine.sync_engine.pool, "reset")
+    def _returned(dbapi_connection: Any, record: ConnectionPoolEntry, _: PoolResetState) -> None:
+        status = dbapi_connection.driver_connection.info.transaction_status
+        if status != TransactionStatus.IDLE:
+            record.invalidate()
