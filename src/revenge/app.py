@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy.orm import configure_mappers
@@ -27,6 +29,15 @@ from revenge.streaming.fast_routes import StreamFastPath
 from revenge.web.routes import router as web_router
 
 log = logging.getLogger(__name__)
+
+# The server's metrics are its own (Prometheus, `/metrics`). FastAPI (0.165 on) otherwise asks
+# OpenTelemetry's global providers whether anyone listens, on every request and in each layer
+# of its handling: off, those checks stop at its own settings.
+_NO_OPENTELEMETRY: dict[str, Any] = (
+    {"telemetry": {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}}
+    if "telemetry" in inspect.signature(FastAPI.__init__).parameters
+    else {}
+)
 
 
 def create_app(
@@ -73,6 +84,7 @@ def create_app(
         swagger_ui_oauth2_redirect_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        **_NO_OPENTELEMETRY,
     )
     problems.install(app)
     openapi.install(app)
