@@ -11,6 +11,7 @@ import pytest
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event, text
 
+from revenge.config import DatabaseSettings
 from revenge.infra.db import raw
 from revenge.infra.db.engine import Database
 
@@ -66,7 +67,9 @@ async def test_reading_connections_stay_in_autocommit_and_transactions_do_not_sh
     """A reading session's statements stand alone (nothing to commit), and its connection is
     handed back and out again in autocommit without being switched; a transaction's
     connection comes from its own pool and holds a real transaction."""
-    db = Database(database_url)
+    db = Database(database_url, DatabaseSettings(pool_size=4, read_pool_size=3))
+    pools: list[Any] = [db.engine.sync_engine.pool, db.readers.sync_engine.pool]
+    assert [pool.size() for pool in pools] == [4, 3]
     try:
         async with db.reading() as session:
             first = await raw.driver(session)
