@@ -1,4 +1,5 @@
-"""Check a pooled connection before use only when it has sat idle.
+"""Check a pooled connection before use only when it has sat idle; hand a reading connection
+back only when it is idle (`readers_pool`).
 
 SQLAlchemy's `pool_pre_ping` sends a `SELECT 1` on every checkout: one more round trip to
 PostgreSQL on every request, which on a busy server costs as much as the request's own query
