@@ -3,8 +3,9 @@
 Prints MB/s for the whole file in one request, and for the file fetched as consecutive
 1 MiB range requests over one keep-alive connection, for Revenge (through a signed media
 URL, as a player would) and for nginx (sendfile on), rounds alternating between the two.
-Each round also times 2,000 one-byte range requests on one connection: the cost of a
-request itself, in microseconds, for both servers.
+Each round also gives each server's CPU microseconds per 1 MiB range (nginx's worker, all
+of Revenge's threads), and times 2,000 one-byte range requests on one connection: the cost
+of a request itself, in microseconds, for both servers.
 Goal: 1 MiB ranges >= 70% of nginx in every round.
 
     python bench/stream.py [--size-mb 1024] [--rounds 3]
@@ -36,6 +37,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+
+from _common import process_cpu
 
 from revenge.identity import Principal
 from revenge.infra.db import migrate
@@ -99,20 +102,21 @@ class Client:
         self.sock.close()
 
 
-def measure(port: int, path: str, size: int, rounds: int) -> tuple[float, float]:
-    """Best MB/s of: one full GET; the whole file as 1 MiB ranges on one connection."""
-    full = ranged = 0.0
-    for _ in range(rounds):
-        client = Client(port)
-        start = time.perf_counter()
-        assert client.get(path) == size
-        full = max(full, size / MIB / (time.perf_counter() - start))
-        start = time.perf_counter()
-        for offset in range(0, size, MIB):
-            client.get(path, f"bytes={offset}-{min(offset + MIB, size) - 1}")
-        ranged = max(ranged, size / MIB / (time.perf_counter() - start))
-        client.close()
-    return full, ranged
+def measure(port: int, path: str, size: int, pids: list[int]) -> tuple[float, float, float]:
+    """MB/s of one full GET and of the whole file as 1 MiB ranges on one connection, and the
+    server's CPU microseconds per 1 MiB range (the processes `pids`, all their threads)."""
+    client = Client(port)
+    start = time.perf_counter()
+    assert client.get(path) == size
+    full = size / MIB / (time.perf_counter() - start)
+    cpu = sum(process_cpu(pid) for pid in pids)
+    start = time.perf_counter()
+    for offset in range(0, size, MIB):
+        client.get(path, f"bytes={offset}-{min(offset + MIB, size) - 1}")
+    ranged = size / MIB / (time.perf_counter() - start)
+    cpu = sum(process_cpu(pid) for pid in pids) - cpu
+    client.close()
+    return full, ranged, cpu / -(-size // MIB) * 1e6
 
 
 def per_request_us(port: int, path: str, count: int = 2000) -> float:
@@ -127,6 +131,12 @@ def per_request_us(port: int, path: str, count: int = 2000) -> float:
         return (time.perf_counter() - start) / count * 1e6
     finally:
         client.close()
+
+
+def nginx_workers(master: int) -> list[int]:
+    """The worker processes of an nginx master: they, not the master, serve requests."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
 
 
 def find_nginx() -> str:
@@ -226,25 +236,32 @@ def run(db_url: str, base: Path, size_mb: int, rounds: int) -> None:
            "PYTHONPATH": f"{REPO_ROOT / 'src'}:{os.environ.get('PYTHONPATH', '')}"}  # fmt: skip
     cmd = [sys.executable, "-m", "revenge", "serve", "--port", str(port), "--no-worker"]
     path = f"/api/v1/stream/{file_id}?token={token}"
-    rows: list[dict[str, tuple[float, float, float]]] = []
-    with running([nginx, "-c", str(conf), "-p", str(base)], nginx_port), running(cmd, port, env):
+    rows: list[dict[str, tuple[float, ...]]] = []
+    with (
+        running([nginx, "-c", str(conf), "-p", str(base)], nginx_port) as nginx_proc,
+        running(cmd, port, env) as revenge_proc,
+    ):
+        servers = (
+            ("nginx", nginx_port, "/movie.mkv", nginx_workers(nginx_proc.pid)),
+            ("revenge", port, path, [revenge_proc.pid]),
+        )
         if os.environ.get("BENCH_PROBE"):
             subprocess.run([sys.executable, os.environ["BENCH_PROBE"], str(port), path])
         # Rounds alternate between the two servers, so a neighbour's load on a shared
         # machine weighs on both sides of the ratio alike.
         for _ in range(rounds):
             row = {}
-            for name, target, url in (("nginx", nginx_port, "/movie.mkv"), ("revenge", port, path)):
-                full, ranged = measure(target, url, size, 1)
-                row[name] = (full, ranged, per_request_us(target, url))
+            for name, target, url, pids in servers:
+                row[name] = (*measure(target, url, size, pids), per_request_us(target, url))
             rows.append(row)
 
     print(f"file: {size / MIB:.0f} MiB, one connection, loopback; load {_load()}")
     print(f"{'round':6}{'':22}{'nginx':>10}{'revenge':>10}{'ratio':>8}")
     for n, row in enumerate(rows, 1):
-        (nf, nr, nu), (rf, rr, ru) = row["nginx"], row["revenge"]
+        (nf, nr, nc, nu), (rf, rr, rc, ru) = row["nginx"], row["revenge"]
         print(f"{n:<6}{'full file (MB/s)':22}{nf:10,.0f}{rf:10,.0f}{rf / nf:8.0%}")
         print(f"{'':6}{'1 MiB ranges (MB/s)':22}{nr:10,.0f}{rr:10,.0f}{rr / nr:8.0%}")
+        print(f"{'':6}{'CPU per range (us)':22}{nc:10,.0f}{rc:10,.0f}{rc / nc:7.1f}x")
         print(f"{'':6}{'per request (us)':22}{nu:10,.0f}{ru:10,.0f}{ru / nu:7.1f}x")
     print("goal: 1 MiB ranges >= 70% of nginx in every round")
 
