@@ -55,21 +55,23 @@ async def load_known_outside(
     the snapshot is what it skipped (only the scan holding the library's lock writes it).
     Sending the few listed folders keeps an unchanged rescan from loading every row.
     """
-    args = {"library": library_id, "listed": listed}
     async with conn.cursor(binary=True) as cur:
         await cur.execute(
             "SELECT path, size, mtime_ns, inode, missing_since IS NOT NULL FROM media_files m"
             f" WHERE library_id = %(library)s AND NOT {_IN_SKIPPED}",
-            args,
+            {"library": library_id, "listed": listed},
         )
         rows = {row[0]: row[1:] for row in await cur.fetchall()}
+        # The skipped folders' files are the present ones not loaded above. Counted as a
+        # difference: counting them through the folder test probed the snapshot's index
+        # once per file (a nested loop: 76 of an unchanged 50,000-file rescan's 200 ms).
         await cur.execute(
-            "SELECT count(*) FROM media_files m WHERE library_id = %(library)s"
-            f" AND missing_since IS NULL AND {_IN_SKIPPED}",
-            args,
+            "SELECT count(*) FROM media_files WHERE library_id = %s AND missing_since IS NULL",
+            [library_id],
         )
         found = await cur.fetchone()
-    return rows, int(found[0]) if found else 0
+    present = int(found[0]) if found else 0
+    return rows, present - sum(1 for row in rows.values() if not row[3])
 
 
 async def load_folders(conn: AsyncConnection[Any], library_id: uuid.UUID) -> dict[str, int | None]:
