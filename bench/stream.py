@@ -133,10 +133,16 @@ def per_request_us(port: int, path: str, count: int = 2000) -> float:
         client.close()
 
 
-def nginx_workers(master: int) -> list[int]:
-    """The worker processes of an nginx master: they, not the master, serve requests."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [int(pid) for pid in children]
+def nginx_workers(master: int, seconds: float = 10) -> list[int]:
+    """The worker processes of an nginx master: they, not the master, serve requests.
+
+    The master listens before it starts its workers, so they are waited for."""
+    deadline = time.monotonic() + seconds
+    while True:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        if children or time.monotonic() > deadline:
+            return [int(pid) for pid in children]
+        time.sleep(0.05)
 
 
 def find_nginx() -> str:
