@@ -109,14 +109,15 @@ def measure(port: int, path: str, size: int, pids: list[int]) -> tuple[float, fl
     start = time.perf_counter()
     assert client.get(path) == size
     full = size / MIB / (time.perf_counter() - start)
+    offsets = range(0, size, MIB)
     cpu = sum(process_cpu(pid) for pid in pids)
     start = time.perf_counter()
-    for offset in range(0, size, MIB):
+    for offset in offsets:
         client.get(path, f"bytes={offset}-{min(offset + MIB, size) - 1}")
     ranged = size / MIB / (time.perf_counter() - start)
     cpu = sum(process_cpu(pid) for pid in pids) - cpu
     client.close()
-    return full, ranged, cpu / -(-size // MIB) * 1e6
+    return full, ranged, cpu / len(offsets) * 1e6
 
 
 def per_request_us(port: int, path: str, count: int = 2000) -> float:
