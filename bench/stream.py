@@ -38,7 +38,7 @@ sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
-from _common import process_cpu
+from bench._common import process_cpu
 
 from revenge.identity import Principal
 from revenge.infra.db import migrate
