@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from revenge.playback.converter import AudioConverters
     from revenge.playback.node import PlaybackNode
     from revenge.search.index import SearchIndex
+    from revenge.streaming.open_files import OpenFiles
     from revenge.streaming.signing import MediaSigner
     from revenge.wiring.accounts import Services as AccountServices
 
@@ -83,6 +84,7 @@ class Runtime:
     audio_converters: AudioConverters | None = None
     # Process-local memories of the streaming and subtitle routes.
     stream_grants: TTLCache[Any, Any] | None = None
+    open_files: OpenFiles | None = None
     subtitle_documents: TTLCache[str, bytes] | None = None
     subtitle_slots: asyncio.Semaphore | None = None
 

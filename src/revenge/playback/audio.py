@@ -36,8 +36,9 @@ from revenge.playback.audio_repository import AudioFile
 from revenge.playback.audio_response import ConvertedAudioResponse
 from revenge.playback.converter import AudioConverters, Job
 from revenge.streaming.files import media_type
+from revenge.streaming.open_files import kept_open
 from revenge.streaming.response import OpenFileResponse
-from revenge.streaming.service import open_file
+from revenge.streaming.service import open_to_send
 from revenge.streaming.signing import MediaCaller
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ async def open_audio(runtime: Runtime, source: AudioFile, request: AudioRequest)
         raise BadRequest(f"offset {request.offset:g} s is past the end ({source.duration:g} s).")
     chosen = plan(source, request)
     if chosen.format is None:
-        fd, st = await open_file(source.path, source.roots, source.id)
+        fd, st = await open_to_send(kept_open(runtime), source.path, source.roots, source.id)
         name = os.path.basename(source.path)
         return OpenFileResponse(fd, st, media_type(name), name)
     limit = int(await runtime.server_settings.get(LIMIT_SETTING))

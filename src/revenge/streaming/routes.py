@@ -21,6 +21,7 @@ from revenge.api.openapi import problem_responses
 from revenge.identity import Principal
 from revenge.streaming import service
 from revenge.streaming.files import SUBTITLE_EXTENSIONS, media_type
+from revenge.streaming.open_files import kept_open
 from revenge.streaming.response import OpenFileResponse
 from revenge.streaming.schemas import StreamTokenOut, SubtitleOut
 from revenge.streaming.service import Caller, StreamFile
@@ -30,8 +31,9 @@ if TYPE_CHECKING:
     from revenge.runtime import Runtime
 
 # The prefix sits on the router itself so route templates match the public route list.
-# A revoked grant or a deleted file row stops being served at most this long after the change
-# (the file itself is opened and confined to its roots on every request).
+# A revoked grant or a deleted file row stops being served at most this long after the change.
+# The file itself is checked on every request: confined to its roots when it is opened, and
+# kept open only while the path still leads to it unchanged (`open_files`).
 GRANT_SECONDS = 5.0
 router = APIRouter(prefix="/api/v1/stream", tags=["streaming"])
 
@@ -99,7 +101,7 @@ async def stream_file(
 ) -> Response:
     """The original file; honours Range (one range), If-Range and If-None-Match."""
     _, found = await _caller(runtime, principal, token, file_id)
-    fd, st = await service.open_file(found.path, found.roots, file_id)
+    fd, st = await service.open_to_send(kept_open(runtime), found.path, found.roots, file_id)
     name = os.path.basename(found.path)
     return OpenFileResponse(fd, st, media_type(name), name)
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from revenge.errors import Gone, NotFound
 from revenge.streaming import repository as repo
 from revenge.streaming.files import Subtitle, open_confined, sidecar_subtitles
+from revenge.streaming.open_files import OpenFiles
 from revenge.streaming.repository import StreamFile as StreamFile
 
 
@@ -51,7 +52,19 @@ def _vanished(path: str) -> bool:
 async def open_file(path: str, roots: list[str], file_id: uuid.UUID) -> tuple[int, os.stat_result]:
     """Open the file confined to its library's roots; 404 when it is gone or escapes them."""
     # Resolving and opening take microseconds on local disks: a thread hop would cost more.
-    opened = open_confined(path, roots)
+    return _opened(open_confined(path, roots), path, file_id)
+
+
+async def open_to_send(
+    files: OpenFiles, path: str, roots: list[str], file_id: uuid.UUID
+) -> tuple[int, os.stat_result]:
+    """As `open_file`, from the files kept open: for positional reads only (see OpenFiles)."""
+    return _opened(files.open(path, roots), path, file_id)
+
+
+def _opened(
+    opened: tuple[int, os.stat_result] | None, path: str, file_id: uuid.UUID
+) -> tuple[int, os.stat_result]:
     if opened is None:
         if _vanished(path):  # gone since the last scan, not an escape: 410
             raise missing_file(file_id, None)
