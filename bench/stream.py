@@ -8,7 +8,17 @@ of Revenge's threads), and times 2,000 one-byte range requests on one connection
 of a request itself, in microseconds, for both servers.
 Goal: 1 MiB ranges >= 70% of nginx in every round.
 
-    python bench/stream.py [--size-mb 1024] [--rounds 3]
+    python bench/stream.py [--size-mb 1024] [--rounds 3] [--congestion cubic|system]
+
+Congestion control. Where the machine's default is BBR, each loopback connection is paced by
+its own estimate of the path, and connections settle in different states: a plain Python
+sendfile server sent 1 MiB ranges at anywhere from 1,000 to 5,200 MB/s depending on the
+connection, and nginx's rounds ranged 1,700-5,400. A round then compared two draws rather
+than two servers. Run as root, the bench therefore connects from a loopback address of its
+own (127.0.0.77) whose route pins the servers' side of its connections to cubic, Linux's
+usual default; the same plain server then sent 3,400-5,300 MB/s on 19 connections of 20. The
+route is removed at the end. `--congestion system`, or running as another user, keeps the
+machine's own; the bench prints which one the servers used.
 
 Database: REVENGE_BENCH_DATABASE_URL or REVENGE_TEST_DATABASE_URL (a server URL; a scratch
 database is created on it), else an embedded PostgreSQL. nginx must be on PATH or in
@@ -47,9 +57,7 @@ from revenge.streaming.signing import MediaSigner, file_scope
 from revenge.testing.services import free_port, fresh_database, postgres_server
 
 MIB = 1024 * 1024
-# `sendfile on; tcp_nopush on;` as in Debian's own nginx.conf. Over loopback, tcp_nopush
-# (TCP_CORK) makes most connections send 1 MiB ranges at about half the rate they reach
-# without it; some connections still reach the full rate, so rounds differ widely.
+# `sendfile on; tcp_nopush on;` as in Debian's own nginx.conf.
 NGINX_CONF = """
 daemon off; worker_processes 1; pid {base}/nginx.pid; error_log {base}/nginx.err;
 events {{ worker_connections 64; }}
@@ -62,11 +70,17 @@ http {{
 """
 
 
+# The client's own address, when the bench pins the servers' congestion control (above).
+PINNED_SOURCE = "127.0.0.77"
+
+
 class Client:
     """A minimal keep-alive HTTP/1.1 client that discards bodies into one buffer."""
 
+    source = "127.0.0.1"  # the address connections come from (`pinned_congestion`)
+
     def __init__(self, port: int) -> None:
-        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.sock = socket.create_connection(("127.0.0.1", port), source_address=(self.source, 0))
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * MIB)
         self.buf = bytearray(4 * MIB)
         self.view = memoryview(self.buf)
@@ -149,6 +163,34 @@ def nginx_workers(master: int, seconds: float = 10) -> list[int]:
         time.sleep(0.05)
 
 
+@contextmanager
+def pinned_congestion(algorithm: str) -> Iterator[str]:
+    """Route PINNED_SOURCE with `algorithm` as its congestion control while the block runs.
+
+    Yields the algorithm the servers' connections use. Connections from the bench's `Client`
+    then come from PINNED_SOURCE; a server's side of a connection takes its congestion control
+    from the route back to the client. Needs root and iproute2, else changes nothing."""
+    system = Path("/proc/sys/net/ipv4/tcp_congestion_control").read_text().strip()
+    available = Path("/proc/sys/net/ipv4/tcp_available_congestion_control").read_text().split()
+    ip = shutil.which("ip") or "/usr/sbin/ip"
+    route = ["route", "replace", "local", f"{PINNED_SOURCE}/32", "dev", "lo", "table", "local"]
+    if (
+        algorithm in ("system", system)
+        or algorithm not in available
+        or os.geteuid() != 0
+        or not os.path.exists(ip)
+        or subprocess.run([ip, *route, "congctl", algorithm], capture_output=True).returncode
+    ):
+        yield f"{system} (the machine's default)"
+        return
+    Client.source = PINNED_SOURCE
+    try:
+        yield f"{algorithm} (pinned on the bench's loopback route; the machine's default: {system})"
+    finally:
+        Client.source = "127.0.0.1"
+        subprocess.run([ip, "route", "del", *route[2:]], capture_output=True)
+
+
 def find_nginx() -> str:
     found = shutil.which("nginx") or (
         "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else ""
@@ -223,7 +265,7 @@ async def seed(db_url: str, media: Path) -> tuple[uuid.UUID, uuid.UUID]:
     return user_id, file_id
 
 
-def run(db_url: str, base: Path, size_mb: int, rounds: int) -> None:
+def run(db_url: str, base: Path, size_mb: int, rounds: int, congestion: str) -> None:
     media_dir, data_dir = base / "media", base / "data"
     media_dir.mkdir(mode=0o755)
     data_dir.mkdir()
@@ -256,6 +298,7 @@ def run(db_url: str, base: Path, size_mb: int, rounds: int) -> None:
     with (
         running([nginx, "-c", str(conf), "-p", str(base)], nginx_port) as nginx_proc,
         running(cmd, port, env) as revenge_proc,
+        pinned_congestion(congestion) as congestion_used,
     ):
         servers = (
             ("nginx", nginx_port, f"/{media.name}", nginx_workers(nginx_proc.pid)),
@@ -272,6 +315,7 @@ def run(db_url: str, base: Path, size_mb: int, rounds: int) -> None:
             rows.append(row)
 
     print(f"file: {size / MIB:.0f} MiB, one connection, loopback; load {_load()}")
+    print(f"congestion control: {congestion_used}")
     print(f"{'round':6}{'':22}{'nginx':>10}{'revenge':>10}{'ratio':>8}")
     for n, row in enumerate(rows, 1):
         (nf, nr, nc, nu), (rf, rr, rc, ru) = row["nginx"], row["revenge"]
@@ -290,6 +334,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=1024)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--congestion", default="cubic", help="the servers' congestion control, or 'system'"
+    )
     args = parser.parse_args()
     server = os.environ.get("REVENGE_BENCH_DATABASE_URL")
     if server:
@@ -298,7 +345,7 @@ def main() -> None:
     base.chmod(0o755)  # nginx workers may run as an unprivileged user
     try:
         with postgres_server() as url, fresh_database(url, "revenge_bench") as db:
-            run(db, base, args.size_mb, args.rounds)
+            run(db, base, args.size_mb, args.rounds, args.congestion)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
