@@ -17,7 +17,8 @@ OPENERS = [
 ]
 
 
-def _read(opener: Opener, path: Path, roots: list[Path]) -> bytes | None:
+def read_opened(opener: Opener, path: Path, roots: list[Path]) -> bytes | None:
+    """The file's bytes through `opener`, or None when it refuses."""
     opened = opener(str(path), [str(r) for r in roots])
     if opened is None:
         return None
@@ -36,19 +37,19 @@ def test_only_regular_files_inside_a_root_open(opener: Opener, tmp_path: Path) -
     film = root / "Heat" / "Heat.mkv"
     film.write_bytes(b"heat")
     (outside / "Other.mkv").write_bytes(b"other")
-    assert _read(opener, film, [root]) == b"heat"
+    assert read_opened(opener, film, [root]) == b"heat"
     # A root given through a symlink, and a file reached through one inside the root.
     (tmp_path / "via").symlink_to(root)
     (root / "alias.mkv").symlink_to(film)
-    assert _read(opener, root / "alias.mkv", [tmp_path / "via"]) == b"heat"
+    assert read_opened(opener, root / "alias.mkv", [tmp_path / "via"]) == b"heat"
     # A sibling whose name merely starts with the root's is outside it.
-    assert _read(opener, outside / "Other.mkv", [root]) is None
+    assert read_opened(opener, outside / "Other.mkv", [root]) is None
     (root / "escape.mkv").symlink_to("/etc/passwd")
-    assert _read(opener, root / "escape.mkv", [root]) is None
+    assert read_opened(opener, root / "escape.mkv", [root]) is None
     (root / "up.mkv").symlink_to(outside / "Other.mkv")
-    assert _read(opener, root / "up.mkv", [root]) is None
-    assert _read(opener, root / "Heat", [root]) is None  # a folder
+    assert read_opened(opener, root / "up.mkv", [root]) is None
+    assert read_opened(opener, root / "Heat", [root]) is None  # a folder
     os.mkfifo(root / "pipe.mkv")
-    assert _read(opener, root / "pipe.mkv", [root]) is None  # refused, never blocks
-    assert _read(opener, root / "gone.mkv", [root]) is None
-    assert _read(opener, film, [tmp_path / "no-such-root"]) is None
+    assert read_opened(opener, root / "pipe.mkv", [root]) is None  # refused, never blocks
+    assert read_opened(opener, root / "gone.mkv", [root]) is None
+    assert read_opened(opener, film, [tmp_path / "no-such-root"]) is None

@@ -14,6 +14,7 @@ from revenge.runtime import Runtime
 from revenge.streaming import open_files
 from revenge.streaming.open_files import OpenFiles
 from tests.streaming.conftest import AS_USER, CONTENT, Media
+from tests.streaming.test_confined_open import read_opened
 
 
 @pytest.fixture
@@ -31,14 +32,7 @@ def opens(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 def _read(files: OpenFiles, path: Path, root: Path) -> bytes | None:
-    opened = files.open(str(path), [str(root)])
-    if opened is None:
-        return None
-    fd, st = opened
-    try:
-        return os.pread(fd, st.st_size, 0)
-    finally:
-        os.close(fd)
+    return read_opened(files.open, path, [root])
 
 
 def _open_descriptors() -> int:
