@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,6 +82,22 @@ async def test_a_changed_path_goes_through_the_confinement_again(
     assert _read(files, film, root) is None  # deleted
     assert len(files) == 0
     await files.close()
+
+
+def test_out_of_descriptors_refuses_rather_than_failing(
+    film: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = OpenFiles()
+    assert _read(files, film, film.parent) == b"heat"
+
+    def no_descriptors(fd: int) -> int:
+        raise OSError(errno.EMFILE, "Too many open files")
+
+    monkeypatch.setattr(open_files.os, "dup", no_descriptors)
+    assert files.open(str(film), [str(film.parent)]) is None
+    monkeypatch.undo()
+    assert _read(files, film, film.parent) == b"heat"
+    asyncio.run(files.close())
 
 
 async def test_idle_files_are_closed_and_so_are_the_oldest_beyond_the_limit(

@@ -77,7 +77,10 @@ class OpenFiles:
             if _same_file(path, kept.st):
                 kept.idle_until = time.monotonic() + self.idle_seconds
                 self._kept.move_to_end(key)
-                return os.dup(kept.fd), kept.st
+                try:
+                    return os.dup(kept.fd), kept.st
+                except OSError:  # out of descriptors: refused, as a fresh open would be
+                    return None
             self._drop(key)
         opened = open_confined(path, roots)
         if opened is not None:
