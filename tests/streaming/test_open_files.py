@@ -80,6 +80,7 @@ async def test_a_changed_path_goes_through_the_confinement_again(
     assert _read(files, film, root) is None
     film.unlink()
     assert _read(files, film, root) is None  # deleted
+    assert len(opens) == 3  # both changes went back through the confinement
     assert len(files) == 0
     await files.close()
 
