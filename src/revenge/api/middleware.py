@@ -40,7 +40,7 @@ def _problem(status: int, title: str, detail: str, slug: str) -> bytes:
     ).encode()
 
 
-_NOSNIFF = (b"x-content-type-options", b"nosniff")
+NOSNIFF = (b"x-content-type-options", b"nosniff")
 # JSON text must be UTF-8 (RFC 8259 section 8.1); json.loads would silently decode these.
 _OTHER_UNICODE = (b"\xff\xfe", b"\xfe\xff", b"\x00")
 _NOT_UTF8 = _problem(
@@ -65,7 +65,7 @@ async def _send_problem(send: Send, status: int, body: bytes, request_id: str) -
                 (b"content-type", b"application/problem+json"),
                 (b"content-length", str(len(body)).encode()),
                 (b"x-request-id", request_id.encode()),
-                _NOSNIFF,
+                NOSNIFF,
             ],
         }
     )
@@ -89,7 +89,7 @@ class RequestGuardMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        request_id = _clean_request_id(headers.get(b"x-request-id")) or secrets.token_hex(8)
+        request_id = request_id_of(headers.get(b"x-request-id"))
         token = request_id_var.set(request_id)
         user_token = user_id_var.set(None)
         try:
@@ -146,8 +146,8 @@ class RequestGuardMiddleware:
                 status_holder["sent"] = True
                 sent_headers = list(message.get("headers", []))
                 sent_headers.append((b"x-request-id", request_id.encode()))
-                if not any(name.lower() == _NOSNIFF[0] for name, _ in sent_headers):
-                    sent_headers.append(_NOSNIFF)
+                if not any(name.lower() == NOSNIFF[0] for name, _ in sent_headers):
+                    sent_headers.append(NOSNIFF)
                 message["headers"] = sent_headers
             await send(message)
 
@@ -224,9 +224,9 @@ def _accepted_type(ctype: str) -> bool:
     return ctype in _JSON_TYPES or ctype.endswith("+json") or ctype in _FORM_TYPES
 
 
-def _clean_request_id(raw: bytes | None) -> str | None:
-    """Accept a caller's request id only if it is short and printable."""
+def request_id_of(raw: bytes | None) -> str:
+    """The caller's request id (its `X-Request-Id`) if it is short and printable, else a new one."""
     if raw is None or len(raw) > 64:
-        return None
+        return secrets.token_hex(8)
     text = raw.decode("latin-1")
-    return text if text.isprintable() and " " not in text else None
+    return text if text and text.isprintable() and " " not in text else secrets.token_hex(8)

@@ -42,7 +42,7 @@ def serve(
 
     heap.tune_allocator()  # before anything starts a thread
     from revenge.app import create_app
-    from revenge.streaming.zerocopy import ZeroCopyApp
+    from revenge.streaming.direct import over_uvicorn
 
     settings = settings_or_exit(config)
     if host:
@@ -60,7 +60,7 @@ def serve(
     # supervisors the stop was clean.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _exit_cleanly)
-    app = heap.SettledOnStart(ZeroCopyApp(create_app(settings, run_worker=not no_worker)))
+    app = heap.SettledOnStart(over_uvicorn(create_app(settings, run_worker=not no_worker)))
     server = _server(app, settings)
     server.run(sockets=[sock])
     if not server.started:

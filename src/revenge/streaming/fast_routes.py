@@ -73,6 +73,24 @@ def _token(query: bytes) -> str | None:
     return QueryParams(query).get("token")
 
 
+def recognised(scope: Scope) -> tuple[uuid.UUID, str | None] | None:
+    """The file id and token of a stream request this layer handles, else None."""
+    file_id = _file_id(scope)
+    if file_id is None:
+        return None
+    token = _token(scope["query_string"])
+    return None if token is not None and len(token) > _MAX_TOKEN else (file_id, token)
+
+
+async def open_stream(request: Request, file_id: uuid.UUID, token: str | None) -> Response:
+    """The routed path's answer to a stream request; raises what the route would raise."""
+    runtime: Runtime = request.app.state.runtime
+    principal = await principal_of(request, runtime)
+    check_principal(request.method, TEMPLATE, principal)
+    await refuse_in_maintenance(runtime, principal, TEMPLATE)
+    return await routes.stream_file(file_id, runtime, principal, token)
+
+
 class StreamFastPath:
     """Serves the stream route directly; everything else passes to `app`."""
 
@@ -81,24 +99,17 @@ class StreamFastPath:
         self.route = _stream_route()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        file_id = _file_id(scope)
-        token: str | None = None
-        if file_id is not None:
-            token = _token(scope["query_string"])
-        if file_id is None or (token is not None and len(token) > _MAX_TOKEN):
+        found = recognised(scope)
+        if found is None:
             await self.app(scope, receive, send)
             return
         scope["route"] = self.route  # for metrics and anything else naming the route
-        response = await self._respond(Request(scope, receive), file_id, token)
+        response = await self._respond(Request(scope, receive), *found)
         await response(scope, receive, send)
 
     async def _respond(self, request: Request, file_id: uuid.UUID, token: str | None) -> Response:
-        runtime: Runtime = request.app.state.runtime
         try:
-            principal = await principal_of(request, runtime)
-            check_principal(request.method, TEMPLATE, principal)
-            await refuse_in_maintenance(runtime, principal, TEMPLATE)
-            return await routes.stream_file(file_id, runtime, principal, token)
+            return await open_stream(request, file_id, token)
         except Exception as exc:
             handled = await _handled(request, exc)
             if handled is None:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import os
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from typing import Any
 
@@ -49,6 +50,15 @@ def _if_range_matches(value: str, etag: str, st: os.stat_result) -> bool:
         return False
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A reply planned by `OpenFileResponse.answer`: `part` is None when it has no body."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    part: ByteRange | None
+
+
 class OpenFileResponse(Response):
     """Sends `fd` (and closes it) as the reply to a GET or HEAD."""
 
@@ -82,14 +92,13 @@ class OpenFileResponse(Response):
             built = _FILE_HEADERS[key] = (etag, headers)
         return built[0], list(built[1])
 
-    async def _respond(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def answer(self, scope: Scope) -> Answer:
+        """The status, headers and bytes of the reply to the request in `scope`."""
         request = _request_headers(scope)
         size = self.st.st_size
         etag, headers = self._file_headers()
         if request.get("if-none-match", "").strip() in (etag, "*"):
-            await _start(send, 304, headers)
-            await send({"type": "http.response.body", "body": b""})
-            return
+            return Answer(304, headers, None)
         chosen: ByteRange | None = None
         if_range = request.get("if-range")
         if if_range is None or _if_range_matches(if_range, etag, self.st):
@@ -98,16 +107,21 @@ class OpenFileResponse(Response):
             except Unsatisfiable:
                 headers.append((b"content-range", f"bytes */{size}".encode()))
                 headers.append((b"content-length", b"0"))
-                await _start(send, 416, headers)
-                await send({"type": "http.response.body", "body": b""})
-                return
+                return Answer(416, headers, None)
         status, part = 200, ByteRange(0, size)
         if chosen is not None:
             status, part = 206, chosen
             headers.append((b"content-range", f"bytes {part.start}-{part.end - 1}/{size}".encode()))
         headers.append((b"content-length", str(part.length).encode()))
-        await _start(send, status, headers)
-        if scope["method"] == "HEAD" or part.length == 0:
+        no_body = scope["method"] == "HEAD" or part.length == 0
+        return Answer(status, headers, None if no_body else part)
+
+    async def _respond(self, scope: Scope, receive: Receive, send: Send) -> None:
+        answer = self.answer(scope)
+        await send({"type": "http.response.start", "status": answer.status,
+                    "headers": answer.headers})  # fmt: skip
+        part = answer.part
+        if part is None:
             await send({"type": "http.response.body", "body": b""})
             return
         if ZEROCOPY in scope.get("extensions", {}):
@@ -126,10 +140,6 @@ def _request_headers(scope: Scope) -> dict[str, str]:
         if name in _WANTED:
             found.setdefault(name.decode("latin-1"), value.decode("latin-1"))
     return found
-
-
-async def _start(send: Send, status: int, headers: list[tuple[bytes, bytes]]) -> None:
-    await send({"type": "http.response.start", "status": status, "headers": headers})
 
 
 async def until_disconnect(receive: Receive, body: Coroutine[Any, Any, None]) -> None:

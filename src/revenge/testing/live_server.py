@@ -19,6 +19,7 @@ from revenge.app import create_app
 from revenge.config import Settings
 from revenge.identity.authenticator import Authenticator
 from revenge.runtime import Runtime
+from revenge.streaming.direct import over_uvicorn
 from revenge.testing.services import free_port
 
 T = TypeVar("T")
@@ -79,7 +80,8 @@ class LiveServer:
             runtime.authenticator = self.authenticator
         self._loop = asyncio.get_running_loop()
         self.runtime = runtime
-        app = create_app(self.settings, run_worker=False, runtime=runtime)
+        # As `revenge serve` runs it: zero-copy sends and direct stream answers included.
+        app = over_uvicorn(create_app(self.settings, run_worker=False, runtime=runtime))
         config = uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_config=None, lifespan="on"
         )

@@ -1,0 +1,173 @@
+"""Stream answers written on uvicorn's connection keep every rule of the routed path."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from revenge.app import create_app
+from revenge.config import Settings
+from revenge.runtime import Runtime
+from revenge.streaming.direct import DirectStreams, over_uvicorn
+from revenge.streaming.signing import file_scope, signer
+from revenge.testing.auth import USER
+from revenge.testing.services import free_port
+from tests.streaming.conftest import AS_ADMIN, AS_USER, CONTENT, Media
+
+
+@pytest.fixture
+def answered(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each stream request was answered on the connection (True) or by the app."""
+    seen: list[bool] = []
+    original = DirectStreams._answered
+
+    async def recording(self: DirectStreams, *args: Any) -> bool:
+        result = await original(self, *args)
+        seen.append(result)
+        return result
+
+    monkeypatch.setattr(DirectStreams, "_answered", recording)
+    return seen
+
+
+@pytest.fixture
+async def served(
+    api: httpx.AsyncClient, clean_runtime: Runtime, settings: Settings
+) -> AsyncIterator[str]:
+    port = free_port()
+    app = over_uvicorn(create_app(settings, run_worker=False, runtime=clean_runtime))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+async def test_ranges_are_answered_on_the_connection_with_the_guards_headers(
+    served: str, clean_runtime: Runtime, media: Media, answered: list[bool]
+) -> None:
+    token = signer(clean_runtime).issue(USER, file_scope(media.file_id))
+    url = f"{served}/api/v1/stream/{media.file_id}"
+    async with httpx.AsyncClient(params={"token": token}) as http:
+        whole = await http.get(url)
+        part = await http.get(url, headers={"range": "bytes=1000-1999", "x-request-id": "p-1"})
+        for n in range(30):  # one keep-alive connection stays in step
+            r = await http.get(url, headers={"range": f"bytes={n}-{n}"})
+            assert (r.status_code, r.content) == (206, CONTENT[n : n + 1])
+    assert answered == [True] * 32
+    assert (whole.status_code, whole.content) == (200, CONTENT)
+    assert whole.headers["content-length"] == str(len(CONTENT))
+    assert whole.headers["accept-ranges"] == "bytes"
+    assert (part.status_code, part.content) == (206, CONTENT[1000:2000])
+    assert part.headers["content-range"] == f"bytes 1000-1999/{len(CONTENT)}"
+    assert part.headers["x-request-id"] == "p-1"
+    assert whole.headers["x-request-id"] and whole.headers["x-request-id"] != "p-1"
+    assert part.headers["x-content-type-options"] == "nosniff"
+    assert part.headers["etag"] == whole.headers["etag"] and part.headers["date"]
+    metrics = (await httpx.AsyncClient().get(f"{served}/metrics", headers=AS_ADMIN)).text
+    assert 'route="/api/v1/stream/{file_id}",status="206"' in metrics
+
+
+async def test_refusals_and_conditional_answers_come_from_the_app(
+    served: str, clean_runtime: Runtime, media: Media, answered: list[bool]
+) -> None:
+    url = f"{served}/api/v1/stream/{media.file_id}"
+    size = len(CONTENT)
+    async with httpx.AsyncClient() as http:
+        anonymous = await http.get(url)
+        assert anonymous.status_code == 401
+        assert anonymous.headers["content-type"] == "application/problem+json"
+        forged = await http.get(url, params={"token": "x" * 40})
+        assert forged.status_code in (401, 403)
+        other = signer(clean_runtime).issue(USER, file_scope(media.library_id))
+        assert (await http.get(url, params={"token": other})).status_code in (401, 403)
+        beyond = await http.get(url, headers={**AS_USER, "range": f"bytes={size}-"})
+        assert (beyond.status_code, beyond.headers["content-range"]) == (416, f"bytes */{size}")
+        etag = (await http.get(url, headers={**AS_USER, "range": "bytes=0-0"})).headers["etag"]
+        fresh = await http.get(url, headers={**AS_USER, "if-none-match": etag})
+        assert (fresh.status_code, fresh.content) == (304, b"")
+        head = await http.head(url, headers=AS_USER)
+        assert (head.status_code, head.content) == (200, b"")
+    # Only the one range that could be sent went out on the connection; the rest were the
+    # app's, and the HEAD never reached this layer's checks.
+    assert answered == [False, False, False, False, True, False]
+
+
+async def test_maintenance_mode_and_a_deleted_file_are_answered_by_the_app(
+    served: str, api: httpx.AsyncClient, clean_runtime: Runtime, media: Media
+) -> None:
+    url = f"{served}/api/v1/stream/{media.file_id}"
+    token = signer(clean_runtime).issue(USER, file_scope(media.file_id))
+    setting = "/api/v1/admin/settings/maintenance.mode"
+    async with httpx.AsyncClient(params={"token": token}) as http:
+        assert (await http.get(url, headers={"range": "bytes=0-0"})).status_code == 206
+        assert (await api.put(setting, json={"value": True}, headers=AS_ADMIN)).status_code == 200
+        try:
+            blocked = await http.get(url, headers={"range": "bytes=0-0"})
+            assert blocked.status_code == 503 and blocked.json()["maintenance"] is True
+        finally:
+            await api.put(setting, json={"value": False}, headers=AS_ADMIN)
+        assert (await http.get(url, headers={"range": "bytes=0-0"})).status_code == 206
+        media.path.unlink()
+        gone = await http.get(url, headers={"range": "bytes=0-0"})
+        assert gone.status_code == 410
+
+
+def _exchange(port: int, request: bytes, answers: int) -> list[bytes]:
+    """Send raw bytes on one connection; the heads and bodies of `answers` responses."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        found: list[bytes] = []
+        while len(found) < answers:
+            chunk = sock.recv(65536)
+            assert chunk, f"connection closed after {found}"
+            data += chunk
+            while b"\r\n\r\n" in data:
+                head, _, rest = data.partition(b"\r\n\r\n")
+                length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+                if len(rest) < length:
+                    break
+                found.append(head + b"\r\n\r\n" + rest[:length])
+                data = rest[length:]
+        sock.settimeout(0.5)
+        try:
+            found.append(sock.recv(65536))  # b"" once the server has closed
+        except TimeoutError:
+            found.append(b"<open>")
+        return found
+
+
+async def test_pipelined_requests_and_connection_close(
+    served: str, clean_runtime: Runtime, media: Media, answered: list[bool]
+) -> None:
+    token = signer(clean_runtime).issue(USER, file_scope(media.file_id))
+    port = int(served.rsplit(":", 1)[1])
+    target = f"/api/v1/stream/{media.file_id}?token={token}"
+
+    def get(first: int, last: int, extra: str = "") -> bytes:
+        return (
+            f"GET {target} HTTP/1.1\r\nHost: t\r\nRange: bytes={first}-{last}\r\n{extra}\r\n"
+        ).encode()
+
+    pipelined = get(0, 3) + get(10, 13) + get(20, 23, "Connection: close\r\n")
+    replies = await asyncio.to_thread(_exchange, port, pipelined, 3)
+    bodies = [reply.split(b"\r\n\r\n", 1)[1] for reply in replies[:3]]
+    assert bodies == [CONTENT[0:4], CONTENT[10:14], CONTENT[20:24]]
+    assert b"connection: close" in replies[2].lower()
+    assert replies[3] == b""  # closed after the last, as asked
+    assert answered == [True, True, True]
+    # A GET with a body is the app's to judge (its limits, its answer).
+    with_body = get(0, 0, "Content-Length: 2\r\n") + b"{}"
+    replies = await asyncio.to_thread(_exchange, port, with_body, 1)
+    assert replies[0].startswith(b"HTTP/1.1 206")
+    assert answered == [True, True, True]
