@@ -13,8 +13,9 @@ import uvicorn
 
 from revenge.app import create_app
 from revenge.config import Settings
+from revenge.infra.eager_http import eager_protocol
 from revenge.runtime import Runtime
-from revenge.streaming.direct import DirectStreams, over_uvicorn
+from revenge.streaming.direct import DirectStreams, eligible, over_uvicorn
 from revenge.streaming.signing import file_scope, signer
 from revenge.testing.auth import USER
 from revenge.testing.services import free_port
@@ -42,7 +43,10 @@ async def served(
 ) -> AsyncIterator[str]:
     port = free_port()
     app = over_uvicorn(create_app(settings, run_worker=False, runtime=clean_runtime))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    config = uvicorn.Config(
+        app, http=eager_protocol(eligible), host="127.0.0.1", port=port, log_config=None,
+        lifespan="on",
+    )  # fmt: skip
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import secrets
 import time
 from typing import Any
@@ -224,9 +225,15 @@ def _accepted_type(ctype: str) -> bool:
     return ctype in _JSON_TYPES or ctype.endswith("+json") or ctype in _FORM_TYPES
 
 
+# Request ids only tell requests apart in logs, so a generator seeded once from the system's
+# randomness makes them: `secrets` asked the kernel for random bytes on every request.
+_ids = random.Random(secrets.randbits(128))
+
+
 def request_id_of(raw: bytes | None) -> str:
     """The caller's request id (its `X-Request-Id`) if it is short and printable, else a new one."""
-    if raw is None or len(raw) > 64:
-        return secrets.token_hex(8)
-    text = raw.decode("latin-1")
-    return text if text and text.isprintable() and " " not in text else secrets.token_hex(8)
+    if raw is not None and len(raw) <= 64:
+        text = raw.decode("latin-1")
+        if text and text.isprintable() and " " not in text:
+            return text
+    return f"{_ids.getrandbits(64):016x}"

@@ -70,8 +70,12 @@ def serve(
 def _server(app: Any, settings: Settings) -> Any:
     import uvicorn
 
+    from revenge.infra.eager_http import eager_protocol
+    from revenge.streaming import direct
+
     config = uvicorn.Config(
         app,
+        http=eager_protocol(direct.eligible),
         host=settings.server.host,
         port=settings.server.port,
         log_config=None,

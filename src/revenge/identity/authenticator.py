@@ -47,11 +47,18 @@ class CredentialBackend(Protocol):
 
 def bearer_credential(request: Request) -> str | None:
     """The credential a request carries in its headers, if any."""
-    header = request.headers.get("authorization")
+    # One pass over the raw list (names come lowercased), the first of each as
+    # `Headers.get` gives: every request asks, and most carry neither header.
+    header = api_key = None
+    for name, value in request.scope["headers"]:
+        if name == b"authorization" and header is None:
+            header = value.decode("latin-1")
+        elif name == b"x-api-key" and api_key is None:
+            api_key = value.decode("latin-1")
     if header:
         scheme, _, value = header.partition(" ")
         return value.strip() or None if scheme.lower() == "bearer" else None
-    return request.headers.get("x-api-key") or None
+    return api_key or None
 
 
 Complete = Callable[[Principal], Awaitable[Principal]]

@@ -33,6 +33,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from revenge.api.middleware import NOSNIFF, request_id_of
+from revenge.infra.eager_http import in_a_task
 from revenge.infra.logs import request_id_var, user_id_var
 from revenge.infra.metrics import Metrics
 from revenge.streaming.fast_routes import TEMPLATE, open_stream, recognised
@@ -74,6 +75,7 @@ class DirectStreams:
             if not await self._answered(scope, receive, send, cycle, request_id, file_id, token):
                 # The app authenticates afresh, in its own context (its log lines name the user).
                 scope.get("state", {}).pop("principal", None)
+                await in_a_task()  # the app's dependencies need one (`eligible`)
                 await self.app(scope, receive, send)
         finally:
             user_id_var.reset(ids[1])
@@ -119,6 +121,12 @@ class DirectStreams:
         return True
 
 
+def eligible(scope: Scope) -> bool:
+    """Whether a request may start eagerly (`infra.eager_http`): the stream requests this
+    layer answers, whose checks wait on nothing once their caches are warm."""
+    return _direct_request(scope) is not None
+
+
 def _direct_request(scope: Scope) -> tuple[uuid.UUID, str | None, bytes | None] | None:
     """The file id, token and `X-Request-Id` of a bodiless stream GET, else None."""
     if scope["type"] != "http" or scope["method"] != "GET":
@@ -149,5 +157,6 @@ def _head(answer: Answer, request_id: str, cycle: Cycle) -> bytes:
 
 
 def over_uvicorn(api: ASGIApp) -> DirectStreams:
-    """`api` as uvicorn serves it: zero-copy sends, and stream answers direct."""
+    """`api` as uvicorn serves it: zero-copy sends, and stream answers direct. Serve it with
+    `http=eager_protocol(eligible)`."""
     return DirectStreams(ZeroCopyApp(api), api)

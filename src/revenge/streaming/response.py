@@ -63,7 +63,12 @@ class OpenFileResponse(Response):
     """Sends `fd` (and closes it) as the reply to a GET or HEAD."""
 
     def __init__(self, fd: int, st: os.stat_result, media_type: str, filename: str) -> None:
-        super().__init__(media_type=media_type)
+        # Not Starlette's __init__: the headers it builds are never sent (`answer` makes them).
+        self.status_code = 200
+        self.media_type = media_type
+        self.background = None
+        self.body = b""
+        self.raw_headers: list[tuple[bytes, bytes]] = []
         self.fd = fd
         self.st = st
         self.file_type = media_type

@@ -18,8 +18,9 @@ import uvicorn
 from revenge.app import create_app
 from revenge.config import Settings
 from revenge.identity.authenticator import Authenticator
+from revenge.infra.eager_http import eager_protocol
 from revenge.runtime import Runtime
-from revenge.streaming.direct import over_uvicorn
+from revenge.streaming.direct import eligible, over_uvicorn
 from revenge.testing.services import free_port
 
 T = TypeVar("T")
@@ -80,10 +81,15 @@ class LiveServer:
             runtime.authenticator = self.authenticator
         self._loop = asyncio.get_running_loop()
         self.runtime = runtime
-        # As `revenge serve` runs it: zero-copy sends and direct stream answers included.
+        # As `revenge serve` runs it: eager stream requests, zero-copy sends, direct answers.
         app = over_uvicorn(create_app(self.settings, run_worker=False, runtime=runtime))
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_config=None, lifespan="on"
+            app,
+            http=eager_protocol(eligible),
+            host="127.0.0.1",
+            port=self.port,
+            log_config=None,
+            lifespan="on",
         )
         self._server = uvicorn.Server(config)
         try:

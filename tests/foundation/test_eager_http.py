@@ -1,0 +1,135 @@
+"""uvicorn's protocol with eager handlers: answers in order, timers and contexts kept right."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import socket
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+import uvicorn
+from starlette.types import Receive, Scope, Send
+
+from revenge.infra.eager_http import eager_protocol, in_a_task
+from revenge.testing.services import free_port
+
+KEEP_ALIVE = 1
+seen = contextvars.ContextVar[str]("seen", default="-")
+ran_in: list[tuple[str, object]] = []  # each handler's path and the task it answered in
+
+
+async def app(scope: Scope, receive: Receive, send: Send) -> None:
+    """Answers with the context the handler saw and whether it ran in a task.
+
+    `/wait` waits longer than the keep-alive timeout; `/task` needs a task (asyncio.timeout);
+    `/routed` is not eligible for an eager start."""
+    if scope["type"] != "http":
+        return
+    before = seen.get()
+    seen.set(scope["path"])
+    if scope["path"] == "/wait":
+        await asyncio.sleep(KEEP_ALIVE * 1.3)
+    in_task = asyncio.current_task() is not None
+    if scope["path"] == "/task":
+        await in_a_task()
+        async with asyncio.timeout(1):
+            await asyncio.sleep(0)
+        in_task = True
+    ran_in.append((scope["path"], asyncio.current_task()))
+    body = f"{scope['path']} saw {before} in {'a task' if in_task else 'no task'}".encode()
+    headers = [(b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+@pytest.fixture
+async def port() -> AsyncIterator[int]:
+    chosen = free_port()
+    eager = eager_protocol(lambda scope: scope["path"] != "/routed")
+    config = uvicorn.Config(
+        app, http=eager, host="127.0.0.1", port=chosen, log_config=None, lifespan="off",
+        timeout_keep_alive=KEEP_ALIVE,
+    )  # fmt: skip
+    server = uvicorn.Server(config)
+    ran_in.clear()
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    yield chosen
+    server.should_exit = True
+    await task
+
+
+def _get(path: str) -> bytes:
+    return f"GET {path} HTTP/1.1\r\nHost: t\r\n\r\n".encode()
+
+
+class Connection:
+    def __init__(self, port: int) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.data = b""
+
+    def answers(self, count: int) -> list[str]:
+        """The bodies of the next `count` responses."""
+        bodies: list[str] = []
+        while len(bodies) < count:
+            while b"\r\n\r\n" in self.data:
+                head, _, rest = self.data.partition(b"\r\n\r\n")
+                assert head.startswith(b"HTTP/1.1 200"), head
+                length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+                if len(rest) < length:
+                    break
+                bodies.append(rest[:length].decode())
+                self.data = rest[length:]
+            if len(bodies) < count:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    raise ConnectionError(f"closed after {bodies}")
+                self.data += chunk
+        return bodies
+
+    def closed(self) -> bool:
+        """Whether the server closes the connection (within half a second)."""
+        self.sock.settimeout(0.5)
+        try:
+            while self.sock.recv(65536):
+                pass
+        except TimeoutError:
+            return False
+        return True
+
+
+def _pipelined(port: int) -> tuple[list[str], bool, bool]:
+    conn = Connection(port)
+    # The first is answered before the second is read, which arms the keep-alive timer; the
+    # second then outlasts that timeout, and must not be cut off by it.
+    conn.sock.sendall(_get("/now") + _get("/wait") + _get("/now"))
+    bodies = conn.answers(3)
+    open_after = not conn.closed()
+    time.sleep(KEEP_ALIVE * 1.2)
+    return bodies, open_after, conn.closed()
+
+
+async def test_pipelined_requests_keep_order_contexts_and_the_connection(port: int) -> None:
+    bodies, open_after, closed_when_idle = await asyncio.to_thread(_pipelined, port)
+    # Each started from a fresh context; the one that waited went on in a task, and the one
+    # queued behind it started as a task of its own.
+    assert bodies == ["/now saw - in no task", "/wait saw - in a task", "/now saw - in a task"]
+    assert ran_in[2][1] is not ran_in[1][1]  # its own, not the one it queued behind
+    assert open_after and closed_when_idle  # idle past the timeout: closed, as uvicorn does
+
+
+def _one_by_one(port: int, paths: list[str]) -> list[str]:
+    conn = Connection(port)
+    bodies: list[str] = []
+    for path in paths:
+        conn.sock.sendall(_get(path))
+        bodies += conn.answers(1)
+    return bodies
+
+
+async def test_only_eligible_requests_start_eagerly_and_can_move_into_a_task(port: int) -> None:
+    bodies = await asyncio.to_thread(_one_by_one, port, ["/routed", "/task", "/now"])
+    assert bodies == ["/routed saw - in a task", "/task saw - in a task", "/now saw - in no task"]
