@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 
 from revenge.runtime import Runtime
 from revenge.testing.auth import USER, header_auth
 from revenge.testing.seed import add_file, add_library, add_users
+from revenge.testing.services import free_port
 
 AS_ADMIN = {"x-test-user": "admin"}
 AS_USER = {"x-test-user": "user"}
@@ -46,3 +51,20 @@ async def media(api: httpx.AsyncClient, clean_runtime: Runtime, tmp_path: Path) 
     path.write_bytes(CONTENT)
     file_id = await add_file(clean_runtime, library_id, path)
     return Media(root, library_id, file_id, path)
+
+
+@asynccontextmanager
+async def uvicorn_serving(app: Any, **config: Any) -> AsyncIterator[str]:
+    """`app` served by uvicorn on a loopback port, in this loop: its base URL."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on", **config)
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

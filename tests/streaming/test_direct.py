@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from revenge.app import create_app
 from revenge.config import Settings
@@ -18,8 +17,7 @@ from revenge.runtime import Runtime
 from revenge.streaming.direct import DirectStreams, eligible, over_uvicorn
 from revenge.streaming.signing import file_scope, signer
 from revenge.testing.auth import USER
-from revenge.testing.services import free_port
-from tests.streaming.conftest import AS_ADMIN, AS_USER, CONTENT, Media
+from tests.streaming.conftest import AS_ADMIN, AS_USER, CONTENT, Media, uvicorn_serving
 
 
 @pytest.fixture
@@ -41,19 +39,9 @@ def answered(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 async def served(
     api: httpx.AsyncClient, clean_runtime: Runtime, settings: Settings
 ) -> AsyncIterator[str]:
-    port = free_port()
     app = over_uvicorn(create_app(settings, run_worker=False, runtime=clean_runtime))
-    config = uvicorn.Config(
-        app, http=eager_protocol(eligible), host="127.0.0.1", port=port, log_config=None,
-        lifespan="on",
-    )  # fmt: skip
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    async with uvicorn_serving(app, http=eager_protocol(eligible)) as url:
+        yield url
 
 
 async def test_ranges_are_answered_on_the_connection_with_the_guards_headers(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 
 from revenge.app import create_app
 from revenge.config import Settings
@@ -15,24 +13,16 @@ from revenge.runtime import Runtime
 from revenge.streaming.signing import file_scope, signer
 from revenge.streaming.zerocopy import ZeroCopyApp
 from revenge.testing.auth import USER
-from revenge.testing.services import free_port
-from tests.streaming.conftest import CONTENT, Media
+from tests.streaming.conftest import CONTENT, Media, uvicorn_serving
 
 
 @pytest.fixture
 async def served(
     api: httpx.AsyncClient, clean_runtime: Runtime, settings: Settings
 ) -> AsyncIterator[str]:
-    port = free_port()
     app = ZeroCopyApp(create_app(settings, run_worker=False, runtime=clean_runtime))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    async with uvicorn_serving(app) as url:
+        yield url
 
 
 async def test_ranges_over_real_http(served: str, clean_runtime: Runtime, media: Media) -> None:
