@@ -2,10 +2,11 @@
 
 Prints MB/s for the whole file in one request, and for the file fetched as consecutive
 1 MiB range requests over one keep-alive connection, for Revenge (through a signed media
-URL, as a player would) and for nginx (sendfile on), rounds alternating between the two.
-Each round also gives each server's CPU microseconds per 1 MiB range (nginx's worker, all
-of Revenge's threads), and times 2,000 one-byte range requests on one connection: the cost
-of a request itself, in microseconds, for both servers.
+URL, as a player would) and for nginx (sendfile on), rounds alternating between the two,
+from when Revenge is ready and its process quiet. Each round also gives each server's CPU
+microseconds per 1 MiB range (nginx's worker, all of Revenge's threads), and times 2,000
+one-byte range requests on one connection: the cost of a request itself, in microseconds,
+for both servers.
 Goal: 1 MiB ranges >= 70% of nginx in every round.
 
     python bench/stream.py [--size-mb 1024] [--rounds 3] [--congestion cubic|system]
@@ -38,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -149,6 +151,28 @@ def per_request_us(port: int, path: str, count: int = 2000) -> float:
         return (time.perf_counter() - start) / count * 1e6
     finally:
         client.close()
+
+
+def settled(port: int, pid: int, seconds: float = 60) -> float:
+    """Wait until Revenge answers `/health/ready` and its process is quiet; the seconds taken.
+
+    For about a second after its port opens the server finishes starting (150% CPU measured),
+    while nginx has nothing left to do: a first round measured then compared a starting server
+    with a running one (its whole file came at a quarter of later rounds' rate)."""
+    started = time.monotonic()
+    deadline = started + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ready", timeout=2):
+                break
+        except OSError:  # not ready yet (503) or not answering
+            time.sleep(0.1)
+    while time.monotonic() < deadline:
+        before = process_cpu(pid)
+        time.sleep(0.25)
+        if process_cpu(pid) - before < 0.25 * 0.05:  # under 5% of a core
+            break
+    return time.monotonic() - started
 
 
 def nginx_workers(master: int, seconds: float = 10) -> list[int]:
@@ -304,6 +328,7 @@ def run(db_url: str, base: Path, size_mb: int, rounds: int, congestion: str) -> 
             ("nginx", nginx_port, f"/{media.name}", nginx_workers(nginx_proc.pid)),
             ("revenge", port, path, [revenge_proc.pid]),
         )
+        settling = settled(port, revenge_proc.pid)
         if os.environ.get("BENCH_PROBE"):
             subprocess.run([sys.executable, os.environ["BENCH_PROBE"], str(port), path])
         # Rounds alternate between the two servers, so a neighbour's load on a shared
@@ -315,6 +340,7 @@ def run(db_url: str, base: Path, size_mb: int, rounds: int, congestion: str) -> 
             rows.append(row)
 
     print(f"file: {size / MIB:.0f} MiB, one connection, loopback; load {_load()}")
+    print(f"revenge ready and quiet {settling:.1f} s after its port opened")
     print(f"congestion control: {congestion_used}")
     print(f"{'round':6}{'':22}{'nginx':>10}{'revenge':>10}{'ratio':>8}")
     for n, row in enumerate(rows, 1):
