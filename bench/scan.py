@@ -33,11 +33,12 @@ sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
+from bench._common import scratch_database
+
 from revenge.config import Settings
 from revenge.infra.db import migrate
 from revenge.runtime import Runtime
 from revenge.scanning.scan import ScanRequest, run_scan
-from revenge.testing.services import fresh_database, postgres_server
 
 WORDS = (
     "Dark", "Night", "Star", "River", "Silent", "Golden", "Lost", "City", "Last", "Kingdom",
@@ -176,12 +177,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=50_000)
     args = parser.parse_args()
-    server = os.environ.get("REVENGE_BENCH_DATABASE_URL")
-    if server:
-        os.environ["REVENGE_TEST_DATABASE_URL"] = server
     base = Path(tempfile.mkdtemp(prefix="revenge-bench-scan-"))
     try:
-        with postgres_server() as url, fresh_database(url, "revenge_bench") as db:
+        with scratch_database() as db:
             asyncio.run(bench(db, base / "media", args.files))
     finally:
         shutil.rmtree(base, ignore_errors=True)

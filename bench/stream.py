@@ -43,6 +43,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -50,13 +51,13 @@ sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
-from bench._common import process_cpu
+from bench._common import process_cpu, scratch_database
 
 from revenge.identity import Principal
 from revenge.infra.db import migrate
 from revenge.infra.secrets import SecretBox
 from revenge.streaming.signing import MediaSigner, file_scope
-from revenge.testing.services import free_port, fresh_database, postgres_server
+from revenge.testing.services import free_port
 
 MIB = 1024 * 1024
 # `sendfile on; tcp_nopush on;` as in Debian's own nginx.conf.
@@ -289,7 +290,19 @@ async def seed(db_url: str, media: Path) -> tuple[uuid.UUID, uuid.UUID]:
     return user_id, file_id
 
 
-def run(db_url: str, base: Path, size_mb: int, rounds: int, congestion: str) -> None:
+@dataclass(frozen=True)
+class Prepared:
+    """One file served by both: Revenge's signed URL for it, and nginx's config and port."""
+
+    media: Path
+    data_dir: Path
+    path: str
+    nginx_cmd: list[str]
+    nginx_port: int
+
+
+def prepare(db_url: str, base: Path, size_mb: int) -> Prepared:
+    """A `size_mb` file in a library of a fresh database, and nginx set up to serve it."""
     media_dir, data_dir = base / "media", base / "data"
     media_dir.mkdir(mode=0o755)
     data_dir.mkdir()
@@ -298,7 +311,6 @@ def run(db_url: str, base: Path, size_mb: int, rounds: int, congestion: str) -> 
     media = media_dir / "movie.mkv"
     print(f"writing a {size_mb} MiB file ...", flush=True)
     make_file(media, size_mb)
-    size = media.stat().st_size
     # nginx serves the same file (a hard link: one inode, one page cache) from a folder
     # outside the library: Revenge watches its library folders, and every open inside them
     # wakes its watcher, so nginx's opens would cost Revenge's process a wake-up each.
@@ -312,15 +324,28 @@ def run(db_url: str, base: Path, size_mb: int, rounds: int, congestion: str) -> 
     nginx_port = free_port()
     conf = base / "nginx.conf"
     conf.write_text(NGINX_CONF.format(base=base, port=nginx_port, root=nginx_root))
-    nginx = find_nginx()
+    nginx_cmd = [find_nginx(), "-c", str(conf), "-p", str(base)]
+    path = f"/api/v1/stream/{file_id}?token={token}"
+    return Prepared(media, data_dir, path, nginx_cmd, nginx_port)
+
+
+def serve_command(db_url: str, data_dir: Path, src: Path) -> tuple[list[str], int, dict[str, str]]:
+    """`revenge serve` from the package in `src` on a free port: its command, port and env."""
     port = free_port()
     env = {**os.environ, "REVENGE_DATABASE_URL": db_url, "REVENGE_DATA_DIR": str(data_dir),
-           "PYTHONPATH": f"{REPO_ROOT / 'src'}:{os.environ.get('PYTHONPATH', '')}"}  # fmt: skip
+           "PYTHONPATH": f"{src}:{os.environ.get('PYTHONPATH', '')}"}  # fmt: skip
     cmd = [sys.executable, "-m", "revenge", "serve", "--port", str(port), "--no-worker"]
-    path = f"/api/v1/stream/{file_id}?token={token}"
+    return cmd, port, env
+
+
+def run(db_url: str, base: Path, size_mb: int, rounds: int, congestion: str) -> None:
+    prepared = prepare(db_url, base, size_mb)
+    media, path, nginx_port = prepared.media, prepared.path, prepared.nginx_port
+    size = media.stat().st_size
+    cmd, port, env = serve_command(db_url, prepared.data_dir, REPO_ROOT / "src")
     rows: list[dict[str, tuple[float, ...]]] = []
     with (
-        running([nginx, "-c", str(conf), "-p", str(base)], nginx_port) as nginx_proc,
+        running(prepared.nginx_cmd, nginx_port) as nginx_proc,
         running(cmd, port, env) as revenge_proc,
         pinned_congestion(congestion) as congestion_used,
     ):
@@ -364,13 +389,10 @@ def main() -> None:
         "--congestion", default="cubic", help="the servers' congestion control, or 'system'"
     )
     args = parser.parse_args()
-    server = os.environ.get("REVENGE_BENCH_DATABASE_URL")
-    if server:
-        os.environ["REVENGE_TEST_DATABASE_URL"] = server
     base = Path(tempfile.mkdtemp(prefix="revenge-bench-stream-"))
     base.chmod(0o755)  # nginx workers may run as an unprivileged user
     try:
-        with postgres_server() as url, fresh_database(url, "revenge_bench") as db:
+        with scratch_database() as db:
             run(db, base, args.size_mb, args.rounds, args.congestion)
     finally:
         shutil.rmtree(base, ignore_errors=True)

@@ -16,7 +16,6 @@ Needs what `bench/stream.py` needs (nginx; root to pin congestion control) and g
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import shutil
 import subprocess
@@ -33,13 +32,7 @@ sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
 from bench import stream
-from bench._common import process_cpu
-
-from revenge.identity import Principal
-from revenge.infra.db import migrate
-from revenge.infra.secrets import SecretBox
-from revenge.streaming.signing import MediaSigner, file_scope
-from revenge.testing.services import free_port, fresh_database, postgres_server
+from bench._common import process_cpu, scratch_database
 
 MIB = stream.MIB
 RANGES, BYTES = 64, 200  # per block and server
@@ -86,39 +79,17 @@ def block(client: stream.Client, url: str, tally: Tally, first: int, count: int)
 
 
 def run(db_url: str, base: Path, sources: dict[str, Path], size_mb: int, blocks: int) -> None:
-    media_dir, data_dir, nginx_root = base / "media", base / "data", base / "nginx-root"
-    for folder in (media_dir, nginx_root):
-        folder.mkdir(mode=0o755)
-    data_dir.mkdir()
-    box = SecretBox.from_config([], data_dir / "secret.key")
-    media = media_dir / "movie.mkv"
-    stream.make_file(media, size_mb)
-    os.link(media, nginx_root / media.name)  # as in bench/stream.py: one inode, outside the library
-    migrate.upgrade(db_url)
-    user_id, file_id = asyncio.run(stream.seed(db_url, media))
-    token = MediaSigner(box.derive_key("media-url-v1")).issue(
-        Principal(user_id, "bench", "admin"), file_scope(file_id)
-    )
-    path = f"/api/v1/stream/{file_id}?token={token}"
-    conf = base / "nginx.conf"
-    nginx_port = free_port()
-    conf.write_text(stream.NGINX_CONF.format(base=base, port=nginx_port, root=nginx_root))
+    prepared = stream.prepare(db_url, base, size_mb)
     servers: list[tuple[str, int, str, Tally]] = []
     with ExitStack() as stack:
-        nginx = stack.enter_context(
-            stream.running([stream.find_nginx(), "-c", str(conf), "-p", str(base)], nginx_port)
-        )
-        servers.append(
-            ("nginx", nginx_port, f"/{media.name}", Tally(stream.nginx_workers(nginx.pid)))
-        )
+        nginx = stack.enter_context(stream.running(prepared.nginx_cmd, prepared.nginx_port))
+        nginx_pids = stream.nginx_workers(nginx.pid)
+        servers.append(("nginx", prepared.nginx_port, f"/{prepared.media.name}", Tally(nginx_pids)))
         for name, src in sources.items():
-            port = free_port()
-            env = {**os.environ, "REVENGE_DATABASE_URL": db_url,
-                   "REVENGE_DATA_DIR": str(data_dir), "PYTHONPATH": str(src)}  # fmt: skip
-            cmd = [sys.executable, "-m", "revenge", "serve", "--port", str(port), "--no-worker"]
+            cmd, port, env = stream.serve_command(db_url, prepared.data_dir, src)
             proc = stack.enter_context(stream.running(cmd, port, env))
             stream.settled(port, proc.pid)
-            servers.append((name, port, path, Tally([proc.pid])))
+            servers.append((name, port, prepared.path, Tally([proc.pid])))
         congestion = stack.enter_context(stream.pinned_congestion("cubic"))
         clients = {name: stream.Client(port) for name, port, _, _ in servers}
         for name, _, url, _ in servers:  # warm-up
@@ -149,16 +120,12 @@ def main() -> None:
     parser.add_argument("--blocks", type=int, default=40)
     parser.add_argument("--size-mb", type=int, default=512)
     args = parser.parse_args()
-    server = os.environ.get("REVENGE_BENCH_DATABASE_URL")
-    if server:
-        os.environ["REVENGE_TEST_DATABASE_URL"] = server
     base = Path(tempfile.mkdtemp(prefix="revenge-bench-compare-"))
     base.chmod(0o755)  # nginx workers may run as an unprivileged user
     try:
         with (
             worktree(args.revision) as tree,
-            postgres_server() as url,
-            fresh_database(url, "revenge_bench") as db,
+            scratch_database() as db,
         ):
             sources = {"A": tree / "src", "B (here)": REPO_ROOT / "src"}
             run(db, base, sources, args.size_mb, args.blocks)

@@ -46,12 +46,13 @@ sys.path[:0] = [str(REPO_ROOT / "src"), str(REPO_ROOT)]
 import httpx
 import psycopg
 from bench._catalog import load, search_queries, settle
+from bench._common import scratch_database
 from bench.stream import running
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from revenge.infra.db import migrate
 from revenge.testing.browser import Quiet
-from revenge.testing.services import free_port, fresh_database, postgres_server
+from revenge.testing.services import free_port
 
 USER, PASSWORD = "bench", "bench-password-1"
 LIBRARY_ITEMS = 10_000
@@ -361,12 +362,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--queries", type=int, default=100)
     args = parser.parse_args()
-    server = os.environ.get("REVENGE_BENCH_DATABASE_URL")
-    if server:
-        os.environ["REVENGE_TEST_DATABASE_URL"] = server
     base = Path(tempfile.mkdtemp(prefix="revenge-bench-web-"))
     try:
-        with postgres_server() as url, fresh_database(url, "revenge_bench") as db:
+        with scratch_database() as db:
             run(db, base, args.items, args.runs, args.queries)
     finally:
         shutil.rmtree(base, ignore_errors=True)
