@@ -127,8 +127,21 @@ def eligible(scope: Scope) -> bool:
     return _direct_request(scope) is not None
 
 
-def _direct_request(scope: Scope) -> tuple[uuid.UUID, str | None, bytes | None] | None:
+_Found = tuple[uuid.UUID, str | None, bytes | None]
+# Where `_direct_request` keeps its finding in the scope: the protocol asks (`eligible`) and
+# then this layer does, for the same request, and parsing it twice was a hot path's work.
+_FOUND = "revenge.direct_request"
+
+
+def _direct_request(scope: Scope) -> _Found | None:
     """The file id, token and `X-Request-Id` of a bodiless stream GET, else None."""
+    if _FOUND not in scope:
+        scope[_FOUND] = _find_direct_request(scope)
+    found: _Found | None = scope[_FOUND]
+    return found
+
+
+def _find_direct_request(scope: Scope) -> _Found | None:
     if scope["type"] != "http" or scope["method"] != "GET":
         return None
     found = recognised(scope)
