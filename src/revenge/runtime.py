@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from revenge.events.live import LiveHub
     from revenge.images.jobs import ImageLinker
     from revenge.images.service import ImageService
+    from revenge.infra.expiring import Expiring
     from revenge.metadata import MetadataFeature
     from revenge.playback.converter import AudioConverters
     from revenge.playback.node import PlaybackNode
@@ -83,7 +84,7 @@ class Runtime:
     playback_node: PlaybackNode | None = None
     audio_converters: AudioConverters | None = None
     # Process-local memories of the streaming and subtitle routes.
-    stream_grants: TTLCache[Any, Any] | None = None
+    stream_grants: Expiring[Any, Any] | None = None
     open_files: OpenFiles | None = None
     subtitle_documents: TTLCache[str, bytes] | None = None
     subtitle_slots: asyncio.Semaphore | None = None

@@ -267,3 +267,16 @@ async def test_outbound_allowlist_falls_back_to_the_config_file(
         await service.set(session, "http.outbound_allowlist", ["*.lan"], None)
     allow = await service.outbound_allowlist()
     assert allow.allows_name("tv.lan") and not allow.allows_ip(ipaddress.ip_address("10.1.2.3"))
+
+
+async def test_a_list_read_is_the_readers_own(clean_runtime: Runtime, settings: Settings) -> None:
+    """Scalar values are kept resolved between reads; lists are not, so none is shared."""
+    service = ServerSettingsService(clean_runtime.db, settings)
+    first = await service.get("security.trusted_proxies")
+    first.append("10.0.0.1")
+    assert await service.get("security.trusted_proxies") == []
+    assert await service.get("maintenance.mode") is False
+    async with clean_runtime.db.transaction() as session:
+        await settings_repo.upsert(session, "maintenance.mode", True, None)
+    service.invalidate()  # what the announcement of that change does
+    assert await service.get("maintenance.mode") is True

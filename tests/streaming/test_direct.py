@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
@@ -163,3 +164,31 @@ async def test_pipelined_requests_and_connection_close(
     replies = await asyncio.to_thread(_exchange, port, with_body, 1)
     assert replies[0].startswith(b"HTTP/1.1 206")
     assert answered == [True, True, True]
+
+
+async def test_a_connections_socket_closes_with_it(
+    served: str, clean_runtime: Runtime, media: Media, answered: list[bool]
+) -> None:
+    """The duplicate of a connection's socket that heads are sent on goes when it goes:
+    kept, it would hold the connection open after the server closed it."""
+    token = signer(clean_runtime).issue(USER, file_scope(media.file_id))
+    port = int(served.rsplit(":", 1)[1])
+    target = f"/api/v1/stream/{media.file_id}?token={token}"
+    request = f"GET {target} HTTP/1.1\r\nHost: t\r\nRange: bytes=0-3\r\n"
+    await asyncio.to_thread(_exchange, port, (request + "\r\n").encode(), 1)  # warm: file kept
+    await asyncio.sleep(0.2)  # the server has seen that connection end
+    before = _open_descriptors()
+    for _ in range(10):  # closed by the server, as asked: the client sees the end
+        close = (request + "Connection: close\r\n\r\n").encode()
+        replies = await asyncio.to_thread(_exchange, port, close, 1)
+        assert replies[0].split(b"\r\n\r\n", 1)[1] == CONTENT[0:4] and replies[1] == b""
+    for _ in range(10):  # closed by the client
+        await asyncio.to_thread(_exchange, port, (request + "\r\n").encode(), 1)
+    await asyncio.sleep(0.2)
+    # The test's own process: what else it runs may close descriptors meanwhile, not open any.
+    assert _open_descriptors() <= before
+    assert answered == [True] * 21
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))

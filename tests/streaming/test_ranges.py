@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from revenge.streaming.ranges import Unsatisfiable, parse_range
 from tests.streaming.conftest import AS_USER, CONTENT, Media
 
 SIZE = len(CONTENT)
@@ -114,3 +115,21 @@ async def test_etag_changes_when_file_is_rewritten(api: httpx.AsyncClient, media
     after = await api.get(_url(media), headers=AS_USER)
     assert after.headers["etag"] != before
     assert after.content == CONTENT[:100]
+
+
+def test_the_players_form_is_read_as_the_general_parse_reads_it() -> None:
+    """`bytes=a-b` takes a short way; a leading space sends the same header the long way."""
+    forms = [
+        *("bytes=0-0", "bytes=10-19", "bytes=10-", "bytes=-5", "bytes=-0", "bytes=5-4"),
+        *(f"bytes={SIZE}-", f"bytes={SIZE - 1}-{SIZE * 2}", "bytes=a-b", "bytes=1-2-3"),
+        *("bytes=", "bytes=-", "bytes= 3 - 7 ", "bytes=\u0663-\u0667", "bytes=0x1-2"),
+    ]
+    for form in forms:
+        assert _parsed(form) == _parsed(" " + form), form
+
+
+def _parsed(header: str) -> object:
+    try:
+        return parse_range(header, SIZE)
+    except Unsatisfiable:
+        return "416"

@@ -75,6 +75,9 @@ def _server(app: Any, settings: Settings) -> Any:
 
     config = uvicorn.Config(
         app,
+        # Said, not guessed: uvicorn takes an app whose `__call__` is no coroutine function
+        # for ASGI2, and `heap.SettledOnStart` hands each request on without one of its own.
+        interface="asgi3",
         http=eager_protocol(direct.eligible),
         host=settings.server.host,
         port=settings.server.port,

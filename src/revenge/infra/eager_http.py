@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import socket
 import types
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any
@@ -30,6 +31,8 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 Eligible = Callable[[dict[str, Any]], bool]
+# The scope key under which an eligible request finds its connection (`Connection`).
+CONNECTION = "revenge.connection"
 
 
 def eager_protocol(eligible: Eligible) -> type[HttpToolsProtocol]:
@@ -43,20 +46,53 @@ async def in_a_task() -> None:
         await asyncio.sleep(0)
 
 
+class Connection:
+    """What an eligible request may use of its connection beyond ASGI (`CONNECTION`)."""
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+        self._sender: socket.socket | None = None
+
+    def sender(self) -> socket.socket:
+        """A socket for the connection, for the sends its transport cannot make (flags)."""
+        # One duplicate of the descriptor for the connection's life, not a socket object per
+        # answer (2 us each). It is closed with the connection: while open it would keep the
+        # connection open after the transport closed its own descriptor.
+        if self._sender is None:
+            self._sender = self._transport.get_extra_info("socket").dup()
+        return self._sender
+
+    def close(self) -> None:
+        if self._sender is not None:
+            self._sender.close()
+            self._sender = None
+
+
 class _EagerProtocol(HttpToolsProtocol):
     eligible: Eligible
     _base_context: contextvars.Context
+    _connection: Connection
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         reset: bool = self.config.reset_contextvars
         self._base_context = contextvars.Context() if reset else contextvars.copy_context()
+        self._connection = Connection(transport)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._connection.close()
+        super().connection_lost(exc)
+
+    def handle_websocket_upgrade(self) -> None:
+        self._connection.close()  # the connection goes on with another protocol
+        super().handle_websocket_upgrade()
 
     def _start_asgi_task(self, cycle: Any, app: Any) -> None:
         if not self.eligible(cycle.scope):
             super()._start_asgi_task(cycle, app)
             return
         self._unset_keepalive_if_required()
+        cycle.scope[CONNECTION] = self._connection
         # Each request starts from the context the connection began in, never from the one a
         # previous handler left (a pipelined request starts inside that handler's answer).
         context = self._base_context.copy()

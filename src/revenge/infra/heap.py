@@ -64,11 +64,13 @@ class SettledOnStart:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.app, name)
 
-    async def __call__(self, scope: Message, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Message, receive: Receive, send: Send) -> Awaitable[None]:
+        # Every request passes here: handed on as it is, with no coroutine of this layer's.
         if scope["type"] != "lifespan":
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
+        return self._lifespan(scope, receive, send)
 
+    async def _lifespan(self, scope: Message, receive: Receive, send: Send) -> None:
         async def settle_when_started(message: Message) -> None:
             if message["type"] == "lifespan.startup.complete":
                 settle()

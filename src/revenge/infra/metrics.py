@@ -6,12 +6,18 @@ over the active jobs only), so every node reports the shared queue without bookk
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.registry import Collector
 
 from revenge.infra.cache.memory import MemoryCache
@@ -50,6 +56,49 @@ class _CacheCollector(Collector):
         yield ratio
 
 
+class _HttpCollector(Collector):
+    """`revenge_http_requests_total` and `revenge_http_request_seconds`, counted in plain
+    integers on the event loop's thread, where every request is observed.
+
+    prometheus_client's labelled counter and histogram take a lock for each increment and
+    walk the buckets in Python: 1.3 us a request, measured, where this takes a third of it.
+    A stream request's whole answer is about a hundred microseconds.
+    """
+
+    def __init__(self) -> None:
+        self.requests: dict[tuple[str, str, int], int] = {}
+        # Per (method, route): a count per bucket (the last one above every bound), and the sum.
+        self.latency: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method, route, status)
+        self.requests[key] = self.requests.get(key, 0) + 1
+        series = self.latency.get(key[:2])
+        if series is None:
+            series = self.latency[key[:2]] = ([0] * (len(_LATENCY_BUCKETS) + 1), [0.0])
+        series[0][bisect_left(_LATENCY_BUCKETS, seconds)] += 1
+        series[1][0] += seconds
+
+    def collect(self) -> Iterator[Metric]:
+        requests = CounterMetricFamily(
+            "revenge_http_requests", "HTTP requests.", labels=["method", "route", "status"]
+        )
+        for (method, route, status), count in list(self.requests.items()):
+            requests.add_metric([method, route, str(status)], count)
+        yield requests
+        latency = HistogramMetricFamily(
+            "revenge_http_request_seconds", "HTTP request latency.", labels=["method", "route"]
+        )
+        bounds = [*(repr(b) for b in _LATENCY_BUCKETS), "+Inf"]
+        for labels, (counts, total) in list(self.latency.items()):
+            cumulative, running = [], 0
+            for bound, count in zip(bounds, counts, strict=True):
+                running += count
+                cumulative.append((bound, running))
+            latency.add_metric(list(labels), cumulative, total[0])
+        yield latency
+
+
 class Metrics:
     def __init__(self, local_cache: MemoryCache, cache: CacheStats | None = None) -> None:
         self.registry = CollectorRegistry()
@@ -57,16 +106,8 @@ class Metrics:
         counter = partial(Counter, registry=self.registry)
         gauge = partial(Gauge, registry=self.registry)
         histogram = partial(Histogram, registry=self.registry)
-        self.http_requests = counter(
-            "revenge_http_requests_total", "HTTP requests.", ["method", "route", "status"]
-        )
-        self.http_latency = histogram(
-            "revenge_http_request_seconds",
-            "HTTP request latency.",
-            ["method", "route"],
-            buckets=_LATENCY_BUCKETS,
-        )
-        self._http_series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+        self._http = _HttpCollector()
+        self.registry.register(self._http)
         self.job_duration = histogram(
             "revenge_job_seconds", "Job run time.", ["task"], buckets=_JOB_BUCKETS
         )
@@ -91,17 +132,8 @@ class Metrics:
         self.registry.register(_CacheCollector(stats, name, label))
 
     def observe_http(self, method: str, route: str, status: int, seconds: float) -> None:
-        # The labelled series are kept per (method, route, status): `labels` checks and
-        # looks up its arguments under a lock on every call, a tenth of a stream request.
-        key = (method, route, status)
-        series = self._http_series.get(key)
-        if series is None:
-            series = self._http_series[key] = (
-                self.http_requests.labels(method, route, str(status)),
-                self.http_latency.labels(method, route),
-            )
-        series[0].inc()
-        series[1].observe(seconds)
+        """Count a request and its latency; call it from the event loop's thread."""
+        self._http.observe(method, route, status, seconds)
 
     def observe_job(self, task: str, seconds: float, *, failed: bool = False) -> None:
         self.job_duration.labels(task).observe(seconds)

@@ -154,7 +154,7 @@ async def open_audio(runtime: Runtime, source: AudioFile, request: AudioRequest)
         raise BadRequest(f"offset {request.offset:g} s is past the end ({source.duration:g} s).")
     chosen = plan(source, request)
     if chosen.format is None:
-        fd, st = await open_to_send(kept_open(runtime), source.path, source.roots, source.id)
+        fd, st = open_to_send(kept_open(runtime), source.path, source.roots, source.id)
         name = os.path.basename(source.path)
         return OpenFileResponse(fd, st, media_type(name), name)
     limit = int(await runtime.server_settings.get(LIMIT_SETTING))

@@ -10,6 +10,7 @@ can ask them. As a safety net for lost announcements the copy is also refreshed 
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import time
 import uuid
@@ -51,6 +52,9 @@ class SettingChange:
     source: str = "stored"
 
 
+_SCALARS = (bool, int, float, str, type(None))
+
+
 class ServerSettingsService:
     """Typed reads (cached) and validated writes of server settings."""
 
@@ -62,6 +66,11 @@ class ServerSettingsService:
         # Bumped by every announced change: a load that raced one is used once, not kept.
         self._generation = 0
         self._lock = asyncio.Lock()
+        # Scalar settings resolved from `_resolved_from` (a loaded copy of the stored values):
+        # some are read on every request (maintenance mode), and validating one took
+        # microseconds a time. Lists and mappings are resolved afresh, so no caller shares one.
+        self._resolved: dict[str, ResolvedSetting] = {}
+        self._resolved_from: dict[str, Any] | None = None
         self._subscribers: list[Callable[[str | None], None]] = []
         self.listener = ChangeListener(
             repo.NOTIFY_CHANNEL, db.url, config.redis_url, self.invalidate
@@ -92,10 +101,10 @@ class ServerSettingsService:
 
     async def _values(self) -> dict[str, Any]:
         stored = self._stored
-        if stored is not None and time.monotonic() - self._loaded_at < _MAX_AGE_SECONDS:
+        if stored is not None and self._fresh():
             return stored
         async with self._lock:
-            if self._stored is not None and time.monotonic() - self._loaded_at < _MAX_AGE_SECONDS:
+            if self._stored is not None and self._fresh():
                 return self._stored
             generation = self._generation
             async with self._db.sessions() as session:
@@ -120,21 +129,41 @@ class ServerSettingsService:
         return d.default, "default"
 
     def _resolve(self, d: SettingDef, stored: dict[str, Any]) -> ResolvedSetting:
+        value, source = self._stored_or_fallback(d, stored)
+        # A list or mapping is the reader's own: changing it must not change the default,
+        # the configuration or the cached copy it came from.
+        return ResolvedSetting(
+            d, value if isinstance(value, _SCALARS) else copy.deepcopy(value), source
+        )
+
+    def _stored_or_fallback(self, d: SettingDef, stored: dict[str, Any]) -> tuple[Any, str]:
         if d.key in stored:
             try:
-                return ResolvedSetting(d, d.validate(stored[d.key]), "stored")
+                return d.validate(stored[d.key]), "stored"
             except InvalidSetting as exc:
                 log.warning("ignoring stored value: %s", exc)
-        value, source = self._fallback(d)
-        return ResolvedSetting(d, value, source)
+        return self._fallback(d)
 
     async def resolve(self, key: str) -> ResolvedSetting:
-        d = _definition(key)
-        return self._resolve(d, await self._values())
+        stored = await self._values()
+        if stored is not self._resolved_from:
+            self._resolved, self._resolved_from = {}, stored
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolve(_definition(key), stored)
+            if isinstance(found.value, _SCALARS):
+                self._resolved[key] = found
+        return found
 
     async def get(self, key: str) -> Any:
         """The effective value of `key`."""
+        found = self._resolved.get(key)
+        if found is not None and self._stored is self._resolved_from and self._fresh():
+            return found.value  # no waiting: some settings are read on every request
         return (await self.resolve(key)).value
+
+    def _fresh(self) -> bool:
+        return time.monotonic() - self._loaded_at < _MAX_AGE_SECONDS
 
     async def outbound_allowlist(self) -> Allowlist:
         """Where user-supplied URLs (webhooks, artwork) may connect besides public addresses."""

@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from revenge.api.middleware import NOSNIFF, request_id_of
-from revenge.infra.eager_http import in_a_task
+from revenge.infra.eager_http import CONNECTION, in_a_task
 from revenge.infra.logs import request_id_var, user_id_var
 from revenge.infra.metrics import Metrics
 from revenge.streaming.fast_routes import TEMPLATE, open_stream, recognised
@@ -64,7 +64,7 @@ class DirectStreams:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = _direct_request(scope)
-        cycle = Cycle.of(send) if found is not None else None
+        cycle = Cycle.of(send, scope.get(CONNECTION)) if found is not None else None
         if found is None or cycle is None:
             await self.app(scope, receive, send)
             return
@@ -158,8 +158,8 @@ def _find_direct_request(scope: Scope) -> _Found | None:
 
 def _head(answer: Answer, request_id: str, cycle: Cycle) -> bytes:
     """The response head, as uvicorn would write it, with the request guard's headers."""
-    parts = [_STATUS_LINES[answer.status]]
-    for name, value in (*cycle.default_headers, *answer.headers):
+    parts = [_STATUS_LINES[answer.status], _block(cycle.default_headers), answer.file_block]
+    for name, value in answer.range_headers:
         parts += (name, b": ", value, b"\r\n")
     parts += (b"x-request-id: ", request_id.encode("latin-1"), b"\r\n")
     parts += (NOSNIFF[0], b": ", NOSNIFF[1], b"\r\n")
@@ -167,6 +167,18 @@ def _head(answer: Answer, request_id: str, cycle: Cycle) -> bytes:
         parts.append(b"connection: close\r\n")
     parts.append(b"\r\n")
     return b"".join(parts)
+
+
+# uvicorn's headers for every response (`date`, `server`) as they stand in a head, and the
+# list they were written from: uvicorn makes a new one each second.
+_defaults: tuple[object, bytes] = (None, b"")
+
+
+def _block(headers: list[tuple[bytes, bytes]]) -> bytes:
+    global _defaults
+    if _defaults[0] is not headers:
+        _defaults = (headers, b"".join(name + b": " + value + b"\r\n" for name, value in headers))
+    return _defaults[1]
 
 
 def over_uvicorn(api: ASGIApp) -> DirectStreams:

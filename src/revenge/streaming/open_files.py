@@ -39,22 +39,25 @@ MAX_OPEN = 128
 _Key = tuple[str, tuple[str, ...]]
 
 
+def _version(st: os.stat_result) -> tuple[int, ...]:
+    """What tells one version of one file from another: device, inode, size, times."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 @dataclass(slots=True)
 class _Kept:
     fd: int
     st: os.stat_result
+    version: tuple[int, ...]  # `_version(st)`, compared with the path's on every hit
     idle_until: float
 
 
-def _same_file(path: str, st: os.stat_result) -> bool:
-    """Whether `path` still leads to the file `st` describes, unchanged."""
+def _same_file(path: str, version: tuple[int, ...]) -> bool:
+    """Whether `path` still leads to the file of `version`, unchanged."""
     try:
-        now = os.stat(path)
+        return _version(os.stat(path)) == version
     except OSError:
         return False
-    return (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns, now.st_ctime_ns) == (
-        st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
-    )  # fmt: skip
 
 
 class OpenFiles:
@@ -74,7 +77,7 @@ class OpenFiles:
         key = (path, tuple(roots))
         kept = self._kept.get(key)
         if kept is not None:
-            if _same_file(path, kept.st):
+            if _same_file(path, kept.version):
                 kept.idle_until = time.monotonic() + self.idle_seconds
                 self._kept.move_to_end(key)
                 try:
@@ -92,7 +95,8 @@ class OpenFiles:
             fd = os.dup(opened[0])
         except OSError:  # out of descriptors: this request is served, nothing is kept
             return
-        self._kept[key] = _Kept(fd, opened[1], time.monotonic() + self.idle_seconds)
+        st = opened[1]
+        self._kept[key] = _Kept(fd, st, _version(st), time.monotonic() + self.idle_seconds)
         while len(self._kept) > self.max_open:
             self._drop(next(iter(self._kept)))
         self._schedule_sweep()

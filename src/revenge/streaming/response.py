@@ -29,7 +29,7 @@ _WANTED = frozenset({b"range", b"if-range", b"if-none-match"})
 # The headers every answer for one version of one file shares, built once: a player sends
 # hundreds of range requests for the same file, and formatting the date, the ETag and the
 # list each time was a measurable part of a request.
-_FILE_HEADERS: LRUCache[tuple[int, int, int, int, str], tuple[str, tuple[tuple[bytes, bytes], ...]]]
+_FILE_HEADERS: LRUCache[tuple[int, int, int, int, str], _FileHeaders]
 _FILE_HEADERS = LRUCache(maxsize=1024)
 
 
@@ -51,12 +51,30 @@ def _if_range_matches(value: str, etag: str, st: os.stat_result) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class _FileHeaders:
+    etag: str
+    headers: tuple[tuple[bytes, bytes], ...]
+    block: bytes  # `headers` as they stand in a response head
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
-    """A reply planned by `OpenFileResponse.answer`: `part` is None when it has no body."""
+    """A reply planned by `OpenFileResponse.answer`: `part` is None when it has no body.
+
+    `headers` open with the file version's own, which `file_block` holds as they stand in a
+    response head (written once per version, not once per range); the rest follow them.
+    """
 
     status: int
     headers: list[tuple[bytes, bytes]]
     part: ByteRange | None
+    file_block: bytes = b""
+    file_count: int = 0  # how many of `headers` `file_block` holds
+
+    @property
+    def range_headers(self) -> list[tuple[bytes, bytes]]:
+        """The headers after the file's own: the ones of this answer's range."""
+        return self.headers[self.file_count :]
 
 
 class OpenFileResponse(Response):
@@ -80,7 +98,7 @@ class OpenFileResponse(Response):
         finally:
             os.close(self.fd)
 
-    def _file_headers(self) -> tuple[str, list[tuple[bytes, bytes]]]:
+    def _file_headers(self) -> _FileHeaders:
         """The ETag and the headers of this file version (from `_FILE_HEADERS`)."""
         st = self.st
         key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, self.file_type)
@@ -94,14 +112,16 @@ class OpenFileResponse(Response):
                 (b"last-modified", formatdate(st.st_mtime, usegmt=True).encode()),
                 (b"cache-control", b"private, max-age=0"),
             )
-            built = _FILE_HEADERS[key] = (etag, headers)
-        return built[0], list(built[1])
+            block = b"".join(name + b": " + value + b"\r\n" for name, value in headers)
+            built = _FILE_HEADERS[key] = _FileHeaders(etag, headers, block)
+        return built
 
     def answer(self, scope: Scope) -> Answer:
         """The status, headers and bytes of the reply to the request in `scope`."""
         request = _request_headers(scope)
         size = self.st.st_size
-        etag, headers = self._file_headers()
+        own = self._file_headers()
+        etag, headers = own.etag, list(own.headers)
         if request.get("if-none-match", "").strip() in (etag, "*"):
             return Answer(304, headers, None)
         chosen: ByteRange | None = None
@@ -119,7 +139,8 @@ class OpenFileResponse(Response):
             headers.append((b"content-range", f"bytes {part.start}-{part.end - 1}/{size}".encode()))
         headers.append((b"content-length", str(part.length).encode()))
         no_body = scope["method"] == "HEAD" or part.length == 0
-        return Answer(status, headers, None if no_body else part)
+        part_or_none = None if no_body else part
+        return Answer(status, headers, part_or_none, own.block, len(own.headers))
 
     async def _respond(self, scope: Scope, receive: Receive, send: Send) -> None:
         answer = self.answer(scope)

@@ -12,13 +12,13 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Annotated, Any
 
-from cachetools import TTLCache
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from revenge.api.deps import CurrentUser, RuntimeDep, optional_principal
 from revenge.api.openapi import problem_responses
 from revenge.identity import Principal
+from revenge.infra.expiring import Expiring
 from revenge.streaming import service
 from revenge.streaming.files import SUBTITLE_EXTENSIONS, media_type
 from revenge.streaming.open_files import kept_open
@@ -70,11 +70,11 @@ TokenParam = Annotated[
 ]
 
 
-def recent_grants(runtime: Runtime) -> TTLCache[tuple[object, ...], tuple[Caller, StreamFile]]:
+def recent_grants(runtime: Runtime) -> Expiring[tuple[object, ...], tuple[Caller, StreamFile]]:
     """Who was just allowed which file: players send bursts of range requests for one file."""
     grants = runtime.stream_grants
     if grants is None:
-        grants = runtime.stream_grants = TTLCache(4096, GRANT_SECONDS)
+        grants = runtime.stream_grants = Expiring(4096, GRANT_SECONDS)
     return grants
 
 
@@ -101,7 +101,7 @@ async def stream_file(
 ) -> Response:
     """The original file; honours Range (one range), If-Range and If-None-Match."""
     _, found = await _caller(runtime, principal, token, file_id)
-    fd, st = await service.open_to_send(kept_open(runtime), found.path, found.roots, file_id)
+    fd, st = service.open_to_send(kept_open(runtime), found.path, found.roots, file_id)
     name = os.path.basename(found.path)
     return OpenFileResponse(fd, st, media_type(name), name)
 

@@ -55,7 +55,7 @@ async def open_file(path: str, roots: list[str], file_id: uuid.UUID) -> tuple[in
     return _opened(open_confined(path, roots), path, file_id)
 
 
-async def open_to_send(
+def open_to_send(
     files: OpenFiles, path: str, roots: list[str], file_id: uuid.UUID
 ) -> tuple[int, os.stat_result]:
     """As `open_file`, from the files kept open: for positional reads only (see OpenFiles)."""

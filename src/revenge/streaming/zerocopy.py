@@ -18,6 +18,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from revenge.infra.eager_http import Connection
+
 EXTENSION = "http.response.zerocopysend"
 # A player reads at its playback rate, so a sendfile thread mostly waits for its socket to
 # drain: the default executor (cores + 4 threads) let only that many players progress at once
@@ -43,19 +45,29 @@ def _sendfile_all(sock_fd: int, file_fd: int, offset: int, count: int) -> None:
 class Cycle:
     """The parts of uvicorn's request/response cycle that sending past it needs."""
 
-    def __init__(self, cycle: Any) -> None:
+    def __init__(self, cycle: Any, connection: Connection | None = None) -> None:
         self.cycle = cycle
         self.transport = cycle.transport
+        self.connection = connection
 
     @classmethod
-    def of(cls, send: Send) -> Cycle | None:
-        """The cycle behind uvicorn's own `send`, else None (another server, a wrapped send)."""
+    def of(cls, send: Send, connection: Connection | None = None) -> Cycle | None:
+        """The cycle behind uvicorn's own `send`, else None (another server, a wrapped send).
+        `connection`: the request's (`infra.eager_http`), when it came through that protocol."""
         cycle = getattr(send, "__self__", None)
         transport = getattr(cycle, "transport", None)
         if transport is None or not hasattr(cycle, "expected_content_length"):
             return None
+        if connection is not None:
+            return cls(cycle, connection)
         sock = transport.get_extra_info("socket")
         return cls(cycle) if sock is not None and hasattr(sock, "fileno") else None
+
+    def _socket_fd(self) -> int:
+        if self.connection is not None:
+            return self.connection.sender().fileno()
+        fd: int = self.transport.get_extra_info("socket").fileno()
+        return fd
 
     async def send_file(self, fd: int, offset: int, count: int) -> None:
         """Send `count` bytes of `fd` from `offset`, after what the transport still holds."""
@@ -63,7 +75,7 @@ class Cycle:
             if self.transport.is_closing():
                 raise OSError("The client went away.")
             await asyncio.sleep(0.0005)
-        sock_fd = self.transport.get_extra_info("socket").fileno()
+        sock_fd = self._socket_fd()
         # What fits in the socket buffer now goes without a thread hop.
         try:
             sent = os.sendfile(sock_fd, fd, offset, count)
@@ -82,19 +94,28 @@ class Cycle:
         self.cycle.chunked_encoding = False
         self.cycle.expected_content_length = length
         if self.transport.get_write_buffer_size() == 0:
-            pseudo = self.transport.get_extra_info("socket")
-            sock = socket.socket(pseudo.family, pseudo.type, pseudo.proto, pseudo.fileno())
-            try:
-                # Held back (MSG_MORE) to leave with the body's first bytes, as nginx's
-                # `tcp_nopush` does: one segment, one wake-up of the client fewer.
-                sent = sock.send(head, socket.MSG_MORE)
-            except OSError:  # full, or a socket without MSG_MORE: the transport sends it
-                sent = 0
-            finally:
-                sock.detach()
-            head = head[sent:]
+            # Held back (MSG_MORE) to leave with the body's first bytes, as nginx's
+            # `tcp_nopush` does: one segment, one wake-up of the client fewer.
+            head = head[self._send_more(head) :]
         if head:
             self.transport.write(head)
+
+    def _send_more(self, head: bytes) -> int:
+        """Send what of `head` the socket takes now, flagged MSG_MORE; the count sent."""
+        if self.connection is not None:
+            sock = self.connection.sender()
+            detach = False
+        else:  # a socket object over the transport's own descriptor, for this send only
+            pseudo = self.transport.get_extra_info("socket")
+            sock = socket.socket(pseudo.family, pseudo.type, pseudo.proto, pseudo.fileno())
+            detach = True
+        try:
+            return sock.send(head, socket.MSG_MORE)
+        except OSError:  # full, or a socket without MSG_MORE: the transport sends it
+            return 0
+        finally:
+            if detach:
+                sock.detach()
 
     @property
     def keep_alive(self) -> bool:
@@ -102,8 +123,10 @@ class Cycle:
 
     @property
     def default_headers(self) -> list[tuple[bytes, bytes]]:
-        """The headers uvicorn adds to every response (`server`, `date`)."""
-        return list(self.cycle.default_headers)
+        """The headers uvicorn adds to every response (`server`, `date`): uvicorn's own list,
+        replaced each second, not to be changed."""
+        headers: list[tuple[bytes, bytes]] = self.cycle.default_headers
+        return headers
 
 
 class ZeroCopyApp:
