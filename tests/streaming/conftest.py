@@ -14,7 +14,11 @@ import httpx
 import pytest
 import uvicorn
 
+from revenge.app import create_app
+from revenge.config import Settings
+from revenge.infra.eager_http import eager_protocol
 from revenge.runtime import Runtime
+from revenge.streaming.direct import eligible, over_uvicorn
 from revenge.testing.auth import USER, header_auth
 from revenge.testing.seed import add_file, add_library, add_users
 from revenge.testing.services import free_port
@@ -68,3 +72,13 @@ async def uvicorn_serving(app: Any, **config: Any) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+@pytest.fixture
+async def served(
+    api: httpx.AsyncClient, clean_runtime: Runtime, settings: Settings
+) -> AsyncIterator[str]:
+    """The app as `revenge serve` serves it: uvicorn, the eager protocol, direct streams."""
+    app = over_uvicorn(create_app(settings, run_worker=False, runtime=clean_runtime))
+    async with uvicorn_serving(app, http=eager_protocol(eligible)) as url:
+        yield url

@@ -5,20 +5,16 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from revenge.app import create_app
-from revenge.config import Settings
-from revenge.infra.eager_http import eager_protocol
 from revenge.runtime import Runtime
-from revenge.streaming.direct import DirectStreams, eligible, over_uvicorn
+from revenge.streaming.direct import DirectStreams
 from revenge.streaming.signing import file_scope, signer
 from revenge.testing.auth import USER
-from tests.streaming.conftest import AS_ADMIN, AS_USER, CONTENT, Media, uvicorn_serving
+from tests.streaming.conftest import AS_ADMIN, AS_USER, CONTENT, Media
 
 
 @pytest.fixture
@@ -34,15 +30,6 @@ def answered(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
     monkeypatch.setattr(DirectStreams, "_answered", recording)
     return seen
-
-
-@pytest.fixture
-async def served(
-    api: httpx.AsyncClient, clean_runtime: Runtime, settings: Settings
-) -> AsyncIterator[str]:
-    app = over_uvicorn(create_app(settings, run_worker=False, runtime=clean_runtime))
-    async with uvicorn_serving(app, http=eager_protocol(eligible)) as url:
-        yield url
 
 
 async def test_ranges_are_answered_on_the_connection_with_the_guards_headers(

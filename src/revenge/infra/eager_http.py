@@ -52,6 +52,8 @@ class Connection:
     def __init__(self, transport: asyncio.Transport) -> None:
         self._transport = transport
         self._sender: socket.socket | None = None
+        # What the application keeps with the connection from one request to the next.
+        self.memo: object = None
 
     def sender(self) -> socket.socket:
         """A socket for the connection, for the sends its transport cannot make (flags)."""

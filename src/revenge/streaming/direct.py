@@ -27,18 +27,22 @@ import os
 import time
 import uuid
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from revenge.api.middleware import NOSNIFF, request_id_of
-from revenge.infra.eager_http import CONNECTION, in_a_task
+from revenge.infra.eager_http import CONNECTION, Connection, in_a_task
 from revenge.infra.logs import request_id_var, user_id_var
 from revenge.infra.metrics import Metrics
+from revenge.streaming import passes
 from revenge.streaming.fast_routes import TEMPLATE, open_stream, recognised
 from revenge.streaming.response import Answer, OpenFileResponse
 from revenge.streaming.zerocopy import Cycle, ZeroCopyApp
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +98,12 @@ class DirectStreams:
         """Answer the request with the file and True, or leave it untouched and False."""
         started = time.perf_counter()
         scope["app"] = self.api
+        connection: Connection | None = scope.get(CONNECTION)
         try:
-            response = await open_stream(Request(scope, receive), file_id, token)
+            response = await self._decided(scope, receive, connection, file_id, token)
         except Exception:  # refused or failed: the routed path answers it whole
             return False
-        if not isinstance(response, OpenFileResponse):
+        if response is None:
             return False
         try:
             answer = response.answer(scope)
@@ -119,6 +124,27 @@ class DirectStreams:
         if metrics is not None:
             metrics.observe_http("GET", TEMPLATE, answer.status, time.perf_counter() - started)
         return True
+
+    async def _decided(
+        self,
+        scope: Scope,
+        receive: Receive,
+        connection: Connection | None,
+        file_id: uuid.UUID,
+        token: str | None,
+    ) -> OpenFileResponse | None:
+        """The file to send, by the connection's pass or else the routed path's checks."""
+        runtime: Runtime = self.api.state.runtime
+        memo = None if connection is None else connection.memo
+        found = await passes.answer(memo, scope, runtime)
+        if found is not None:
+            return found
+        response = await open_stream(Request(scope, receive), file_id, token)
+        if not isinstance(response, OpenFileResponse):
+            return None
+        if connection is not None:
+            connection.memo = passes.issue(scope, runtime, token, file_id, response)
+        return response
 
 
 def eligible(scope: Scope) -> bool:

@@ -78,10 +78,17 @@ def recent_grants(runtime: Runtime) -> Expiring[tuple[object, ...], tuple[Caller
     return grants
 
 
+def grant_key(
+    principal: Principal | None, token: str | None, file_id: uuid.UUID
+) -> tuple[object, ...]:
+    """Where `recent_grants` keeps the caller's grant for the file."""
+    return (principal.user_id if principal else token, principal is None, file_id)
+
+
 async def _caller(
     runtime: Runtime, principal: Principal | None, token: str | None, file_id: uuid.UUID
 ) -> tuple[Caller, StreamFile]:
-    key = (principal.user_id if principal else token, principal is None, file_id)
+    key = grant_key(principal, token, file_id)
     grants = recent_grants(runtime)
     if (hit := grants.get(key)) is not None:
         return hit

@@ -1,0 +1,103 @@
+"""A connection's stream pass: the next range of the same request, decided as the last one.
+
+A player fetches a film as hundreds of range requests on one connection, each the same
+request but for its `Range`. The routed path decides each afresh: it authenticates, checks
+the route's scope, finds the grant, names the file. Once it has answered one that carried a
+signed media token and no credentials (no principal: a player's media URL) and no
+conditional headers, the connection keeps a pass: the request's path, query and headers
+(but `Range` and `X-Request-Id`), the grant the answer rested on, the file's name and type.
+
+A request that matches the pass exactly is decided as the routed path would decide it, on
+what can still change, checked each time as the routed path checks it:
+
+- the grant is still the entry `recent_grants` holds (expired, dropped or renewed: the routed
+  path runs, and gives the pass a new one);
+- maintenance mode (`refuse_in_maintenance`, asked as the routed path asks it);
+- the file, through the kept-open files, whose every hit checks that its path still leads to
+  the same version inside the library roots.
+
+What it skips cannot differ for the identical request: the authentication of a request with
+no credentials (none: the pass is only made for those), the public route's scope check, and
+the file's name and type.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from starlette.types import Scope
+
+from revenge.server_settings.guard import MaintenanceMode, refuse_in_maintenance
+from revenge.streaming.fast_routes import TEMPLATE
+from revenge.streaming.open_files import kept_open
+from revenge.streaming.response import OpenFileResponse
+from revenge.streaming.routes import grant_key, recent_grants
+from revenge.streaming.service import Caller, StreamFile
+
+if TYPE_CHECKING:
+    from revenge.runtime import Runtime
+
+# The headers a player changes from one range to the next; any other change ends the pass.
+_VARYING = frozenset({b"range", b"x-request-id"})
+_CONDITIONAL = frozenset({b"if-range", b"if-none-match"})
+
+Headers = tuple[tuple[bytes, bytes], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StreamPass:
+    path: str
+    query: bytes
+    headers: Headers  # the request's, but its range and request id
+    grant_key: tuple[object, ...]
+    grant: tuple[Caller, StreamFile]
+    media_type: str
+    name: str
+
+
+def steady_headers(scope: Scope) -> Headers:
+    return tuple(header for header in scope["headers"] if header[0] not in _VARYING)
+
+
+def issue(
+    scope: Scope, runtime: Runtime, token: str | None, file_id: uuid.UUID, answer: OpenFileResponse
+) -> StreamPass | None:
+    """A pass for the request the routed path has just answered with `answer`, if it may
+    have one: no principal (an authenticated caller's credential is checked every time) and
+    no conditional headers."""
+    if token is None or scope.get("state", {}).get("principal", False) is not None:
+        return None
+    headers = steady_headers(scope)
+    if any(name in _CONDITIONAL for name, _ in headers):
+        return None
+    key = grant_key(None, token, file_id)
+    grant = recent_grants(runtime).get(key)
+    if grant is None:
+        return None
+    path, query = scope["path"], scope["query_string"]
+    return StreamPass(path, query, headers, key, grant, answer.file_type, answer.filename)
+
+
+async def answer(memo: object, scope: Scope, runtime: Runtime) -> OpenFileResponse | None:
+    """The file for a request the pass `memo` covers, as the routed path would give it, or
+    None: the routed path decides."""
+    if not isinstance(memo, StreamPass):
+        return None
+    if scope["path"] != memo.path or scope["query_string"] != memo.query:
+        return None
+    if steady_headers(scope) != memo.headers:
+        return None
+    if recent_grants(runtime).get(memo.grant_key) is not memo.grant:
+        return None
+    try:
+        await refuse_in_maintenance(runtime, None, TEMPLATE)
+    except MaintenanceMode:
+        return None
+    found = memo.grant[1]
+    opened = kept_open(runtime).open(found.path, found.roots)
+    if opened is None:  # gone or escaped since: the routed path says which
+        return None
+    scope.setdefault("state", {})["principal"] = None  # as the routed path leaves it
+    return OpenFileResponse(opened[0], opened[1], memo.media_type, memo.name)
