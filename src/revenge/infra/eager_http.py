@@ -90,11 +90,11 @@ class _EagerProtocol(HttpToolsProtocol):
         super().handle_websocket_upgrade()
 
     def _start_asgi_task(self, cycle: Any, app: Any) -> None:
+        cycle.scope[CONNECTION] = self._connection
         if not self.eligible(cycle.scope):
             super()._start_asgi_task(cycle, app)
             return
         self._unset_keepalive_if_required()
-        cycle.scope[CONNECTION] = self._connection
         # Each request starts from the context the connection began in, never from the one a
         # previous handler left (a pipelined request starts inside that handler's answer).
         context = self._base_context.copy()

@@ -8,9 +8,11 @@ four wrapped `send`s, Starlette's response and uvicorn's header checks.
 For a `GET /api/v1/stream/{file_id}` (as `fast_routes.recognised` takes it, without a body)
 this layer runs the very checks of the routed path (`fast_routes.open_stream`: the
 authenticator, the access-key scope, the maintenance guard, the route function with its
-confinement). When they give a file and the answer has a body (200 or 206), it writes the
-head itself and sends the bytes with sendfile on uvicorn's connection (`zerocopy.Cycle`),
-and uvicorn then finishes the response as its own. What the request guard gives every
+confinement), or, for the next ranges of the same media URL on the connection, decides as
+they would with the connection's stream pass (`passes`). When that gives a file and the
+answer has a body (200 or 206), it writes the head itself, sends the bytes with sendfile on
+uvicorn's connection and ends the response as uvicorn's `send` would (`zerocopy.Cycle`):
+keep-alive, pipelining and closing stay uvicorn's. What the request guard gives every
 response is kept: the request id (the caller's, when it is clean), `X-Content-Type-Options`,
 the request metrics under the route's template, and the log context.
 
@@ -76,7 +78,7 @@ class DirectStreams:
         request_id = request_id_of(raw_id)
         ids = request_id_var.set(request_id), user_id_var.set(None)
         try:
-            if not await self._answered(scope, receive, send, cycle, request_id, file_id, token):
+            if not await self._answered(scope, receive, cycle, request_id, file_id, token):
                 # The app authenticates afresh, in its own context (its log lines name the user).
                 scope.get("state", {}).pop("principal", None)
                 await in_a_task()  # the app's dependencies need one (`eligible`)
@@ -89,7 +91,6 @@ class DirectStreams:
         self,
         scope: Scope,
         receive: Receive,
-        send: Send,
         cycle: Cycle,
         request_id: str,
         file_id: uuid.UUID,
@@ -117,7 +118,7 @@ class DirectStreams:
                 log.info("stream of %s stopped: %s", file_id, exc)
                 cycle.transport.close()
             else:
-                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                cycle.finish()
         finally:
             os.close(response.fd)
         metrics: Metrics | None = getattr(self.api.state, "metrics", None)
@@ -170,7 +171,7 @@ def _direct_request(scope: Scope) -> _Found | None:
 def _find_direct_request(scope: Scope) -> _Found | None:
     if scope["type"] != "http" or scope["method"] != "GET":
         return None
-    found = recognised(scope)
+    found = passes.target(scope) or recognised(scope)
     if found is None:
         return None
     raw_id: bytes | None = None

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from starlette.types import Scope
 
+from revenge.infra.eager_http import CONNECTION
 from revenge.server_settings.guard import MaintenanceMode, refuse_in_maintenance
 from revenge.streaming.fast_routes import TEMPLATE
 from revenge.streaming.open_files import kept_open
@@ -50,6 +51,8 @@ Headers = tuple[tuple[bytes, bytes], ...]
 class StreamPass:
     path: str
     query: bytes
+    file_id: uuid.UUID  # and the token: what `fast_routes.recognised` read from the two above
+    token: str
     headers: Headers  # the request's, but its range and request id
     grant_key: tuple[object, ...]
     grant: tuple[Caller, StreamFile]
@@ -77,7 +80,20 @@ def issue(
     if grant is None:
         return None
     path, query = scope["path"], scope["query_string"]
-    return StreamPass(path, query, headers, key, grant, answer.file_type, answer.filename)
+    return StreamPass(
+        path, query, file_id, token, headers, key, grant, answer.file_type, answer.filename
+    )
+
+
+def target(scope: Scope) -> tuple[uuid.UUID, str] | None:
+    """The file id and token of a request for its connection's pass's URL, as the pass read
+    them from the same path and query (`fast_routes.recognised` would parse them again)."""
+    memo = getattr(scope.get(CONNECTION), "memo", None)
+    if not isinstance(memo, StreamPass):
+        return None
+    if scope["path"] != memo.path or scope["query_string"] != memo.query:
+        return None
+    return memo.file_id, memo.token
 
 
 async def answer(memo: object, scope: Scope, runtime: Runtime) -> OpenFileResponse | None:

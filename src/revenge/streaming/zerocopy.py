@@ -117,6 +117,18 @@ class Cycle:
             if detach:
                 sock.detach()
 
+    def finish(self) -> None:
+        """End the response begun with `start` and sent with `send_file`, as uvicorn's `send`
+        of a last, empty body would: the cycle complete, the connection kept or closed."""
+        cycle = self.cycle
+        if cycle.disconnected:
+            return
+        cycle.response_complete = True
+        cycle.message_event.set()
+        if not cycle.keep_alive:
+            self.transport.close()
+        cycle.on_response()
+
     @property
     def keep_alive(self) -> bool:
         return bool(self.cycle.keep_alive)
