@@ -133,3 +133,21 @@ def _one_by_one(port: int, paths: list[str]) -> list[str]:
 async def test_only_eligible_requests_start_eagerly_and_can_move_into_a_task(port: int) -> None:
     bodies = await asyncio.to_thread(_one_by_one, port, ["/routed", "/task", "/now"])
     assert bodies == ["/routed saw - in a task", "/task saw - in a task", "/now saw - in no task"]
+
+
+def _steady_then_idle(port: int) -> tuple[list[str], bool, bool]:
+    conn = Connection(port)
+    bodies: list[str] = []
+    for n in range(6):  # 2 s of requests, each well before the keep-alive timeout runs out
+        time.sleep(KEEP_ALIVE * 0.4 if n else 0)
+        conn.sock.sendall(_get("/now"))
+        bodies += conn.answers(1)
+    open_while_used = not conn.closed()  # half a second idle
+    time.sleep(KEEP_ALIVE * 0.8)  # idle past the timeout, counted from the last answer
+    return bodies, open_while_used, conn.closed()
+
+
+async def test_a_connection_in_use_stays_open_and_closes_once_idle(port: int) -> None:
+    bodies, open_while_used, closed_when_idle = await asyncio.to_thread(_steady_then_idle, port)
+    assert bodies == ["/now saw - in no task"] * 6
+    assert open_while_used and closed_when_idle

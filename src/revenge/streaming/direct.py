@@ -37,7 +37,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from revenge.api.middleware import NOSNIFF, request_id_of
 from revenge.infra.eager_http import CONNECTION, Connection, in_a_task
 from revenge.infra.logs import request_id_var, user_id_var
-from revenge.infra.metrics import Metrics
 from revenge.streaming import passes
 from revenge.streaming.fast_routes import TEMPLATE, open_stream, recognised
 from revenge.streaming.response import Answer, OpenFileResponse
@@ -99,9 +98,10 @@ class DirectStreams:
         """Answer the request with the file and True, or leave it untouched and False."""
         started = time.perf_counter()
         scope["app"] = self.api
+        runtime: Runtime = self.api.state.runtime
         connection: Connection | None = scope.get(CONNECTION)
         try:
-            response = await self._decided(scope, receive, connection, file_id, token)
+            response = await self._decided(scope, receive, runtime, connection, file_id, token)
         except Exception:  # refused or failed: the routed path answers it whole
             return False
         if response is None:
@@ -121,21 +121,20 @@ class DirectStreams:
                 cycle.finish()
         finally:
             os.close(response.fd)
-        metrics: Metrics | None = getattr(self.api.state, "metrics", None)
-        if metrics is not None:
-            metrics.observe_http("GET", TEMPLATE, answer.status, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        runtime.metrics.observe_http("GET", TEMPLATE, answer.status, seconds)
         return True
 
     async def _decided(
         self,
         scope: Scope,
         receive: Receive,
+        runtime: Runtime,
         connection: Connection | None,
         file_id: uuid.UUID,
         token: str | None,
     ) -> OpenFileResponse | None:
         """The file to send, by the connection's pass or else the routed path's checks."""
-        runtime: Runtime = self.api.state.runtime
         memo = None if connection is None else connection.memo
         found = await passes.answer(memo, scope, runtime)
         if found is not None:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from typing import Any
 
-from cachetools import LRUCache
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -28,9 +27,10 @@ ZEROCOPY = "http.response.zerocopysend"
 _WANTED = frozenset({b"range", b"if-range", b"if-none-match"})
 # The headers every answer for one version of one file shares, built once: a player sends
 # hundreds of range requests for the same file, and formatting the date, the ETag and the
-# list each time was a measurable part of a request.
-_FILE_HEADERS: LRUCache[tuple[int, int, int, int, str], _FileHeaders]
-_FILE_HEADERS = LRUCache(maxsize=1024)
+# list each time was a measurable part of a request. A plain dict, emptied when full (each
+# file in play then builds its entry again once): an LRU's bookkeeping cost more than the hit.
+_FILE_HEADERS: dict[tuple[int, int, int, int, str], _FileHeaders] = {}
+_MAX_FILE_HEADERS = 1024
 
 
 def etag_of(st: os.stat_result) -> str:
@@ -113,6 +113,8 @@ class OpenFileResponse(Response):
                 (b"cache-control", b"private, max-age=0"),
             )
             block = b"".join(name + b": " + value + b"\r\n" for name, value in headers)
+            if len(_FILE_HEADERS) >= _MAX_FILE_HEADERS:
+                _FILE_HEADERS.clear()
             built = _FILE_HEADERS[key] = _FileHeaders(etag, headers, block)
         return built
 
