@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import time
 from typing import Any
 
 import httpx
@@ -12,8 +13,10 @@ import pytest
 
 from revenge.runtime import Runtime
 from revenge.streaming.direct import DirectStreams
+from revenge.streaming.open_files import kept_open
 from revenge.streaming.signing import file_scope, signer
 from revenge.testing.auth import USER
+from revenge.testing.seed import add_file
 from tests.streaming.conftest import AS_ADMIN, AS_USER, CONTENT, Media
 
 
@@ -157,7 +160,8 @@ async def test_a_connections_socket_closes_with_it(
     served: str, clean_runtime: Runtime, media: Media, answered: list[bool]
 ) -> None:
     """The duplicate of a connection's socket that heads are sent on goes when it goes:
-    kept, it would hold the connection open after the server closed it."""
+    kept, it would hold the connection open after the server closed it. So do the
+    descriptors a sending thread was given."""
     token = signer(clean_runtime).issue(USER, file_scope(media.file_id))
     port = int(served.rsplit(":", 1)[1])
     target = f"/api/v1/stream/{media.file_id}?token={token}"
@@ -171,10 +175,37 @@ async def test_a_connections_socket_closes_with_it(
         assert replies[0].split(b"\r\n\r\n", 1)[1] == CONTENT[0:4] and replies[1] == b""
     for _ in range(10):  # closed by the client
         await asyncio.to_thread(_exchange, port, (request + "\r\n").encode(), 1)
+    # A file larger than the socket takes at once: the rest goes from a sending thread.
+    big = media.path.parent / "Big.mkv"
+    big.write_bytes(b"\1" * (48 * 1024 * 1024))
+    big_id = await add_file(clean_runtime, media.library_id, big)
+    big_token = signer(clean_runtime).issue(USER, file_scope(big_id))
+    for _ in range(3):
+        got = await asyncio.to_thread(_whole, port, f"/api/v1/stream/{big_id}?token={big_token}")
+        assert got == big.stat().st_size
     await asyncio.sleep(0.2)
+    await kept_open(clean_runtime).close()  # the files kept open for the next ranges
     # The test's own process: what else it runs may close descriptors meanwhile, not open any.
     assert _open_descriptors() <= before
-    assert answered == [True] * 21
+    assert answered == [True] * 24
+
+
+def _whole(port: int, target: str) -> int:
+    """GET `target` whole on a new connection, reading slowly at first; the bytes received."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+        time.sleep(0.2)  # the server fills the socket and hands the rest to a thread
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += sock.recv(65536)
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+        got, buffer = len(body), bytearray(1 << 20)
+        while got < length:
+            n = sock.recv_into(buffer)
+            assert n, "closed early"
+            got += n
+        return got
 
 
 def _open_descriptors() -> int:

@@ -83,51 +83,7 @@ class _EagerProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._connection.close()
-        if self.timeout_keep_alive_task is not None:
-            self.timeout_keep_alive_task.cancel()
-            self.timeout_keep_alive_task = None
         super().connection_lost(exc)
-
-    # The keep-alive timer. uvicorn arms one when a response ends and cancels it when the
-    # next request begins: on a connection answering range after range, a timer made and
-    # dropped per request (1.2 us, measured). Here the end of a response sets a deadline, and
-    # a timer is made only when none is pending; one that fires before the deadline (the
-    # connection was used meanwhile) waits on for it. The connection closes as uvicorn's does:
-    # once idle `timeout_keep_alive` seconds after its last response.
-    _idle_until: float | None = None
-
-    def _unset_keepalive_if_required(self) -> None:
-        self._idle_until = None  # a request begins: not idle (its timer, if any, stays)
-
-    def on_response_complete(self) -> None:
-        # uvicorn's, but for arming the keep-alive timer.
-        self.server_state.total_requests += 1
-        if self.transport.is_closing():
-            return
-        self.flow.resume_reading()
-        if self.pipeline:
-            cycle, app = self.pipeline.pop()
-            self._start_asgi_task(cycle, app)
-            return
-        self._idle_until = self.loop.time() + self.timeout_keep_alive
-        if self.timeout_keep_alive_task is None:
-            self.timeout_keep_alive_task = self.loop.call_later(
-                self.timeout_keep_alive, self._idle_timer
-            )
-
-    def _idle_timer(self) -> None:
-        self.timeout_keep_alive_task = None
-        if self._idle_until is None:
-            return  # a request is in progress: its response sets the next deadline
-        left = self._idle_until - self.loop.time()
-        if left > 0:
-            self.timeout_keep_alive_task = self.loop.call_later(left, self._idle_timer)
-        else:
-            self.timeout_keep_alive_handler()
-
-    def handle_websocket_upgrade(self) -> None:
-        self._connection.close()  # the connection goes on with another protocol
-        super().handle_websocket_upgrade()
 
     def _start_asgi_task(self, cycle: Any, app: Any) -> None:
         cycle.scope[CONNECTION] = self._connection

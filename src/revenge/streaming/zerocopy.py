@@ -42,6 +42,15 @@ def _sendfile_all(sock_fd: int, file_fd: int, offset: int, count: int) -> None:
         count -= sent
 
 
+def _sendfile_owned(sock_fd: int, file_fd: int, offset: int, count: int) -> None:
+    """`_sendfile_all`, then close both descriptors, which the caller gave to this thread."""
+    try:
+        _sendfile_all(sock_fd, file_fd, offset, count)
+    finally:
+        os.close(sock_fd)
+        os.close(file_fd)
+
+
 class Cycle:
     """The parts of uvicorn's request/response cycle that sending past it needs."""
 
@@ -82,8 +91,12 @@ class Cycle:
         except BlockingIOError:
             sent = 0
         if sent < count:
+            # The thread sends from descriptors of its own, which it closes: the caller's may
+            # be closed, and their numbers given to other files, while it still sends (a
+            # cancelled wait does not stop the thread).
+            own = os.dup(sock_fd), os.dup(fd)
             await asyncio.get_running_loop().run_in_executor(
-                _senders, _sendfile_all, sock_fd, fd, offset + sent, count - sent
+                _senders, _sendfile_owned, *own, offset + sent, count - sent
             )
         self.cycle.expected_content_length -= count
 
