@@ -2,9 +2,10 @@
 
 Every entry lives the same time, so the order entries were put in is the order they expire
 in: a plain dict, which keeps insertion order, finds the expired ones at its front. A hit is
-one dict lookup and one clock read (0.18 us measured), where `cachetools.TTLCache`, which
-keeps a linked list and a timer per cache, took 1.45 us; a stream request asks on every range
-a player fetches, with a key of UUIDs whose hashing runs in Python on every lookup of it.
+one dict lookup and one clock read: 0.23 us measured with a stream grant's key, where
+`cachetools.TTLCache`, which keeps a linked list and a timer per cache, took 1.46 us. A stream
+request asks on every range a player fetches, with a key holding a UUID, whose hashing runs
+in Python on every lookup of it.
 """
 
 from __future__ import annotations
