@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from typing import Protocol
 
@@ -56,6 +57,12 @@ class _CacheCollector(Collector):
         yield ratio
 
 
+@dataclass(slots=True)
+class _Latency:
+    counts: list[int]  # per bucket, the last one above every bound
+    total: float = 0.0
+
+
 class _HttpCollector(Collector):
     """`revenge_http_requests_total` and `revenge_http_request_seconds`, counted in plain
     integers on the event loop's thread, where every request is observed.
@@ -67,17 +74,16 @@ class _HttpCollector(Collector):
 
     def __init__(self) -> None:
         self.requests: dict[tuple[str, str, int], int] = {}
-        # Per (method, route): a count per bucket (the last one above every bound), and the sum.
-        self.latency: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
+        self.latency: dict[tuple[str, str], _Latency] = {}  # per (method, route)
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         key = (method, route, status)
         self.requests[key] = self.requests.get(key, 0) + 1
         series = self.latency.get(key[:2])
         if series is None:
-            series = self.latency[key[:2]] = ([0] * (len(_LATENCY_BUCKETS) + 1), [0.0])
-        series[0][bisect_left(_LATENCY_BUCKETS, seconds)] += 1
-        series[1][0] += seconds
+            series = self.latency[key[:2]] = _Latency([0] * (len(_LATENCY_BUCKETS) + 1))
+        series.counts[bisect_left(_LATENCY_BUCKETS, seconds)] += 1
+        series.total += seconds
 
     def collect(self) -> Iterator[Metric]:
         requests = CounterMetricFamily(
@@ -90,12 +96,12 @@ class _HttpCollector(Collector):
             "revenge_http_request_seconds", "HTTP request latency.", labels=["method", "route"]
         )
         bounds = [*(repr(b) for b in _LATENCY_BUCKETS), "+Inf"]
-        for labels, (counts, total) in list(self.latency.items()):
+        for labels, series in list(self.latency.items()):
             cumulative, running = [], 0
-            for bound, count in zip(bounds, counts, strict=True):
+            for bound, count in zip(bounds, series.counts, strict=True):
                 running += count
                 cumulative.append((bound, running))
-            latency.add_metric(list(labels), cumulative, total[0])
+            latency.add_metric(list(labels), cumulative, series.total)
         yield latency
 
 

@@ -135,8 +135,7 @@ class DirectStreams:
         token: str | None,
     ) -> OpenFileResponse | None:
         """The file to send, by the connection's pass or else the routed path's checks."""
-        memo = None if connection is None else connection.memo
-        found = await passes.answer(memo, scope, runtime)
+        found = await passes.answer(scope, runtime)
         if found is not None:
             return found
         response = await open_stream(Request(scope, receive), file_id, token)

@@ -54,7 +54,6 @@ class StreamPass:
     file_id: uuid.UUID  # and the token: what `fast_routes.recognised` read from the two above
     token: str
     headers: Headers  # the request's, but its range and request id
-    grant_key: tuple[object, ...]
     grant: tuple[Caller, StreamFile]
     media_type: str
     name: str
@@ -75,37 +74,38 @@ def issue(
     headers = steady_headers(scope)
     if any(name in _CONDITIONAL for name, _ in headers):
         return None
-    key = grant_key(None, token, file_id)
-    grant = recent_grants(runtime).get(key)
+    grant = recent_grants(runtime).get(grant_key(None, token, file_id))
     if grant is None:
         return None
-    path, query = scope["path"], scope["query_string"]
-    return StreamPass(
-        path, query, file_id, token, headers, key, grant, answer.file_type, answer.filename
-    )
+    url = scope["path"], scope["query_string"]
+    return StreamPass(*url, file_id, token, headers, grant, answer.file_type, answer.filename)
 
 
-def target(scope: Scope) -> tuple[uuid.UUID, str] | None:
-    """The file id and token of a request for its connection's pass's URL, as the pass read
-    them from the same path and query (`fast_routes.recognised` would parse them again)."""
+def _for_url(scope: Scope) -> StreamPass | None:
+    """The pass of the request's connection, if it was made for the request's path and query."""
     memo = getattr(scope.get(CONNECTION), "memo", None)
     if not isinstance(memo, StreamPass):
         return None
     if scope["path"] != memo.path or scope["query_string"] != memo.query:
         return None
-    return memo.file_id, memo.token
+    return memo
 
 
-async def answer(memo: object, scope: Scope, runtime: Runtime) -> OpenFileResponse | None:
-    """The file for a request the pass `memo` covers, as the routed path would give it, or
-    None: the routed path decides."""
-    if not isinstance(memo, StreamPass):
+def target(scope: Scope) -> tuple[uuid.UUID, str] | None:
+    """The file id and token of a request for its connection's pass's URL, as the pass read
+    them from the same path and query (`fast_routes.recognised` would parse them again)."""
+    memo = _for_url(scope)
+    return None if memo is None else (memo.file_id, memo.token)
+
+
+async def answer(scope: Scope, runtime: Runtime) -> OpenFileResponse | None:
+    """The file for a request its connection's pass covers, as the routed path would give
+    it, or None: the routed path decides."""
+    memo = _for_url(scope)
+    if memo is None or steady_headers(scope) != memo.headers:
         return None
-    if scope["path"] != memo.path or scope["query_string"] != memo.query:
-        return None
-    if steady_headers(scope) != memo.headers:
-        return None
-    if recent_grants(runtime).get(memo.grant_key) is not memo.grant:
+    key = grant_key(None, memo.token, memo.file_id)
+    if recent_grants(runtime).get(key) is not memo.grant:
         return None
     try:
         await refuse_in_maintenance(runtime, None, TEMPLATE)
