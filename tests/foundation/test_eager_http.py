@@ -6,13 +6,14 @@ import asyncio
 import contextvars
 import socket
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
 
 import pytest
 import uvicorn
 from starlette.types import Receive, Scope, Send
 
-from revenge.infra.eager_http import eager_protocol, in_a_task
+from revenge.infra.eager_http import CONNECTION, Connection, eager_protocol, in_a_task
 from revenge.testing.services import free_port
 
 KEEP_ALIVE = 1
@@ -24,9 +25,11 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
     """Answers with the context the handler saw and whether it ran in a task.
 
     `/wait` waits longer than the keep-alive timeout; `/task` needs a task (asyncio.timeout);
-    `/routed` is not eligible for an eager start."""
+    `/routed` is not eligible for an eager start; `/short` gives the connection a shortcut."""
     if scope["type"] != "http":
         return
+    if scope["path"] == "/short":
+        scope[CONNECTION].shortcut = _shortcut(scope[CONNECTION])
     before = seen.get()
     seen.set(scope["path"])
     if scope["path"] == "/wait":
@@ -42,6 +45,31 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
     headers = [(b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def _shortcut(connection: Connection) -> Callable[[bytes], Coroutine[Any, Any, bool] | None]:
+    """Answers `/s/now` at once and `/s/wait` after a while, declines `/s/no` (the app then
+    answers it), fails on `/s/boom`; recognises no other bytes."""
+
+    async def answer(path: str) -> bool:
+        if path == "/s/boom":
+            raise RuntimeError("boom")
+        if path == "/s/no":
+            return False
+        if path == "/s/wait":
+            await asyncio.sleep(0.3)
+        body = f"shortcut {path}".encode()
+        head = f"HTTP/1.1 200 OK\r\ncontent-length: {len(body)}\r\n\r\n".encode()
+        connection.transport.write(head + body)
+        return True
+
+    def shortcut(data: bytes) -> Coroutine[Any, Any, bool] | None:
+        line, _, rest = data.partition(b"\r\n")
+        if not line.startswith(b"GET /s/") or rest != b"Host: t\r\n\r\n":
+            return None
+        return answer(line.split()[1].decode())
+
+    return shortcut
 
 
 @pytest.fixture
@@ -66,7 +94,7 @@ def _get(path: str) -> bytes:
     return f"GET {path} HTTP/1.1\r\nHost: t\r\n\r\n".encode()
 
 
-class Connection:
+class Client:
     def __init__(self, port: int) -> None:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
         self.data = b""
@@ -102,7 +130,7 @@ class Connection:
 
 
 def _pipelined(port: int) -> tuple[list[str], bool, bool]:
-    conn = Connection(port)
+    conn = Client(port)
     # The first is answered before the second is read, which arms the keep-alive timer; the
     # second then outlasts that timeout, and must not be cut off by it.
     conn.sock.sendall(_get("/now") + _get("/wait") + _get("/now"))
@@ -122,7 +150,7 @@ async def test_pipelined_requests_keep_order_contexts_and_the_connection(port: i
 
 
 def _one_by_one(port: int, paths: list[str]) -> list[str]:
-    conn = Connection(port)
+    conn = Client(port)
     bodies: list[str] = []
     for path in paths:
         conn.sock.sendall(_get(path))
@@ -136,7 +164,7 @@ async def test_only_eligible_requests_start_eagerly_and_can_move_into_a_task(por
 
 
 def _steady_then_idle(port: int) -> tuple[list[str], bool, bool]:
-    conn = Connection(port)
+    conn = Client(port)
     bodies: list[str] = []
     for n in range(6):  # 2 s of requests, each well before the keep-alive timeout runs out
         time.sleep(KEEP_ALIVE * 0.4 if n else 0)
@@ -151,3 +179,58 @@ async def test_a_connection_in_use_stays_open_and_closes_once_idle(port: int) ->
     bodies, open_while_used, closed_when_idle = await asyncio.to_thread(_steady_then_idle, port)
     assert bodies == ["/now saw - in no task"] * 6
     assert open_while_used and closed_when_idle
+
+
+def _sent_one_by_one(conn: Client, paths: list[str], pause: float = 0.0) -> None:
+    for path in paths:
+        conn.sock.sendall(_get(path))
+        time.sleep(pause)
+
+
+def _shortcuts(port: int) -> tuple[list[str], list[str], bool, bool]:
+    conn = Client(port)
+    bodies: list[str] = []
+    for path in ["/short", "/s/now", "/s/no", "/now", "/s/now"]:
+        conn.sock.sendall(_get(path))
+        bodies += conn.answers(1)
+    # What arrives while a shortcut's answer waits is answered after it, in order (the
+    # connection is not read meanwhile: it comes as one piece, for the parser).
+    _sent_one_by_one(conn, ["/s/wait", "/s/now", "/now", "/s/no"], pause=0.05)
+    held = conn.answers(4)
+    open_while_used = not conn.closed()
+    time.sleep(KEEP_ALIVE * 0.8)  # idle past the timeout, counted from the last answer
+    return bodies, held, open_while_used, conn.closed()
+
+
+async def test_a_connections_shortcut_answers_requests_from_their_bytes(port: int) -> None:
+    bodies, held, open_while_used, closed_when_idle = await asyncio.to_thread(_shortcuts, port)
+    assert bodies == [
+        "/short saw - in no task",
+        "shortcut /s/now",
+        "/s/no saw - in no task",  # declined: parsed, and the app answered it
+        "/now saw - in no task",  # not recognised
+        "shortcut /s/now",
+    ]
+    assert [body.split(" saw ")[0] for body in held] == [
+        "shortcut /s/wait",
+        "/s/now",
+        "/now",
+        "/s/no",
+    ]
+    assert open_while_used and closed_when_idle  # the keep-alive timer, armed after each
+
+
+def _failing(port: int) -> tuple[bool, list[str]]:
+    conn = Client(port)
+    _sent_one_by_one(conn, ["/short"])
+    conn.answers(1)
+    _sent_one_by_one(conn, ["/s/boom"])
+    return conn.closed(), _one_by_one(port, ["/now"])
+
+
+async def test_a_failed_shortcut_ends_its_connection_only(
+    port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    closed, after = await asyncio.to_thread(_failing, port)
+    assert closed and after == ["/now saw - in no task"]
+    assert "A request's answer failed." in caplog.text

@@ -22,16 +22,24 @@ from tests.streaming.conftest import AS_ADMIN, AS_USER, CONTENT, Media
 
 @pytest.fixture
 def answered(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Whether each stream request was answered on the connection (True) or by the app."""
+    """Whether each stream request was answered on the connection (True) or by the app: once
+    parsed, or from its bytes (a declined one is then parsed, and recorded as that)."""
     seen: list[bool] = []
-    original = DirectStreams._answered
+    parsed, from_bytes = DirectStreams._answered, DirectStreams._replayed
 
     async def recording(self: DirectStreams, *args: Any) -> bool:
-        result = await original(self, *args)
+        result = await parsed(self, *args)
         seen.append(result)
         return result
 
+    async def recording_bytes(self: DirectStreams, *args: Any) -> bool:
+        result = await from_bytes(self, *args)
+        if result:
+            seen.append(result)
+        return result
+
     monkeypatch.setattr(DirectStreams, "_answered", recording)
+    monkeypatch.setattr(DirectStreams, "_replayed", recording_bytes)
     return seen
 
 
@@ -57,7 +65,8 @@ async def test_ranges_are_answered_on_the_connection_with_the_guards_headers(
     assert part.headers["x-content-type-options"] == "nosniff"
     assert part.headers["etag"] == whole.headers["etag"] and part.headers["date"]
     metrics = (await httpx.AsyncClient().get(f"{served}/metrics", headers=AS_ADMIN)).text
-    assert 'route="/api/v1/stream/{file_id}",status="206"' in metrics
+    stream_206 = 'route="/api/v1/stream/{file_id}",status="206"} '
+    assert f"{stream_206}31.0" in metrics  # the ranges answered from their bytes too
 
 
 async def test_refusals_and_conditional_answers_come_from_the_app(

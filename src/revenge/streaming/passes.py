@@ -19,10 +19,15 @@ what can still change, checked each time as the routed path checks it:
 What it skips cannot differ for the identical request: the authentication of a request with
 no credentials (none: the pass is only made for those), the public route's scope check, and
 the file's name and type.
+
+When the request's bytes are known (`request_bytes`), the pass keeps them too: the next
+range is then recognised from its bytes before uvicorn parses them (`direct`), and decided
+by the same checks (`reopened`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -33,6 +38,7 @@ from revenge.infra.eager_http import CONNECTION
 from revenge.server_settings.guard import MaintenanceMode, refuse_in_maintenance
 from revenge.streaming.fast_routes import TEMPLATE
 from revenge.streaming.open_files import kept_open
+from revenge.streaming.request_bytes import RangeRequest
 from revenge.streaming.response import OpenFileResponse
 from revenge.streaming.routes import grant_key, recent_grants
 from revenge.streaming.service import Caller, StreamFile
@@ -57,6 +63,7 @@ class StreamPass:
     grant: tuple[Caller, StreamFile]
     media_type: str
     name: str
+    request: RangeRequest | None  # its bytes, but the range, when they are known
 
 
 def steady_headers(scope: Scope) -> Headers:
@@ -64,11 +71,17 @@ def steady_headers(scope: Scope) -> Headers:
 
 
 def issue(
-    scope: Scope, runtime: Runtime, token: str | None, file_id: uuid.UUID, answer: OpenFileResponse
+    scope: Scope,
+    runtime: Runtime,
+    found: tuple[uuid.UUID, str | None],
+    answer: OpenFileResponse,
+    received: bytes | None,
 ) -> StreamPass | None:
     """A pass for the request the routed path has just answered with `answer`, if it may
     have one: no principal (an authenticated caller's credential is checked every time) and
-    no conditional headers."""
+    no conditional headers. `found`: its file id and token; `received`: bytes that may be the
+    request's own (`RangeRequest.of` checks), None where its connection is not kept alive."""
+    file_id, token = found
     if token is None or scope.get("state", {}).get("principal", False) is not None:
         return None
     headers = steady_headers(scope)
@@ -78,7 +91,16 @@ def issue(
     if grant is None:
         return None
     url = scope["path"], scope["query_string"]
-    return StreamPass(*url, file_id, token, headers, grant, answer.file_type, answer.filename)
+    request = None if received is None else RangeRequest.of(received, scope)
+    named = answer.file_type, answer.filename
+    return StreamPass(*url, file_id, token, headers, grant, *named, request)
+
+
+def with_request(memo: StreamPass, received: bytes, scope: Scope) -> StreamPass:
+    """`memo`, with the bytes of the request in `scope` if `received` are its own: a request
+    the pass has just answered, so the same request but for its range."""
+    request = RangeRequest.of(received, scope)
+    return memo if request is None else dataclasses.replace(memo, request=request)
 
 
 def _for_url(scope: Scope) -> StreamPass | None:
@@ -104,6 +126,15 @@ async def answer(scope: Scope, runtime: Runtime) -> OpenFileResponse | None:
     memo = _for_url(scope)
     if memo is None or steady_headers(scope) != memo.headers:
         return None
+    response = await reopened(memo, runtime)
+    if response is not None:
+        scope.setdefault("state", {})["principal"] = None  # as the routed path leaves it
+    return response
+
+
+async def reopened(memo: StreamPass, runtime: Runtime) -> OpenFileResponse | None:
+    """The file for the pass's request again, as the routed path would give it, or None:
+    the routed path decides."""
     key = grant_key(None, memo.token, memo.file_id)
     if recent_grants(runtime).get(key) is not memo.grant:
         return None
@@ -115,5 +146,4 @@ async def answer(scope: Scope, runtime: Runtime) -> OpenFileResponse | None:
     opened = kept_open(runtime).open(found.path, found.roots)
     if opened is None:  # gone or escaped since: the routed path says which
         return None
-    scope.setdefault("state", {})["principal"] = None  # as the routed path leaves it
     return OpenFileResponse(opened[0], opened[1], memo.media_type, memo.name)

@@ -51,26 +51,14 @@ def _sendfile_owned(sock_fd: int, file_fd: int, offset: int, count: int) -> None
         os.close(file_fd)
 
 
-class Cycle:
-    """The parts of uvicorn's request/response cycle that sending past it needs."""
+class Sending:
+    """A response written straight on a connection: a head the caller built, then the bytes
+    of a file, with sendfile. Used as it is for an answer no uvicorn cycle knows of (one a
+    connection's shortcut gives, `infra.eager_http`); `Cycle` keeps uvicorn's in step."""
 
-    def __init__(self, cycle: Any, connection: Connection | None = None) -> None:
-        self.cycle = cycle
-        self.transport = cycle.transport
+    def __init__(self, transport: Any, connection: Connection | None = None) -> None:
+        self.transport = transport
         self.connection = connection
-
-    @classmethod
-    def of(cls, send: Send, connection: Connection | None = None) -> Cycle | None:
-        """The cycle behind uvicorn's own `send`, else None (another server, a wrapped send).
-        `connection`: the request's (`infra.eager_http`), when it came through that protocol."""
-        cycle = getattr(send, "__self__", None)
-        transport = getattr(cycle, "transport", None)
-        if transport is None or not hasattr(cycle, "expected_content_length"):
-            return None
-        if connection is not None:
-            return cls(cycle, connection)
-        sock = transport.get_extra_info("socket")
-        return cls(cycle) if sock is not None and hasattr(sock, "fileno") else None
 
     def _socket_fd(self) -> int:
         if self.connection is not None:
@@ -98,14 +86,10 @@ class Cycle:
             await asyncio.get_running_loop().run_in_executor(
                 _senders, _sendfile_owned, *own, offset + sent, count - sent
             )
-        self.cycle.expected_content_length -= count
 
     def start(self, head: bytes, length: int) -> None:
         """Write a response head built by the caller, for a body of `length` bytes to come
-        through `send_file`: uvicorn's cycle then counts it as its own response."""
-        self.cycle.response_started = True
-        self.cycle.chunked_encoding = False
-        self.cycle.expected_content_length = length
+        through `send_file`."""
         if self.transport.get_write_buffer_size() == 0:
             # Held back (MSG_MORE) to leave with the body's first bytes, as nginx's
             # `tcp_nopush` does: one segment, one wake-up of the client fewer.
@@ -131,8 +115,52 @@ class Cycle:
                 sock.detach()
 
     def finish(self) -> None:
-        """End the response begun with `start` and sent with `send_file`, as uvicorn's `send`
-        of a last, empty body would: the cycle complete, the connection kept or closed."""
+        """End the response begun with `start` and sent with `send_file`."""
+
+    @property
+    def keep_alive(self) -> bool:
+        return True
+
+    @property
+    def default_headers(self) -> list[tuple[bytes, bytes]]:
+        """The headers uvicorn adds to every response (`server`, `date`), not to be changed."""
+        return [] if self.connection is None else self.connection.default_headers
+
+
+class Cycle(Sending):
+    """A response sent past uvicorn's request/response cycle, which it keeps in step."""
+
+    def __init__(self, cycle: Any, connection: Connection | None = None) -> None:
+        super().__init__(cycle.transport, connection)
+        self.cycle = cycle
+
+    @classmethod
+    def of(cls, send: Send, connection: Connection | None = None) -> Cycle | None:
+        """The cycle behind uvicorn's own `send`, else None (another server, a wrapped send).
+        `connection`: the request's (`infra.eager_http`), when it came through that protocol."""
+        cycle = getattr(send, "__self__", None)
+        transport = getattr(cycle, "transport", None)
+        if transport is None or not hasattr(cycle, "expected_content_length"):
+            return None
+        if connection is not None:
+            return cls(cycle, connection)
+        sock = transport.get_extra_info("socket")
+        return cls(cycle) if sock is not None and hasattr(sock, "fileno") else None
+
+    async def send_file(self, fd: int, offset: int, count: int) -> None:
+        await super().send_file(fd, offset, count)
+        self.cycle.expected_content_length -= count
+
+    def start(self, head: bytes, length: int) -> None:
+        """As `Sending.start`; uvicorn's cycle then counts the response as its own."""
+        self.cycle.response_started = True
+        self.cycle.chunked_encoding = False
+        self.cycle.expected_content_length = length
+        super().start(head, length)
+
+    def finish(self) -> None:
+        """End the response as uvicorn's `send` of a last, empty body would: the cycle
+        complete, the connection kept or closed."""
         cycle = self.cycle
         if cycle.disconnected:
             return
@@ -148,8 +176,7 @@ class Cycle:
 
     @property
     def default_headers(self) -> list[tuple[bytes, bytes]]:
-        """The headers uvicorn adds to every response (`server`, `date`): uvicorn's own list,
-        replaced each second, not to be changed."""
+        """uvicorn's own list, replaced each second."""
         headers: list[tuple[bytes, bytes]] = self.cycle.default_headers
         return headers
 
