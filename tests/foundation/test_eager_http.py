@@ -47,27 +47,31 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def _shortcut(connection: Connection) -> Callable[[bytes], Coroutine[Any, Any, bool] | None]:
+def _shortcut(connection: Connection) -> Callable[[bytes], bool | Coroutine[Any, Any, bool]]:
     """Answers `/s/now` at once and `/s/wait` after a while, declines `/s/no` (the app then
-    answers it), fails on `/s/boom`; recognises no other bytes."""
+    answers it), fails on `/s/boom` at once and on `/s/late-boom` after a while; recognises
+    no other bytes."""
 
-    async def answer(path: str) -> bool:
-        if path == "/s/boom":
+    def answer(path: str) -> bool:
+        if path.endswith("boom"):
             raise RuntimeError("boom")
-        if path == "/s/no":
-            return False
-        if path == "/s/wait":
-            await asyncio.sleep(0.3)
         body = f"shortcut {path}".encode()
         head = f"HTTP/1.1 200 OK\r\ncontent-length: {len(body)}\r\n\r\n".encode()
         connection.transport.write(head + body)
         return True
 
-    def shortcut(data: bytes) -> Coroutine[Any, Any, bool] | None:
+    async def later(path: str) -> bool:
+        await asyncio.sleep(0.3)
+        return answer(path)
+
+    def shortcut(data: bytes) -> bool | Coroutine[Any, Any, bool]:
         line, _, rest = data.partition(b"\r\n")
         if not line.startswith(b"GET /s/") or rest != b"Host: t\r\n\r\n":
-            return None
-        return answer(line.split()[1].decode())
+            return False
+        path = line.split()[1].decode()
+        if path == "/s/no":
+            return False
+        return later(path) if path in ("/s/wait", "/s/late-boom") else answer(path)
 
     return shortcut
 
@@ -220,17 +224,18 @@ async def test_a_connections_shortcut_answers_requests_from_their_bytes(port: in
     assert open_while_used and closed_when_idle  # the keep-alive timer, armed after each
 
 
-def _failing(port: int) -> tuple[bool, list[str]]:
+def _failing(port: int, path: str) -> tuple[bool, list[str]]:
     conn = Client(port)
     _sent_one_by_one(conn, ["/short"])
     conn.answers(1)
-    _sent_one_by_one(conn, ["/s/boom"])
+    _sent_one_by_one(conn, [path])
     return conn.closed(), _one_by_one(port, ["/now"])
 
 
+@pytest.mark.parametrize("path", ["/s/boom", "/s/late-boom"])
 async def test_a_failed_shortcut_ends_its_connection_only(
-    port: int, caplog: pytest.LogCaptureFixture
+    port: int, path: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    closed, after = await asyncio.to_thread(_failing, port)
+    closed, after = await asyncio.to_thread(_failing, port, path)
     assert closed and after == ["/now saw - in no task"]
     assert "A request's answer failed." in caplog.text

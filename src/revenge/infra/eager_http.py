@@ -33,15 +33,16 @@ import contextvars
 import socket
 import types
 from collections.abc import Callable, Coroutine, Generator
-from typing import Any
+from typing import Any, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
 Eligible = Callable[[dict[str, Any]], bool]
-# Given the bytes that arrived, the answer to the request they hold (a coroutine, True once
-# answered, False to have uvicorn parse them after all), or None: not one it recognises.
-Shortcut = Callable[[bytes], Coroutine[Any, Any, bool] | None]
+# Given the bytes that arrived: True once it has answered the request they hold, False to
+# have uvicorn parse them (not a request it recognises, or one it leaves to the app), or what
+# finishes its answer, without a task until then (True once answered, or False).
+Shortcut = Callable[[bytes], bool | Coroutine[Any, Any, bool]]
 # The scope key under which an eligible request finds its connection (`Connection`).
 CONNECTION = "revenge.connection"
 
@@ -112,9 +113,16 @@ class _EagerProtocol(HttpToolsProtocol):
             return
         shortcut = self._connection.shortcut
         if shortcut is not None and self._between_requests():
-            answering = shortcut(data)
-            if answering is not None:
-                self._unset_keepalive_if_required()
+            self._unset_keepalive_if_required()
+            try:
+                answering = shortcut(data)
+            except Exception:
+                self._shortcut_failed()
+                return
+            if answering is True:
+                self.on_response_complete()  # counted, the keep-alive timer armed, as uvicorn
+                return
+            if answering is not False:
                 self._run_shortcut(answering, data)
                 return
         self._parse(data)
@@ -137,23 +145,13 @@ class _EagerProtocol(HttpToolsProtocol):
         super().on_message_complete()
 
     def _run_shortcut(self, answering: Coroutine[Any, Any, bool], data: bytes) -> None:
-        """Run a shortcut's answer at once, as far as it goes without waiting; if it has to
-        wait, as a task, holding what arrives meanwhile."""
-        context = self._base_context.copy()
-        try:
-            waiting_on = context.run(answering.send, None)
-        except StopIteration as done:
-            self._shortcut_ended(bool(done.value), data)
-            return
-        except Exception:
-            self._shortcut_failed()
-            return
+        """Finish a shortcut's answer in a task, holding what arrives meanwhile."""
         self._held = []
         self.flow.pause_reading()
-        task = self.loop.create_task(_resume(answering, waiting_on), context=context)
+        task = self.loop.create_task(answering, context=self._base_context.copy())
         task.add_done_callback(self.tasks.discard)
         task.add_done_callback(lambda done: self._shortcut_resumed(done, data))
-        self.tasks.add(task)
+        self.tasks.add(cast("asyncio.Task[None]", task))  # what uvicorn waits for on shutdown
 
     def _shortcut_resumed(self, task: asyncio.Task[bool], data: bytes) -> None:
         held, self._held = self._held or [], None

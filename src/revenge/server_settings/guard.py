@@ -13,6 +13,7 @@ from fastapi import Request
 from revenge.api.deps import app_runtime, optional_principal, route_template
 from revenge.errors import ServiceUnavailable
 from revenge.identity import Principal
+from revenge.server_settings.service import UNKNOWN
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
@@ -50,6 +51,15 @@ async def refuse_in_maintenance(
         return
     if await runtime.server_settings.get("maintenance.mode"):
         raise MaintenanceMode()
+
+
+def refused_in_maintenance_now(runtime: Runtime, template: str) -> bool | None:
+    """`refuse_in_maintenance` for a caller without a principal, answered without waiting:
+    whether it would refuse, or None where it would have to wait to know."""
+    if template in EXEMPT_ROUTES or template.startswith(EXEMPT_PREFIXES):
+        return False
+    mode = runtime.server_settings.get_now("maintenance.mode")
+    return None if mode is UNKNOWN else bool(mode)
 
 
 async def maintenance_guard(request: Request) -> None:

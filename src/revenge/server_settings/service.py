@@ -31,6 +31,8 @@ from revenge.server_settings.registry import REGISTRY, InvalidSetting, SettingDe
 log = logging.getLogger(__name__)
 
 _MAX_AGE_SECONDS = 30.0
+# What `get_now` gives for a value it cannot give without waiting.
+UNKNOWN: Any = object()
 
 
 class UnknownSetting(KeyError):
@@ -157,10 +159,17 @@ class ServerSettingsService:
 
     async def get(self, key: str) -> Any:
         """The effective value of `key`."""
+        found = self.get_now(key)
+        return (await self.resolve(key)).value if found is UNKNOWN else found
+
+    def get_now(self, key: str) -> Any:
+        """The effective value of a scalar `key` if it is known without waiting (resolved,
+        and the stored values fresh), else `UNKNOWN`: some settings are read on every
+        request, and some readers cannot wait."""
         found = self._resolved.get(key)
         if found is not None and self._stored is self._resolved_from and self._fresh():
-            return found.value  # no waiting: some settings are read on every request
-        return (await self.resolve(key)).value
+            return found.value
+        return UNKNOWN
 
     def _fresh(self) -> bool:
         return time.monotonic() - self._loaded_at < _MAX_AGE_SECONDS

@@ -42,6 +42,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from revenge.api.middleware import NOSNIFF, request_id_of
 from revenge.infra.eager_http import CONNECTION, Connection, Shortcut, in_a_task
 from revenge.infra.logs import request_id_var, user_id_var
+from revenge.server_settings.guard import refused_in_maintenance_now
 from revenge.streaming import passes
 from revenge.streaming.fast_routes import TEMPLATE, open_stream, recognised
 from revenge.streaming.response import Answer, OpenFileResponse
@@ -113,7 +114,8 @@ class DirectStreams:
             return False
         if response is None:
             return False
-        return await _sent(response, scope, cycle, request_id, runtime, started)
+        answering = _sent(response, scope, cycle, request_id, runtime, started)
+        return answering if isinstance(answering, bool) else await answering
 
     async def _decided(
         self,
@@ -125,7 +127,7 @@ class DirectStreams:
     ) -> OpenFileResponse | None:
         """The file to send, by the connection's pass or else the routed path's checks."""
         connection: Connection | None = scope.get(CONNECTION)
-        again = await passes.answer(scope, runtime)
+        again = passes.answer(scope, runtime)
         if again is not None:
             memo = connection.memo if connection else None
             if isinstance(memo, passes.StreamPass) and memo.request is None and received:
@@ -151,54 +153,104 @@ class DirectStreams:
         if request is None:
             return None
 
-        def shortcut(data: bytes) -> Coroutine[Any, Any, bool] | None:
+        def shortcut(data: bytes) -> Answering:
             asked = request.range_of(data)
-            return None if asked is None else self._replayed(memo, asked, sending)
+            return False if asked is None else self._replayed(memo, asked, sending)
 
         return shortcut
 
-    async def _replayed(self, memo: passes.StreamPass, asked: bytes, sending: Sending) -> bool:
-        """Answer the next range of the pass's request, as `passes.answer` would, and True;
-        or False, and uvicorn parses the request for the routed path."""
-        started = time.perf_counter()
+    def _replayed(self, memo: passes.StreamPass, asked: bytes, sending: Sending) -> Answering:
+        """Answer the next range of the pass's request, as `passes.answer` would (True, or
+        what finishes the answer); or False, and uvicorn parses the request for the routed
+        path. Nothing here waits but for settings loaded again (changed, or old): a request
+        costs no coroutine until its answer must."""
         runtime: Runtime = self.api.state.runtime
-        response = await passes.reopened(memo, runtime)
+        if refused_in_maintenance_now(runtime, TEMPLATE) is None:
+            return self._replayed_once_known(runtime, memo, asked, sending)
+        return self._replayed_now(runtime, memo, asked, sending)
+
+    async def _replayed_once_known(
+        self, runtime: Runtime, memo: passes.StreamPass, asked: bytes, sending: Sending
+    ) -> bool:
+        await runtime.server_settings.get("maintenance.mode")
+        answering = self._replayed_now(runtime, memo, asked, sending)
+        return answering if isinstance(answering, bool) else await answering
+
+    def _replayed_now(
+        self, runtime: Runtime, memo: passes.StreamPass, asked: bytes, sending: Sending
+    ) -> Answering:
+        started = time.perf_counter()
+        response = passes.reopened(memo, runtime)
         if response is None:
             return False
         request = {"method": "GET", "headers": [(b"range", asked)]}
-        return await _sent(response, request, sending, request_id_of(None), runtime, started)
+        return _sent(response, request, sending, request_id_of(None), runtime, started)
 
 
-async def _sent(
+# A request's answer: True once sent, False where the routed path is to give it, or what
+# finishes sending it (True once done).
+Answering = bool | Coroutine[Any, Any, bool]
+
+
+def _sent(
     response: OpenFileResponse,
     request: Scope,
     sending: Sending,
     request_id: str,
     runtime: Runtime,
     started: float,
-) -> bool:
-    """Send the file's answer to `request` and True; False, with nothing sent, for an answer
-    without a body (the routed path gives those)."""
-    try:
-        answer = response.answer(request)
-        if answer.part is None:
-            return False
-        sending.start(_head(answer, request_id, sending), answer.part.length)
-        try:
-            await sending.send_file(response.fd, answer.part.start, answer.part.length)
-        except OSError as exc:
-            # The client went away or the file shrank: the response cannot be finished.
-            ids = request_id_var.set(request_id)
-            log.info("stream of %s stopped: %s", response.filename, exc)
-            request_id_var.reset(ids)
-            sending.transport.close()
-        else:
-            sending.finish()
-    finally:
+) -> Answering:
+    """Send the file's answer to `request` (see `Answering`): False, with nothing sent, for
+    an answer without a body (the routed path gives those). Owns `response.fd`."""
+    answer = response.answer(request)
+    part = answer.part
+    if part is None:
         os.close(response.fd)
+        return False
+    sending.start(_head(answer, request_id, sending), part.length)
+    try:
+        rest = sending.send_now(response.fd, part.start, part.length)
+    except OSError as exc:
+        _stopped(response, sending, request_id, exc)
+        rest = None
+    if rest is not None:
+        return _sending(rest, response, answer, sending, (request_id, runtime, started))
+    _done(response, answer, sending, runtime, started)
+    return True
+
+
+async def _sending(
+    rest: Coroutine[Any, Any, None],
+    response: OpenFileResponse,
+    answer: Answer,
+    sending: Sending,
+    of: tuple[str, Runtime, float],
+) -> bool:
+    """Send the rest of an answer `_sent` began; `of`: its request id, runtime and start."""
+    try:
+        await rest
+    except OSError as exc:
+        _stopped(response, sending, of[0], exc)
+    _done(response, answer, sending, *of[1:])
+    return True
+
+
+def _stopped(response: OpenFileResponse, sending: Sending, request_id: str, exc: OSError) -> None:
+    """The client went away or the file shrank: the response cannot be finished."""
+    ids = request_id_var.set(request_id)
+    log.info("stream of %s stopped: %s", response.filename, exc)
+    request_id_var.reset(ids)
+    sending.transport.close()
+
+
+def _done(
+    response: OpenFileResponse, answer: Answer, sending: Sending, runtime: Runtime, started: float
+) -> None:
+    os.close(response.fd)
+    if not sending.transport.is_closing():
+        sending.finish()
     seconds = time.perf_counter() - started
     runtime.metrics.observe_http("GET", TEMPLATE, answer.status, seconds)
-    return True
 
 
 def eligible(scope: Scope) -> bool:

@@ -12,7 +12,8 @@ what can still change, checked each time as the routed path checks it:
 
 - the grant is still the entry `recent_grants` holds (expired, dropped or renewed: the routed
   path runs, and gives the pass a new one);
-- maintenance mode (`refuse_in_maintenance`, asked as the routed path asks it);
+- maintenance mode (`refused_in_maintenance_now`, the routed path's question; when the
+  answer is not known without waiting, the routed path asks it);
 - the file, through the kept-open files, whose every hit checks that its path still leads to
   the same version inside the library roots.
 
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING
 from starlette.types import Scope
 
 from revenge.infra.eager_http import CONNECTION
-from revenge.server_settings.guard import MaintenanceMode, refuse_in_maintenance
+from revenge.server_settings.guard import refused_in_maintenance_now
 from revenge.streaming.fast_routes import TEMPLATE
 from revenge.streaming.open_files import kept_open
 from revenge.streaming.request_bytes import RangeRequest
@@ -120,27 +121,25 @@ def target(scope: Scope) -> tuple[uuid.UUID, str] | None:
     return None if memo is None else (memo.file_id, memo.token)
 
 
-async def answer(scope: Scope, runtime: Runtime) -> OpenFileResponse | None:
+def answer(scope: Scope, runtime: Runtime) -> OpenFileResponse | None:
     """The file for a request its connection's pass covers, as the routed path would give
     it, or None: the routed path decides."""
     memo = _for_url(scope)
     if memo is None or steady_headers(scope) != memo.headers:
         return None
-    response = await reopened(memo, runtime)
+    response = reopened(memo, runtime)
     if response is not None:
         scope.setdefault("state", {})["principal"] = None  # as the routed path leaves it
     return response
 
 
-async def reopened(memo: StreamPass, runtime: Runtime) -> OpenFileResponse | None:
+def reopened(memo: StreamPass, runtime: Runtime) -> OpenFileResponse | None:
     """The file for the pass's request again, as the routed path would give it, or None:
-    the routed path decides."""
+    the routed path decides (also when maintenance mode is not known without waiting)."""
     key = grant_key(None, memo.token, memo.file_id)
     if recent_grants(runtime).get(key) is not memo.grant:
         return None
-    try:
-        await refuse_in_maintenance(runtime, None, TEMPLATE)
-    except MaintenanceMode:
+    if refused_in_maintenance_now(runtime, TEMPLATE) is not False:
         return None
     found = memo.grant[1]
     opened = kept_open(runtime).open(found.path, found.roots)

@@ -13,6 +13,7 @@ import asyncio
 import os
 import select
 import socket
+from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -68,10 +69,15 @@ class Sending:
 
     async def send_file(self, fd: int, offset: int, count: int) -> None:
         """Send `count` bytes of `fd` from `offset`, after what the transport still holds."""
-        while self.transport.get_write_buffer_size() > 0:
-            if self.transport.is_closing():
-                raise OSError("The client went away.")
-            await asyncio.sleep(0.0005)
+        rest = self.send_now(fd, offset, count)
+        if rest is not None:
+            await rest
+
+    def send_now(self, fd: int, offset: int, count: int) -> Coroutine[Any, Any, None] | None:
+        """`send_file`, as far as it goes without waiting: None when all is sent, else what
+        sends the rest (`fd` must stay open until it is done)."""
+        if self.transport.get_write_buffer_size() > 0:
+            return self._send_after_buffer(fd, offset, count)
         sock_fd = self._socket_fd()
         # What fits in the socket buffer now goes without a thread hop.
         try:
@@ -79,13 +85,29 @@ class Sending:
         except BlockingIOError:
             sent = 0
         if sent < count:
-            # The thread sends from descriptors of its own, which it closes: the caller's may
-            # be closed, and their numbers given to other files, while it still sends (a
-            # cancelled wait does not stop the thread).
-            own = os.dup(sock_fd), os.dup(fd)
-            await asyncio.get_running_loop().run_in_executor(
-                _senders, _sendfile_owned, *own, offset + sent, count - sent
-            )
+            return self._send_rest(sock_fd, fd, offset + sent, count - sent, count)
+        self._count(count)
+        return None
+
+    async def _send_after_buffer(self, fd: int, offset: int, count: int) -> None:
+        while self.transport.get_write_buffer_size() > 0:
+            if self.transport.is_closing():
+                raise OSError("The client went away.")
+            await asyncio.sleep(0.0005)
+        await self.send_file(fd, offset, count)
+
+    async def _send_rest(self, sock_fd: int, fd: int, offset: int, count: int, total: int) -> None:
+        # The thread sends from descriptors of its own, which it closes: the caller's may be
+        # closed, and their numbers given to other files, while it still sends (a cancelled
+        # wait does not stop the thread).
+        own = os.dup(sock_fd), os.dup(fd)
+        await asyncio.get_running_loop().run_in_executor(
+            _senders, _sendfile_owned, *own, offset, count
+        )
+        self._count(total)
+
+    def _count(self, sent: int) -> None:
+        """Note `sent` bytes of the body as sent."""
 
     def start(self, head: bytes, length: int) -> None:
         """Write a response head built by the caller, for a body of `length` bytes to come
@@ -147,9 +169,8 @@ class Cycle(Sending):
         sock = transport.get_extra_info("socket")
         return cls(cycle) if sock is not None and hasattr(sock, "fileno") else None
 
-    async def send_file(self, fd: int, offset: int, count: int) -> None:
-        await super().send_file(fd, offset, count)
-        self.cycle.expected_content_length -= count
+    def _count(self, sent: int) -> None:
+        self.cycle.expected_content_length -= sent
 
     def start(self, head: bytes, length: int) -> None:
         """As `Sending.start`; uvicorn's cycle then counts the response as its own."""
