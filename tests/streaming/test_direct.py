@@ -14,6 +14,7 @@ import pytest
 from revenge.runtime import Runtime
 from revenge.streaming.direct import DirectStreams
 from revenge.streaming.open_files import kept_open
+from revenge.streaming.replays import Replay
 from revenge.streaming.signing import file_scope, signer
 from revenge.testing.auth import USER
 from revenge.testing.seed import add_file
@@ -25,21 +26,21 @@ def answered(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Whether each stream request was answered on the connection (True) or by the app: once
     parsed, or from its bytes (a declined one is then parsed, and recorded as that)."""
     seen: list[bool] = []
-    parsed, from_bytes = DirectStreams._answered, DirectStreams._replayed
+    parsed, from_bytes = DirectStreams._answered, Replay.__call__
 
     async def recording(self: DirectStreams, *args: Any) -> bool:
         result = await parsed(self, *args)
         seen.append(result)
         return result
 
-    def recording_bytes(self: DirectStreams, *args: Any) -> object:
-        answering = from_bytes(self, *args)
+    def recording_bytes(self: Replay, data: bytes) -> object:
+        answering = from_bytes(self, data)
         if answering is not False:  # answered, or answering
             seen.append(True)
         return answering
 
     monkeypatch.setattr(DirectStreams, "_answered", recording)
-    monkeypatch.setattr(DirectStreams, "_replayed", recording_bytes)
+    monkeypatch.setattr(Replay, "__call__", recording_bytes)
     return seen
 
 

@@ -28,34 +28,27 @@ and its log line), a conditional or unsatisfiable request (304, 416), and any se
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 import uuid
-from collections.abc import Coroutine
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from revenge.api.middleware import NOSNIFF, request_id_of
+from revenge.api.middleware import request_id_of
 from revenge.infra.eager_http import CONNECTION, Connection, Shortcut, in_a_task
 from revenge.infra.logs import request_id_var, user_id_var
-from revenge.server_settings.guard import refused_in_maintenance_now
 from revenge.streaming import passes
-from revenge.streaming.fast_routes import TEMPLATE, open_stream, recognised
-from revenge.streaming.response import Answer, OpenFileResponse
+from revenge.streaming.answering import Answering, head_of, send
+from revenge.streaming.fast_routes import open_stream, recognised
+from revenge.streaming.replays import Replay
+from revenge.streaming.response import OpenFileResponse
 from revenge.streaming.zerocopy import Cycle, Sending, ZeroCopyApp
 
 if TYPE_CHECKING:
     from revenge.runtime import Runtime
 
-log = logging.getLogger(__name__)
-
-_STATUS_LINES = {
-    status: f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n".encode() for status in (200, 206)
-}
 _BODY_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
 
 
@@ -149,108 +142,32 @@ class DirectStreams:
 
     def _shortcut(self, connection: Connection, memo: passes.StreamPass) -> Shortcut | None:
         """The connection's way to the next ranges of the pass's request, from their bytes."""
-        request, sending = memo.request, Sending(connection.transport, connection)
-        if request is None:
+        if memo.request is None:
             return None
-
-        def shortcut(data: bytes) -> Answering:
-            asked = request.range_of(data)
-            return False if asked is None else self._replayed(memo, asked, sending)
-
-        return shortcut
-
-    def _replayed(self, memo: passes.StreamPass, asked: bytes, sending: Sending) -> Answering:
-        """Answer the next range of the pass's request, as `passes.answer` would (True, or
-        what finishes the answer); or False, and uvicorn parses the request for the routed
-        path. Nothing here waits but for settings loaded again (changed, or old): a request
-        costs no coroutine until its answer must."""
-        runtime: Runtime = self.api.state.runtime
-        if refused_in_maintenance_now(runtime, TEMPLATE) is None:
-            return self._replayed_once_known(runtime, memo, asked, sending)
-        return self._replayed_now(runtime, memo, asked, sending)
-
-    async def _replayed_once_known(
-        self, runtime: Runtime, memo: passes.StreamPass, asked: bytes, sending: Sending
-    ) -> bool:
-        await runtime.server_settings.get("maintenance.mode")
-        answering = self._replayed_now(runtime, memo, asked, sending)
-        return answering if isinstance(answering, bool) else await answering
-
-    def _replayed_now(
-        self, runtime: Runtime, memo: passes.StreamPass, asked: bytes, sending: Sending
-    ) -> Answering:
-        started = time.perf_counter()
-        response = passes.reopened(memo, runtime)
-        if response is None:
-            return False
-        request = {"method": "GET", "headers": [(b"range", asked)]}
-        return _sent(response, request, sending, request_id_of(None), runtime, started)
-
-
-# A request's answer: True once sent, False where the routed path is to give it, or what
-# finishes sending it (True once done).
-Answering = bool | Coroutine[Any, Any, bool]
+        sending = Sending(connection.transport, connection)
+        return Replay(memo, memo.request, self.api.state.runtime, sending)
 
 
 def _sent(
     response: OpenFileResponse,
-    request: Scope,
+    scope: Scope,
     sending: Sending,
     request_id: str,
     runtime: Runtime,
     started: float,
 ) -> Answering:
-    """Send the file's answer to `request` (see `Answering`): False, with nothing sent, for
-    an answer without a body (the routed path gives those). Owns `response.fd`."""
-    answer = response.answer(request)
-    part = answer.part
-    if part is None:
+    """Send the file's answer to the request (see `Answering`): False, with nothing sent,
+    for an answer without a body (the routed path gives those)."""
+    try:
+        answer = response.answer(scope)
+        part = answer.part
+        if part is None:
+            return False
+        head = head_of(answer, request_id, sending)
+        record = (runtime.metrics, answer.status, started, request_id, response.filename)
+        return send(sending, head, response.fd, part.start, part.length, record)
+    finally:
         os.close(response.fd)
-        return False
-    sending.start(_head(answer, request_id, sending), part.length)
-    try:
-        rest = sending.send_now(response.fd, part.start, part.length)
-    except OSError as exc:
-        _stopped(response, sending, request_id, exc)
-        rest = None
-    if rest is not None:
-        return _sending(rest, response, answer, sending, (request_id, runtime, started))
-    _done(response, answer, sending, runtime, started)
-    return True
-
-
-async def _sending(
-    rest: Coroutine[Any, Any, None],
-    response: OpenFileResponse,
-    answer: Answer,
-    sending: Sending,
-    of: tuple[str, Runtime, float],
-) -> bool:
-    """Send the rest of an answer `_sent` began; `of`: its request id, runtime and start."""
-    try:
-        await rest
-    except OSError as exc:
-        _stopped(response, sending, of[0], exc)
-    _done(response, answer, sending, *of[1:])
-    return True
-
-
-def _stopped(response: OpenFileResponse, sending: Sending, request_id: str, exc: OSError) -> None:
-    """The client went away or the file shrank: the response cannot be finished."""
-    ids = request_id_var.set(request_id)
-    log.info("stream of %s stopped: %s", response.filename, exc)
-    request_id_var.reset(ids)
-    sending.transport.close()
-
-
-def _done(
-    response: OpenFileResponse, answer: Answer, sending: Sending, runtime: Runtime, started: float
-) -> None:
-    os.close(response.fd)
-    if not sending.transport.is_closing():
-        sending.finish()
-    seconds = time.perf_counter() - started
-    runtime.metrics.observe_http("GET", TEMPLATE, answer.status, seconds)
 
 
 def eligible(scope: Scope) -> bool:
@@ -286,31 +203,6 @@ def _find_direct_request(scope: Scope) -> _Found | None:
         if name == b"x-request-id" and raw_id is None:
             raw_id = value
     return (*found, raw_id)
-
-
-def _head(answer: Answer, request_id: str, cycle: Sending) -> bytes:
-    """The response head, as uvicorn would write it, with the request guard's headers."""
-    parts = [_STATUS_LINES[answer.status], _block(cycle.default_headers), answer.file_block]
-    for name, value in answer.range_headers:
-        parts += (name, b": ", value, b"\r\n")
-    parts += (b"x-request-id: ", request_id.encode("latin-1"), b"\r\n")
-    parts += (NOSNIFF[0], b": ", NOSNIFF[1], b"\r\n")
-    if not cycle.keep_alive:
-        parts.append(b"connection: close\r\n")
-    parts.append(b"\r\n")
-    return b"".join(parts)
-
-
-# uvicorn's headers for every response (`date`, `server`) as they stand in a head, and the
-# list they were written from: uvicorn makes a new one each second.
-_defaults: tuple[object, bytes] = (None, b"")
-
-
-def _block(headers: list[tuple[bytes, bytes]]) -> bytes:
-    global _defaults
-    if _defaults[0] is not headers:
-        _defaults = (headers, b"".join(name + b": " + value + b"\r\n" for name, value in headers))
-    return _defaults[1]
 
 
 def over_uvicorn(api: ASGIApp) -> DirectStreams:

@@ -45,7 +45,9 @@ def _version(st: os.stat_result) -> tuple[int, ...]:
 
 
 @dataclass(slots=True)
-class _Kept:
+class Kept:
+    """A kept descriptor: one object for as long as its path leads to the same version."""
+
     fd: int
     st: os.stat_result
     version: tuple[int, ...]  # `_version(st)`, compared with the path's on every hit
@@ -66,7 +68,7 @@ class OpenFiles:
     def __init__(self, idle_seconds: float = IDLE_SECONDS, max_open: int = MAX_OPEN) -> None:
         self.idle_seconds = idle_seconds
         self.max_open = max_open
-        self._kept: OrderedDict[_Key, _Kept] = OrderedDict()  # least recently used first
+        self._kept: OrderedDict[_Key, Kept] = OrderedDict()  # least recently used first
         self._sweep: asyncio.TimerHandle | None = None
 
     def __len__(self) -> int:
@@ -75,20 +77,33 @@ class OpenFiles:
     def open(self, path: str, roots: list[str]) -> tuple[int, os.stat_result] | None:
         """As `open_confined`: a descriptor the caller owns and closes, and its status."""
         key = (path, tuple(roots))
-        kept = self._kept.get(key)
+        kept = self._kept_hit(key)
         if kept is not None:
-            if _same_file(path, kept.version):
-                kept.idle_until = time.monotonic() + self.idle_seconds
-                self._kept.move_to_end(key)
-                try:
-                    return os.dup(kept.fd), kept.st
-                except OSError:  # out of descriptors: refused, as a fresh open would be
-                    return None
-            self._drop(key)
+            try:
+                return os.dup(kept.fd), kept.st
+            except OSError:  # out of descriptors: refused, as a fresh open would be
+                return None
         opened = open_confined(path, roots)
         if opened is not None:
             self._keep(key, opened)
         return opened
+
+    def borrow(self, path: str, roots: tuple[str, ...]) -> Kept | None:
+        """The kept descriptor of `path`, checked as `open` checks it, if one is kept: for
+        use until the event loop next turns (it is not the caller's, and it is closed
+        only by the loop's callbacks), which spares a duplicate and its closing."""
+        return self._kept_hit((path, roots))
+
+    def _kept_hit(self, key: _Key) -> Kept | None:
+        kept = self._kept.get(key)
+        if kept is None:
+            return None
+        if not _same_file(key[0], kept.version):
+            self._drop(key)
+            return None
+        kept.idle_until = time.monotonic() + self.idle_seconds
+        self._kept.move_to_end(key)
+        return kept
 
     def _keep(self, key: _Key, opened: tuple[int, os.stat_result]) -> None:
         try:
@@ -96,7 +111,7 @@ class OpenFiles:
         except OSError:  # out of descriptors: this request is served, nothing is kept
             return
         st = opened[1]
-        self._kept[key] = _Kept(fd, st, _version(st), time.monotonic() + self.idle_seconds)
+        self._kept[key] = Kept(fd, st, _version(st), time.monotonic() + self.idle_seconds)
         while len(self._kept) > self.max_open:
             self._drop(next(iter(self._kept)))
         self._schedule_sweep()

@@ -66,6 +66,11 @@ class StreamPass:
     name: str
     request: RangeRequest | None  # its bytes, but the range, when they are known
 
+    @property
+    def key(self) -> tuple[object, ...]:
+        """Where `recent_grants` keeps the pass's grant."""
+        return grant_key(None, self.token, self.file_id)
+
 
 def steady_headers(scope: Scope) -> Headers:
     return tuple(header for header in scope["headers"] if header[0] not in _VARYING)
@@ -133,13 +138,20 @@ def answer(scope: Scope, runtime: Runtime) -> OpenFileResponse | None:
     return response
 
 
+def still_granted(memo: StreamPass, runtime: Runtime) -> bool | None:
+    """Whether the pass's request would still get through as the routed path last let it:
+    its grant the same entry, maintenance mode off. None where maintenance mode is not known
+    without waiting (the settings loaded again: changed, or old)."""
+    if recent_grants(runtime).get(memo.key) is not memo.grant:
+        return False
+    refused = refused_in_maintenance_now(runtime, TEMPLATE)
+    return None if refused is None else not refused
+
+
 def reopened(memo: StreamPass, runtime: Runtime) -> OpenFileResponse | None:
     """The file for the pass's request again, as the routed path would give it, or None:
     the routed path decides (also when maintenance mode is not known without waiting)."""
-    key = grant_key(None, memo.token, memo.file_id)
-    if recent_grants(runtime).get(key) is not memo.grant:
-        return None
-    if refused_in_maintenance_now(runtime, TEMPLATE) is not False:
+    if not still_granted(memo, runtime):
         return None
     found = memo.grant[1]
     opened = kept_open(runtime).open(found.path, found.roots)

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from starlette.types import Scope
 
-_RANGE = re.compile(rb"bytes=[0-9]{1,18}-[0-9]{0,18}")
+_RANGE = re.compile(rb"bytes=([0-9]{1,18})-([0-9]{0,18})")
+# A range as `range_of` finds it: its first byte, and its last (None: to the end).
+Asked = tuple[int, int | None]
 _END = b"\r\n\r\n"
 _SPACE = b" \t"
 
@@ -52,12 +54,15 @@ class RangeRequest:
         end = start + len(headers[found[0]][1])
         return cls(data[:start], data[end:])
 
-    def range_of(self, data: bytes) -> bytes | None:
+    def range_of(self, data: bytes) -> Asked | None:
         """The range `data` asks for, if it is this request with another range; else None."""
         if not (data.startswith(self.before) and data.endswith(self.after)):
             return None
-        value = data[len(self.before) : len(data) - len(self.after)]
-        return value if _RANGE.fullmatch(value) else None
+        found = _RANGE.fullmatch(data, len(self.before), len(data) - len(self.after))
+        if found is None:
+            return None
+        last = found[2]
+        return int(found[1]), int(last) if last else None
 
 
 def _target(scope: Scope) -> bytes:

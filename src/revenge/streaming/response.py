@@ -29,7 +29,7 @@ _WANTED = frozenset({b"range", b"if-range", b"if-none-match"})
 # hundreds of range requests for the same file, and formatting the date, the ETag and the
 # list each time was a measurable part of a request. A plain dict, emptied when full (each
 # file in play then builds its entry again once): an LRU's bookkeeping cost more than the hit.
-_FILE_HEADERS: dict[tuple[int, int, int, int, str], _FileHeaders] = {}
+_FILE_HEADERS: dict[tuple[int, int, int, int, str], FileHeaders] = {}
 _MAX_FILE_HEADERS = 1024
 
 
@@ -51,10 +51,30 @@ def _if_range_matches(value: str, etag: str, st: os.stat_result) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class _FileHeaders:
+class FileHeaders:
     etag: str
     headers: tuple[tuple[bytes, bytes], ...]
     block: bytes  # `headers` as they stand in a response head
+
+
+def file_headers(st: os.stat_result, media_type: str) -> FileHeaders:
+    """The ETag and the headers of a file version (from `_FILE_HEADERS`)."""
+    key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, media_type)
+    built = _FILE_HEADERS.get(key)
+    if built is None:
+        etag = etag_of(st)
+        headers = (
+            (b"content-type", media_type.encode("latin-1")),
+            (b"accept-ranges", b"bytes"),
+            (b"etag", etag.encode()),
+            (b"last-modified", formatdate(st.st_mtime, usegmt=True).encode()),
+            (b"cache-control", b"private, max-age=0"),
+        )
+        block = b"".join(name + b": " + value + b"\r\n" for name, value in headers)
+        if len(_FILE_HEADERS) >= _MAX_FILE_HEADERS:
+            _FILE_HEADERS.clear()
+        built = _FILE_HEADERS[key] = FileHeaders(etag, headers, block)
+    return built
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs three times as much to make
@@ -98,31 +118,11 @@ class OpenFileResponse(Response):
         finally:
             os.close(self.fd)
 
-    def _file_headers(self) -> _FileHeaders:
-        """The ETag and the headers of this file version (from `_FILE_HEADERS`)."""
-        st = self.st
-        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, self.file_type)
-        built = _FILE_HEADERS.get(key)
-        if built is None:
-            etag = etag_of(st)
-            headers = (
-                (b"content-type", self.file_type.encode("latin-1")),
-                (b"accept-ranges", b"bytes"),
-                (b"etag", etag.encode()),
-                (b"last-modified", formatdate(st.st_mtime, usegmt=True).encode()),
-                (b"cache-control", b"private, max-age=0"),
-            )
-            block = b"".join(name + b": " + value + b"\r\n" for name, value in headers)
-            if len(_FILE_HEADERS) >= _MAX_FILE_HEADERS:
-                _FILE_HEADERS.clear()
-            built = _FILE_HEADERS[key] = _FileHeaders(etag, headers, block)
-        return built
-
     def answer(self, scope: Scope) -> Answer:
         """The status, headers and bytes of the reply to the request in `scope`."""
         request = _request_headers(scope)
         size = self.st.st_size
-        own = self._file_headers()
+        own = file_headers(self.st, self.file_type)
         etag, headers = own.etag, list(own.headers)
         if request.get("if-none-match", "").strip() in (etag, "*"):
             return Answer(304, headers, None)

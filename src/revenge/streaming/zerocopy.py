@@ -52,6 +52,10 @@ def _sendfile_owned(sock_fd: int, file_fd: int, offset: int, count: int) -> None
         os.close(file_fd)
 
 
+async def _awaited(future: asyncio.Future[None]) -> None:
+    await future
+
+
 class Sending:
     """A response written straight on a connection: a head the caller built, then the bytes
     of a file, with sendfile. Used as it is for an answer no uvicorn cycle knows of (one a
@@ -75,9 +79,13 @@ class Sending:
 
     def send_now(self, fd: int, offset: int, count: int) -> Coroutine[Any, Any, None] | None:
         """`send_file`, as far as it goes without waiting: None when all is sent, else what
-        sends the rest (`fd` must stay open until it is done)."""
+        finishes sending. What goes on sends from descriptors of its own, closed when it is
+        done, whatever becomes of the caller: the caller may close `fd` once this returns."""
         if self.transport.get_write_buffer_size() > 0:
-            return self._send_after_buffer(fd, offset, count)
+            own = os.dup(fd)
+            waiting = asyncio.ensure_future(self._send_after_buffer(own, offset, count))
+            waiting.add_done_callback(lambda _: os.close(own))  # even if it never started
+            return _awaited(waiting)
         sock_fd = self._socket_fd()
         # What fits in the socket buffer now goes without a thread hop.
         try:
@@ -85,7 +93,14 @@ class Sending:
         except BlockingIOError:
             sent = 0
         if sent < count:
-            return self._send_rest(sock_fd, fd, offset + sent, count - sent, count)
+            # The thread closes its duplicates itself: the caller's may be closed, and their
+            # numbers given to other files, while it still sends (a cancelled wait does not
+            # stop the thread).
+            own_sock, own_file = os.dup(sock_fd), os.dup(fd)
+            rest = asyncio.get_running_loop().run_in_executor(
+                _senders, _sendfile_owned, own_sock, own_file, offset + sent, count - sent
+            )
+            return self._counted_once(rest, count)
         self._count(count)
         return None
 
@@ -96,15 +111,9 @@ class Sending:
             await asyncio.sleep(0.0005)
         await self.send_file(fd, offset, count)
 
-    async def _send_rest(self, sock_fd: int, fd: int, offset: int, count: int, total: int) -> None:
-        # The thread sends from descriptors of its own, which it closes: the caller's may be
-        # closed, and their numbers given to other files, while it still sends (a cancelled
-        # wait does not stop the thread).
-        own = os.dup(sock_fd), os.dup(fd)
-        await asyncio.get_running_loop().run_in_executor(
-            _senders, _sendfile_owned, *own, offset, count
-        )
-        self._count(total)
+    async def _counted_once(self, sending: asyncio.Future[None], count: int) -> None:
+        await sending
+        self._count(count)
 
     def _count(self, sent: int) -> None:
         """Note `sent` bytes of the body as sent."""
