@@ -154,7 +154,10 @@ async def test_pipelined_requests_keep_order_contexts_and_the_connection(port: i
 
 
 def _one_by_one(port: int, paths: list[str]) -> list[str]:
-    conn = Client(port)
+    return _one_by_one_on(Client(port), paths)
+
+
+def _one_by_one_on(conn: Client, paths: list[str]) -> list[str]:
     bodies: list[str] = []
     for path in paths:
         conn.sock.sendall(_get(path))
@@ -167,12 +170,14 @@ async def test_only_eligible_requests_start_eagerly_and_can_move_into_a_task(por
     assert bodies == ["/routed saw - in a task", "/task saw - in a task", "/now saw - in no task"]
 
 
-def _steady_then_idle(port: int) -> tuple[list[str], bool, bool]:
+def _steady_then_idle(port: int, path: str = "/now") -> tuple[list[str], bool, bool]:
     conn = Client(port)
+    if path.startswith("/s/"):
+        _one_by_one_on(conn, ["/short"])
     bodies: list[str] = []
     for n in range(6):  # 2 s of requests, each well before the keep-alive timeout runs out
         time.sleep(KEEP_ALIVE * 0.4 if n else 0)
-        conn.sock.sendall(_get("/now"))
+        conn.sock.sendall(_get(path))
         bodies += conn.answers(1)
     open_while_used = not conn.closed()  # half a second idle
     time.sleep(KEEP_ALIVE * 0.8)  # idle past the timeout, counted from the last answer
@@ -183,6 +188,13 @@ async def test_a_connection_in_use_stays_open_and_closes_once_idle(port: int) ->
     bodies, open_while_used, closed_when_idle = await asyncio.to_thread(_steady_then_idle, port)
     assert bodies == ["/now saw - in no task"] * 6
     assert open_while_used and closed_when_idle
+
+
+async def test_so_does_one_its_shortcut_answers(port: int) -> None:
+    """The keep-alive timer runs on across shortcut answers, and waits on when it finds
+    the connection used since it was set."""
+    used = await asyncio.to_thread(_steady_then_idle, port, "/s/now")
+    assert used == (["shortcut /s/now"] * 6, True, True)
 
 
 def _sent_one_by_one(conn: Client, paths: list[str], pause: float = 0.0) -> None:
