@@ -75,6 +75,12 @@ class Player:
         return chunk
 
 
+def _media_url(served: str, runtime: Runtime, file_id: uuid.UUID) -> tuple[int, str]:
+    """The port and the signed media URL's target a player of USER's would fetch."""
+    token = signer(runtime).issue(USER, file_scope(file_id))
+    return int(served.rsplit(":", 1)[1]), f"/api/v1/stream/{file_id}?token={token}"
+
+
 def _headers(head: bytes) -> dict[str, str]:
     lines = head.decode("latin-1").split("\r\n")[1:]
     return {name.lower(): value.strip() for name, _, value in (ln.partition(":") for ln in lines)}
@@ -88,9 +94,7 @@ def _playing(port: int, target: str) -> list[tuple[bytes, bytes]]:
 async def test_the_next_ranges_are_answered_from_their_bytes(
     served: str, clean_runtime: Runtime, media: Media, decided: dict[str, int]
 ) -> None:
-    token = signer(clean_runtime).issue(USER, file_scope(media.file_id))
-    port = int(served.rsplit(":", 1)[1])
-    target = f"/api/v1/stream/{media.file_id}?token={token}"
+    port, target = _media_url(served, clean_runtime, media.file_id)
     answers = await asyncio.to_thread(_playing, port, target)
     assert decided == {"parsed": 0, "bytes": 9}  # the routed path decided the first
     assert [body for _, body in answers] == [CONTENT[n * 10 : n * 10 + 10] for n in range(10)]
@@ -134,9 +138,7 @@ def _other_forms(port: int, target: str) -> list[tuple[bytes, bytes]]:
 async def test_requests_of_other_forms_are_parsed_as_ever(
     served: str, clean_runtime: Runtime, media: Media, decided: dict[str, int]
 ) -> None:
-    token = signer(clean_runtime).issue(USER, file_scope(media.file_id))
-    port = int(served.rsplit(":", 1)[1])
-    target = f"/api/v1/stream/{media.file_id}?token={token}"
+    port, target = _media_url(served, clean_runtime, media.file_id)
     got = await asyncio.to_thread(_other_forms, port, target)
     bodies = [body for _, body in got]
     assert bodies[:6] == [CONTENT[0:4], CONTENT[4:8], CONTENT[8:12], CONTENT[12:16],
@@ -166,12 +168,9 @@ async def test_a_range_sent_from_a_thread_keeps_the_next_request_waiting(
     big = media.path.parent / "Big.mkv"
     big.write_bytes(bytes(range(256)) * (48 * 4096))
     big_id = await add_file(clean_runtime, media.library_id, big)
-    token = signer(clean_runtime).issue(USER, file_scope(big_id))
-    port = int(served.rsplit(":", 1)[1])
+    port, target = _media_url(served, clean_runtime, big_id)
     size = big.stat().st_size
-    sent, after = await asyncio.to_thread(
-        _big_then_next, port, f"/api/v1/stream/{big_id}?token={token}", size
-    )
+    sent, after = await asyncio.to_thread(_big_then_next, port, target, size)
     assert (sent, after) == (size, bytes(range(5, 10)))
     assert decided["bytes"] == 2
 
