@@ -22,8 +22,8 @@ no credentials (none: the pass is only made for those), the public route's scope
 the file's name and type.
 
 When the request's bytes are known (`request_bytes`), the pass keeps them too: the next
-range is then recognised from its bytes before uvicorn parses them (`direct`), and decided
-by the same checks (`reopened`).
+range is then recognised from its bytes before uvicorn parses them (`replays.Replay`), and
+decided by the same checks (`still_granted`, and the kept file's own).
 """
 
 from __future__ import annotations
