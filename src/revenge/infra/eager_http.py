@@ -21,7 +21,7 @@ inside that one's answer, and would otherwise see what it left.
 An application may also answer a connection's next request from its bytes alone, before
 uvicorn parses them (`Connection.shortcut`): a player's next range is the bytes of its last
 request but for the range, and parsing them again, with the scope, the cycle and the ASGI
-call made from them, was a third of such a request's CPU. The protocol offers the shortcut
+call made from them, was a quarter of such a request's CPU. The protocol offers the shortcut
 only what arrives between requests (nothing being answered, queued or half parsed); an
 answer that has to wait holds what arrives meanwhile, as uvicorn queues a pipelined request.
 """

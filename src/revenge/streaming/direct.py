@@ -11,8 +11,8 @@ authenticator, the access-key scope, the maintenance guard, the route function w
 confinement), or, for the next ranges of the same media URL on the connection, decides as
 they would with the connection's stream pass (`passes`). Where the pass knows its request's
 bytes, the next ranges are recognised from theirs before uvicorn parses them and decided by
-the pass's same checks (`replays.Replay`, the connection's shortcut): about two fifths less
-CPU for a one-byte range. When that gives a file and the answer has a body (200 or 206), it
+the pass's same checks (`replays.Replay`, the connection's shortcut): half the CPU of a
+one-byte range. When that gives a file and the answer has a body (200 or 206), it
 writes the head itself and sends the bytes with sendfile on uvicorn's connection
 (`answering`), and ends the response as uvicorn's `send` would (`zerocopy.Cycle`; for an
 answer from the bytes, the protocol counts it and keeps the keep-alive timer): keep-alive,
