@@ -25,11 +25,14 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
     """Answers with the context the handler saw and whether it ran in a task.
 
     `/wait` waits longer than the keep-alive timeout; `/task` needs a task (asyncio.timeout);
-    `/routed` is not eligible for an eager start; `/short` gives the connection a shortcut."""
+    `/routed` is not eligible for an eager start; `/short` gives the connection a shortcut;
+    `/sender` makes the connection's own socket for heads. A WebSocket is refused."""
     if scope["type"] != "http":
         return
     if scope["path"] == "/short":
         scope[CONNECTION].shortcut = _shortcut(scope[CONNECTION])
+    if scope["path"] == "/sender":
+        scope[CONNECTION].sender()  # as a stream's answer makes it
     before = seen.get()
     seen.set(scope["path"])
     if scope["path"] == "/wait":
@@ -251,3 +254,22 @@ async def test_a_failed_shortcut_ends_its_connection_only(
     closed, after = await asyncio.to_thread(_failing, port, path)
     assert closed and after == ["/now saw - in no task"]
     assert "A request's answer failed." in caplog.text
+
+
+_UPGRADE = (
+    b"GET /ws HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+)
+
+
+def _upgraded_then_refused(port: int) -> bool:
+    conn = Client(port)
+    _one_by_one_on(conn, ["/sender"])
+    conn.sock.sendall(_UPGRADE)
+    return conn.closed()
+
+
+async def test_a_connection_upgraded_to_a_websocket_lets_go_of_its_socket(port: int) -> None:
+    """The connection goes on with another protocol, which closes it: the socket kept for
+    heads must not hold it open."""
+    assert await asyncio.to_thread(_upgraded_then_refused, port)

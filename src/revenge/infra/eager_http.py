@@ -225,6 +225,12 @@ class _EagerProtocol(HttpToolsProtocol):
         self._connection.close()
         super().connection_lost(exc)
 
+    def handle_websocket_upgrade(self) -> None:
+        # The connection goes on with another protocol, whose `connection_lost` is the one
+        # called: the socket kept for heads would hold the connection open after it closed.
+        self._connection.close()
+        super().handle_websocket_upgrade()
+
     def _start_asgi_task(self, cycle: Any, app: Any) -> None:
         cycle.scope[CONNECTION] = self._connection
         if not self.eligible(cycle.scope):
