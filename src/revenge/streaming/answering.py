@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Coroutine
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +56,7 @@ def send(
     return True
 
 
-async def _finishing(rest: Coroutine[Any, Any, None], sending: Sending, record: Record) -> bool:
+async def _finishing(rest: Awaitable[None], sending: Sending, record: Record) -> bool:
     try:
         await rest
     except OSError as exc:

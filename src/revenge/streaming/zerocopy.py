@@ -13,7 +13,7 @@ import asyncio
 import os
 import select
 import socket
-from collections.abc import Coroutine
+from collections.abc import Awaitable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -52,10 +52,6 @@ def _sendfile_owned(sock_fd: int, file_fd: int, offset: int, count: int) -> None
         os.close(file_fd)
 
 
-async def _awaited(future: asyncio.Future[None]) -> None:
-    await future
-
-
 class Sending:
     """A response written straight on a connection: a head the caller built, then the bytes
     of a file, with sendfile. Used as it is for an answer no uvicorn cycle knows of (one a
@@ -77,7 +73,7 @@ class Sending:
         if rest is not None:
             await rest
 
-    def send_now(self, fd: int, offset: int, count: int) -> Coroutine[Any, Any, None] | None:
+    def send_now(self, fd: int, offset: int, count: int) -> Awaitable[None] | None:
         """`send_file`, as far as it goes without waiting: None when all is sent, else what
         finishes sending. What goes on sends from descriptors of its own, closed when it is
         done, whatever becomes of the caller: the caller may close `fd` once this returns."""
@@ -85,7 +81,7 @@ class Sending:
             own = os.dup(fd)
             waiting = asyncio.ensure_future(self._send_after_buffer(own, offset, count))
             waiting.add_done_callback(lambda _: os.close(own))  # even if it never started
-            return _awaited(waiting)
+            return waiting
         sock_fd = self._socket_fd()
         # What fits in the socket buffer now goes without a thread hop.
         try:
