@@ -101,11 +101,14 @@ class Sending:
         return None
 
     async def _send_after_buffer(self, fd: int, offset: int, count: int) -> None:
-        while self.transport.get_write_buffer_size() > 0:
-            if self.transport.is_closing():
-                raise OSError("The client went away.")
+        # An asyncio transport aborted (or failed) drops what it held at once: its buffer
+        # empties without those bytes having left, and the file's must not follow them.
+        while not self.transport.is_closing():
+            if self.transport.get_write_buffer_size() == 0:
+                await self.send_file(fd, offset, count)
+                return
             await asyncio.sleep(0.0005)
-        await self.send_file(fd, offset, count)
+        raise OSError("The client went away.")
 
     async def _counted_once(self, sending: asyncio.Future[None], count: int) -> None:
         await sending
