@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import cast
 
@@ -23,12 +25,26 @@ class _Quiet(asyncio.Protocol):
         self.made.set_result(cast(asyncio.Transport, transport))
 
 
-def _client() -> socket.socket:
-    """A client socket with a small receive buffer, so the server's fills soon."""
+@asynccontextmanager
+async def _holding() -> AsyncIterator[tuple[asyncio.Transport, socket.socket]]:
+    """The server's transport of a loopback connection, holding `HELD` bytes of `h` its
+    client (a socket with a small receive buffer, given too) has not read."""
+    loop = asyncio.get_running_loop()
+    made: asyncio.Future[asyncio.Transport] = loop.create_future()
+    server = await loop.create_server(lambda: _Quiet(made), "127.0.0.1", 0)
     client = socket.socket()
     client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
     client.setblocking(False)
-    return client
+    try:
+        await loop.sock_connect(client, server.sockets[0].getsockname()[:2])
+        transport = await made
+        transport.write(b"h" * HELD)
+        assert transport.get_write_buffer_size() > 0
+        yield transport, client
+    finally:
+        client.close()
+        server.close()
+        await server.wait_closed()
 
 
 async def _read_all(sock: socket.socket, size: int) -> bytes:
@@ -42,57 +58,36 @@ async def _read_all(sock: socket.socket, size: int) -> bytes:
     return b"".join(chunks)
 
 
-async def test_file_bytes_wait_for_what_the_transport_holds(tmp_path: Path) -> None:
-    loop = asyncio.get_running_loop()
-    made: asyncio.Future[asyncio.Transport] = loop.create_future()
-    server = await loop.create_server(lambda: _Quiet(made), "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    client = _client()
+def _send_closing_at_once(
+    transport: asyncio.Transport, path: Path, offset: int, count: int
+) -> Awaitable[None] | None:
+    """`send_now` of a descriptor the caller closes as soon as it returns."""
+    fd = os.open(path, os.O_RDONLY)
     try:
-        await loop.sock_connect(client, ("127.0.0.1", port))
-        transport = await made
-        body = os.urandom(3 * 1024 * 1024)
-        path = tmp_path / "file.bin"
-        path.write_bytes(body)
-        held = b"h" * HELD
-        transport.write(held)  # the client reads nothing yet: the rest waits in the transport
-        assert transport.get_write_buffer_size() > 0
+        return Sending(transport).send_now(fd, offset, count)
+    finally:
+        os.close(fd)
 
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            rest = Sending(transport).send_now(fd, 1000, len(body) - 2000)
-        finally:
-            os.close(fd)  # the caller's descriptor goes at once; the wait has its own
+
+async def test_file_bytes_wait_for_what_the_transport_holds(tmp_path: Path) -> None:
+    body = os.urandom(3 * 1024 * 1024)
+    path = tmp_path / "file.bin"
+    path.write_bytes(body)
+    async with _holding() as (transport, client):
+        rest = _send_closing_at_once(transport, path, 1000, len(body) - 2000)
         assert rest is not None, "nothing may be sent past bytes still held"
-
         received = await _read_all(client, HELD + len(body) - 2000)
         await asyncio.wait_for(rest, 10)
-        assert received[:HELD] == held
-        assert received[HELD:] == body[1000:-1000]
-    finally:
-        client.close()
-        server.close()
-        await server.wait_closed()
+    assert received[:HELD] == b"h" * HELD
+    assert received[HELD:] == body[1000:-1000]
 
 
 async def test_a_wait_ends_when_the_client_goes_away(tmp_path: Path) -> None:
-    loop = asyncio.get_running_loop()
-    made: asyncio.Future[asyncio.Transport] = loop.create_future()
-    server = await loop.create_server(lambda: _Quiet(made), "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    client = _client()
-    try:
-        await loop.sock_connect(client, ("127.0.0.1", port))
-        transport = await made
-        path = tmp_path / "file.bin"
-        path.write_bytes(b"x" * 1024)
-        transport.write(b"h" * HELD)
+    path = tmp_path / "file.bin"
+    path.write_bytes(b"x" * 1024)
+    async with _holding() as (transport, _):
         opened = len(os.listdir("/proc/self/fd"))
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            rest = Sending(transport).send_now(fd, 0, 1024)
-        finally:
-            os.close(fd)
+        rest = _send_closing_at_once(transport, path, 0, 1024)
         assert rest is not None
         transport.abort()  # the connection ends with the bytes still held
         try:
@@ -104,7 +99,3 @@ async def test_a_wait_ends_when_the_client_goes_away(tmp_path: Path) -> None:
         await asyncio.sleep(0.01)  # the done callback closes the wait's duplicate
         # Gone: the connection's socket and the wait's duplicate of the file.
         assert len(os.listdir("/proc/self/fd")) == opened - 1
-    finally:
-        client.close()
-        server.close()
-        await server.wait_closed()
