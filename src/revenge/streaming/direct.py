@@ -98,11 +98,8 @@ class DirectStreams:
         started = time.perf_counter()
         scope["app"] = self.api
         runtime: Runtime = self.api.state.runtime
-        connection: Connection | None = scope.get(CONNECTION)
-        # Its bytes may give the next ranges a shortcut: not when the connection is to close.
-        received = connection.received if connection and cycle.keep_alive else None
         try:
-            response = await self._decided(scope, receive, runtime, (file_id, token), received)
+            response = await self._decided(scope, receive, runtime, (file_id, token), cycle)
         except Exception:  # refused or failed: the routed path answers it whole
             return False
         if response is None:
@@ -116,10 +113,12 @@ class DirectStreams:
         receive: Receive,
         runtime: Runtime,
         found: tuple[uuid.UUID, str | None],
-        received: bytes | None,
+        cycle: Cycle,
     ) -> OpenFileResponse | None:
         """The file to send, by the connection's pass or else the routed path's checks."""
-        connection: Connection | None = scope.get(CONNECTION)
+        connection = cycle.connection
+        # Its bytes may give the next ranges a shortcut: not when the connection is to close.
+        received = connection.received if connection and cycle.keep_alive else None
         again = passes.answer(scope, runtime)
         if again is not None:
             memo = connection.memo if connection else None
